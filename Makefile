@@ -1,0 +1,91 @@
+# opflow - small C filters that move a small business's work along.
+# `make` builds, `make check` tests, `make demo` runs the example job.
+# `make check SANITIZE=1` builds everything with ASan+UBSan into build-san/.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/opflow
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+ifeq ($(SANITIZE),1)
+B        = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B        = build
+SANFLAGS =
+endif
+
+DEPS_CFLAGS := $(shell pkg-config --cflags jansson libpcre2-8 2>/dev/null)
+DEPS_LIBS   := $(shell pkg-config --libs jansson libpcre2-8 2>/dev/null) -lcsv -lm
+override CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-sign-compare \
+	-Wwrite-strings -Ilib $(SANFLAGS) $(DEPS_CFLAGS) $(CFLAGS)
+override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIBSRC  := $(sort $(wildcard lib/*.c))
+LIBOBJ  := $(LIBSRC:lib/%.c=$(B)/lib/%.o)
+PROGS   := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/*.c)))
+BINS    := $(PROGS:%=$(B)/bin/%)
+UNITSRC := $(sort $(wildcard tests/unit/*.c))
+UNITS   := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+# Default rule sets are compiled into the binaries (share/*.rules -> C strings).
+EMBED   := $(sort $(wildcard share/rules/*.rules share/rules/*.conf))
+
+all: deps $(BINS) $(UNITS)
+
+# Missing build dependencies are installed first (scripts/install-deps).
+deps:
+	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
+.PHONY: all deps check demo install clean bench fuzz
+
+$(B)/lib/%.o: lib/%.c lib/*.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/embed.c: $(EMBED) scripts/embed
+	@mkdir -p $(@D)
+	./scripts/embed $(EMBED) > $@
+
+$(B)/embed.o: $(B)/embed.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libopflow.a: $(LIBOBJ) $(B)/embed.o
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/cmd/%.o: cmd/%.c lib/*.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libopflow.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/libopflow.a $(DEPS_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libopflow.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libopflow.a $(DEPS_LIBS)
+
+# Unit tests (C, TAP) and CLI tests (shell, TAP) through prove; stdin is
+# never a terminal.  OPFLOW_BIN tells the CLI tests which build to run.
+check: DEPS_WANT = --test
+check: all
+	OPFLOW_BIN=$(CURDIR)/$(B)/bin OPFLOW_UNIT=$(CURDIR)/$(B)/tests \
+	SANITIZE=$(SANITIZE) PATH=$(CURDIR)/$(B)/bin:$$PATH \
+	prove $(PROVEFLAGS) tests/unit.t tests/cli/ </dev/null
+
+demo: all
+	./scripts/demo $(B)/bin
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
+	install -m0755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5
+	install -m0644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	cp -R share/. $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,159 @@
+/* cli.c - the options every program shares.  MIT licence. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "opflow.h"
+
+enum {
+	O_REJECTS = 0x1000, O_STRICT, O_STATS, O_PROGRESS, O_LINEBUF, O_MAXLINE,
+	O_NOW, O_TZ, O_VERSION,
+};
+
+static const struct option common[] = {
+	{ "rejects", required_argument, NULL, O_REJECTS },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "stats", no_argument, NULL, O_STATS },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "line-buffered", no_argument, NULL, O_LINEBUF },
+	{ "max-line", required_argument, NULL, O_MAXLINE },
+	{ "now", required_argument, NULL, O_NOW },
+	{ "tz", required_argument, NULL, O_TZ },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+};
+
+static const char common_help[] =
+	"Common options:\n"
+	"      --rejects FILE    write bad input lines, as they were, to FILE\n"
+	"      --strict          stop at the first bad record\n"
+	"      --stats           print counts and seconds as JSON on stderr\n"
+	"      --progress        show progress on a terminal\n"
+	"      --line-buffered   flush output after every record\n"
+	"      --max-line SIZE   reject longer input lines (default 64M)\n"
+	"      --now TIME        fix \"now\" (RFC 3339; also OPFLOW_NOW)\n"
+	"      --tz ZONE         time zone for naive times and calendar buckets\n"
+	"  -h, --help            this help\n"
+	"      --version         print the version\n"
+	"Exit: 0 ok, 64 usage, 65 input rejected, 66 input unreadable,\n"
+	"74 output error, 78 bad rules or configuration.\n";
+
+static void usage(const op_cli *c, FILE *f)
+{
+	fputs(c->usage, f);
+	fputs(common_help, f);
+}
+
+void op_usage_error(const op_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	op_vwarn(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", op_progname);
+	(void)c;
+	exit(OP_EXIT_USAGE);
+}
+
+long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	/* sizes take a K, M or G suffix */
+	long long mul = 1;
+	if (end != arg && *end && !end[1]) {
+		switch (*end) {
+		case 'k': case 'K': mul = 1LL << 10; end++; break;
+		case 'm': case 'M': mul = 1LL << 20; end++; break;
+		case 'g': case 'G': mul = 1LL << 30; end++; break;
+		}
+	}
+	if (errno || end == arg || *end || v > max / mul || v * mul < min)
+		op_usage_error(c, "%s: '%s' is not a number from %lld to %lld", opt, arg, min, max);
+	return v * mul;
+}
+
+static void set_now(op_cli *c, const char *what, const char *s)
+{
+	if (op_time_parse(s, strlen(s), &c->now, NULL))
+		op_usage_error(c, "%s: '%s' is not an RFC 3339 time (like 2026-10-31T17:00:00Z)", what, s);
+}
+
+int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
+	      const struct option *longopts)
+{
+	static struct option *all;
+	static char *shorts;
+	if (!all) {
+		/* first call: defaults, and the program's options joined to ours */
+		size_t n = 0, k = sizeof common / sizeof *common;
+		while (longopts && longopts[n].name)
+			n++;
+		all = op_xcalloc(n + k + 1, sizeof *all);
+		memcpy(all, longopts, n * sizeof *all);
+		memcpy(all + n, common, k * sizeof *all);
+		size_t sl = strlen(shortopts);
+		shorts = op_xmalloc(sl + 3);
+		snprintf(shorts, sl + 3, "%sh", shortopts);
+		op_setprogname(argv[0]);
+		if (!c->max_line)
+			c->max_line = 64 << 20;
+		c->now = time(NULL);
+		const char *env = getenv("OPFLOW_NOW");
+		if (env && *env)
+			set_now(c, "OPFLOW_NOW", env);
+		/* `| head` ends us quietly, even when a parent ignored SIGPIPE */
+		signal(SIGPIPE, SIG_DFL);
+	}
+	for (;;) {
+		int ch = getopt_long(argc, argv, shorts, all, NULL);
+		char err[160];
+		switch (ch) {
+		case O_REJECTS: c->rejects = optarg; break;
+		case O_STRICT: c->strict = 1; break;
+		case O_STATS: c->stats = 1; break;
+		case O_PROGRESS: c->progress = 1; break;
+		case O_LINEBUF: c->line_buffered = 1; break;
+		case O_MAXLINE:
+			c->max_line = (size_t)op_opt_num(c, "--max-line", optarg, 16, 1LL << 40);
+			break;
+		case O_NOW: set_now(c, "--now", optarg); break;
+		case O_TZ:
+			op_tz_free(c->tz);
+			c->tz = op_tz_load(optarg, err, sizeof err);
+			if (!c->tz)
+				op_usage_error(c, "--tz: %s", err);
+			c->tz_name = optarg;
+			break;
+		case 'h':
+			usage(c, stdout);
+			exit(fflush(stdout) ? OP_EXIT_IOERR : OP_EXIT_OK);
+		case O_VERSION:
+			printf("%s (opflow) %s\n", op_progname, OP_VERSION);
+			exit(fflush(stdout) ? OP_EXIT_IOERR : OP_EXIT_OK);
+		case '?':
+		case ':':
+			fprintf(stderr, "Try '%s --help' for more information.\n", op_progname);
+			exit(OP_EXIT_USAGE);
+		case -1:
+			free(all);
+			free(shorts);
+			all = NULL;
+			shorts = NULL;
+			return -1;
+		default:
+			return ch;
+		}
+	}
+}
+
+void op_cli_free(op_cli *c)
+{
+	op_tz_free(c->tz);
+	c->tz = NULL;
+}

@@ -1,0 +1,31 @@
+/* cli.h - the command line every program shares: getopt_long over its own
+ * options plus the common ones (--rejects, --strict, --stats, --progress,
+ * --line-buffered, --max-line, --now, --tz, --help, --version).
+ * MIT licence. */
+#ifndef OP_CLI_H
+#define OP_CLI_H
+
+#include <getopt.h>
+#include "timefmt.h"
+#include "tz.h"
+
+typedef struct {
+	const char *usage;	/* "Usage: ...\n" plus the program's options */
+	const char *rejects;
+	int strict, stats, progress, line_buffered;
+	size_t max_line;
+	op_time now;		/* --now, OPFLOW_NOW, or the clock */
+	op_tz *tz;		/* --tz (NULL: UTC) */
+	const char *tz_name;
+} op_cli;
+
+/* Like getopt_long: returns the program's own option characters (optarg
+ * set), -1 when done.  Handles the common options itself; -h prints usage
+ * to stdout and exits 0, a bad option prints it to stderr and exits 64. */
+int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
+	      const struct option *longopts);
+noreturn void op_usage_error(const op_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Checked number parsing for option values: exits 64 naming the option. */
+long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max);
+void op_cli_free(op_cli *c);
+#endif

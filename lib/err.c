@@ -1,0 +1,77 @@
+/* err.c - diagnostics and allocation that cannot fail.  MIT licence. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opflow.h"
+
+const char *op_progname = "opflow";
+
+void op_setprogname(const char *argv0)
+{
+	const char *s = strrchr(argv0, '/');
+	op_progname = s ? s + 1 : argv0;
+}
+
+void op_vwarn(const char *fmt, va_list ap)
+{
+	/* one fprintf per message keeps lines whole when several programs of a
+	 * pipeline share the terminal */
+	char msg[4096];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	fprintf(stderr, "%s: %s\n", op_progname, msg);
+}
+
+void op_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	op_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void op_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	op_vwarn(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+static void *nomem(void)
+{
+	op_die(OP_EXIT_SOFTWARE, "out of memory");
+}
+
+void *op_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	return p ? p : nomem();
+}
+
+void *op_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	return p ? p : nomem();
+}
+
+void *op_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	return p ? p : nomem();
+}
+
+char *op_xstrdup(const char *s)
+{
+	return op_xstrndup(s, strlen(s));
+}
+
+char *op_xstrndup(const char *s, size_t n)
+{
+	char *p = op_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}

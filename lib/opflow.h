@@ -1,0 +1,67 @@
+/* opflow.h - what every opflow program and library unit shares: exit codes,
+ * diagnostics, allocation, growable buffers.  MIT licence, see COPYING.
+ *
+ * Ownership rule, once for the whole tree (as jq's jv.h does):
+ *   - op_*_new() / op_*_load() return something the caller owns and frees
+ *     with the matching op_*_free();
+ *   - pointers into a record line (op_rec fields, string spans) are borrowed
+ *     and valid only until the next record is read;
+ *   - jansson's rule stands for json_t: *_new() calls steal the reference,
+ *     json_object_get() borrows.
+ */
+#ifndef OPFLOW_H
+#define OPFLOW_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#define OP_VERSION "0.1.0"
+
+/* Exit status: a contract, documented in every section-1 page (DESIGN §4). */
+enum {
+	OP_EXIT_OK = 0,
+	OP_EXIT_FLAGGED = 1,	/* exc-flag: a flag at or above --fail-on fired */
+	OP_EXIT_USAGE = 64,
+	OP_EXIT_DATAERR = 65,	/* some input was rejected */
+	OP_EXIT_NOINPUT = 66,	/* an input could not be opened or read */
+	OP_EXIT_SOFTWARE = 70,	/* internal error, out of memory */
+	OP_EXIT_IOERR = 74,	/* output could not be written */
+	OP_EXIT_CONFIG = 78,	/* bad rules, model or configuration */
+};
+
+extern const char *op_progname;
+void op_setprogname(const char *argv0);
+
+/* "prog: message\n" on stderr.  op_die exits with the code given. */
+void op_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void op_vwarn(const char *fmt, va_list ap);
+noreturn void op_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Allocation that cannot fail: on exhaustion, a message and exit 70. */
+void *op_xmalloc(size_t n);
+void *op_xcalloc(size_t n, size_t size);
+void *op_xrealloc(void *p, size_t n);
+char *op_xstrdup(const char *s);
+char *op_xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer; p is always NUL-terminated after any op_buf_ call
+ * (the NUL is not counted in len). */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} op_buf;
+
+void op_buf_grow(op_buf *b, size_t extra);
+void op_buf_add(op_buf *b, const void *s, size_t n);
+void op_buf_adds(op_buf *b, const char *s);
+void op_buf_addc(op_buf *b, char c);
+void op_buf_printf(op_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void op_buf_reset(op_buf *b);
+void op_buf_free(op_buf *b);
+/* Append s as a JSON string literal (quotes and escapes; valid UTF-8 in,
+ * non-ASCII left as is). */
+void op_buf_json_str(op_buf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,128 @@
+/* regex.c - PCRE2 wrapper.  MIT licence, see COPYING. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opflow.h"
+#include "regex.h"
+
+struct op_rx {
+	pcre2_code *code;
+	pcre2_match_data *md;
+	int jit;
+	unsigned ngroups;
+};
+
+/* one match context for all: the limits are the same for every pattern */
+static pcre2_match_context *mctx;
+
+op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, size_t errlen,
+		     size_t *erroff)
+{
+	uint32_t opt = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+	for (const char *f = flags ? flags : ""; *f; f++) {
+		switch (*f) {
+		case 'i': opt |= PCRE2_CASELESS; break;
+		case 'm': opt |= PCRE2_MULTILINE; break;
+		case 's': opt |= PCRE2_DOTALL; break;
+		case 'x': opt |= PCRE2_EXTENDED; break;
+		case 'u': opt |= PCRE2_UCP; break;
+		default:
+			snprintf(err, errlen, "unknown regex flag '%c' (flags are i m s x u)", *f);
+			*erroff = 0;
+			return NULL;
+		}
+	}
+	/* the pattern text itself comes from a rule file that may be any bytes */
+	opt &= ~(uint32_t)PCRE2_NO_UTF_CHECK;
+	int ec;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, n, opt, &ec, &off, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		snprintf(err, errlen, "regex error: %s", (char *)msg);
+		*erroff = off;
+		return NULL;
+	}
+	if (!mctx) {
+		mctx = pcre2_match_context_create(NULL);
+		if (!mctx)
+			op_die(OP_EXIT_SOFTWARE, "out of memory");
+		pcre2_set_match_limit(mctx, OP_RX_MATCH_LIMIT);
+		pcre2_set_depth_limit(mctx, OP_RX_DEPTH_LIMIT);
+		pcre2_set_heap_limit(mctx, 20000);	/* KiB, interpreter only */
+	}
+	op_rx *rx = op_xcalloc(1, sizeof *rx);
+	rx->code = code;
+	/* no JIT in this build of PCRE2 is fine: pcre2_match interprets */
+	rx->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	uint32_t cc = 0;
+	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &cc);
+	rx->ngroups = cc + 1;
+	rx->md = pcre2_match_data_create(rx->ngroups, NULL);
+	if (!rx->md)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	return rx;
+}
+
+void op_rx_free(op_rx *rx)
+{
+	if (!rx)
+		return;
+	pcre2_match_data_free(rx->md);
+	pcre2_code_free(rx->code);
+	free(rx);
+}
+
+int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen)
+{
+	/* subjects are validated UTF-8 (DESIGN §2): no check per match */
+	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, rx->md, mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	PCRE2_UCHAR msg[160];
+	pcre2_get_error_message(rc, msg, sizeof msg);
+	snprintf(err, errlen, "regex: %s", (char *)msg);
+	return -1;
+}
+
+int op_rx_group(const op_rx *rx, unsigned i, size_t *start, size_t *end)
+{
+	if (i >= rx->ngroups || i >= pcre2_get_ovector_count(rx->md))
+		return 0;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rx->md);
+	if (ov[2 * i] == PCRE2_UNSET)
+		return 0;
+	*start = ov[2 * i];
+	*end = ov[2 * i + 1];
+	return 1;
+}
+
+int op_rx_named(const op_rx *rx, const char *name)
+{
+	int i = pcre2_substring_number_from_name(rx->code, (PCRE2_SPTR)name);
+	return i > 0 ? i : -1;
+}
+
+unsigned op_rx_ngroups(const op_rx *rx)
+{
+	return rx->ngroups;
+}
+
+const char *op_rx_group_name(const op_rx *rx, unsigned idx)
+{
+	uint32_t count = 0, size = 0;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(rx->code, PCRE2_INFO_NAMETABLE, &table);
+	for (uint32_t i = 0; i < count; i++, table += size)
+		if (((unsigned)table[0] << 8 | table[1]) == idx)
+			return (const char *)table + 2;
+	return NULL;
+}

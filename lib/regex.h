@@ -1,0 +1,28 @@
+/* regex.h - PCRE2 as the rule language uses it: compiled once, JIT when
+ * the library has it, one match-data block reused, and bounded work so a
+ * bad pattern cannot hang a pipeline.  MIT licence. */
+#ifndef OP_REGEX_H
+#define OP_REGEX_H
+#include <stddef.h>
+
+#define OP_RX_MATCH_LIMIT 1000000	/* backtracking steps per match */
+#define OP_RX_DEPTH_LIMIT 1000		/* interpreter only; JIT ignores it */
+
+typedef struct op_rx op_rx;
+
+/* flags: any of "imsxu" (caseless, multiline, dotall, extended, Unicode
+ * classes for \w \b \d).  NULL with a message in err on a bad pattern. */
+op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, size_t errlen,
+		     size_t *erroff);
+void op_rx_free(op_rx *rx);
+/* 1 match, 0 none, -1 error (err says which: match limit, ...).  The
+ * subject must be valid UTF-8 (records are validated on the way in). */
+int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen);
+/* After a match: capture i's span (0 = whole match), 0 if it did not take
+ * part; named captures by name. */
+int op_rx_group(const op_rx *rx, unsigned i, size_t *start, size_t *end);
+int op_rx_named(const op_rx *rx, const char *name);	/* index, or -1 */
+unsigned op_rx_ngroups(const op_rx *rx);
+/* Name of capture i or NULL. */
+const char *op_rx_group_name(const op_rx *rx, unsigned i);
+#endif

@@ -1,0 +1,275 @@
+/* stream.c - the record loop: read lines from files or stdin, scan each
+ * as a record, hand it to the program, keep bad ones aside, count, and
+ * check every write.  MIT licence, see COPYING.
+ *
+ * Lines are read with read(2) into one buffer that grows to the longest
+ * line seen, up to --max-line; a longer line is streamed, whole, to
+ * --rejects without ever being held in memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stream.h"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static noreturn void write_failed(const char *what)
+{
+	/* a reader that went away is no error of ours: end quietly */
+	if (errno == EPIPE)
+		exit(OP_EXIT_IOERR);
+	op_die(OP_EXIT_IOERR, "%s: %s", what, strerror(errno ? errno : EIO));
+}
+
+void op_stream_init(op_stream *st, const op_cli *cli)
+{
+	static char obuf[1 << 17];
+	memset(st, 0, sizeof *st);
+	st->cli = cli;
+	st->t0 = now_seconds();
+	if (!cli->line_buffered)
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	if (cli->rejects) {
+		st->rejects = fopen(cli->rejects, "w");
+		if (!st->rejects)
+			op_die(OP_EXIT_IOERR, "%s: %s", cli->rejects, strerror(errno));
+	}
+}
+
+void op_emit(op_stream *st, const char *s, size_t n)
+{
+	if (fwrite_unlocked(s, 1, n, stdout) != n || putc_unlocked('\n', stdout) == EOF)
+		write_failed("write error");
+	if (st->cli->line_buffered && fflush(stdout))
+		write_failed("write error");
+	st->out++;
+}
+
+void op_emit_rec(op_stream *st, op_rec *r, const op_kv *kv, size_t n)
+{
+	if (!n) {
+		op_emit(st, r->line, r->len);
+		return;
+	}
+	op_buf_reset(&st->obuf);
+	op_rec_splice(&st->obuf, r, kv, n);
+	op_emit(st, st->obuf.p, st->obuf.len);
+}
+
+static void keep_reject(op_stream *st, const char *s, size_t n)
+{
+	if (st->rejects && (fwrite(s, 1, n, st->rejects) != n || putc('\n', st->rejects) == EOF))
+		write_failed(st->cli->rejects);
+}
+
+static void vreject(op_stream *st, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	op_warn("%s:%llu: %s", st->name, st->lineno, msg);
+	st->rejected++;
+	if (st->cli->strict)
+		st->stop = 1;
+}
+
+void op_reject(op_stream *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreject(st, fmt, ap);
+	va_end(ap);
+	keep_reject(st, st->line, st->linelen);
+}
+
+static void progress(op_stream *st, int done)
+{
+	double t = now_seconds();
+	if (!done && t - st->last_progress < 0.25)
+		return;
+	st->last_progress = t;
+	if (st->total_bytes)
+		fprintf(stderr, "\r%s: %3.0f%% %llu records", op_progname,
+			100.0 * (double)st->done_bytes / (double)st->total_bytes, st->in);
+	else
+		fprintf(stderr, "\r%s: %llu records", op_progname, st->in);
+	if (done)
+		fputc('\n', stderr);
+}
+
+/* One record line (newline and any CR already gone). */
+static void one_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx)
+{
+	st->lineno++;
+	if (st->lineno == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		s += 3, n -= 3;	/* a UTF-8 byte order mark some editors write */
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	if (i == n)
+		return;		/* blank lines are not records */
+	st->in++;
+	st->line = s;
+	st->linelen = n;
+	op_jerr e;
+	if (op_rec_scan(&st->rec, s, n, &e)) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%zu: %s", e.pos + 1, e.msg);
+		/* the column goes after the line: FILE:LINE:COL: message */
+		op_warn("%s:%llu:%s", st->name, st->lineno, msg);
+		st->rejected++;
+		if (st->cli->strict)
+			st->stop = 1;
+		keep_reject(st, s, n);
+		return;
+	}
+	if (fn(st, &st->rec, ctx))
+		st->stop = 1;
+}
+
+static void too_long(op_stream *st)
+{
+	st->lineno++;
+	st->in++;
+	st->rejected++;
+	op_warn("%s:%llu: line longer than --max-line (%zu bytes), rejected",
+		st->name, st->lineno, st->cli->max_line);
+	if (st->cli->strict)
+		st->stop = 1;
+}
+
+static void read_fd(op_stream *st, int fd, op_record_fn fn, void *ctx)
+{
+	static char *buf;
+	static size_t cap;
+	size_t start = 0, len = 0, scanned = 0, max = st->cli->max_line;
+	int overlong = 0, eof = 0;
+	if (!buf) {
+		cap = 1 << 16;
+		buf = op_xmalloc(cap);
+	}
+	/* buf[start..len) is unread; scanned: how far it has no newline */
+	while (!st->stop) {
+		char *nl = memchr(buf + scanned, '\n', len - scanned);
+		if (!nl && eof) {
+			if (start == len)
+				break;
+			nl = buf + len;	/* a last line without its newline */
+		}
+		if (nl) {
+			char *s = buf + start;
+			size_t n = (size_t)(nl - s);
+			if (overlong || n > max) {
+				keep_reject(st, s, n);
+				too_long(st);
+				overlong = 0;
+			} else {
+				one_line(st, s, n && s[n - 1] == '\r' ? n - 1 : n, fn, ctx);
+			}
+			start = scanned = (size_t)(nl - buf) + (nl < buf + len);
+			continue;
+		}
+		/* need more: keep the partial line, at the front */
+		memmove(buf, buf + start, len - start);
+		len -= start;
+		start = 0;
+		scanned = len;
+		if (len > max) {
+			/* over the limit and no end in sight: the line goes to
+			 * --rejects piece by piece, never held whole */
+			if (st->rejects && fwrite(buf, 1, len, st->rejects) != len)
+				write_failed(st->cli->rejects);
+			overlong = 1;
+			len = scanned = 0;
+		}
+		if (len == cap) {
+			if (cap > SIZE_MAX / 4)
+				op_die(OP_EXIT_SOFTWARE, "out of memory");
+			cap *= 2;
+			buf = op_xrealloc(buf, cap);
+		}
+		ssize_t got = read(fd, buf + len, cap - len);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			op_warn("%s: read error: %s", st->name, strerror(errno));
+			st->noinput = 1;
+			break;
+		}
+		if (got == 0)
+			eof = 1;
+		len += (size_t)got;
+		st->done_bytes += (unsigned long long)got;
+		if (st->cli->progress && st->total_bytes)
+			progress(st, 0);
+	}
+}
+
+void op_stream_run(op_stream *st, int nfiles, char **files, op_record_fn fn, void *ctx)
+{
+	char *dash[] = { (char *)"-" };
+	if (nfiles == 0) {
+		nfiles = 1;
+		files = dash;
+	}
+	if (st->cli->progress && isatty(2)) {
+		struct stat sb;
+		for (int i = 0; i < nfiles; i++)
+			if (strcmp(files[i], "-") ? stat(files[i], &sb) == 0 : fstat(0, &sb) == 0)
+				if (S_ISREG(sb.st_mode))
+					st->total_bytes += (unsigned long long)sb.st_size;
+	}
+	for (int i = 0; i < nfiles && !st->stop; i++) {
+		int fd = 0;
+		if (strcmp(files[i], "-")) {
+			fd = open(files[i], O_RDONLY);
+			if (fd < 0) {
+				op_warn("%s: %s", files[i], strerror(errno));
+				st->noinput = 1;
+				continue;
+			}
+			st->name = files[i];
+		} else {
+			st->name = "<stdin>";
+		}
+		st->lineno = 0;
+		read_fd(st, fd, fn, ctx);
+		if (fd)
+			close(fd);
+	}
+	if (st->cli->progress && isatty(2))
+		progress(st, 1);
+}
+
+int op_stream_finish(op_stream *st)
+{
+	int rc = OP_EXIT_OK;
+	if (st->rejected)
+		rc = OP_EXIT_DATAERR;
+	if (st->noinput)
+		rc = OP_EXIT_NOINPUT;
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
+		write_failed("write error");
+	if (st->rejects && (fflush(st->rejects) || ferror(st->rejects) || fclose(st->rejects)))
+		write_failed(st->cli->rejects);
+	st->rejects = NULL;
+	if (st->cli->stats)
+		fprintf(stderr, "{\"program\":\"%s\",\"in\":%llu,\"out\":%llu,\"rejected\":%llu%s,\"seconds\":%.3f}\n",
+			op_progname, st->in, st->out, st->rejected, st->extra.p ? st->extra.p : "",
+			now_seconds() - st->t0);
+	op_rec_free(&st->rec);
+	op_buf_free(&st->obuf);
+	op_buf_free(&st->extra);
+	return rc;
+}

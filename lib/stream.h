@@ -1,0 +1,47 @@
+/* stream.h - the one input loop every record filter runs: files or stdin,
+ * one JSON record per line, bad lines named and kept aside, counts, and
+ * checked output (DESIGN §4).  MIT licence. */
+#ifndef OP_STREAM_H
+#define OP_STREAM_H
+
+#include <stdio.h>
+#include "jsonl.h"
+#include "cli.h"
+
+typedef struct op_stream op_stream;
+
+/* Called for each record; writes it with op_emit (or not, when filtering),
+ * or turns it away with op_reject.  A non-zero return stops the run. */
+typedef int (*op_record_fn)(op_stream *st, op_rec *r, void *ctx);
+
+struct op_stream {
+	const op_cli *cli;
+	const char *name;		/* current input, "<stdin>" for - */
+	unsigned long long lineno;	/* current line in it */
+	const char *line;		/* current raw line (no newline) */
+	size_t linelen;
+	unsigned long long in, out, rejected;
+	int noinput, stop;
+	op_buf extra;			/* ,"key":value members for --stats */
+	FILE *rejects;
+	op_rec rec;
+	op_buf obuf;			/* scratch for spliced lines */
+	double t0;
+	unsigned long long total_bytes, done_bytes;	/* for --progress */
+	double last_progress;
+};
+
+void op_stream_init(op_stream *st, const op_cli *cli);
+/* Reads every file (none: stdin; "-": stdin) and calls fn per record. */
+void op_stream_run(op_stream *st, int nfiles, char **files, op_record_fn fn, void *ctx);
+/* Write one record line (a newline is added). */
+void op_emit(op_stream *st, const char *s, size_t n);
+/* Write r with kv set (op_rec_splice), or as it was when n == 0. */
+void op_emit_rec(op_stream *st, op_rec *r, const op_kv *kv, size_t n);
+/* Turn the current line away: "prog: FILE:LINE: msg" on stderr, the raw
+ * line to --rejects, counted; --strict stops the run. */
+void op_reject(op_stream *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Flush and check output, close --rejects, print --stats; returns the
+ * exit status so far: 74 > 66 > 65 > 0. */
+int op_stream_finish(op_stream *st);
+#endif

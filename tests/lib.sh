@@ -1,0 +1,62 @@
+# lib.sh - TAP helpers for the CLI tests under tests/cli/ (sourced).
+#
+#   tcase "what" 'command ...'      run it: stdout, stderr, status kept
+#   expect_rc N                     the status
+#   expect_out <<'E' ... E          stdout, exactly (expect_out_file FILE too)
+#   expect_err <<'E' ... E          stderr, exactly ("" for empty: expect_err </dev/null)
+#   expect_grep PATTERN FILE        a line of FILE matches (grep -E)
+#   done_testing                    the plan, at the end
+#
+# Commands run with sh -c in a scratch directory $T; DATA is tests/data and
+# the programs come first on PATH (make check sets it).  Under SANITIZE=1 the
+# same tests run against the ASan build.
+set -u
+TESTS=$(cd "$(dirname "$0")/.." && pwd)
+DATA=$TESTS/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/opflow-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export DATA T LC_ALL=C TZ=UTC
+unset OPFLOW_NOW
+n=0 failed=0 what=
+
+tcase() {
+	what=$1
+	(cd "$T" && sh -c "$2" >"$T/.out" 2>"$T/.err")
+	rc=$?
+}
+
+_result() {	# _result OK DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $what: $2"
+	else
+		echo "not ok $n - $what: $2"
+		failed=$((failed + 1))
+	fi
+}
+
+expect_rc() {
+	[ "$rc" = "$1" ]
+	_result $? "status $1"
+	[ "$rc" = "$1" ] || { echo "#   got status $rc; stderr:"; sed 's/^/#   /' "$T/.err"; }
+}
+
+_compare() {	# _compare WHICH FILE-GOT FILE-WANT
+	if cmp -s "$2" "$3"; then _result 0 "$1"; else
+		_result 1 "$1"; diff -u "$3" "$2" | head -40 | sed 's/^/#   /'
+	fi
+}
+
+expect_out() { cat >"$T/.want"; _compare stdout "$T/.out" "$T/.want"; }
+expect_err() { cat >"$T/.want"; _compare stderr "$T/.err" "$T/.want"; }
+expect_out_file() { _compare "stdout = $(basename "$1")" "$T/.out" "$1"; }
+expect_file() { cat >"$T/.want"; _compare "$1" "$T/$1" "$T/.want"; }
+expect_grep() {
+	grep -Eq -- "$1" "$T/${2:-.out}"
+	_result $? "${2:-stdout} matches /$1/"
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}

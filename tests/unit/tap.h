@@ -1,0 +1,37 @@
+/* tap.h - a few macros that print TAP, for the C unit tests under
+ * tests/unit/.  Each test file is one program; tests/unit.t runs them all. */
+#ifndef TAP_H
+#define TAP_H
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+#define ok(cond, ...) do { \
+	int ok_ = !!(cond); \
+	printf("%sok %d - ", ok_ ? "" : "not ", ++tap_n); \
+	printf(__VA_ARGS__); \
+	printf("\n"); \
+	if (!ok_) { tap_failed++; printf("#   at %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+/* string equality with both values shown on failure */
+#define is(got, want, ...) do { \
+	const char *g_ = (got), *w_ = (want); \
+	int same_ = (g_ && w_) ? !strcmp(g_, w_) : g_ == w_; \
+	ok(same_, __VA_ARGS__); \
+	if (!same_) printf("#   got:  '%s'\n#   want: '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+} while (0)
+
+#define is_num(got, want, ...) do { \
+	long long g_ = (long long)(got), w_ = (long long)(want); \
+	ok(g_ == w_, __VA_ARGS__); \
+	if (g_ != w_) printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
+} while (0)
+
+static inline int done_testing(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed != 0;
+}
+#endif
