@@ -6,6 +6,7 @@
 #define OP_CLI_H
 
 #include <getopt.h>
+#include "opflow.h"
 #include "timefmt.h"
 #include "tz.h"
 

@@ -501,7 +501,7 @@ static void unescape(op_buf *b, const char *s, size_t n)
 			return;
 		}
 		op_buf_add(b, p, (size_t)(q - p));
-		unsigned u, lo;
+		unsigned u = 0, lo = 0;
 		switch (q[1]) {
 		case 'b': op_buf_addc(b, '\b'); p = q + 2; break;
 		case 'f': op_buf_addc(b, '\f'); p = q + 2; break;

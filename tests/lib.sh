@@ -16,6 +16,7 @@ DATA=$TESTS/data
 T=$(mktemp -d "${TMPDIR:-/tmp}/opflow-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export DATA T LC_ALL=C TZ=UTC
+cd "$T" || exit 1
 unset OPFLOW_NOW
 n=0 failed=0 what=
 

@@ -65,7 +65,7 @@ static void suite(void)
 			continue;
 		char path[512];
 		snprintf(path, sizeof path, "%s/%s", dir, nm);
-		size_t n;
+		size_t n = 0;
 		char *s = slurp(path, &n);
 		op_jerr e;
 		int ours = op_json_valid(s, n, &e) == 0;

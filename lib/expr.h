@@ -1,0 +1,113 @@
+/* expr.h - the expressions of the one rule language (opflow-rules(5)):
+ * parsed once to a tree, evaluated per record against the scanned line,
+ * decoding only the fields an expression reads.  MIT licence. */
+#ifndef OP_EXPR_H
+#define OP_EXPR_H
+
+#include <stdint.h>
+#include "arena.h"
+#include "jsonl.h"
+#include "regex.h"
+#include "timefmt.h"
+#include "tz.h"
+
+typedef struct op_expr op_expr;
+typedef struct op_rules op_rules;
+
+enum op_vtype { OP_VNULL, OP_VBOOL, OP_VNUM, OP_VSTR, OP_VTIME, OP_VDUR, OP_VLIST, OP_VJSON };
+
+/* A value.  Strings and JSON spans point into the record line or the
+ * evaluation's scratch arena: valid until the next record. */
+typedef struct op_val {
+	uint8_t t;
+	uint8_t business;	/* OP_VDUR: 0 wall time (seconds), 1 business
+				 * minutes (bh), 2 business days (bd) */
+	union {
+		int b;
+		double n;
+		op_time tm;
+		int64_t dur;
+		struct { const char *s; size_t len; } str;	/* OP_VSTR, OP_VJSON */
+		struct { struct op_val *v; size_t n; } list;
+	} u;
+	const char *raw;	/* OP_VNUM read from a record: its text, so that
+				 * 1.10 is written back as 1.10 */
+	size_t rawlen;
+} op_val;
+
+/* How business durations are added to a time: set by enq-route, whose
+ * rules define the calendar; elsewhere they are an error. */
+typedef int (*op_business_fn)(void *cal, op_time from, int64_t amount, int unit, op_time *out);
+
+typedef struct op_eval {
+	op_rec *rec;
+	op_time now;
+	const op_tz *tz;
+	op_arena scratch;
+	unsigned long gen;		/* bumped per record: field caches */
+	char err[256];
+	op_business_fn business;
+	void *cal;
+	const char *group;		/* history group (exc-flag --by) */
+	size_t grouplen;
+	op_rules *rules;		/* for history state */
+	op_buf tmp;
+	unsigned long text_gen;		/* `text`, built once per record */
+	const char *text;
+	size_t textlen;
+} op_eval;
+
+/* The parser state statements and expressions share (rules.c reads the
+ * file into logical lines; expr.c parses expressions from them). */
+typedef struct op_parser {
+	const char *file;
+	const char *text;		/* the logical line, continuations joined */
+	size_t len, pos, tokpos;
+	unsigned line;			/* physical line of the statement's start */
+	const size_t *seg;		/* logical offsets where physical lines start */
+	size_t nseg;
+	op_arena *arena;
+	op_rules *rules;
+	unsigned features;
+	int depth;
+	void *jmp;			/* jmp_buf* of the loader */
+	char *errmsg;			/* shared by copies of the parser */
+	size_t errmsglen;
+	size_t *errpos;
+	long fixed_pos;			/* >= 0: errors are reported here (inside
+					 * a template, whose text is decoded) */
+} op_parser;
+
+#define OP_FEAT_HISTORY 1	/* prev(), mean_prev(), stddev_prev() (exc-flag) */
+#define OP_EXPR_MAX_DEPTH 128	/* nesting of an expression */
+
+op_expr *op_parse_expr(op_parser *p);
+op_expr *op_parse_postfix(op_parser *p);	/* a path or call, no operators */
+op_expr *op_parse_template(op_parser *p, const char *s, size_t n, size_t at);
+op_rx *op_parse_regex(op_parser *p);		/* /pattern/flags at the cursor */
+int op_expr_is_path(const op_expr *e);
+/* The field an expression names when it is a plain top-level path. */
+const char *op_expr_field(const op_expr *e);
+
+void op_eval_init(op_eval *ev, op_time now, const op_tz *tz);
+void op_eval_record(op_eval *ev, op_rec *r);
+void op_eval_free(op_eval *ev);
+/* 0 ok, -1 with ev->err (a regex limit, a business time without a calendar) */
+int op_eval_expr(op_eval *ev, const op_expr *e, op_val *out);
+/* 1 true, 0 false, -1 error */
+int op_eval_cond(op_eval *ev, const op_expr *e);
+int op_truthy(const op_val *v);
+/* Render a template (op_parse_template) into out. */
+int op_render(op_eval *ev, const op_expr *tmpl, op_buf *out);
+/* Values as JSON text / as text for messages. */
+void op_val_json(op_buf *b, const op_val *v);
+void op_val_text(op_buf *b, const op_val *v);
+/* A value as a number / time, when it is one or a string that reads as one. */
+int op_val_num(const op_val *v, double *d);
+int op_val_time(op_eval *ev, const op_val *v, op_time *t);
+
+/* History (OP_FEAT_HISTORY): after a record, remember what its history
+ * calls' arguments were, for the next record of the same group. */
+void op_history_commit(op_eval *ev);
+void op_history_free(op_rules *rules);
+#endif

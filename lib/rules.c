@@ -1,0 +1,364 @@
+/* rules.c - reading rule files: logical lines (comments, continuations),
+ * the statement keyword, the program's parser for it, and errors that
+ * name file:line:col with what was expected.  MIT licence, see COPYING. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define MAX_ERRORS 20
+
+/* Every statement of the toolkit, so a line meant for another program is
+ * named as such instead of "unknown". */
+static const struct { const char *kw, *prog; } known[] = {
+	{ "category", "enq-classify" }, { "priority", "enq-classify" }, { "tag", "enq-classify" },
+	{ "extract", "enq-classify" }, { "require", "enq-classify" }, { "threshold", "enq-classify" },
+	{ "default", "enq-classify" }, { "timezone", "enq-route" }, { "hours", "enq-route" },
+	{ "holiday", "enq-route" }, { "holidays", "enq-route" }, { "team", "enq-route" },
+	{ "route", "enq-route" }, { "away", "enq-route" }, { "flag", "exc-flag" },
+	{ "by", "kpi-rollup" }, { "kpi", "kpi-rollup" },
+};
+
+static size_t physical_col(const op_parser *p, size_t pos, unsigned *line)
+{
+	size_t i = 0;
+	while (i + 1 < p->nseg && p->seg[i + 1] <= pos)
+		i++;
+	*line = p->line + (unsigned)i;
+	return pos - (p->nseg ? p->seg[i] : 0) + 1;
+}
+
+static noreturn void verror(op_parser *p, size_t pos, const char *fmt, va_list ap)
+{
+	vsnprintf(p->errmsg, p->errmsglen, fmt, ap);
+	*p->errpos = p->fixed_pos >= 0 ? (size_t)p->fixed_pos : pos;
+	longjmp(*(jmp_buf *)p->jmp, 1);
+}
+
+void op_p_error(op_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(p, p->tokpos, fmt, ap);
+}
+
+void op_p_error_at(op_parser *p, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror(p, at, fmt, ap);
+}
+
+int op_p_end(op_parser *p)
+{
+	return op_p_skip(p) >= p->len;
+}
+
+static size_t word_len(op_parser *p)
+{
+	size_t i = op_p_skip(p);
+	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t')
+		i++;
+	return i - p->pos;
+}
+
+void op_p_expect_end(op_parser *p)
+{
+	if (!op_p_end(p))
+		op_p_error(p, "unexpected '%.*s' at the end of the statement", (int)word_len(p),
+			   p->text + p->pos);
+}
+
+const char *op_p_word(op_parser *p, const char *what)
+{
+	size_t n = word_len(p);
+	if (!n)
+		op_p_error(p, "%s expected, found end of line", what);
+	const char *w = op_arena_strndup(p->arena, p->text + p->pos, n);
+	p->pos += n;
+	return w;
+}
+
+int op_p_peek(op_parser *p, const char *word)
+{
+	size_t n = word_len(p);
+	return n == strlen(word) && !memcmp(p->text + p->pos, word, n);
+}
+
+int op_p_accept(op_parser *p, const char *word)
+{
+	if (!op_p_peek(p, word))
+		return 0;
+	p->pos += strlen(word);
+	return 1;
+}
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+const char *op_p_suggest(const char *word, const char *const *cands)
+{
+	const char *best = NULL;
+	size_t bestd = strlen(word) <= 3 ? 1 : 2;
+	for (size_t i = 0; cands[i]; i++) {
+		size_t d = distance(word, cands[i]);
+		if (d <= bestd && (!best || d < distance(word, best)))
+			best = cands[i];
+	}
+	return best;
+}
+
+void op_p_expect(op_parser *p, const char *word)
+{
+	if (op_p_accept(p, word))
+		return;
+	size_t n = word_len(p);
+	if (!n)
+		op_p_error(p, "'%s' expected, found end of line", word);
+	char found[64];
+	snprintf(found, sizeof found, "%.*s", (int)(n < 60 ? n : 60), p->text + p->pos);
+	const char *cands[] = { word, NULL };
+	if (op_p_suggest(found, cands))
+		op_p_error(p, "'%s' expected, found '%s' (did you mean '%s'?)", word, found, word);
+	op_p_error(p, "'%s' expected, found '%s'", word, found);
+}
+
+const char *op_p_name(op_parser *p, const char *what)
+{
+	size_t start = op_p_skip(p);
+	const char *w = op_p_word(p, what);
+	for (const char *c = w; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '-' || *c == '.' || (unsigned char)*c >= 0x80))
+			op_p_error_at(p, start, "%s: '%s' is not a name (letters, digits, _ - .)", what, w);
+	return w;
+}
+
+double op_p_number(op_parser *p, const char *what)
+{
+	size_t start = op_p_skip(p);
+	const char *w = op_p_word(p, what);
+	char *end;
+	double d = strtod(w, &end);
+	if (*end || end == w || d != d)
+		op_p_error_at(p, start, "%s: '%s' is not a number", what, w);
+	return d;
+}
+
+int64_t op_p_duration(op_parser *p, const char *what, int *business)
+{
+	size_t start = op_p_skip(p);
+	const char *w = op_p_word(p, what);
+	int64_t v;
+	if (op_duration_parse(w, strlen(w), &v, business))
+		op_p_error_at(p, start, "%s: '%s' is not a duration (30m 4h 2d 1w, business 4bh 2bd)", what, w);
+	return v;
+}
+
+unsigned op_p_line(const op_parser *p)
+{
+	unsigned line;
+	physical_col(p, p->tokpos, &line);
+	return line;
+}
+
+void *op_p_alloc(op_parser *p, size_t n)
+{
+	return op_arena_alloc(p->arena, n);
+}
+
+char *op_p_strdup(op_parser *p, const char *s)
+{
+	return op_arena_strndup(p->arena, s, strlen(s));
+}
+
+void op_rules_track_rx(op_rules *r, op_rx *rx)
+{
+	if (r->nrx == r->caprx) {
+		r->caprx = r->caprx ? 2 * r->caprx : 16;
+		r->rx = op_xrealloc(r->rx, r->caprx * sizeof *r->rx);
+	}
+	r->rx[r->nrx++] = rx;
+}
+
+static void unknown_statement(op_parser *p, const char *kw, const op_stmt *kinds)
+{
+	op_buf list = {0};
+	const char *cands[64];
+	size_t n = 0;
+	for (size_t i = 0; kinds[i].kw && n < 63; i++) {
+		op_buf_printf(&list, "%s%s", i ? ", " : "", kinds[i].kw);
+		cands[n++] = kinds[i].kw;
+	}
+	cands[n] = NULL;
+	char msg[300];
+	const char *other = NULL;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		if (!strcmp(known[i].kw, kw))
+			other = known[i].prog;
+	const char *hint = op_p_suggest(kw, cands);
+	if (other)
+		snprintf(msg, sizeof msg, "'%s' is a statement of %s, not of %s (which reads: %s)", kw, other,
+			 op_progname, list.p);
+	else if (hint)
+		snprintf(msg, sizeof msg, "unknown statement '%s' (did you mean '%s'?)", kw, hint);
+	else
+		snprintf(msg, sizeof msg, "unknown statement '%s' (%s reads: %s)", kw, op_progname, list.p);
+	op_buf_free(&list);
+	op_p_error(p, "%s", msg);
+}
+
+/* One logical line; errors longjmp back here, so that nothing of the
+ * caller's is live across the jump. */
+static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
+{
+	jmp_buf jb;
+	char errmsg[400];
+	size_t errpos = 0;
+	ps->jmp = &jb;
+	ps->errmsg = errmsg;
+	ps->errmsglen = sizeof errmsg;
+	ps->errpos = &errpos;
+	if (op_p_end(ps))
+		return 0;
+	if (setjmp(jb)) {
+		unsigned line;
+		size_t col = physical_col(ps, errpos, &line);
+		op_warn("%s:%u:%zu: %s", ps->file, line, col, errmsg);
+		return -1;
+	}
+	size_t kwpos = op_p_skip(ps);
+	const char *kw = op_p_word(ps, "a statement");
+	const op_stmt *k = NULL;
+	for (size_t i = 0; kinds[i].kw; i++)
+		if (!strcmp(kinds[i].kw, kw))
+			k = &kinds[i];
+	if (!k) {
+		ps->tokpos = kwpos;
+		unknown_statement(ps, kw, kinds);
+	}
+	k->parse(ps, ctx);
+	if (!op_p_end(ps))
+		op_p_error(ps, "unexpected '%.*s' at the end of the statement (%s)", (int)word_len(ps),
+			   ps->text + ps->pos, k->synopsis);
+	return 0;
+}
+
+op_rules *op_rules_parse(const char *name, const char *text, size_t len, const op_stmt *kinds,
+			 void *ctx, unsigned features, int *nerrors)
+{
+	op_rules *r = op_xcalloc(1, sizeof *r);
+	r->file = op_arena_strndup(&r->arena, name, strlen(name));
+	op_buf logical = {0};
+	size_t *seg = NULL, nseg = 0, capseg = 0;
+	unsigned lineno = 0, start_line = 0;
+	const char *p = text, *end = text + len;
+	*nerrors = 0;
+	while (p < end && *nerrors < MAX_ERRORS) {
+		/* gather one logical line */
+		op_buf_reset(&logical);
+		nseg = 0;
+		int more = 1;
+		start_line = lineno + 1;
+		while (more && p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			lineno++;
+			if (n && p[n - 1] == '\r')
+				n--;
+			if (nseg == capseg) {
+				capseg = capseg ? 2 * capseg : 8;
+				seg = op_xrealloc(seg, capseg * sizeof *seg);
+			}
+			seg[nseg++] = logical.len;
+			more = n && p[n - 1] == '\\';
+			op_buf_add(&logical, p, more ? n - 1 : n);
+			if (more)
+				op_buf_addc(&logical, ' ');
+			p = nl ? nl + 1 : end;
+		}
+		op_parser ps = {
+			.file = r->file, .text = logical.p ? logical.p : "", .len = logical.len,
+			.line = start_line, .seg = seg, .nseg = nseg, .arena = &r->arena, .rules = r,
+			.features = features, .fixed_pos = -1,
+		};
+		if (statement(&ps, kinds, ctx))
+			++*nerrors;
+	}
+	if (*nerrors >= MAX_ERRORS)
+		op_warn("%s: too many errors, stopped", r->file);
+	op_buf_free(&logical);
+	free(seg);
+	return r;
+}
+
+op_rules *op_rules_load(const char *path, const char *embedded, const op_stmt *kinds,
+			void *ctx, unsigned features)
+{
+	op_buf text = {0};
+	const char *name;
+	if (path) {
+		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+		if (!f)
+			op_die(OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+			op_buf_add(&text, chunk, n);
+			if (text.len > (64u << 20))
+				op_die(OP_EXIT_CONFIG, "%s: rule file larger than 64 MiB", path);
+		}
+		if (ferror(f))
+			op_die(OP_EXIT_NOINPUT, "%s: read error: %s", path, strerror(errno));
+		if (f != stdin)
+			fclose(f);
+		name = path;
+	} else {
+		const char *t = op_embedded(embedded);
+		if (!t)
+			op_die(OP_EXIT_SOFTWARE, "no built-in rules '%s'", embedded);
+		op_buf_adds(&text, t);
+		name = embedded;
+	}
+	int nerr;
+	op_rules *r = op_rules_parse(name, text.p ? text.p : "", text.len, kinds, ctx, features, &nerr);
+	op_buf_free(&text);
+	if (nerr) {
+		op_rules_free(r);
+		exit(OP_EXIT_CONFIG);
+	}
+	return r;
+}
+
+void op_rules_free(op_rules *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nrx; i++)
+		op_rx_free(r->rx[i]);
+	free(r->rx);
+	op_history_free(r);
+	op_arena_free(&r->arena);
+	free(r);
+}
