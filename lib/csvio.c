@@ -1,0 +1,811 @@
+/* csvio.c - delimited text in, through libcsv's push parser, with what
+ * libcsv does not give: physical line numbers, a bad row's raw bytes,
+ * recovery after a quote error, charset fallback, header names; and CSV
+ * cells out, quoted and guarded against formula injection.
+ * MIT licence, see COPYING.
+ *
+ * How the reader works: the input is cut into physical lines (LF, CRLF or
+ * a lone CR) and fed to libcsv one line at a time, so that when libcsv
+ * ends a row we know the line it started on and the bytes it came from.
+ * The bytes of the row being parsed stay in the read buffer (it is
+ * compacted and grown, never cut, while a row is open), so a bad row can
+ * be handed on whole.  Fields are copied into one reused buffer; nothing
+ * is allocated per row once the buffers have grown.
+ *
+ * Deviations from RFC 4180, as spreadsheets and Python's csv module read:
+ * spaces and tabs around unquoted fields and around quoted ones are
+ * dropped (libcsv's rule); a quote inside an unquoted field is kept as a
+ * character.  Text after a closing quote ("a"b) is still an error. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <csv.h>
+
+#include "charset.h"
+#include "csvio.h"
+
+#define CHUNK (64 * 1024)	/* bytes per fread */
+#define PARTIAL (1024 * 1024)	/* a line this long is fed before its end */
+#define BLK (64 * 1024)		/* libcsv's field buffer grows by this */
+#define NONE SIZE_MAX
+#define POPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+
+struct op_csv {
+	const char *name;
+	FILE *f;
+	struct csv_parser p;
+	int delim;
+	size_t max_field;
+	const char *enc;	/* NULL: UTF-8 */
+	const op_csv_opts *o;
+	op_csv_row_fn row;
+	op_csv_bad_fn bad;
+	void *ctx;
+
+	/* b[0..len) is input read so far: the open row's bytes start at rs,
+	 * bytes before pos have been fed to libcsv */
+	char *b;
+	size_t cap, len, rs, pos;
+	size_t lf, lf_scanned;	/* next LF at or after pos; NONE: no LF in
+				 * [pos, lf_scanned) */
+	size_t seg_end;		/* end of the segment being fed */
+	int eof;
+
+	/* UTF-16 and UTF-32 input is turned into UTF-8 before parsing:
+	 * wb[0..wlen) holds bytes read and not yet converted */
+	iconv_t cd;
+	const char *wname;
+	size_t wunit;
+	char *wb;
+	size_t wlen, wcap;
+	int weof;
+
+	unsigned long line;	/* the physical line being fed */
+	size_t lbytes;		/* bytes of it fed in earlier segments */
+	int skip_eol;		/* drop input up to the next line end */
+
+	/* the open row */
+	int pending;		/* started and not ended */
+	unsigned long row_line;
+	size_t row_l1_end;	/* end of its first line, once known */
+	int conv;		/* convert its fields one by one */
+	int nul;		/* a NUL byte in it */
+	int row_bad;
+	int big;		/* libcsv's buffer grew past max_field */
+	char reason[160];
+	size_t nf;		/* fields seen, good or not */
+	op_buf fields;		/* field bytes, each NUL-terminated */
+	size_t *off;		/* where each field starts in fields */
+	size_t offcap;
+	const char **fp;	/* the pointers handed to the callback */
+
+	char **names;
+	size_t ncols;
+	int have_names;
+	int warned, fatal, ret;
+};
+
+/* ---- delimiter sniffing ---- */
+
+static const char cands[] = ",;\t|";
+
+/* Counts of each candidate outside quotes on the first lines; the number
+ * of lines counted.  An unterminated last line counts only when it is the
+ * only one (it may be cut short by the end of buf). */
+#define SNIFF_LINES 10
+static int sniff_count(const char *buf, size_t n, size_t cnt[SNIFF_LINES][4])
+{
+	size_t cur[4] = { 0 };
+	int nl = 0, inq = 0, nonempty = 0;
+	if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		buf += 3, n -= 3;
+	for (size_t i = 0; i < n && nl < SNIFF_LINES; i++) {
+		char c = buf[i];
+		if (c == '"') {
+			inq = !inq;	/* a doubled quote toggles twice */
+			nonempty = 1;
+			continue;
+		}
+		if (inq)
+			continue;
+		if (c == '\n' || c == '\r') {
+			if (nonempty)
+				memcpy(cnt[nl++], cur, sizeof cur);
+			memset(cur, 0, sizeof cur);
+			nonempty = 0;
+			continue;
+		}
+		nonempty = 1;
+		for (int k = 0; k < 4; k++)
+			if (c == cands[k])
+				cur[k]++;
+	}
+	if (nonempty && nl == 0)
+		memcpy(cnt[nl++], cur, sizeof cur);
+	return nl;
+}
+
+int op_csv_sniff(const char *buf, size_t n)
+{
+	size_t cnt[SNIFF_LINES][4];
+	int nl = sniff_count(buf, n, cnt);
+	int best = -1;
+	for (int k = 0; k < 4 && nl; k++) {
+		int same = cnt[0][k] > 0;
+		for (int j = 1; j < nl && same; j++)
+			same = cnt[j][k] == cnt[0][k];
+		if (same && (best < 0 || cnt[0][k] > cnt[0][best]))
+			best = k;
+	}
+	return best < 0 ? 0 : cands[best];
+}
+
+/* When no delimiter is consistent (ragged first rows), the one the header
+ * line has most of; a comma when it has none. */
+static int sniff_loose(const char *buf, size_t n)
+{
+	int d = op_csv_sniff(buf, n);
+	if (d)
+		return d;
+	size_t cnt[SNIFF_LINES][4];
+	int best = -1;
+	if (sniff_count(buf, n, cnt))
+		for (int k = 0; k < 4; k++)
+			if (cnt[0][k] && (best < 0 || cnt[0][k] > cnt[0][best]))
+				best = k;
+	return best < 0 ? ',' : cands[best];
+}
+
+/* ---- column names ---- */
+
+static int name_taken(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] && !strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Take the n names in raw (NULL or "" for none) as the columns, made
+ * unique: the first of each name keeps it, an empty one becomes col_N (N
+ * counting from 1), a repeat name_2, name_3, ..., skipping any name that
+ * another column has. */
+static void set_names(op_csv *st, const char *const *raw, size_t n)
+{
+	char **v = op_xcalloc(n ? n : 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		if (raw[i] && *raw[i] && !name_taken(v, i, raw[i]))
+			v[i] = op_xstrdup(raw[i]);
+	op_buf t = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (v[i])
+			continue;
+		char base[32];
+		const char *b = raw[i] && *raw[i] ? raw[i] : base;
+		snprintf(base, sizeof base, "col_%zu", i + 1);
+		op_buf_reset(&t);
+		op_buf_adds(&t, b);
+		for (unsigned k = 2; name_taken(v, n, t.p); k++) {
+			op_buf_reset(&t);
+			op_buf_printf(&t, "%s_%u", b, k);
+		}
+		v[i] = op_xstrdup(t.p);
+	}
+	op_buf_free(&t);
+	st->names = v;
+	st->ncols = n;
+	st->have_names = 1;
+}
+
+/* --header "a, b,c": split at commas, spaces around names dropped. */
+static void names_from_opt(op_csv *st, const char *h)
+{
+	op_buf conv = { 0 };
+	size_t n = 1;
+	for (const char *s = h; *s; s++)
+		n += *s == ',';
+	char **raw = op_xcalloc(n, sizeof *raw);
+	size_t i = 0;
+	for (const char *s = h;; i++) {
+		const char *e = strchr(s, ',');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		while (l && (*s == ' ' || *s == '\t'))
+			s++, l--;
+		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+			l--;
+		op_buf_reset(&conv);
+		op_to_utf8(&conv, s, l, NULL);	/* argv may be anything */
+		raw[i] = op_xstrdup(conv.p ? conv.p : "");
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	set_names(st, (const char *const *)raw, n);
+	for (i = 0; i < n; i++)
+		free(raw[i]);
+	free(raw);
+	op_buf_free(&conv);
+}
+
+/* ---- rows ---- */
+
+static void parser_reset(op_csv *st)
+{
+	/* csv_fini cannot reset a parser inside an unclosed quote, and a
+	 * fresh one also gives back the buffer an over-long field grew */
+	csv_free(&st->p);
+	if (csv_init(&st->p, POPTS))
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	csv_set_delim(&st->p, (unsigned char)st->delim);
+	csv_set_blk_size(&st->p, BLK);
+	st->big = 0;
+}
+
+static void row_clear(op_csv *st)
+{
+	st->pending = 0;
+	st->row_bad = 0;
+	st->nf = 0;
+	st->fields.len = 0;
+}
+
+/* The raw bytes of the open row up to end, less the final line end. */
+static size_t raw_len(op_csv *st, size_t end)
+{
+	size_t n = end - st->rs;
+	const char *r = st->b + st->rs;
+	if (n && r[n - 1] == '\n')
+		n--;
+	if (n && r[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+static void report(op_csv *st, size_t end, const char *reason)
+{
+	if (!st->have_names && !st->o->no_header && !st->o->header) {
+		op_warn("%s:%lu: cannot read the header row: %s", st->name,
+			st->row_line, reason);
+		st->fatal = 1;
+		return;
+	}
+	if (st->bad)
+		st->bad(st->b + st->rs, raw_len(st, end), st->row_line, reason, st->ctx);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	op_csv *st = data;
+	size_t i = st->nf++;
+	if (st->row_bad)
+		return;
+	if (st->nul && memchr(s, 0, len)) {
+		/* the callback gets C strings: the rest would vanish */
+		snprintf(st->reason, sizeof st->reason, "field %zu has a NUL byte", i + 1);
+		st->row_bad = 1;
+		return;
+	}
+	if (len > st->max_field) {
+		snprintf(st->reason, sizeof st->reason,
+			 "field %zu is longer than %zu bytes", i + 1, st->max_field);
+		st->row_bad = st->big = 1;
+		return;
+	}
+	if (i >= st->offcap) {
+		st->offcap = st->offcap ? st->offcap * 2 : 64;
+		st->off = op_xrealloc(st->off, st->offcap * sizeof *st->off);
+		st->fp = op_xrealloc(st->fp, st->offcap * sizeof *st->fp);
+	}
+	st->off[i] = st->fields.len;
+	if (st->conv) {
+		if (op_to_utf8(&st->fields, s, len, st->enc) && !st->warned) {
+			op_warn("%s:%lu: not valid %s, read as Windows-1252 (said once per file)",
+				st->name, st->row_line, st->enc ? st->enc : "UTF-8");
+			st->warned = 1;
+		}
+		op_buf_addc(&st->fields, 0);
+	} else {
+		op_buf_grow(&st->fields, len + 1);
+		memcpy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
+		st->fields.len += len + 1;
+	}
+}
+
+static void on_row(int c, void *data)
+{
+	op_csv *st = data;
+	const op_csv_opts *o = st->o;
+	(void)c;
+	st->pending = 0;
+	if (st->fatal || st->ret)
+		goto out;
+	if (st->row_bad) {
+		report(st, st->seg_end, st->reason);
+		goto out;
+	}
+	for (size_t i = 0; i < st->nf; i++)
+		st->fp[i] = st->fields.p + st->off[i];
+	if (!st->have_names) {
+		if (!o->no_header && !o->header) {
+			set_names(st, st->fp, st->nf);
+			goto out;
+		}
+		/* no header at all: col_1, col_2, ... as many as this row has */
+		const char **none = op_xcalloc(st->nf ? st->nf : 1, sizeof *none);
+		set_names(st, none, st->nf);
+		free(none);
+	}
+	if (st->nf != st->ncols) {
+		char why[96];
+		snprintf(why, sizeof why, "%zu field%s, header has %zu", st->nf,
+			 st->nf == 1 ? "" : "s", st->ncols);
+		report(st, st->seg_end, why);
+		goto out;
+	}
+	st->ret = st->row((const char *const *)st->names, st->fp, st->nf,
+			  st->row_line, st->ctx);
+out:
+	row_clear(st);
+}
+
+/* ---- input ---- */
+
+/* Room for need more bytes in b: made by dropping what is before the open
+ * row when that frees half the buffer, else by doubling it (so a row
+ * spanning many lines is copied O(1) times per byte, not once per read). */
+static void make_room(op_csv *st, size_t need)
+{
+	size_t d = st->rs;
+	if (st->cap - st->len < need && d && d >= st->cap / 2) {
+		memmove(st->b, st->b + d, st->len - d);
+		st->len -= d;
+		st->pos -= d;
+		st->rs = 0;
+		if (st->lf != NONE)
+			st->lf -= d;
+		st->lf_scanned = st->lf_scanned > d ? st->lf_scanned - d : 0;
+		if (st->row_l1_end != NONE)
+			st->row_l1_end -= d;
+	}
+	if (st->cap - st->len < need) {
+		st->cap = st->cap * 2 > st->len + need ? st->cap * 2 : st->len + need;
+		st->b = op_xrealloc(st->b, st->cap);
+	}
+}
+
+/* UTF-16 or UTF-32 (Excel's "Unicode Text" is UTF-16LE) read and turned
+ * into UTF-8; a bad unit becomes U+FFFD.  Raw rows handed to `bad` are
+ * then UTF-8 too. */
+static int fill_wide(op_csv *st)
+{
+	if (!st->weof) {
+		if (st->wcap - st->wlen < CHUNK) {
+			st->wcap = st->wlen + CHUNK;
+			st->wb = op_xrealloc(st->wb, st->wcap);
+		}
+		size_t got = fread(st->wb + st->wlen, 1, CHUNK, st->f);
+		st->wlen += got;
+		if (got < CHUNK) {
+			if (ferror(st->f))
+				return -1;
+			st->weof = 1;
+		}
+	}
+	make_room(st, st->wlen * 2 + 16);	/* UTF-8 is at most 3/2 as long */
+	char *in = st->wb, *out = st->b + st->len;
+	size_t inleft = st->wlen, outleft = st->cap - st->len;
+	while (inleft) {
+		if (iconv(st->cd, &in, &inleft, &out, &outleft) != (size_t)-1)
+			break;
+		if (errno == E2BIG || (errno == EINVAL && !st->weof) || outleft < 3)
+			break;	/* more room, or the rest of a unit, next time */
+		memcpy(out, "\xef\xbf\xbd", 3);
+		out += 3;
+		outleft -= 3;
+		size_t skip = inleft < st->wunit ? inleft : st->wunit;
+		in += skip;
+		inleft -= skip;
+		if (!st->warned) {
+			op_warn("%s: not valid %s, bad units read as U+FFFD", st->name, st->wname);
+			st->warned = 1;
+		}
+	}
+	st->len = (size_t)(out - st->b);
+	memmove(st->wb, in, inleft);
+	st->wlen = inleft;
+	if (st->weof && !st->wlen)
+		st->eof = 1;
+	return 0;
+}
+
+/* Read more.  -1 on a read error. */
+static int fill(op_csv *st)
+{
+	if (st->wname)
+		return fill_wide(st);
+	make_room(st, CHUNK);
+	size_t want = CHUNK;
+	size_t got = fread(st->b + st->len, 1, want, st->f);
+	st->len += got;
+	if (got < want) {
+		if (ferror(st->f))
+			return -1;
+		st->eof = 1;
+	}
+	return 0;
+}
+
+/* The next segment to feed, [pos, *end): 1 = a whole line with its end;
+ * 0 = a line without its end (the last line, or part of a very long one);
+ * -1 = more input needed. */
+static int next_segment(op_csv *st, size_t *end)
+{
+	char *b = st->b;
+	size_t pos = st->pos, len = st->len;
+	if (st->lf == NONE || st->lf < pos) {
+		size_t from = st->lf_scanned > pos ? st->lf_scanned : pos;
+		char *q = memchr(b + from, '\n', len - from);
+		st->lf = q ? (size_t)(q - b) : NONE;
+		st->lf_scanned = q ? st->lf : len;
+	}
+	size_t stop = st->lf != NONE ? st->lf : len;
+	char *cr = memchr(b + pos, '\r', stop - pos);
+	if (cr) {
+		size_t k = (size_t)(cr - b);
+		if (k + 1 < len) {
+			*end = k + 1 + (b[k + 1] == '\n');	/* CRLF or a lone CR */
+			return 1;
+		}
+		if (st->eof) {
+			*end = len;
+			return 1;
+		}
+	} else if (st->lf != NONE) {
+		*end = st->lf + 1;
+		return 1;
+	} else if (st->eof) {
+		*end = len;
+		return 0;
+	}
+	if (len - pos >= PARTIAL) {
+		/* a CR at the end waits: it may be half of a CRLF */
+		*end = len - (b[len - 1] == '\r');
+		return 0;
+	}
+	return -1;
+}
+
+static int blank(const char *s, size_t n, int delim)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\r' && s[i] != '\n' &&
+		    (s[i] != '\t' || delim == '\t'))
+			return 0;
+	return 1;
+}
+
+/* Drop the open row: the parser starts afresh at the next line. */
+static void abandon(op_csv *st, size_t end, int whole_line, const char *why)
+{
+	report(st, end, why);
+	parser_reset(st);
+	row_clear(st);
+	if (!whole_line)
+		st->skip_eol = 1;
+}
+
+/* Feed [pos, end) to libcsv; term: it ends a line. */
+static void feed(op_csv *st, size_t end, int term)
+{
+	const char *q = st->b + st->pos;
+	size_t n = end - st->pos;
+	if (st->skip_eol) {
+		if (term)
+			st->skip_eol = 0;
+		goto next;
+	}
+	if (!st->pending) {
+		if (blank(q, n, st->delim))
+			goto next;
+		st->pending = 1;
+		st->rs = st->pos;
+		st->row_line = st->line;
+		st->row_l1_end = NONE;
+		st->conv = st->enc != NULL;
+		st->nul = 0;
+	}
+	if (memchr(q, 0, n))
+		st->nul = 1;	/* fields are checked for it one by one */
+	/* A line of valid UTF-8 holds only valid fields (quotes and
+	 * delimiters are ASCII); only rows with a bad line are converted
+	 * field by field. */
+	if (!st->conv && op_utf8_valid_prefix(q, n) != n)
+		st->conv = 1;
+	st->seg_end = end;
+	size_t done = 0;
+	while (done < n) {
+		done += csv_parse(&st->p, q + done, n - done, on_field, on_row, st);
+		if (done == n)
+			break;
+		int err = csv_error(&st->p);
+		if (err != CSV_EPARSE)
+			op_die(OP_EXIT_SOFTWARE, "%s: %s", st->name, csv_strerror(err));
+		if (q[done] == '"' && !st->p.quoted) {
+			/* a quote inside an unquoted field: unambiguous, so kept
+			 * as a character, by the lenient parser for one byte */
+			csv_set_opts(&st->p, POPTS & ~CSV_STRICT);
+			csv_parse(&st->p, q + done, 1, on_field, on_row, st);
+			csv_set_opts(&st->p, POPTS);
+			done++;
+			continue;
+		}
+		char why[128];
+		int n1 = st->line == st->row_line
+			? snprintf(why, sizeof why, "bad quoting at column %zu",
+				   st->lbytes + done + 1)
+			: snprintf(why, sizeof why, "bad quoting at line %lu column %zu",
+				   st->line, st->lbytes + done + 1);
+		if (!term && n1 > 0)
+			snprintf(why + n1, sizeof why - n1, "; rest of the line not shown");
+		abandon(st, end, term, why);
+		break;
+	}
+	if (st->pending && st->p.entry_pos > st->max_field) {
+		/* the field is still open: most likely a quote that never closes */
+		char why[128];
+		snprintf(why, sizeof why, "field %zu is longer than %zu bytes%s",
+			 st->nf + 1, st->max_field,
+			 term ? "" : "; rest of the line not shown");
+		abandon(st, end, term, why);
+	}
+	if (st->pending && term && st->row_l1_end == NONE)
+		st->row_l1_end = end;
+	if (!st->pending && st->big)
+		parser_reset(st);	/* give the big field buffer back */
+next:
+	st->pos = end;
+	if (!st->pending)
+		st->rs = end;
+	if (term) {
+		st->line++;
+		st->lbytes = 0;
+	} else {
+		st->lbytes += n;
+	}
+}
+
+/* At the end of input.  1: input is left to read again (after an unclosed
+ * quote, from the line after the one that opened it). */
+static int finish(op_csv *st)
+{
+	if (!st->pending)
+		return 0;
+	if (csv_fini(&st->p, on_field, on_row, st) == 0)
+		return 0;
+	/* An unclosed quote: the row is bad; its first line most likely holds
+	 * the stray quote, and the lines after it are rows, read again. */
+	size_t end = st->row_l1_end != NONE ? st->row_l1_end : st->len;
+	report(st, end, "unclosed quote");
+	unsigned long next = st->row_line + 1;
+	parser_reset(st);
+	row_clear(st);
+	if (st->fatal || end >= st->len)
+		return 0;
+	st->pos = st->rs = end;
+	st->line = next;
+	st->lbytes = 0;
+	st->lf = NONE;
+	st->lf_scanned = end;
+	return 1;
+}
+
+/* Is the input UTF-16 or UTF-32: by its BOM (skipped, in pos) when no
+ * encoding is given, or by the encoding's name?  Sets wname, wunit. */
+static int wide(op_csv *st)
+{
+	static const struct { const char *label, *iconv; unsigned unit; } names[] = {
+		{ "utf-16", "UTF-16LE", 2 }, { "utf-16le", "UTF-16LE", 2 },
+		{ "utf-16be", "UTF-16BE", 2 }, { "ucs-2", "UTF-16LE", 2 },
+		{ "ucs-2le", "UTF-16LE", 2 }, { "ucs-2be", "UTF-16BE", 2 },
+		{ "utf-32", "UTF-32LE", 4 }, { "utf-32le", "UTF-32LE", 4 },
+		{ "utf-32be", "UTF-32BE", 4 },
+	};
+	const unsigned char *b = (const unsigned char *)st->b;
+	size_t n = st->len;
+	int le32 = n >= 4 && !memcmp(b, "\xff\xfe\0\0", 4);
+	int be32 = n >= 4 && !memcmp(b, "\0\0\xfe\xff", 4);
+	int le16 = !le32 && n >= 2 && b[0] == 0xFF && b[1] == 0xFE;
+	int be16 = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
+	if (st->enc) {
+		size_t i = 0, k = sizeof names / sizeof names[0];
+		while (i < k && strcasecmp(st->enc, names[i].label))
+			i++;
+		if (i == k)
+			return 0;
+		st->wname = names[i].iconv;
+		st->wunit = names[i].unit;
+		if (st->wunit == 2 && (le16 || be16)) {
+			st->wname = le16 ? "UTF-16LE" : "UTF-16BE";
+			st->pos = 2;
+		} else if (st->wunit == 4 && (le32 || be32)) {
+			st->wname = le32 ? "UTF-32LE" : "UTF-32BE";
+			st->pos = 4;
+		}
+		return 1;
+	}
+	if (!(le32 || be32 || le16 || be16))
+		return 0;
+	st->wname = le32 ? "UTF-32LE" : be32 ? "UTF-32BE" : le16 ? "UTF-16LE" : "UTF-16BE";
+	st->wunit = le32 || be32 ? 4 : 2;
+	st->pos = st->wunit;
+	return 1;
+}
+
+int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
+		op_csv_row_fn row, op_csv_bad_fn bad, void *ctx)
+{
+	static const op_csv_opts dflt;
+	op_csv st = { 0 };
+	st.o = o ? o : &dflt;
+	st.name = name;
+	st.f = f;
+	st.row = row;
+	st.bad = bad;
+	st.ctx = ctx;
+	st.max_field = st.o->max_field ? st.o->max_field : (size_t)64 << 20;
+	st.enc = st.o->encoding;
+	if (st.enc && (!*st.enc || !strcasecmp(st.enc, "utf-8") || !strcasecmp(st.enc, "utf8")))
+		st.enc = NULL;
+	st.line = 1;
+	st.lf = NONE;
+	st.row_l1_end = NONE;
+	int rc = 0;
+
+	if (fill(&st) < 0)
+		goto readerr;
+	if (st.len >= 3 && !memcmp(st.b, "\xef\xbb\xbf", 3))
+		st.pos = st.rs = 3;
+	else if (wide(&st)) {
+		st.cd = iconv_open("UTF-8", st.wname);
+		if (st.cd == (iconv_t)-1)
+			op_die(OP_EXIT_SOFTWARE, "iconv: %s: %s", st.wname, strerror(errno));
+		/* what was read goes through the converter */
+		st.wb = st.b;
+		st.wcap = st.cap;
+		st.wlen = st.len;
+		st.weof = st.eof;
+		st.b = NULL;
+		st.len = st.cap = 0;
+		st.eof = 0;
+		memmove(st.wb, st.wb + st.pos, st.wlen - st.pos);
+		st.wlen -= st.pos;
+		st.pos = st.rs = 0;
+		st.enc = NULL;
+		while (!st.eof && st.len < CHUNK)
+			if (fill_wide(&st) < 0)
+				goto readerr;
+	}
+	if (st.enc) {
+		/* an unknown charset: said once, here, not per row */
+		op_buf t = { 0 };
+		if (op_to_utf8(&t, "a", 1, st.enc)) {
+			op_warn("%s: unknown charset \"%s\", read as Windows-1252",
+				name, st.enc);
+			st.warned = 1;
+		}
+		op_buf_free(&t);
+	}
+	st.delim = st.o->delim ? st.o->delim : sniff_loose(st.b + st.pos, st.len - st.pos);
+	if (csv_init(&st.p, POPTS))
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	csv_set_delim(&st.p, (unsigned char)st.delim);
+	csv_set_blk_size(&st.p, BLK);
+	if (st.o->header)
+		names_from_opt(&st, st.o->header);
+
+	while (!st.fatal && !st.ret) {
+		size_t end;
+		int t = st.pos < st.len ? next_segment(&st, &end) : -1;
+		if (t >= 0) {
+			feed(&st, end, t);
+			continue;
+		}
+		if (!st.eof) {
+			if (fill(&st) < 0)
+				goto readerr;
+			continue;
+		}
+		if (!finish(&st))
+			break;
+	}
+	if (st.fatal) {
+		errno = 0;
+		rc = -1;
+	} else {
+		rc = st.ret;
+	}
+	goto out;
+readerr:
+	rc = -1;
+out:;
+	int e = errno;
+	csv_free(&st.p);
+	free(st.b);
+	free(st.wb);
+	if (st.wname)
+		iconv_close(st.cd);
+	op_buf_free(&st.fields);
+	free(st.off);
+	free(st.fp);
+	for (size_t i = 0; i < st.ncols; i++)
+		free(st.names[i]);
+	free(st.names);
+	errno = e;
+	return rc;
+}
+
+/* ---- writing ---- */
+
+/* [+-]? digits [. digits] [e [+-] digits], at least one digit before the
+ * exponent: the numbers a report writes, and nothing a spreadsheet would
+ * evaluate.  (Stricter than strtod: no inf, nan or hex.) */
+static int plain_number(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1, ed = 0;
+		if (j < n && (s[j] == '+' || s[j] == '-'))
+			j++;
+		while (j < n && s[j] >= '0' && s[j] <= '9')
+			j++, ed++;
+		if (!ed)
+			return 0;
+		i = j;
+	}
+	return i == n;
+}
+
+void op_csv_cell(op_buf *out, const char *s, size_t n, int delim)
+{
+	/* OWASP "CSV injection": a cell starting with one of these is a
+	 * formula to Excel, LibreOffice and Google Sheets */
+	int guard = n && memchr("=+-@\t\r", s[0], 6) && !plain_number(s, n);
+	int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote && !guard) {
+		op_buf_add(out, s, n);
+		return;
+	}
+	op_buf_grow(out, n + 4);
+	if (quote)
+		op_buf_addc(out, '"');
+	if (guard)
+		op_buf_addc(out, '\'');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run++;
+		if (s[i] == '"' && quote) {
+			op_buf_add(out, s + i + 1 - run, run);
+			op_buf_addc(out, '"');
+			run = 0;
+		}
+	}
+	op_buf_add(out, s + n - run, run);
+	if (quote)
+		op_buf_addc(out, '"');
+}

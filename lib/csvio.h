@@ -1,0 +1,68 @@
+/* csvio.h - delimited text in (libcsv, for enq-parse) and CSV cells out
+ * (for the reports), with line numbers, bad rows kept whole, and charset
+ * fallback.  MIT licence, see COPYING. */
+#ifndef OP_CSVIO_H
+#define OP_CSVIO_H
+#include <stdio.h>
+#include "opflow.h"
+
+/* The reader's state; op_csv_read keeps one per call. */
+typedef struct op_csv op_csv;
+
+typedef struct {
+	int delim;		/* 0 = sniff from the first lines among , ; TAB | */
+	const char *encoding;	/* NULL = UTF-8, with invalid UTF-8 fields read
+				 * as Windows-1252 (one warning per file), or
+				 * UTF-16/32 when the file starts with its BOM;
+				 * else any charset iconv knows */
+	int no_header;		/* 1: the first row is data; columns are named
+				 * by `header`, or col_1, col_2, ... */
+	const char *header;	/* "a,b,c": names for the columns; when set,
+				 * the file's first row is data */
+	size_t max_field;	/* bytes; 0 = 64 MiB; a longer field is an
+				 * error for that row */
+} op_csv_opts;
+
+/* Called once per data row.  names/fields are NUL-terminated valid UTF-8,
+ * valid only during the call.  line = physical line number (1-based) where
+ * the row starts.  A non-zero return stops reading, and op_csv_read returns
+ * that value. */
+typedef int (*op_csv_row_fn)(const char *const *names, const char *const *fields,
+			     size_t n, unsigned long line, void *ctx);
+
+/* Called for a bad row: a ragged row (field count differs from the header),
+ * an over-long field, a quote error, an unclosed quote at EOF, a NUL byte
+ * in a field.  raw = the row's bytes as read, without its final line
+ * terminator (for --rejects); reason e.g. "3 fields, header has 5".
+ * Reading goes on with the next row. */
+typedef void (*op_csv_bad_fn)(const char *raw, size_t rawlen, unsigned long line,
+			      const char *reason, void *ctx);
+
+/* Reads the whole stream f (opened "rb"), named `name` in messages.
+ * Returns 0; a row callback's non-zero value; or -1 on a read error (errno
+ * set, nothing printed) or a fatal format error, a header row that cannot
+ * be read (message printed as "name:line: ...", errno 0).
+ * A UTF-8 BOM is skipped; UTF-16 and UTF-32 (by BOM or encoding) are
+ * turned into UTF-8 first, raw rows included.  LF, CRLF and lone CR end
+ * lines; quoted fields may hold delimiters, line breaks and doubled quotes;
+ * empty lines are skipped; empty or duplicate header names are made unique
+ * (col_3, email_2).  After an unclosed quote at EOF only the line that
+ * opened it is bad: the lines after it are read again as rows.
+ * Lenient where it is unambiguous: spaces around unquoted fields and
+ * around quoted ones are dropped (libcsv's rule), and a quote inside an
+ * unquoted field (5'10", 37°36'37.8"N) is kept as a character. */
+int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
+		op_csv_row_fn row, op_csv_bad_fn bad, void *ctx);
+
+/* The most likely delimiter among , ; TAB | in the first bytes of a file:
+ * the one found the same non-zero number of times (outside quotes) on each
+ * of the first few lines, the most frequent if several; 0 if none. */
+int op_csv_sniff(const char *buf, size_t n);
+
+/* Append one cell to out (no delimiter, no line end), quoted when needed
+ * (delim, quote, CR, LF, leading or trailing space or tab), quotes doubled.
+ * A cell a spreadsheet would run as a formula (first byte = + - @ TAB CR,
+ * OWASP "CSV injection") gets a ' in front, unless it is a plain decimal
+ * number such as -12.5 or +1e3. */
+void op_csv_cell(op_buf *out, const char *s, size_t n, int delim);
+#endif
