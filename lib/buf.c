@@ -17,6 +17,7 @@ void op_buf_grow(op_buf *b, size_t extra)
 		cap *= 2;
 	b->p = op_xrealloc(b->p, cap);
 	b->cap = cap;
+	b->p[b->len] = 0;	/* the promise of opflow.h, from the first call */
 }
 
 void op_buf_add(op_buf *b, const void *s, size_t n)

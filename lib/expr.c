@@ -897,10 +897,13 @@ static void fmt_num(op_buf *b, double d)
 		op_buf_printf(b, "%.0f", d == 0 ? 0.0 : d);	/* no "-0" */
 		return;
 	}
+	/* the shortest text that reads back as the same double */
 	char tmp[32];
-	snprintf(tmp, sizeof tmp, "%.15g", d);
-	if (strtod(tmp, NULL) != d)
-		snprintf(tmp, sizeof tmp, "%.17g", d);
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
 	op_buf_adds(b, tmp);
 }
 
