@@ -11,13 +11,14 @@
 
 /* A statement "e EXPR" keeps the expression; "w WORD NUMBER DURATION" and
  * "s \"template\"" exercise the other op_p_ readers. */
-static op_expr *kept[16];
+static op_expr *kept[64];
 static size_t nkept;
 
 static void st_e(op_parser *p, void *ctx)
 {
 	(void)ctx;
-	kept[nkept++] = op_parse_expr(p);
+	if (nkept < 64)
+		kept[nkept++] = op_parse_expr(p);
 }
 
 static void st_s(op_parser *p, void *ctx)
