@@ -82,9 +82,8 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
 	install -m0755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
-	install -m0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5
-	install -m0644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	for s in 1 5 7; do for f in man/*.$$s; do [ ! -e "$$f" ] || \
+		install -m0644 "$$f" $(DESTDIR)$(MANDIR)/man$$s || exit 1; done; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)
 
 clean:

@@ -104,23 +104,6 @@ static int count_lines(const char *s)
 
 /* ---- csv-spectrum ---- */
 
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	op_buf b = { 0 };
-	char buf[4096];
-	size_t k;
-	while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-		op_buf_add(&b, buf, k);
-	fclose(f);
-	if (!b.p)
-		op_buf_adds(&b, "");
-	*n = b.len;
-	return b.p;
-}
-
 /* Rows of one spectrum file, kept as arrays of (name, value) pairs. */
 static json_t *spec_rows;
 static int spec_row(const char *const *nm, const char *const *f, size_t n,

@@ -10,21 +10,6 @@
 
 #define DIFF_FLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL)
 
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	op_buf b = {0};
-	char chunk[4096];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		op_buf_add(&b, chunk, k);
-	fclose(f);
-	*n = b.len;
-	return b.p ? b.p : op_xstrdup("");
-}
-
 /* jansson 2.14's verdict, less its two known departures from RFC 8259
  * (DEVIATIONS): it takes a NUL byte as the end of a number ("[1\0]" is
  * accepted), so NULs are read as another control character; and it refuses

@@ -28,17 +28,9 @@ static char *fixture(const char *name, size_t *n)
 	}
 	for (int i = 0; i < 2 && dirs[i]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dirs[i], name);
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			continue;
-		op_buf b = { 0 };
-		char tmp[4096];
-		size_t k;
-		while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-			op_buf_add(&b, tmp, k);
-		fclose(f);
-		*n = b.len;
-		return b.p ? b.p : op_xstrdup("");
+		char *s = slurp(path, n);
+		if (s)
+			return s;
 	}
 	printf("# fixture %s not found\n", name);
 	*n = 0;

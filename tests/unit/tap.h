@@ -3,6 +3,7 @@
 #ifndef TAP_H
 #define TAP_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -28,6 +29,24 @@ static int tap_n, tap_failed;
 	ok(g_ == w_, __VA_ARGS__); \
 	if (g_ != w_) printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 } while (0)
+
+/* A whole file, NUL-terminated, for fixtures; NULL when it cannot be read. */
+static inline char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t len = 0, cap = 4096, k;
+	char *p = malloc(cap);
+	while (p && (k = fread(p + len, 1, cap - len - 1, f)) > 0)
+		if ((len += k) == cap - 1 && !(p = realloc(p, cap *= 2)))
+			break;
+	fclose(f);
+	if (p)
+		p[len] = 0;
+	*n = len;
+	return p;
+}
 
 static inline int done_testing(void)
 {
