@@ -38,7 +38,9 @@ all: deps $(BINS) $(UNITS)
 # Missing build dependencies are installed first (scripts/install-deps).
 deps:
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
-.PHONY: all deps check demo install clean bench fuzz
+.PHONY: all deps check demo install clean bench fuzz valgrind-wrappers
+# objects are kept, so a second make relinks nothing
+.SECONDARY:
 
 $(B)/lib/%.o: lib/%.c lib/*.h | deps
 	@mkdir -p $(@D)
@@ -69,11 +71,25 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libopflow.a
 
 # Unit tests (C, TAP) and CLI tests (shell, TAP) through prove; stdin is
 # never a terminal.  OPFLOW_BIN tells the CLI tests which build to run.
+# VALGRIND=1 puts wrappers first on PATH that run each program under
+# valgrind; an error or a leak makes it exit 99, which fails the test.
+ifeq ($(VALGRIND),1)
+RUNBIN = $(CURDIR)/$(B)/valgrind
+else
+RUNBIN = $(CURDIR)/$(B)/bin
+endif
+
 check: DEPS_WANT = --test
-check: all
-	OPFLOW_BIN=$(CURDIR)/$(B)/bin OPFLOW_UNIT=$(CURDIR)/$(B)/tests \
-	SANITIZE=$(SANITIZE) PATH=$(CURDIR)/$(B)/bin:$$PATH \
+check: all $(if $(filter 1,$(VALGRIND)),valgrind-wrappers)
+	OPFLOW_BIN=$(RUNBIN) OPFLOW_UNIT=$(CURDIR)/$(B)/tests \
+	SANITIZE=$(SANITIZE) PATH=$(RUNBIN):$$PATH \
 	prove $(PROVEFLAGS) tests/unit.t tests/cli/ </dev/null
+
+valgrind-wrappers: $(BINS)
+	@mkdir -p $(B)/valgrind
+	@for p in $(PROGS); do \
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect %s "$$@"\n' \
+			"$(CURDIR)/$(B)/bin/$$p" > $(B)/valgrind/$$p; chmod +x $(B)/valgrind/$$p; done
 
 demo: all
 	./scripts/demo $(B)/bin
