@@ -36,8 +36,7 @@ static inline void skip_ws(scan *s)
 		s->p++;
 }
 
-/* Bytes that need a look in a string: '"', '\\', < 0x20, >= 0x80.  Eight at
- * a time while none of them is there (the common case). */
+/* No byte of the eight at p needs a look (the non-SSE2 fallback). */
 static inline int plain8(const unsigned char *p)
 {
 	uint64_t x;
@@ -46,6 +45,34 @@ static inline int plain8(const unsigned char *p)
 	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
 	uint64_t special = ((x - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high;
 	return special == 0;
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Bytes that need a look in a string: '"', '\\', < 0x20, >= 0x80.  How many
+ * of the bytes at p (at least 16 available) are none of those. */
+static inline size_t plain_run(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
+	while (end - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)q);
+		/* signed: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+		__m128i m = _mm_or_si128(_mm_cmplt_epi8(v, sp),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+		if (mask)
+			return (size_t)(q - p) + (size_t)__builtin_ctz(mask);
+		q += 16;
+	}
+#else
+	while (end - q >= 8 && plain8(q))
+		q += 8;
+#endif
+	return (size_t)(q - p);
 }
 
 static int hex4(const unsigned char *p, unsigned *v)
@@ -71,8 +98,7 @@ static int scan_string(scan *s, uint8_t *esc)
 	const unsigned char *p = s->p + 1, *end = s->end;
 	*esc = 0;
 	for (;;) {
-		while (end - p >= 8 && plain8(p))
-			p += 8;
+		p += plain_run(p, end);
 		if (p >= end)
 			return fail(s, p, "unterminated string");
 		unsigned c = *p;

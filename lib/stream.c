@@ -273,3 +273,23 @@ int op_stream_finish(op_stream *st)
 	op_buf_free(&st->extra);
 	return rc;
 }
+
+void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx)
+{
+	one_line(st, s, n, fn, ctx);
+}
+
+void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,
+		  const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	op_warn("%s: %s", where, msg);
+	st->rejected++;
+	if (st->cli->strict)
+		st->stop = 1;
+	keep_reject(st, raw, rawlen);
+}

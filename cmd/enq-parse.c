@@ -1,0 +1,1051 @@
+/* enq-parse - every enquiry source into one record shape.
+ *
+ *   enq-parse [-f KIND] [-m MAPFILE] [options] [file|maildir...]
+ *
+ * Mail (one message, mbox, maildir), delimited text (CSV, TSV, any
+ * delimiter) and JSON lines become the records of DESIGN §2, one per line:
+ *
+ *   {"id":..., <the enquiry's fields>, "channel":..., "source":{...}}
+ *
+ * The id is the source's own (an id column, Message-ID) or "enq-" and the
+ * first 64 bits of a digest (lib/digest) of the fields between id and
+ * channel, exactly as written: a re-run gives the same ids.  JSON lines
+ * keep their members and order; renamed keys, normalized dates and the
+ * added id, channel and source are the only changes.  MIT licence. */
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "charset.h"
+#include "csvio.h"
+#include "digest.h"
+#include "hmap.h"
+#include "mail.h"
+#include "mailbox.h"
+#include "mapping.h"
+#include "sniff.h"
+#include "stream.h"
+
+enum { ROLE_FIELD, ROLE_ID, ROLE_CHANNEL, ROLE_FIRST, ROLE_LAST, ROLE_DROP };
+
+typedef struct {
+	char *key;		/* the record key */
+	char *prefix;		/* ,"key": */
+	size_t plen;
+	int kind, role;
+	const char *col;	/* the column's name (owned by the plan) */
+} column;
+
+typedef struct {
+	op_cli *cli;
+	op_stream st;
+	op_mapping *map;
+	int kind, delim, row_delim, no_header, order, decimal_comma, dedup;
+	const char *encoding, *header, *channel;
+
+	/* the current input */
+	const char *file;
+	const char *format;
+	op_buf src;		/* ,"source":{"format":"..","file":".." */
+	int file_order;		/* day or month first, as learnt from the file */
+	char where[600];
+
+	/* CSV: the column plan, made from the first row's names */
+	column *cols;
+	char **colnames;
+	size_t ncols;
+	int planned, name_at;	/* name_at: column where a composed name goes */
+	int first_col, last_col;	/* its parts, -1 when absent */
+
+	/* JSONL: key -> its mapping, cached */
+	op_hmap keys;
+
+	op_buf content, out, tmp, tmp2, err, idbuf, names;
+	op_hmap seen;
+	unsigned long long dups;
+} ctx;
+
+static const char *const default_channel_mail = "email";
+static const char *const default_channel_data = "web";
+
+/* ---- values ---- */
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* Is s a day/month-first date (1 or 2 digits, then / . or -)? */
+static int dm_form(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return (i == 1 || i == 2) && i < n && (s[i] == '/' || s[i] == '.' || s[i] == '-');
+}
+
+/* A date or time to RFC 3339 UTC in out[21]: 0, -1 not a date, -2
+ * ambiguous (neither --date-order nor the file has told day from month
+ * yet).  The first value that only one reading makes a date decides the
+ * order for the rest of the file. */
+static int norm_date(ctx *c, const char *s, size_t n, char out[21])
+{
+	op_time t;
+	int naive = 0;
+	int order = c->order != OP_DATE_ANY ? c->order : c->file_order;
+	trim(&s, &n);
+	int r = op_time_parse_loose(s, n, order, &t, &naive);
+	if (r)
+		return r;
+	if (order == OP_DATE_ANY && dm_form(s, n)) {
+		op_time t2;
+		int nv;
+		int d = op_time_parse_loose(s, n, OP_DATE_DMY, &t2, &nv) == 0;
+		int m = op_time_parse_loose(s, n, OP_DATE_MDY, &t2, &nv) == 0;
+		if (d != m)
+			c->file_order = d ? OP_DATE_DMY : OP_DATE_MDY;
+	}
+	if (naive)
+		t = op_tz_to_utc(c->cli->tz, t, NULL);
+	op_time_format(t, out);
+	return 0;
+}
+
+/* "1,234.50" (or "1.234,50" with --decimal-comma; spaces, apostrophes and
+ * no-break spaces also group thousands) as a JSON number: sign, digits
+ * without leading zeros, the decimals as written.  Groups after the first
+ * must have 3 digits, so "12,5" is no number without --decimal-comma
+ * rather than 125.  0, or -1. */
+static int norm_number(const char *s, size_t n, int comma, op_buf *out)
+{
+	char dec = comma ? ',' : '.', grp = comma ? '.' : ',';
+	size_t i = 0, start = out->len;
+	int digits = 0, grouped = 0, run = 0;
+	trim(&s, &n);
+	if (i < n && (s[i] == '-' || s[i] == '+')) {
+		if (s[i] == '-')
+			op_buf_addc(out, '-');
+		i++;
+	}
+	size_t intstart = out->len;
+	for (; i < n; i++) {
+		char ch = s[i];
+		if (ch >= '0' && ch <= '9') {
+			if (!(out->len == intstart && ch == '0'))
+				op_buf_addc(out, ch);
+			digits++;
+			run++;
+			continue;
+		}
+		int sep = ch == grp || ch == ' ' || ch == '\'';
+		int nbsp = (unsigned char)ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
+		if (sep || nbsp) {
+			if (!run || (grouped && run != 3) || (!grouped && run > 3))
+				goto bad;
+			grouped = 1;
+			run = 0;
+			i += nbsp;
+			continue;
+		}
+		break;
+	}
+	if (!digits || (grouped && run != 3))
+		goto bad;
+	if (out->len == intstart)
+		op_buf_addc(out, '0');
+	if (i < n && s[i] == dec) {
+		size_t j = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == j)
+			goto bad;
+		op_buf_addc(out, '.');
+		op_buf_add(out, s + j, i - j);
+	}
+	if (i != n)
+		goto bad;
+	if (out->len == start + 2 && out->p[start] == '-' && out->p[start + 1] == '0')
+		out->len = start + 1, out->p[start] = '0';	/* -0 is 0 */
+	return 0;
+bad:
+	out->len = start;
+	if (out->p)
+		out->p[start] = 0;
+	return -1;
+}
+
+static void bad_number_msg(ctx *c, const char *s, size_t n, const char *col)
+{
+	op_buf_reset(&c->err);
+	int eu = 0;
+	const char *comma = memchr(s, ',', n), *dot = memchr(s, '.', n);
+	if (!c->decimal_comma && comma && (!dot || dot < comma))
+		eu = 1;
+	op_buf_printf(&c->err, "bad number '%.*s' in '%s'%s", (int)(n > 60 ? 60 : n), s, col,
+		      eu ? ": use --decimal-comma?" : "");
+}
+
+/* Append the value of a date or number field as JSON to c->content, or
+ * fill c->err and return -1. */
+static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *col)
+{
+	if (kind == OP_MAP_DATE) {
+		char t[21];
+		int r = norm_date(c, s, n, t);
+		if (r == 0) {
+			op_buf_addc(&c->content, '"');
+			op_buf_add(&c->content, t, 20);
+			op_buf_addc(&c->content, '"');
+			return 0;
+		}
+		op_buf_reset(&c->err);
+		if (r == -2)
+			op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy",
+				      (int)(n > 60 ? 60 : n), s, col);
+		else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
+			 op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
+					     &(op_time){0}, &(int){0}) == 0)
+			op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
+				      (int)(n > 60 ? 60 : n), s, col, c->order == OP_DATE_DMY ? "day" : "month");
+		else
+			op_buf_printf(&c->err, "bad date '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
+		return -1;
+	}
+	if (norm_number(s, n, c->decimal_comma, &c->content)) {
+		bad_number_msg(c, s, n, col);
+		return -1;
+	}
+	return 0;
+}
+
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return !*s;
+}
+
+/* ---- the record: id, content, channel, source ---- */
+
+/* Emit {"id":ID<content>,"channel":CH<source>,"line":N}} (N 0: no line).
+ * id NULL: the digest of the content. */
+static void emit(ctx *c, const char *id, size_t idlen, const char *channel,
+		 unsigned long line)
+{
+	char hex[21] = "enq-";
+	uint64_t d[2];
+	if (!id) {
+		op_digest(c->content.p ? c->content.p : "", c->content.len, d);
+		op_digest_hex64(d, hex + 4);
+		id = hex;
+		idlen = 20;
+	}
+	op_buf *o = &c->out;
+	op_buf_reset(o);
+	op_buf_adds(o, "{\"id\":");
+	op_buf_json_str(o, id, idlen);
+	if (c->dedup) {
+		/* exact repeats: the same id and the same fields */
+		size_t at = o->len;
+		op_buf_add(o, c->content.p, c->content.len);
+		op_digest(o->p, o->len, d);
+		o->len = at;
+		char key[33];
+		op_digest_hex64(d, key);
+		uint64_t d2[2] = { d[1], 0 };
+		op_digest_hex64(d2, key + 16);
+		int isnew;
+		op_hmap_put(&c->seen, key, 32, &isnew);
+		if (!isnew) {
+			c->dups++;
+			return;
+		}
+	}
+	op_buf_add(o, c->content.p, c->content.len);
+	op_buf_adds(o, ",\"channel\":");
+	op_buf_json_str(o, channel, strlen(channel));
+	op_buf_add(o, c->src.p, c->src.len);
+	if (line)
+		op_buf_printf(o, ",\"line\":%lu}}", line);
+	else
+		op_buf_adds(o, "}}");
+	op_emit(&c->st, o->p, o->len);
+}
+
+static void set_source(ctx *c, const char *format, const char *file)
+{
+	c->format = format;
+	op_buf_reset(&c->src);
+	op_buf_printf(&c->src, ",\"source\":{\"format\":\"%s\",\"file\":", format);
+	op_buf_reset(&c->tmp);
+	op_to_utf8(&c->tmp, file, strlen(file), NULL);	/* a path is any bytes */
+	op_buf_json_str(&c->src, c->tmp.p, c->tmp.len);
+}
+
+static void key_prefix(op_buf *b, const char *k)
+{
+	op_buf_addc(b, ',');
+	op_buf_json_str(b, k, strlen(k));
+	op_buf_addc(b, ':');
+}
+
+static void add_str(op_buf *b, const char *k, const char *v)
+{
+	key_prefix(b, k);
+	if (v)
+		op_buf_json_str(b, v, strlen(v));
+	else
+		op_buf_adds(b, "null");
+}
+
+/* ---- mail ---- */
+
+static int on_message(const char *msg, size_t len, const char *file, unsigned long line, void *vc)
+{
+	ctx *c = vc;
+	op_stream *st = &c->st;
+	op_mail m;
+	if (line)
+		snprintf(c->where, sizeof c->where, "%s:%lu", file, line);
+	else
+		snprintf(c->where, sizeof c->where, "%s", file);
+	st->in++;
+	if (op_mail_parse(msg, len, &m)) {
+		op_reject_at(st, c->where, msg, len, "not a mail message: no header block");
+		return st->stop;
+	}
+	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
+		op_warn("%s: %s", c->where, m.warn[i]);
+	if (strcmp(c->format, "mbox"))
+		set_source(c, c->format, file);
+
+	/* the customer is who an answer goes to: Reply-To when it names
+	 * someone else than From (web-form mailers send From a no-reply
+	 * address), with From kept as from_email */
+	const char *name = m.from_name, *email = m.from_addr, *from = NULL;
+	if (m.reply_addr && (!m.from_addr || strcasecmp(m.reply_addr, m.from_addr))) {
+		email = m.reply_addr;
+		name = m.reply_name;
+		from = m.from_addr;
+	}
+	op_buf *b = &c->content;
+	op_buf_reset(b);
+	if (m.has_date) {
+		char t[21];
+		op_time_format(m.date, t);
+		add_str(b, "received_at", t);
+	} else {
+		add_str(b, "received_at", NULL);
+	}
+	add_str(b, "name", name);
+	add_str(b, "email", email);
+	if (from)
+		add_str(b, "from_email", from);
+	add_str(b, "to", m.to_addr);
+	add_str(b, "subject", m.subject);
+	add_str(b, "body", m.body);
+	op_buf_adds(b, ",\"attachments\":[");
+	for (size_t i = 0; i < m.natt; i++) {
+		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
+		if (m.att[i].filename)
+			op_buf_json_str(b, m.att[i].filename, strlen(m.att[i].filename));
+		else
+			op_buf_adds(b, "null");
+		op_buf_adds(b, ",\"type\":");
+		op_buf_json_str(b, m.att[i].type ? m.att[i].type : "application/octet-stream",
+				strlen(m.att[i].type ? m.att[i].type : "application/octet-stream"));
+		op_buf_printf(b, ",\"size\":%zu}", m.att[i].size);
+	}
+	op_buf_addc(b, ']');
+	const char *id = m.message_id;
+	emit(c, id, id ? strlen(id) : 0, c->channel ? c->channel : default_channel_mail, line);
+	op_mail_free(&m);
+	return st->stop;
+}
+
+static void read_email(ctx *c, FILE *f, const char *name)
+{
+	op_buf b = { 0 };
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		op_buf_add(&b, chunk, got);
+	if (ferror(f)) {
+		op_warn("%s: read error: %s", name, strerror(errno));
+		c->st.noinput = 1;
+	} else {
+		on_message(b.p ? b.p : "", b.len, name, 0, c);
+	}
+	op_buf_free(&b);
+}
+
+/* ---- delimited text ---- */
+
+static void plan_free(ctx *c)
+{
+	for (size_t i = 0; i < c->ncols; i++) {
+		free(c->cols[i].key);
+		free(c->cols[i].prefix);
+		free(c->colnames[i]);
+	}
+	free(c->cols);
+	free(c->colnames);
+	c->cols = NULL;
+	c->colnames = NULL;
+	c->ncols = 0;
+	c->planned = 0;
+}
+
+static int key_used(ctx *c, size_t upto, const char *k)
+{
+	if (!strcmp(k, "id") || !strcmp(k, "source") || !strcmp(k, "channel"))
+		return 1;
+	for (size_t i = 0; i < upto; i++)
+		if (c->cols[i].key && !strcmp(c->cols[i].key, k))
+			return 1;
+	return 0;
+}
+
+/* Columns to keys: mapped ones first (the first column to claim a field
+ * gets it), then everything else under its snake_case name, made unique. */
+static void plan(ctx *c, const char *const *names, size_t n)
+{
+	plan_free(c);
+	c->ncols = n;
+	c->cols = op_xcalloc(n ? n : 1, sizeof *c->cols);
+	c->colnames = op_xcalloc(n ? n : 1, sizeof *c->colnames);
+	c->name_at = c->first_col = c->last_col = -1;
+	int direct_name = 0, have_id = 0, have_channel = 0;
+	const char **target = op_xcalloc(n ? n : 1, sizeof *target);
+	int *kinds = op_xcalloc(n ? n : 1, sizeof *kinds);
+	for (size_t i = 0; i < n; i++) {
+		c->colnames[i] = op_xstrdup(names[i]);
+		c->cols[i].col = c->colnames[i];
+		target[i] = op_mapping_find(c->map, names[i], &kinds[i]);
+		if (target[i] && !strcmp(target[i], "name"))
+			direct_name = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		column *k = &c->cols[i];
+		const char *t = target[i];
+		k->kind = OP_MAP_TEXT;
+		if (!t)
+			continue;
+		if (kinds[i] == OP_MAP_DROP) {
+			k->role = ROLE_DROP;
+		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
+			int want = kinds[i] == OP_MAP_FIRST ? ROLE_FIRST : ROLE_LAST, taken = 0;
+			for (size_t j = 0; j < i; j++)
+				taken |= c->cols[j].role == want;
+			if (direct_name || taken)
+				continue;
+			k->role = want;
+			*(want == ROLE_FIRST ? &c->first_col : &c->last_col) = (int)i;
+			if (c->name_at < 0)
+				c->name_at = (int)i;
+		} else if (!strcmp(t, "id")) {
+			if (have_id++)
+				continue;
+			k->role = ROLE_ID;
+			k->key = op_xstrdup("id");
+		} else if (!strcmp(t, "channel")) {
+			if (have_channel++)
+				continue;
+			k->role = ROLE_CHANNEL;
+			k->key = op_xstrdup("channel");
+		} else if (!strcmp(t, "source")) {
+			continue;
+		} else if (!key_used(c, i, t)) {
+			k->key = op_xstrdup(t);
+			k->kind = kinds[i];
+		}
+	}
+	if (c->name_at >= 0 && !key_used(c, n, "name"))
+		c->cols[c->name_at].key = op_xstrdup("name");
+	op_buf b = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		column *k = &c->cols[i];
+		if (k->role == ROLE_DROP || k->role == ROLE_LAST ||
+		    (k->role == ROLE_FIRST && (int)i == c->name_at) || k->key)
+			continue;
+		if (k->role == ROLE_FIRST)
+			continue;
+		op_buf_reset(&b);
+		op_snake_case(&b, names[i]);
+		if (!b.len)
+			op_buf_printf(&b, "col_%zu", i + 1);
+		size_t base = b.len;
+		for (unsigned s = 2; key_used(c, n, b.p); s++) {
+			b.len = base;
+			op_buf_printf(&b, "_%u", s);
+		}
+		k->key = op_xstrdup(b.p);
+	}
+	for (size_t i = 0; i < n; i++) {
+		column *k = &c->cols[i];
+		if (!k->key)
+			continue;
+		op_buf_reset(&b);
+		key_prefix(&b, k->key);
+		k->prefix = op_xstrdup(b.p);
+		k->plen = b.len;
+	}
+	op_buf_free(&b);
+	free(target);
+	free(kinds);
+	c->planned = 1;
+}
+
+/* A row that was read but cannot be a record, written back as CSV. */
+static void row_raw(ctx *c, const char *const *fields, size_t n)
+{
+	op_buf *b = &c->tmp2;
+	char d = (char)(c->row_delim ? c->row_delim : ',');
+	op_buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = fields[i];
+		if (i)
+			op_buf_addc(b, d);
+		size_t l = strlen(s);
+		int q = l && (s[0] == ' ' || s[l - 1] == ' ' || strpbrk(s, "\"\r\n") || memchr(s, d, l));
+		if (!q) {
+			op_buf_add(b, s, l);
+			continue;
+		}
+		op_buf_addc(b, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				op_buf_addc(b, '"');
+			op_buf_addc(b, *s);
+		}
+		op_buf_addc(b, '"');
+	}
+}
+
+static int on_row(const char *const *names, const char *const *fields, size_t n,
+		  unsigned long line, void *vc)
+{
+	ctx *c = vc;
+	op_stream *st = &c->st;
+	if (st->stop)
+		return 1;
+	if (!c->planned)
+		plan(c, names, n);
+	st->in++;
+	op_buf *b = &c->content;
+	op_buf_reset(b);
+	const char *id = NULL, *chan = NULL;
+	for (size_t i = 0; i < n; i++) {
+		column *k = &c->cols[i];
+		const char *v = fields[i];
+		switch (k->role) {
+		case ROLE_ID:
+			if (!blank(v))
+				id = v;
+			continue;
+		case ROLE_CHANNEL:
+			if (!blank(v))
+				chan = v;
+			continue;
+		case ROLE_DROP:
+			continue;
+		case ROLE_FIRST:
+		case ROLE_LAST:
+			if ((int)i != c->name_at || !k->prefix)
+				continue;
+			/* "First Last", where the first of the two columns was */
+			op_buf_reset(&c->tmp);
+			for (int part = 0; part < 2; part++) {
+				int at = part ? c->last_col : c->first_col;
+				if (at < 0)
+					continue;
+				const char *p = fields[at];
+				size_t pl = strlen(p);
+				trim(&p, &pl);
+				if (pl && c->tmp.len)
+					op_buf_addc(&c->tmp, ' ');
+				op_buf_add(&c->tmp, p, pl);
+			}
+			op_buf_add(b, k->prefix, k->plen);
+			if (c->tmp.len)
+				op_buf_json_str(b, c->tmp.p, c->tmp.len);
+			else
+				op_buf_adds(b, "null");
+			continue;
+		}
+		op_buf_add(b, k->prefix, k->plen);
+		if (!*v) {
+			op_buf_adds(b, "null");
+			continue;
+		}
+		if (k->kind == OP_MAP_TEXT) {
+			op_buf_json_str(b, v, strlen(v));
+			continue;
+		}
+		if (blank(v)) {
+			op_buf_adds(b, "null");
+			continue;
+		}
+		if (typed_value(c, k->kind, v, strlen(v), k->col)) {
+			snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
+			row_raw(c, fields, n);
+			op_reject_at(st, c->where, c->tmp2.p, c->tmp2.len, "%s", c->err.p);
+			return st->stop;
+		}
+	}
+	const char *ch = c->channel ? c->channel : chan ? chan : default_channel_data;
+	emit(c, id, id ? strlen(id) : 0, ch, line);
+	return st->stop;
+}
+
+static void on_bad_row(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *vc)
+{
+	ctx *c = vc;
+	snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
+	c->st.in++;
+	op_reject_at(&c->st, c->where, raw, rawlen, "%s", reason);
+}
+
+static void read_csv(ctx *c, FILE *f, const char *name, int kind, const char *peek, size_t npeek)
+{
+	/* sniffed here, not in csvio, so that rows turned away are written
+	 * back with the file's own delimiter */
+	c->row_delim = c->delim ? c->delim : kind == OP_KIND_TSV ? '\t' : op_csv_sniff(peek, npeek);
+	op_csv_opts o = {
+		.delim = c->row_delim,
+		.encoding = c->encoding,
+		.no_header = c->no_header,
+		.header = c->header,
+	};
+	c->planned = 0;
+	int r = op_csv_read(f, name, &o, on_row, on_bad_row, c);
+	if (r == -1) {
+		if (errno)
+			op_warn("%s: read error: %s", name, strerror(errno));
+		c->st.noinput = 1;
+	}
+}
+
+/* ---- JSON lines ---- */
+
+typedef struct {
+	const char *target;	/* NULL: passes as it is */
+	int kind;
+} jkey;
+
+static const jkey *lookup_key(ctx *c, const op_field *f)
+{
+	void **slot;
+	int isnew;
+	slot = op_hmap_put(&c->keys, f->k, f->klen, &isnew);
+	if (!isnew)
+		return *slot;
+	const char *k;
+	size_t kn;
+	op_jstr(f->k - 1, f->klen + 2, f->kesc, &c->tmp, &k, &kn);
+	char *key = op_xstrndup(k, kn);
+	jkey *j = op_xcalloc(1, sizeof *j);
+	int kind = OP_MAP_TEXT;
+	j->target = op_mapping_find(c->map, key, &kind);
+	j->kind = kind;
+	if (j->target && !strcmp(j->target, "source"))
+		j->target = NULL;
+	if (!j->target)
+		j->kind = op_field_kind(key) == OP_MAP_DATE || op_field_kind(key) == OP_MAP_NUMBER
+			  ? op_field_kind(key) : OP_MAP_TEXT;
+	free(key);
+	*slot = j;
+	return j;
+}
+
+/* Member i's decoded string value (into buf when it has escapes). */
+static void jstring(const op_field *f, op_buf *buf, const char **s, size_t *n)
+{
+	op_buf_reset(buf);
+	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
+}
+
+static int on_jsonl(op_stream *st, op_rec *r, void *vc)
+{
+	ctx *c = vc;
+	op_buf *b = &c->content;
+	op_buf_reset(b);
+	op_buf_reset(&c->idbuf);
+	op_buf_reset(&c->names);
+	int have_id = 0, have_channel = 0, have_source = 0, name_pos = -1;
+	size_t first = SIZE_MAX, last = SIZE_MAX;	/* in c->names */
+	const char *renamed[16];
+	size_t nrenamed = 0;
+	int have_name = op_rec_get(r, "name", 4) != NULL;
+
+	for (size_t i = 0; i < r->nf; i++) {
+		const op_field *f = &r->f[i];
+		const jkey *j = lookup_key(c, f);
+		const char *key = NULL;	/* NULL: the key as it was */
+		int kind = j->kind;
+		int raw_source = !f->kesc && f->klen == 6 && !memcmp(f->k, "source", 6);
+		if (raw_source && f->type == OP_JOBJ) {
+			/* a record enq-parse wrote already: its source stays */
+			have_source = 1;
+		} else if (j->target && kind == OP_MAP_DROP) {
+			continue;
+		} else if (j->target && (kind == OP_MAP_FIRST || kind == OP_MAP_LAST)) {
+			size_t *part = kind == OP_MAP_FIRST ? &first : &last;
+			if (!have_name && *part == SIZE_MAX && f->type == OP_JSTR) {
+				const char *s;
+				size_t sn;
+				jstring(f, &c->tmp, &s, &sn);
+				trim(&s, &sn);
+				*part = c->names.len;
+				op_buf_add(&c->names, s, sn);
+				op_buf_addc(&c->names, 0);
+				if (name_pos < 0)
+					name_pos = (int)b->len;
+				continue;
+			}
+		} else if (j->target) {
+			/* renamed unless the record has that key already, or
+			 * another member took it */
+			int taken = op_rec_get(r, j->target, strlen(j->target)) != NULL;
+			for (size_t k = 0; k < nrenamed && !taken; k++)
+				taken = !strcmp(renamed[k], j->target);
+			if (!taken) {
+				key = j->target;
+				if (nrenamed < 16)
+					renamed[nrenamed++] = key;
+			}
+		}
+		int is_id = key ? !strcmp(key, "id") : !f->kesc && f->klen == 2 && !memcmp(f->k, "id", 2);
+		int is_ch = key ? !strcmp(key, "channel") : !f->kesc && f->klen == 7 && !memcmp(f->k, "channel", 7);
+		if (is_id && !have_id && (f->type == OP_JSTR || f->type == OP_JNUM)) {
+			/* the record's own id, first in the output, as a string */
+			const char *s = f->v;
+			size_t sn = f->vlen;
+			if (f->type == OP_JSTR)
+				jstring(f, &c->tmp, &s, &sn);
+			if (sn) {
+				op_buf_add(&c->idbuf, s, sn);
+				have_id = 1;
+				continue;
+			}
+		}
+		if (is_ch) {
+			have_channel = 1;
+			if (c->channel)
+				continue;	/* --channel replaces it */
+		}
+		op_buf_addc(b, ',');
+		if (key)
+			op_buf_json_str(b, key, strlen(key));
+		else
+			op_buf_add(b, f->k - 1, f->klen + 2);
+		op_buf_addc(b, ':');
+		if ((kind == OP_MAP_DATE || kind == OP_MAP_NUMBER) && f->type == OP_JSTR) {
+			const char *s;
+			size_t sn;
+			jstring(f, &c->tmp, &s, &sn);
+			trim(&s, &sn);
+			if (!sn) {
+				op_buf_adds(b, "null");
+				continue;
+			}
+			char col[128];
+			snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
+			if (typed_value(c, kind, s, sn, col)) {
+				op_reject(st, "%s", c->err.p);
+				return st->stop;
+			}
+			continue;
+		}
+		op_buf_add(b, f->v, f->vlen);
+	}
+	if (name_pos >= 0) {
+		/* "First Last" where the first of the two members was */
+		op_buf *nm = &c->tmp;
+		op_buf_reset(nm);
+		const char *fs = first != SIZE_MAX ? c->names.p + first : "";
+		const char *ls = last != SIZE_MAX ? c->names.p + last : "";
+		op_buf_adds(nm, fs);
+		if (*fs && *ls)
+			op_buf_addc(nm, ' ');
+		op_buf_adds(nm, ls);
+		op_buf *ins = &c->tmp2;
+		op_buf_reset(ins);
+		op_buf_adds(ins, ",\"name\":");
+		if (nm->len)
+			op_buf_json_str(ins, nm->p, nm->len);
+		else
+			op_buf_adds(ins, "null");
+		op_buf_add(ins, b->p + name_pos, b->len - (size_t)name_pos);
+		b->len = (size_t)name_pos;
+		op_buf_add(b, ins->p, ins->len);
+	}
+	uint64_t d[2];
+	if (c->dedup || !have_id)
+		op_digest(r->line, r->len, d);
+	if (c->dedup) {
+		/* exact repeats: the same line */
+		char key[33];
+		op_digest_hex64(d, key);
+		uint64_t d2[2] = { d[1], 0 };
+		op_digest_hex64(d2, key + 16);
+		int isnew;
+		op_hmap_put(&c->seen, key, 32, &isnew);
+		if (!isnew) {
+			c->dups++;
+			return 0;
+		}
+	}
+	/* id first, then the members in order, then what was missing */
+	op_buf *o = &c->out;
+	op_buf_reset(o);
+	op_buf_adds(o, "{\"id\":");
+	if (have_id) {
+		op_buf_json_str(o, c->idbuf.p, c->idbuf.len);
+	} else {
+		char hex[21] = "enq-";
+		op_digest_hex64(d, hex + 4);
+		op_buf_json_str(o, hex, 20);
+	}
+	op_buf_add(o, b->p, b->len);
+	if (c->channel || !have_channel) {
+		op_buf_adds(o, ",\"channel\":");
+		const char *ch = c->channel ? c->channel : default_channel_data;
+		op_buf_json_str(o, ch, strlen(ch));
+	}
+	if (!have_source) {
+		op_buf_add(o, c->src.p, c->src.len);
+		op_buf_printf(o, ",\"line\":%llu}", st->lineno);
+	}
+	op_buf_addc(o, '}');
+	op_emit(st, o->p, o->len);
+	return 0;
+}
+
+static void read_jsonl(ctx *c, FILE *f, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	c->st.name = name;
+	c->st.lineno = 0;
+	while (!c->st.stop) {
+		errno = 0;
+		n = getline(&line, &cap, f);
+		if (n < 0)
+			break;
+		if (n && line[n - 1] == '\n')
+			n--;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if ((size_t)n > c->cli->max_line) {
+			c->st.lineno++;
+			c->st.in++;
+			snprintf(c->where, sizeof c->where, "%s:%llu", name, c->st.lineno);
+			op_reject_at(&c->st, c->where, line, (size_t)n,
+				     "line longer than --max-line (%zu bytes), rejected", c->cli->max_line);
+			continue;
+		}
+		op_stream_line(&c->st, line, (size_t)n, on_jsonl, c);
+	}
+	if (ferror(f)) {
+		op_warn("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		c->st.noinput = 1;
+	}
+	free(line);
+}
+
+/* ---- inputs ---- */
+
+static void one_input(ctx *c, const char *path)
+{
+	int std = !strcmp(path, "-");
+	const char *name = std ? "<stdin>" : path;
+	struct stat sb;
+	int kind = c->kind;
+	c->file = name;
+	c->file_order = OP_DATE_ANY;
+	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
+			op_warn("%s: is a directory", name);
+			c->st.noinput = 1;
+		} else if (!op_is_maildir(path)) {
+			op_warn("%s: a directory but not a maildir (no cur/ and new/)", name);
+			c->st.noinput = 1;
+		} else {
+			c->format = "maildir";
+			int r = op_maildir_each(path, on_message, c);
+			if (r < 0)
+				op_warn("%s: %s", name, strerror(errno));
+			if (r < 0 || r == 1)
+				c->st.noinput = 1;
+		}
+		return;
+	}
+	if (kind == OP_KIND_MAILDIR) {
+		op_warn("%s: not a maildir (no cur/ and new/)", name);
+		c->st.noinput = 1;
+		return;
+	}
+	FILE *f = std ? stdin : fopen(path, "rb");
+	if (!f) {
+		op_warn("%s: %s", name, strerror(errno));
+		c->st.noinput = 1;
+		return;
+	}
+	const char *peek;
+	size_t npeek;
+	FILE *pf = op_peek_open(f, 4096, &peek, &npeek);
+	if (!pf) {
+		op_warn("%s: read error: %s", name, strerror(errno));
+		c->st.noinput = 1;
+		if (!std)
+			fclose(f);
+		return;
+	}
+	if (kind == OP_KIND_AUTO)
+		kind = op_sniff_kind(peek, npeek);
+	switch (kind) {
+	case OP_KIND_EMAIL:
+		set_source(c, "email", name);
+		read_email(c, pf, name);
+		break;
+	case OP_KIND_MBOX:
+		set_source(c, "mbox", name);
+		if (op_mbox_each(pf, name, on_message, c) < 0) {
+			op_warn("%s: read error: %s", name, strerror(errno));
+			c->st.noinput = 1;
+		}
+		break;
+	case OP_KIND_JSONL:
+		set_source(c, "jsonl", name);
+		read_jsonl(c, pf, name);
+		break;
+	default:
+		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
+		read_csv(c, pf, name, kind, peek, npeek);
+		break;
+	}
+	fclose(pf);
+	if (!std)
+		fclose(f);
+}
+
+static void free_jkey(void *p)
+{
+	free(p);
+}
+
+static const char usage[] =
+	"Usage: enq-parse [-f KIND] [-m MAPFILE] [options] [file|maildir...]\n"
+	"Turn mail, CSV/TSV exports and JSON lines into enquiry records.\n"
+	"  -f, --format KIND     auto (default), email, mbox, maildir, csv, tsv, jsonl\n"
+	"  -m, --map FILE        column mapping, one \"Column Name = field\" per line\n"
+	"  -d, --delimiter C     field delimiter (default: sniffed among , ; TAB |)\n"
+	"      --header A,B,...  column names; the first row is data\n"
+	"      --no-header       the first row is data; columns col_1, col_2, ...\n"
+	"      --encoding CS     charset of delimited text (default UTF-8, falling\n"
+	"                        back to Windows-1252)\n"
+	"      --date-order O    dmy or mdy: how to read 03/04/2025\n"
+	"      --decimal-comma   numbers are written 1.234,50\n"
+	"      --channel NAME    the channel of every record (default: email for\n"
+	"                        mail, a channel column, else web)\n"
+	"      --dedup           drop exact repeats (counted in --stats)\n";
+
+int main(int argc, char **argv)
+{
+	op_cli cli = { .usage = usage };
+	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
+	const char *mapfile = NULL;
+	int ch;
+	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_CHANNEL, O_DEDUP };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "header", required_argument, NULL, O_HEADER },
+		{ "no-header", no_argument, NULL, O_NOHEADER },
+		{ "encoding", required_argument, NULL, O_ENCODING },
+		{ "date-order", required_argument, NULL, O_DATEORDER },
+		{ "decimal-comma", no_argument, NULL, O_DECCOMMA },
+		{ "channel", required_argument, NULL, O_CHANNEL },
+		{ "dedup", no_argument, NULL, O_DEDUP },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((ch = op_getopt(&cli, argc, argv, "f:m:d:", longopts)) != -1) {
+		switch (ch) {
+		case 'f':
+			c.kind = op_kind_parse(optarg);
+			if (c.kind < 0)
+				op_usage_error(&cli, "-f: '%s' is not an input kind (auto, email, mbox, maildir, csv, tsv, jsonl)", optarg);
+			break;
+		case 'm': mapfile = optarg; break;
+		case 'd':
+			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
+				c.delim = '\t';
+			else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n' && optarg[0] != '\r')
+				c.delim = (unsigned char)optarg[0];
+			else
+				op_usage_error(&cli, "--delimiter: '%s' is not one character (or 'tab')", optarg);
+			break;
+		case O_HEADER: c.header = optarg; break;
+		case O_NOHEADER: c.no_header = 1; break;
+		case O_ENCODING: c.encoding = optarg; break;
+		case O_DATEORDER:
+			if (!strcmp(optarg, "dmy"))
+				c.order = OP_DATE_DMY;
+			else if (!strcmp(optarg, "mdy"))
+				c.order = OP_DATE_MDY;
+			else
+				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
+			break;
+		case O_DECCOMMA: c.decimal_comma = 1; break;
+		case O_CHANNEL:
+			if (!*optarg)
+				op_usage_error(&cli, "--channel: empty name");
+			c.channel = optarg;
+			break;
+		case O_DEDUP: c.dedup = 1; break;
+		}
+	}
+	if (c.channel) {
+		op_buf t = { 0 };
+		if (op_to_utf8(&t, c.channel, strlen(c.channel), NULL))
+			op_usage_error(&cli, "--channel: not valid UTF-8");
+		op_buf_free(&t);
+	}
+	c.map = op_mapping_load(mapfile);
+
+	op_stream_init(&c.st, &cli);
+	int nfiles = argc - optind;
+	char *dash[] = { (char *)"-" };
+	char **files = nfiles ? argv + optind : dash;
+	if (!nfiles)
+		nfiles = 1;
+	for (int i = 0; i < nfiles && !c.st.stop; i++)
+		one_input(&c, files[i]);
+	if (c.dedup)
+		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.dups);
+	int rc = op_stream_finish(&c.st);
+
+	plan_free(&c);
+	op_mapping_free(c.map);
+	op_hmap_free(&c.keys, free_jkey);
+	op_hmap_free(&c.seen, NULL);
+	op_buf_free(&c.content);
+	op_buf_free(&c.out);
+	op_buf_free(&c.tmp);
+	op_buf_free(&c.tmp2);
+	op_buf_free(&c.err);
+	op_buf_free(&c.idbuf);
+	op_buf_free(&c.names);
+	op_buf_free(&c.src);
+	op_cli_free(&cli);
+	return rc;
+}

@@ -1,0 +1,126 @@
+/* sniff.c - input-kind detection for enq-parse -f auto, and a peekable
+ * stream (fopencookie) so detection works on pipes too.
+ * MIT licence, see COPYING. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "opflow.h"
+#include "sniff.h"
+
+static const struct {
+	const char *name;
+	int kind;
+} kinds[] = {
+	{ "auto", OP_KIND_AUTO }, { "email", OP_KIND_EMAIL }, { "eml", OP_KIND_EMAIL },
+	{ "mbox", OP_KIND_MBOX }, { "maildir", OP_KIND_MAILDIR }, { "csv", OP_KIND_CSV },
+	{ "tsv", OP_KIND_TSV }, { "jsonl", OP_KIND_JSONL }, { "json", OP_KIND_JSONL },
+	{ "ndjson", OP_KIND_JSONL },
+};
+
+int op_kind_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcasecmp(name, kinds[i].name))
+			return kinds[i].kind;
+	return -1;
+}
+
+const char *op_kind_name(int kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].name;
+	return "?";
+}
+
+/* RFC 5322 section 2.2: field-name = 1*(%d33-57 / %d59-126), then ':'.
+ * The value must be empty or start with a space or tab: "Name:Email" as a
+ * CSV header or "12:30" in text is not a header field. */
+static int header_field(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (unsigned char)s[i] >= 33 && (unsigned char)s[i] <= 126 && s[i] != ':')
+		i++;
+	if (i == 0 || i >= n || s[i] != ':')
+		return 0;
+	i++;
+	return i == n || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n';
+}
+
+int op_sniff_kind(const char *buf, size_t n)
+{
+	if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		buf += 3, n -= 3;
+	while (n && (*buf == '\n' || *buf == '\r' || *buf == ' ' || *buf == '\t'))
+		buf++, n--;
+	if (n >= 5 && !memcmp(buf, "From ", 5))
+		return OP_KIND_MBOX;
+	if (n && *buf == '{')
+		return OP_KIND_JSONL;
+	if (header_field(buf, n))
+		return OP_KIND_EMAIL;
+	return OP_KIND_CSV;
+}
+
+/* ---- the peekable stream ---- */
+
+typedef struct {
+	FILE *f;
+	char *buf;
+	size_t n, pos;
+} peek;
+
+static ssize_t peek_read(void *c, char *out, size_t size)
+{
+	peek *p = c;
+	if (p->pos < p->n) {
+		size_t k = p->n - p->pos;
+		if (k > size)
+			k = size;
+		memcpy(out, p->buf + p->pos, k);
+		p->pos += k;
+		return (ssize_t)k;
+	}
+	size_t got = fread(out, 1, size, p->f);
+	if (got == 0 && ferror(p->f))
+		return -1;
+	return (ssize_t)got;
+}
+
+static int peek_close(void *c)
+{
+	peek *p = c;
+	free(p->buf);
+	free(p);
+	return 0;
+}
+
+FILE *op_peek_open(FILE *f, size_t want, const char **buf, size_t *n)
+{
+	peek *p = op_xcalloc(1, sizeof *p);
+	p->f = f;
+	p->buf = op_xmalloc(want + 1);
+	while (p->n < want) {
+		size_t got = fread(p->buf + p->n, 1, want - p->n, f);
+		if (got == 0)
+			break;
+		p->n += got;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		peek_close(p);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	p->buf[p->n] = 0;
+	cookie_io_functions_t io = { .read = peek_read, .close = peek_close };
+	FILE *r = fopencookie(p, "rb", io);
+	if (!r)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	*buf = p->buf;
+	*n = p->n;
+	return r;
+}

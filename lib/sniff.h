@@ -1,0 +1,41 @@
+/* sniff.h - what kind of input a file or stream holds (enq-parse -f auto),
+ * and a stream whose first bytes can be looked at before it is read.
+ * MIT licence, see COPYING. */
+#ifndef OP_SNIFF_H
+#define OP_SNIFF_H
+#include <stddef.h>
+#include <stdio.h>
+
+enum op_kind {
+	OP_KIND_AUTO,
+	OP_KIND_EMAIL,		/* one RFC 5322 message */
+	OP_KIND_MBOX,
+	OP_KIND_MAILDIR,
+	OP_KIND_CSV,		/* delimited text, delimiter sniffed */
+	OP_KIND_TSV,
+	OP_KIND_JSONL,
+};
+
+/* "auto", "email" (or "eml"), "mbox", "maildir", "csv", "tsv", "jsonl"
+ * (or "json", "ndjson"); -1 for anything else. */
+int op_kind_parse(const char *name);
+const char *op_kind_name(int kind);
+
+/* The kind of the bytes buf[0..n), the start of a file (a UTF-8 BOM and
+ * leading blank lines are skipped):
+ *   "From " at the start                    mbox
+ *   '{'                                     JSONL
+ *   a header field ("Name: value", the name
+ *   printable ASCII without ':' or spaces)  one message
+ *   anything else                           delimited text (OP_KIND_CSV)
+ * Never OP_KIND_MAILDIR: that is a property of a directory (mailbox.h). */
+int op_sniff_kind(const char *buf, size_t n);
+
+/* A stream that can be peeked at: op_peek_open reads up to `want` bytes
+ * of f (fewer at its end) into the buffer it returns through buf/n, and
+ * returns a new FILE that gives those bytes again and then the rest of f.
+ * Works on pipes; f stays the caller's to close, after the new FILE.
+ * Returns NULL with errno set on a read error. */
+FILE *op_peek_open(FILE *f, size_t want, const char **buf, size_t *n);
+
+#endif
