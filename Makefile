@@ -88,7 +88,7 @@ check: all $(if $(filter 1,$(VALGRIND)),valgrind-wrappers)
 valgrind-wrappers: $(BINS)
 	@mkdir -p $(B)/valgrind
 	@for p in $(PROGS); do \
-		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect %s "$$@"\n' \
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp %s "$$@"\n' \
 			"$(CURDIR)/$(B)/bin/$$p" > $(B)/valgrind/$$p; chmod +x $(B)/valgrind/$$p; done
 
 demo: all

@@ -625,10 +625,14 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind, const char *pe
 	};
 	c->planned = 0;
 	int r = op_csv_read(f, name, &o, on_row, on_bad_row, c);
-	if (r == -1) {
-		if (errno)
-			op_warn("%s: read error: %s", name, strerror(errno));
+	if (r == -1 && errno) {
+		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
+	} else if (r == -1) {
+		/* no header row to read the file by (binary, not delimited
+		 * text): the file is bad data, not an unreadable input */
+		c->st.in++;
+		c->st.rejected++;
 	}
 }
 

@@ -211,6 +211,14 @@ unanswered               medium            10
 quote                    low                3
 E
 
+tcase "binary, not delimited text: the file is rejected, the next one read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > out; s=\$?; wc -l < out; exit \$s"
+expect_rc 65
+expect_out <<'E'
+3
+E
+expect_grep 'nul-header.csv:1: cannot read the header row: field 1 has a NUL byte' .err
+expect_grep '"rejected":1' .err
+
 # ---- usage and configuration ----
 tcase "bad -f" "enq-parse -f xls x"
 expect_rc 64
