@@ -235,4 +235,16 @@ expect_out <<'E'
 {"id":"E3
 E
 
+# --progress draws on a terminal only: script(1) gives the program one.
+if command -v script >/dev/null; then
+tcase "--progress on a terminal" "script -qec 'exc-flag --progress $E/six.jsonl > /dev/null' /dev/null | tr '\\r' '\\n' | grep . | tail -1"
+expect_out <<'E'
+exc-flag: 100% 6 records
+E
+else
+	echo "# skipped: --progress on a terminal (no script(1))"
+fi
+tcase "--progress with stderr not a terminal: silent" "exc-flag --progress $E/six.jsonl > /dev/null"
+expect_err < /dev/null
+
 done_testing
