@@ -1,0 +1,282 @@
+/* assign.c - teams, owners and assignment state (assign.h).
+ * MIT licence, see COPYING. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+
+const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
+
+struct op_assigned {
+	const char *id, *team;
+	op_owner *owner;
+	int open;
+};
+
+int op_assign_mode(const char *s)
+{
+	for (int i = 0; op_assign_modes[i]; i++)
+		if (!strcmp(s, op_assign_modes[i]))
+			return i;
+	return -1;
+}
+
+void op_assign_init(op_assigner *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+static void free_team(void *v)
+{
+	op_team *t = v;
+	free(t->owners);
+}
+
+void op_assign_free(op_assigner *a)
+{
+	op_hmap_free(&a->owners, NULL);
+	op_hmap_free(&a->teams, free_team);
+	op_hmap_free(&a->ids, NULL);
+	free(a->tv);
+	free(a->av);
+	op_arena_free(&a->arena);
+}
+
+op_owner *op_assign_owner(op_assigner *a, const char *name)
+{
+	int isnew;
+	void **slot = op_hmap_put(&a->owners, name, strlen(name), &isnew);
+	if (isnew) {
+		op_owner *o = op_arena_alloc(&a->arena, sizeof *o);
+		o->name = op_arena_strndup(&a->arena, name, strlen(name));
+		o->away_until = INT64_MIN;
+		*slot = o;
+	}
+	return *slot;
+}
+
+op_team *op_assign_team(op_assigner *a, const char *name, int *isnew)
+{
+	void **slot = op_hmap_put(&a->teams, name, strlen(name), isnew);
+	if (*isnew) {
+		op_team *t = op_arena_alloc(&a->arena, sizeof *t);
+		t->name = op_arena_strndup(&a->arena, name, strlen(name));
+		a->tv = op_xrealloc(a->tv, (a->nt + 1) * sizeof *a->tv);
+		a->tv[a->nt++] = t;
+		*slot = t;
+	}
+	return *slot;
+}
+
+/* ---- state lines ---- */
+
+static void put_field(op_buf *b, const char *s, size_t n)
+{
+	op_buf_addc(b, ' ');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == '%' || c == 0x7f)
+			op_buf_printf(b, "%%%02X", c);
+		else
+			op_buf_addc(b, (char)c);
+	}
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* next space-separated field of the line, %XX decoded into the arena */
+static const char *get_field(op_assigner *a, const char **p, const char *end, size_t *len)
+{
+	if (*p >= end || **p != ' ')
+		return NULL;
+	const char *s = ++*p;
+	while (*p < end && **p != ' ')
+		++*p;
+	size_t n = (size_t)(*p - s), k = 0;
+	if (!n)
+		return NULL;
+	char *d = op_arena_alloc(&a->arena, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			d[k++] = s[i];
+			continue;
+		}
+		int h = i + 2 < n ? hexval(s[i + 1]) : -1, l = h >= 0 ? hexval(s[i + 2]) : -1;
+		if (l < 0)
+			return NULL;
+		d[k++] = (char)(h * 16 + l);
+		i += 2;
+	}
+	d[k] = 0;
+	*len = k;
+	return d;
+}
+
+static op_assigned *remember(op_assigner *a, const char *id, size_t n)
+{
+	int isnew;
+	void **slot = op_hmap_put(&a->ids, id, n, &isnew);
+	if (!isnew)
+		return *slot;
+	op_assigned *e = op_arena_alloc(&a->arena, sizeof *e);
+	e->id = op_arena_strndup(&a->arena, id, n);
+	*slot = e;
+	if (a->na == a->capa) {
+		a->capa = a->capa ? 2 * a->capa : 1024;
+		a->av = op_xrealloc(a->av, a->capa * sizeof *a->av);
+	}
+	a->av[a->na++] = e;
+	return e;
+}
+
+int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
+		   unsigned long line0, char *err, size_t errlen)
+{
+	a->stateful = 1;
+	const char *p = body, *end = body + n;
+	for (unsigned long line = line0; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end, *q = p + 2;
+		size_t l1, l2, l3, l4;
+		const char *f1, *f2, *f3, *f4;
+		if (eol - p > 3 && !memcmp(p, "rr ", 3)) {
+			f1 = get_field(a, &q, eol, &l1);
+			char *e;
+			unsigned long long pos = q < eol ? strtoull(q + 1, &e, 10) : 0;
+			if (!f1 || q >= eol || e != eol || q[1] < '0' || q[1] > '9')
+				goto bad;
+			void *t = op_hmap_get(&a->teams, f1, l1);
+			if (t)
+				((op_team *)t)->rr = pos;
+		} else if (eol - p > 2 && !memcmp(p, "a ", 2)) {
+			q = p + 1;
+			f1 = get_field(a, &q, eol, &l1);
+			f2 = f1 ? get_field(a, &q, eol, &l2) : NULL;
+			f3 = f2 ? get_field(a, &q, eol, &l3) : NULL;
+			f4 = f3 ? get_field(a, &q, eol, &l4) : NULL;
+			if (!f4 || q != eol || (strcmp(f4, "open") && strcmp(f4, "closed")))
+				goto bad;
+			op_assigned *e = remember(a, f1, l1);
+			if (e->owner) {
+				snprintf(err, errlen, "%s:%lu: enquiry '%s' twice", file, line, f1);
+				return -1;
+			}
+			e->team = f2;
+			e->owner = op_assign_owner(a, f3);
+			e->open = f4[0] == 'o';
+			e->owner->open += e->open;
+		} else {
+			goto bad;
+		}
+		p = nl ? nl + 1 : end;
+		continue;
+	bad:
+		snprintf(err, errlen, "%s:%lu: damaged line \"%.*s\"", file, line,
+			 (int)(eol - p > 60 ? 60 : eol - p), p);
+		return -1;
+	}
+	return 0;
+}
+
+void op_assign_dump(const op_assigner *a, op_buf *out)
+{
+	for (size_t i = 0; i < a->nt; i++) {
+		op_buf_adds(out, "rr");
+		put_field(out, a->tv[i]->name, strlen(a->tv[i]->name));
+		op_buf_printf(out, " %llu\n", (unsigned long long)a->tv[i]->rr);
+	}
+	for (size_t i = 0; i < a->na; i++) {
+		const op_assigned *e = a->av[i];
+		if (!e->owner)
+			continue;
+		op_buf_adds(out, "a");
+		put_field(out, e->id, strlen(e->id));
+		put_field(out, e->team, strlen(e->team));
+		put_field(out, e->owner->name, strlen(e->owner->name));
+		op_buf_adds(out, e->open ? " open\n" : " closed\n");
+	}
+}
+
+static void set_closed(op_assigned *e)
+{
+	if (e->open && e->owner) {
+		e->open = 0;
+		e->owner->open--;
+	}
+}
+
+void op_assign_close(op_assigner *a, const char *id, size_t n)
+{
+	op_assigned *e = op_hmap_get(&a->ids, id, n);
+	if (e)
+		set_closed(e);
+}
+
+static int present(const op_owner *o, op_time now)
+{
+	return now >= o->away_until;
+}
+
+static op_owner *choose(op_assigner *a, op_team *t, const char *id, size_t n, op_time now)
+{
+	size_t avail = 0;
+	for (size_t i = 0; i < t->n; i++)
+		avail += present(t->owners[i], now);
+	if (!avail || t->mode == OP_ASSIGN_NONE)
+		return NULL;
+	if (t->mode == OP_ASSIGN_FIRST) {
+		for (size_t i = 0;; i++)
+			if (present(t->owners[i], now))
+				return t->owners[i];
+	}
+	if (!a->stateful) {
+		/* the k-th owner present, k from the id: stable across runs */
+		uint64_t k = op_hash(id, n) % avail;
+		for (size_t i = 0;; i++)
+			if (present(t->owners[i], now) && !k--)
+				return t->owners[i];
+	}
+	if (t->mode == OP_ASSIGN_LEAST_OPEN) {
+		op_owner *best = NULL;
+		for (size_t i = 0; i < t->n; i++)
+			if (present(t->owners[i], now) && (!best || t->owners[i]->open < best->open))
+				best = t->owners[i];
+		return best;
+	}
+	for (size_t i = 0;; i++) {
+		size_t k = (size_t)((t->rr + i) % t->n);
+		if (present(t->owners[k], now)) {
+			t->rr = k + 1;
+			return t->owners[k];
+		}
+	}
+}
+
+const op_owner *op_assign_pick(op_assigner *a, op_team *t, const char *id, size_t n, op_time now,
+			       int closed)
+{
+	if (!a->stateful)
+		return choose(a, t, id, n, now);
+	op_assigned *e = op_hmap_get(&a->ids, id, n);
+	if (e && e->owner && !strcmp(e->team, t->name)) {
+		if (closed)
+			set_closed(e);
+		return e->owner;
+	}
+	op_owner *o = choose(a, t, id, n, now);
+	if (!o)
+		return NULL;	/* nothing to remember: a later run may find someone */
+	if (!e)
+		e = remember(a, id, n);
+	set_closed(e);		/* moved from another team */
+	e->team = t->name;
+	e->owner = o;
+	e->open = !closed;
+	o->open += e->open;
+	a->fresh++;
+	return o;
+}
