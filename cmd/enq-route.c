@@ -296,7 +296,9 @@ static int finish_rules(ctx *c, const op_cli *cli)
 	for (size_t i = 0; i < c->as.nt; i++)
 		if (c->as.tv[i]->cal)
 			op_cal_inherit(c->as.tv[i]->cal, c->cal);
-	const char *fallback = NULL;
+	const char *fallback = NULL, **names = op_xcalloc(c->as.nt + 1, sizeof *names);
+	for (size_t i = 0; i < c->as.nt; i++)
+		names[i] = c->as.tv[i]->name;
 	for (size_t i = 0; i < c->n; i++) {
 		route *r = &c->routes[i];
 		if (fallback) {
@@ -308,8 +310,13 @@ static int finish_rules(ctx *c, const op_cli *cli)
 			fallback = r->name;
 		r->team = op_hmap_get(&c->as.teams, r->team_name, strlen(r->team_name));
 		if (!r->team) {
-			op_warn("%s:%u: route %s: no team '%s' (define it with `team %s owners ...`)", file, r->line,
-				r->name, r->team_name, r->team_name);
+			const char *hint = op_p_suggest(r->team_name, names);
+			if (hint)
+				op_warn("%s:%u: route %s: no team '%s' (did you mean '%s'?)", file, r->line, r->name,
+					r->team_name, hint);
+			else
+				op_warn("%s:%u: route %s: no team '%s' (define it with `team %s owners ...`)", file,
+					r->line, r->name, r->team_name, r->team_name);
 			errors++;
 			continue;
 		}
@@ -322,6 +329,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 			errors++;
 		}
 	}
+	free(names);
 	for (size_t i = 0; i < c->naway; i++) {
 		away *a = &c->aways[i];
 		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz, a->local, NULL) : a->local;

@@ -185,6 +185,8 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 void op_assign_dump(const op_assigner *a, op_buf *out)
 {
 	for (size_t i = 0; i < a->nt; i++) {
+		if (a->tv[i]->mode != OP_ASSIGN_ROUND_ROBIN)
+			continue;
 		op_buf_adds(out, "rr");
 		put_field(out, a->tv[i]->name, strlen(a->tv[i]->name));
 		op_buf_printf(out, " %llu\n", (unsigned long long)a->tv[i]->rr);

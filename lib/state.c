@@ -58,10 +58,18 @@ static int check(op_state *s, const char *kind, int version, const char *t, size
 			last--;
 	}
 	unsigned long want = 0;
-	if (!(n && t[n - 1] == '\n') || last == t || sscanf(last, "end %lu", &want) != 1 ||
-	    want != lines - 2) {
-		snprintf(err, errlen, "%s:%lu: incomplete or damaged state file (\"end %lu\" expected)", s->path,
-			 lines + !(n && t[n - 1] == '\n'), lines > 2 ? lines - 2 : 0);
+	int complete = n && t[n - 1] == '\n';
+	char *e = NULL;
+	if (complete && last > t && !strncmp(last, "end ", 4))
+		want = strtoul(last + 4, &e, 10);
+	if (!e || *e != '\n') {
+		snprintf(err, errlen, "%s:%lu: incomplete state file (its last line is not \"end N\")", s->path,
+			 lines + !complete);
+		return OP_STATE_CORRUPT;
+	}
+	if (want != lines - 2) {
+		snprintf(err, errlen, "%s:%lu: damaged state file: \"end %lu\" but %lu lines before it", s->path,
+			 lines, want, lines - 2);
 		return OP_STATE_CORRUPT;
 	}
 	op_buf_add(&s->body, nl + 1, (size_t)(last - (nl + 1)));
