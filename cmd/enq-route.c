@@ -28,6 +28,8 @@ static const char *const priorities[] = { "low", "normal", "high", "urgent", NUL
 
 typedef struct {
 	const char *name, *team_name, *owner_name;
+	op_buf json;		/* "team":..,"route":.. values, made once: team at 0 */
+	size_t team_len;
 	op_expr *when, *task;
 	op_team *team;
 	op_owner *owner;
@@ -322,6 +324,9 @@ static int finish_rules(ctx *c, const op_cli *cli)
 		}
 		if (r->owner_name)
 			r->owner = op_assign_owner(&c->as, r->owner_name);
+		op_buf_json_str(&r->json, r->team->name, strlen(r->team->name));
+		r->team_len = r->json.len;
+		op_buf_json_str(&r->json, r->name, strlen(r->name));
 		const op_cal *cal = r->team->cal ? r->team->cal : c->cal;
 		if (r->sla_unit > 0 && !op_cal_has_hours(cal)) {
 			op_warn("%s:%u: route %s: a business-time sla needs working hours (an `hours` statement)",
@@ -394,6 +399,19 @@ static void kv_add(op_kv *kv, size_t *off, size_t *n, const char *key, size_t st
 	off[(*n)++] = start;
 }
 
+/* printf costs more than the rest of a value; an SLA is a small integer */
+static void add_int(op_buf *b, int64_t x)
+{
+	char d[24], *p = d + sizeof d;
+	uint64_t u = x < 0 ? -(uint64_t)x : (uint64_t)x;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (x < 0)
+		*--p = '-';
+	op_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 static int on_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -446,27 +464,28 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	}
 	const op_owner *owner = rt->owner;
 	if (!owner)
-		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now, is_closed(r, &c->sbuf));
+		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
+				       c->as.stateful && is_closed(r, &c->sbuf));
 
 	op_kv kv[8];
 	size_t off[8], nkv = 0, s0;
 	op_buf *v = &c->vals;
 	op_buf_reset(v);
 	s0 = v->len;
-	op_buf_json_str(v, rt->team->name, strlen(rt->team->name));
+	op_buf_add(v, rt->json.p, rt->team_len);
 	kv_add(kv, off, &nkv, "team", s0, v->len);
 	s0 = v->len;
 	if (owner)
-		op_buf_json_str(v, owner->name, strlen(owner->name));
+		op_buf_add(v, owner->json, owner->jsonlen);
 	else
 		op_buf_adds(v, "null");
 	kv_add(kv, off, &nkv, "owner", s0, v->len);
 	s0 = v->len;
-	op_buf_json_str(v, rt->name, strlen(rt->name));
+	op_buf_add(v, rt->json.p + rt->team_len, rt->json.len - rt->team_len);
 	kv_add(kv, off, &nkv, "route", s0, v->len);
 	s0 = v->len;
 	if (rt->sla_unit >= 0)
-		op_buf_printf(v, "%lld", (long long)sla_min);
+		add_int(v, sla_min);
 	else
 		op_buf_adds(v, "null");
 	kv_add(kv, off, &nkv, "sla", s0, v->len);
@@ -474,7 +493,9 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	if (rt->sla_unit >= 0) {
 		char ts[21];
 		op_time_format(due, ts);
-		op_buf_printf(v, "\"%s\"", ts);
+		op_buf_addc(v, '"');
+		op_buf_add(v, ts, 20);
+		op_buf_addc(v, '"');
 	} else {
 		op_buf_adds(v, "null");
 	}
@@ -494,7 +515,7 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	}
 	if (rt->priority >= 0 && priority_of(r, &c->sbuf) < rt->priority) {
 		s0 = v->len;
-		op_buf_printf(v, "\"%s\"", priorities[rt->priority]);
+		op_buf_json_str(v, priorities[rt->priority], strlen(priorities[rt->priority]));
 		kv_add(kv, off, &nkv, "priority", s0, v->len);
 	}
 	for (size_t i = 0; i < nkv; i++)
@@ -638,6 +659,8 @@ int main(int argc, char **argv)
 	op_buf_free(&c.vals);
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.sbuf);
+	for (size_t i = 0; i < c.n; i++)
+		op_buf_free(&c.routes[i].json);
 	free(c.routes);
 	free(c.aways);
 	op_cli_free(&cli);

@@ -23,6 +23,8 @@ extern const char *const op_assign_modes[];	/* by the enum, NULL-terminated */
 
 typedef struct {
 	const char *name;
+	const char *json;	/* the name as a JSON string, for splicing */
+	size_t jsonlen;
 	op_time away_until;	/* skipped while now < away_until */
 	long long open;		/* open enquiries held (with state) */
 } op_owner;

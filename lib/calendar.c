@@ -18,6 +18,19 @@ typedef struct {
 	int16_t from, to;	/* minutes after local midnight */
 } span;
 
+/* The UTC offset of one local day, looked up once for all its spans: when
+ * the offsets a day and more either side of it agree, no transition falls
+ * inside (zones change offset at most twice a year), and a wall-clock
+ * time of that day is UTC by one subtraction instead of a search. */
+typedef struct {
+	int64_t day;
+	int32_t off;
+	int steady;
+} daycache;
+
+#define NO_DAY INT64_MIN
+#define MEMO 1024	/* days remembered, direct-mapped: about three years */
+
 struct op_cal {
 	const op_tz *tz;
 	span sp[7][OP_CAL_MAX_SPANS];
@@ -26,11 +39,16 @@ struct op_cal {
 	int64_t week_min;
 	int64_t *hol;		/* sorted, distinct */
 	size_t nhol, caphol;
+	daycache *memo;		/* written by queries: one thread per calendar */
 };
 
 op_cal *op_cal_new(void)
 {
-	return op_xcalloc(1, sizeof(op_cal));
+	op_cal *c = op_xcalloc(1, sizeof(op_cal));
+	c->memo = op_xmalloc(MEMO * sizeof *c->memo);
+	for (int i = 0; i < MEMO; i++)
+		c->memo[i].day = NO_DAY;
+	return c;
 }
 
 void op_cal_free(op_cal *c)
@@ -38,6 +56,7 @@ void op_cal_free(op_cal *c)
 	if (!c)
 		return;
 	free(c->hol);
+	free(c->memo);
 	free(c);
 }
 
@@ -134,14 +153,30 @@ static int64_t holiday_secs(const op_cal *c, int64_t lo, int64_t hi)
 	return s;
 }
 
-static int64_t local_day(const op_cal *c, op_time t)
+static const daycache *day_info(const op_cal *c, int64_t day)
 {
-	return op_time_days(t + op_tz_offset(c->tz, t));
+	daycache *dc = &c->memo[(uint64_t)day % MEMO];
+	if (dc->day != day) {
+		int32_t a = op_tz_offset(c->tz, day * 86400 - 2 * 86400);
+		dc->day = day;
+		dc->off = a;
+		dc->steady = a == op_tz_offset(c->tz, day * 86400 + 3 * 86400);
+	}
+	return dc;
 }
 
 static op_time at(const op_cal *c, int64_t day, int min)
 {
-	return op_tz_to_utc(c->tz, day * 86400 + (int64_t)min * 60, NULL);
+	int64_t local = day * 86400 + (int64_t)min * 60;
+	const daycache *dc = day_info(c, day);
+	return dc->steady ? local - dc->off : op_tz_to_utc(c->tz, local, NULL);
+}
+
+static int64_t local_day(const op_cal *c, op_time t)
+{
+	/* t is inside the steady window of its UTC day when there is one */
+	const daycache *dc = day_info(c, op_time_days(t));
+	return op_time_days(t + (dc->steady ? dc->off : op_tz_offset(c->tz, t)));
 }
 
 /* Do whole days [lo, hi) see one UTC offset?  Then their open seconds are
