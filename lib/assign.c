@@ -38,6 +38,7 @@ void op_assign_free(op_assigner *a)
 	op_hmap_free(&a->owners, NULL);
 	op_hmap_free(&a->teams, free_team);
 	op_hmap_free(&a->ids, NULL);
+	op_hmap_free(&a->names, NULL);
 	free(a->tv);
 	free(a->av);
 	op_arena_free(&a->arena);
@@ -79,13 +80,18 @@ op_team *op_assign_team(op_assigner *a, const char *name, int *isnew)
 static void put_field(op_buf *b, const char *s, size_t n)
 {
 	op_buf_addc(b, ' ');
+	size_t run = 0;		/* bytes written as they are, in one go */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == '%' || c == 0x7f)
-			op_buf_printf(b, "%%%02X", c);
-		else
-			op_buf_addc(b, (char)c);
+		if (c > ' ' && c != '%' && c != 0x7f) {
+			run++;
+			continue;
+		}
+		op_buf_add(b, s + i - run, run);
+		run = 0;
+		op_buf_printf(b, "%%%02X", c);
 	}
+	op_buf_add(b, s + n - run, run);
 }
 
 static int hexval(char c)
@@ -93,32 +99,48 @@ static int hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* next space-separated field of the line, %XX decoded into the arena */
-static const char *get_field(op_assigner *a, const char **p, const char *end, size_t *len)
+/* the next space-separated field of the line, %XX decoded into d */
+static int get_field(const char **p, const char *end, op_buf *d)
 {
+	op_buf_reset(d);
 	if (*p >= end || **p != ' ')
-		return NULL;
-	const char *s = ++*p;
-	while (*p < end && **p != ' ')
-		++*p;
-	size_t n = (size_t)(*p - s), k = 0;
+		return -1;
+	const char *s = ++*p, *sp = memchr(s, ' ', (size_t)(end - s));
+	*p = sp ? sp : end;
+	size_t n = (size_t)(*p - s);
 	if (!n)
-		return NULL;
-	char *d = op_arena_alloc(&a->arena, n + 1);
+		return -1;
+	if (!memchr(s, '%', n)) {
+		op_buf_add(d, s, n);
+		return 0;
+	}
+	op_buf_grow(d, n);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '%') {
-			d[k++] = s[i];
+			d->p[d->len++] = s[i];
 			continue;
 		}
 		int h = i + 2 < n ? hexval(s[i + 1]) : -1, l = h >= 0 ? hexval(s[i + 2]) : -1;
 		if (l < 0)
-			return NULL;
-		d[k++] = (char)(h * 16 + l);
+			return -1;
+		d->p[d->len++] = (char)(h * 16 + l);
 		i += 2;
 	}
-	d[k] = 0;
-	*len = k;
-	return d;
+	d->p[d->len] = 0;
+	return 0;
+}
+
+/* a team name from the state: the rules' team, or one kept once */
+static const char *team_name(op_assigner *a, const op_buf *b)
+{
+	for (size_t i = 0; i < a->nt; i++)	/* a handful: cheaper than a hash */
+		if (!strcmp(a->tv[i]->name, b->p))
+			return a->tv[i]->name;
+	int isnew;
+	void **slot = op_hmap_put(&a->names, b->p, b->len, &isnew);
+	if (isnew)
+		*slot = op_arena_strndup(&a->arena, b->p, b->len);
+	return *slot;
 }
 
 static op_assigned *remember(op_assigner *a, const char *id, size_t n)
@@ -142,37 +164,39 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 		   unsigned long line0, char *err, size_t errlen)
 {
 	a->stateful = 1;
+	op_buf f[4] = { { 0 } };
+	int rc = 0;
 	const char *p = body, *end = body + n;
-	for (unsigned long line = line0; p < end; line++) {
+	for (unsigned long line = line0; p < end && !rc; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end, *q = p + 2;
-		size_t l1, l2, l3, l4;
-		const char *f1, *f2, *f3, *f4;
+		const char *eol = nl ? nl : end, *q;
 		if (eol - p > 3 && !memcmp(p, "rr ", 3)) {
-			f1 = get_field(a, &q, eol, &l1);
-			char *e;
-			unsigned long long pos = q < eol ? strtoull(q + 1, &e, 10) : 0;
-			if (!f1 || q >= eol || e != eol || q[1] < '0' || q[1] > '9')
+			q = p + 2;
+			char *e = NULL;
+			unsigned long long pos = 0;
+			if (!get_field(&q, eol, &f[0]) && q + 1 < eol && q[1] >= '0' && q[1] <= '9')
+				pos = strtoull(q + 1, &e, 10);
+			if (e != eol)
 				goto bad;
-			void *t = op_hmap_get(&a->teams, f1, l1);
+			op_team *t = op_hmap_get(&a->teams, f[0].p, f[0].len);
 			if (t)
-				((op_team *)t)->rr = pos;
+				t->rr = pos;
 		} else if (eol - p > 2 && !memcmp(p, "a ", 2)) {
 			q = p + 1;
-			f1 = get_field(a, &q, eol, &l1);
-			f2 = f1 ? get_field(a, &q, eol, &l2) : NULL;
-			f3 = f2 ? get_field(a, &q, eol, &l3) : NULL;
-			f4 = f3 ? get_field(a, &q, eol, &l4) : NULL;
-			if (!f4 || q != eol || (strcmp(f4, "open") && strcmp(f4, "closed")))
+			for (int i = 0; i < 4; i++)
+				if (get_field(&q, eol, &f[i]))
+					goto bad;
+			if (q != eol || (strcmp(f[3].p, "open") && strcmp(f[3].p, "closed")))
 				goto bad;
-			op_assigned *e = remember(a, f1, l1);
+			op_assigned *e = remember(a, f[0].p, f[0].len);
 			if (e->owner) {
-				snprintf(err, errlen, "%s:%lu: enquiry '%s' twice", file, line, f1);
-				return -1;
+				snprintf(err, errlen, "%s:%lu: enquiry '%.60s' twice", file, line, f[0].p);
+				rc = -1;
+				break;
 			}
-			e->team = f2;
-			e->owner = op_assign_owner(a, f3);
-			e->open = f4[0] == 'o';
+			e->team = team_name(a, &f[1]);
+			e->owner = op_assign_owner(a, f[2].p);
+			e->open = f[3].p[0] == 'o';
 			e->owner->open += e->open;
 		} else {
 			goto bad;
@@ -182,9 +206,11 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 	bad:
 		snprintf(err, errlen, "%s:%lu: damaged line \"%.*s\"", file, line,
 			 (int)(eol - p > 60 ? 60 : eol - p), p);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	for (int i = 0; i < 4; i++)
+		op_buf_free(&f[i]);
+	return rc;
 }
 
 void op_assign_dump(const op_assigner *a, op_buf *out)

@@ -43,6 +43,7 @@ typedef struct op_assigned op_assigned;
 
 typedef struct {
 	op_hmap owners, teams, ids;
+	op_hmap names;		/* team names read from state, not in the rules */
 	op_team **tv;		/* teams in the order defined */
 	size_t nt;
 	op_assigned **av;	/* assignments in the order made */
