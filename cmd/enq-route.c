@@ -337,7 +337,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 	free(names);
 	for (size_t i = 0; i < c->naway; i++) {
 		away *a = &c->aways[i];
-		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz, a->local, NULL) : a->local;
+		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz ? c->tz : cli->tz, a->local, NULL) : a->local;
 	}
 	return errors;
 }
