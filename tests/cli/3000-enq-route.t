@@ -87,6 +87,16 @@ a S2 service dave open
 a S3 service eve open
 E
 
+tcase "a --close line without an id" "printf 'R02\n{\"x\":1}\n{bad\n' > cl2; enq-route -r $D/route.rules --state st2 --close cl2 < /dev/null; echo \$?; grep R02 st2"
+expect_out <<'E'
+65
+a R02 sales bob closed
+E
+expect_err <<'E'
+enq-route: cl2:2: a record with an id expected
+enq-route: cl2:3: a record with an id expected
+E
+
 tcase "a record moved to another team is assigned there" "printf '{\"id\":\"M\",\"category\":\"complaint\"}\n' | enq-route -r $D/route.rules --state st3 >/dev/null; printf '{\"id\":\"M\",\"category\":\"quote\"}\n' | enq-route -r $D/route.rules --state st3 | grep -o '\"owner\":[^,]*'; grep '^a' st3"
 expect_out <<'E'
 "owner":"bob"
