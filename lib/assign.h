@@ -1,0 +1,75 @@
+/* assign.h - who gets an enquiry: teams of owners and the ways to share
+ * work among them (round-robin, least-open, first, none), owners away until
+ * a date, and the memory of past assignments that --state keeps between
+ * runs.  MIT licence.
+ *
+ * Without state an assignment is a pure function of the enquiry id (a hash
+ * over the owners present), so re-running a pipeline gives every record
+ * the same owner.  With state, each id is assigned once: its owner is
+ * remembered with whether it is still open, round-robin positions persist,
+ * and least-open counts the open enquiries each owner holds.
+ */
+#ifndef OP_ASSIGN_H
+#define OP_ASSIGN_H
+
+#include <stdint.h>
+#include "arena.h"
+#include "hmap.h"
+#include "opflow.h"
+#include "timefmt.h"
+
+enum { OP_ASSIGN_ROUND_ROBIN, OP_ASSIGN_LEAST_OPEN, OP_ASSIGN_FIRST, OP_ASSIGN_NONE };
+extern const char *const op_assign_modes[];	/* by the enum, NULL-terminated */
+
+typedef struct {
+	const char *name;
+	const char *json;	/* the name as a JSON string, for splicing */
+	size_t jsonlen;
+	op_time away_until;	/* skipped while now < away_until */
+	long long open;		/* open enquiries held (with state) */
+} op_owner;
+
+typedef struct op_team {
+	const char *name;
+	op_owner **owners;
+	size_t n;
+	int mode;
+	uint64_t rr;		/* next round-robin position */
+	void *cal;		/* the team's own hours (enq-route), or NULL */
+	unsigned line;		/* where the rules define it */
+} op_team;
+
+typedef struct op_assigned op_assigned;
+
+typedef struct {
+	op_hmap owners, teams, ids;
+	op_hmap names;		/* team names read from state, not in the rules */
+	op_team **tv;		/* teams in the order defined */
+	size_t nt;
+	op_assigned **av;	/* assignments in the order made */
+	size_t na, capa;
+	op_arena arena;
+	int stateful;
+	unsigned long long fresh;	/* assignments made this run */
+} op_assigner;
+
+int op_assign_mode(const char *s);	/* -1 when not a mode */
+void op_assign_init(op_assigner *a);
+void op_assign_free(op_assigner *a);
+/* The owner or team of that name, created when new. */
+op_owner *op_assign_owner(op_assigner *a, const char *name);
+op_team *op_assign_team(op_assigner *a, const char *name, int *isnew);
+
+/* State (the body of an op_state file): "rr TEAM POS" and
+ * "a ID TEAM OWNER open|closed" lines, fields %XX-escaped.  Loading makes
+ * the assigner stateful; 0, or -1 with err "FILE:LINE: what". */
+int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
+		   unsigned long line0, char *err, size_t errlen);
+void op_assign_dump(const op_assigner *a, op_buf *out);
+/* The enquiry id is closed (--close, or a record saying so). */
+void op_assign_close(op_assigner *a, const char *id, size_t n);
+/* The owner of enquiry id in team t, NULL when the team has nobody present
+ * or assigns to none.  closed: the record itself is closed already. */
+const op_owner *op_assign_pick(op_assigner *a, op_team *t, const char *id, size_t n, op_time now,
+			       int closed);
+#endif

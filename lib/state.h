@@ -1,0 +1,43 @@
+/* state.h - state that outlives a run (DESIGN §4): one text file, read
+ * once at the start and written once at the end of a run, under an
+ * exclusive flock(2) held in between on FILE.lock (the state file itself
+ * is replaced by rename, so it cannot carry the lock).  Written to
+ * FILE.tmp, fsynced, renamed over FILE and the directory fsynced: a kill
+ * at any moment leaves the old file or the new one, never a mix.
+ *
+ * The file is versioned and closed by a count, so a foreign, truncated or
+ * hand-damaged file is refused with its line instead of being half read:
+ *
+ *     opflow-state KIND VERSION
+ *     ...body lines (the caller's)...
+ *     end N                         (N = number of body lines)
+ *
+ * MIT licence. */
+#ifndef OP_STATE_H
+#define OP_STATE_H
+
+#include <stddef.h>
+#include "opflow.h"
+
+typedef struct {
+	char *path;
+	int lockfd;
+	op_buf body;		/* the body lines as read, '\n'-terminated */
+	unsigned long bodyline;	/* file line of the body's first line */
+} op_state;
+
+enum { OP_STATE_IO = -1, OP_STATE_CORRUPT = -2 };
+
+/* Take the lock (waiting for another run to finish) and read the file;
+ * a missing file is an empty state.  Returns 0, OP_STATE_IO (err says
+ * why: cannot create the lock, read error) or OP_STATE_CORRUPT (err is
+ * "FILE:LINE: what"). */
+int op_state_open(op_state *s, const char *path, const char *kind, int version, char *err,
+		  size_t errlen);
+/* Replace the file with body (complete '\n'-terminated lines), still under
+ * the lock.  0, or OP_STATE_IO with err. */
+int op_state_commit(op_state *s, const char *kind, int version, const char *body, size_t n,
+		    char *err, size_t errlen);
+/* Release the lock and free s. */
+void op_state_close(op_state *s);
+#endif
