@@ -211,7 +211,7 @@ unanswered               medium            10
 quote                    low                3
 E
 
-tcase "binary, not delimited text: the file is rejected, the next one read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > out; s=\$?; wc -l < out; exit \$s"
+tcase "binary, not delimited text: the file is rejected, the next one read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > \$T/got; s=\$?; wc -l < \$T/got; exit \$s"
 expect_rc 65
 expect_out <<'E'
 3
