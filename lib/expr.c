@@ -1192,8 +1192,10 @@ static int business_add(op_eval *ev, op_time t, const op_val *d, int sign, op_va
 		return err(ev, "business time (%s) needs the working hours of enq-route rules",
 			   d->business == 1 ? "bh" : "bd");
 	op_time r;
-	if (ev->business(ev->cal, t, sign * d->u.dur, d->business, &r))
-		return err(ev, "business time: %s", "no working hours in the calendar");
+	int rc = ev->business(ev->cal, t, sign * d->u.dur, d->business, &r);
+	if (rc)
+		return err(ev, "business time: %s", rc == -2 ? "the result falls outside years 0001..9999"
+							     : "no working hours in the calendar");
 	out->t = OP_VTIME;
 	out->u.tm = r;
 	return 0;

@@ -36,7 +36,9 @@ typedef struct op_val {
 } op_val;
 
 /* How business durations are added to a time: set by enq-route, whose
- * rules define the calendar; elsewhere they are an error. */
+ * rules define the calendar; elsewhere they are an error.  Returns 0, -1
+ * when the calendar has no working hours, -2 when the result falls outside
+ * years 0001..9999. */
 typedef int (*op_business_fn)(void *cal, op_time from, int64_t amount, int unit, op_time *out);
 
 typedef struct op_eval {
