@@ -74,6 +74,19 @@ static void flag_sentences(const op_kpitab *t, size_t p, op_sentences *out, op_b
 					for (size_t i = 0; r && i < r->nflag; i++)
 						n += r->flag[i].sev == s && !strcmp(r->flag[i].name, f0->name);
 				}
+				if (n == 1) {
+					/* one: its own words say most */
+					op_buf_printf(b, "%s (%s)", f0->name, op_severities[s]);
+					if (t->nby)
+						op_buf_printf(b, ": %s", t->group[g0].label);
+					if (f0->message)
+						op_buf_printf(b, ": %s", f0->message);
+					if (f0->owner)
+						op_buf_printf(b, " (owner: %s)", f0->owner);
+					op_buf_addc(b, '.');
+					say(out, b);
+					continue;
+				}
 				op_buf_printf(b, "%zu %s (%s)", n, f0->name, op_severities[s]);
 				for (size_t g = g0; g < t->ngroup && t->nby; g++) {
 					const op_krow *r = op_kpitab_at(t, g, p);
@@ -121,14 +134,16 @@ static int bigger_first(const void *a, const void *b)
 }
 
 /* "billing: " when there are groups; the KPI's name, capitalised when it
- * starts the sentence */
+ * starts the sentence and is a word (enquiries), not an identifier
+ * (median_resp_h) */
 static void subject(const op_kpitab *t, size_t g, size_t k, op_buf *b)
 {
+	const char *name = t->kpi[k].name;
 	size_t at = b->len;
 	if (t->nby)
 		op_buf_printf(b, "%s: ", t->group[g].label);
-	op_buf_adds(b, t->kpi[k].name);
-	if (!t->nby && b->p[at] >= 'a' && b->p[at] <= 'z')
+	op_buf_adds(b, name);
+	if (!t->nby && strspn(name, "abcdefghijklmnopqrstuvwxyz ") == strlen(name))
 		b->p[at] -= 'a' - 'A';
 }
 

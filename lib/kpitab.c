@@ -301,8 +301,10 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 	const op_field *mf = op_rec_get(r, "kpi", 3);
 	const char *s;
 	size_t n;
-	if (!pf || pf->type != OP_JSTR)
-		return fail(err, errlen, "no \"period\" string: not a kpi-rollup row");
+	if (!pf)
+		return fail(err, errlen, "no \"period\": not a kpi-rollup row");
+	if (pf->type != OP_JSTR)
+		return fail(err, errlen, "\"period\" is not a string");
 	op_krow row = { 0 };
 	const op_field *ff = op_rec_get(r, "flags", 5);
 	if (ff && read_flags(t, &row, ff, err, errlen))

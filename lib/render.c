@@ -31,8 +31,9 @@ void op_fmt_num(op_buf *b, double v)
 	}
 	double a = fabs(v);
 	int dec;
-	if (a >= 1e15) {
-		/* beyond what a double holds to the unit: no false precision */
+	if (a >= 1e15 || (a > 0 && a < 1e-6)) {
+		/* beyond what a double holds to the unit, or tiny: no false
+		 * precision, no line of zeros */
 		snprintf(tmp, sizeof tmp, "%.3g", v);
 		op_buf_adds(b, tmp);
 		return;
@@ -41,14 +42,20 @@ void op_fmt_num(op_buf *b, double v)
 		dec = 0;
 	else if (a >= 1)
 		dec = 1;
-	else if (a >= 1e-6)
-		dec = 1 - (int)floor(log10(a));
 	else
-		dec = 8;
+		dec = 1 - (int)floor(log10(a));
 	/* half away from zero, as people round (printf would give 8.2 for
 	 * 8.25, which is exact in binary and rounds to even) */
 	double scale = pow(10, dec);
 	snprintf(tmp, sizeof tmp, "%.*f", dec, dec <= 6 ? round(a * scale) / scale : a);
+	if (a < 1) {
+		/* two significant digits, not two and a zero: 0.0001, 0.3 */
+		size_t e = strlen(tmp);
+		while (e > 1 && tmp[e - 1] == '0')
+			tmp[--e] = 0;
+		if (tmp[e - 1] == '.')
+			tmp[--e] = 0;
+	}
 	/* what rounds to zero has no sign */
 	if (v < 0 && strspn(tmp, "0.") != strlen(tmp))
 		op_buf_addc(b, '-');
@@ -150,7 +157,7 @@ void op_esc_md(op_buf *b, const char *s, size_t n)
 		char c = copy[i];
 		int inword = c == '_' && i > 0 && i + 1 < len && alnum((unsigned char)copy[i - 1]) &&
 			     alnum((unsigned char)copy[i + 1]);
-		if (strchr("\\`*_[]<>|#", c) && !inword)
+		if (strchr("\\`*_[]<>|#&", c) && !inword)
 			op_buf_addc(b, '\\');
 		op_buf_addc(b, c);
 	}
@@ -314,8 +321,8 @@ void op_nice_axis(double *lo, double *hi, double *step)
 {
 	if (!(*hi > *lo))
 		*hi = *lo + (fabs(*lo) > 1 ? fabs(*lo) : 1);
-	/* quarters first: hi - lo may overflow a double */
-	double raw = *hi / 4 - *lo / 4, mag = pow(10, floor(log10(raw))), r = raw / mag;
+	/* about five steps; fifths first, as hi - lo may overflow a double */
+	double raw = *hi / 5 - *lo / 5, mag = pow(10, floor(log10(raw))), r = raw / mag;
 	*step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
 	*lo = floor(*lo / *step) * *step;
 	*hi = ceil(*hi / *step) * *step;
@@ -340,6 +347,11 @@ static axis y_axis(const op_chart *c)
 		}
 	op_nice_axis(&a.lo, &a.hi, &a.step);
 	return a;
+}
+
+static const char *series_colour(const op_chart *c, size_t s)
+{
+	return op_chart_colour(c->colour ? c->colour[s] : s);
 }
 
 static double ypos(const axis *a, double v)
@@ -410,7 +422,7 @@ void op_svg_lines(op_buf *b, const op_chart *c)
 	x_labels(b, c, line_x);
 	for (size_t s = 0; s < c->ns; s++) {
 		const double *y = c->y + s * c->nx;
-		op_buf_printf(b, "<path class=\"line\" stroke=\"%s\" d=\"", op_chart_colour(s));
+		op_buf_printf(b, "<path class=\"line\" stroke=\"%s\" d=\"", series_colour(c, s));
 		int pen = 0, first = 1;
 		for (size_t i = 0; i < c->nx; i++) {
 			if (!isfinite(y[i])) {
@@ -427,7 +439,7 @@ void op_svg_lines(op_buf *b, const op_chart *c)
 			if (!isfinite(y[i]))
 				continue;
 			op_buf_printf(b, "<circle r=\"3\" fill=\"%s\" cx=\"%.1f\" cy=\"%.1f\">",
-				      op_chart_colour(s), line_x(c, i), ypos(&a, y[i]));
+				      series_colour(c, s), line_x(c, i), ypos(&a, y[i]));
 			tooltip(b, c, s, i);
 			op_buf_adds(b, "</circle>");
 		}
@@ -457,7 +469,7 @@ void op_svg_bars(op_buf *b, const op_chart *c)
 				continue;
 			double x = LEFT + band * (double)i + band * 0.1 + bw * (double)s, yv = ypos(&a, v);
 			op_buf_printf(b, "<rect fill=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
-				      op_chart_colour(s), x, yv < y0 ? yv : y0, bw, fabs(y0 - yv));
+				      series_colour(c, s), x, yv < y0 ? yv : y0, bw, fabs(y0 - yv));
 			tooltip(b, c, s, i);
 			op_buf_adds(b, "</rect>");
 		}
@@ -470,7 +482,7 @@ void op_chart_legend_html(op_buf *b, const op_chart *c)
 {
 	op_buf_adds(b, "<ul class=\"legend\">");
 	for (size_t s = 0; s < c->ns; s++) {
-		op_buf_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span>", op_chart_colour(s));
+		op_buf_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span>", series_colour(c, s));
 		op_esc_html(b, c->sname[s], strlen(c->sname[s]));
 		op_buf_adds(b, "</li>");
 	}

@@ -11,7 +11,8 @@
 /* ---- numbers ---- */
 /* v for people, locale-free: whole numbers (and anything from 100 up) with
  * thousands separators, "1,234"; from 1 to 100 one decimal, "5.1"; below 1
- * two significant digits, "0.31", "0.047"; not finite: "n/a". */
+ * two significant digits, "0.31", "0.047"; from 10^15 up and under 10^-6
+ * three significant digits, "1e+308"; not finite: "n/a". */
 void op_fmt_num(op_buf *b, double v);
 /* v with its unit: "3.4 h", "31 %", a currency sign first: "£1,250";
  * unit NULL or "" for none. */
@@ -27,7 +28,7 @@ void op_esc_text(op_buf *b, const char *s, size_t n);
 /* The same, and & < > " ' as character references. */
 void op_esc_html(op_buf *b, const char *s, size_t n);
 /* The same, and the characters Markdown would read as markup
- * (\ ` * _ [ ] < > | #) behind a backslash; an underscore inside a
+ * (\ ` * _ [ ] < > | # &) behind a backslash; an underscore inside a
  * word is left alone, as CommonMark does not read it as emphasis. */
 void op_esc_md(op_buf *b, const char *s, size_t n);
 /* Terminal columns of a UTF-8 string: one per code point. */
@@ -59,6 +60,9 @@ typedef struct {
 	const char *const *xlabel;
 	const char *const *sname;
 	const double *y;
+	const size_t *colour;		/* series -> colour number, so that a group
+					 * keeps its colour in every chart; NULL:
+					 * the series' own number */
 } op_chart;
 
 /* An inline <svg> (no namespace, no external reference: for an HTML

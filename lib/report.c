@@ -265,6 +265,15 @@ static void exceptions(doc *d)
 	op_buf_free(&b);
 }
 
+static void trend_heading(doc *d, op_buf *b)
+{
+	op_buf_reset(b);
+	if (d->p0 == d->p)
+		op_buf_printf(b, "Trend, %s", d->t->period[d->p]);
+	else
+		op_buf_printf(b, "Trend, %s to %s", d->t->period[d->p0], d->t->period[d->p]);
+}
+
 /* the values of KPI k for group g over the periods shown */
 static void series(const doc *d, size_t g, size_t k, double *y)
 {
@@ -292,6 +301,12 @@ static void trend_text(doc *d)
 	for (size_t k = 0; k < t->nkpi; k++)
 		op_table_add(&tb, t->kpi[k].name);
 	for (size_t g = 0; g < t->ngroup; g++) {
+		/* a group with no row in the periods shown has no line */
+		size_t first = 0;
+		while (first < t->group[g].nrows && t->row[t->group[g].rows[first]].period < d->p0)
+			first++;
+		if (first == t->group[g].nrows || t->row[t->group[g].rows[first]].period > d->p)
+			continue;
 		op_table_add(&tb, t->group[g].label);
 		for (size_t k = 0; k < t->nkpi; k++) {
 			series(d, g, k, y);
@@ -301,7 +316,7 @@ static void trend_text(doc *d)
 		}
 	}
 	op_buf_reset(&b);
-	op_buf_printf(&b, "Trend, %s to %s", t->period[d->p0], t->period[d->p]);
+	trend_heading(d, &b);
 	heading(d, 2, b.p, NULL);
 	op_buf_reset(&b);
 	op_buf_printf(&b, "One mark per period, from each row's lowest value to its highest.");
@@ -336,7 +351,8 @@ static void charts(doc *d)
 	ranked *rk = op_xcalloc(t->ngroup + 1, sizeof *rk);
 	double *y = op_xcalloc((d->o->series + 1) * nx, sizeof *y);
 	const char **sname = op_xcalloc(d->o->series + 1, sizeof *sname);
-	op_buf_printf(&b, "Trend, %s to %s", t->period[d->p0], t->period[d->p]);
+	size_t *colour = op_xcalloc(d->o->series + 1, sizeof *colour);
+	trend_heading(d, &b);
 	heading(d, 2, b.p, NULL);
 	op_buf_adds(d->b, "<div class=\"charts\">\n");
 	for (size_t k = 0; k < t->nkpi; k++) {
@@ -356,8 +372,9 @@ static void charts(doc *d)
 		for (ns = 0; ns < n && ns < d->o->series; ns++) {
 			series(d, rk[ns].g, k, y + ns * nx);
 			sname[ns] = t->group[rk[ns].g].label;
+			colour[ns] = rk[ns].g;
 		}
-		op_chart c = { t->kpi[k].name, t->kpi[k].unit, nx, ns, t->period + d->p0, sname, y };
+		op_chart c = { t->kpi[k].name, t->kpi[k].unit, nx, ns, t->period + d->p0, sname, y, colour };
 		op_buf_adds(d->b, "<figure>\n<figcaption>");
 		esc(d, t->kpi[k].name);
 		op_buf_reset(&b);
@@ -385,6 +402,7 @@ static void charts(doc *d)
 	free(rk);
 	free(y);
 	free(sname);
+	free(colour);
 	op_buf_free(&b);
 }
 
