@@ -372,7 +372,8 @@ void op_kpitab_finish(op_kpitab *t)
 		rank[order[i]] = i;
 		sorted[i] = t->period[order[i]];
 	}
-	memcpy(t->period, sorted, t->nperiod * sizeof *sorted);
+	if (t->nperiod)
+		memcpy(t->period, sorted, t->nperiod * sizeof *sorted);
 	for (size_t i = 0; i < t->nperiod; i++)
 		*op_hmap_put(&t->periods, t->period[i], strlen(t->period[i]), &(int){0}) = (void *)(uintptr_t)(i + 1);
 	for (size_t i = 0; i < t->nrow; i++) {
