@@ -30,6 +30,21 @@ void op_sentences_free(op_sentences *s)
 	memset(s, 0, sizeof *s);
 }
 
+typedef struct {
+	const op_kflag *f;	/* the first of its name and severity */
+	size_t g, n, order;	/* its group; how many; first seen */
+	size_t group[LIST_MAX], nown;
+	const char *own[LIST_MAX];
+} flagsum;
+
+static int severe_first(const void *a, const void *b)
+{
+	const flagsum *x = a, *y = b;
+	if (x->f->sev != y->f->sev)
+		return y->f->sev - x->f->sev;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
 /* "low" .. "critical" with a count, for "3 exceptions: 1 high, 2 medium" */
 static void flag_sentences(const op_kpitab *t, size_t p, op_sentences *out, op_buf *b)
 {
@@ -51,73 +66,60 @@ static void flag_sentences(const op_kpitab *t, size_t p, op_sentences *out, op_b
 	op_buf_addc(b, '.');
 	say(out, b);
 
-	/* then one sentence per flag name, the most severe first: how many
-	 * groups, which, and whose */
-	const char **done = op_xcalloc(total + 1, sizeof *done);
-	size_t ndone = 0;
-	for (int s = 3; s >= 0; s--) {
-		for (size_t g0 = 0; g0 < t->ngroup; g0++) {
-			const op_krow *r0 = op_kpitab_at(t, g0, p);
-			for (size_t i0 = 0; r0 && i0 < r0->nflag; i0++) {
-				const op_kflag *f0 = &r0->flag[i0];
-				size_t k, n = 0, listed = 0, nown = 0;
-				const char *own[LIST_MAX];
-				if (f0->sev != s)
-					continue;
-				for (k = 0; k < ndone && strcmp(done[k], f0->name); k++)
-					;
-				if (k < ndone)
-					continue;
-				done[ndone++] = f0->name;
-				for (size_t g = g0; g < t->ngroup; g++) {
-					const op_krow *r = op_kpitab_at(t, g, p);
-					for (size_t i = 0; r && i < r->nflag; i++)
-						n += r->flag[i].sev == s && !strcmp(r->flag[i].name, f0->name);
-				}
-				if (n == 1) {
-					/* one: its own words say most */
-					op_buf_printf(b, "%s (%s)", f0->name, op_severities[s]);
-					if (t->nby)
-						op_buf_printf(b, ": %s", t->group[g0].label);
-					if (f0->message)
-						op_buf_printf(b, ": %s", f0->message);
-					if (f0->owner)
-						op_buf_printf(b, " (owner: %s)", f0->owner);
-					op_buf_addc(b, '.');
-					say(out, b);
-					continue;
-				}
-				op_buf_printf(b, "%zu %s (%s)", n, f0->name, op_severities[s]);
-				for (size_t g = g0; g < t->ngroup && t->nby; g++) {
-					const op_krow *r = op_kpitab_at(t, g, p);
-					for (size_t i = 0; r && i < r->nflag; i++) {
-						const op_kflag *f = &r->flag[i];
-						if (f->sev != s || strcmp(f->name, f0->name))
-							continue;
-						if (listed < LIST_MAX)
-							op_buf_printf(b, "%s%s", listed ? ", " : ": ", t->group[g].label);
-						listed++;
-						size_t o;
-						for (o = 0; f->owner && o < nown && strcmp(own[o], f->owner); o++)
-							;
-						if (f->owner && o == nown && nown < LIST_MAX)
-							own[nown++] = f->owner;
-					}
-				}
-				if (listed > LIST_MAX)
-					op_buf_printf(b, " and %zu more", listed - LIST_MAX);
-				if (!t->nby)
-					for (size_t i = 0; i < r0->nflag && !nown; i++)
-						if (r0->flag[i].owner && !strcmp(r0->flag[i].name, f0->name))
-							own[nown++] = r0->flag[i].owner;
-				for (size_t o = 0; o < nown; o++)
-					op_buf_printf(b, "%s%s", o ? ", " : " (owner: ", own[o]);
-				op_buf_adds(b, nown ? ")." : ".");
-				say(out, b);
+	/* then one sentence per flag name and severity, the most severe
+	 * first: how many groups, which, and whose; gathered in one pass */
+	op_hmap seen = {0};
+	flagsum *sum = op_xcalloc(total, sizeof *sum);
+	size_t nsum = 0;
+	for (size_t g = 0; g < t->ngroup; g++) {
+		const op_krow *r = op_kpitab_at(t, g, p);
+		for (size_t i = 0; r && i < r->nflag; i++) {
+			const op_kflag *f = &r->flag[i];
+			int isnew;
+			op_buf_reset(b);
+			op_buf_printf(b, "%d%s", f->sev, f->name);
+			void **slot = op_hmap_put(&seen, b->p, b->len, &isnew);
+			if (isnew) {
+				sum[nsum] = (flagsum){ .f = f, .g = g, .order = nsum };
+				*slot = &sum[nsum++];
 			}
+			flagsum *fs = *slot;
+			if (fs->n < LIST_MAX)
+				fs->group[fs->n] = g;
+			fs->n++;
+			size_t o;
+			for (o = 0; f->owner && o < fs->nown && strcmp(fs->own[o], f->owner); o++)
+				;
+			if (f->owner && o == fs->nown && fs->nown < LIST_MAX)
+				fs->own[fs->nown++] = f->owner;
 		}
 	}
-	free(done);
+	op_buf_reset(b);
+	qsort(sum, nsum, sizeof *sum, severe_first);
+	for (size_t i = 0; i < nsum; i++) {
+		const flagsum *fs = &sum[i];
+		const op_kflag *f = fs->f;
+		if (fs->n == 1) {
+			/* one: its own words say most */
+			op_buf_printf(b, "%s (%s)", f->name, op_severities[f->sev]);
+			if (t->nby)
+				op_buf_printf(b, ": %s", t->group[fs->g].label);
+			if (f->message)
+				op_buf_printf(b, ": %s", f->message);
+		} else {
+			op_buf_printf(b, "%zu %s (%s)", fs->n, f->name, op_severities[f->sev]);
+			for (size_t k = 0; t->nby && k < fs->n && k < LIST_MAX; k++)
+				op_buf_printf(b, "%s%s", k ? ", " : ": ", t->group[fs->group[k]].label);
+			if (t->nby && fs->n > LIST_MAX)
+				op_buf_printf(b, " and %zu more", fs->n - LIST_MAX);
+		}
+		for (size_t o = 0; o < fs->nown; o++)
+			op_buf_printf(b, "%s%s", o ? ", " : " (owner: ", fs->own[o]);
+		op_buf_adds(b, fs->nown ? ")." : ".");
+		say(out, b);
+	}
+	op_hmap_free(&seen, NULL);
+	free(sum);
 }
 
 typedef struct {

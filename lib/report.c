@@ -277,10 +277,26 @@ static void trend_heading(doc *d, op_buf *b)
 /* the values of KPI k for group g over the periods shown */
 static void series(const doc *d, size_t g, size_t k, double *y)
 {
-	for (size_t p = d->p0; p <= d->p; p++) {
-		const op_krow *r = op_kpitab_at(d->t, g, p);
-		const op_kval *v = r ? op_krow_val(r, k) : NULL;
-		y[p - d->p0] = v && v->t == OP_KV_NUM ? v->n : NAN;
+	const op_kgroup *gr = &d->t->group[g];
+	size_t lo = 0, hi = gr->nrows;
+	for (size_t p = d->p0; p <= d->p; p++)
+		y[p - d->p0] = NAN;
+	/* the group's rows are sorted by period: find the first shown, walk
+	 * on (a group has a row in few of many periods, or in all of few) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->t->row[gr->rows[mid]].period < d->p0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < gr->nrows; i++) {
+		const op_krow *r = &d->t->row[gr->rows[i]];
+		if (r->period > d->p)
+			break;
+		const op_kval *v = op_krow_val(r, k);
+		if (v->t == OP_KV_NUM)
+			y[r->period - d->p0] = v->n;
 	}
 }
 
