@@ -229,6 +229,8 @@ void op_commentary(const op_kpitab *t, size_t p, size_t max, op_sentences *out)
 	if (n > max) {
 		if (c[max].key == 0)
 			op_buf_printf(&b, "%zu other figures unchanged.", n - max);
+		else if (isinf(c[max].key))	/* more rises from zero */
+			op_buf_printf(&b, "%zu more changes are in the table.", n - max);
 		else {
 			op_buf_printf(&b, "%zu smaller changes, of at most ", n - max);
 			op_fmt_pct(&b, 100 * c[max].key);

@@ -50,6 +50,23 @@ expect_out <<'E'
 - Conversion rose 11 % to 0.31.
 E
 
+tcase "ten changes named, the rest counted" "for i in 01 02 03 04 05 06 07 08 09 10 11 12; do echo \"{\\\"period\\\":\\\"2026-09\\\",\\\"g\\\":\\\"g\$i\\\",\\\"x\\\":100}\"; echo \"{\\\"period\\\":\\\"2026-10\\\",\\\"g\\\":\\\"g\$i\\\",\\\"x\\\":1\$i}\"; done > many.jsonl; kpi-report many.jsonl | grep '^- ' | sed -n '1p;10,11p'"
+expect_out <<'E'
+- g12: x rose 12 % to 112.
+- g03: x rose 3.0 % to 103.
+- 2 smaller changes, of at most 2.0 %, are in the table.
+E
+tcase "rises from zero first, the rest counted" "sed 's/:100}/:0}/' many.jsonl | kpi-report | grep '^- ' | sed -n '1p;11p'"
+expect_out <<'E'
+- g01: x rose from 0 to 101.
+- 2 more changes are in the table.
+E
+tcase "figures unchanged, counted" "sed 's/\"x\":1[01][0-9]}/\"x\":100}/' many.jsonl | kpi-report | grep '^- ' | sed -n '1p;11p'"
+expect_out <<'E'
+- g01: x unchanged at 100.
+- 2 other figures unchanged.
+E
+
 # ---- HTML: one file, nothing loaded, a chart per KPI ----
 tcase "HTML" "kpi-report -f html -o report.html flagged.jsonl"
 expect_rc 0
@@ -248,6 +265,29 @@ tcase "output to a full disk" "kpi-report flagged.jsonl > /dev/full"
 expect_rc 74
 expect_err <<'E'
 kpi-report: write error: No space left on device
+E
+
+# ---- the examples of kpi-report(1) ----
+tcase "man: the trend in a terminal" "kpi-report -f text flagged.jsonl | sed -n '/^Trend/,\$p'"
+expect_out <<'E'
+Trend, 2026-06 to 2026-10
+-------------------------
+
+One mark per period, from each row's lowest value to its highest.
+
+  category   enquiries  median_resp_h  conversion
+  ---------  ---------  -------------  ----------
+  quote      ▃▄▁▅█      ▅▄█▆▁          ▃▅▁▂█
+  repair     ▄▁█▇▇      ▁▄█▅▅          ▆▃▁▅█
+  complaint  ▅▃·▁█      ▂▁··█          ·····
+  drainage   ·▄▁█·      ·▁█▅·          ·█▁▄·
+  boiler     ····▄      ····▄          ····▄
+E
+tcase "man: last quarter's report" "kpi-report --period 2026-09 -n 24 -f html -o q3.html flagged.jsonl && grep -c '<svg' q3.html; grep -o '<h1>[^<]*' q3.html; grep -c 2026-10 q3.html"
+expect_out <<'E'
+3
+<h1>KPI report 2026-09
+1
 E
 
 # ---- usage ----
