@@ -73,7 +73,8 @@ static const char usage[] =
 	"Usage: kpi-report [-f md|html|text] [-o FILE] [options] [file...]\n"
 	"Write the report of kpi-rollup's rows (with exc-flag's flags).\n"
 	"  -f, --format FORMAT   md (the default: a mail body), html (one page,\n"
-	"                        inline SVG charts) or text (a terminal)\n"
+	"                        inline SVG charts) or text (a terminal); without\n"
+	"                        it, -o FILE.html means html and FILE.txt text\n"
 	"  -o, --output FILE     write FILE whole or not at all (temp + rename)\n"
 	"      --title TEXT      the title (default: \"KPI report PERIOD\")\n"
 	"      --period P        report on period P (default: the latest)\n"
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
 	op_cli cli = { .usage = usage };
 	op_report_opts o = { .format = OP_REPORT_MD, .periods = 13, .series = 8, .sentences = 10 };
 	const char *output = NULL;
-	int ch;
+	int ch, format_given = 0;
 	enum { O_TITLE = 1, O_PERIOD, O_SERIES };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -99,6 +100,7 @@ int main(int argc, char **argv)
 	while ((ch = op_getopt(&cli, argc, argv, "f:o:n:", longopts)) != -1) {
 		switch (ch) {
 		case 'f':
+			format_given = 1;
 			if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
 				o.format = OP_REPORT_MD;
 			else if (!strcmp(optarg, "html"))
@@ -118,6 +120,15 @@ int main(int argc, char **argv)
 		case 'n': o.periods = (size_t)op_opt_num(&cli, "--periods", optarg, 1, 1000); break;
 		case O_SERIES: o.series = (size_t)op_opt_num(&cli, "--series", optarg, 1, 100); break;
 		}
+	}
+
+	/* no -f: the name of -o says, as in `kpi-report -o report.html` */
+	if (!format_given && output) {
+		const char *dot = strrchr(output, '.');
+		if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm")))
+			o.format = OP_REPORT_HTML;
+		else if (dot && !strcmp(dot, ".txt"))
+			o.format = OP_REPORT_TEXT;
 	}
 
 	op_kpitab t;

@@ -256,6 +256,13 @@ E
 expect_err <<'E'
 kpi-report: r.html: File too large
 E
+tcase "-o: the file's name says the format, -f overrides it" "kpi-report -o a.html flagged.jsonl; kpi-report -o a.txt flagged.jsonl; kpi-report -f md -o b.html flagged.jsonl; kpi-report -o a.md flagged.jsonl; head -qn1 a.html a.txt b.html a.md"
+expect_out <<'E'
+<!DOCTYPE html>
+KPI report 2026-10
+# KPI report 2026-10
+# KPI report 2026-10
+E
 tcase "-o in a missing directory" "kpi-report -o nodir/r.md flagged.jsonl"
 expect_rc 74
 expect_err <<'E'
