@@ -1,0 +1,159 @@
+/* kpi-report - the monthly report a person reads, from kpi-rollup's rows.
+ *
+ *   kpi-report [-f md|html|text] [-o FILE] [--title T] [--period P] [file...]
+ *
+ * Reads every row (one per group and period, flags from exc-flag when
+ * present), then writes one document: Markdown for a mail body, one
+ * self-contained HTML page with SVG charts, or text for a terminal.
+ * With -o the file appears whole or not at all.  MIT licence. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpitab.h"
+#include "report.h"
+#include "stream.h"
+
+static int on_record(op_stream *st, op_rec *r, void *ctx)
+{
+	char err[256];
+	if (op_kpitab_add(ctx, r, err, sizeof err))
+		op_reject(st, "%s", err);
+	return 0;
+}
+
+/* Write s to path through a temporary file in the same directory, synced
+ * and renamed over it: a reader (or a mail sent by cron) sees the old
+ * report or the new one, never half of one.  0, or -1 after a message. */
+static int write_atomic(const char *path, const char *s, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	char *tmp;
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path, path + dirlen) < 0)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		op_warn("%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes it 0600; a report is a file like any other */
+	mode_t um = umask(0);
+	umask(um);
+	int rc = fchmod(fd, 0666 & ~um);
+	for (size_t off = 0; !rc && off < n;) {
+		ssize_t w = write(fd, s + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			rc = -1;
+		else
+			off += (size_t)w;
+	}
+	if (!rc)
+		rc = fsync(fd);
+	if (close(fd) && !rc)
+		rc = -1;
+	if (!rc)
+		rc = rename(tmp, path);
+	if (rc) {
+		op_warn("%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static const char usage[] =
+	"Usage: kpi-report [-f md|html|text] [-o FILE] [options] [file...]\n"
+	"Write the report of kpi-rollup's rows (with exc-flag's flags).\n"
+	"  -f, --format FORMAT   md (the default: a mail body), html (one page,\n"
+	"                        inline SVG charts) or text (a terminal); without\n"
+	"                        it, -o FILE.html means html and FILE.txt text\n"
+	"  -o, --output FILE     write FILE whole or not at all (temp + rename)\n"
+	"      --title TEXT      the title (default: \"KPI report PERIOD\")\n"
+	"      --period P        report on period P (default: the latest)\n"
+	"  -n, --periods N       periods in the trend, ending with P (default 13)\n"
+	"      --series N        groups drawn in one chart (default 8)\n";
+
+int main(int argc, char **argv)
+{
+	op_cli cli = { .usage = usage };
+	op_report_opts o = { .format = OP_REPORT_MD, .periods = 13, .series = 8, .sentences = 10 };
+	const char *output = NULL;
+	int ch, format_given = 0;
+	enum { O_TITLE = 1, O_PERIOD, O_SERIES };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "period", required_argument, NULL, O_PERIOD },
+		{ "periods", required_argument, NULL, 'n' },
+		{ "series", required_argument, NULL, O_SERIES },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((ch = op_getopt(&cli, argc, argv, "f:o:n:", longopts)) != -1) {
+		switch (ch) {
+		case 'f':
+			format_given = 1;
+			if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
+				o.format = OP_REPORT_MD;
+			else if (!strcmp(optarg, "html"))
+				o.format = OP_REPORT_HTML;
+			else if (!strcmp(optarg, "text"))
+				o.format = OP_REPORT_TEXT;
+			else
+				op_usage_error(&cli, "--format: '%s' is not md, html or text", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case O_TITLE: o.title = optarg; break;
+		case O_PERIOD:
+			if (!*optarg)
+				op_usage_error(&cli, "--period: empty");
+			o.period = optarg;
+			break;
+		case 'n': o.periods = (size_t)op_opt_num(&cli, "--periods", optarg, 1, 1000); break;
+		case O_SERIES: o.series = (size_t)op_opt_num(&cli, "--series", optarg, 1, 100); break;
+		}
+	}
+
+	/* no -f: the name of -o says, as in `kpi-report -o report.html` */
+	if (!format_given && output) {
+		const char *dot = strrchr(output, '.');
+		if (dot && (!strcmp(dot, ".html") || !strcmp(dot, ".htm")))
+			o.format = OP_REPORT_HTML;
+		else if (dot && !strcmp(dot, ".txt"))
+			o.format = OP_REPORT_TEXT;
+	}
+
+	op_kpitab t;
+	op_kpitab_init(&t);
+	op_stream st;
+	op_stream_init(&st, &cli);
+	op_stream_run(&st, argc - optind, argv + optind, on_record, &t);
+	op_kpitab_finish(&t);
+
+	/* --strict promises no output from bad input: no report at all */
+	int wrote = 0;
+	if (!(cli.strict && st.rejected)) {
+		op_buf doc = {0};
+		op_report(&doc, &t, &o);
+		if (output)
+			wrote = write_atomic(output, doc.p, doc.len);
+		else
+			fwrite(doc.p, 1, doc.len, stdout);	/* checked by op_stream_finish */
+		op_buf_free(&doc);
+	}
+	op_buf_printf(&st.extra, ",\"groups\":%zu,\"periods\":%zu", t.ngroup, t.nperiod);
+	int rc = op_stream_finish(&st);
+	if (wrote)
+		rc = OP_EXIT_IOERR;
+	op_kpitab_free(&t);
+	op_cli_free(&cli);
+	return rc;
+}

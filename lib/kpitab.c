@@ -1,0 +1,456 @@
+/* kpitab.c - kpi-rollup rows into a table of groups x periods x KPIs.
+ * MIT licence, see COPYING.
+ *
+ * Rows are few (one per group and period), so the sub-objects a row
+ * carries ("kpi", "prev", "flags") are decoded with jansson; the group
+ * keys and KPI values are read from the scanned line.  Memory is linear in
+ * the input: no groups x periods grid is ever allocated.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpitab.h"
+
+const char *const op_severities[] = { "low", "medium", "high", "critical", NULL };
+
+int op_severity(const char *s)
+{
+	for (int i = 0; op_severities[i]; i++)
+		if (!strcmp(s, op_severities[i]))
+			return i;
+	return -1;
+}
+
+/* the members of a row that are not group keys or KPIs */
+static int reserved(const char *k, size_t n)
+{
+	static const char *const names[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], k, n))
+			return 1;
+	return 0;
+}
+
+void op_kpitab_init(op_kpitab *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 16;
+	return op_xrealloc(p, *cap * size);
+}
+
+static const char *adup(op_kpitab *t, const char *s, size_t n)
+{
+	return op_arena_strndup(&t->a, s, n);
+}
+
+static size_t kpi_index(op_kpitab *t, const char *name, size_t n, int add)
+{
+	int isnew;
+	void **slot = add ? op_hmap_put(&t->kpis, name, n, &isnew) : NULL;
+	if (!add) {
+		void *v = op_hmap_get(&t->kpis, name, n);
+		return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
+	}
+	if (isnew) {
+		t->kpi = grow(t->kpi, &t->capkpi, t->nkpi, sizeof *t->kpi);
+		t->kpi[t->nkpi] = (op_kpi){ adup(t, name, n), NULL, NULL };
+		*slot = (void *)(uintptr_t)++t->nkpi;
+	}
+	return (size_t)(uintptr_t)*slot - 1;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int string_array(json_t *a)
+{
+	size_t i;
+	json_t *v;
+	if (!json_is_array(a))
+		return 0;
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return 0;
+	return 1;
+}
+
+static int string_map(json_t *o)
+{
+	const char *k;
+	json_t *v;
+	if (!o)
+		return 1;
+	if (!json_is_object(o))
+		return 0;
+	json_object_foreach(o, k, v)
+		if (!json_is_string(v))
+			return 0;
+	return 1;
+}
+
+/* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}} */
+static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
+{
+	/* kpi-rollup repeats the same metadata on every row: decode it once */
+	if (t->meta.len == f->vlen && !memcmp(t->meta.p, f->v, f->vlen))
+		return 0;
+	json_t *m = op_jvalue(f->v, f->vlen);
+	json_t *by = json_object_get(m, "by"), *names = json_object_get(m, "names");
+	json_t *owner = json_object_get(m, "owner"), *unit = json_object_get(m, "unit");
+	int rc = -1;
+	if (!json_is_object(m))
+		fail(err, errlen, "\"kpi\" is not an object");
+	else if (!string_array(by) || !string_array(names))
+		fail(err, errlen, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
+	else if (!string_map(owner) || !string_map(unit))
+		fail(err, errlen, "\"kpi\": \"owner\" and \"unit\" must map names to strings");
+	else if (t->by_set && json_array_size(by) != t->nby)
+		fail(err, errlen, "group keys differ from the first row's");
+	else
+		rc = 0;
+	for (size_t i = 0; !rc && i < json_array_size(by); i++) {
+		const char *k = json_string_value(json_array_get(by, i));
+		if (t->by_set && strcmp(k, t->by[i]))
+			rc = fail(err, errlen, "group keys differ from the first row's");
+	}
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	if (!t->by_set) {
+		t->nby = json_array_size(by);
+		t->by = op_arena_alloc(&t->a, (t->nby + 1) * sizeof *t->by);
+		for (size_t i = 0; i < t->nby; i++) {
+			const char *k = json_string_value(json_array_get(by, i));
+			t->by[i] = adup(t, k, strlen(k));
+		}
+		t->by_set = 1;
+	}
+	for (size_t i = 0; i < json_array_size(names); i++) {
+		const char *k = json_string_value(json_array_get(names, i));
+		op_kpi *kp = &t->kpi[kpi_index(t, k, strlen(k), 1)];
+		/* the first owner and unit given stand */
+		const char *o = json_string_value(json_object_get(owner, k));
+		const char *u = json_string_value(json_object_get(unit, k));
+		if (o && !kp->owner)
+			kp->owner = adup(t, o, strlen(o));
+		if (u && !kp->unit)
+			kp->unit = adup(t, u, strlen(u));
+	}
+	json_decref(m);
+	t->has_meta = 1;
+	op_buf_reset(&t->meta);
+	op_buf_add(&t->meta, f->v, f->vlen);
+	return 0;
+}
+
+/* Without metadata (rows written by hand or by another tool): the first
+ * row's string members are the group keys, and number members are KPIs. */
+static void infer(op_kpitab *t, op_rec *r)
+{
+	if (!t->by_set) {
+		t->by = op_arena_alloc(&t->a, (r->nf + 1) * sizeof *t->by);
+		for (size_t i = 0; i < r->nf; i++) {
+			const op_field *f = &r->f[i];
+			const char *k;
+			size_t kn;
+			op_jstr(f->k - 1, f->klen + 2, f->kesc, &t->tmp, &k, &kn);
+			if (f->type == OP_JSTR && !reserved(k, kn))
+				t->by[t->nby++] = adup(t, k, kn);
+		}
+		t->by_set = 1;
+	}
+	if (t->has_meta)
+		return;
+	for (size_t i = 0; i < r->nf; i++) {
+		const op_field *f = &r->f[i];
+		const char *k;
+		size_t kn;
+		op_jstr(f->k - 1, f->klen + 2, f->kesc, &t->tmp, &k, &kn);
+		if (f->type == OP_JNUM && !reserved(k, kn))
+			kpi_index(t, k, kn, 1);
+	}
+}
+
+static op_kval value_of(op_kpitab *t, const char *v, size_t vlen, int esc)
+{
+	op_kval kv = { OP_KV_NULL, NAN, NULL };
+	const char *s;
+	size_t n;
+	switch (op_jtype_of(v)) {
+	case OP_JNULL:
+		break;
+	case OP_JNUM:
+		kv.t = OP_KV_NUM;
+		kv.n = op_jnum(v, vlen);
+		break;
+	case OP_JSTR:
+		op_jstr(v, vlen, esc, &t->tmp, &s, &n);
+		kv.t = OP_KV_TEXT;
+		kv.s = adup(t, s, n);
+		break;
+	default:
+		kv.t = OP_KV_TEXT;	/* first/last of a list, say: shown as written */
+		kv.s = adup(t, v, vlen);
+	}
+	return kv;
+}
+
+static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, char *err, size_t errlen)
+{
+	json_t *a = op_jvalue(f->v, f->vlen), *o;
+	size_t i;
+	int rc = 0;
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return fail(err, errlen, "\"flags\" is not an array");
+	}
+	row->flag = op_arena_alloc(&t->a, (json_array_size(a) + 1) * sizeof *row->flag);
+	json_array_foreach(a, i, o) {
+		json_t *name = json_object_get(o, "name"), *sev = json_object_get(o, "severity");
+		json_t *msg = json_object_get(o, "message"), *own = json_object_get(o, "owner");
+		if (!json_is_string(name) || !json_is_string(sev) || (msg && !json_is_string(msg) && !json_is_null(msg)) ||
+		    (own && !json_is_string(own) && !json_is_null(own))) {
+			rc = fail(err, errlen, "flag %zu is not {name, severity, message, owner} with strings", i + 1);
+			break;
+		}
+		op_kflag *fl = &row->flag[row->nflag++];
+		fl->sev = op_severity(json_string_value(sev));
+		if (fl->sev < 0) {
+			rc = fail(err, errlen, "flag %zu: severity \"%s\" is not low, medium, high or critical", i + 1,
+				  json_string_value(sev));
+			break;
+		}
+		fl->name = adup(t, json_string_value(name), json_string_length(name));
+		fl->message = json_is_string(msg) ? adup(t, json_string_value(msg), json_string_length(msg)) : NULL;
+		fl->owner = json_is_string(own) ? adup(t, json_string_value(own), json_string_length(own)) : NULL;
+	}
+	json_decref(a);
+	return rc;
+}
+
+static void read_prev(op_kpitab *t, op_krow *row, const op_field *f)
+{
+	const char *v, *s;
+	size_t vn, n;
+	if (f->type != OP_JOBJ)
+		return;
+	row->nprev = t->nkpi;
+	row->prev = op_arena_alloc(&t->a, (t->nkpi + 1) * sizeof *row->prev);
+	for (size_t k = 0; k < t->nkpi; k++) {
+		row->prev[k] = (op_kval){ OP_KV_NULL, NAN, NULL };
+		if (op_jobj_get(f->v, f->vlen, t->kpi[k].name, strlen(t->kpi[k].name), &v, &vn, &t->tmp))
+			row->prev[k] = value_of(t, v, vn, memchr(v, '\\', vn) != NULL);
+	}
+	if (op_jobj_get(f->v, f->vlen, "period", 6, &v, &vn, &t->tmp) && op_jtype_of(v) == OP_JSTR) {
+		op_jstr(v, vn, memchr(v, '\\', vn) != NULL, &t->tmp, &s, &n);
+		row->prev_period = adup(t, s, n);
+	}
+}
+
+/* the group's identity (type and value of each key) into t->key, and its
+ * label */
+static size_t group_of(op_kpitab *t, op_rec *r)
+{
+	op_buf label = {0};
+	op_buf_reset(&t->key);
+	for (size_t i = 0; i < t->nby; i++) {
+		const op_field *f = op_rec_get(r, t->by[i], strlen(t->by[i]));
+		const char *s = "(none)";
+		size_t n = 6;
+		if (f && f->type == OP_JSTR)
+			op_jstr(f->v, f->vlen, f->vesc, &t->tmp, &s, &n);
+		else if (f && f->type != OP_JNULL)
+			s = f->v, n = f->vlen;
+		op_buf_addc(&t->key, f ? (char)('0' + f->type) : '0');
+		op_buf_add(&t->key, s, n);
+		op_buf_addc(&t->key, '\x1f');
+		if (i)
+			op_buf_adds(&label, " / ");
+		op_buf_add(&label, s, n);
+	}
+	int isnew;
+	void **slot = op_hmap_put(&t->groups, t->key.p ? t->key.p : "", t->key.len, &isnew);
+	if (isnew) {
+		t->group = grow(t->group, &t->capgroup, t->ngroup, sizeof *t->group);
+		t->group[t->ngroup] = (op_kgroup){ .label = t->nby ? adup(t, label.p, label.len) : "all" };
+		*slot = (void *)(uintptr_t)++t->ngroup;
+	}
+	op_buf_free(&label);
+	return (size_t)(uintptr_t)*slot - 1;
+}
+
+int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
+{
+	const op_field *pf = op_rec_get(r, "period", 6);
+	const op_field *mf = op_rec_get(r, "kpi", 3);
+	const char *s;
+	size_t n;
+	if (!pf)
+		return fail(err, errlen, "no \"period\": not a kpi-rollup row");
+	if (pf->type != OP_JSTR)
+		return fail(err, errlen, "\"period\" is not a string");
+	op_krow row = { 0 };
+	const op_field *ff = op_rec_get(r, "flags", 5);
+	if (ff && read_flags(t, &row, ff, err, errlen))
+		return -1;
+	if (mf && read_meta(t, mf, err, errlen))
+		return -1;
+	if (!mf)
+		infer(t, r);
+
+	row.group = group_of(t, r);
+	op_jstr(pf->v, pf->vlen, pf->vesc, &t->tmp, &s, &n);
+	/* one row per group and period: a second is a mistake upstream */
+	op_buf_printf(&t->key, "%zu\x1f", row.group);
+	op_buf_add(&t->key, s, n);
+	int isnew;
+	op_hmap_put(&t->cells, t->key.p, t->key.len, &isnew);
+	if (!isnew)
+		return fail(err, errlen, "a second row for %s, period %.*s", t->group[row.group].label,
+			    (int)(n > 64 ? 64 : n), s);
+	void **ps = op_hmap_put(&t->periods, s, n, &isnew);
+	if (isnew) {
+		t->period = grow(t->period, &t->capperiod, t->nperiod, sizeof *t->period);
+		t->period[t->nperiod] = adup(t, s, n);
+		*ps = (void *)(uintptr_t)++t->nperiod;
+	}
+	row.period = (size_t)(uintptr_t)*ps - 1;
+
+	row.nv = t->nkpi;
+	row.v = op_arena_alloc(&t->a, (t->nkpi + 1) * sizeof *row.v);
+	for (size_t k = 0; k < t->nkpi; k++) {
+		const op_field *f = op_rec_get(r, t->kpi[k].name, strlen(t->kpi[k].name));
+		row.v[k] = f ? value_of(t, f->v, f->vlen, f->vesc) : (op_kval){ OP_KV_NULL, NAN, NULL };
+	}
+	const op_field *prev = op_rec_get(r, "prev", 4);
+	if (prev)
+		read_prev(t, &row, prev);
+	t->row = grow(t->row, &t->caprow, t->nrow, sizeof *t->row);
+	t->row[t->nrow++] = row;
+	return 0;
+}
+
+static const op_kpitab *sorting;
+
+static int by_label(const void *a, const void *b)
+{
+	return strcmp(sorting->period[*(const size_t *)a], sorting->period[*(const size_t *)b]);
+}
+
+static int by_period(const void *a, const void *b)
+{
+	size_t pa = sorting->row[*(const size_t *)a].period, pb = sorting->row[*(const size_t *)b].period;
+	return pa < pb ? -1 : pa > pb;
+}
+
+void op_kpitab_finish(op_kpitab *t)
+{
+	size_t *order = op_xcalloc(t->nperiod + 1, sizeof *order);
+	size_t *rank = op_xcalloc(t->nperiod + 1, sizeof *rank);
+	const char **sorted = op_xcalloc(t->nperiod + 1, sizeof *sorted);
+	for (size_t i = 0; i < t->nperiod; i++)
+		order[i] = i;
+	sorting = t;
+	qsort(order, t->nperiod, sizeof *order, by_label);
+	for (size_t i = 0; i < t->nperiod; i++) {
+		rank[order[i]] = i;
+		sorted[i] = t->period[order[i]];
+	}
+	if (t->nperiod)
+		memcpy(t->period, sorted, t->nperiod * sizeof *sorted);
+	for (size_t i = 0; i < t->nperiod; i++)
+		*op_hmap_put(&t->periods, t->period[i], strlen(t->period[i]), &(int){0}) = (void *)(uintptr_t)(i + 1);
+	for (size_t i = 0; i < t->nrow; i++) {
+		op_krow *r = &t->row[i];
+		r->period = rank[r->period];
+		op_kgroup *g = &t->group[r->group];
+		g->rows = grow(g->rows, &g->cap, g->nrows, sizeof *g->rows);
+		g->rows[g->nrows++] = i;
+	}
+	for (size_t g = 0; g < t->ngroup; g++)
+		qsort(t->group[g].rows, t->group[g].nrows, sizeof *t->group[g].rows, by_period);
+	free(order);
+	free(rank);
+	free(sorted);
+}
+
+size_t op_kpitab_period(const op_kpitab *t, const char *label)
+{
+	void *v = op_hmap_get(&t->periods, label, strlen(label));
+	return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
+}
+
+const op_krow *op_kpitab_at(const op_kpitab *t, size_t g, size_t p)
+{
+	const op_kgroup *gr = &t->group[g];
+	size_t lo = 0, hi = gr->nrows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		size_t mp = t->row[gr->rows[mid]].period;
+		if (mp == p)
+			return &t->row[gr->rows[mid]];
+		if (mp < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const op_kval *op_krow_val(const op_krow *r, size_t k)
+{
+	static const op_kval null = { OP_KV_NULL, NAN, NULL };
+	return k < r->nv ? &r->v[k] : &null;
+}
+
+int op_kpitab_prev(const op_kpitab *t, size_t g, size_t p, size_t k, double *v, const char **label)
+{
+	const op_krow *r = op_kpitab_at(t, g, p);
+	const op_kval *pv;
+	if (r && r->prev) {
+		if (k >= r->nprev || r->prev[k].t != OP_KV_NUM)
+			return 0;
+		*v = r->prev[k].n;
+		*label = r->prev_period ? r->prev_period : (p ? t->period[p - 1] : "before");
+		return 1;
+	}
+	if (p == 0 || !(r = op_kpitab_at(t, g, p - 1)) || (pv = op_krow_val(r, k))->t != OP_KV_NUM)
+		return 0;
+	*v = pv->n;
+	*label = t->period[p - 1];
+	return 1;
+}
+
+void op_kpitab_free(op_kpitab *t)
+{
+	for (size_t g = 0; g < t->ngroup; g++)
+		free(t->group[g].rows);
+	op_hmap_free(&t->groups, NULL);
+	op_hmap_free(&t->periods, NULL);
+	op_hmap_free(&t->kpis, NULL);
+	op_hmap_free(&t->cells, NULL);
+	free(t->group);
+	free(t->kpi);
+	free(t->period);
+	free(t->row);
+	op_buf_free(&t->meta);
+	op_buf_free(&t->key);
+	op_buf_free(&t->tmp);
+	op_arena_free(&t->a);
+}

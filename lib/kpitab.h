@@ -1,0 +1,87 @@
+/* kpitab.h - kpi-rollup's rows (with exc-flag's flags) held as a table
+ * of groups x periods x KPIs, for kpi-report.  The row is the contract of
+ * kpi-rollup(1) and opflow-record(7): "period", the group keys, the KPIs,
+ * optionally "prev", "delta", "delta_pct", the "kpi" metadata and "flags".
+ * MIT licence. */
+#ifndef OP_KPITAB_H
+#define OP_KPITAB_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "hmap.h"
+#include "jsonl.h"
+
+enum { OP_KV_NULL, OP_KV_NUM, OP_KV_TEXT };
+
+typedef struct {
+	int t;			/* OP_KV_* */
+	double n;		/* OP_KV_NUM */
+	const char *s;		/* OP_KV_TEXT: a string, or other JSON as written */
+} op_kval;
+
+/* The severities of exc-flag, least severe first. */
+extern const char *const op_severities[];	/* NULL-terminated */
+int op_severity(const char *s);			/* index, or -1 */
+
+typedef struct {
+	const char *name, *message, *owner;	/* message, owner: NULL when null */
+	int sev;
+} op_kflag;
+
+typedef struct {
+	size_t group, period;	/* period: its rank once op_kpitab_finish ran */
+	op_kval *v;		/* nv values, in KPI order; later KPIs are null */
+	size_t nv;
+	op_kval *prev;		/* "prev" as given (nprev values), or NULL */
+	size_t nprev;
+	const char *prev_period;
+	op_kflag *flag;
+	size_t nflag;
+} op_krow;
+
+typedef struct {
+	const char *label;	/* the group values joined by " / "; "all" without keys */
+	size_t *rows;		/* its rows, by period (after op_kpitab_finish) */
+	size_t nrows, cap;
+} op_kgroup;
+
+typedef struct {
+	const char *name, *owner, *unit;	/* owner, unit: NULL when none */
+} op_kpi;
+
+typedef struct {
+	op_arena a;		/* every string and array below */
+	const char **by;	/* group key names */
+	size_t nby;
+	int by_set, has_meta;
+	op_kpi *kpi;
+	size_t nkpi, capkpi;
+	op_kgroup *group;
+	size_t ngroup, capgroup;
+	const char **period;	/* labels; sorted once finished */
+	size_t nperiod, capperiod;
+	op_krow *row;
+	size_t nrow, caprow;
+	op_hmap groups, periods, kpis, cells;
+	op_buf meta, key, tmp;
+} op_kpitab;
+
+void op_kpitab_init(op_kpitab *t);
+/* Add one row; 0, or -1 with a message in err (the row is not added). */
+int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen);
+/* Sort the periods (labels compare as text: 2026-03 < 2026-10, 2026-W09 <
+ * 2026-W10) and each group's rows by period. */
+void op_kpitab_finish(op_kpitab *t);
+/* The rank of a period label, or (size_t)-1. */
+size_t op_kpitab_period(const op_kpitab *t, const char *label);
+/* The row of group g for period rank p, or NULL. */
+const op_krow *op_kpitab_at(const op_kpitab *t, size_t g, size_t p);
+/* Value k of a row (null past its end). */
+const op_kval *op_krow_val(const op_krow *r, size_t k);
+/* The value KPI k of group g had before period p: the row's own "prev"
+ * when it has one (kpi-rollup --compare), else the group's row for the
+ * period before p in the input.  1 with *v (and *label) set, or 0. */
+int op_kpitab_prev(const op_kpitab *t, size_t g, size_t p, size_t k, double *v, const char **label);
+void op_kpitab_free(op_kpitab *t);
+
+#endif

@@ -1,0 +1,516 @@
+/* render.c - numbers for people, escaping, tables, SVG charts and
+ * sparklines for kpi-report.  MIT licence, see COPYING. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+/* ---- numbers ----------------------------------------------------------- */
+
+/* digits of a non-negative decimal text, with a comma every three places
+ * of its integer part */
+static void add_grouped(op_buf *b, const char *s)
+{
+	size_t intlen = strcspn(s, ".");
+	for (size_t i = 0; i < intlen; i++) {
+		if (i && (intlen - i) % 3 == 0)
+			op_buf_addc(b, ',');
+		op_buf_addc(b, s[i]);
+	}
+	op_buf_adds(b, s + intlen);
+}
+
+void op_fmt_num(op_buf *b, double v)
+{
+	char tmp[64];
+	if (!isfinite(v)) {
+		op_buf_adds(b, "n/a");
+		return;
+	}
+	double a = fabs(v);
+	int dec;
+	if (a >= 1e15 || (a > 0 && a < 1e-6)) {
+		/* beyond what a double holds to the unit, or tiny: no false
+		 * precision, no line of zeros */
+		snprintf(tmp, sizeof tmp, "%.3g", v);
+		op_buf_adds(b, tmp);
+		return;
+	}
+	if (a == floor(a) || a >= 100)
+		dec = 0;
+	else if (a >= 1)
+		dec = 1;
+	else
+		dec = 1 - (int)floor(log10(a));
+	/* half away from zero, as people round (printf would give 8.2 for
+	 * 8.25, which is exact in binary and rounds to even) */
+	double scale = pow(10, dec);
+	snprintf(tmp, sizeof tmp, "%.*f", dec, dec <= 6 ? round(a * scale) / scale : a);
+	if (a < 1) {
+		/* two significant digits, not two and a zero: 0.0001, 0.3 */
+		size_t e = strlen(tmp);
+		while (e > 1 && tmp[e - 1] == '0')
+			tmp[--e] = 0;
+		if (tmp[e - 1] == '.')
+			tmp[--e] = 0;
+	}
+	/* what rounds to zero has no sign */
+	if (v < 0 && strspn(tmp, "0.") != strlen(tmp))
+		op_buf_addc(b, '-');
+	add_grouped(b, tmp);
+}
+
+static int is_currency(const char *u)
+{
+	return !strcmp(u, "£") || !strcmp(u, "$") || !strcmp(u, "€") || !strcmp(u, "¥");
+}
+
+void op_fmt_value(op_buf *b, double v, const char *unit)
+{
+	if (!unit || !*unit || !isfinite(v)) {
+		op_fmt_num(b, v);
+		return;
+	}
+	if (is_currency(unit)) {
+		if (v < 0)
+			op_buf_addc(b, '-');
+		op_buf_adds(b, unit);
+		op_fmt_num(b, fabs(v));
+		return;
+	}
+	op_fmt_num(b, v);
+	op_buf_addc(b, ' ');
+	op_buf_adds(b, unit);
+}
+
+void op_fmt_pct(op_buf *b, double pct)
+{
+	char tmp[64];
+	double a = fabs(pct);
+	if (isfinite(a) && a >= 1 && a < 1e15) {
+		/* 18 %, not 18.05 %: a report reads in whole percents */
+		snprintf(tmp, sizeof tmp, "%.*f", a >= 10 ? 0 : 1, a);
+		add_grouped(b, tmp);
+	} else {
+		op_fmt_num(b, a);
+	}
+	op_buf_adds(b, " %");
+}
+
+/* ---- text made safe ---------------------------------------------------- */
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+
+/* calls out(b, c) for each byte that is neither control nor handled here */
+static void scrub(op_buf *b, const char *s, size_t n, void (*special)(op_buf *, char))
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i];
+		if (c == '\n' || c == '\t' || c == '\r')
+			op_buf_addc(b, ' ');
+		else if (c < 0x20 || c == 0x7F)
+			op_buf_adds(b, REPLACEMENT);
+		else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+			op_buf_adds(b, REPLACEMENT);	/* C1 controls, U+0080..U+009F */
+			i++;
+		} else
+			special(b, (char)c);
+	}
+}
+
+static void plain(op_buf *b, char c)
+{
+	op_buf_addc(b, c);
+}
+
+static void html_char(op_buf *b, char c)
+{
+	switch (c) {
+	case '&': op_buf_adds(b, "&amp;"); break;
+	case '<': op_buf_adds(b, "&lt;"); break;
+	case '>': op_buf_adds(b, "&gt;"); break;
+	case '"': op_buf_adds(b, "&quot;"); break;
+	case '\'': op_buf_adds(b, "&#39;"); break;
+	default: op_buf_addc(b, c);
+	}
+}
+
+static int alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void op_esc_md(op_buf *b, const char *s, size_t n)
+{
+	size_t start = b->len;
+	op_esc_text(b, s, n);
+	/* now escape in place: markup characters get a backslash, except an
+	 * underscore inside a word (median_resp_h), which CommonMark never
+	 * reads as emphasis */
+	size_t len = b->len - start;
+	char *copy = op_xstrndup(b->p + start, len);
+	b->len = start;
+	for (size_t i = 0; i < len; i++) {
+		char c = copy[i];
+		int inword = c == '_' && i > 0 && i + 1 < len && alnum((unsigned char)copy[i - 1]) &&
+			     alnum((unsigned char)copy[i + 1]);
+		if (strchr("\\`*_[]<>|#&", c) && !inword)
+			op_buf_addc(b, '\\');
+		op_buf_addc(b, c);
+	}
+	free(copy);
+}
+
+void op_esc_text(op_buf *b, const char *s, size_t n) { scrub(b, s, n, plain); }
+void op_esc_html(op_buf *b, const char *s, size_t n) { scrub(b, s, n, html_char); }
+
+size_t op_text_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+void op_table_init(op_table *t, size_t ncol, const char *align)
+{
+	memset(t, 0, sizeof *t);
+	t->ncol = ncol;
+	t->align = op_xstrndup(align, ncol);
+}
+
+void op_table_add(op_table *t, const char *s)
+{
+	if (t->ncell == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->cell = op_xrealloc(t->cell, t->cap * sizeof *t->cell);
+	}
+	t->cell[t->ncell++] = op_xstrdup(s);
+}
+
+void op_table_addf(op_table *t, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	va_end(ap);
+	op_table_add(t, s);
+	free(s);
+}
+
+void op_table_free(op_table *t)
+{
+	for (size_t i = 0; i < t->ncell; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	free(t->align);
+	memset(t, 0, sizeof *t);
+}
+
+static void pad(op_buf *b, size_t n)
+{
+	while (n--)
+		op_buf_addc(b, ' ');
+}
+
+void op_table_text(op_buf *b, const op_table *t, const char *indent)
+{
+	size_t nrow = t->ncell / t->ncol;
+	size_t *w = op_xcalloc(t->ncol, sizeof *w);
+	op_buf cell = {0};
+	/* widths of the scrubbed cells, as they will be printed */
+	for (size_t i = 0; i < nrow * t->ncol; i++) {
+		op_buf_reset(&cell);
+		op_esc_text(&cell, t->cell[i], strlen(t->cell[i]));
+		size_t cw = op_text_width(cell.p ? cell.p : "", cell.len);
+		if (cw > w[i % t->ncol])
+			w[i % t->ncol] = cw;
+	}
+	for (size_t r = 0; r < nrow; r++) {
+		size_t start = b->len;
+		op_buf_adds(b, indent);
+		for (size_t c = 0; c < t->ncol; c++) {
+			op_buf_reset(&cell);
+			op_esc_text(&cell, t->cell[r * t->ncol + c], strlen(t->cell[r * t->ncol + c]));
+			size_t gap = w[c] - op_text_width(cell.p ? cell.p : "", cell.len);
+			if (c)
+				op_buf_adds(b, "  ");
+			if (t->align[c] == 'r')
+				pad(b, gap);
+			op_buf_add(b, cell.p ? cell.p : "", cell.len);
+			if (t->align[c] != 'r')
+				pad(b, gap);
+		}
+		while (b->len > start && b->p[b->len - 1] == ' ')
+			b->p[--b->len] = 0;	/* no trailing blanks */
+		op_buf_addc(b, '\n');
+		if (r == 0) {
+			op_buf_adds(b, indent);
+			for (size_t c = 0; c < t->ncol; c++) {
+				if (c)
+					op_buf_adds(b, "  ");
+				for (size_t k = 0; k < w[c]; k++)
+					op_buf_adds(b, "-");
+			}
+			op_buf_addc(b, '\n');
+		}
+	}
+	op_buf_free(&cell);
+	free(w);
+}
+
+void op_table_md(op_buf *b, const op_table *t)
+{
+	size_t nrow = t->ncell / t->ncol;
+	for (size_t r = 0; r < nrow; r++) {
+		op_buf_addc(b, '|');
+		for (size_t c = 0; c < t->ncol; c++) {
+			const char *s = t->cell[r * t->ncol + c];
+			op_buf_addc(b, ' ');
+			op_esc_md(b, s, strlen(s));
+			op_buf_adds(b, " |");
+		}
+		op_buf_addc(b, '\n');
+		if (r == 0) {
+			op_buf_addc(b, '|');
+			for (size_t c = 0; c < t->ncol; c++)
+				op_buf_adds(b, t->align[c] == 'r' ? "---:|" : ":---|");
+			op_buf_addc(b, '\n');
+		}
+	}
+}
+
+void op_table_html(op_buf *b, const op_table *t)
+{
+	size_t nrow = t->ncell / t->ncol;
+	op_buf_adds(b, "<table>\n");
+	for (size_t r = 0; r < nrow; r++) {
+		op_buf_adds(b, r ? "<tr>" : "<thead><tr>");
+		for (size_t c = 0; c < t->ncol; c++) {
+			const char *s = t->cell[r * t->ncol + c];
+			const char *tag = r ? "td" : "th";
+			op_buf_printf(b, "<%s%s>", tag, t->align[c] == 'r' ? " class=\"num\"" : "");
+			op_esc_html(b, s, strlen(s));
+			op_buf_printf(b, "</%s>", tag);
+		}
+		op_buf_adds(b, r ? "</tr>\n" : "</tr></thead>\n");
+	}
+	op_buf_adds(b, "</table>\n");
+}
+
+/* ---- charts ------------------------------------------------------------ */
+
+/* Tableau 10's first eight: distinct for most colour vision */
+static const char *const colours[] = {
+	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+};
+
+const char *op_chart_colour(size_t i)
+{
+	return colours[i % (sizeof colours / sizeof *colours)];
+}
+
+void op_nice_axis(double *lo, double *hi, double *step)
+{
+	if (!(*hi > *lo))
+		*hi = *lo + (fabs(*lo) > 1 ? fabs(*lo) : 1);
+	/* about five steps; fifths first, as hi - lo may overflow a double */
+	double raw = *hi / 5 - *lo / 5, mag = pow(10, floor(log10(raw))), r = raw / mag;
+	*step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
+	*lo = floor(*lo / *step) * *step;
+	*hi = ceil(*hi / *step) * *step;
+}
+
+enum { W = 640, H = 240, LEFT = 64, RIGHT = 16, TOP = 12, BOTTOM = 36 };
+
+typedef struct {
+	double lo, hi, step;
+} axis;
+
+/* the y axis for all values, from zero: a change is seen at its true size */
+static axis y_axis(const op_chart *c)
+{
+	axis a = { 0, 0, 1 };
+	for (size_t i = 0; i < c->nx * c->ns; i++)
+		if (isfinite(c->y[i])) {
+			if (c->y[i] < a.lo)
+				a.lo = c->y[i];
+			if (c->y[i] > a.hi)
+				a.hi = c->y[i];
+		}
+	op_nice_axis(&a.lo, &a.hi, &a.step);
+	return a;
+}
+
+static const char *series_colour(const op_chart *c, size_t s)
+{
+	return op_chart_colour(c->colour ? c->colour[s] : s);
+}
+
+static double ypos(const axis *a, double v)
+{
+	return TOP + (H - TOP - BOTTOM) * (a->hi - v) / (a->hi - a->lo);
+}
+
+static void svg_open(op_buf *b, const op_chart *c, const axis *a)
+{
+	op_buf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", W, H);
+	op_esc_html(b, c->title, strlen(c->title));
+	op_buf_adds(b, "\"><title>");
+	op_esc_html(b, c->title, strlen(c->title));
+	op_buf_adds(b, "</title>\n");
+	/* at most 12 ticks: a hostile range cannot make the loop long */
+	for (int i = 0; i <= 12; i++) {
+		double v = a->lo + i * a->step;
+		if (v > a->hi + a->step / 2)
+			break;
+		double y = ypos(a, v);
+		op_buf_printf(b, "<line class=\"%s\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>",
+			      v == 0 ? "zero" : "grid", LEFT, W - RIGHT, y, y);
+		op_buf_printf(b, "<text class=\"ytick\" x=\"%d\" y=\"%.1f\">", LEFT - 6, y + 4);
+		op_fmt_num(b, fabs(v) < a->step / 1e6 ? 0 : v);
+		op_buf_adds(b, "</text>\n");
+	}
+}
+
+/* the x label of point i, for every k-th point and the last, so that
+ * labels never overlap */
+static void x_labels(op_buf *b, const op_chart *c, double (*xpos)(const op_chart *, size_t))
+{
+	size_t k = (c->nx + 7) / 8;
+	for (size_t i = 0; i < c->nx; i++) {
+		if (i != c->nx - 1 && (i % k || c->nx - 1 - i < k))
+			continue;
+		op_buf_printf(b, "<text class=\"xtick\" x=\"%.1f\" y=\"%d\">", xpos(c, i), H - BOTTOM + 18);
+		op_esc_html(b, c->xlabel[i], strlen(c->xlabel[i]));
+		op_buf_adds(b, "</text>");
+	}
+	op_buf_addc(b, '\n');
+}
+
+static void tooltip(op_buf *b, const op_chart *c, size_t s, size_t x)
+{
+	op_buf_adds(b, "<title>");
+	op_esc_html(b, c->sname[s], strlen(c->sname[s]));
+	op_buf_adds(b, ", ");
+	op_esc_html(b, c->xlabel[x], strlen(c->xlabel[x]));
+	op_buf_adds(b, ": ");
+	op_buf vb = {0};
+	op_fmt_value(&vb, c->y[s * c->nx + x], c->unit);
+	op_esc_html(b, vb.p, vb.len);
+	op_buf_free(&vb);
+	op_buf_adds(b, "</title>");
+}
+
+static double line_x(const op_chart *c, size_t i)
+{
+	double w = W - LEFT - RIGHT - 20;
+	return c->nx == 1 ? LEFT + 10 + w / 2 : LEFT + 10 + w * (double)i / (double)(c->nx - 1);
+}
+
+void op_svg_lines(op_buf *b, const op_chart *c)
+{
+	axis a = y_axis(c);
+	svg_open(b, c, &a);
+	x_labels(b, c, line_x);
+	for (size_t s = 0; s < c->ns; s++) {
+		const double *y = c->y + s * c->nx;
+		op_buf_printf(b, "<path class=\"line\" stroke=\"%s\" d=\"", series_colour(c, s));
+		int pen = 0, first = 1;
+		for (size_t i = 0; i < c->nx; i++) {
+			if (!isfinite(y[i])) {
+				pen = 0;	/* a gap where a value is missing */
+				continue;
+			}
+			op_buf_printf(b, "%s%c%.1f %.1f", first ? "" : " ", pen ? 'L' : 'M',
+				      line_x(c, i), ypos(&a, y[i]));
+			pen = 1;
+			first = 0;
+		}
+		op_buf_adds(b, "\"/>\n");
+		for (size_t i = 0; i < c->nx; i++) {
+			if (!isfinite(y[i]))
+				continue;
+			op_buf_printf(b, "<circle r=\"3\" fill=\"%s\" cx=\"%.1f\" cy=\"%.1f\">",
+				      series_colour(c, s), line_x(c, i), ypos(&a, y[i]));
+			tooltip(b, c, s, i);
+			op_buf_adds(b, "</circle>");
+		}
+		op_buf_addc(b, '\n');
+	}
+	op_buf_adds(b, "</svg>\n");
+}
+
+static double band_x(const op_chart *c, size_t i)
+{
+	double band = (double)(W - LEFT - RIGHT) / (double)c->nx;
+	return LEFT + band * ((double)i + 0.5);
+}
+
+void op_svg_bars(op_buf *b, const op_chart *c)
+{
+	axis a = y_axis(c);
+	svg_open(b, c, &a);
+	x_labels(b, c, band_x);
+	double band = (double)(W - LEFT - RIGHT) / (double)c->nx;
+	double bw = band * 0.8 / (double)(c->ns ? c->ns : 1);
+	double y0 = ypos(&a, 0);
+	for (size_t s = 0; s < c->ns; s++) {
+		for (size_t i = 0; i < c->nx; i++) {
+			double v = c->y[s * c->nx + i];
+			if (!isfinite(v))
+				continue;
+			double x = LEFT + band * (double)i + band * 0.1 + bw * (double)s, yv = ypos(&a, v);
+			op_buf_printf(b, "<rect fill=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
+				      series_colour(c, s), x, yv < y0 ? yv : y0, bw, fabs(y0 - yv));
+			tooltip(b, c, s, i);
+			op_buf_adds(b, "</rect>");
+		}
+		op_buf_addc(b, '\n');
+	}
+	op_buf_adds(b, "</svg>\n");
+}
+
+void op_chart_legend_html(op_buf *b, const op_chart *c)
+{
+	op_buf_adds(b, "<ul class=\"legend\">");
+	for (size_t s = 0; s < c->ns; s++) {
+		op_buf_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span>", series_colour(c, s));
+		op_esc_html(b, c->sname[s], strlen(c->sname[s]));
+		op_buf_adds(b, "</li>");
+	}
+	op_buf_adds(b, "</ul>\n");
+}
+
+/* ---- sparklines -------------------------------------------------------- */
+
+void op_sparkline(op_buf *b, const double *v, size_t n)
+{
+	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(v[i]))
+			op_buf_adds(b, "·");	/* not a space: Markdown trims cells */
+		else if (hi == lo)
+			op_buf_adds(b, bars[3]);
+		else {
+			/* (v - lo) / (hi - lo) could overflow for extreme values: scale
+			 * both by the same factor first */
+			double f = (v[i] / 2 - lo / 2) / (hi / 2 - lo / 2);
+			int k = (int)(f * 7 + 0.5);
+			op_buf_adds(b, bars[k < 0 ? 0 : k > 7 ? 7 : k]);
+		}
+	}
+}
