@@ -114,7 +114,7 @@ static const char usage[] =
 	"      --report          precision, recall and F1 per class\n"
 	"      --seed N          order of the examples and the held-out draw (default 1)\n"
 	"      --epochs N        passes over the data (default 10)\n"
-	"      --lr X            starting learning rate (default 0.5)\n"
+	"      --lr X            starting learning rate (default 1)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
 	"      --char-ngrams A-B character n-grams of words, A to B bytes (default 3-5; 0: none)\n";
 
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 	op_cli cli = { .usage = usage };
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
-	double holdout = 0.1, lr = 0.5;
+	double holdout = 0.1, lr = 1.0;
 	long long seed = 1, epochs = 10;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
