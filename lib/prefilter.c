@@ -570,13 +570,15 @@ int op_pf_literals(const char *pat, size_t n, const char *flags, char *out, size
 /* ---- the automaton ------------------------------------------------------- */
 
 #define NCACHE 8	/* subjects remembered per record (text, body, ...) */
+#define OUT 0x80000000u
 
 struct op_pf {
 	size_t nrx;		/* gated patterns, ids 0..nrx-1 */
 	size_t words;		/* uint64 words of a bitset over ids */
 	uint8_t cls[256];	/* byte -> class (case folded); 0: in no literal */
 	size_t ncls, nstate;
-	uint32_t *delta;	/* nstate x ncls */
+	uint32_t *delta;	/* nstate x ncls: the next state's row (state x
+				 * ncls), | OUT when it has outputs */
 	uint32_t *out_off;	/* nstate + 1: ids in out[] */
 	uint32_t *out;
 	uint32_t *stamp;	/* per state: last scan that took its outputs */
@@ -610,7 +612,9 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 		pf->scan = 1;
 	}
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t st = 0;
+	const uint32_t *delta = pf->delta;
+	const uint8_t *cls = pf->cls;
+	uint32_t row = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = p[i];
 		if (c >= 0x80) {
@@ -619,8 +623,12 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 			else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x84 && p[i + 2] == 0xAA)
 				c = 'k', i += 2;
 		}
-		st = pf->delta[(size_t)st * pf->ncls + pf->cls[c]];
-		if (pf->out_off[st] != pf->out_off[st + 1] && pf->stamp[st] != pf->scan) {
+		row = delta[row + cls[c]];
+		if (row & OUT) {
+			row &= ~OUT;
+			uint32_t st = row / (uint32_t)pf->ncls;
+			if (pf->stamp[st] == pf->scan)
+				continue;
 			pf->stamp[st] = pf->scan;
 			for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
 				bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
@@ -755,6 +763,12 @@ op_pf *op_pf_new(op_rx **rx, size_t n)
 		free(t.ids[s]);
 	}
 	pf->out_off[t.n] = (uint32_t)tot;
+	if ((uint64_t)t.n * t.ncls >= OUT)
+		op_die(OP_EXIT_CONFIG, "too many regex literals for the prefilter");
+	for (size_t k = 0; k < t.n * t.ncls; k++) {
+		uint32_t to = pf->delta[k];
+		pf->delta[k] = to * (uint32_t)t.ncls | (pf->out_off[to] != pf->out_off[to + 1] ? OUT : 0);
+	}
 	free(t.ids);
 	free(t.nids);
 	free(t.go);
