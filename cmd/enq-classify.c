@@ -434,8 +434,10 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 			what = "model text";
 			goto evalerr;
 		}
-		if (rc > 0) {
+		if (rc > 0)
 			op_feats_text(&c->feats, op_model_featcfg(c->model), s, n);
+		/* no words, no evidence: the model's prior is not an answer */
+		if (rc > 0 && c->feats.n) {
 			mbest = op_model_predict(c->model, &c->feats, c->prob);
 			model_spoke = 1;
 		}
