@@ -116,18 +116,19 @@ static const char usage[] =
 	"      --epochs N        passes over the data (default 10)\n"
 	"      --lr X            starting learning rate (default 1)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
-	"      --char-ngrams A-B character n-grams of words, A to B bytes (default 3-5; 0: none)\n";
+	"      --char-ngrams A-B character n-grams of words, A to B bytes (default 3-5; 0: none)\n"
+	"      --prune W         drop features whose weights all lie within +-W (default 0.25)\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage };
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
-	double holdout = 0.1, lr = 1.0;
+	double holdout = 0.1, lr = 1.0, prune = 0.25;
 	long long seed = 1, epochs = 10;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
-	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG };
+	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 		{ "lr", required_argument, NULL, O_LR },
 		{ "word-ngrams", required_argument, NULL, O_WORDNG },
 		{ "char-ngrams", required_argument, NULL, O_CHARNG },
+		{ "prune", required_argument, NULL, O_PRUNE },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -164,6 +166,11 @@ int main(int argc, char **argv)
 			lr = strtod(optarg, &end);
 			if (end == optarg || *end || !(lr > 0 && lr <= 10))
 				op_usage_error(&cli, "--lr: '%s' is not a rate above 0, at most 10", optarg);
+			break;
+		case O_PRUNE:
+			prune = strtod(optarg, &end);
+			if (end == optarg || *end || !(prune >= 0 && prune <= 100))
+				op_usage_error(&cli, "--prune: '%s' is not a weight from 0 to 100", optarg);
 			break;
 		case O_WORDNG: cfg.word_ngrams = (unsigned)op_opt_num(&cli, "--word-ngrams", optarg, 1, 2); break;
 		case O_CHARNG:
@@ -224,7 +231,7 @@ int main(int argc, char **argv)
 		op_warn("no records to train on");
 		rc = OP_EXIT_DATAERR;
 	} else if (!st.stop) {
-		op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed };
+		op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune };
 		op_model *m = op_trainer_fit(c.tr, &o, trainidx, ntrain, textsrc, c.label);
 		printf("trained on %zu records, %zu classes, %zu features\n", ntrain,
 		       op_trainer_nclasses(c.tr), op_model_nfeatures(m));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -32,7 +33,8 @@ struct op_model {
 	char **names;
 	char *text_expr, *label;
 	uint64_t *hash;		/* nfeat, strictly increasing */
-	float *w;		/* nfeat x nclass */
+	float *w;		/* nfeat x nclass: in buf when loaded, else owned */
+	unsigned char *buf;	/* the file's bytes, when loaded */
 	float *bias;		/* nclass */
 	uint32_t *slot;		/* open addressing: index + 1, 0 empty */
 	size_t nslot;		/* a power of two */
@@ -231,7 +233,9 @@ void op_model_free(op_model *m)
 	free(m->text_expr);
 	free(m->label);
 	free(m->hash);
-	free(m->w);
+	if (!m->buf)
+		free(m->w);
+	free(m->buf);
 	free(m->bias);
 	free(m->slot);
 	free(m);
@@ -403,14 +407,15 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	free(z);
 	free(g);
 
-	/* keep the features training touched (an all-zero row changes no
-	 * score), in hash order as the file wants them */
+	/* keep the features with a weight beyond +-prune (an all-zero row
+	 * changes no score; near-zero rows hardly: on banking77, 0.25 halves
+	 * the model at no cost in accuracy), in hash order as the file wants */
 	uint32_t *keep = op_xmalloc((F ? F : 1) * sizeof *keep);
 	size_t nk = 0;
 	for (size_t f = 0; f < F; f++) {
 		const float *r = w + f * C;
 		for (size_t c = 0; c < C; c++)
-			if (r[c] != 0) {
+			if (fabsf(r[c]) > o->prune) {
 				keep[nk++] = (uint32_t)f;
 				break;
 			}
@@ -471,12 +476,27 @@ void op_trainer_free(op_trainer *t)
 
 /* ---- the file (layout in man/enq-train.1) -------------------------------- */
 
-static uint64_t fnv1a(const unsigned char *p, size_t n)
+static uint64_t le64(const unsigned char *p)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
+	uint64_t v = 0;
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | p[k];
+	return v;
+}
+
+/* FNV-1a's step over 8-byte little-endian words (the last zero-padded),
+ * seeded with the length: a word-wide multiply by an odd number is a
+ * bijection, so any one changed word changes the sum, at a byte a cycle */
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		h = (h ^ le64(p + i)) * 0x100000001b3ULL;
+	if (i < n) {
+		unsigned char last[8] = {0};
+		memcpy(last, p + i, n - i);
+		h = (h ^ le64(last)) * 0x100000001b3ULL;
 	}
 	return h;
 }
@@ -520,13 +540,15 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 	put_str(&b, m->label);
 	for (size_t c = 0; c < m->nclass; c++)
 		put_str(&b, m->names[c]);
+	while (b.len % 8)	/* the numbers aligned, to be used in place */
+		op_buf_addc(&b, 0);
 	for (size_t i = 0; i < m->nfeat; i++)
 		put_u64(&b, m->hash[i]);
 	for (size_t c = 0; c < m->nclass; c++)
 		put_f32(&b, m->bias[c]);
 	for (size_t i = 0; i < m->nfeat * m->nclass; i++)
 		put_f32(&b, m->w[i]);
-	put_u64(&b, fnv1a((const unsigned char *)b.p, b.len));
+	put_u64(&b, checksum((const unsigned char *)b.p, b.len));
 
 	/* a temporary file renamed over the old model: a reader (a cron job
 	 * running enq-classify) sees the old model or the new, never half */
@@ -606,23 +628,27 @@ static char *get_str(reader *r, const char *what)
 	return op_xstrndup((const char *)s, n);
 }
 
-op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen)
+/* p[0..n) is the file, malloc'd; the model takes it (weights are used
+ * where they lie), or it is freed on error */
+static op_model *parse(unsigned char *p, size_t n, char *err, size_t errlen)
 {
 	reader r = { p, n, 0, err, errlen };
+	op_model *m = NULL;
 	if (n < 8 || memcmp(p, MAGIC, 8)) {
 		snprintf(err, errlen, "not an opflow model file (no %s header)", MAGIC);
-		return NULL;
+		goto bad;
 	}
 	r.pos = 8;
 	if (need(&r, 16, "the header"))
-		return NULL;
+		goto bad;
 	uint32_t version = get_u32(&r);
 	if (version != OP_MODEL_VERSION) {
 		snprintf(err, errlen, "model file format version %u; this program reads version %d (train it again)",
 			 version, OP_MODEL_VERSION);
-		return NULL;
+		goto bad;
 	}
-	op_model *m = op_xcalloc(1, sizeof *m);
+	m = op_xcalloc(1, sizeof *m);
+	m->buf = p;
 	uint32_t nclass = get_u32(&r), nfeat = get_u32(&r);
 	m->cfg.word_ngrams = p[r.pos];
 	m->cfg.char_min = p[r.pos + 1];
@@ -639,6 +665,12 @@ op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t err
 	for (; m->nclass < nclass; m->nclass++)
 		if (!(m->names[m->nclass] = get_str(&r, "a class name")))
 			goto bad;
+	for (; r.pos % 8; r.pos++)
+		if (need(&r, 1, "the padding") || p[r.pos]) {
+			if (r.pos < n)
+				snprintf(err, errlen, "corrupt model file: padding is not zero");
+			goto bad;
+		}
 	/* sizes from the header are checked against the bytes there are
 	 * before anything is allocated from them */
 	size_t rowbytes = 8 + (size_t)nclass * 4, avail = r.n - r.pos, tail = (size_t)nclass * 4 + 8;
@@ -652,7 +684,7 @@ op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t err
 		goto bad;
 	}
 	size_t body = r.pos;
-	uint64_t sum = fnv1a(p, n - 8);
+	uint64_t sum = checksum(p, n - 8);
 	r.pos = n - 8;
 	if (get_u64(&r) != sum) {
 		snprintf(err, errlen, "corrupt model file: checksum mismatch");
@@ -669,9 +701,12 @@ op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t err
 		}
 	}
 	m->bias = op_xmalloc(nclass * sizeof *m->bias);
-	m->w = op_xmalloc((nfeat ? nfeat : 1) * (size_t)nclass * sizeof *m->w);
+	/* the weights stay in the file's bytes, turned into floats in place
+	 * (a no-op on little-endian machines, a byte swap elsewhere) */
+	m->w = (float *)(p + r.pos + 4 * (size_t)nclass);
 	for (size_t i = 0; i < nclass + (size_t)nfeat * nclass; i++) {
-		uint32_t v = get_u32(&r);
+		const unsigned char *q = p + r.pos + 4 * i;
+		uint32_t v = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
 		float f;
 		memcpy(&f, &v, 4);
 		if (!isfinite(f)) {
@@ -686,23 +721,41 @@ op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t err
 	build_slots(m);
 	return m;
 bad:
-	op_model_free(m);
+	if (m)
+		op_model_free(m);
+	else
+		free(p);
 	return NULL;
+}
+
+op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen)
+{
+	unsigned char *copy = op_xmalloc(n ? n : 1);
+	memcpy(copy, p, n);
+	return parse(copy, n, err, errlen);
 }
 
 op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
 {
 	FILE *f = fopen(path, "rb");
 	op_buf b = {0};
-	char chunk[65536];
+	struct stat sb;
 	size_t k;
 	*code = OP_EXIT_NOINPUT;
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		op_buf_add(&b, chunk, k);
+	/* the size up front, so the bytes are read once into one block */
+	if (!fstat(fileno(f), &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		op_buf_grow(&b, (size_t)sb.st_size + 1);
+	for (;;) {
+		if (b.cap - b.len < 2)
+			op_buf_grow(&b, 65536);
+		if (!(k = fread(b.p + b.len, 1, b.cap - b.len - 1, f)))
+			break;
+		b.len += k;
+	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		fclose(f);
@@ -711,8 +764,9 @@ op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
 	}
 	fclose(f);
 	char msg[200] = "";
-	op_model *m = op_model_parse((const unsigned char *)(b.p ? b.p : ""), b.len, msg, sizeof msg);
-	op_buf_free(&b);
+	if (!b.p)
+		op_buf_grow(&b, 1);
+	op_model *m = parse((unsigned char *)b.p, b.len, msg, sizeof msg);
 	if (!m) {
 		snprintf(err, errlen, "%s: %s", path, msg);
 		*code = OP_EXIT_CONFIG;

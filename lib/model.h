@@ -35,6 +35,7 @@ typedef struct {
 	unsigned epochs;	/* passes over the data */
 	double lr;		/* starting learning rate, decays linearly to 0 */
 	uint64_t seed;		/* example order */
+	double prune;		/* drop features whose weights all lie within +-prune */
 } op_train_opts;
 
 typedef struct op_trainer op_trainer;
