@@ -152,6 +152,22 @@ enq-classify: bad.rules:10:1: 'flag' is a statement of exc-flag, not of enq-clas
 enq-classify: bad.rules:11:12: score: a number from -1000000 to 1000000 expected
 E
 
+# ---- the example rule sets for other trades ----
+cat > trades.jsonl <<'J'
+{"id":"1","received_at":"2026-10-03T21:00:00Z","email":"a@b.c","subject":"Help","body":"Burst pipe, water coming through the ceiling! Worcester boiler. SW1A 1AA"}
+{"id":"2","received_at":"2026-10-03T10:00:00Z","email":"a@b.c","subject":"Toothache","body":"My son has a swollen face and toothache, can we get an appointment tomorrow?"}
+J
+tcase "plumbing.rules" "enq-classify -r $TESTS/../share/examples/rules/plumbing.rules trades.jsonl | jq -c '[.category, .priority, .tags, .missing, .postcode, .boiler_make]'"
+expect_out <<'E'
+["repair","urgent",["gas","out_of_hours"],["phone"],"SW1A 1AA","Worcester"]
+["general","normal",[],[],null,null]
+E
+tcase "dental.rules" "enq-classify -r $TESTS/../share/examples/rules/dental.rules trades.jsonl | jq -c '[.category, .priority, .tags, .missing]'"
+expect_out <<'E'
+["general","normal",[],[]]
+["emergency","urgent",["child"],["phone"]]
+E
+
 # ---- usage ----
 tcase "--help" "enq-classify --help | head -1"
 expect_out <<'E'
