@@ -85,7 +85,8 @@ int main(void)
 		op_pf *pf = op_pf_new(&g, 1);
 		gated += op_pf_gated(pf);
 		for (int s = 0; s < 40; s++) {
-			char text[128];
+			/* zeroed: JIT code may read a word past the subject, unused */
+			char text[128] = {0};
 			size_t tn = 0;
 			unsigned na = rnd(8);
 			for (unsigned k = 0; k < na; k++) {
