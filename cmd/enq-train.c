@@ -5,7 +5,6 @@
  * Reads labelled records, trains the linear text classifier of lib/model
  * and writes it to MODEL; prints accuracy and macro-F1 on the held-out
  * records, with --report a table per class.  MIT licence. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,46 +59,6 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		c->test[c->ntest++] = i;
 	}
 	return 0;
-}
-
-/* accuracy, macro-F1 and with report a table per class, on stdout */
-static void evaluate(const op_trainer *tr, const op_model *m, const size_t *idx, size_t n, int report)
-{
-	size_t C = op_trainer_nclasses(tr), right = 0;
-	unsigned long *tp = op_xcalloc(C, sizeof *tp), *fp = op_xcalloc(C, sizeof *fp),
-		      *fn = op_xcalloc(C, sizeof *fn);
-	for (size_t k = 0; k < n; k++) {
-		int want = op_trainer_label(tr, idx[k]), got = op_trainer_predict(tr, m, idx[k]);
-		if (got == want) {
-			right++;
-			tp[want]++;
-		} else {
-			fp[got]++;
-			fn[want]++;
-		}
-	}
-	/* macro-F1 over the classes the held-out set has or the model
-	 * predicted: a class absent from both says nothing */
-	double f1sum = 0;
-	size_t nf1 = 0;
-	if (report)
-		printf("%-32s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
-	for (size_t c = 0; c < C; c++) {
-		if (!tp[c] && !fp[c] && !fn[c])
-			continue;
-		double p = tp[c] + fp[c] ? (double)tp[c] / (tp[c] + fp[c]) : 0;
-		double r = tp[c] + fn[c] ? (double)tp[c] / (tp[c] + fn[c]) : 0;
-		double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
-		f1sum += f1;
-		nf1++;
-		if (report)
-			printf("%-32s %9.4f %9.4f %9.4f %8lu\n", op_trainer_class(tr, c), p, r, f1, tp[c] + fn[c]);
-	}
-	printf("accuracy %.4f  macro-F1 %.4f  (%zu of %zu held out right)\n",
-	       n ? (double)right / n : 0, nf1 ? f1sum / nf1 : 0, right, n);
-	free(tp);
-	free(fp);
-	free(fn);
 }
 
 static const char usage[] =
@@ -236,7 +195,7 @@ int main(int argc, char **argv)
 		printf("trained on %zu records, %zu classes, %zu features\n", ntrain,
 		       op_trainer_nclasses(c.tr), op_model_nfeatures(m));
 		if (nheld)
-			evaluate(c.tr, m, held, nheld, report);
+			op_trainer_score(c.tr, m, held, nheld, report, stdout);
 		char err[512];
 		if (op_model_save(m, out, err, sizeof err)) {
 			op_warn("%s", err);

@@ -484,6 +484,45 @@ int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i)
 	return best;
 }
 
+void op_trainer_score(const op_trainer *tr, const op_model *m, const size_t *idx, size_t n, int report, FILE *out)
+{
+	size_t C = op_trainer_nclasses(tr), right = 0;
+	unsigned long *tp = op_xcalloc(C, sizeof *tp), *fp = op_xcalloc(C, sizeof *fp),
+		      *fn = op_xcalloc(C, sizeof *fn);
+	for (size_t k = 0; k < n; k++) {
+		int want = op_trainer_label(tr, idx[k]), got = op_trainer_predict(tr, m, idx[k]);
+		if (got == want) {
+			right++;
+			tp[want]++;
+		} else {
+			fp[got]++;
+			fn[want]++;
+		}
+	}
+	/* macro-F1 over the classes the held-out set has or the model
+	 * predicted: a class absent from both says nothing */
+	double f1sum = 0;
+	size_t nf1 = 0;
+	if (report)
+		fprintf(out, "%-32s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
+	for (size_t c = 0; c < C; c++) {
+		if (!tp[c] && !fp[c] && !fn[c])
+			continue;
+		double p = tp[c] + fp[c] ? (double)tp[c] / (tp[c] + fp[c]) : 0;
+		double r = tp[c] + fn[c] ? (double)tp[c] / (tp[c] + fn[c]) : 0;
+		double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+		f1sum += f1;
+		nf1++;
+		if (report)
+			fprintf(out, "%-32s %9.4f %9.4f %9.4f %8lu\n", op_trainer_class(tr, c), p, r, f1, tp[c] + fn[c]);
+	}
+	fprintf(out, "accuracy %.4f  macro-F1 %.4f  (%zu of %zu held out right)\n",
+	       n ? (double)right / n : 0, nf1 ? f1sum / nf1 : 0, right, n);
+	free(tp);
+	free(fp);
+	free(fn);
+}
+
 void op_trainer_free(op_trainer *t)
 {
 	if (!t)

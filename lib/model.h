@@ -5,6 +5,7 @@
 #ifndef OP_MODEL_H
 #define OP_MODEL_H
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define OP_MODEL_VERSION 1
@@ -53,6 +54,11 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 			 const char *text_expr, const char *label);
 /* Predict example i of the trainer with model m (for held-out scoring). */
 int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i);
+/* Score model m on the trainer's examples idx[0..n): accuracy and
+ * macro-F1 (over the classes the examples have or m predicts), with
+ * per_class a table of precision, recall, F1 and support first. */
+void op_trainer_score(const op_trainer *t, const op_model *m, const size_t *idx, size_t n,
+		      int per_class, FILE *out);
 void op_trainer_free(op_trainer *t);
 
 /* ---- using a model ---- */
