@@ -13,6 +13,11 @@ struct op_rx {
 	pcre2_match_data *md;
 	int jit;
 	unsigned ngroups;
+	char *pat, flags[8];		/* as written, for op_rx_pattern */
+	size_t patlen;
+	op_rx_gate_fn gate;		/* a prefilter's say, before pcre2 */
+	void *gate_ctx;
+	unsigned gate_id;
 };
 
 /* one match context for all: the limits are the same for every pattern */
@@ -65,6 +70,9 @@ op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, si
 	rx->md = pcre2_match_data_create(rx->ngroups, NULL);
 	if (!rx->md)
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	rx->pat = op_xstrndup(pat, n);
+	rx->patlen = n;
+	snprintf(rx->flags, sizeof rx->flags, "%s", flags ? flags : "");
 	return rx;
 }
 
@@ -74,13 +82,21 @@ void op_rx_free(op_rx *rx)
 		return;
 	pcre2_match_data_free(rx->md);
 	pcre2_code_free(rx->code);
+	free(rx->pat);
 	free(rx);
 }
 
 int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen)
 {
+	return op_rx_match_at(rx, s, n, 0, err, errlen);
+}
+
+int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, size_t errlen)
+{
+	if (rx->gate && !rx->gate(rx->gate_ctx, rx->gate_id, s, n))
+		return 0;
 	/* subjects are validated UTF-8 (DESIGN §2): no check per match */
-	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, rx->md, mctx);
+	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK, rx->md, mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -125,4 +141,18 @@ const char *op_rx_group_name(const op_rx *rx, unsigned idx)
 		if (((unsigned)table[0] << 8 | table[1]) == idx)
 			return (const char *)table + 2;
 	return NULL;
+}
+
+const char *op_rx_pattern(const op_rx *rx, size_t *n, const char **flags)
+{
+	*n = rx->patlen;
+	*flags = rx->flags;
+	return rx->pat;
+}
+
+void op_rx_set_gate(op_rx *rx, op_rx_gate_fn fn, void *ctx, unsigned id)
+{
+	rx->gate = fn;
+	rx->gate_ctx = ctx;
+	rx->gate_id = id;
 }

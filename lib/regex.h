@@ -18,6 +18,9 @@ void op_rx_free(op_rx *rx);
 /* 1 match, 0 none, -1 error (err says which: match limit, ...).  The
  * subject must be valid UTF-8 (records are validated on the way in). */
 int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen);
+/* The same from byte offset start of s (lookbehinds and \\b see what
+ * comes before it): the next match of an `all` scan. */
+int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, size_t errlen);
 /* After a match: capture i's span (0 = whole match), 0 if it did not take
  * part; named captures by name. */
 int op_rx_group(const op_rx *rx, unsigned i, size_t *start, size_t *end);
@@ -25,4 +28,10 @@ int op_rx_named(const op_rx *rx, const char *name);	/* index, or -1 */
 unsigned op_rx_ngroups(const op_rx *rx);
 /* Name of capture i or NULL. */
 const char *op_rx_group_name(const op_rx *rx, unsigned i);
+/* The pattern as compiled, and its flags. */
+const char *op_rx_pattern(const op_rx *rx, size_t *n, const char **flags);
+/* A prefilter (lib/prefilter): before pcre2 runs, fn(ctx, id, s, n) may
+ * answer 0, "cannot match this subject", and the match is a no. */
+typedef int (*op_rx_gate_fn)(void *ctx, unsigned id, const char *s, size_t n);
+void op_rx_set_gate(op_rx *rx, op_rx_gate_fn fn, void *ctx, unsigned id);
 #endif

@@ -1,0 +1,61 @@
+/* enq-classify - what each enquiry is, how urgent, what it lacks.
+ *
+ *   enq-classify [-r RULES] [-m MODEL] [--explain] [file...]
+ *
+ * Scored rules (category, priority, tag, extract, require, threshold,
+ * default; opflow-rules(5)) and, with -m, the model enq-train learned,
+ * for what the rules leave undecided (lib/classify).  Adds category,
+ * confidence, priority, tags, missing and the extracted fields.  MIT. */
+#include <stdlib.h>
+
+#include "classify.h"
+#include "stream.h"
+
+static const char usage[] =
+	"Usage: enq-classify [-r RULES] [-m MODEL] [options] [file...]\n"
+	"Add category, confidence, priority, tags, missing and extracted fields.\n"
+	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
+	"  -m, --model MODEL     a model from enq-train, for what the rules leave undecided\n"
+	"      --min-prob P      the model's answer only at probability P or more\n"
+	"                        (default 0; below it, the default category)\n"
+	"      --explain         add an `explain` object: rules fired (file:line, score),\n"
+	"                        scores, who decided, the model's top 3\n";
+
+int main(int argc, char **argv)
+{
+	op_cli cli = { .usage = usage };
+	const char *rules = NULL, *model = NULL;
+	double min_prob = 0;
+	int explain = 0, ch;
+	char *end;
+	enum { O_EXPLAIN = 1, O_MINPROB };
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "min-prob", required_argument, NULL, O_MINPROB },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
+		switch (ch) {
+		case 'r': rules = optarg; break;
+		case 'm': model = optarg; break;
+		case O_EXPLAIN: explain = 1; break;
+		case O_MINPROB:
+			min_prob = strtod(optarg, &end);
+			if (end == optarg || *end || !(min_prob >= 0 && min_prob <= 1))
+				op_usage_error(&cli, "--min-prob: '%s' is not a probability from 0 to 1", optarg);
+			break;
+		}
+	}
+
+	op_classify *c = op_classify_new(rules, model, min_prob, explain, &cli);
+	op_stream st;
+	op_stream_init(&st, &cli);
+	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);
+	op_classify_stats(c, &st.extra);
+	int rc = op_stream_finish(&st);
+	op_classify_free(c);
+	op_cli_free(&cli);
+	return rc;
+}

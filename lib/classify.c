@@ -1,0 +1,621 @@
+/* classify.c - the engine of enq-classify: the classify statements of the
+ * rule language (category, priority, tag, extract, require, threshold,
+ * default), the literal prefilter over their regexes, the learned model
+ * for what the rules leave undecided, and the fields each record gets.
+ * MIT licence, see COPYING.  The meaning of it all: man/enq-classify.1. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "model.h"
+#include "modeltext.h"
+#include "prefilter.h"
+#include "rules.h"
+
+static const char *const levels[] = { "low", "normal", "high", "urgent", NULL };
+#define NORMAL 1
+
+typedef struct {
+	int cat;		/* index into categories */
+	double score;
+	op_expr *when;
+	unsigned line;
+} catrule;
+
+typedef struct {
+	int level;
+	op_expr *when;
+	unsigned line;
+} prirule;
+
+typedef struct {
+	const char *name;
+	op_expr *when;
+	unsigned line;
+	size_t first;		/* the first tag rule of this name */
+} tagrule;
+
+typedef struct {
+	const char *field;
+	op_expr *from;
+	op_rx *rx;
+	int group;		/* the capture named like the field, else 0 */
+	int all;
+	unsigned line;
+} extrule;
+
+typedef struct {
+	const char *cat;	/* "*": every category */
+	const char **fields;
+	size_t n;
+} reqrule;
+
+#define VEC(T, name) T *name; size_t n##name, cap##name
+#define PUSH(c, name, v) do { \
+	if ((c)->n##name == (c)->cap##name) { \
+		(c)->cap##name = (c)->cap##name ? 2 * (c)->cap##name : 16; \
+		(c)->name = op_xrealloc((c)->name, (c)->cap##name * sizeof *(c)->name); \
+	} \
+	(c)->name[(c)->n##name++] = (v); \
+} while (0)
+
+struct op_classify {
+	VEC(catrule, cats);
+	VEC(prirule, pris);
+	VEC(tagrule, tags);
+	VEC(extrule, exts);
+	VEC(reqrule, reqs);
+	VEC(const char *, names);	/* categories, in order of appearance */
+	double threshold;
+	int have_threshold;
+	const char *deflt;
+	op_rules *rules;
+	op_pf *pf;
+	op_eval ev;
+	/* the model */
+	op_model *model;
+	op_rules *mrules;
+	op_expr *mtext;
+	op_feats feats;
+	double *prob, min_prob;
+	/* per record */
+	double *score;
+	unsigned char *fired;
+	op_buf out, explain, tmp, ext;
+	op_kv *kv;
+	size_t nkv, capkv;
+	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
+	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
+	const char **miss;	/* this record's missing fields so far */
+	int explain_on;
+	unsigned long long by_rules, by_model, by_default;
+};
+typedef struct op_classify ctx;
+
+static int find_name(ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nnames; i++)
+		if (!strcmp(c->names[i], name))
+			return (int)i;
+	return -1;
+}
+
+static void parse_category(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	catrule r = { .line = op_p_line(p) };
+	const char *name = op_p_name(p, "category name");
+	size_t at = op_p_skip(p);
+	r.score = op_p_number(p, "score");
+	if (!isfinite(r.score) || fabs(r.score) > 1e6)
+		op_p_error_at(p, at, "score: a number from -1000000 to 1000000 expected");
+	op_p_expect(p, "when");
+	r.when = op_parse_expr(p);
+	r.cat = find_name(c, name);
+	if (r.cat < 0) {
+		PUSH(c, names, name);
+		r.cat = (int)c->nnames - 1;
+	}
+	PUSH(c, cats, r);
+}
+
+static int level_of(const char *s)
+{
+	for (int i = 0; levels[i]; i++)
+		if (!strcmp(s, levels[i]))
+			return i;
+	return -1;
+}
+
+static void parse_priority(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	prirule r = { .line = op_p_line(p) };
+	size_t at = op_p_skip(p);
+	const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
+	if ((r.level = level_of(w)) < 0) {
+		const char *hint = op_p_suggest(w, levels);
+		op_p_error_at(p, at, "unknown priority '%s'%s%s%s (low, normal, high, urgent)", w,
+			      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+	}
+	op_p_expect(p, "when");
+	r.when = op_parse_expr(p);
+	PUSH(c, pris, r);
+}
+
+static void parse_tag(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	tagrule r = { .line = op_p_line(p) };
+	r.name = op_p_name(p, "tag name");
+	op_p_expect(p, "when");
+	r.when = op_parse_expr(p);
+	for (r.first = 0; r.first < c->ntags && strcmp(c->tags[r.first].name, r.name); r.first++)
+		;
+	PUSH(c, tags, r);
+}
+
+static void parse_extract(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	extrule r = { .line = op_p_line(p) };
+	size_t at = op_p_skip(p);
+	r.field = op_p_name(p, "field name");
+	static const char *const own[] = { "category", "confidence", "priority", "tags", "missing", "explain", NULL };
+	for (int i = 0; own[i]; i++)
+		if (!strcmp(r.field, own[i]))
+			op_p_error_at(p, at, "'%s' is a field enq-classify sets itself", r.field);
+	op_p_expect(p, "from");
+	/* a path or a call: an operator would take the /regex/ for a division */
+	r.from = op_parse_postfix(p);
+	r.rx = op_parse_regex(p);
+	r.group = op_rx_named(r.rx, r.field);
+	if (r.group < 0)
+		r.group = 0;
+	r.all = op_p_accept(p, "all");
+	PUSH(c, exts, r);
+}
+
+static void parse_require(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	reqrule r = {0};
+	size_t at = op_p_skip(p);
+	if (at < p->len && p->text[at] == '*') {
+		p->pos++;
+		r.cat = "*";
+	} else {
+		r.cat = op_p_name(p, "category (or *)");
+	}
+	while (!op_p_end(p)) {
+		r.fields = op_xrealloc(r.fields, (r.n + 1) * sizeof *r.fields);
+		r.fields[r.n++] = op_p_name(p, "field name");
+	}
+	if (!r.n) {
+		free(r.fields);
+		op_p_error(p, "field names expected after the category");
+	}
+	/* the field list lives in the rules' arena like everything else */
+	const char **f = op_p_alloc(p, r.n * sizeof *f);
+	memcpy(f, r.fields, r.n * sizeof *f);
+	free(r.fields);
+	r.fields = f;
+	PUSH(c, reqs, r);
+}
+
+static void parse_threshold(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	if (c->have_threshold)
+		op_p_error(p, "threshold given twice");
+	size_t at = op_p_skip(p);
+	c->threshold = op_p_number(p, "threshold");
+	if (!isfinite(c->threshold) || fabs(c->threshold) > 1e6)
+		op_p_error_at(p, at, "threshold: a number from -1000000 to 1000000 expected");
+	c->have_threshold = 1;
+}
+
+static void parse_default(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	if (c->deflt)
+		op_p_error(p, "default given twice");
+	c->deflt = op_p_name(p, "category name");
+}
+
+static const op_stmt statements[] = {
+	{ "category", parse_category, "category NAME SCORE when EXPR" },
+	{ "priority", parse_priority, "priority LEVEL when EXPR" },
+	{ "tag", parse_tag, "tag NAME when EXPR" },
+	{ "extract", parse_extract, "extract FIELD from EXPR /regex/ [all]" },
+	{ "require", parse_require, "require CATEGORY FIELD..." },
+	{ "threshold", parse_threshold, "threshold N" },
+	{ "default", parse_default, "default NAME" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- per record ---------------------------------------------------------- */
+
+static void add_kv(ctx *c, const char *key, size_t off, size_t len)
+{
+	if (c->nkv == c->capkv) {
+		c->capkv = c->capkv ? 2 * c->capkv : 16;
+		c->kv = op_xrealloc(c->kv, c->capkv * sizeof *c->kv);
+	}
+	/* val holds an offset into out until the buffer stops moving */
+	c->kv[c->nkv++] = (op_kv){ key, strlen(key), (const char *)(uintptr_t)off, len };
+}
+
+static void explain_rule(ctx *c, unsigned line, const char *kind, const char *name, const char *extra)
+{
+	op_buf *b = &c->explain;
+	op_buf_adds(b, b->len ? ",{\"at\":" : "{\"rules\":[{\"at\":");
+	op_buf tmp = {0};
+	op_buf_printf(&tmp, "%s:%u", c->rules->file, line);
+	op_buf_json_str(b, tmp.p, tmp.len);
+	op_buf_free(&tmp);
+	op_buf_printf(b, ",\"%s\":", kind);
+	op_buf_json_str(b, name, strlen(name));
+	if (extra)
+		op_buf_adds(b, extra);
+	op_buf_addc(b, '}');
+}
+
+/* field present with a value: not null, "", [] or {} */
+static int present(ctx *c, op_rec *r, const char *name)
+{
+	for (size_t i = 0; i < c->nexts; i++)
+		if (c->extoff[i] != (size_t)-1 && !strcmp(c->exts[i].field, name))
+			return 1;
+	const op_field *f = op_rec_get(r, name, strlen(name));
+	if (!f || f->type == OP_JNULL)
+		return 0;
+	if (f->type == OP_JSTR || f->type == OP_JARR || f->type == OP_JOBJ) {
+		size_t k = 1;
+		while (k + 1 < f->vlen && strchr(" \t\r\n", f->v[k]))
+			k++;
+		return k + 1 < f->vlen;
+	}
+	return 1;
+}
+
+/* the extract rules: values as JSON text in c->ext */
+static int extract(ctx *c, op_stream *st, op_rec *r)
+{
+	op_buf_reset(&c->ext);
+	for (size_t i = 0; i < c->nexts; i++)
+		c->extoff[i] = (size_t)-1;
+	for (size_t i = 0; i < c->nexts; i++) {
+		extrule *e = &c->exts[i];
+		/* the record's own non-empty value stands, and so does an
+		 * earlier rule's for the same field */
+		if (present(c, r, e->field))
+			continue;
+		const char *s;
+		size_t n;
+		int rc = op_modeltext_eval(&c->ev, e->from, &c->tmp, &s, &n);
+		if (rc == 0)
+			continue;
+		size_t start = c->ext.len, pos = 0, count = 0;
+		while (rc > 0 && pos <= n) {
+			rc = op_rx_match_at(e->rx, s, n, pos, c->ev.err, sizeof c->ev.err);
+			if (rc <= 0)
+				break;
+			size_t a, b, m0, m1;
+			op_rx_group(e->rx, 0, &m0, &m1);
+			if (op_rx_group(e->rx, (unsigned)e->group, &a, &b)) {
+				op_buf_adds(&c->ext, count ? "," : e->all ? "[" : "");
+				op_buf_json_str(&c->ext, s + a, b - a);
+				count++;
+			}
+			if (!e->all)
+				break;
+			/* past an empty match by one character, not into one */
+			pos = m1 > m0 ? m1 : m1 + 1;
+			while (pos < n && ((unsigned char)s[pos] & 0xC0) == 0x80)
+				pos++;
+		}
+		if (rc < 0) {
+			op_reject(st, "%s:%u: extract %s: %s", c->rules->file, e->line, e->field, c->ev.err);
+			return -1;
+		}
+		if (!count) {
+			c->ext.len = start;
+			continue;
+		}
+		if (e->all)
+			op_buf_addc(&c->ext, ']');
+		c->extoff[i] = start;
+		if (c->explain_on)
+			explain_rule(c, e->line, "extract", e->field, NULL);
+	}
+	return 0;
+}
+
+int op_classify_record(op_stream *st, op_rec *r, void *vc)
+{
+	ctx *c = vc;
+	op_eval_record(&c->ev, r);
+	if (c->pf)
+		op_pf_next(c->pf);
+	op_buf_reset(&c->out);
+	op_buf_reset(&c->explain);
+	c->nkv = 0;
+	c->recno++;
+	memset(c->fired, 0, c->nnames);
+	for (size_t i = 0; i < c->nnames; i++)
+		c->score[i] = 0;
+
+	const char *what = "category";
+	unsigned line = 0;
+	for (size_t i = 0; i < c->ncats; i++) {
+		int t = op_eval_cond(&c->ev, c->cats[i].when);
+		if (t < 0) {
+			line = c->cats[i].line;
+			goto evalerr;
+		}
+		if (t) {
+			c->score[c->cats[i].cat] += c->cats[i].score;
+			c->fired[c->cats[i].cat] = 1;
+			if (c->explain_on) {
+				char sc[40];
+				snprintf(sc, sizeof sc, ",\"score\":%.15g", c->cats[i].score);
+				explain_rule(c, c->cats[i].line, "category", c->names[c->cats[i].cat], sc);
+			}
+		}
+	}
+	int prio = -1;
+	for (size_t i = 0; i < c->npris; i++) {
+		int t = op_eval_cond(&c->ev, c->pris[i].when);
+		if (t < 0) {
+			what = "priority";
+			line = c->pris[i].line;
+			goto evalerr;
+		}
+		if (t && c->explain_on)
+			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL);
+		if (t && c->pris[i].level > prio)
+			prio = c->pris[i].level;
+	}
+	size_t tagstart = c->out.len;
+	op_buf_addc(&c->out, '[');
+	for (size_t i = 0; i < c->ntags; i++) {
+		int t = op_eval_cond(&c->ev, c->tags[i].when);
+		if (t < 0) {
+			what = "tag";
+			line = c->tags[i].line;
+			goto evalerr;
+		}
+		if (!t)
+			continue;
+		if (c->explain_on)
+			explain_rule(c, c->tags[i].line, "tag", c->tags[i].name, NULL);
+		/* two rules may give one tag: it is listed once */
+		if (c->tagseen[c->tags[i].first] == c->recno)
+			continue;
+		c->tagseen[c->tags[i].first] = c->recno;
+		if (c->out.len > tagstart + 1)
+			op_buf_addc(&c->out, ',');
+		op_buf_json_str(&c->out, c->tags[i].name, strlen(c->tags[i].name));
+	}
+	op_buf_addc(&c->out, ']');
+	size_t taglen = c->out.len - tagstart;
+
+	if (extract(c, st, r))
+		return 0;
+
+	/* the decision: rules at or over the threshold, else the model, else
+	 * the default (man/enq-classify.1, PRECEDENCE) */
+	int best = -1;
+	double zsum = exp(0.0), top = 0;	/* scores read as log-odds against "none" at the threshold */
+	for (size_t i = 0; i < c->nnames; i++)
+		if (c->fired[i] && (best < 0 || c->score[i] > c->score[best]))
+			best = (int)i;
+	if (best >= 0) {
+		top = c->score[best] > c->threshold ? c->score[best] : c->threshold;
+		zsum = exp(c->threshold - top);
+		for (size_t i = 0; i < c->nnames; i++)
+			if (c->fired[i])
+				zsum += exp(c->score[i] - top);
+	}
+	const char *category;
+	double conf;
+	size_t mbest = 0;
+	int model_spoke = 0;
+	if (c->model && (c->explain_on || best < 0 || c->score[best] < c->threshold)) {
+		const char *s;
+		size_t n;
+		int rc = op_modeltext_eval(&c->ev, c->mtext, &c->tmp, &s, &n);
+		if (rc < 0) {
+			what = "model text";
+			goto evalerr;
+		}
+		if (rc > 0)
+			op_feats_text(&c->feats, op_model_featcfg(c->model), s, n);
+		/* no words, no evidence: the model's prior is not an answer */
+		if (rc > 0 && c->feats.n) {
+			mbest = op_model_predict(c->model, &c->feats, c->prob);
+			model_spoke = 1;
+		}
+	}
+	const char *by;
+	if (best >= 0 && c->score[best] >= c->threshold) {
+		category = c->names[best];
+		conf = exp(c->score[best] - top) / zsum;
+		by = "rules";
+		c->by_rules++;
+	} else if (model_spoke && c->prob[mbest] >= c->min_prob) {
+		category = op_model_class(c->model, mbest);
+		conf = c->prob[mbest];
+		by = "model";
+		c->by_model++;
+	} else {
+		category = c->deflt ? c->deflt : "other";
+		/* the weight of "none of them" against what fired; nothing
+		 * fired: no evidence at all */
+		conf = best >= 0 ? exp(c->threshold - top) / zsum : 0;
+		by = "default";
+		c->by_default++;
+	}
+
+	/* the values, then the members pointing into c->out */
+	size_t off = c->out.len;
+	op_buf_json_str(&c->out, category, strlen(category));
+	add_kv(c, "category", off, c->out.len - off);
+	off = c->out.len;
+	op_buf_printf(&c->out, "%.3f", conf);
+	add_kv(c, "confidence", off, c->out.len - off);
+	off = c->out.len;
+	op_buf_printf(&c->out, "\"%s\"", levels[prio < 0 ? NORMAL : prio]);
+	add_kv(c, "priority", off, c->out.len - off);
+	add_kv(c, "tags", tagstart, taglen);
+	off = c->out.len;
+	op_buf_addc(&c->out, '[');
+	size_t nmiss = 0;
+	for (size_t i = 0; i < c->nreqs; i++) {
+		reqrule *q = &c->reqs[i];
+		if (strcmp(q->cat, "*") && strcmp(q->cat, category))
+			continue;
+		for (size_t k = 0; k < q->n; k++) {
+			if (present(c, r, q->fields[k]))
+				continue;
+			size_t j = 0;	/* `require *` and the category's own may overlap */
+			while (j < nmiss && strcmp(c->miss[j], q->fields[k]))
+				j++;
+			if (j < nmiss)
+				continue;
+			if (nmiss)
+				op_buf_addc(&c->out, ',');
+			c->miss[nmiss++] = q->fields[k];
+			op_buf_json_str(&c->out, q->fields[k], strlen(q->fields[k]));
+		}
+	}
+	op_buf_addc(&c->out, ']');
+	add_kv(c, "missing", off, c->out.len - off);
+	for (size_t i = 0; i < c->nexts; i++) {
+		if (c->extoff[i] == (size_t)-1)
+			continue;
+		size_t end = c->ext.len;
+		for (size_t j = i + 1; j < c->nexts; j++)
+			if (c->extoff[j] != (size_t)-1) {
+				end = c->extoff[j];
+				break;
+			}
+		off = c->out.len;
+		op_buf_add(&c->out, c->ext.p + c->extoff[i], end - c->extoff[i]);
+		add_kv(c, c->exts[i].field, off, c->out.len - off);
+	}
+	if (c->explain_on) {
+		off = c->out.len;
+		op_buf_add(&c->out, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
+		op_buf_printf(&c->out, "],\"by\":\"%s\",\"scores\":{", by);
+		int first = 1;
+		for (size_t i = 0; i < c->nnames; i++) {
+			if (!c->fired[i])
+				continue;
+			if (!first)
+				op_buf_addc(&c->out, ',');
+			first = 0;
+			op_buf_json_str(&c->out, c->names[i], strlen(c->names[i]));
+			op_buf_printf(&c->out, ":%.15g", c->score[i]);
+		}
+		op_buf_addc(&c->out, '}');
+		if (model_spoke) {
+			size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
+			op_model_top(c->model, c->prob, top3, k);
+			op_buf_adds(&c->out, ",\"model\":[");
+			for (size_t i = 0; i < k; i++) {
+				const char *name = op_model_class(c->model, top3[i]);
+				op_buf_adds(&c->out, i ? ",{\"category\":" : "{\"category\":");
+				op_buf_json_str(&c->out, name, strlen(name));
+				op_buf_printf(&c->out, ",\"p\":%.3f}", c->prob[top3[i]]);
+			}
+			op_buf_addc(&c->out, ']');
+		}
+		op_buf_addc(&c->out, '}');
+		add_kv(c, "explain", off, c->out.len - off);
+	}
+	for (size_t i = 0; i < c->nkv; i++)
+		c->kv[i].val = c->out.p + (uintptr_t)c->kv[i].val;
+	op_emit_rec(st, r, c->kv, c->nkv);
+	return 0;
+evalerr:
+	if (line)
+		op_reject(st, "%s:%u: %s: %s", c->rules->file, line, what, c->ev.err);
+	else
+		op_reject(st, "%s: %s", what, c->ev.err);
+	return 0;
+}
+
+
+op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int explain,
+			     const op_cli *cli)
+{
+	ctx *c = op_xcalloc(1, sizeof *c);
+	c->threshold = 1;
+	c->min_prob = min_prob;
+	c->explain_on = explain;
+	c->rules = op_rules_load(rules, "classify.rules", statements, c, 0);
+	/* one literal scan per subject instead of one pcre2 run per rule;
+	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
+	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
+	if (!nopf || strcmp(nopf, "1"))
+		c->pf = op_pf_new(c->rules->rx, c->rules->nrx);
+	if (model) {
+		char err[600];
+		int code;
+		if (!(c->model = op_model_load(model, err, sizeof err, &code)))
+			op_die(code, "%s", err);
+		c->mtext = op_modeltext_parse(model, op_model_text_expr(c->model), &c->mrules);
+		c->prob = op_xmalloc(op_model_nclasses(c->model) * sizeof *c->prob);
+	}
+	c->score = op_xcalloc(c->nnames ? c->nnames : 1, sizeof *c->score);
+	c->fired = op_xcalloc(c->nnames ? c->nnames : 1, 1);
+	c->extoff = op_xcalloc(c->nexts ? c->nexts : 1, sizeof *c->extoff);
+	c->tagseen = op_xcalloc(c->ntags ? c->ntags : 1, sizeof *c->tagseen);
+	size_t nreq = 0;
+	for (size_t i = 0; i < c->nreqs; i++)
+		nreq += c->reqs[i].n;
+	c->miss = op_xcalloc(nreq ? nreq : 1, sizeof *c->miss);
+	op_eval_init(&c->ev, cli->now, cli->tz);
+	c->ev.rules = c->rules;
+	return c;
+}
+
+void op_classify_stats(const op_classify *c, op_buf *extra)
+{
+	op_buf_printf(extra, ",\"by_rules\":%llu,\"by_model\":%llu,\"by_default\":%llu",
+		      c->by_rules, c->by_model, c->by_default);
+}
+
+void op_classify_free(op_classify *c)
+{
+	if (!c)
+		return;
+	op_eval_free(&c->ev);
+	op_pf_free(c->pf);
+	op_rules_free(c->rules);
+	op_rules_free(c->mrules);
+	op_model_free(c->model);
+	op_feats_free(&c->feats);
+	free(c->prob);
+	free(c->score);
+	free(c->fired);
+	free(c->extoff);
+	free(c->tagseen);
+	free(c->miss);
+	free(c->cats);
+	free(c->pris);
+	free(c->tags);
+	free(c->exts);
+	free(c->reqs);
+	free(c->names);
+	free(c->kv);
+	op_buf_free(&c->out);
+	op_buf_free(&c->explain);
+	op_buf_free(&c->tmp);
+	op_buf_free(&c->ext);
+	free(c);
+}

@@ -1,0 +1,19 @@
+/* classify.h - the engine of enq-classify (man/enq-classify.1): rules,
+ * prefilter and model, loaded once; each record classified and written.
+ * MIT licence. */
+#ifndef OP_CLASSIFY_H
+#define OP_CLASSIFY_H
+#include "stream.h"
+
+typedef struct op_classify op_classify;
+
+/* Load the rules (NULL: the built-in classify.rules) and the model (NULL:
+ * none); exits 66 or 78 on a file that cannot be read or is not valid. */
+op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int explain,
+			     const op_cli *cli);
+/* An op_record_fn: classify r and write it (or reject it). */
+int op_classify_record(op_stream *st, op_rec *r, void *classify);
+/* ,"by_rules":N,... for --stats */
+void op_classify_stats(const op_classify *c, op_buf *extra);
+void op_classify_free(op_classify *c);
+#endif

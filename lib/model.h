@@ -1,0 +1,84 @@
+/* model.h - the learned text classifier of enq-train and enq-classify:
+ * text features (word unigrams and bigrams, character n-grams of words,
+ * hashed to 64 bits), a linear softmax model trained by SGD, and its
+ * versioned, checksummed file (format in man/enq-train.1).  MIT licence. */
+#ifndef OP_MODEL_H
+#define OP_MODEL_H
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#define OP_MODEL_VERSION 1
+
+/* Which features: word n-grams up to word_ngrams (1 or 2), character
+ * n-grams of each word (with < > marking its ends) from char_min to
+ * char_max bytes (0 0: none).  Kept in the model file. */
+typedef struct {
+	unsigned word_ngrams, char_min, char_max;
+} op_featcfg;
+
+#define OP_FEATCFG_DEFAULT ((op_featcfg){ 2, 3, 5 })
+
+/* Features of one text: hashes, with repeats (a word twice counts twice). */
+typedef struct {
+	uint64_t *h;
+	size_t n, cap;
+} op_feats;
+
+/* Replace f's content with the features of s[0..n) (UTF-8). */
+void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n);
+void op_feats_free(op_feats *f);
+
+typedef struct op_model op_model;
+
+/* ---- training ---- */
+typedef struct {
+	unsigned epochs;	/* passes over the data */
+	double lr;		/* starting learning rate, decays linearly to 0 */
+	uint64_t seed;		/* example order */
+	double prune;		/* drop features whose weights all lie within +-prune */
+} op_train_opts;
+
+typedef struct op_trainer op_trainer;
+
+op_trainer *op_trainer_new(const op_featcfg *cfg);
+/* One labelled example; returns its index. */
+size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen);
+size_t op_trainer_count(const op_trainer *t);
+size_t op_trainer_nclasses(const op_trainer *t);
+const char *op_trainer_class(const op_trainer *t, size_t c);
+int op_trainer_label(const op_trainer *t, size_t i);
+/* Train on the examples idx[0..n) (each used once per epoch, in an order
+ * drawn from the seed); text_expr and label name what the model reads. */
+op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *idx, size_t n,
+			 const char *text_expr, const char *label);
+/* Predict example i of the trainer with model m (for held-out scoring). */
+int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i);
+/* Score model m on the trainer's examples idx[0..n): accuracy and
+ * macro-F1 (over the classes the examples have or m predicts), with
+ * per_class a table of precision, recall, F1 and support first. */
+void op_trainer_score(const op_trainer *t, const op_model *m, const size_t *idx, size_t n,
+		      int per_class, FILE *out);
+void op_trainer_free(op_trainer *t);
+
+/* ---- using a model ---- */
+size_t op_model_nclasses(const op_model *m);
+const char *op_model_class(const op_model *m, size_t c);
+size_t op_model_nfeatures(const op_model *m);
+const op_featcfg *op_model_featcfg(const op_model *m);
+const char *op_model_text_expr(const op_model *m);
+const char *op_model_label(const op_model *m);
+/* Class probabilities for features f into prob[nclasses]; the best class. */
+size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
+/* The k best classes by probability into top[] (k <= nclasses). */
+void op_model_top(const op_model *m, const double *prob, size_t *top, size_t k);
+
+/* Write to path; 0, or -1 with err set (errno's message). */
+int op_model_save(const op_model *m, const char *path, char *err, size_t errlen);
+/* Read and check a model file; NULL with err set and *code 66 (cannot be
+ * read) or 78 (not a model, wrong version, truncated, corrupt). */
+op_model *op_model_load(const char *path, char *err, size_t errlen, int *code);
+/* The same from bytes in memory (tests). */
+op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen);
+void op_model_free(op_model *m);
+#endif

@@ -1,0 +1,796 @@
+/* prefilter.c - required literals of PCRE2 patterns, and one Aho-Corasick
+ * scan for all of them.  MIT licence, see COPYING.
+ *
+ * Soundness is all that matters: if a pattern can match a subject, its set
+ * must be found in it, so every doubt gives up the set (the pattern then
+ * simply runs).  The analysis reads a subset of PCRE2 syntax; anything
+ * else - \Q, recursion, conditions, verbs, extended mode - means no set.
+ * Literals keep ASCII bytes only, folded to lower case, and the scan folds
+ * the subject the same way; a non-ASCII character breaks a literal.  In
+ * caseless UTF mode PCRE2 also matches k with U+212A KELVIN SIGN and s
+ * with U+017F LONG S, so the scan reads those two as k and s.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opflow.h"
+#include "prefilter.h"
+
+#define MAXSET 64	/* strings in a set */
+#define MAXLIT 48	/* bytes in an exact string */
+#define MAXCLASS 16	/* characters of a [class] kept as alternatives */
+
+/* What is known of the strings a piece of pattern matches: exactly one of
+ * s[] (exact), or something containing one of s[] (!exact), or nothing
+ * (any).  Strings are NUL-free ASCII. */
+typedef struct {
+	int exact, any;
+	size_t n;
+	char *s[MAXSET];
+} info;
+
+typedef struct {
+	const char *p;
+	size_t n, i;
+	int fail;
+	int depth;
+} lx;
+
+static void clear(info *a)
+{
+	for (size_t k = 0; k < a->n; k++)
+		free(a->s[k]);
+	a->n = 0;
+}
+
+static void set_any(info *a)
+{
+	clear(a);
+	a->exact = 0;
+	a->any = 1;
+}
+
+static void set_empty(info *a)
+{
+	clear(a);
+	a->exact = 1;
+	a->any = 0;
+	a->s[a->n++] = op_xstrdup("");
+}
+
+static void set_char(info *a, int c)
+{
+	clear(a);
+	a->exact = 1;
+	a->any = 0;
+	char b[2] = { (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), 0 };
+	a->s[a->n++] = op_xstrdup(b);
+}
+
+static int has(const info *a, const char *s)
+{
+	for (size_t k = 0; k < a->n; k++)
+		if (!strcmp(a->s[k], s))
+			return 1;
+	return 0;
+}
+
+static int has_empty(const info *a)
+{
+	return has(a, "");
+}
+
+/* a is now a required set (or any) */
+static void to_required(info *a)
+{
+	if (a->any || has_empty(a))
+		set_any(a);
+	a->exact = 0;
+}
+
+/* a | b into a */
+static void alt(info *a, info *b)
+{
+	if (a->exact != b->exact) {
+		to_required(a);
+		to_required(b);
+	}
+	if (a->any || b->any || a->n + b->n > MAXSET) {
+		set_any(a);
+		clear(b);
+		return;
+	}
+	for (size_t k = 0; k < b->n; k++) {
+		if (has(a, b->s[k]))
+			free(b->s[k]);
+		else
+			a->s[a->n++] = b->s[k];
+	}
+	b->n = 0;
+}
+
+/* the shortest string: a set is as good as its weakest member */
+static size_t minlen(const info *a)
+{
+	size_t m = SIZE_MAX;
+	for (size_t k = 0; k < a->n; k++)
+		if (strlen(a->s[k]) < m)
+			m = strlen(a->s[k]);
+	return a->n ? m : 0;
+}
+
+/* keep the better required set of best and cand in best; cand emptied */
+static void consider(info *best, info *cand)
+{
+	to_required(cand);
+	if (!cand->any && (best->any || minlen(cand) > minlen(best) ||
+			   (minlen(cand) == minlen(best) && cand->n < best->n))) {
+		clear(best);
+		*best = *cand;
+		cand->n = 0;
+	}
+	clear(cand);
+}
+
+/* run x atom into run when the product stays small; 0 when it does not */
+static int product(info *run, const info *atom)
+{
+	if (run->n * atom->n > MAXSET)
+		return 0;
+	for (size_t i = 0; i < run->n; i++)
+		for (size_t j = 0; j < atom->n; j++)
+			if (strlen(run->s[i]) + strlen(atom->s[j]) > MAXLIT)
+				return 0;
+	char *out[MAXSET];
+	size_t no = 0;
+	for (size_t i = 0; i < run->n; i++)
+		for (size_t j = 0; j < atom->n; j++) {
+			size_t a = strlen(run->s[i]), b = strlen(atom->s[j]);
+			char *s = op_xmalloc(a + b + 1);
+			memcpy(s, run->s[i], a);
+			memcpy(s + a, atom->s[j], b + 1);
+			int dup = 0;
+			for (size_t k = 0; k < no; k++)
+				dup |= !strcmp(out[k], s);
+			if (dup)
+				free(s);
+			else
+				out[no++] = s;
+		}
+	clear(run);
+	memcpy(run->s, out, no * sizeof *out);
+	run->n = no;
+	return 1;
+}
+
+static void parse_alt(lx *l, info *out);
+
+static int peek(lx *l)
+{
+	return l->i < l->n ? (unsigned char)l->p[l->i] : -1;
+}
+
+/* a [class]: its characters as alternatives when few and ASCII */
+static void parse_class(lx *l, info *out)
+{
+	unsigned char seen[128] = {0};
+	int neg = 0, wide = 0, first = 1, prev = -1;
+	l->i++;
+	if (peek(l) == '^') {
+		neg = 1;
+		l->i++;
+	}
+	for (;;) {
+		int c = peek(l);
+		if (c < 0) {
+			l->fail = 1;
+			return;
+		}
+		l->i++;
+		if (c == ']' && !first)
+			break;
+		first = 0;
+		if (c == '[' && peek(l) == ':') {	/* [:alpha:] */
+			const char *e = memchr(l->p + l->i, ']', l->n - l->i);
+			if (!e) {
+				l->fail = 1;
+				return;
+			}
+			l->i = (size_t)(e - l->p) + 1;
+			wide = 1;
+			prev = -1;
+			continue;
+		}
+		int escaped = c == '\\';
+		if (escaped) {
+			int d = peek(l);
+			if (d < 0) {
+				l->fail = 1;
+				return;
+			}
+			l->i++;
+			if (d == 'n') c = '\n';
+			else if (d == 't') c = '\t';
+			else if (d == 'r') c = '\r';
+			else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9'))) c = d;
+			else {
+				/* \d \w \x{..} \p{..}: more than we keep */
+				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{') {
+					const char *e = memchr(l->p + l->i, '}', l->n - l->i);
+					if (!e) {
+						l->fail = 1;
+						return;
+					}
+					l->i = (size_t)(e - l->p) + 1;
+				}
+				wide = 1;
+				prev = -1;
+				continue;
+			}
+		}
+		if (c == '-' && !escaped && prev >= 0 && peek(l) != ']' && peek(l) >= 0) {
+			int hi = peek(l);
+			l->i++;
+			if (hi == '\\' || hi >= 0x80 || hi < prev) {
+				wide = 1;	/* a range to an escape or beyond ASCII */
+				if (hi == '\\' && peek(l) >= 0)
+					l->i++;
+				prev = -1;
+				continue;
+			}
+			for (int k = prev; k <= hi; k++)
+				seen[k] = 1;
+			prev = -1;
+			continue;
+		}
+		if (c >= 0x80) {
+			wide = 1;
+			while (peek(l) >= 0x80 && peek(l) < 0xC0)	/* the rest of the character */
+				l->i++;
+			prev = -1;
+			continue;
+		}
+		seen[c] = 1;
+		prev = c;
+	}
+	if (neg || wide) {
+		set_any(out);
+		return;
+	}
+	clear(out);
+	out->exact = 1;
+	out->any = 0;
+	for (int k = 0; k < 128; k++) {
+		if (!seen[k])
+			continue;
+		char b[2] = { (char)(k >= 'A' && k <= 'Z' ? k + 32 : k), 0 };
+		if (has(out, b))
+			continue;
+		if (out->n == MAXCLASS) {
+			set_any(out);
+			return;
+		}
+		out->s[out->n++] = op_xstrdup(b);
+	}
+	if (!out->n)
+		set_any(out);
+}
+
+/* {n}, {n,}, {n,m}, {,m} at the cursor: 1 with the minimum */
+static int quantifier_braces(lx *l, long *min)
+{
+	size_t j = l->i + 1;
+	int digits = 0;
+	long v = 0;
+	while (j < l->n && l->p[j] >= '0' && l->p[j] <= '9') {
+		if (v < 100000)
+			v = v * 10 + (l->p[j] - '0');
+		j++;
+		digits = 1;
+	}
+	size_t k = j;
+	int comma = 0;
+	if (k < l->n && l->p[k] == ',') {
+		comma = 1;
+		k++;
+		while (k < l->n && l->p[k] >= '0' && l->p[k] <= '9')
+			k++;
+	}
+	if (k >= l->n || l->p[k] != '}' || (!digits && !comma) || (!digits && k == j + 1))
+		return 0;
+	*min = digits ? v : 0;
+	l->i = k + 1;
+	return 1;
+}
+
+/* one atom into a; 0 at the end of a sequence */
+static int parse_atom(lx *l, info *a)
+{
+	int c = peek(l);
+	if (c < 0 || c == '|' || c == ')')
+		return 0;
+	l->i++;
+	switch (c) {
+	case '.':
+		set_any(a);
+		return 1;
+	case '^': case '$':
+		set_empty(a);
+		return 1;
+	case '[':
+		l->i--;
+		parse_class(l, a);
+		return 1;
+	case '(': {
+		if (++l->depth > 200) {
+			l->fail = 1;
+			return 0;
+		}
+		int look = 0;
+		if (peek(l) == '*') {	/* (*VERB) */
+			l->fail = 1;
+			return 0;
+		}
+		if (peek(l) == '?') {
+			l->i++;
+			int d = peek(l);
+			if (d == ':' || d == '|' || d == '>') {
+				l->i++;
+			} else if (d == '=' || d == '!') {
+				l->i++;
+				look = 1;
+			} else if (d == '<' && l->i + 1 < l->n && (l->p[l->i + 1] == '=' || l->p[l->i + 1] == '!')) {
+				l->i += 2;
+				look = 1;
+			} else if (d == '<' || d == '\'' || (d == 'P' && l->i + 1 < l->n && l->p[l->i + 1] == '<')) {
+				const char *e = memchr(l->p + l->i, d == '\'' ? '\'' : '>', l->n - l->i);
+				if (!e || e == l->p + l->i) {
+					l->fail = 1;
+					return 0;
+				}
+				l->i = (size_t)(e - l->p) + 1;
+			} else if (d == '#') {
+				const char *e = memchr(l->p + l->i, ')', l->n - l->i);
+				if (!e) {
+					l->fail = 1;
+					return 0;
+				}
+				l->i = (size_t)(e - l->p) + 1;
+				l->depth--;
+				set_empty(a);
+				return 1;
+			} else {
+				/* option settings (?i) (?i:...) - extended mode would
+				 * change what a blank means; anything else is
+				 * recursion or a condition */
+				size_t j = l->i;
+				while (j < l->n && l->p[j] && strchr("imnsUJ-^", l->p[j]))
+					j++;
+				if (j >= l->n || (l->p[j] != ')' && l->p[j] != ':')) {
+					l->fail = 1;
+					return 0;
+				}
+				l->i = j + 1;
+				if (l->p[j] == ')') {
+					l->depth--;
+					set_empty(a);
+					return 1;
+				}
+			}
+		}
+		parse_alt(l, a);
+		if (l->fail)
+			return 0;
+		if (peek(l) != ')') {
+			l->fail = 1;
+			return 0;
+		}
+		l->i++;
+		l->depth--;
+		if (look)	/* zero-width: what it looks at is not consumed */
+			set_empty(a);
+		return 1;
+	}
+	case '\\': {
+		int d = peek(l);
+		if (d <= 0) {	/* strchr below would take a NUL for a match */
+			l->fail = 1;
+			return 0;
+		}
+		l->i++;
+		if (d == 'N' && peek(l) == '{') {
+			l->fail = 1;	/* \N{U+..}: a named character */
+			return 0;
+		} else if (strchr("bBAzZGK", d)) {
+			set_empty(a);
+		} else if (strchr("dDwWsShHvVRNXC", d)) {
+			set_any(a);
+		} else if (d == 'p' || d == 'P' || d == 'x' || d == 'o' || d == 'g' || d == 'k') {
+			/* a property, a code point, a back reference */
+			if (peek(l) == '{' || peek(l) == '<' || peek(l) == '\'') {
+				int close = peek(l) == '{' ? '}' : peek(l) == '<' ? '>' : '\'';
+				const char *e = memchr(l->p + l->i, close, l->n - l->i);
+				if (!e) {
+					l->fail = 1;
+					return 0;
+				}
+				l->i = (size_t)(e - l->p) + 1;
+			} else if (d == 'x') {
+				for (int k = 0; k < 2 && peek(l) >= 0 && strchr("0123456789abcdefABCDEF", peek(l)); k++)
+					l->i++;
+			} else if (d != 'o') {
+				l->i += peek(l) >= 0;	/* \pL, \g1 */
+			}
+			set_any(a);
+		} else if (d >= '0' && d <= '9') {
+			while (peek(l) >= '0' && peek(l) <= '9')
+				l->i++;
+			set_any(a);
+		} else if (d == 'n' || d == 't' || d == 'r' || d == 'f' || d == 'e' || d == 'a') {
+			set_char(a, d == 'n' ? '\n' : d == 't' ? '\t' : d == 'r' ? '\r' : d == 'f' ? '\f' : d == 'e' ? 27 : 7);
+		} else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z'))) {
+			set_char(a, d);
+		} else {
+			l->fail = 1;	/* \Q, \c, \E, \u, ...: not followed */
+			return 0;
+		}
+		return 1;
+	}
+	case '*': case '+': case '?':
+		l->fail = 1;	/* a quantifier with nothing before it */
+		return 0;
+	default:
+		if (c >= 0x80) {
+			while (peek(l) >= 0x80 && peek(l) < 0xC0)
+				l->i++;
+			set_any(a);
+		} else {
+			set_char(a, c);
+		}
+		return 1;
+	}
+}
+
+/* a quantifier after an atom, if any, applied to a */
+static void quantify(lx *l, info *a)
+{
+	long min;
+	int c = peek(l);
+	if (c == '*' || c == '?') {
+		l->i++;
+		min = 0;
+	} else if (c == '+') {
+		l->i++;
+		min = 1;
+	} else if (c == '{' && quantifier_braces(l, &min)) {
+		;
+	} else {
+		return;
+	}
+	if (peek(l) == '?' || peek(l) == '+')	/* lazy, possessive */
+		l->i++;
+	if (min == 0 && c == '?' && a->exact && !a->any && a->n < MAXSET) {
+		if (!has_empty(a))
+			a->s[a->n++] = op_xstrdup("");
+	} else if (min == 0) {
+		set_any(a);
+	} else {
+		to_required(a);	/* once or more: one copy is there */
+	}
+	c = peek(l);
+	if (c == '*' || c == '+' || c == '?' || (c == '{' && l->i + 1 < l->n && l->p[l->i + 1] >= '0' && l->p[l->i + 1] <= '9'))
+		l->fail = 1;	/* a quantified quantifier: not ours to read */
+}
+
+/* a sequence of atoms: the longest exact runs are the candidates */
+static void parse_seq(lx *l, info *out)
+{
+	info run = {0}, best = {0}, atom = {0};
+	int broken = 0;
+	set_empty(&run);
+	set_any(&best);
+	while (!l->fail && parse_atom(l, &atom)) {
+		quantify(l, &atom);
+		if (atom.exact && !atom.any && product(&run, &atom)) {
+			clear(&atom);
+			continue;
+		}
+		broken = 1;
+		consider(&best, &run);
+		if (atom.exact && !atom.any) {
+			run = atom;
+			atom.n = 0;
+		} else {
+			consider(&best, &atom);
+			set_empty(&run);
+		}
+	}
+	clear(&atom);
+	if (!broken) {
+		clear(out);
+		*out = run;
+		return;
+	}
+	consider(&best, &run);
+	clear(out);
+	*out = best;
+}
+
+static void parse_alt(lx *l, info *out)
+{
+	info b = {0};
+	parse_seq(l, out);
+	while (!l->fail && peek(l) == '|') {
+		l->i++;
+		parse_seq(l, &b);
+		alt(out, &b);
+	}
+	clear(&b);
+}
+
+/* the set for a pattern into a (required, no empty string), 1; or 0 */
+static int analyse(const char *pat, size_t n, const char *flags, info *a)
+{
+	memset(a, 0, sizeof *a);
+	if (strchr(flags, 'x'))
+		return 0;
+	lx l = { pat, n, 0, 0, 0 };
+	parse_alt(&l, a);
+	if (l.fail || l.i != n) {
+		clear(a);
+		return 0;
+	}
+	to_required(a);
+	if (a->any) {
+		clear(a);
+		return 0;
+	}
+	return 1;
+}
+
+int op_pf_literals(const char *pat, size_t n, const char *flags, char *out, size_t outlen)
+{
+	info a;
+	if (!analyse(pat, n, flags, &a))
+		return 0;
+	op_buf b = {0};
+	for (size_t k = 0; k < a.n; k++) {
+		if (k)
+			op_buf_addc(&b, '|');
+		op_buf_adds(&b, a.s[k]);
+	}
+	snprintf(out, outlen, "%s", b.p ? b.p : "");
+	op_buf_free(&b);
+	clear(&a);
+	return 1;
+}
+
+/* ---- the automaton ------------------------------------------------------- */
+
+#define NCACHE 8	/* subjects remembered per record (text, body, ...) */
+#define OUT 0x80000000u
+
+struct op_pf {
+	size_t nrx;		/* gated patterns, ids 0..nrx-1 */
+	size_t words;		/* uint64 words of a bitset over ids */
+	uint8_t cls[256];	/* byte -> class (case folded); 0: in no literal */
+	size_t ncls, nstate;
+	uint32_t *delta;	/* nstate x ncls: the next state's row (state x
+				 * ncls), | OUT when it has outputs */
+	uint32_t *out_off;	/* nstate + 1: ids in out[] */
+	uint32_t *out;
+	uint32_t *stamp;	/* per state: last scan that took its outputs */
+	uint32_t scan;
+	struct {
+		const char *s;
+		size_t n;
+		int used;
+	} cache[NCACHE];
+	uint64_t *bits;		/* NCACHE x words */
+	size_t next;
+};
+
+static int gate(void *ctx, unsigned id, const char *s, size_t n)
+{
+	op_pf *pf = ctx;
+	size_t e;
+	for (e = 0; e < NCACHE; e++)
+		if (pf->cache[e].used && pf->cache[e].s == s && pf->cache[e].n == n)
+			goto found;
+	/* a new subject: one pass over it for every literal */
+	e = pf->next;
+	pf->next = (pf->next + 1) % NCACHE;
+	pf->cache[e].s = s;
+	pf->cache[e].n = n;
+	pf->cache[e].used = 1;
+	uint64_t *bits = pf->bits + e * pf->words;
+	memset(bits, 0, pf->words * sizeof *bits);
+	if (++pf->scan == 0) {
+		memset(pf->stamp, 0, pf->nstate * sizeof *pf->stamp);
+		pf->scan = 1;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	const uint32_t *delta = pf->delta;
+	const uint8_t *cls = pf->cls;
+	uint32_t row = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i];
+		if (c >= 0x80) {
+			if (c == 0xC5 && i + 1 < n && p[i + 1] == 0xBF)
+				c = 's', i += 1;
+			else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x84 && p[i + 2] == 0xAA)
+				c = 'k', i += 2;
+		}
+		row = delta[row + cls[c]];
+		if (row & OUT) {
+			row &= ~OUT;
+			uint32_t st = row / (uint32_t)pf->ncls;
+			if (pf->stamp[st] == pf->scan)
+				continue;
+			pf->stamp[st] = pf->scan;
+			for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
+				bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
+		}
+	}
+found:
+	return (pf->bits[e * pf->words + (id >> 6)] >> (id & 63)) & 1;
+}
+
+void op_pf_next(op_pf *pf)
+{
+	for (size_t e = 0; e < NCACHE; e++)
+		pf->cache[e].used = 0;
+}
+
+size_t op_pf_gated(const op_pf *pf)
+{
+	return pf->nrx;
+}
+
+/* trie under construction: children by class, -1 none */
+typedef struct {
+	int32_t *go;
+	size_t n, cap, ncls;
+	uint32_t **ids;		/* per state: ids ending here */
+	size_t *nids;
+} trie;
+
+static uint32_t trie_state(trie *t)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->go = op_xrealloc(t->go, t->cap * t->ncls * sizeof *t->go);
+		t->ids = op_xrealloc(t->ids, t->cap * sizeof *t->ids);
+		t->nids = op_xrealloc(t->nids, t->cap * sizeof *t->nids);
+	}
+	for (size_t c = 0; c < t->ncls; c++)
+		t->go[t->n * t->ncls + c] = -1;
+	t->ids[t->n] = NULL;
+	t->nids[t->n] = 0;
+	return (uint32_t)t->n++;
+}
+
+static void add_id(uint32_t **ids, size_t *n, uint32_t id)
+{
+	for (size_t k = 0; k < *n; k++)
+		if ((*ids)[k] == id)
+			return;
+	*ids = op_xrealloc(*ids, (*n + 1) * sizeof **ids);
+	(*ids)[(*n)++] = id;
+}
+
+op_pf *op_pf_new(op_rx **rx, size_t n)
+{
+	op_pf *pf = op_xcalloc(1, sizeof *pf);
+	info *sets = op_xcalloc(n ? n : 1, sizeof *sets);
+	op_rx **gated = op_xcalloc(n ? n : 1, sizeof *gated);
+	/* classes: one per (folded) byte some literal has */
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *flags;
+		const char *pat = op_rx_pattern(rx[i], &len, &flags);
+		if (!analyse(pat, len, flags, &sets[pf->nrx]))
+			continue;
+		gated[pf->nrx++] = rx[i];
+	}
+	pf->ncls = 1;
+	for (size_t i = 0; i < pf->nrx; i++)
+		for (size_t k = 0; k < sets[i].n; k++)
+			for (const unsigned char *q = (const unsigned char *)sets[i].s[k]; *q; q++)
+				if (!pf->cls[*q])
+					pf->cls[*q] = (uint8_t)pf->ncls++;
+	for (int c = 'A'; c <= 'Z'; c++)
+		pf->cls[c] = pf->cls[c + 32];
+
+	trie t = { .ncls = pf->ncls };
+	trie_state(&t);
+	for (size_t i = 0; i < pf->nrx; i++) {
+		for (size_t k = 0; k < sets[i].n; k++) {
+			uint32_t st = 0;
+			for (const unsigned char *q = (const unsigned char *)sets[i].s[k]; *q; q++) {
+				size_t c = pf->cls[*q];
+				if (t.go[st * t.ncls + c] < 0) {
+					uint32_t ns = trie_state(&t);
+					t.go[st * t.ncls + c] = (int32_t)ns;
+				}
+				st = (uint32_t)t.go[st * t.ncls + c];
+			}
+			add_id(&t.ids[st], &t.nids[st], (uint32_t)i);
+		}
+		clear(&sets[i]);
+	}
+	free(sets);
+
+	/* breadth first: failure links, the full transition table, and each
+	 * state's outputs merged with its failure state's */
+	pf->nstate = t.n;
+	pf->delta = op_xmalloc(t.n * t.ncls * sizeof *pf->delta);
+	uint32_t *fail = op_xcalloc(t.n, sizeof *fail), *queue = op_xmalloc(t.n * sizeof *queue);
+	size_t qh = 0, qt = 0;
+	for (size_t c = 0; c < t.ncls; c++) {
+		int32_t s = c ? t.go[c] : -1;
+		pf->delta[c] = s > 0 ? (uint32_t)s : 0;
+		if (s > 0)
+			queue[qt++] = (uint32_t)s;
+	}
+	while (qh < qt) {
+		uint32_t s = queue[qh++];
+		for (size_t k = 0; k < t.nids[fail[s]]; k++)
+			add_id(&t.ids[s], &t.nids[s], t.ids[fail[s]][k]);
+		for (size_t c = 0; c < t.ncls; c++) {
+			int32_t u = c ? t.go[s * t.ncls + c] : -1;
+			if (u > 0) {
+				fail[u] = pf->delta[(size_t)fail[s] * t.ncls + c];
+				pf->delta[(size_t)s * t.ncls + c] = (uint32_t)u;
+				queue[qt++] = (uint32_t)u;
+			} else {
+				pf->delta[(size_t)s * t.ncls + c] = c ? pf->delta[(size_t)fail[s] * t.ncls + c] : 0;
+			}
+		}
+	}
+	pf->out_off = op_xmalloc((t.n + 1) * sizeof *pf->out_off);
+	size_t tot = 0;
+	for (size_t s = 0; s < t.n; s++)
+		tot += t.nids[s];
+	pf->out = op_xmalloc((tot ? tot : 1) * sizeof *pf->out);
+	tot = 0;
+	for (size_t s = 0; s < t.n; s++) {
+		pf->out_off[s] = (uint32_t)tot;
+		for (size_t k = 0; k < t.nids[s]; k++)
+			pf->out[tot++] = t.ids[s][k];
+		free(t.ids[s]);
+	}
+	pf->out_off[t.n] = (uint32_t)tot;
+	if ((uint64_t)t.n * t.ncls >= OUT)
+		op_die(OP_EXIT_CONFIG, "too many regex literals for the prefilter");
+	for (size_t k = 0; k < t.n * t.ncls; k++) {
+		uint32_t to = pf->delta[k];
+		pf->delta[k] = to * (uint32_t)t.ncls | (pf->out_off[to] != pf->out_off[to + 1] ? OUT : 0);
+	}
+	free(t.ids);
+	free(t.nids);
+	free(t.go);
+	free(fail);
+	free(queue);
+	pf->stamp = op_xcalloc(t.n, sizeof *pf->stamp);
+	pf->words = (pf->nrx + 63) / 64 + 1;
+	pf->bits = op_xcalloc(NCACHE * pf->words, sizeof *pf->bits);
+	for (size_t i = 0; i < pf->nrx; i++)
+		op_rx_set_gate(gated[i], gate, pf, (unsigned)i);
+	free(gated);
+	return pf;
+}
+
+void op_pf_free(op_pf *pf)
+{
+	if (!pf)
+		return;
+	free(pf->delta);
+	free(pf->out_off);
+	free(pf->out);
+	free(pf->stamp);
+	free(pf->bits);
+	free(pf);
+}

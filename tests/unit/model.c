@@ -1,0 +1,172 @@
+/* The text classifier: features, training on a tiny set whose answers are
+ * plain, determinism, and the model file's checks (every truncation and
+ * every single-byte change is refused with a message, never a crash). */
+#include <stdint.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "opflow.h"
+#include "tap.h"
+
+static const struct { const char *text, *label; } train[] = {
+	{ "I was charged twice, please refund me", "billing" },
+	{ "The invoice amount is wrong", "billing" },
+	{ "Can I get a receipt for my payment?", "billing" },
+	{ "Refund the double charge on my invoice", "billing" },
+	{ "I would like to book an appointment on Tuesday", "booking" },
+	{ "Can we book a visit for next week?", "booking" },
+	{ "Please reschedule my appointment", "booking" },
+	{ "Is Friday morning available for a booking?", "booking" },
+	{ "The app shows an error and crashes", "support" },
+	{ "My login is broken, password reset does not work", "support" },
+	{ "The device stopped working after the update", "support" },
+	{ "Error 500 when I log in", "support" },
+};
+#define NTRAIN (sizeof train / sizeof *train)
+
+static size_t feats(const char *s, op_featcfg cfg)
+{
+	op_feats f = {0};
+	op_feats_text(&f, &cfg, s, strlen(s));
+	size_t n = f.n;
+	op_feats_free(&f);
+	return n;
+}
+
+static const char *classify(const op_model *m, const char *s, double *p)
+{
+	op_feats f = {0};
+	double prob[8];
+	op_feats_text(&f, op_model_featcfg(m), s, strlen(s));
+	size_t best = op_model_predict(m, &f, prob);
+	op_feats_free(&f);
+	*p = prob[best];
+	return op_model_class(m, best);
+}
+
+static op_model *fit(uint64_t seed)
+{
+	op_featcfg cfg = OP_FEATCFG_DEFAULT;
+	op_trainer *t = op_trainer_new(&cfg);
+	size_t idx[NTRAIN];
+	for (size_t i = 0; i < NTRAIN; i++)
+		idx[i] = op_trainer_add(t, train[i].text, strlen(train[i].text), train[i].label,
+					strlen(train[i].label));
+	op_train_opts o = { .epochs = 20, .lr = 1.0, .seed = seed };
+	op_model *m = op_trainer_fit(t, &o, idx, NTRAIN, "text", "intent");
+	op_trainer_free(t);
+	return m;
+}
+
+static char *save(const op_model *m, const char *path, size_t *n)
+{
+	char err[300];
+	ok(op_model_save(m, path, err, sizeof err) == 0, "saved %s", path);
+	return slurp(path, n);
+}
+
+/* the load error for bytes p[0..n), or NULL when it loads */
+static const char *load_err(const unsigned char *p, size_t n)
+{
+	static char err[300];
+	err[0] = 0;
+	op_model *m = op_model_parse(p, n, err, sizeof err);
+	if (m) {
+		op_model_free(m);
+		return NULL;
+	}
+	return err;
+}
+
+int main(void)
+{
+	/* features */
+	op_featcfg words = { 1, 0, 0 }, pairs = { 2, 0, 0 }, grams = { 1, 3, 3 };
+	is_num(feats("Hello, hello!", words), 2, "two words");
+	is_num(feats("Hello, hello!", pairs), 3, "two words and their pair");
+	is_num(feats("ab", grams), 3, "'ab': the word, '<ab' and 'ab>'");
+	is_num(feats("a", grams), 1, "'a': the word only ('<a>' would be the word again)");
+	is_num(feats("  ,;  ", pairs), 0, "no words, no features");
+	op_feats a = {0}, b = {0};
+	op_feats_text(&a, &grams, "Refund", 6);
+	op_feats_text(&b, &grams, "rEFUND", 6);
+	ok(a.n == b.n && !memcmp(a.h, b.h, a.n * sizeof *a.h), "ASCII case folded");
+	op_feats_text(&b, &grams, "refunds", 7);
+	ok(a.h[0] != b.h[0], "another word, another hash");
+	op_feats_free(&a);
+	op_feats_free(&b);
+
+	/* training: unseen sentences with the classes' words */
+	op_model *m = fit(7);
+	double p;
+	is_num(op_model_nclasses(m), 3, "three classes");
+	is(classify(m, "please refund this invoice", &p), "billing", "refund -> billing");
+	ok(p > 0.5, "with probability %.3f > 0.5", p);
+	is(classify(m, "book me in on Tuesday", &p), "booking", "book -> booking");
+	is(classify(m, "I get an error, it crashes", &p), "support", "error -> support");
+	is(classify(m, "zzz qqq", &p), classify(m, "yyy www", &p), "unknown words: the same prior");
+
+	/* determinism: the same seed, the same bytes */
+	char dir[] = "/tmp/opflow-model.XXXXXX";
+	ok(mkdtemp(dir) != NULL, "temp dir");
+	char p1[64], p2[64];
+	snprintf(p1, sizeof p1, "%s/a", dir);
+	snprintf(p2, sizeof p2, "%s/b", dir);
+	op_model *m2 = fit(7);
+	size_t n1, n2;
+	char *b1 = save(m, p1, &n1), *b2 = save(m2, p2, &n2);
+	ok(b1 && b2 && n1 == n2 && !memcmp(b1, b2, n1), "same seed, same model file (%zu bytes)", n1);
+	op_model_free(m2);
+
+	/* round trip */
+	char err[300];
+	int code;
+	op_model *l = op_model_load(p1, err, sizeof err, &code);
+	ok(l != NULL, "loads back");
+	if (l) {
+		double q;
+		classify(m, "refund my invoice", &p);
+		classify(l, "refund my invoice", &q);
+		ok(p == q, "the same probability after the round trip");
+		is(op_model_text_expr(l), "text", "text expression kept");
+		is(op_model_label(l), "intent", "label kept");
+		op_model_free(l);
+	}
+	l = op_model_load("/nonexistent/model", err, sizeof err, &code);
+	ok(!l && code == OP_EXIT_NOINPUT, "a missing file: 66");
+
+	/* every truncation, every single-byte change: refused */
+	unsigned char *u = (unsigned char *)b1;
+	size_t bad_trunc = 0, bad_flip = 0;
+	for (size_t k = 0; k < n1; k++)
+		if (!load_err(u, k) || !*load_err(u, k))
+			bad_trunc++;
+	is_num(bad_trunc, 0, "all %zu truncations refused", n1);
+	for (size_t k = 0; k < n1; k++) {
+		u[k] ^= 0x20;
+		if (!load_err(u, n1))
+			bad_flip++;
+		u[k] ^= 0x20;
+	}
+	is_num(bad_flip, 0, "all %zu single-byte changes refused", n1);
+	is(load_err(u, 20), "truncated model file: 20 bytes, the header needs more", "truncated header");
+	char want[100];
+	snprintf(want, sizeof want, "truncated model file: %zu bytes, the weights need more", n1 - 1);
+	is(load_err(u, n1 - 1), want, "truncated weights");
+	u[100] ^= 1;
+	is(load_err(u, n1), "corrupt model file: checksum mismatch", "a changed weight");
+	u[100] ^= 1;
+	u[8] = 2;
+	is(load_err(u, n1), "model file format version 2; this program reads version 1 (train it again)", "a later version");
+	u[8] = 1;
+	is(load_err((const unsigned char *)"{\"id\":1}", 8), "not an opflow model file (no OPFLOWMD header)", "not a model");
+	ok(load_err(u, n1) == NULL, "the original still loads");
+
+	op_model_free(m);
+	free(b1);
+	free(b2);
+	unlink(p1);
+	unlink(p2);
+	rmdir(dir);
+	return done_testing();
+}
