@@ -20,7 +20,7 @@ tcase "built-in rules without -r" "enq-classify $C/enq.jsonl"
 expect_rc 0
 expect_out_file "$G/enq-classify-default.jsonl"
 
-tcase "--explain: rules fired with file:line and score" "enq-classify -r $C/basic.rules --explain $C/enq.jsonl"
+tcase "--explain: rules fired with file:line and score" "cd $C && enq-classify -r basic.rules --explain enq.jsonl"
 expect_out_file "$G/enq-classify-explain.jsonl"
 
 tcase "from stdin, fields spliced, the rest byte for byte" "head -1 $C/enq.jsonl | tr -d '\\n' | sed 's/}\$//' > head; head -1 $C/enq.jsonl | enq-classify -r $C/basic.rules | head -c \$(wc -c < head) | cmp - head && echo same"
