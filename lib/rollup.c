@@ -266,6 +266,8 @@ static void parse_kpi(op_parser *p, void *vr)
 		op_buf_printf(&sig, " by %s", text_of(p, s, p->pos));
 	}
 	k.needs_time = (k.fn == OP_AGG_FIRST || k.fn == OP_AGG_LAST) && !in.t;
+	if (k.needs_time)	/* a state of its own: records without a time skip it */
+		op_buf_adds(&sig, " by the period");
 	if (op_p_accept(p, "where")) {
 		size_t s = op_p_skip(p);
 		in.where = op_parse_expr(p);
