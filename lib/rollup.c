@@ -145,7 +145,11 @@ static void parse_by(op_parser *p, void *vr)
 			size_t end = p->pos, nat = op_p_skip(p);
 			if (op_p_accept(p, "as")) {
 				nat = op_p_skip(p);
-				name = op_p_name(p, "group key name");
+				size_t len = ident(p);	/* a word ends at the ',' too */
+				if (!len)
+					op_p_error(p, "group key name expected after `as`");
+				name = op_arena_strndup(p->arena, p->text + nat, len);
+				p->pos += len;
 			} else if (op_expr_is_path(e)) {
 				name = text_of(p, at, end);
 			} else {
@@ -222,6 +226,8 @@ static void parse_kpi(op_parser *p, void *vr)
 		k.fn = OP_AGG_QUANTILE, kind = IN_VALUE;
 	if (k.fn == OP_AGG_QUANTILE && !strcmp(name, "median"))
 		k.q = 0.5;
+	if (kind < 0 && n > 1 && name[0] == 'p' && name[1] >= '0' && name[1] <= '9')
+		op_p_error_at(p, at, "%s: a percentile is p0 to p100 (p90, p99.9)", name);
 	if (kind < 0) {
 		const char *cands[NAGGS + 3];
 		for (size_t i = 0; i < NAGGS; i++)
@@ -464,7 +470,7 @@ int op_rollup_record(op_rollup *r, op_eval *ev)
 				if (op_eval_expr(ev, in->t, &tv))
 					return -1;
 				if (tv.t == OP_VNULL || !op_val_time(ev, &tv, &r->times[i])) {
-					if (tv.t != OP_VNULL)
+					if (tv.t != OP_VNULL && in->t != r->pexpr)	/* counted once */
 						r->unparsable_time++;
 					r->vals[i].t = OP_VNULL;	/* no time: not first, not last */
 				}
@@ -613,13 +619,13 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 
 /* ---- finishing -------------------------------------------------------- */
 
-/* JSON texts order: null, false, true, numbers (by value), strings and
- * the rest (by their text); so rows come out in one order whatever order
- * the records came in */
+/* JSON texts order: false, true, numbers (by value), strings and the
+ * rest (by their text), null last; so rows come out in one order
+ * whatever order the records came in */
 static int rank(const char *v)
 {
 	switch (op_jtype_of(v)) {
-	case OP_JNULL: return 0;
+	case OP_JNULL: return 5;
 	case OP_JFALSE: return 1;
 	case OP_JTRUE: return 2;
 	case OP_JNUM: return 3;
@@ -871,8 +877,11 @@ int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void 
 		f.hi = r->bto;
 	int range = !first || r->o.has_from || r->o.has_to;
 	if (r->o.fill && range && f.hi - f.lo >= 100000) {
-		snprintf(err, errlen, "--fill: %lld periods from %lld to %lld, more than 100000",
-			 (long long)(f.hi - f.lo + 1), (long long)f.lo, (long long)f.hi);
+		char a[24], b[24];
+		op_bucket_label(r->kind, f.lo, a);
+		op_bucket_label(r->kind, f.hi, b);
+		snprintf(err, errlen, "--fill: %lld periods from %s to %s, more than 100000",
+			 (long long)(f.hi - f.lo + 1), a, b);
 		free(all);
 		return -1;
 	}

@@ -108,6 +108,8 @@ void op_table_write(op_table *t, enum op_table_fmt fmt,
 		char *num = op_xcalloc(t->ncol, 1);
 		for (size_t c = 0; c < t->ncol; c++) {
 			w[c] = width(t->names[c], strlen(t->names[c]));
+			if (fmt == OP_FMT_MD && w[c] < 3)
+				w[c] = 3;	/* the rule under the header is at least --- */
 			num[c] = nrow > 0;
 		}
 		for (size_t i = 0; i < nrow * t->ncol; i++) {
@@ -141,7 +143,7 @@ void op_table_write(op_table *t, enum op_table_fmt fmt,
 					add_flat(&line, s, n, fmt == OP_FMT_MD);
 				}
 				size_t cw = width(line.p + start, line.len - start);
-				if (num[c] && row > 0) {	/* pad on the left */
+				if (num[c]) {	/* pad on the left */
 					op_buf pad = {0};
 					for (size_t k = cw; k < w[c]; k++)
 						op_buf_addc(&pad, ' ');
