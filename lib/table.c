@@ -158,6 +158,8 @@ void op_table_write(op_table *t, enum op_table_fmt fmt,
 			}
 			if (fmt == OP_FMT_MD)
 				op_buf_adds(&line, " |");
+			while (line.len && line.p[line.len - 1] == ' ')	/* an empty last cell */
+				line.len--;
 			emit(ctx, line.p ? line.p : "", line.len);
 		}
 		free(w);
