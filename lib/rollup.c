@@ -260,24 +260,23 @@ static void parse_kpi(op_parser *p, void *vr)
 	} else {
 		in.x = op_parse_postfix(p);	/* "(EXPR)" */
 	}
-	op_buf sig = {0};
-	op_buf_printf(&sig, "%d%s", in.kind, text_of(p, start, p->pos));
+	/* the input's text, from parts in the rules' arena: a parse error
+	 * below jumps out of here, so nothing may be on the heap */
+	const char *xtext = text_of(p, start, p->pos), *ttext = "", *wtext = "";
 	if (op_p_accept(p, "by")) {
-		if (k.fn != OP_AGG_FIRST && k.fn != OP_AGG_LAST) {
-			op_buf_free(&sig);
+		if (k.fn != OP_AGG_FIRST && k.fn != OP_AGG_LAST)
 			op_p_error(p, "`by TIME` goes with first() and last() only");
-		}
 		size_t s = op_p_skip(p);
 		in.t = op_parse_expr(p);
-		op_buf_printf(&sig, " by %s", text_of(p, s, p->pos));
+		ttext = text_of(p, s, p->pos);
 	}
 	k.needs_time = (k.fn == OP_AGG_FIRST || k.fn == OP_AGG_LAST) && !in.t;
 	if (k.needs_time)	/* a state of its own: records without a time skip it */
-		op_buf_adds(&sig, " by the period");
+		ttext = "\x1f";
 	if (op_p_accept(p, "where")) {
 		size_t s = op_p_skip(p);
 		in.where = op_parse_expr(p);
-		op_buf_printf(&sig, " where %s", text_of(p, s, p->pos));
+		wtext = text_of(p, s, p->pos);
 	}
 	for (;;) {
 		if (op_p_accept(p, "owner")) {
@@ -290,6 +289,8 @@ static void parse_kpi(op_parser *p, void *vr)
 			break;
 		}
 	}
+	op_buf sig = {0};
+	op_buf_printf(&sig, "%d%s by %s where %s", in.kind, xtext, ttext, wtext);
 	in.sig = op_arena_strndup(p->arena, sig.p, sig.len);
 	op_buf_free(&sig);
 	size_t i;

@@ -112,8 +112,8 @@ expect_out_file "$G/kpi-rollup-defs.jsonl"
 
 tcase "a state row" "kpi-rollup -e 'by month(received_at)' -e 'kpi n = count()' -e 'kpi m = median(value)' --partial $D/small.jsonl | sort | head -2"
 expect_out <<'E'
-{"kpi_rollup_state":"5269e5f2e37fcfc3","period":24301,"keys":[],"states":[{"rows":1,"nonnull":0,"hits":0,"nums":0},{"rows":1,"nonnull":1,"hits":0,"nums":1,"sum":[40],"min":40,"max":40,"values":[40]}]}
-{"kpi_rollup_state":"5269e5f2e37fcfc3","period":24312,"keys":[],"states":[{"rows":4,"nonnull":0,"hits":0,"nums":0},{"rows":4,"nonnull":4,"hits":0,"nums":3,"sum":[8.526512829121202e-14,1050.1],"min":50,"max":900,"values":[100.1,50,900]}]}
+{"kpi_rollup_state":"01a8fb7d61d11c78","period":24301,"keys":[],"states":[{"rows":1,"nonnull":0,"hits":0,"nums":0},{"rows":1,"nonnull":1,"hits":0,"nums":1,"sum":[40],"min":40,"max":40,"values":[40]}]}
+{"kpi_rollup_state":"01a8fb7d61d11c78","period":24312,"keys":[],"states":[{"rows":4,"nonnull":0,"hits":0,"nums":0},{"rows":4,"nonnull":4,"hits":0,"nums":3,"sum":[8.526512829121202e-14,1050.1],"min":50,"max":900,"values":[100.1,50,900]}]}
 E
 
 cat > "$T/states" <<'E'
@@ -124,7 +124,7 @@ tcase "--merge of what is not state" "cp $D/bad.jsonl . && kpi-rollup -e 'kpi n 
 expect_rc 65
 expect_err <<'E'
 kpi-rollup: states:1: not a kpi-rollup --partial state row
-kpi-rollup: states:2: state of other KPI definitions ("0000000000000000", these are "d79c9608bf29ff5a"): give --merge the -k and -e of the --partial runs
+kpi-rollup: states:2: state of other KPI definitions ("0000000000000000", these are "f79b6e5bea89f01b"): give --merge the -k and -e of the --partial runs
 kpi-rollup: bad.jsonl:1: not a kpi-rollup --partial state row
 kpi-rollup: bad.jsonl:2:26: unexpected end of line, value expected
 kpi-rollup: bad.jsonl:3:1: not a JSON object but an array
