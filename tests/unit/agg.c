@@ -111,6 +111,27 @@ int main(void)
 	op_agg_free(&m);
 	op_buf_free(&d);
 
+	/* many values (the radix sort): the quantiles of a qsorted copy */
+	op_agg big = {0};
+	double *copy = malloc(5000 * sizeof *copy);
+	unsigned long long seed = 42;
+	for (int i = 0; i < 5000; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		double x = ((double)(seed >> 11) / 9007199254740992.0 - 0.3) * pow(10, (int)(seed % 7) - 3);
+		op_agg_num(&big, OP_NEED_VALUES, x);
+		copy[i] = x;
+	}
+	qsort(copy, 5000, sizeof *copy, cmpd);
+	int same = 1;
+	for (int i = 0; i <= 100; i++) {
+		double d;
+		op_agg_number(&big, OP_AGG_QUANTILE, i / 100.0, &d);
+		same &= d == op_quantile_sorted(copy, 5000, i / 100.0);
+	}
+	ok(same, "101 quantiles of 5000 values of both signs as from qsort");
+	free(copy);
+	op_agg_free(&big);
+
 	/* DDSketch: within 1 %, merge is exact */
 	op_sketch k1 = {0}, k2 = {0}, all = {0};
 	double *sorted = malloc(20001 * sizeof *sorted);
