@@ -124,9 +124,9 @@ int main(void)
 	qsort(copy, 5000, sizeof *copy, cmpd);
 	int same = 1;
 	for (int i = 0; i <= 100; i++) {
-		double d;
-		op_agg_number(&big, OP_AGG_QUANTILE, i / 100.0, &d);
-		same &= d == op_quantile_sorted(copy, 5000, i / 100.0);
+		double qv;
+		op_agg_number(&big, OP_AGG_QUANTILE, i / 100.0, &qv);
+		same &= qv == op_quantile_sorted(copy, 5000, i / 100.0);
 	}
 	ok(same, "101 quantiles of 5000 values of both signs as from qsort");
 	free(copy);
