@@ -63,7 +63,7 @@ struct op_rollup {
 	int64_t bfrom, bto, keep_from;
 	char sig[17];		/* of the definitions, in --partial rows */
 	op_hmap cells;
-	op_buf key, tmp;
+	op_buf key, tmp, cellkey;
 	op_val *vals;
 	int *conds;
 	op_time *times;
@@ -386,14 +386,14 @@ static void key_of(op_buf *k, int hasb, int64_t b, const char *g, size_t glen)
 
 static cell *cell_get(op_rollup *r, int hasb, int64_t b, const char *g, size_t glen, int create)
 {
-	op_buf k = {0};
-	key_of(&k, hasb, b, g, glen);
+	op_buf *k = &r->cellkey;
+	key_of(k, hasb, b, g, glen);
 	cell *c;
 	if (!create) {
-		c = op_hmap_get(&r->cells, k.p, k.len);
+		c = op_hmap_get(&r->cells, k->p, k->len);
 	} else {
 		int isnew;
-		void **slot = op_hmap_put(&r->cells, k.p, k.len, &isnew);
+		void **slot = op_hmap_put(&r->cells, k->p, k->len, &isnew);
 		if (isnew) {
 			c = op_xcalloc(1, sizeof *c + r->nins * sizeof *c->a);
 			c->b = b;
@@ -404,7 +404,6 @@ static cell *cell_get(op_rollup *r, int hasb, int64_t b, const char *g, size_t g
 		}
 		c = *slot;
 	}
-	op_buf_free(&k);
 	return c;
 }
 
@@ -984,6 +983,7 @@ void op_rollup_free(op_rollup *r)
 	op_hmap_free(&r->cells, NULL);
 	op_buf_free(&r->key);
 	op_buf_free(&r->tmp);
+	op_buf_free(&r->cellkey);
 	free(r->vals);
 	free(r->conds);
 	free(r->times);
