@@ -45,8 +45,6 @@ enum {
 
 /* Which of these an aggregate needs, exact or approx. */
 unsigned op_agg_needs(enum op_aggfn fn, int approx);
-/* Aggregates whose empty result is 0 rather than null (the counts). */
-int op_agg_counts(enum op_aggfn fn);
 
 /* An exact sum: non-overlapping partials whose sum is the exact sum. */
 typedef struct {

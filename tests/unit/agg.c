@@ -99,8 +99,15 @@ int main(void)
 		"[]", "{\"rows\":1}", "{\"rows\":1,\"nonnull\":2,\"hits\":0,\"nums\":0}",
 		"{\"rows\":-1,\"nonnull\":0,\"hits\":0,\"nums\":0}",
 		"{\"rows\":2,\"nonnull\":2,\"hits\":0,\"nums\":2,\"sum\":[3],\"min\":1,\"max\":2,\"values\":[1]}",
-		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[\"x\"],\"min\":1,\"max\":1,\"values\":[1]}",
+		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[\"x\"],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA8D8=\"}",
+		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":[1]}",
+		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA\"}",
+		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA+H8=\"}",
 	};
+	const char *one = "{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA8D8=\"}";
+	ok(!op_agg_load(&c, OP_NEED_NUM | OP_NEED_VALUES, one, strlen(one), err, sizeof err) && c.nv == 1 && c.v[0] == 1.0,
+	   "values as base64 of little-endian doubles");
+	op_agg_free(&c);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		op_agg x;
 		ok(op_agg_load(&x, OP_NEED_NUM | OP_NEED_VALUES, bad[i], strlen(bad[i]), err, sizeof err) == -1,
