@@ -407,6 +407,12 @@ static cell *cell_get(op_rollup *r, int hasb, int64_t b, const char *g, size_t g
 	return c;
 }
 
+/* not within --from/--to, or before them by more than --compare looks */
+static int outside(const op_rollup *r, int hasb, int64_t b)
+{
+	return (r->o.has_from && (!hasb || b < r->keep_from)) || (r->o.has_to && (!hasb || b > r->bto));
+}
+
 /* the period of the current record: 1 with *b, 0 none (no time) */
 static int period_of(op_rollup *r, op_eval *ev, int64_t *b, int *rc)
 {
@@ -435,7 +441,7 @@ int op_rollup_record(op_rollup *r, op_eval *ev)
 	int rc, hasb = period_of(r, ev, &b, &rc);
 	if (rc)
 		return -1;
-	if ((r->o.has_from && (!hasb || b < r->keep_from)) || (r->o.has_to && (!hasb || b > r->bto))) {
+	if (outside(r, hasb, b)) {
 		r->outside++;
 		return 0;
 	}
@@ -604,7 +610,7 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 		snprintf(err, errlen, "state: %zu states, not %zu", n, r->nins);
 		rc = -1;
 	}
-	if (!rc && ((r->o.has_from && (!hasb || b < r->keep_from)) || (r->o.has_to && (!hasb || b > r->bto))))
+	if (!rc && outside(r, hasb, b))
 		r->outside++;
 	else if (!rc) {
 		cell *c = cell_get(r, hasb, b, r->tmp.p ? r->tmp.p : "", r->tmp.len, 1);
@@ -689,7 +695,7 @@ static int cmp_cell(const void *va, const void *vb)
  * 3.4 - 5.1 is -1.7, not -1.6999999999999997 */
 static void add_rounded(op_buf *out, double d, int pct)
 {
-	char s[40];
+	char s[400];	/* %.2f of 1e308 has 312 characters */
 	if (pct)
 		snprintf(s, sizeof s, "%.2f", d);
 	else
