@@ -104,6 +104,7 @@ int main(void)
 		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA\"}",
 		"{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA+H8=\"}",
 	};
+	op_agg_free(&c);
 	const char *one = "{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA8D8=\"}";
 	ok(!op_agg_load(&c, OP_NEED_NUM | OP_NEED_VALUES, one, strlen(one), err, sizeof err) && c.nv == 1 && c.v[0] == 1.0,
 	   "values as base64 of little-endian doubles");
