@@ -1,0 +1,168 @@
+/* kpi-rollup - the KPIs of a stream of records, per group and period.
+ *
+ *   kpi-rollup [-k KPIS] [-e STATEMENT]... [--compare previous|year]
+ *              [--fill] [--from T] [--to T] [-o FORMAT] [file...]
+ *
+ * `by` and `kpi` statements (opflow-rules(5)) say what to compute; one row
+ * per group and period comes out (the kpi-rollup row, kpi-rollup(1)).
+ * --partial writes mergeable state instead, --merge reads it back.
+ * MIT licence. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rollup.h"
+#include "stream.h"
+
+typedef struct {
+	op_rollup *r;
+	op_eval ev;
+	int merge;
+} ctx;
+
+static int on_record(op_stream *st, op_rec *rec, void *vc)
+{
+	ctx *c = vc;
+	char err[256];
+	if (c->merge) {
+		if (op_rollup_merge(c->r, rec, err, sizeof err))
+			op_reject(st, "%s", err);
+		return 0;
+	}
+	op_eval_record(&c->ev, rec);
+	if (op_rollup_record(c->r, &c->ev))
+		op_reject(st, "%s", c->ev.err);
+	return 0;
+}
+
+static void emit(void *st, const char *s, size_t n)
+{
+	op_emit(st, s, n);
+}
+
+/* --from/--to: a date, a time (naive ones in --tz), YYYY-MM or YYYY */
+static op_time when(const op_cli *cli, const char *opt, const char *arg)
+{
+	char buf[64];
+	op_time t;
+	int naive;
+	size_t n = strlen(arg);
+	if (n == 7 || n == 4)
+		n = (size_t)snprintf(buf, sizeof buf, "%s%s", arg, n == 7 ? "-01" : "-01-01");
+	else
+		n = (size_t)snprintf(buf, sizeof buf, "%s", arg);
+	if (n >= sizeof buf || op_time_parse(buf, n, &t, &naive))
+		op_usage_error(cli, "%s: '%s' is not a date or time (2026-03-01, 2026-03, 2026, RFC 3339)", opt, arg);
+	return naive ? op_tz_to_utc(cli->tz, t, NULL) : t;
+}
+
+static const char usage[] =
+	"Usage: kpi-rollup [-k KPIS] [-e STATEMENT]... [options] [file...]\n"
+	"One row of KPIs per group and period, from records.\n"
+	"  -k, --kpis FILE        `by` and `kpi` statements (default: the built-in kpis.conf)\n"
+	"  -e, --expr STATEMENT   a statement, as in a KPI file (repeatable; adds to -k)\n"
+	"  -o, --output FORMAT    jsonl (default), csv, tsv, md, table\n"
+	"      --compare WHAT     previous or year: add prev, delta and delta_pct\n"
+	"      --fill             rows for empty periods too (counts 0, others null)\n"
+	"      --from TIME        from the period holding TIME (2026-01-01, 2026-01, 2026)\n"
+	"      --to TIME          up to the period before TIME\n"
+	"      --approx           quantiles from a sketch (1 %% relative error): memory\n"
+	"                         grows with groups, not records\n"
+	"      --partial          write mergeable state rows instead of KPIs\n"
+	"      --merge            read state rows of --partial runs and finish them\n";
+
+int main(int argc, char **argv)
+{
+	op_cli cli = { .usage = usage };
+	op_rollup_opts o = {0};
+	ctx c = {0};
+	const char *kfile = NULL, *from = NULL, *to = NULL;
+	op_buf exprs = {0};
+	int fmt = OP_FMT_JSONL, partial = 0, ch;
+	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE };
+	static const struct option longopts[] = {
+		{ "kpis", required_argument, NULL, 'k' },
+		{ "expr", required_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "compare", required_argument, NULL, O_COMPARE },
+		{ "fill", no_argument, NULL, O_FILL },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "approx", no_argument, NULL, O_APPROX },
+		{ "partial", no_argument, NULL, O_PARTIAL },
+		{ "merge", no_argument, NULL, O_MERGE },
+		{ NULL, 0, NULL, 0 },
+	};
+	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:", longopts)) != -1) {
+		switch (ch) {
+		case 'k': kfile = optarg; break;
+		case 'e': op_buf_adds(&exprs, optarg); op_buf_addc(&exprs, '\n'); break;
+		case 'o':
+			if ((fmt = op_table_fmt_of(optarg)) < 0)
+				op_usage_error(&cli, "-o: '%s' is not a format (jsonl, csv, tsv, md, table)", optarg);
+			break;
+		case O_COMPARE:
+			if (!strcmp(optarg, "previous"))
+				o.compare = OP_CMP_PREVIOUS;
+			else if (!strcmp(optarg, "year"))
+				o.compare = OP_CMP_YEAR;
+			else
+				op_usage_error(&cli, "--compare: '%s' is not previous or year", optarg);
+			break;
+		case O_FILL: o.fill = 1; break;
+		case O_FROM: from = optarg; break;
+		case O_TO: to = optarg; break;
+		case O_APPROX: o.approx = 1; break;
+		case O_PARTIAL: partial = 1; break;
+		case O_MERGE: c.merge = 1; break;
+		}
+	}
+	if (partial && c.merge)
+		op_usage_error(&cli, "--partial and --merge: one or the other");
+	if (partial && fmt != OP_FMT_JSONL)
+		op_usage_error(&cli, "--partial writes state rows; -o does not apply");
+	o.tz = cli.tz;
+	if ((o.has_from = from != NULL))
+		o.from = when(&cli, "--from", from);
+	if ((o.has_to = to != NULL))
+		o.to = when(&cli, "--to", to);
+
+	/* the definitions: bad ones stop here, before any input is read */
+	c.r = op_rollup_new();
+	op_rules *kr = NULL, *er = NULL;
+	if (kfile || !exprs.len)
+		kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c.r, 0);
+	if (exprs.len) {
+		int nerr;
+		er = op_rules_parse("-e", exprs.p, exprs.len, op_rollup_statements, c.r, 0, &nerr);
+		if (nerr)
+			exit(OP_EXIT_CONFIG);
+	}
+	char err[512];
+	int rc = op_rollup_setup(c.r, &o, err, sizeof err);
+	if (rc == OP_EXIT_USAGE)
+		op_usage_error(&cli, "%s", err);
+	if (rc)
+		op_die(rc, "%s", err);
+	op_eval_init(&c.ev, cli.now, cli.tz);
+
+	op_stream st;
+	op_stream_init(&st, &cli);
+	op_stream_run(&st, argc - optind, argv + optind, on_record, &c);
+	if (!st.stop) {
+		if (partial)
+			op_rollup_partial(c.r, emit, &st);
+		else if (op_rollup_finish(c.r, fmt, emit, &st, err, sizeof err))
+			op_die(OP_EXIT_USAGE, "%s", err);
+	}
+	op_rollup_stats(c.r, &st.extra);
+	rc = op_stream_finish(&st);
+
+	op_eval_free(&c.ev);
+	op_rollup_free(c.r);
+	op_rules_free(kr);
+	op_rules_free(er);
+	op_buf_free(&exprs);
+	op_cli_free(&cli);
+	return rc;
+}

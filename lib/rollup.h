@@ -1,0 +1,50 @@
+/* rollup.h - the GROUP BY of kpi-rollup: `by` and `kpi` statements of the
+ * rule language, one state per group and period fed record by record,
+ * --partial state rows out and --merge state rows in, and the finished
+ * rows (the kpi-rollup row of kpi-rollup(1)) with --fill and --compare.
+ * MIT licence. */
+#ifndef OP_ROLLUP_H
+#define OP_ROLLUP_H
+#include <stdint.h>
+#include "expr.h"
+#include "rules.h"
+#include "table.h"
+
+typedef struct op_rollup op_rollup;
+
+enum { OP_CMP_NONE, OP_CMP_PREVIOUS, OP_CMP_YEAR };
+
+op_rollup *op_rollup_new(void);
+void op_rollup_free(op_rollup *r);
+/* The statements `by` and `kpi`; pass r as the rules' ctx. */
+extern const op_stmt op_rollup_statements[];
+
+typedef struct {
+	int approx, fill, compare;
+	int has_from, has_to;
+	op_time from, to;		/* periods from the one holding `from` up
+					 * to the one holding to - 1 second */
+	const op_tz *tz;
+} op_rollup_opts;
+
+/* After the statements are read: checks what needs the whole definition
+ * (a KPI must exist; --from/--to/--fill/--compare and first()/last()
+ * without `by` need a period).  0, or the exit status (64 for options,
+ * 78 for definitions) with the reason in err. */
+int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, char *err, size_t errlen);
+/* A record: 0, or -1 with the reason in ev->err (nothing was counted). */
+int op_rollup_record(op_rollup *r, op_eval *ev);
+/* A --partial state row (a scanned line): 0, or -1 with err. */
+int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen);
+
+/* Output, one line at a time through emit (no newline in s). */
+typedef void (*op_emit_fn)(void *ctx, const char *s, size_t n);
+void op_rollup_partial(op_rollup *r, op_emit_fn emit, void *ctx);
+/* The finished rows; 0, or -1 with err (--fill over too many periods). */
+int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void *ctx,
+		     char *err, size_t errlen);
+
+/* For --stats: groups, values that were not numbers, times that were not
+ * times, records outside --from/--to. */
+void op_rollup_stats(const op_rollup *r, op_buf *out);
+#endif
