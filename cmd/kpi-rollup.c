@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		case 'k': kfile = optarg; break;
 		case 'e': op_buf_adds(&exprs, optarg); op_buf_addc(&exprs, '\n'); break;
 		case 'o':
-			if ((fmt = op_table_fmt_of(optarg)) < 0)
+			if ((fmt = op_grid_fmt_of(optarg)) < 0)
 				op_usage_error(&cli, "-o: '%s' is not a format (jsonl, csv, tsv, md, table)", optarg);
 			break;
 		case O_COMPARE:

@@ -706,7 +706,7 @@ static void add_rounded(op_buf *out, double d, int pct)
 
 typedef struct {
 	op_rollup *r;
-	op_table t;
+	op_grid t;
 	op_agg *empty;
 	int64_t lo, hi;		/* --fill range */
 	op_buf row, vals, prevs;
@@ -731,7 +731,7 @@ static void values(finisher *f, cell *c, op_buf *buf, size_t *off, double *num, 
 }
 
 static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, size_t glen,
-		     op_emit_fn emit, void *ctx, enum op_table_fmt fmt)
+		     op_emit_fn emit, void *ctx, enum op_grid_fmt fmt)
 {
 	op_rollup *r = f->r;
 	op_buf *o = &f->row;
@@ -751,7 +751,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	}
 	op_buf_add(o, cellv.p, cellv.len);
 	if (fmt != OP_FMT_JSONL)
-		op_table_cell(&f->t, cellv.p, cellv.len);
+		op_grid_cell(&f->t, cellv.p, cellv.len);
 	for (size_t i = 0; i < r->nkeys; i++) {
 		const char *s;
 		size_t n;
@@ -761,7 +761,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		op_buf_addc(o, ':');
 		op_buf_add(o, s, n);
 		if (fmt != OP_FMT_JSONL)
-			op_table_cell(&f->t, s, n);
+			op_grid_cell(&f->t, s, n);
 	}
 	for (size_t i = 0; i < r->nkpis; i++) {
 		op_buf_addc(o, ',');
@@ -769,7 +769,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		op_buf_addc(o, ':');
 		op_buf_add(o, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
 		if (fmt != OP_FMT_JSONL)
-			op_table_cell(&f->t, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
+			op_grid_cell(&f->t, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
 	}
 	if (r->o.compare) {
 		int64_t pb = 0;
@@ -788,7 +788,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		op_buf_adds(o, ",\"prev\":{\"period\":");
 		op_buf_add(o, cellv.p, cellv.len);
 		if (fmt != OP_FMT_JSONL)
-			op_table_cell(&f->t, cellv.p, cellv.len);
+			op_grid_cell(&f->t, cellv.p, cellv.len);
 		for (size_t i = 0; i < r->nkpis; i++) {
 			op_buf_addc(o, ',');
 			op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
@@ -797,7 +797,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			size_t pn = exists ? f->poff[i + 1] - f->poff[i] : 4;
 			op_buf_add(o, pv, pn);
 			if (fmt != OP_FMT_JSONL)
-				op_table_cell(&f->t, pv, pn);
+				op_grid_cell(&f->t, pv, pn);
 			f->pok[i] &= exists;
 		}
 		for (int pct = 0; pct < 2; pct++) {
@@ -817,7 +817,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 					add_rounded(&cellv, cur - prev, 0);
 				op_buf_add(o, cellv.p, cellv.len);
 				if (fmt != OP_FMT_JSONL)
-					op_table_cell(&f->t, cellv.p, cellv.len);
+					op_grid_cell(&f->t, cellv.p, cellv.len);
 			}
 		}
 		op_buf_addc(o, '}');
@@ -856,7 +856,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	}
 }
 
-int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void *ctx, char *err,
+int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *ctx, char *err,
 		     size_t errlen)
 {
 	finisher f = { .r = r };
@@ -918,7 +918,7 @@ int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void 
 					names[k++] = b.p;
 				}
 		}
-		op_table_init(&f.t, ncol, (const char *const *)names);
+		op_grid_init(&f.t, ncol, (const char *const *)names);
 		for (size_t i = 0; i < ncol; i++)
 			free(names[i]);
 		free(names);
@@ -947,8 +947,8 @@ int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void 
 		i = j;
 	}
 	if (fmt != OP_FMT_JSONL) {
-		op_table_write(&f.t, fmt, emit, ctx);
-		op_table_free(&f.t);
+		op_grid_write(&f.t, fmt, emit, ctx);
+		op_grid_free(&f.t);
 	}
 	free(all);
 	free(f.empty);

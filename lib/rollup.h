@@ -41,7 +41,7 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen);
 typedef void (*op_emit_fn)(void *ctx, const char *s, size_t n);
 void op_rollup_partial(op_rollup *r, op_emit_fn emit, void *ctx);
 /* The finished rows; 0, or -1 with err (--fill over too many periods). */
-int op_rollup_finish(op_rollup *r, enum op_table_fmt fmt, op_emit_fn emit, void *ctx,
+int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *ctx,
 		     char *err, size_t errlen);
 
 /* For --stats: groups, values that were not numbers, times that were not

@@ -7,7 +7,7 @@
 #include "jsonl.h"
 #include "table.h"
 
-int op_table_fmt_of(const char *name)
+int op_grid_fmt_of(const char *name)
 {
 	static const char *const names[] = { "jsonl", "csv", "tsv", "md", "table" };
 	for (int i = 0; i < 5; i++)
@@ -16,7 +16,7 @@ int op_table_fmt_of(const char *name)
 	return -1;
 }
 
-void op_table_init(op_table *t, size_t ncol, const char *const *names)
+void op_grid_init(op_grid *t, size_t ncol, const char *const *names)
 {
 	memset(t, 0, sizeof *t);
 	t->ncol = ncol;
@@ -25,7 +25,7 @@ void op_table_init(op_table *t, size_t ncol, const char *const *names)
 		t->names[i] = op_xstrdup(names[i]);
 }
 
-void op_table_cell(op_table *t, const char *json, size_t n)
+void op_grid_cell(op_grid *t, const char *json, size_t n)
 {
 	if (t->ncell + 2 > t->capcell) {
 		t->capcell = t->capcell ? 2 * t->capcell : 64;
@@ -38,7 +38,7 @@ void op_table_cell(op_table *t, const char *json, size_t n)
 
 /* the text a cell shows: a string's content, nothing for null, else the
  * JSON text as it is */
-static void cell_text(const op_table *t, size_t i, op_buf *tmp, const char **s, size_t *n)
+static void cell_text(const op_grid *t, size_t i, op_buf *tmp, const char **s, size_t *n)
 {
 	const char *v = t->cells.p + t->off[i];
 	size_t vn = t->off[i + 1] - t->off[i];
@@ -50,7 +50,7 @@ static void cell_text(const op_table *t, size_t i, op_buf *tmp, const char **s, 
 		*s = v, *n = vn;
 }
 
-static int is_num(const op_table *t, size_t i)
+static int is_num(const op_grid *t, size_t i)
 {
 	return op_jtype_of(t->cells.p + t->off[i]) == OP_JNUM;
 }
@@ -77,7 +77,7 @@ static void add_flat(op_buf *out, const char *s, size_t n, int md)
 	}
 }
 
-void op_table_write(op_table *t, enum op_table_fmt fmt,
+void op_grid_write(op_grid *t, enum op_grid_fmt fmt,
 		    void (*emit)(void *ctx, const char *s, size_t n), void *ctx)
 {
 	size_t nrow = t->ncol ? t->ncell / t->ncol : 0;
@@ -169,7 +169,7 @@ void op_table_write(op_table *t, enum op_table_fmt fmt,
 	op_buf_free(&tmp);
 }
 
-void op_table_free(op_table *t)
+void op_grid_free(op_grid *t)
 {
 	for (size_t i = 0; i < t->ncol; i++)
 		free(t->names[i]);
