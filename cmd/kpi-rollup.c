@@ -66,7 +66,7 @@ static const char usage[] =
 	"      --fill             rows for empty periods too (counts 0, others null)\n"
 	"      --from TIME        from the period holding TIME (2026-01-01, 2026-01, 2026)\n"
 	"      --to TIME          up to the period before TIME\n"
-	"      --approx           quantiles from a sketch (1 %% relative error): memory\n"
+	"      --approx           quantiles from a sketch (1 % relative error): memory\n"
 	"                         grows with groups, not records\n"
 	"      --partial          write mergeable state rows instead of KPIs\n"
 	"      --merge            read state rows of --partial runs and finish them\n";
