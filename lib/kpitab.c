@@ -143,7 +143,8 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < json_array_size(names); i++) {
 		const char *k = json_string_value(json_array_get(names, i));
-		op_kpi *kp = &t->kpi[kpi_index(t, k, strlen(k), 1)];
+		size_t ki = kpi_index(t, k, strlen(k), 1);	/* may move t->kpi */
+		op_kpi *kp = &t->kpi[ki];
 		/* the first owner and unit given stand */
 		const char *o = json_string_value(json_object_get(owner, k));
 		const char *u = json_string_value(json_object_get(unit, k));

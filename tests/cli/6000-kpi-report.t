@@ -316,4 +316,12 @@ expect_out <<'E'
 kpi-report (opflow) 0.1.0
 E
 
+# Regression: metadata naming more KPIs than the first allocation holds
+# (a pointer taken before the array grew: a crash).
+tcase "nine KPIs with owners and units" "kpi-report -f text $D/nine-kpis.jsonl | grep -c 'owner: bob'"
+expect_rc 0
+expect_out <<'E'
+9
+E
+
 done_testing
