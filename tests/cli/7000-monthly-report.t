@@ -1,0 +1,82 @@
+#!/bin/sh
+# scripts/monthly-report: the whole pipeline over share/examples, as cron
+# runs it: the files it writes, the same bytes on a second run, exit
+# status for exceptions, rejected input and failing steps, all or nothing.
+. "$(dirname "$0")/../lib.sh"
+S=$TESTS/../share/examples
+M=$TESTS/../scripts/monthly-report
+G=$TESTS/cli/golden
+
+tcase "the example month: exceptions fired, so exit 1" "$M $S out 2026-10"
+expect_rc 1
+expect_err <<E
+monthly-report: $T/out/report-2026-10.html: exceptions at or above high
+E
+tcase "the files of the month" "ls out; readlink out/latest.md; grep -c . out/kpis-2026-10.jsonl; grep -c '<svg' out/report-2026-10.html"
+expect_out <<'E'
+enquiries-2026-10.jsonl
+kpis-2026-10.jsonl
+latest.md
+report-2026-10.html
+report-2026-10.md
+routed-2026-10.jsonl
+report-2026-10.md
+63
+5
+E
+tcase "the Markdown report" "cat out/report-2026-10.md"
+expect_out_file "$G/monthly-report-2026-10.md"
+tcase "a second run writes the same bytes" "cp -r out first && $M $S out 2026-10 2>/dev/null; for f in first/*; do cmp \$f out/\${f#first/} || exit 1; done && echo same"
+expect_out <<'E'
+same
+E
+
+# A business of its own: one export with a ragged row, its own rules.
+mkdir -p "$T/biz"
+cat > "$T/biz/monthly.conf" <<'C'
+EXPORTS=enq.csv
+FAIL_ON=critical
+C
+cat > "$T/biz/enq.csv" <<'C'
+id,received_at,email,subject,status
+A1,2026-09-03 10:00,a@example.com,Quote please,won
+A2,2026-10-01 09:30,b@example.com,Boiler broken,open
+A3,2026-10-02 11:00,c@example.com,Invoice query,extra,field
+C
+tcase "rejected input: the report is still written, exit 65" "$M biz out2 2026-10; s=\$?; ls out2; exit \$s"
+expect_rc 65
+expect_out <<'E'
+enquiries-2026-10.jsonl
+kpis-2026-10.jsonl
+latest.md
+rejects-2026-10.txt
+report-2026-10.html
+report-2026-10.md
+routed-2026-10.jsonl
+E
+expect_grep 'enq.csv:4: ' .err
+expect_grep 'some input rejected, kept in .*/out2/rejects-2026-10.txt' .err
+tcase "the rejected row, as it was" "cat out2/rejects-2026-10.txt"
+expect_out <<'E'
+A3,2026-10-02 11:00,c@example.com,Invoice query,extra,field
+E
+
+tcase "a broken rule file: that step's status, nothing written" "printf 'kpi x = nosuch(1)\n' > biz/kpis.conf; $M biz out3 2026-10; s=\$?; ls -A out3; exit \$s"
+expect_rc 78
+expect_out < /dev/null
+expect_grep 'monthly-report: kpi-rollup failed \(exit 78\)' .err
+
+tcase "usage" "$M biz"
+expect_rc 64
+tcase "not a month" "$M biz out 2026-13"
+expect_rc 64
+expect_err <<'E'
+monthly-report: '2026-13' is not YYYY-MM
+E
+tcase "no such config directory" "$M nosuch out 2026-10"
+expect_rc 66
+tcase "no monthly.conf" "mkdir -p empty; $M empty out 2026-10"
+expect_rc 66
+expect_grep 'empty/monthly.conf: not found' .err
+
+done_testing
