@@ -97,7 +97,7 @@ demo: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
-	install -m0755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m0755 $(BINS) scripts/monthly-report $(DESTDIR)$(BINDIR)
 	for s in 1 5 7; do for f in man/*.$$s; do [ ! -e "$$f" ] || \
 		install -m0644 "$$f" $(DESTDIR)$(MANDIR)/man$$s || exit 1; done; done
 	cp -R share/. $(DESTDIR)$(SHAREDIR)
