@@ -1,32 +1,33 @@
-/* table.h - rows of JSON cells written as JSON lines, CSV, TSV, a
- * Markdown table or aligned text for a terminal.  CSV and TSV cells that
- * a spreadsheet would run as formulas are escaped (op_csv_cell).
- * MIT licence. */
+/* table.h - rows of JSON values written as CSV, TSV, a Markdown table or
+ * aligned text for a terminal (kpi-rollup's -o).  Cells show as text:
+ * strings unquoted, numbers as written, null empty; Markdown and text are
+ * drawn by render's op_table, a column of numbers right-aligned.  CSV and
+ * TSV cells that a spreadsheet would run as formulas are escaped
+ * (op_csv_cell).  MIT licence. */
 #ifndef OP_GRID_H
 #define OP_GRID_H
 #include <stddef.h>
 #include "opflow.h"
+#include "render.h"
 
 enum op_grid_fmt { OP_FMT_JSONL, OP_FMT_CSV, OP_FMT_TSV, OP_FMT_MD, OP_FMT_TABLE };
 
 /* "jsonl", "csv", "tsv", "md", "table" -> the format, or -1. */
 int op_grid_fmt_of(const char *name);
 
-/* A table under construction: column names, then rows of cells, each the
- * JSON text of a value (null, a number, a string, ...). */
+/* A table under construction: column names, then rows of cells. */
 typedef struct {
-	size_t ncol;
-	char **names;
-	op_buf cells;		/* the JSON texts, one after the other */
-	size_t *off;		/* start of cell i (ncol per row), and the end */
-	size_t ncell, capcell;
+	op_table t;		/* row 0 the names; align 'r' while every cell
+				 * of the column is a number or null */
+	op_buf text, tmp;
 } op_grid;
 
-void op_grid_init(op_grid *t, size_t ncol, const char *const *names);
-void op_grid_cell(op_grid *t, const char *json, size_t n);
+void op_grid_init(op_grid *g, size_t ncol, const char *const *names);
+/* The next cell, the JSON text of a value (null, a number, a string, ...). */
+void op_grid_cell(op_grid *g, const char *json, size_t n);
 /* Write the header and every row (not JSONL) through emit, one line at a
  * time without its newline. */
-void op_grid_write(op_grid *t, enum op_grid_fmt fmt,
-		    void (*emit)(void *ctx, const char *s, size_t n), void *ctx);
-void op_grid_free(op_grid *t);
+void op_grid_write(op_grid *g, enum op_grid_fmt fmt,
+		   void (*emit)(void *ctx, const char *s, size_t n), void *ctx);
+void op_grid_free(op_grid *g);
 #endif

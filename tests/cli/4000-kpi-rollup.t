@@ -67,24 +67,46 @@ E
 
 tcase "-o md" "kpi-rollup -e 'by quarter(received_at), category' -e 'kpi n = count()' -e 'kpi p50 = median(value)' -o md $D/small.jsonl"
 expect_out <<'E'
-| period  | category        |   n |   p50 |
-| ------- | --------------- | --: | ----: |
-|         | =HYPERLINK("x") |   1 |    -5 |
-| 2025-Q1 | billing         |   1 |    40 |
-| 2026-Q1 | billing         |   4 | 100.1 |
-| 2026-Q2 | billing         |   2 |   100 |
-| 2026-Q1 | quote           |   3 |   600 |
-| 2026-Q2 | quote           |   1 |  1500 |
-|         | quote           |   1 |    10 |
-| 2026-Q1 |                 |   1 |    75 |
+| period | category | n | p50 |
+|:---|:---|---:|---:|
+|  | =HYPERLINK("x") | 1 | -5 |
+| 2025-Q1 | billing | 1 | 40 |
+| 2026-Q1 | billing | 4 | 100.1 |
+| 2026-Q2 | billing | 2 | 100 |
+| 2026-Q1 | quote | 3 | 600 |
+| 2026-Q2 | quote | 1 | 1500 |
+|  | quote | 1 | 10 |
+| 2026-Q1 |  | 1 | 75 |
 E
 
 tcase "-o table" "kpi-rollup -e 'by year(received_at)' -e 'kpi n = count()' -e 'kpi won = rate(status == \"won\")' -o table $D/small.jsonl"
 expect_out <<'E'
 period   n                 won
+------  --  ------------------
 2025     1                   1
 2026    11  0.5454545454545454
          2                 0.5
+E
+
+# cells from records are text, not markup or terminal control: the same
+# escaping as kpi-report's tables
+printf '%s\n' '{"c":"<b>*x*</b> | y_z"}' '{"c":"\u001b[31mred\ttab"}' '{"c":null}' > "$T/hostile.jsonl"
+tcase "-o md escapes Markdown" "kpi-rollup -e 'by c' -e 'kpi n = count()' -o md $T/hostile.jsonl"
+expect_out <<'E'
+| period | c | n |
+|:---|:---|---:|
+| all | \<b\>\*x\*\</b\> \| y_z | 1 |
+| all | �\[31mred tab | 1 |
+| all |  | 1 |
+E
+
+tcase "-o table scrubs control characters" "kpi-rollup -e 'by c' -e 'kpi n = count()' -o table $T/hostile.jsonl"
+expect_out <<'E'
+period  c                 n
+------  ----------------  -
+all     <b>*x*</b> | y_z  1
+all     �[31mred tab      1
+all                       1
 E
 
 tcase "CSV cells that would run as formulas" "kpi-rollup -e 'by category' -e 'kpi n = count()' -o csv $D/small.jsonl"
