@@ -498,6 +498,7 @@ static op_expr *parse_primary(op_parser *p)
 		p->pos++;
 		op_expr *items[256];
 		size_t n = 0;
+		enter(p);	/* [[[...]]] nests as deep as parentheses do */
 		if (!accept(p, "]")) {
 			for (;;) {
 				if (n == 256)
@@ -509,6 +510,7 @@ static op_expr *parse_primary(op_parser *p)
 					op_p_error(p, "',' or ']' expected in list, found %s", describe(p));
 			}
 		}
+		p->depth--;
 		op_expr *e = node(p, E_LIST, pos);
 		e->args = op_arena_alloc(p->arena, n * sizeof *items);
 		memcpy(e->args, items, n * sizeof *items);
