@@ -126,6 +126,11 @@ valgrind-wrappers: $(BINS)
 		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect %s "$$@"\n' \
 			"$(CURDIR)/$(B)/bin/$$p" > $(B)/valgrind/$$p; chmod +x $(B)/valgrind/$$p; done
 
+# Every program against its peers and the jansson ceiling, one table
+# (scripts/bench/run N PEER_N for other sizes).
+bench: all
+	scripts/bench/run
+
 demo: all
 	./scripts/demo $(B)/bin
 
