@@ -235,11 +235,14 @@ op_mapping *op_mapping_load(const char *file)
 		normalize(&norm, cs, (size_t)(ce - cs));
 		m->e[m->n++] = (entry){ op_xstrdup(norm.p), field, kind };
 	}
-	if (ferror(f))
-		op_die(OP_EXIT_NOINPUT, "%s: read error: %s", file, strerror(errno));
+	int err = ferror(f) ? errno : 0;
 	free(line);
 	op_buf_free(&norm);
 	fclose(f);
+	if (err) {
+		op_mapping_free(m);	/* nothing left behind for a leak checker */
+		op_die(OP_EXIT_NOINPUT, "%s: read error: %s", file, strerror(err));
+	}
 	return m;
 }
 
