@@ -13,6 +13,10 @@ CFLAGS  ?= -O2 -g
 ifeq ($(SANITIZE),1)
 B        = build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),fuzz)
+# `make fuzz` builds the library this way (clang) for the libFuzzer harnesses
+B        = build-fuzz
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
 B        = build
 SANFLAGS =
@@ -30,15 +34,21 @@ PROGS   := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/*.c)))
 BINS    := $(PROGS:%=$(B)/bin/%)
 UNITSRC := $(sort $(wildcard tests/unit/*.c))
 UNITS   := $(UNITSRC:tests/unit/%.c=$(B)/tests/%)
+# Fuzz harnesses, tests/fuzz/NAME.c (see tests/fuzz/fuzz.h): each also
+# builds with a replay driver into $(B)/tests/fuzz-NAME, which make check
+# runs over its seeds and the crashes kept in tests/data/fuzz-regress/NAME/.
+FUZZNAMES := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
+FUZZTESTS := $(FUZZNAMES:%=$(B)/tests/fuzz-%)
+FUZZ_SECONDS ?= 60
 # Default rule sets are compiled into the binaries (share/*.rules -> C strings).
 EMBED   := $(sort $(wildcard share/rules/*.rules share/rules/*.conf))
 
-all: deps $(BINS) $(UNITS)
+all: deps $(BINS) $(UNITS) $(FUZZTESTS) $(B)/fault/failmalloc.so
 
 # Missing build dependencies are installed first (scripts/install-deps).
 deps:
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
-.PHONY: all deps check demo install clean bench fuzz valgrind-wrappers
+.PHONY: all deps check demo install clean bench fuzz fuzzers valgrind-wrappers
 # objects are kept, so a second make relinks nothing
 .SECONDARY:
 
@@ -69,6 +79,31 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libopflow.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libopflow.a $(DEPS_LIBS)
 
+# A harness has to link with --wrap=exit (FUZZ_CATCH_EXIT in fuzz.h).
+$(B)/tests/fuzz-%: tests/fuzz/%.c tests/fuzz/*.h tests/fuzz/replay/replay.c $(B)/libopflow.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/fuzz -DFUZZ_NAME='"$*"' $(LDFLAGS) -Wl,--wrap=exit -o $@ $< \
+		tests/fuzz/replay/replay.c $(B)/libopflow.a $(DEPS_LIBS)
+
+# `make fuzz FUZZ_SECONDS=N`: each harness under libFuzzer for N seconds,
+# from its seeds; new crashes land in build-fuzz/crash/ (tests/fuzz/run).
+fuzz: all
+	@command -v clang >/dev/null 2>&1 || { echo "make fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	$(MAKE) SANITIZE=fuzz CC=clang fuzzers
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZNAMES)
+
+fuzzers: $(FUZZNAMES:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/*.h $(B)/libopflow.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -Wl,--wrap=exit -o $@ $< \
+		$(B)/libopflow.a $(DEPS_LIBS)
+
+# The allocation-failure shim of tests/cli/8000-faults.t (LD_PRELOAD).
+$(B)/fault/failmalloc.so: tests/fault/failmalloc.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -fPIC -shared -o $@ $< -ldl
+
 # Unit tests (C, TAP) and CLI tests (shell, TAP) through prove; stdin is
 # never a terminal.  OPFLOW_BIN tells the CLI tests which build to run.
 # VALGRIND=1 puts wrappers first on PATH that run each program under
@@ -91,6 +126,11 @@ valgrind-wrappers: $(BINS)
 		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp %s "$$@"\n' \
 			"$(CURDIR)/$(B)/bin/$$p" > $(B)/valgrind/$$p; chmod +x $(B)/valgrind/$$p; done
 
+# Every program against its peers and the jansson ceiling, one table
+# (scripts/bench/run N PEER_N for other sizes).
+bench: all
+	scripts/bench/run
+
 demo: all
 	./scripts/demo $(B)/bin
 
@@ -103,4 +143,4 @@ install: all
 	cp -R share/. $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -840,8 +840,7 @@ static void read_jsonl(ctx *c, FILE *f, const char *name)
 	c->st.name = name;
 	c->st.lineno = 0;
 	while (!c->st.stop) {
-		errno = 0;
-		n = getline(&line, &cap, f);
+		n = op_xgetline(&line, &cap, f);
 		if (n < 0)
 			break;
 		if (n && line[n - 1] == '\n')

@@ -183,6 +183,13 @@ static iconv_t get_cd(const char *name)
 		iconv_close(cache[slot].cd);
 	memcpy(cache[slot].name, name, nl + 1);
 	cache[slot].cd = iconv_open("UTF-8", to);
+	/* glibc says EINVAL both for a charset it does not know and when an
+	 * allocation failed while it loaded the converter: a second try tells
+	 * them apart, so a charset is not read as Windows-1252 by mistake */
+	if (cache[slot].cd == (iconv_t)-1 && errno != ENOMEM)
+		cache[slot].cd = iconv_open("UTF-8", to);
+	if (cache[slot].cd == (iconv_t)-1 && errno == ENOMEM)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	cache[slot].used = ++cache_clock;
 	return cache[slot].cd;
 }

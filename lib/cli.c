@@ -92,6 +92,7 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 	if (!all) {
 		/* first call: defaults, and the program's options joined to ours */
 		size_t n = 0, k = sizeof common / sizeof *common;
+		op_setprogname(argv[0]);	/* first: an out-of-memory message names us */
 		while (longopts && longopts[n].name)
 			n++;
 		all = op_xcalloc(n + k + 1, sizeof *all);
@@ -100,7 +101,6 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 		size_t sl = strlen(shortopts);
 		shorts = op_xmalloc(sl + 3);
 		snprintf(shorts, sl + 3, "%sh", shortopts);
-		op_setprogname(argv[0]);
 		if (!c->max_line)
 			c->max_line = 64 << 20;
 		c->now = time(NULL);

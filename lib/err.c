@@ -63,6 +63,15 @@ void *op_xrealloc(void *p, size_t n)
 	return p ? p : nomem();
 }
 
+ssize_t op_xgetline(char **line, size_t *cap, FILE *f)
+{
+	errno = 0;
+	ssize_t n = getline(line, cap, f);
+	if (n < 0 && errno == ENOMEM && !feof(f))
+		nomem();
+	return n;
+}
+
 char *op_xstrdup(const char *s)
 {
 	return op_xstrndup(s, strlen(s));

@@ -498,6 +498,7 @@ static op_expr *parse_primary(op_parser *p)
 		p->pos++;
 		op_expr *items[256];
 		size_t n = 0;
+		enter(p);	/* [[[...]]] nests as deep as parentheses do */
 		if (!accept(p, "]")) {
 			for (;;) {
 				if (n == 256)
@@ -509,6 +510,7 @@ static op_expr *parse_primary(op_parser *p)
 					op_p_error(p, "',' or ']' expected in list, found %s", describe(p));
 			}
 		}
+		p->depth--;
 		op_expr *e = node(p, E_LIST, pos);
 		e->args = op_arena_alloc(p->arena, n * sizeof *items);
 		memcpy(e->args, items, n * sizeof *items);
@@ -714,29 +716,28 @@ op_expr *op_parse_template(op_parser *p, const char *s, size_t n, size_t at0)
 {
 	op_expr *parts[2048];
 	size_t np = 0, i = 0;
-	op_buf lit = {0};
+	/* the literal being read: in the arena, not malloc'd, so that an
+	 * error in a placeholder, which jumps out, leaks nothing */
+	char *lit = op_arena_alloc(p->arena, n + 1);
+	size_t litlen = 0;
 	op_expr *e = node(p, E_TEMPLATE, at0);
 	while (i <= n) {
 		if (i == n || s[i] == '{') {
-			if (lit.len || i == n) {
+			if (litlen || i == n) {
 				op_expr *l = node(p, E_LIT, at0 + i);
 				l->lit.t = OP_VSTR;
-				l->lit.u.str.s = op_arena_strndup(p->arena, lit.p ? lit.p : "", lit.len);
-				l->lit.u.str.len = lit.len;
-				if (np == 2048) {
-					op_buf_free(&lit);
+				l->lit.u.str.s = op_arena_strndup(p->arena, lit, litlen);
+				l->lit.u.str.len = litlen;
+				if (np == 2048)
 					op_p_error_at(p, at0, "template too long (over 1000 placeholders)");
-				}
 				parts[np++] = l;
-				op_buf_reset(&lit);
+				litlen = 0;
 			}
 			if (i == n)
 				break;
 			const char *close = memchr(s + i, '}', n - i);
-			if (!close) {
-				op_buf_free(&lit);
+			if (!close)
 				op_p_error_at(p, at0, "'{' without '}' in template (write \\{ for a brace)");
-			}
 			/* parse the placeholder as an expression of its own */
 			op_parser sub = *p;
 			sub.fixed_pos = (long)at0;
@@ -747,23 +748,18 @@ op_expr *op_parse_template(op_parser *p, const char *s, size_t n, size_t at0)
 			sub.nseg = 0;
 			op_expr *x = op_parse_expr(&sub);
 			op_p_skip(&sub);
-			if (sub.pos != sub.len) {
-				op_buf_free(&lit);
+			if (sub.pos != sub.len)
 				op_p_error_at(p, at0, "placeholder {%.*s}: unexpected '%.*s'", (int)(close - s - i - 1),
 					      s + i + 1, (int)(sub.len - sub.pos), s + sub.pos);
-			}
-			if (np == 2048) {
-				op_buf_free(&lit);
+			if (np == 2048)
 				op_p_error_at(p, at0, "template too long (over 1000 placeholders)");
-			}
 			parts[np++] = x;
 			i = (size_t)(close - s) + 1;
 			continue;
 		}
-		op_buf_addc(&lit, s[i] == '\x01' ? '{' : s[i] == '\x02' ? '}' : s[i]);
+		lit[litlen++] = s[i] == '\x01' ? '{' : s[i] == '\x02' ? '}' : s[i];
 		i++;
 	}
-	op_buf_free(&lit);
 	e->args = op_arena_alloc(p->arena, np * sizeof *parts);
 	memcpy(e->args, parts, np * sizeof *parts);
 	e->nargs = np;

@@ -58,8 +58,7 @@ int op_mbox_each(FILE *f, const char *name, op_msg_fn fn, void *ctx)
 	op_buf_grow(&msg, 0);
 	msg.p[msg.len] = 0;	/* grow alone does not terminate */
 	for (;;) {
-		errno = 0;
-		ssize_t n = getline(&line, &cap, f);
+		ssize_t n = op_xgetline(&line, &cap, f);
 		if (n < 0) {
 			if (ferror(f)) {
 				err = errno ? errno : EIO;

@@ -153,14 +153,14 @@ op_mapping *op_mapping_load(const char *file)
 	if (!file)
 		return m;
 	FILE *f = fopen(file, "r");
-	if (!f)
-		op_die(OP_EXIT_CONFIG, "%s: %s", file, strerror(errno));
+	if (!f)	/* unreadable, as an unreadable rule file: 66, not 78 */
+		op_die(OP_EXIT_NOINPUT, "%s: %s", file, strerror(errno));
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0;
 	ssize_t len;
 	op_buf norm = { 0 };
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while ((len = op_xgetline(&line, &cap, f)) > 0) {
 		lineno++;
 		char *s = line, *e = line + len;
 		if (lineno == 1 && len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
@@ -235,11 +235,14 @@ op_mapping *op_mapping_load(const char *file)
 		normalize(&norm, cs, (size_t)(ce - cs));
 		m->e[m->n++] = (entry){ op_xstrdup(norm.p), field, kind };
 	}
-	if (ferror(f))
-		op_die(OP_EXIT_CONFIG, "%s: %s", file, strerror(errno));
+	int err = ferror(f) ? errno : 0;
 	free(line);
 	op_buf_free(&norm);
 	fclose(f);
+	if (err) {
+		op_mapping_free(m);	/* nothing left behind for a leak checker */
+		op_die(OP_EXIT_NOINPUT, "%s: read error: %s", file, strerror(err));
+	}
 	return m;
 }
 

@@ -14,6 +14,8 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -45,6 +47,9 @@ void *op_xcalloc(size_t n, size_t size);
 void *op_xrealloc(void *p, size_t n);
 char *op_xstrdup(const char *s);
 char *op_xstrndup(const char *s, size_t n);
+/* getline(3), except that running out of memory is that message and exit
+ * 70 instead of a -1 that looks like the end of the input. */
+ssize_t op_xgetline(char **line, size_t *cap, FILE *f);
 
 /* A growable byte buffer; p is always NUL-terminated after any op_buf_ call
  * (the NUL is not counted in len). */

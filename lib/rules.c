@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "rules.h"
 
 #define MAX_ERRORS 20
@@ -248,6 +249,11 @@ static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
 		op_warn("%s:%u:%zu: %s", ps->file, line, col, errmsg);
 		return -1;
 	}
+	/* strings and names of a rule reach the records as they are, and a
+	 * record is UTF-8 (a Latin-1 "£" here would make invalid JSON there) */
+	size_t valid = op_utf8_valid_prefix(ps->text, ps->len);
+	if (valid < ps->len)
+		op_p_error_at(ps, valid, "invalid UTF-8 (a rule file is UTF-8 text)");
 	size_t kwpos = op_p_skip(ps);
 	const char *kw = op_p_word(ps, "a statement");
 	const op_stmt *k = NULL;

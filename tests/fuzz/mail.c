@@ -1,0 +1,103 @@
+/* mail.c - fuzz the mail layer: RFC 5322/MIME parsing (lib/mail), the
+ * mbox splitter (lib/mailbox), encoded words and parameters (lib/rfc2047)
+ * and HTML to text (lib/html), each on the whole input.  Every string
+ * they hand out is valid UTF-8 without control characters (the body keeps
+ * \n and \t), and the work stays linear.  MIT licence. */
+#include "fuzz.h"
+#include "html.h"
+#include "mail.h"
+#include "mailbox.h"
+#include "rfc2047.h"
+
+FUZZ_SEEDS("tests/data/mail/*.eml", "tests/data/parse/*.eml", "tests/data/parse/*.mbox",
+	   "tests/data/parse/maildir/*/*");
+
+static void check_text(const char *what, const char *s, int body)
+{
+	if (!s)
+		return;
+	size_t n = strlen(s);
+	if (!fuzz_utf8(s, n))
+		fuzz_fail("%s is not UTF-8", what);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 || c == 0x7f) && !(body && (c == '\n' || c == '\t')))
+			fuzz_fail("%s holds control character 0x%02x", what, c);
+	}
+}
+
+static void check_mail(const char *msg, size_t len)
+{
+	op_mail m;
+	if (op_mail_parse(msg, len, &m) == 0) {
+		if (!m.body)
+			fuzz_fail("no body");
+		check_text("from_name", m.from_name, 0);
+		check_text("from_addr", m.from_addr, 0);
+		check_text("reply_name", m.reply_name, 0);
+		check_text("reply_addr", m.reply_addr, 0);
+		check_text("to_addr", m.to_addr, 0);
+		check_text("subject", m.subject, 0);
+		check_text("message_id", m.message_id, 0);
+		check_text("body", m.body, 1);
+		for (size_t i = 0; i < m.natt; i++) {
+			check_text("attachment filename", m.att[i].filename, 0);
+			check_text("attachment type", m.att[i].type, 0);
+		}
+		if (m.natt > 1000)
+			fuzz_fail("%zu attachments", m.natt);
+	}
+	op_mail_free(&m);
+}
+
+static int on_msg(const char *msg, size_t len, const char *file, unsigned long line, void *ctx)
+{
+	(void)file, (void)line;
+	size_t *total = ctx;
+	*total += len;
+	if (msg[len])
+		fuzz_fail("message not NUL-terminated");
+	check_mail(msg, len);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	fuzz_init();
+	const char *s = (const char *)d;
+	check_mail(s, n);
+
+	/* the same bytes as an mbox: messages never hold more than the input */
+	FILE *f = n ? fmemopen((void *)d, n, "rb") : NULL;
+	if (f) {
+		size_t total = 0;
+		op_mbox_each(f, "fuzz.mbox", on_msg, &total);
+		fclose(f);
+		if (total > n)
+			fuzz_fail("mbox messages hold %zu bytes of %zu", total, n);
+	}
+
+	op_buf b = {0};
+	op_rfc2047_decode(&b, s, n, NULL, NULL, 0);
+	if (!fuzz_utf8(b.p, b.len))
+		fuzz_fail("encoded words decode to invalid UTF-8");
+	op_buf_reset(&b);
+	if (op_mime_param(&b, s, n, "filename", NULL) == 0 && !fuzz_utf8(b.p, b.len))
+		fuzz_fail("parameter decodes to invalid UTF-8");
+	op_buf_reset(&b);
+	op_html_to_text(&b, s, n);
+	if (!fuzz_utf8(b.p, b.len))
+		fuzz_fail("HTML text is not UTF-8");
+	char cs[64];
+	op_html_charset(s, n, cs, sizeof cs);
+	op_buf_reset(&b);
+	op_base64_decode(&b, s, n);
+	if (b.len > n / 4 * 3 + 3)
+		fuzz_fail("base64 grew: %zu from %zu", b.len, n);
+	op_buf_reset(&b);
+	op_qp_decode(&b, s, n, 0);
+	if (b.len > n)
+		fuzz_fail("quoted-printable grew: %zu from %zu", b.len, n);
+	op_buf_free(&b);
+	return 0;
+}
