@@ -727,7 +727,13 @@ int op_jobj_get(const char *v, size_t vlen, const char *key, size_t klen,
 
 json_t *op_jvalue(const char *v, size_t vlen)
 {
-	return json_loadb(v, vlen, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
+	json_t *j = json_loadb(v, vlen, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
+	/* the scanner has validated the span (and agrees with jansson, see
+	 * tests/fuzz/scanner.c), so a failure here is jansson out of memory:
+	 * never let it pass for a bad value and cost the record */
+	if (!j)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	return j;
 }
 
 /* ---- splice ------------------------------------------------------------ */

@@ -9,6 +9,7 @@
  * has not seen is simply absent from its table.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,8 +218,13 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 	}
 	/* each occurrence weighs 1/sqrt(n), as in training */
 	double x = f->n ? 1 / sqrt((double)f->n) : 0;
-	for (size_t c = 0; c < C; c++)
-		prob[c] = m->bias[c] + x * a[c];
+	for (size_t c = 0; c < C; c++) {
+		/* finite weights can still sum past FLT_MAX in a (a damaged or
+		 * hostile file): an infinite score is then the largest there
+		 * is, not a NaN out of softmax */
+		double z = m->bias[c] + x * a[c];
+		prob[c] = z > DBL_MAX ? DBL_MAX : z < -DBL_MAX ? -DBL_MAX : z;
+	}
 	if (a != acc)
 		free(a);
 	softmax(prob, C);
@@ -621,8 +627,9 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 	op_buf_printf(&tmp, "%s.XXXXXX", path);
 	int fd = mkstemp(tmp.p);
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	int rc = -1;
+	int rc = -1, oom = 0;
 	if (!f) {
+		oom = errno == ENOMEM;	/* fdopen's buffer: not an I/O error */
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -638,6 +645,8 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 		unlink(tmp.p);
 	op_buf_free(&tmp);
 	op_buf_free(&b);
+	if (oom)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	return rc;
 }
 

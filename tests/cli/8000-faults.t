@@ -9,6 +9,8 @@
 P=$DATA/parse
 E=$DATA/enq
 R=$DATA/rules
+C=$DATA/classify
+K=$DATA/kpi-rollup
 export OPFLOW_NOW=2026-11-01T00:00:00Z
 # generous: this guards against a hang, it measures nothing
 GUARD="timeout 300"
@@ -23,8 +25,18 @@ enq-parse $P/inbox.mbox
 enq-parse -m $P/typeform.map $P/typeform.tsv
 enq-parse $P/webhook.jsonl
 enq-parse $P/maildir $DATA/mail/koi8r.eml $DATA/mail/nested.eml
+enq-classify -r $C/basic.rules $C/enq.jsonl
+enq-classify -r /dev/null -m $T/m.model --explain $C/enq.jsonl
+enq-train -l label -o trained.model --seed 1 --report $C/train.jsonl
+enq-route -r $DATA/route/route.rules $DATA/route/enq.jsonl
+kpi-rollup -k $K/defs.conf --compare previous $K/small.jsonl
+kpi-rollup -o csv $K/small.jsonl
+kpi-report $DATA/report/monthly.jsonl
+kpi-report -f html $DATA/report/nine-kpis.jsonl
 EOF
 }
+
+enq-train -l label -o m.model --holdout 0 $C/train.jsonl >/dev/null
 
 # ---- output to a full disk: 74 and the reason --------------------------
 runs > runs.txt
@@ -246,8 +258,20 @@ expect_out <<'E'
 @SUM(A1)
 E
 # Each program that writes CSV gets a case here that runs it on cells built
-# to be formulas and expects csv-unguarded.pl to find none.  None writes CSV
-# yet (op_csv_cell, which guards, is tested in tests/unit/csv.c and by the
-# csv fuzz harness); kpi-rollup -o csv is the first to come.
+# to be formulas and expects csv-unguarded.pl to find none (op_csv_cell,
+# which guards, is tested in tests/unit/csv.c and by the csv fuzz harness).
+cat > formulas.jsonl <<'J'
+{"id":"F1","received_at":"2026-10-02T09:00:00Z","team":"=HYPERLINK(\"http://x\",\"y\")","value":-12.5}
+{"id":"F2","received_at":"2026-10-03T09:00:00Z","team":"@SUM(A1:A9)","value":3}
+{"id":"F3","received_at":"2026-11-04T09:00:00Z","team":"+1+1","value":-4}
+{"id":"F4","received_at":"2026-11-05T09:00:00Z","team":"-2+3","value":1e3}
+{"id":"F5","received_at":"2026-11-06T09:00:00Z","team":"\tcmd","value":0}
+J
+tcase "kpi-rollup -o csv: no cell a spreadsheet would run" "kpi-rollup -o csv -e 'by month(received_at), team' -e 'kpi n = count()' -e 'kpi v = sum(value)' --compare previous formulas.jsonl > out.csv && perl csv-unguarded.pl out.csv; wc -l < out.csv; grep -c HYPERLINK out.csv"
+expect_rc 0
+expect_out <<'E'
+6
+1
+E
 
 done_testing
