@@ -36,6 +36,9 @@ static inline void skip_ws(scan *s)
 		s->p++;
 }
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#else
 /* No byte of the eight at p needs a look (the non-SSE2 fallback). */
 static inline int plain8(const unsigned char *p)
 {
@@ -46,9 +49,6 @@ static inline int plain8(const unsigned char *p)
 	uint64_t special = ((x - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high;
 	return special == 0;
 }
-
-#ifdef __SSE2__
-#include <emmintrin.h>
 #endif
 
 /* Bytes that need a look in a string: '"', '\\', < 0x20, >= 0x80.  How many
