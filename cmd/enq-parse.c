@@ -235,6 +235,21 @@ static int blank(const char *s)
 
 /* Emit {"id":ID<content>,"channel":CH<source>,"line":N}} (N 0: no line).
  * id NULL: the digest of the content. */
+/* --dedup: whether a record with digest d came before (counted), by the
+ * full 128 bits as hex, so a collision needs 2^64 records */
+static int repeated(ctx *c, const uint64_t d[2])
+{
+	char key[33];
+	op_digest_hex64(d, key);
+	uint64_t d2[2] = { d[1], 0 };
+	op_digest_hex64(d2, key + 16);
+	int isnew;
+	op_hmap_put(&c->seen, key, 32, &isnew);
+	if (!isnew)
+		c->dups++;
+	return !isnew;
+}
+
 static void emit(ctx *c, const char *id, size_t idlen, const char *channel,
 		 unsigned long line)
 {
@@ -256,16 +271,8 @@ static void emit(ctx *c, const char *id, size_t idlen, const char *channel,
 		op_buf_add(o, c->content.p, c->content.len);
 		op_digest(o->p, o->len, d);
 		o->len = at;
-		char key[33];
-		op_digest_hex64(d, key);
-		uint64_t d2[2] = { d[1], 0 };
-		op_digest_hex64(d2, key + 16);
-		int isnew;
-		op_hmap_put(&c->seen, key, 32, &isnew);
-		if (!isnew) {
-			c->dups++;
+		if (repeated(c, d))
 			return;
-		}
 	}
 	op_buf_add(o, c->content.p, c->content.len);
 	op_buf_adds(o, ",\"channel\":");
@@ -795,16 +802,8 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 		op_digest(r->line, r->len, d);
 	if (c->dedup) {
 		/* exact repeats: the same line */
-		char key[33];
-		op_digest_hex64(d, key);
-		uint64_t d2[2] = { d[1], 0 };
-		op_digest_hex64(d2, key + 16);
-		int isnew;
-		op_hmap_put(&c->seen, key, 32, &isnew);
-		if (!isnew) {
-			c->dups++;
+		if (repeated(c, d))
 			return 0;
-		}
 	}
 	/* id first, then the members in order, then what was missing */
 	op_buf *o = &c->out;

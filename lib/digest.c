@@ -10,16 +10,6 @@ static inline uint64_t rotl(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-static inline uint64_t fmix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
 static inline uint64_t le64(const unsigned char *p)
 {
 	uint64_t v = 0;
@@ -67,8 +57,8 @@ void op_digest(const void *s, size_t n, uint64_t out[2])
 	h2 ^= (uint64_t)n;
 	h1 += h2;
 	h2 += h1;
-	h1 = fmix(h1);
-	h2 = fmix(h2);
+	h1 = op_fmix64(h1);
+	h2 = op_fmix64(h2);
 	h1 += h2;
 	h2 += h1;
 	out[0] = h1;

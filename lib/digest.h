@@ -7,6 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* MurmurHash3's 64-bit finalizer: every input bit moves every output bit
+ * (also the feature hash of lib/model). */
+static inline uint64_t op_fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
 /* The digest of s[0..n) with seed 0, as two 64-bit halves. */
 void op_digest(const void *s, size_t n, uint64_t out[2]);
 

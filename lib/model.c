@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "model.h"
 #include "opflow.h"
 #include "utf8.h"
@@ -44,16 +45,6 @@ struct op_model {
 };
 
 /* ---- features ---------------------------------------------------------- */
-
-static inline uint64_t fmix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 /* FNV-1a over bytes, seeded by feature kind, then mixed: the low bits
  * index the lookup table, so they must be as good as the high ones. */
@@ -115,9 +106,9 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 				wh = (wh ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
 			}
 		}
-		push(f, fmix(wh));
+		push(f, op_fmix64(wh));
 		if (cfg->word_ngrams >= 2 && have_prev)
-			push(f, fmix(prev * 31 + wh + K_BIGRAM));
+			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM));
 		prev = wh;
 		have_prev = 1;
 		w[glen + 1] = '>';
@@ -125,7 +116,7 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, fmix(hbytes(K_CHAR, w + k, g)));
+					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)));
 	}
 }
 

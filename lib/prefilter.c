@@ -172,6 +172,19 @@ static int peek(lx *l)
 	return l->i < l->n ? (unsigned char)l->p[l->i] : -1;
 }
 
+/* past the next c ([:alpha:], \x{..}); unterminated: the pattern is not
+ * ours to read */
+static int skip_past(lx *l, char c)
+{
+	const char *e = memchr(l->p + l->i, c, l->n - l->i);
+	if (!e) {
+		l->fail = 1;
+		return -1;
+	}
+	l->i = (size_t)(e - l->p) + 1;
+	return 0;
+}
+
 /* a [class]: its characters as alternatives when few and ASCII */
 static void parse_class(lx *l, info *out)
 {
@@ -193,12 +206,8 @@ static void parse_class(lx *l, info *out)
 			break;
 		first = 0;
 		if (c == '[' && peek(l) == ':') {	/* [:alpha:] */
-			const char *e = memchr(l->p + l->i, ']', l->n - l->i);
-			if (!e) {
-				l->fail = 1;
+			if (skip_past(l, ']'))
 				return;
-			}
-			l->i = (size_t)(e - l->p) + 1;
 			wide = 1;
 			prev = -1;
 			continue;
@@ -217,14 +226,9 @@ static void parse_class(lx *l, info *out)
 			else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9'))) c = d;
 			else {
 				/* \d \w \x{..} \p{..}: more than we keep */
-				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{') {
-					const char *e = memchr(l->p + l->i, '}', l->n - l->i);
-					if (!e) {
-						l->fail = 1;
-						return;
-					}
-					l->i = (size_t)(e - l->p) + 1;
-				}
+				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{' &&
+				    skip_past(l, '}'))
+					return;
 				wide = 1;
 				prev = -1;
 				continue;
