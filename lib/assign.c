@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "assign.h"
+#include "utf8.h"
 
 const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
 
 struct op_assigned {
 	const char *id, *team;
+	size_t idlen;		/* an id may hold a NUL (JSON's \u0000) */
 	op_owner *owner;
 	int open;
 };
@@ -130,6 +132,15 @@ static int get_field(const char **p, const char *end, op_buf *d)
 	return 0;
 }
 
+static int utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	for (size_t k; p < end; p += k)
+		if (!(k = *p < 0x80 ? 1 : op_utf8_seq(p, end)))
+			return 0;
+	return 1;
+}
+
 /* a team name from the state: the rules' team, or one kept once */
 static const char *team_name(op_assigner *a, const op_buf *b)
 {
@@ -151,6 +162,7 @@ static op_assigned *remember(op_assigner *a, const char *id, size_t n)
 		return *slot;
 	op_assigned *e = op_arena_alloc(&a->arena, sizeof *e);
 	e->id = op_arena_strndup(&a->arena, id, n);
+	e->idlen = n;
 	*slot = e;
 	if (a->na == a->capa) {
 		a->capa = a->capa ? 2 * a->capa : 1024;
@@ -187,6 +199,9 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 				if (get_field(&q, eol, &f[i]))
 					goto bad;
 			if (q != eol || (strcmp(f[3].p, "open") && strcmp(f[3].p, "closed")))
+				goto bad;
+			/* names are C strings, and an owner's goes into records */
+			if (memchr(f[1].p, 0, f[1].len) || memchr(f[2].p, 0, f[2].len) || !utf8(f[2].p, f[2].len))
 				goto bad;
 			op_assigned *e = remember(a, f[0].p, f[0].len);
 			if (e->owner) {
@@ -227,7 +242,7 @@ void op_assign_dump(const op_assigner *a, op_buf *out)
 		if (!e->owner)
 			continue;
 		op_buf_adds(out, "a");
-		put_field(out, e->id, strlen(e->id));
+		put_field(out, e->id, e->idlen);
 		put_field(out, e->team, strlen(e->team));
 		put_field(out, e->owner->name, strlen(e->owner->name));
 		op_buf_adds(out, e->open ? " open\n" : " closed\n");

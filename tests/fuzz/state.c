@@ -1,0 +1,204 @@
+/* state.c - fuzz the state file of enq-route --state: lib/state (the
+ * header, its version, the closing "end N" count) and the body lines
+ * lib/assign reads from it ("rr TEAM POS", "a ID TEAM OWNER open|closed",
+ * %XX escapes), as enq-route reads them.  A bad file is refused with
+ * "FILE:LINE: what", never a crash; a good one's body, committed to a new
+ * file, reads back the same; and whatever the assigner then writes (after
+ * it has assigned more) it reads back, to the same lines again.
+ * MIT licence, see COPYING. */
+#include "fuzz.h"
+#include "assign.h"
+#include "state.h"
+
+FUZZ_SEEDS("tests/data/fuzz-seeds/state/*.state");
+
+#define KIND "enq-route"	/* as enq-route's */
+#define VERSION 1
+
+static char dir[64], in_path[96], out_path[96];
+
+static void cleanup(void)
+{
+	char p[128];
+	unlink(in_path);
+	unlink(out_path);
+	snprintf(p, sizeof p, "%s.lock", in_path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s.lock", out_path);
+	unlink(p);
+	rmdir(dir);
+	dir[0] = 0;
+}
+
+/* a directory of our own for each input, on tmpfs when there is one
+ * (commits fsync); removed after it (libFuzzer ends without atexit) */
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "%s/fuzz-state-XXXXXX", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
+	if (!mkdtemp(dir))
+		fuzz_fail("mkdtemp failed");
+	snprintf(in_path, sizeof in_path, "%s/in", dir);
+	snprintf(out_path, sizeof out_path, "%s/out", dir);
+}
+
+static void write_file(const char *path, const uint8_t *d, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(d, 1, n, f) != n || fclose(f))
+		fuzz_fail("cannot write %s", path);
+}
+
+/* the teams of tests/data/route/route.rules, one of each mode */
+static void teams(op_assigner *a)
+{
+	static const struct {
+		const char *name;
+		int mode;
+		const char *owners[4];
+	} tv[] = {
+		{ "sales", OP_ASSIGN_ROUND_ROBIN, { "alice", "bob", "carol", NULL } },
+		{ "service", OP_ASSIGN_LEAST_OPEN, { "dave", "eve", NULL } },
+		{ "accounts", OP_ASSIGN_FIRST, { "frank", "grace", NULL } },
+		{ "triage", OP_ASSIGN_NONE, { NULL } },
+	};
+	op_assign_init(a);
+	for (size_t i = 0; i < sizeof tv / sizeof *tv; i++) {
+		int isnew;
+		op_team *t = op_assign_team(a, tv[i].name, &isnew);
+		t->mode = tv[i].mode;
+		t->owners = op_xmalloc(4 * sizeof *t->owners);
+		for (; tv[i].owners[t->n]; t->n++)
+			t->owners[t->n] = op_assign_owner(a, tv[i].owners[t->n]);
+	}
+}
+
+/* err is "FILE:LINE: what" with LINE in [lo, hi] */
+static void check_err(const char *err, const char *file, unsigned long lo, unsigned long hi)
+{
+	size_t fl = strlen(file);
+	char *end;
+	if (strncmp(err, file, fl) || err[fl] != ':')
+		fuzz_fail("error without the file: \"%s\"", err);
+	unsigned long line = strtoul(err + fl + 1, &end, 10);
+	if (end == err + fl + 1 || strncmp(end, ": ", 2) || !end[2])
+		fuzz_fail("error without a line: \"%s\"", err);
+	if (line < lo || line > hi)
+		fuzz_fail("error at line %lu, not in %lu-%lu: \"%s\"", line, lo, hi, err);
+}
+
+static unsigned long lines_of(const char *s, size_t n)
+{
+	unsigned long k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == '\n';
+	return k;
+}
+
+/* assigner a's state: loads into a new assigner, which writes it the same */
+static void check_dump(const op_assigner *a, const char *what)
+{
+	op_buf d1 = {0}, d2 = {0};
+	op_assign_dump(a, &d1);
+	if (d1.len && d1.p[d1.len - 1] != '\n')
+		fuzz_fail("%s: state not in lines", what);
+	op_assigner b;
+	teams(&b);
+	char err[512] = "";
+	if (op_assign_load(&b, d1.p ? d1.p : "", d1.len, "dump", 2, err, sizeof err))
+		fuzz_fail("%s: the state written does not load: %s", what, err);
+	op_assign_dump(&b, &d2);
+	if (d1.len != d2.len || (d1.len && memcmp(d1.p, d2.p, d1.len)))
+		fuzz_fail("%s: state written, read and written again differs", what);
+	op_assign_free(&b);
+	op_buf_free(&d1);
+	op_buf_free(&d2);
+}
+
+/* lib/assign on the body: refused with its line, or a state that is
+ * written back loadable, before and after a run's assignments */
+static void check_body(const op_state *st, const uint8_t *d, size_t n)
+{
+	op_assigner a;
+	teams(&a);
+	char err[512] = "";
+	const char *body = st->body.p ? st->body.p : "";
+	size_t len = st->body.len;
+	unsigned long nl = lines_of(body, len);
+	if (op_assign_load(&a, body, len, in_path, st->bodyline, err, sizeof err)) {
+		check_err(err, in_path, st->bodyline, st->bodyline + (nl ? nl - 1 : 0));
+		op_assign_free(&a);
+		return;
+	}
+	check_dump(&a, "as read");
+	/* a run: ids of its own and the input's bytes as ids, in each team
+	 * (a NUL in an id is a byte like any other: JSON's \u0000) */
+	const char *ids[] = { "R01", "R02", "Q1", "14", "a b%20" };
+	size_t nid = sizeof ids / sizeof *ids;
+	for (size_t i = 0; i < a.nt; i++) {
+		op_team *t = a.tv[i];
+		for (size_t k = 0; k < nid + 3; k++) {
+			const char *id = k < nid ? ids[k] : (const char *)d + (k - nid) * n / 3;
+			size_t idn = k < nid ? strlen(id) : (n / 3 < 40 ? n / 3 : 40);
+			if (!idn)
+				continue;
+			const op_owner *o = op_assign_pick(&a, t, id, idn, 0, k == 1);
+			if (o && (!o->name[0] || !fuzz_utf8(o->name, strlen(o->name)) ||
+				  o != op_assign_pick(&a, t, id, idn, 0, 0)))
+				fuzz_fail("team %s: a bad or changing owner for '%.*s'", t->name, (int)idn, id);
+			if (!o && t->n && t->mode != OP_ASSIGN_NONE)
+				fuzz_fail("team %s: nobody for '%.*s'", t->name, (int)idn, id);
+			if (k == 2)
+				op_assign_close(&a, id, idn);
+		}
+	}
+	check_dump(&a, "after a run");
+	op_assign_free(&a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	fuzz_init();
+	setup();
+	write_file(in_path, d, n);
+	op_state st;
+	char err[512] = "";
+	int rc = op_state_open(&st, in_path, KIND, VERSION, err, sizeof err);
+	if (rc == OP_STATE_CORRUPT) {
+		check_err(err, in_path, 1, lines_of((const char *)d, n) + 1);
+		op_state_close(&st);
+		cleanup();
+		return 0;
+	}
+	if (rc)
+		fuzz_fail("op_state_open: %d, %s", rc, err);
+
+	/* the body: the lines between the header and "end N", N of them */
+	const char *nl = memchr(d, '\n', n);
+	const char *body = st.body.p ? st.body.p : "";
+	size_t len = st.body.len;
+	if (!nl || st.bodyline != 2 || len > n || (size_t)((const char *)d + n - nl) < len + 1 ||
+	    memcmp(nl + 1, body, len) || (len && body[len - 1] != '\n'))
+		fuzz_fail("the body is not the lines after the header");
+	const char *last = nl + 1 + len;
+	if ((size_t)((const char *)d + n - last) < 4 || memcmp(last, "end ", 4))
+		fuzz_fail("no \"end N\" after the body");
+
+	/* committed to a new file, read back: the same body */
+	op_state so;
+	unlink(out_path);
+	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err) || so.body.len)
+		fuzz_fail("a new state file: %s", err);
+	if (op_state_commit(&so, KIND, VERSION, body, len, err, sizeof err))
+		fuzz_fail("commit: %s", err);
+	op_state_close(&so);
+	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err))
+		fuzz_fail("the state committed does not read back: %s", err);
+	if (so.body.len != len || (len && memcmp(so.body.p, body, len)))
+		fuzz_fail("the state committed reads back different");
+	op_state_close(&so);
+
+	check_body(&st, d, n);
+	op_state_close(&st);
+	cleanup();
+	return 0;
+}
