@@ -72,7 +72,8 @@ int op_jarr_get(const char *v, size_t vlen, size_t i, const char **out, size_t *
 /* Iterate an array span: *pos starts at 0; returns 1 with the next element. */
 int op_jarr_next(const char *v, size_t vlen, size_t *pos, const char **out, size_t *outlen);
 /* A value span as a jansson value (new reference), for what needs a tree;
- * exits 70 if jansson runs out of memory. */
+ * NULL for a span jansson refuses (a key holding \u0000), exit 70 if it
+ * runs out of memory. */
 json_t *op_jvalue(const char *v, size_t vlen);
 
 /* A member to set: key, and its value as JSON text. */

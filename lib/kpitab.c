@@ -113,7 +113,9 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 	json_t *by = json_object_get(m, "by"), *names = json_object_get(m, "names");
 	json_t *owner = json_object_get(m, "owner"), *unit = json_object_get(m, "unit");
 	int rc = -1;
-	if (!json_is_object(m))
+	if (!m)	/* the one span jansson refuses (DEVIATIONS) */
+		fail(err, errlen, "\"kpi\": a key holds \\u0000");
+	else if (!json_is_object(m))
 		fail(err, errlen, "\"kpi\" is not an object");
 	else if (!string_array(by) || !string_array(names))
 		fail(err, errlen, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
@@ -219,7 +221,7 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, char *err, 
 	int rc = 0;
 	if (!json_is_array(a)) {
 		json_decref(a);
-		return fail(err, errlen, "\"flags\" is not an array");
+		return fail(err, errlen, a ? "\"flags\" is not an array" : "\"flags\": a key holds \\u0000");
 	}
 	row->flag = op_arena_alloc(&t->a, (json_array_size(a) + 1) * sizeof *row->flag);
 	json_array_foreach(a, i, o) {

@@ -178,6 +178,20 @@ kpi-report: bad.jsonl:8: a second row for quote, period 2026-10
 kpi-report: bad.jsonl:9: group keys differ from the first row's
 kpi-report: bad.jsonl:10:1: not a JSON object but an array
 E
+# \u0000 in a key: valid JSON that jansson, which reads "kpi" and
+# "flags", refuses; a bad row, not a failure
+printf '%s\n' '{"period":"2026-10","category":"a","enquiries":1,"kpi":{"by":["category"],"names":["enquiries"],"\u0000":1}}' \
+	'{"period":"2026-10","category":"b","enquiries":2,"kpi":{"by":["category"],"names":["enquiries"]},"flags":[{"\u0000":1}]}' \
+	'{"period":"2026-10","category":"c","enquiries":3,"kpi":{"by":["category"],"names":["enquiries"]}}' > nul.jsonl
+tcase "\\u0000 in a key of kpi or flags" "kpi-report -f text nul.jsonl > nul.txt; echo \$?; grep -c '^  c  ' nul.txt"
+expect_out <<'E'
+65
+2
+E
+expect_err <<'E'
+kpi-report: nul.jsonl:1: "kpi": a key holds \u0000
+kpi-report: nul.jsonl:2: "flags": a key holds \u0000
+E
 tcase "bad rows: the report has the good ones" "grep '^| [a-z]' out.md"
 expect_out <<'E'
 | category | enquiries | change |

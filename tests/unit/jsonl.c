@@ -293,6 +293,14 @@ static void splicing(void)
 	ok(op_jarr_get(f->v, f->vlen, 1, &v, &vl) && vl == 3 && !memcmp(v, "\"x\"", 3), "array element");
 	ok(op_jarr_get(f->v, f->vlen, 2, &v, &vl) && vl == 3 && !memcmp(v, "[1]", 3), "nested array element");
 	ok(!op_jarr_get(f->v, f->vlen, 3, &v, &vl), "past the end");
+	/* strings ending in runs of backslashes, escaped quotes, brackets
+	 * inside strings: each skipped whole */
+	const char *tricky = "{\"a\\\"\":\"x\\\\\",\"b\":\"\\\\\\\"q\",\"c\":[\"]\\\"\",{\"d\":\"\\\\\"}],\"k\":7}";
+	ok(op_jobj_get(tricky, strlen(tricky), "k", 1, &v, &vl, &b) && vl == 1 && *v == '7',
+	   "member after escaped quotes and backslash runs");
+	ok(op_jobj_get(tricky, strlen(tricky), "c", 1, &v, &vl, &b) &&
+	   op_jarr_get(v, vl, 1, &v, &vl) && vl == 10 && !memcmp(v, "{\"d\":\"\\\\\"}", 10),
+	   "array element after a string holding ]\"");
 	op_buf_free(&b);
 	op_rec_free(&r);
 }
