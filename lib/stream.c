@@ -73,11 +73,15 @@ static void keep_reject(op_stream *st, const char *s, size_t n)
 		write_failed(st->cli->rejects);
 }
 
-static void vreject(op_stream *st, const char *fmt, va_list ap)
+/* where: "FILE:LINE" or "FILE", or NULL for the line being read */
+static void vreject(op_stream *st, const char *where, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	op_warn("%s:%llu: %s", st->name, st->lineno, msg);
+	if (where)
+		op_warn("%s: %s", where, msg);
+	else
+		op_warn("%s:%llu: %s", st->name, st->lineno, msg);
 	st->rejected++;
 	if (st->cli->strict)
 		st->stop = 1;
@@ -87,7 +91,7 @@ void op_reject(op_stream *st, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreject(st, fmt, ap);
+	vreject(st, NULL, fmt, ap);
 	va_end(ap);
 	keep_reject(st, st->line, st->linelen);
 }
@@ -282,14 +286,9 @@ void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx
 void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,
 		  const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vreject(st, where, fmt, ap);
 	va_end(ap);
-	op_warn("%s: %s", where, msg);
-	st->rejected++;
-	if (st->cli->strict)
-		st->stop = 1;
 	keep_reject(st, raw, rawlen);
 }
