@@ -18,7 +18,7 @@ typedef struct {
 	op_eval ev;
 	op_expr *text;
 	const char *label;
-	op_buf tmp, lab;
+	op_buf lab;
 	/* examples added while reading --test */
 	size_t *test;
 	size_t ntest, captest;
@@ -41,7 +41,7 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	}
 	op_eval_record(&c->ev, r);
-	int rc = op_modeltext_eval(&c->ev, c->text, &c->tmp, &s, &n);
+	int rc = op_modeltext_eval(&c->ev, c->text, &s, &n);
 	if (rc < 0) {
 		op_reject(st, "--text: %s", c->ev.err);
 		return 0;
@@ -213,7 +213,6 @@ int main(int argc, char **argv)
 	op_trainer_free(c.tr);
 	op_eval_free(&c.ev);
 	op_rules_free(textrules);
-	op_buf_free(&c.tmp);
 	op_buf_free(&c.lab);
 	op_cli_free(&cli);
 	return rc;

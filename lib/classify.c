@@ -252,10 +252,9 @@ static void explain_rule(ctx *c, unsigned line, const char *kind, const char *na
 {
 	op_buf *b = &c->explain;
 	op_buf_adds(b, b->len ? ",{\"at\":" : "{\"rules\":[{\"at\":");
-	op_buf tmp = {0};
-	op_buf_printf(&tmp, "%s:%u", c->rules->file, line);
-	op_buf_json_str(b, tmp.p, tmp.len);
-	op_buf_free(&tmp);
+	op_buf_reset(&c->tmp);
+	op_buf_printf(&c->tmp, "%s:%u", c->rules->file, line);
+	op_buf_json_str(b, c->tmp.p, c->tmp.len);
 	op_buf_printf(b, ",\"%s\":", kind);
 	op_buf_json_str(b, name, strlen(name));
 	if (extra)
@@ -295,7 +294,7 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 			continue;
 		const char *s;
 		size_t n;
-		int rc = op_modeltext_eval(&c->ev, e->from, &c->tmp, &s, &n);
+		int rc = op_modeltext_eval(&c->ev, e->from, &s, &n);
 		if (rc == 0)
 			continue;
 		size_t start = c->ext.len, pos = 0, count = 0;
@@ -427,7 +426,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (c->model && (c->explain_on || best < 0 || c->score[best] < c->threshold)) {
 		const char *s;
 		size_t n;
-		int rc = op_modeltext_eval(&c->ev, c->mtext, &c->tmp, &s, &n);
+		int rc = op_modeltext_eval(&c->ev, c->mtext, &s, &n);
 		if (rc < 0) {
 			what = "model text";
 			goto evalerr;

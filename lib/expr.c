@@ -999,8 +999,7 @@ int op_truthy(const op_val *v)
 	}
 }
 
-/* A value as text for string functions: numbers and times are formatted. */
-static void as_text(op_eval *ev, const op_val *v, const char **s, size_t *n)
+void op_val_as_text(op_eval *ev, const op_val *v, const char **s, size_t *n)
 {
 	if (v->t == OP_VSTR) {
 		*s = v->u.str.s;
@@ -1176,7 +1175,7 @@ static int member(op_eval *ev, const op_val *x, const op_val *in)
 	if (in->t == OP_VSTR && x->t != OP_VNULL) {
 		const char *s;
 		size_t n;
-		as_text(ev, x, &s, &n);
+		op_val_as_text(ev, x, &s, &n);
 		return n <= in->u.str.len && memmem(in->u.str.s, in->u.str.len, s, n) != NULL;
 	}
 	return 0;
@@ -1288,7 +1287,7 @@ static void lower_upper(op_eval *ev, const op_val *v, int up, op_val *out)
 {
 	const char *s;
 	size_t n;
-	as_text(ev, v, &s, &n);
+	op_val_as_text(ev, v, &s, &n);
 	char *c = scratch(ev, n);
 	/* ASCII only; other letters pass through unchanged (documented) */
 	for (size_t i = 0; i < n; i++) {
@@ -1400,7 +1399,7 @@ static int call(op_eval *ev, const op_expr *e, op_val *out)
 	case F_TRIM:
 		if (a.t == OP_VNULL)
 			return 0;
-		as_text(ev, &a, &str, &n);
+		op_val_as_text(ev, &a, &str, &n);
 		while (n && (*str == ' ' || *str == '\t' || *str == '\n' || *str == '\r'))
 			str++, n--;
 		while (n && (str[n - 1] == ' ' || str[n - 1] == '\t' || str[n - 1] == '\n' || str[n - 1] == '\r'))
@@ -1418,8 +1417,8 @@ static int call(op_eval *ev, const op_expr *e, op_val *out)
 		out->t = OP_VBOOL;
 		if (a.t == OP_VNULL || b.t == OP_VNULL)
 			return 0;
-		as_text(ev, &a, &str, &n);
-		as_text(ev, &b, &str2, &n2);
+		op_val_as_text(ev, &a, &str, &n);
+		op_val_as_text(ev, &b, &str2, &n2);
 		if (n2 > n)
 			return 0;
 		out->u.b = e->fn == F_CONTAINS ? memmem(str, n, str2, n2) != NULL
@@ -1443,7 +1442,7 @@ static int call(op_eval *ev, const op_expr *e, op_val *out)
 		return 0;
 	case F_STRING:
 		if (a.t != OP_VNULL) {
-			as_text(ev, &a, &str, &n);
+			op_val_as_text(ev, &a, &str, &n);
 			set_str(out, str, n);
 		}
 		return 0;
@@ -1552,7 +1551,7 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 			return 0;
 		const char *s;
 		size_t n;
-		as_text(ev, &a, &s, &n);
+		op_val_as_text(ev, &a, &s, &n);
 		r = op_rx_match(e->rx, s, n, ev->err, sizeof ev->err);
 		if (r < 0)
 			return -1;

@@ -104,6 +104,10 @@ int op_render(op_eval *ev, const op_expr *tmpl, op_buf *out);
 /* Values as JSON text / as text for messages. */
 void op_val_json(op_buf *b, const op_val *v);
 void op_val_text(op_buf *b, const op_val *v);
+/* A value as text, as string functions see it (numbers and times
+ * formatted): a string's own bytes, else the text in the evaluation's
+ * scratch arena, valid until the next record. */
+void op_val_as_text(op_eval *ev, const op_val *v, const char **s, size_t *n);
 /* A value as a number / time, when it is one or a string that reads as one. */
 int op_val_num(const op_val *v, double *d);
 int op_val_time(op_eval *ev, const op_val *v, op_time *t);

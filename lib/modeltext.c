@@ -29,21 +29,15 @@ op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules)
 	return e;
 }
 
-int op_modeltext_eval(op_eval *ev, const op_expr *e, op_buf *tmp, const char **s, size_t *n)
+int op_modeltext_eval(op_eval *ev, const op_expr *e, const char **s, size_t *n)
 {
 	op_val v;
 	if (op_eval_expr(ev, e, &v))
 		return -1;
 	if (v.t == OP_VNULL)
 		return 0;
-	if (v.t == OP_VSTR) {
-		*s = v.u.str.s;
-		*n = v.u.str.len;
-		return 1;
-	}
-	op_buf_reset(tmp);
-	op_val_text(tmp, &v);
-	*s = tmp->p ? tmp->p : "";
-	*n = tmp->len;
+	/* in the scratch arena, not a buffer of the caller's: two subjects
+	 * of one record never share an address (the prefilter keys on it) */
+	op_val_as_text(ev, &v, s, n);
 	return 1;
 }

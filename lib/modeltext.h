@@ -9,7 +9,7 @@
  * "prog: WHAT:1:COL: message" when it is not one. */
 op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules);
 /* The expression's value for the current record as text: 1 with s, n
- * set (numbers and times formatted into tmp), 0 when it is null, -1 on an
- * evaluation error (ev->err). */
-int op_modeltext_eval(op_eval *ev, const op_expr *e, op_buf *tmp, const char **s, size_t *n);
+ * set (numbers and times formatted, see op_val_as_text), 0 when it is
+ * null, -1 on an evaluation error (ev->err). */
+int op_modeltext_eval(op_eval *ev, const op_expr *e, const char **s, size_t *n);
 #endif

@@ -16,6 +16,14 @@ expect_out <<'E'
 same
 E
 
+# numbers as extract subjects: each its own text, with the prefilter on
+printf 'category a 1 when true\nextract x from a /(12)/\nextract y from b /(56)/\n' > num.rules
+tcase "extracts from two numbers of one length" "echo '{\"a\":1234,\"b\":5678}' | enq-classify -r num.rules | grep -o '\"[xy]\":\"[0-9]*\"'"
+expect_out <<'E'
+"x":"12"
+"y":"56"
+E
+
 tcase "built-in rules without -r" "enq-classify $C/enq.jsonl"
 expect_rc 0
 expect_out_file "$G/enq-classify-default.jsonl"
