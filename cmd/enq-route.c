@@ -154,6 +154,14 @@ static void parse_holidays(op_parser *p, void *vc)
 	if (bad || n > MAX_HOLIDAY_FILE)
 		op_p_error_at(p, at, "%s: %s", copy, bad ? "read error" : "larger than 1 MiB");
 	text[n] = 0;
+	/* the lines are walked as C strings: a NUL would end the file there */
+	const char *nul = memchr(text, 0, n);
+	if (nul) {
+		unsigned at_line = 1;
+		for (const char *q = text; q < nul; q++)
+			at_line += *q == '\n';
+		op_p_error_at(p, at, "%s:%u: a NUL byte (not a text file?)", copy, at_line);
+	}
 	unsigned line = 0;
 	for (char *s = text, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
 		nl = strchr(s, '\n');
@@ -352,7 +360,8 @@ static int is_closed(op_rec *r, op_buf *tmp)
 	const char *s;
 	size_t n;
 	op_jstr(f->v, f->vlen, f->vesc, tmp, &s, &n);
-	return (n == 6 && !memcmp(s, "closed", 6)) || (n == 3 && (!memcmp(s, "won", 3) || !memcmp(s, "lost", 3)));
+	return (n == 6 && !memcmp(s, "closed", 6)) || (n == 3 && !memcmp(s, "won", 3)) ||
+	       (n == 4 && !memcmp(s, "lost", 4));
 }
 
 static int priority_of(op_rec *r, op_buf *tmp)
@@ -451,8 +460,12 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	int64_t sla_min = 0;
 	if (rt->sla_unit == 0) {
-		if (__builtin_add_overflow(start, rt->sla, &due))
-			due = INT64_MAX;
+		/* as business time is: a due time that cannot be written is
+		 * refused, not clamped to 9999-12-31 */
+		if (__builtin_add_overflow(start, rt->sla, &due) || due > OP_TIME_MAX) {
+			op_reject(st, "route %s: due time beyond year 9999", rt->name);
+			return 0;
+		}
 		sla_min = rt->sla / 60;
 	} else if (rt->sla_unit > 0) {
 		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
@@ -537,7 +550,7 @@ static int read_close(ctx *c, const char *path)
 	int bad = 0;
 	op_rec r = {0};
 	op_jerr je;
-	while ((n = getline(&line, &cap, f)) > 0) {
+	while ((n = op_xgetline(&line, &cap, f)) > 0) {
 		lineno++;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
@@ -598,6 +611,14 @@ int main(int argc, char **argv)
 	}
 	if (close_path && !state_path)
 		op_usage_error(&cli, "--close needs --state");
+	if (close_path && !strcmp(close_path, "-")) {
+		/* it would read all of stdin, and the records would find it empty */
+		int stdin_too = optind == argc;
+		for (int i = optind; i < argc; i++)
+			stdin_too |= !strcmp(argv[i], "-");
+		if (stdin_too)
+			op_usage_error(&cli, "--close - and the records cannot both come from standard input");
+	}
 
 	op_assign_init(&c.as);
 	c.cal = op_cal_new();

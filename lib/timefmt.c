@@ -242,11 +242,10 @@ static void put2(char *p, unsigned v)
 static void put_civil(op_time t, char *p)
 {
 	static const op_time lo = -62167219200LL;	/* 0000-01-01T00:00:00Z */
-	static const op_time hi = 253402300799LL;	/* 9999-12-31T23:59:59Z */
 	if (t < lo)
 		t = lo;
-	if (t > hi)
-		t = hi;
+	if (t > OP_TIME_MAX)
+		t = OP_TIME_MAX;
 	int64_t days = op_time_days(t), y;
 	unsigned sod = (unsigned)(t - days * 86400), m, d;
 	op_civil_from_days(days, &y, &m, &d);

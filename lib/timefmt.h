@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 typedef int64_t op_time;	/* seconds since 1970-01-01T00:00:00Z, no leap seconds */
+/* The last second that formats: 9999-12-31T23:59:59Z. */
+#define OP_TIME_MAX 253402300799LL
 
 /* Days since 1970-01-01 of a date in the proleptic Gregorian calendar, and
  * back.  Valid for any year that keeps the result in range (|y| < 2^50). */

@@ -117,6 +117,22 @@ enq-route: --close needs --state
 Try 'enq-route --help' for more information.
 E
 
+tcase "--close - with the records on stdin too" "enq-route --state st9 --close - < $D/enq.jsonl"
+expect_rc 64
+expect_err <<'E'
+enq-route: --close - and the records cannot both come from standard input
+Try 'enq-route --help' for more information.
+E
+
+printf 'team s owners ann ben assign least-open\nroute all -> s\n' > lo.rules
+tcase "won, lost and closed records close; other statuses do not" "printf '%s\\n' '{\"id\":\"A\",\"status\":\"lost\"}' '{\"id\":\"B\",\"status\":\"los\"}' '{\"id\":\"C\",\"status\":\"won\"}' '{\"id\":\"D\",\"status\":\"open\"}' | enq-route -r lo.rules --state st10 > /dev/null; grep '^a ' st10 | cut -d' ' -f2,5"
+expect_out <<'E'
+A closed
+B open
+C closed
+D open
+E
+
 printf 'opflow-state enq-route 1\nrr sales 1\na X sales bob open\n' > trunc
 printf 'opflow-state enq-route 2\nend 0\n' > future
 printf 'opflow-state exc-flag 1\nend 0\n' > other
@@ -206,6 +222,12 @@ expect_rc 65
 expect_err <<'E'
 enq-route: <stdin>:1: route quote: due time beyond year 9999
 E
+printf 'route all -> sales sla 4h\nteam sales owners bob\n' > wall.rules
+tcase "a wall-time due time past year 9999" "echo '{\"id\":\"W\",\"received_at\":\"9999-12-31T22:00:00Z\"}' | enq-route -r wall.rules"
+expect_rc 65
+expect_err <<'E'
+enq-route: <stdin>:1: route all: due time beyond year 9999
+E
 tcase "missing file: named, the others still read" "enq-route -r $D/route.rules nosuch $D/enq.jsonl | wc -l"
 expect_out <<'E'
 14
@@ -252,6 +274,13 @@ tcase "a bad date in a holidays file" "enq-route -r h.rules $D/enq.jsonl"
 expect_rc 78
 expect_err <<'E'
 enq-route: h.rules:2:10: hol.txt:2: '25/12/2026' is not a date (YYYY-MM-DD)
+E
+printf '2026-11-23\0\n2026-11-24\n' > nul.txt
+printf 'hours mon-fri 09:00-17:00\nholidays nul.txt\n' > hn.rules
+tcase "a NUL byte in a holidays file" "enq-route -r hn.rules $D/enq.jsonl"
+expect_rc 78
+expect_err <<'E'
+enq-route: hn.rules:2:10: nul.txt:1: a NUL byte (not a text file?)
 E
 tcase "rules not found" "enq-route -r nosuch.rules $D/enq.jsonl"
 expect_rc 66
