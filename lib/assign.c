@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "assign.h"
-#include "utf8.h"
+#include "charset.h"
 
 const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
 
@@ -132,15 +132,6 @@ static int get_field(const char **p, const char *end, op_buf *d)
 	return 0;
 }
 
-static int utf8(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	for (size_t k; p < end; p += k)
-		if (!(k = *p < 0x80 ? 1 : op_utf8_seq(p, end)))
-			return 0;
-	return 1;
-}
-
 /* a team name from the state: the rules' team, or one kept once */
 static const char *team_name(op_assigner *a, const op_buf *b)
 {
@@ -201,7 +192,7 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 			if (q != eol || (strcmp(f[3].p, "open") && strcmp(f[3].p, "closed")))
 				goto bad;
 			/* names are C strings, and an owner's goes into records */
-			if (memchr(f[1].p, 0, f[1].len) || memchr(f[2].p, 0, f[2].len) || !utf8(f[2].p, f[2].len))
+			if (memchr(f[1].p, 0, f[1].len) || memchr(f[2].p, 0, f[2].len) || op_utf8_valid_prefix(f[2].p, f[2].len) != f[2].len)
 				goto bad;
 			op_assigned *e = remember(a, f[0].p, f[0].len);
 			if (e->owner) {
