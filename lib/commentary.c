@@ -145,7 +145,8 @@ static void subject(const op_kpitab *t, size_t g, size_t k, op_buf *b)
 	if (t->nby)
 		op_buf_printf(b, "%s: ", t->group[g].label);
 	op_buf_adds(b, name);
-	if (!t->nby && strspn(name, "abcdefghijklmnopqrstuvwxyz ") == strlen(name))
+	if (!t->nby && name[0] >= 'a' && name[0] <= 'z' &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz ") == strlen(name))
 		b->p[at] -= 'a' - 'A';
 }
 
@@ -160,8 +161,9 @@ static void change_sentence(const op_kpitab *t, const change *c, op_buf *b)
 		op_buf_adds(b, c->v > c->prev ? " rose " : " fell ");
 		/* a count reads best as a percentage; a time or an amount as
 		 * from-to, in its unit */
-		if (!kp->unit && c->prev != 0) {
-			op_fmt_pct(b, 100 * (c->v - c->prev) / fabs(c->prev));
+		double pct;
+		if (op_pct_change(c->v, c->prev, kp->unit, &pct)) {
+			op_fmt_pct(b, pct);
 			op_buf_adds(b, " to ");
 		} else {
 			op_buf_adds(b, "from ");

@@ -280,9 +280,9 @@ static size_t group_of(op_kpitab *t, op_rec *r)
 			op_jstr(f->v, f->vlen, f->vesc, &t->tmp, &s, &n);
 		else if (f && f->type != OP_JNULL)
 			s = f->v, n = f->vlen;
-		op_buf_addc(&t->key, f ? (char)('0' + f->type) : '0');
+		/* type and length first: no value can pass for two */
+		op_buf_printf(&t->key, "%c%zu:", f ? (char)('0' + f->type) : '0', n);
 		op_buf_add(&t->key, s, n);
-		op_buf_addc(&t->key, '\x1f');
 		if (i)
 			op_buf_adds(&label, " / ");
 		op_buf_add(&label, s, n);

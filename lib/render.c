@@ -1,5 +1,6 @@
 /* render.c - numbers for people, escaping, tables, SVG charts and
  * sparklines for kpi-report.  MIT licence, see COPYING. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,15 @@ void op_fmt_value(op_buf *b, double v, const char *unit)
 	op_fmt_num(b, v);
 	op_buf_addc(b, ' ');
 	op_buf_adds(b, unit);
+}
+
+int op_pct_change(double v, double prev, const char *unit, double *pct)
+{
+	if (unit || prev == 0)
+		return 0;
+	/* halves: v - prev of two values near DBL_MAX would overflow */
+	*pct = 100 * (v / 2 - prev / 2) / fabs(prev / 2);
+	return isfinite(*pct);
 }
 
 void op_fmt_pct(op_buf *b, double pct)
@@ -326,6 +336,11 @@ void op_nice_axis(double *lo, double *hi, double *step)
 	*step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
 	*lo = floor(*lo / *step) * *step;
 	*hi = ceil(*hi / *step) * *step;
+	/* rounding out past the largest double gives infinity */
+	if (!isfinite(*lo))
+		*lo = -DBL_MAX;
+	if (!isfinite(*hi))
+		*hi = DBL_MAX;
 }
 
 enum { W = 640, H = 240, LEFT = 64, RIGHT = 16, TOP = 12, BOTTOM = 36 };
@@ -356,7 +371,8 @@ static const char *series_colour(const op_chart *c, size_t s)
 
 static double ypos(const axis *a, double v)
 {
-	return TOP + (H - TOP - BOTTOM) * (a->hi - v) / (a->hi - a->lo);
+	/* halves, as hi - lo may overflow a double */
+	return TOP + (H - TOP - BOTTOM) * ((a->hi / 2 - v / 2) / (a->hi / 2 - a->lo / 2));
 }
 
 static void svg_open(op_buf *b, const op_chart *c, const axis *a)
@@ -369,6 +385,8 @@ static void svg_open(op_buf *b, const op_chart *c, const axis *a)
 	/* at most 12 ticks: a hostile range cannot make the loop long */
 	for (int i = 0; i <= 12; i++) {
 		double v = a->lo + i * a->step;
+		if (!isfinite(v))
+			break;
 		if (v > a->hi + a->step / 2)
 			break;
 		double y = ypos(a, v);

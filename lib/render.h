@@ -19,6 +19,10 @@ void op_fmt_num(op_buf *b, double v);
 void op_fmt_value(op_buf *b, double v, const char *unit);
 /* |pct| as a percentage: "18 %", "4.2 %", "0.35 %". */
 void op_fmt_pct(op_buf *b, double pct);
+/* The change from prev to v as a percentage, when it reads best so: a KPI
+ * without a unit (a count, a rate), a prev not 0 and a finite answer.
+ * 1 with *pct set, else 0: say it from-to instead. */
+int op_pct_change(double v, double prev, const char *unit, double *pct);
 
 /* ---- text made safe ---- */
 /* Control characters (C0, DEL, C1) become U+FFFD, a newline or tab a

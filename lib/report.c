@@ -125,8 +125,9 @@ static void cell_change(op_buf *b, const op_kpi *kp, const op_kval *v, int has_p
 		return;
 	}
 	op_buf_adds(b, v->n > prev ? "▲ " : "▼ ");
-	if (!kp->unit && prev != 0)
-		op_fmt_pct(b, 100 * (v->n - prev) / fabs(prev));
+	double pct;
+	if (op_pct_change(v->n, prev, kp->unit, &pct))
+		op_fmt_pct(b, pct);
 	else
 		op_fmt_value(b, fabs(v->n - prev), kp->unit);
 }

@@ -178,6 +178,28 @@ kpi-report: bad.jsonl:8: a second row for quote, period 2026-10
 kpi-report: bad.jsonl:9: group keys differ from the first row's
 kpi-report: bad.jsonl:10:1: not a JSON object but an array
 E
+# values at the ends of the double range: changes too large for a
+# percentage are said from-to, and the charts' coordinates stay numbers
+printf '%s\n' '{"period":"2026-09","g":"a","x":-1.7e308,"y":1e-320}' '{"period":"2026-10","g":"a","x":1.7e308,"y":1}' > extreme.jsonl
+tcase "changes past a percentage, and near DBL_MAX" "kpi-report -f text extreme.jsonl | grep 'rose'; kpi-report -f html extreme.jsonl | grep -c 'nan\\|inf'"
+expect_out <<'E'
+  - a: x rose from -1.7e+308 to 1.7e+308.
+  - a: y rose from 1e-320 to 1.
+0
+E
+tcase "a KPI name that starts with a space" "printf '%s\\n' '{\"period\":\"2026-09\",\" x\":1}' '{\"period\":\"2026-10\",\" x\":2}' | kpi-report | grep -A2 '^## Summary'"
+expect_out <<'E'
+## Summary
+
+-  x rose 100 % to 2.
+E
+# group values that would run together if keys were only joined
+printf '%s\n' '{"period":"2026-10","a":"p\u001f4q","b":"r","n":1}' '{"period":"2026-10","a":"p","b":"q\u001f4r","n":2}' > coll.jsonl
+tcase "two groups whose values join alike: two rows in the table and the trend" "kpi-report -f text coll.jsonl | grep -c '^  p'"
+expect_rc 0
+expect_out <<'E'
+4
+E
 # \u0000 in a key: valid JSON that jansson, which reads "kpi" and
 # "flags", refuses; a bad row, not a failure
 printf '%s\n' '{"period":"2026-10","category":"a","enquiries":1,"kpi":{"by":["category"],"names":["enquiries"],"\u0000":1}}' \
