@@ -61,6 +61,19 @@ expect_out <<'E'
 A3,2026-10-02 11:00,c@example.com,Invoice query,extra,field
 E
 
+# a record a later step turns away: kept under that step's name
+mkdir -p "$T/biz4"
+printf 'EXPORTS=enq.csv\nFAIL_ON=critical\n' > "$T/biz4/monthly.conf"
+printf 'team t owners ann\nroute all -> t sla 4h\n' > "$T/biz4/route.rules"
+printf 'id,received_at,email,subject\nB1,2026-10-01 09:30,b@example.com,Boiler broken\nB2,9999-12-31 23:00,c@example.com,Far future\n' > "$T/biz4/enq.csv"
+tcase "a record enq-route rejects" "$M biz4 out4 2026-10 2>err; s=\$?; ls out4 | grep rejects; grep -c B2 out4/rejects-2026-10.enq-route.jsonl; grep -o 'kept in .*' err | sed 's|$T/||g'; exit \$s"
+expect_rc 65
+expect_out <<'E'
+rejects-2026-10.enq-route.jsonl
+1
+kept in out4/rejects-2026-10.enq-route.jsonl
+E
+
 tcase "a broken rule file: that step's status, nothing written" "printf 'kpi x = nosuch(1)\n' > biz/kpis.conf; $M biz out3 2026-10; s=\$?; ls -A out3; exit \$s"
 expect_rc 78
 expect_out < /dev/null
