@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 	if (partial && fmt != OP_FMT_JSONL)
 		op_usage_error(&cli, "--partial writes state rows; -o does not apply");
 	o.tz = cli.tz;
+	o.partial = partial;
 	if ((o.has_from = from != NULL))
 		o.from = when(&cli, "--from", from);
 	if ((o.has_to = to != NULL))

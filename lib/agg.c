@@ -196,7 +196,7 @@ double op_quantile_sorted(const double *v, size_t n, double q)
 	size_t lo = (size_t)f;
 	if (lo >= n - 1)
 		return v[n - 1];
-	return v[lo] + (h - f) * (v[lo + 1] - v[lo]);
+	return op_lerp(v[lo], v[lo + 1], h - f);
 }
 
 static int cmpd(const void *a, const void *b)

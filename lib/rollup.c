@@ -197,6 +197,8 @@ static double pct_of(const char *s, size_t n)
 		return -1;
 	memcpy(buf, s + 1, n - 1);
 	buf[n - 1] = 0;
+	if (strspn(buf, "0123456789.") != n - 1)	/* strtod would take p1e1, p0x32 */
+		return -1;
 	double d = strtod(buf, &end);
 	return *end || d > 100 ? -1 : d / 100;
 }
@@ -320,11 +322,14 @@ const op_stmt op_rollup_statements[] = {
 
 /* ---- setup ----------------------------------------------------------- */
 
-/* how many periods back --compare looks, at most */
+/* how many periods back --compare looks, at most; a --partial run does
+ * not know what the --merge will compare, so it keeps a year */
 static int64_t compare_span(const op_rollup *r)
 {
 	static const int64_t year[] = { 366, 53, 12, 4, 1 };
-	return r->o.compare == OP_CMP_PREVIOUS ? 1 : r->o.compare == OP_CMP_YEAR ? year[r->kind] : 0;
+	if (r->o.partial || r->o.compare == OP_CMP_YEAR)
+		return year[r->kind];
+	return r->o.compare == OP_CMP_PREVIOUS ? 1 : 0;
 }
 
 int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, char *err, size_t errlen)

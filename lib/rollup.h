@@ -21,6 +21,8 @@ extern const op_stmt op_rollup_statements[];
 
 typedef struct {
 	int approx, fill, compare;
+	int partial;			/* --partial: keep what any --compare of
+					 * the --merge may look back to */
 	int has_from, has_to;
 	op_time from, to;		/* periods from the one holding `from` up
 					 * to the one holding to - 1 second */

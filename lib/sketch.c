@@ -25,7 +25,8 @@ static int32_t index_of(double m)
 static double value_of(int32_t i)
 {
 	double g = (1 + OP_SKETCH_ALPHA) / (1 - OP_SKETCH_ALPHA);
-	return 2 * exp((double)i * log_gamma()) / (g + 1);
+	double e = exp((double)i * log_gamma()), v = 2 * e / (g + 1);
+	return v - v == 0 ? v : e * (2 / (g + 1));	/* 2 g^i overflows near DBL_MAX */
 }
 
 /* Make room for bucket i and return it, collapsing the lowest buckets
@@ -140,7 +141,7 @@ double op_sketch_quantile(const op_sketch *s, double q)
 	if (h == f)
 		return a;
 	double b = value_at(s, (uint64_t)f + 1);
-	return a + (h - f) * (b - a);
+	return op_lerp(a, b, h - f);
 }
 
 static void store_dump(const op_sketch_store *s, op_buf *out)

@@ -19,6 +19,14 @@
 #include <stdint.h>
 #include "opflow.h"
 
+/* Linear interpolation from a to b at t in [0, 1], as quantiles take it;
+ * when b - a overflows a double, by parts. */
+static inline double op_lerp(double a, double b, double t)
+{
+	double d = b - a;
+	return d - d == 0 ? a + t * d : a * (1 - t) + b * t;
+}
+
 #define OP_SKETCH_ALPHA 0.01	/* relative accuracy: 1 % */
 #define OP_SKETCH_MAX_BINS 4096
 

@@ -132,6 +132,11 @@ E
 tcase "--partial then --merge" "head -5 $D/small.jsonl | kpi-rollup -k $D/defs.conf --partial > a && tail -n +6 $D/small.jsonl | kpi-rollup -k $D/defs.conf --partial > b && kpi-rollup -k $D/defs.conf --merge b a"
 expect_out_file "$G/kpi-rollup-defs.jsonl"
 
+tcase "--partial --from, then --merge --compare: the periods before --from are kept for prev" "kpi-rollup -k $D/defs.conf --compare previous --from 2026-02 $D/small.jsonl > one; kpi-rollup -k $D/defs.conf --partial --from 2026-02 $D/small.jsonl > st && kpi-rollup -k $D/defs.conf --merge --compare previous --from 2026-02 st | cmp - one && echo same"
+expect_out <<'E'
+same
+E
+
 tcase "a state row" "kpi-rollup -e 'by month(received_at)' -e 'kpi n = count()' -e 'kpi m = median(value)' --partial $D/small.jsonl | sort | head -2"
 expect_out <<'E'
 {"kpi_rollup_state":"01a8fb7d61d11c78","period":24301,"keys":[],"states":[{"rows":1,"nonnull":0,"hits":0,"nums":0},{"rows":1,"nonnull":1,"hits":0,"nums":1,"sum":[40],"min":40,"max":40,"values":"AAAAAAAAREA="}]}
@@ -168,6 +173,17 @@ tcase "percentile out of range" "kpi-rollup -e 'kpi n = p101(x)' </dev/null"
 expect_rc 78
 expect_err <<'E'
 kpi-rollup: -e:1:9: p101: a percentile is p0 to p100 (p90, p99.9)
+E
+tcase "percentiles written as other numbers" "kpi-rollup -e 'kpi a = p1e1(x)' </dev/null; kpi-rollup -e 'kpi b = p0x32(x)' </dev/null"
+expect_rc 78
+expect_err <<'E'
+kpi-rollup: -e:1:9: p1e1: a percentile is p0 to p100 (p90, p99.9)
+kpi-rollup: -e:1:9: p0x32: a percentile is p0 to p100 (p90, p99.9)
+E
+tcase "quantiles of values near the largest double" "printf '{\"v\":-1.5e308}\\n{\"v\":1.5e308}\\n' | kpi-rollup -e 'kpi m = median(v)' -e 'kpi p = p75(v)' | cut -d, -f2,3; echo '{\"v\":1e308}' | kpi-rollup --approx -e 'kpi m = median(v)' | grep -c '\"m\":null'"
+expect_out <<'E'
+"m":0,"p":7.5e+307
+0
 E
 tcase "by twice" "kpi-rollup -e 'by a' -e 'by b' -e 'kpi n = count()' </dev/null"
 expect_rc 78
