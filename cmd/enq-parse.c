@@ -217,8 +217,18 @@ static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *co
 			op_buf_printf(&c->err, "bad date '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
 		return -1;
 	}
+	size_t at = c->content.len;
 	if (norm_number(s, n, c->decimal_comma, &c->content)) {
 		bad_number_msg(c, s, n, col);
+		return -1;
+	}
+	/* the digits are well formed; the number must also be one a reader
+	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
+	if (op_json_valid(c->content.p + at, c->content.len - at, NULL)) {
+		c->content.len = at;
+		c->content.p[at] = 0;
+		op_buf_reset(&c->err);
+		op_buf_printf(&c->err, "number out of range '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
 		return -1;
 	}
 	return 0;

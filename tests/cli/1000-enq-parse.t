@@ -67,6 +67,20 @@ expect_err <<'E'
 enq-parse: forms-eu.csv:2: not valid UTF-8, read as Windows-1252 (said once per file)
 E
 
+printf 'Email,Amount\na@b,99999999999999999999\nc@d,"1,000,000,000,000,000,000,000"\ne@f,12.5\ng@h,9223372036854775807\n' > big.csv
+tcase "numbers past what a JSON reader takes: rejected, the rest read" "enq-parse --rejects rej big.csv | grep -o '\"value\":[0-9.]*'; cat rej"
+expect_rc 0
+expect_out <<'E'
+"value":12.5
+"value":9223372036854775807
+a@b,99999999999999999999
+c@d,"1,000,000,000,000,000,000,000"
+E
+expect_err <<'E'
+enq-parse: big.csv:2: number out of range '99999999999999999999' in 'Amount'
+enq-parse: big.csv:3: number out of range '1,000,000,000,000,000,000,000' in 'Amount'
+E
+
 tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
