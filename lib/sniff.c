@@ -56,8 +56,13 @@ int op_sniff_kind(const char *buf, size_t n)
 		buf += 3, n -= 3;
 	while (n && (*buf == '\n' || *buf == '\r' || *buf == ' ' || *buf == '\t'))
 		buf++, n--;
-	if (n >= 5 && !memcmp(buf, "From ", 5))
-		return OP_KIND_MBOX;
+	if (n >= 5 && !memcmp(buf, "From ", 5)) {
+		/* an mbox's From_ line is followed by a header field; a CSV
+		 * header "From Email,Subject" is followed by a row */
+		const char *nl = memchr(buf, '\n', n);
+		if (!nl || header_field(nl + 1, n - (size_t)(nl + 1 - buf)))
+			return OP_KIND_MBOX;
+	}
 	if (n && *buf == '{')
 		return OP_KIND_JSONL;
 	if (header_field(buf, n))

@@ -81,6 +81,12 @@ enq-parse: big.csv:2: number out of range '99999999999999999999' in 'Amount'
 enq-parse: big.csv:3: number out of range '1,000,000,000,000,000,000,000' in 'Amount'
 E
 
+printf 'From Email,Subject,Message\na@b.com,hi,hello there\n' > from.csv
+tcase "a CSV whose first column is \"From Email\" is not an mbox" "enq-parse from.csv | grep -o '\"from_email\":\"[^\"]*\"'"
+expect_out <<'E'
+"from_email":"a@b.com"
+E
+
 tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
