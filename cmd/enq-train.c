@@ -40,6 +40,10 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		op_reject(st, "no label: '%s' is empty", c->label);
 		return 0;
 	}
+	if (!op_model_text_ok(l, ln)) {	/* the model could not be read back */
+		op_reject(st, "bad label: '%s' is over 4096 bytes or has control characters", c->label);
+		return 0;
+	}
 	op_eval_record(&c->ev, r);
 	int rc = op_modeltext_eval(&c->ev, c->text, &s, &n);
 	if (rc < 0) {
@@ -51,6 +55,10 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	}
 	size_t i = op_trainer_add(c->tr, s, n, l, ln);
+	if (i == OP_TRAINER_NONE) {	/* as enq-classify: no words, no evidence */
+		op_reject(st, "no text: --text gives no words to learn from");
+		return 0;
+	}
 	if (c->reading_test) {
 		if (c->ntest == c->captest) {
 			c->captest = c->captest ? 2 * c->captest : 1024;
@@ -151,6 +159,11 @@ int main(int argc, char **argv)
 		op_usage_error(&cli, "--holdout and --test: one or the other");
 	if (test)
 		holdout = 0;
+	/* both are kept in the model file, which holds only such text */
+	if (!op_model_text_ok(c.label, strlen(c.label)))
+		op_usage_error(&cli, "--label: over 4096 bytes or control characters");
+	if (!op_model_text_ok(textsrc, strlen(textsrc)))
+		op_usage_error(&cli, "--text: over 4096 bytes or control characters");
 
 	op_rules *textrules;
 	c.text = op_modeltext_parse("--text", textsrc, &textrules);

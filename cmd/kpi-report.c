@@ -7,13 +7,11 @@
  * self-contained HTML page with SVG charts, or text for a terminal.
  * With -o the file appears whole or not at all.  MIT licence. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomic.h"
 #include "kpitab.h"
 #include "report.h"
 #include "stream.h"
@@ -24,49 +22,6 @@ static int on_record(op_stream *st, op_rec *r, void *ctx)
 	if (op_kpitab_add(ctx, r, err, sizeof err))
 		op_reject(st, "%s", err);
 	return 0;
-}
-
-/* Write s to path through a temporary file in the same directory, synced
- * and renamed over it: a reader (or a mail sent by cron) sees the old
- * report or the new one, never half of one.  0, or -1 after a message. */
-static int write_atomic(const char *path, const char *s, size_t n)
-{
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	char *tmp;
-	if (asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path, path + dirlen) < 0)
-		op_die(OP_EXIT_SOFTWARE, "out of memory");
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		op_warn("%s: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	/* mkstemp makes it 0600; a report is a file like any other */
-	mode_t um = umask(0);
-	umask(um);
-	int rc = fchmod(fd, 0666 & ~um);
-	for (size_t off = 0; !rc && off < n;) {
-		ssize_t w = write(fd, s + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			rc = -1;
-		else
-			off += (size_t)w;
-	}
-	if (!rc)
-		rc = fsync(fd);
-	if (close(fd) && !rc)
-		rc = -1;
-	if (!rc)
-		rc = rename(tmp, path);
-	if (rc) {
-		op_warn("%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
 }
 
 static const char usage[] =
@@ -143,10 +98,10 @@ int main(int argc, char **argv)
 	if (!(cli.strict && st.rejected)) {
 		op_buf doc = {0};
 		op_report(&doc, &t, &o);
-		if (output)
-			wrote = write_atomic(output, doc.p, doc.len);
-		else
+		if (!output)
 			fwrite(doc.p, 1, doc.len, stdout);	/* checked by op_stream_finish */
+		else if ((wrote = op_write_atomic(output, doc.p, doc.len)))
+			op_warn("%s: %s", output, strerror(errno));
 		op_buf_free(&doc);
 	}
 	op_buf_printf(&st.extra, ",\"groups\":%zu,\"periods\":%zu", t.ngroup, t.nperiod);

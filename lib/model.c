@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "digest.h"
 #include "model.h"
 #include "opflow.h"
@@ -331,6 +332,9 @@ static uint32_t feature_id(op_trainer *t, uint64_t h)
 
 size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen)
 {
+	op_feats_text(&t->scratch, &t->cfg, text, n);
+	if (!t->scratch.n)
+		return OP_TRAINER_NONE;
 	size_t c;
 	for (c = 0; c < t->nclass; c++)
 		if (strlen(t->names[c]) == llen && !memcmp(t->names[c], label, llen))
@@ -344,7 +348,6 @@ size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *lab
 		}
 		t->names[t->nclass++] = op_xstrndup(label, llen);
 	}
-	op_feats_text(&t->scratch, &t->cfg, text, n);
 	if (t->nex == t->capex) {
 		t->capex = t->capex ? 2 * t->capex : 1024;
 		t->off = op_xrealloc(t->off, (t->capex + 1) * sizeof *t->off);
@@ -612,32 +615,12 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 		put_f32(&b, m->w[i]);
 	put_u64(&b, checksum((const unsigned char *)b.p, b.len));
 
-	/* a temporary file renamed over the old model: a reader (a cron job
-	 * running enq-classify) sees the old model or the new, never half */
-	op_buf tmp = {0};
-	op_buf_printf(&tmp, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp.p);
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	int rc = -1, oom = 0;
-	if (!f) {
-		oom = errno == ENOMEM;	/* fdopen's buffer: not an I/O error */
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	} else if (fwrite(b.p, 1, b.len, f) != b.len || fflush(f) || fsync(fileno(f))) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-	} else if (fclose(f) || rename(tmp.p, path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	} else {
-		rc = 0;
-	}
+	/* a reader (a cron job running enq-classify) sees the old model or
+	 * the new, never half */
+	int rc = op_write_atomic(path, b.p, b.len);
 	if (rc)
-		unlink(tmp.p);
-	op_buf_free(&tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	op_buf_free(&b);
-	if (oom)
-		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	return rc;
 }
 
@@ -669,6 +652,20 @@ static uint64_t get_u64(reader *r)
 	return lo | (uint64_t)get_u32(r) << 32;
 }
 
+int op_model_text_ok(const char *s, size_t n)
+{
+	const unsigned char *q = (const unsigned char *)s, *end = q + n;
+	if (!n || n > MAX_NAME)
+		return 0;
+	while (q < end) {
+		size_t k = *q < 0x80 ? (*q >= 0x20) : op_utf8_seq(q, end);
+		if (!k)
+			return 0;
+		q += k;
+	}
+	return 1;
+}
+
 static char *get_str(reader *r, const char *what)
 {
 	if (need(r, 4, what))
@@ -680,14 +677,10 @@ static char *get_str(reader *r, const char *what)
 	}
 	if (need(r, n, what))
 		return NULL;
-	const unsigned char *s = r->p + r->pos, *end = s + n;
-	for (const unsigned char *q = s; q < end;) {
-		size_t k = *q < 0x80 ? (*q >= 0x20) : op_utf8_seq(q, end);
-		if (!k) {
-			snprintf(r->err, r->errlen, "corrupt model file: %s is not UTF-8 text", what);
-			return NULL;
-		}
-		q += k;
+	const unsigned char *s = r->p + r->pos;
+	if (!op_model_text_ok((const char *)s, n)) {
+		snprintf(r->err, r->errlen, "corrupt model file: %s is not UTF-8 text", what);
+		return NULL;
 	}
 	r->pos += n;
 	return op_xstrndup((const char *)s, n);

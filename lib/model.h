@@ -42,7 +42,9 @@ typedef struct {
 typedef struct op_trainer op_trainer;
 
 op_trainer *op_trainer_new(const op_featcfg *cfg);
-/* One labelled example; returns its index. */
+/* One labelled example; returns its index, or OP_TRAINER_NONE when the
+ * text has no features to learn from (no words). */
+#define OP_TRAINER_NONE ((size_t)-1)
 size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen);
 size_t op_trainer_count(const op_trainer *t);
 size_t op_trainer_nclasses(const op_trainer *t);
@@ -77,6 +79,10 @@ void op_model_top(const op_model *m, const double *prob, size_t *top, size_t k);
 int op_model_save(const op_model *m, const char *path, char *err, size_t errlen);
 /* Read and check a model file; NULL with err set and *code 66 (cannot be
  * read) or 78 (not a model, wrong version, truncated, corrupt). */
+/* Whether s[0..n) can be stored as a string of the model file (a class
+ * name, the label, the text expression): 1 to 4096 bytes of UTF-8
+ * without control characters. */
+int op_model_text_ok(const char *s, size_t n);
 op_model *op_model_load(const char *path, char *err, size_t errlen, int *code);
 /* The same from bytes in memory (tests). */
 op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen);

@@ -115,6 +115,30 @@ expect_rc 74
 expect_err <<'E'
 enq-train: nodir/m: No such file or directory
 E
+# labels the model file cannot hold, and records with no words: turned
+# away with a message, the rest learned from (a model enq-classify reads)
+printf '%s\n' '{"body":"boiler service please","label":"a\u0000b"}' '{"body":"invoice","label":"bad\tname"}' '{"text":"no subject or body here","label":"quote"}' '{"subject":"","body":"","label":"quote"}' > odd.jsonl
+tcase "labels a model cannot hold, records without words" "cat $C/train.jsonl odd.jsonl | enq-train -l label -o m5 --holdout 0 >/dev/null; echo \$?; echo '{\"body\":\"book a visit\"}' | enq-classify -r /dev/null -m m5 >/dev/null && echo loads"
+expect_out <<'E'
+65
+loads
+E
+expect_err <<'E'
+enq-train: <stdin>:49: bad label: 'label' is over 4096 bytes or has control characters
+enq-train: <stdin>:50: bad label: 'label' is over 4096 bytes or has control characters
+enq-train: <stdin>:51: no text: --text gives no words to learn from
+enq-train: <stdin>:52: no text: --text gives no words to learn from
+E
+tcase "a --label the model file cannot hold" "enq-train -l \"\$(printf 'a\\tb')\" -o m $C/train.jsonl"
+expect_rc 64
+expect_err <<'E'
+enq-train: --label: over 4096 bytes or control characters
+Try 'enq-train --help' for more information.
+E
+tcase "the model file: mode 0666 less the umask, like any file" "umask 027; enq-train -l label -o m6 --holdout 0 $C/train.jsonl >/dev/null; ls -l m6 | cut -c1-10"
+expect_out <<'E'
+-rw-r-----
+E
 tcase "--help" "enq-train --help | head -1"
 expect_out <<'E'
 Usage: enq-train --label FIELD -o MODEL [options] [file...]
