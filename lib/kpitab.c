@@ -267,10 +267,9 @@ static void read_prev(op_kpitab *t, op_krow *row, const op_field *f)
 }
 
 /* the group's identity (type and value of each key) into t->key, and its
- * label */
-static size_t group_of(op_kpitab *t, op_rec *r)
+ * label when one is wanted */
+static void group_key(op_kpitab *t, op_rec *r, op_buf *label)
 {
-	op_buf label = {0};
 	op_buf_reset(&t->key);
 	for (size_t i = 0; i < t->nby; i++) {
 		const op_field *f = op_rec_get(r, t->by[i], strlen(t->by[i]));
@@ -283,10 +282,18 @@ static size_t group_of(op_kpitab *t, op_rec *r)
 		/* type and length first: no value can pass for two */
 		op_buf_printf(&t->key, "%c%zu:", f ? (char)('0' + f->type) : '0', n);
 		op_buf_add(&t->key, s, n);
-		if (i)
-			op_buf_adds(&label, " / ");
-		op_buf_add(&label, s, n);
+		if (label) {
+			if (i)
+				op_buf_adds(label, " / ");
+			op_buf_add(label, s, n);
+		}
 	}
+}
+
+static size_t group_of(op_kpitab *t, op_rec *r)
+{
+	op_buf label = {0};
+	group_key(t, r, &label);
 	int isnew;
 	void **slot = op_hmap_put(&t->groups, t->key.p ? t->key.p : "", t->key.len, &isnew);
 	if (isnew) {
@@ -296,6 +303,26 @@ static size_t group_of(op_kpitab *t, op_rec *r)
 	}
 	op_buf_free(&label);
 	return (size_t)(uintptr_t)*slot - 1;
+}
+
+/* the key of a group's row for a period into t->key */
+static void cell_key(op_kpitab *t, size_t group, const char *period, size_t n)
+{
+	op_buf_reset(&t->key);
+	op_buf_printf(&t->key, "%zu\x1f", group);
+	op_buf_add(&t->key, period, n);
+}
+
+/* a row for this group and period came before: its group must exist */
+static int seen_before(op_kpitab *t, op_rec *r, const char *period, size_t n, size_t *group)
+{
+	group_key(t, r, NULL);
+	void *g = op_hmap_get(&t->groups, t->key.p ? t->key.p : "", t->key.len);
+	if (!g)
+		return 0;
+	*group = (size_t)(uintptr_t)g - 1;
+	cell_key(t, *group, period, n);
+	return op_hmap_get(&t->cells, t->key.p, t->key.len) != NULL;
 }
 
 int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
@@ -309,6 +336,14 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 	if (pf->type != OP_JSTR)
 		return fail(err, errlen, "\"period\" is not a string");
 	op_krow row = { 0 };
+	/* one row per group and period, a second a mistake upstream: turned
+	 * away before its metadata or KPIs can change anything */
+	op_jstr(pf->v, pf->vlen, pf->vesc, &t->tmp, &s, &n);
+	const char *period = adup(t, s, n);	/* t->tmp is reused below */
+	size_t g;
+	if (t->by_set && seen_before(t, r, period, n, &g))
+		return fail(err, errlen, "a second row for %s, period %.*s", t->group[g].label,
+			    (int)(n > 64 ? 64 : n), period);
 	const op_field *ff = op_rec_get(r, "flags", 5);
 	if (ff && read_flags(t, &row, ff, err, errlen))
 		return -1;
@@ -318,19 +353,13 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 		infer(t, r);
 
 	row.group = group_of(t, r);
-	op_jstr(pf->v, pf->vlen, pf->vesc, &t->tmp, &s, &n);
-	/* one row per group and period: a second is a mistake upstream */
-	op_buf_printf(&t->key, "%zu\x1f", row.group);
-	op_buf_add(&t->key, s, n);
+	cell_key(t, row.group, period, n);
 	int isnew;
-	op_hmap_put(&t->cells, t->key.p, t->key.len, &isnew);
-	if (!isnew)
-		return fail(err, errlen, "a second row for %s, period %.*s", t->group[row.group].label,
-			    (int)(n > 64 ? 64 : n), s);
-	void **ps = op_hmap_put(&t->periods, s, n, &isnew);
+	*op_hmap_put(&t->cells, t->key.p, t->key.len, &isnew) = t;	/* new, seen_before said; any value not NULL */
+	void **ps = op_hmap_put(&t->periods, period, n, &isnew);
 	if (isnew) {
 		t->period = grow(t->period, &t->capperiod, t->nperiod, sizeof *t->period);
-		t->period[t->nperiod] = adup(t, s, n);
+		t->period[t->nperiod] = period;
 		*ps = (void *)(uintptr_t)++t->nperiod;
 	}
 	row.period = (size_t)(uintptr_t)*ps - 1;

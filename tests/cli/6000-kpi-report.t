@@ -178,6 +178,16 @@ kpi-report: bad.jsonl:8: a second row for quote, period 2026-10
 kpi-report: bad.jsonl:9: group keys differ from the first row's
 kpi-report: bad.jsonl:10:1: not a JSON object but an array
 E
+# a second row for a group and period is turned away whole: its extra
+# KPI, unit and owner change nothing
+printf '%s\n' '{"period":"2026-10","g":"a","x":1,"kpi":{"by":["g"],"names":["x"]}}' '{"period":"2026-10","g":"a","x":1,"typo":99,"kpi":{"by":["g"],"names":["x","typo"],"unit":{"x":"£"},"owner":{"x":"mallory"}}}' > dup.jsonl
+tcase "a duplicate row changes nothing" "kpi-report -f text dup.jsonl | grep -c 'typo\\|£\\|mallory'"
+expect_out <<'E'
+0
+E
+expect_err <<'E'
+kpi-report: dup.jsonl:2: a second row for a, period 2026-10
+E
 # values at the ends of the double range: changes too large for a
 # percentage are said from-to, and the charts' coordinates stay numbers
 printf '%s\n' '{"period":"2026-09","g":"a","x":-1.7e308,"y":1e-320}' '{"period":"2026-10","g":"a","x":1.7e308,"y":1}' > extreme.jsonl
