@@ -64,6 +64,8 @@ typedef struct {
 	op_hmap keys;
 
 	op_buf content, out, tmp, tmp2, err, idbuf, names;
+	const char **renamed;	/* JSON lines: targets taken in this record */
+	size_t caprenamed;
 	op_hmap seen;
 	unsigned long long dups;
 } ctx;
@@ -658,6 +660,9 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind, const char *pe
 typedef struct {
 	const char *target;	/* NULL: passes as it is */
 	int kind;
+	/* the key as written, decoded ("\u0069d" is id): what it is when
+	 * it passes as it is */
+	unsigned char is_id, is_channel, is_source, is_name;
 } jkey;
 
 static const jkey *lookup_key(ctx *c, const op_field *f)
@@ -675,6 +680,10 @@ static const jkey *lookup_key(ctx *c, const op_field *f)
 	int kind = OP_MAP_TEXT;
 	j->target = op_mapping_find(c->map, key, &kind);
 	j->kind = kind;
+	j->is_id = !strcmp(key, "id");
+	j->is_channel = !strcmp(key, "channel");
+	j->is_source = !strcmp(key, "source");
+	j->is_name = !strcmp(key, "name");
 	if (j->target && !strcmp(j->target, "source"))
 		j->target = NULL;
 	if (!j->target)
@@ -701,17 +710,21 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 	op_buf_reset(&c->names);
 	int have_id = 0, have_channel = 0, have_source = 0, name_pos = -1;
 	size_t first = SIZE_MAX, last = SIZE_MAX;	/* in c->names */
-	const char *renamed[16];
 	size_t nrenamed = 0;
-	int have_name = op_rec_get(r, "name", 4) != NULL;
+	/* a name there is, as it is or renamed ("Full Name"): First and Last
+	 * Name are then left as they are, not made into a second one */
+	int have_name = 0;
+	for (size_t i = 0; i < r->nf && !have_name; i++) {
+		const jkey *j = lookup_key(c, &r->f[i]);
+		have_name = j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name;
+	}
 
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
 		const jkey *j = lookup_key(c, f);
 		const char *key = NULL;	/* NULL: the key as it was */
 		int kind = j->kind;
-		int raw_source = !f->kesc && f->klen == 6 && !memcmp(f->k, "source", 6);
-		if (raw_source && f->type == OP_JOBJ) {
+		if (j->is_source && f->type == OP_JOBJ) {
 			/* a record enq-parse wrote already: its source stays */
 			have_source = 1;
 		} else if (j->target && kind == OP_MAP_DROP) {
@@ -735,26 +748,31 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 			 * another member took it */
 			int taken = op_rec_get(r, j->target, strlen(j->target)) != NULL;
 			for (size_t k = 0; k < nrenamed && !taken; k++)
-				taken = !strcmp(renamed[k], j->target);
+				taken = !strcmp(c->renamed[k], j->target);
 			if (!taken) {
 				key = j->target;
-				if (nrenamed < 16)
-					renamed[nrenamed++] = key;
+				if (nrenamed == c->caprenamed) {
+					c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
+					c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
+				}
+				c->renamed[nrenamed++] = key;
 			}
 		}
-		int is_id = key ? !strcmp(key, "id") : !f->kesc && f->klen == 2 && !memcmp(f->k, "id", 2);
-		int is_ch = key ? !strcmp(key, "channel") : !f->kesc && f->klen == 7 && !memcmp(f->k, "channel", 7);
-		if (is_id && !have_id && (f->type == OP_JSTR || f->type == OP_JNUM)) {
-			/* the record's own id, first in the output, as a string */
+		int is_id = key ? !strcmp(key, "id") : j->is_id;
+		int is_ch = key ? !strcmp(key, "channel") : j->is_channel;
+		if (is_id && !have_id) {
+			/* the record's own id, first in the output, as a string;
+			 * one that cannot be (empty, null, an object) is left
+			 * out for the content id, not kept beside it */
 			const char *s = f->v;
 			size_t sn = f->vlen;
 			if (f->type == OP_JSTR)
 				jstring(f, &c->tmp, &s, &sn);
-			if (sn) {
+			if ((f->type == OP_JSTR || f->type == OP_JNUM) && sn) {
 				op_buf_add(&c->idbuf, s, sn);
 				have_id = 1;
-				continue;
 			}
+			continue;
 		}
 		if (is_ch) {
 			have_channel = 1;
@@ -1050,6 +1068,7 @@ int main(int argc, char **argv)
 	op_mapping_free(c.map);
 	op_hmap_free(&c.keys, free_jkey);
 	op_hmap_free(&c.seen, NULL);
+	free(c.renamed);
 	op_buf_free(&c.content);
 	op_buf_free(&c.out);
 	op_buf_free(&c.tmp);

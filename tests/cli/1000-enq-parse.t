@@ -87,6 +87,19 @@ expect_out <<'E'
 "from_email":"a@b.com"
 E
 
+# JSON lines whose keys would come out twice: a renamed name beside First
+# and Last Name, an id that cannot be one, an id written with an escape
+printf '%s\n' '{"Full Name":"Ann Lee","First Name":"Ann","Last Name":"Lee"}' '{"id":null,"x":1}' '{"\u0069d":"x","a":1}' '{"Record ID":"","x":1}' > twice.jsonl
+tcase "no key twice in a record" "enq-parse twice.jsonl | exc-flag -r /dev/null | sed 's/,\"channel.*//'"
+expect_rc 0
+expect_out <<'E'
+{"id":"enq-7989a1d4a018edc2","name":"Ann Lee","First Name":"Ann","Last Name":"Lee"
+{"id":"enq-19b8612bb77612e5","x":1
+{"id":"x","a":1
+{"id":"enq-9802e26eafb36c3e","x":1
+E
+expect_err </dev/null
+
 tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
