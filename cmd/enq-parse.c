@@ -28,6 +28,7 @@
 #include "mapping.h"
 #include "sniff.h"
 #include "stream.h"
+#include "uniq.h"
 
 enum { ROLE_FIELD, ROLE_ID, ROLE_CHANNEL, ROLE_FIRST, ROLE_LAST, ROLE_DROP };
 
@@ -421,16 +422,6 @@ static void plan_free(ctx *c)
 	c->planned = 0;
 }
 
-static int key_used(ctx *c, size_t upto, const char *k)
-{
-	if (!strcmp(k, "id") || !strcmp(k, "source") || !strcmp(k, "channel"))
-		return 1;
-	for (size_t i = 0; i < upto; i++)
-		if (c->cols[i].key && !strcmp(c->cols[i].key, k))
-			return 1;
-	return 0;
-}
-
 /* Columns to keys: mapped ones first (the first column to claim a field
  * gets it), then everything else under its snake_case name, made unique. */
 static void plan(ctx *c, const char *const *names, size_t n)
@@ -443,6 +434,10 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	int direct_name = 0, have_id = 0, have_channel = 0;
 	const char **target = op_xcalloc(n ? n : 1, sizeof *target);
 	int *kinds = op_xcalloc(n ? n : 1, sizeof *kinds);
+	op_uniq used = { 0 };	/* the keys given out, and those enq-parse writes */
+	op_uniq_take(&used, "id");
+	op_uniq_take(&used, "source");
+	op_uniq_take(&used, "channel");
 	for (size_t i = 0; i < n; i++) {
 		c->colnames[i] = op_xstrdup(names[i]);
 		c->cols[i].col = c->colnames[i];
@@ -480,12 +475,12 @@ static void plan(ctx *c, const char *const *names, size_t n)
 			k->key = op_xstrdup("channel");
 		} else if (!strcmp(t, "source")) {
 			continue;
-		} else if (!key_used(c, i, t)) {
+		} else if (op_uniq_take(&used, t)) {
 			k->key = op_xstrdup(t);
 			k->kind = kinds[i];
 		}
 	}
-	if (c->name_at >= 0 && !key_used(c, n, "name"))
+	if (c->name_at >= 0 && op_uniq_take(&used, "name"))
 		c->cols[c->name_at].key = op_xstrdup("name");
 	op_buf b = { 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -499,11 +494,9 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		op_snake_case(&b, names[i]);
 		if (!b.len)
 			op_buf_printf(&b, "col_%zu", i + 1);
-		size_t base = b.len;
-		for (unsigned s = 2; key_used(c, n, b.p); s++) {
-			b.len = base;
-			op_buf_printf(&b, "_%u", s);
-		}
+		char *base = op_xstrdup(b.p);
+		op_uniq_make(&used, base, &b);
+		free(base);
 		k->key = op_xstrdup(b.p);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -516,6 +509,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		k->plen = b.len;
 	}
 	op_buf_free(&b);
+	op_uniq_free(&used);
 	free(target);
 	free(kinds);
 	c->planned = 1;

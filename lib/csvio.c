@@ -28,6 +28,7 @@
 
 #include "charset.h"
 #include "csvio.h"
+#include "uniq.h"
 
 #define CHUNK (64 * 1024)	/* bytes per fread */
 #define PARTIAL (1024 * 1024)	/* a line this long is fed before its end */
@@ -163,14 +164,6 @@ static int sniff_loose(const char *buf, size_t n)
 
 /* ---- column names ---- */
 
-static int name_taken(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] && !strcmp(v[i], s))
-			return 1;
-	return 0;
-}
-
 /* Take the n names in raw (NULL or "" for none) as the columns, made
  * unique: the first of each name keeps it, an empty one becomes col_N (N
  * counting from 1), a repeat name_2, name_3, ..., skipping any name that
@@ -178,25 +171,21 @@ static int name_taken(char **v, size_t n, const char *s)
 static void set_names(op_csv *st, const char *const *raw, size_t n)
 {
 	char **v = op_xcalloc(n ? n : 1, sizeof *v);
+	op_uniq u = { 0 };
 	for (size_t i = 0; i < n; i++)
-		if (raw[i] && *raw[i] && !name_taken(v, i, raw[i]))
+		if (raw[i] && *raw[i] && op_uniq_take(&u, raw[i]))
 			v[i] = op_xstrdup(raw[i]);
 	op_buf t = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		if (v[i])
 			continue;
 		char base[32];
-		const char *b = raw[i] && *raw[i] ? raw[i] : base;
 		snprintf(base, sizeof base, "col_%zu", i + 1);
-		op_buf_reset(&t);
-		op_buf_adds(&t, b);
-		for (unsigned k = 2; name_taken(v, n, t.p); k++) {
-			op_buf_reset(&t);
-			op_buf_printf(&t, "%s_%u", b, k);
-		}
+		op_uniq_make(&u, raw[i] && *raw[i] ? raw[i] : base, &t);
 		v[i] = op_xstrdup(t.p);
 	}
 	op_buf_free(&t);
+	op_uniq_free(&u);
 	st->names = v;
 	st->ncols = n;
 	st->have_names = 1;

@@ -100,6 +100,15 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+# a header of 3,000 repeats of one name (linear work, not cubic)
+awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 1; i <= 3000; i++) printf "%s%s", i > 1 ? "," : "", r ? i : "x"; print "" } }' > many.csv
+tcase "3,000 columns of one name" "enq-parse many.csv | grep -o '\"x[_0-9]*\":\"[0-9]*\"' | sed -n '1p;2p;3000p'"
+expect_out <<'E'
+"x":"1"
+"x_2":"2"
+"x_3000":"3000"
+E
+
 tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
