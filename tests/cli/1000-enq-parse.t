@@ -101,7 +101,7 @@ E
 expect_err </dev/null
 
 # a header of 3,000 repeats of one name (linear work, not cubic)
-awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 1; i <= 3000; i++) printf "%s%s", i > 1 ? "," : "", r ? i : "x"; print "" } }' > many.csv
+awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 1; i <= 3000; i++) printf "%s%s", (i > 1 ? "," : ""), (r ? i : "x"); print "" } }' > many.csv
 tcase "3,000 columns of one name" "enq-parse many.csv | grep -o '\"x[_0-9]*\":\"[0-9]*\"' | sed -n '1p;2p;3000p'"
 expect_out <<'E'
 "x":"1"
