@@ -87,6 +87,7 @@ struct op_classify {
 	op_kv *kv;
 	size_t nkv, capkv;
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
+	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
 	const char **miss;	/* this record's missing fields so far */
 	int explain_on;
@@ -327,6 +328,7 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 		if (e->all)
 			op_buf_addc(&c->ext, ']');
 		c->extoff[i] = start;
+		c->extlen[i] = c->ext.len - start;
 		if (c->explain_on)
 			explain_rule(c, e->line, "extract", e->field, NULL);
 	}
@@ -496,14 +498,8 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	for (size_t i = 0; i < c->nexts; i++) {
 		if (c->extoff[i] == (size_t)-1)
 			continue;
-		size_t end = c->ext.len;
-		for (size_t j = i + 1; j < c->nexts; j++)
-			if (c->extoff[j] != (size_t)-1) {
-				end = c->extoff[j];
-				break;
-			}
 		off = c->out.len;
-		op_buf_add(&c->out, c->ext.p + c->extoff[i], end - c->extoff[i]);
+		op_buf_add(&c->out, c->ext.p + c->extoff[i], c->extlen[i]);
 		add_kv(c, c->exts[i].field, off, c->out.len - off);
 	}
 	if (c->explain_on) {
@@ -573,6 +569,7 @@ op_classify *op_classify_new(const char *rules, const char *model, double min_pr
 	c->score = op_xcalloc(c->nnames ? c->nnames : 1, sizeof *c->score);
 	c->fired = op_xcalloc(c->nnames ? c->nnames : 1, 1);
 	c->extoff = op_xcalloc(c->nexts ? c->nexts : 1, sizeof *c->extoff);
+	c->extlen = op_xcalloc(c->nexts ? c->nexts : 1, sizeof *c->extlen);
 	c->tagseen = op_xcalloc(c->ntags ? c->ntags : 1, sizeof *c->tagseen);
 	size_t nreq = 0;
 	for (size_t i = 0; i < c->nreqs; i++)
@@ -603,6 +600,7 @@ void op_classify_free(op_classify *c)
 	free(c->score);
 	free(c->fired);
 	free(c->extoff);
+	free(c->extlen);
 	free(c->tagseen);
 	free(c->miss);
 	free(c->cats);
