@@ -45,6 +45,7 @@ typedef struct {
 	op_owner *owner;
 	int64_t local;		/* wall clock of the zone, resolved once it is known */
 	int naive;
+	unsigned line;
 } away;
 
 typedef struct {
@@ -228,7 +229,7 @@ static void parse_team(op_parser *p, void *vc)
 static void parse_away(op_parser *p, void *vc)
 {
 	ctx *c = vc;
-	away a = { .owner = op_assign_owner(&c->as, op_p_name(p, "owner")) };
+	away a = { .line = op_p_line(p), .owner = op_assign_owner(&c->as, op_p_name(p, "owner")) };
 	op_p_expect(p, "until");
 	size_t at = op_p_skip(p);
 	const char *w = op_p_word(p, "date (YYYY-MM-DD) or time (RFC 3339)");
@@ -297,6 +298,31 @@ static const op_stmt statements[] = {
 
 /* What a statement cannot check alone: teams named before they are
  * defined, business SLAs without hours, routes after the fallback. */
+/* An owner named by `away` or a route must be in some team: a typo would
+ * otherwise keep the real owner working, or put a name nobody has on
+ * every record.  0, or 1 after the message. */
+static int known_owner(const ctx *c, unsigned line, const char *what, const op_owner *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->as.nt; i++)
+		n += c->as.tv[i]->n;
+	const char **names = op_xcalloc(n + 1, sizeof *names);
+	n = 0;
+	for (size_t i = 0; i < c->as.nt; i++)
+		for (size_t j = 0; j < c->as.tv[i]->n; j++)
+			names[n++] = c->as.tv[i]->owners[j]->name;
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++)
+		found = names[i] == o->name;	/* owners are one per name */
+	if (!found) {
+		const char *hint = op_p_suggest(o->name, names);
+		op_warn("%s:%u: %s: no owner '%s' in any team%s%s%s", c->rules->file, line, what, o->name,
+			hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+	}
+	free(names);
+	return !found;
+}
+
 static int finish_rules(ctx *c, const op_cli *cli)
 {
 	int errors = 0;
@@ -330,8 +356,12 @@ static int finish_rules(ctx *c, const op_cli *cli)
 			errors++;
 			continue;
 		}
-		if (r->owner_name)
+		if (r->owner_name) {
 			r->owner = op_assign_owner(&c->as, r->owner_name);
+			char what[160];
+			snprintf(what, sizeof what, "route %s", r->name);
+			errors += known_owner(c, r->line, what, r->owner);
+		}
 		op_buf_json_str(&r->json, r->team->name, strlen(r->team->name));
 		r->team_len = r->json.len;
 		op_buf_json_str(&r->json, r->name, strlen(r->name));
@@ -345,6 +375,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 	free(names);
 	for (size_t i = 0; i < c->naway; i++) {
 		away *a = &c->aways[i];
+		errors += known_owner(c, a->line, "away", a->owner);
 		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz ? c->tz : cli->tz, a->local, NULL) : a->local;
 	}
 	return errors;

@@ -282,6 +282,13 @@ expect_rc 78
 expect_err <<'E'
 enq-route: hn.rules:2:10: nul.txt:1: a NUL byte (not a text file?)
 E
+printf 'team sales owners alice carol\nroute vip when true -> sales owner carlo\nroute rest -> sales\naway alcie until 2027-01-01\n' > ow.rules
+tcase "owners in no team: named, with the likely one" "enq-route -r ow.rules $D/enq.jsonl"
+expect_rc 78
+expect_err <<'E'
+enq-route: ow.rules:2: route vip: no owner 'carlo' in any team (did you mean 'carol'?)
+enq-route: ow.rules:4: away: no owner 'alcie' in any team (did you mean 'alice'?)
+E
 tcase "rules not found" "enq-route -r nosuch.rules $D/enq.jsonl"
 expect_rc 66
 expect_err <<'E'
