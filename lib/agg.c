@@ -126,8 +126,11 @@ static int textcmp(const char *a, size_t an, const char *b, size_t bn)
 
 static void keep(char **dst, size_t *dstn, const char *json, size_t n)
 {
-	free(*dst);
-	*dst = op_xstrndup(json, n);
+	/* realloc, not free and strdup: last() on ordered input keeps every
+	 * record's value, of much the same length */
+	*dst = op_xrealloc(*dst, n + 1);
+	memcpy(*dst, json, n);
+	(*dst)[n] = 0;
 	*dstn = n;
 }
 
@@ -314,23 +317,23 @@ int op_agg_number(op_agg *a, enum op_aggfn fn, double q, double *d)
 	}
 }
 
-void op_agg_result(op_agg *a, enum op_aggfn fn, double q, op_buf *out)
+int op_agg_result(op_agg *a, enum op_aggfn fn, double q, op_buf *out, double *d)
 {
-	double d;
 	if (fn == OP_AGG_FIRST || fn == OP_AGG_LAST) {
 		const char *v = fn == OP_AGG_FIRST ? a->fv : a->lv;
 		if (v)
 			op_buf_add(out, v, fn == OP_AGG_FIRST ? a->fvl : a->lvl);
 		else
 			op_buf_adds(out, "null");
-		return;
+		return op_agg_number(a, fn, q, d);
 	}
-	if (!op_agg_number(a, fn, q, &d)) {
+	if (!op_agg_number(a, fn, q, d)) {
 		op_buf_adds(out, "null");
-		return;
+		return 0;
 	}
-	op_val v = { .t = OP_VNUM, .u.n = d };
+	op_val v = { .t = OP_VNUM, .u.n = *d };
 	op_val_json(out, &v);
+	return 1;
 }
 
 /* ---- partial state ---- */

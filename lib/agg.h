@@ -88,11 +88,12 @@ void op_agg_last(op_agg *a, op_time t, const char *json, size_t n);
 
 void op_agg_merge(op_agg *into, const op_agg *from, unsigned needs);
 
-/* The finished value as JSON text appended to out ("null" when there is
- * none: no values, or fewer than two for stddev).  q: the quantile. */
-void op_agg_result(op_agg *a, enum op_aggfn fn, double q, op_buf *out);
-/* The same as a number: 1 and *d, or 0 (null or not a number). */
+/* The finished value as a number: 1 and *d, or 0 (null or not a number). */
 int op_agg_number(op_agg *a, enum op_aggfn fn, double q, double *d);
+/* The same, and as JSON text appended to out ("null" when there is none:
+ * no values, or fewer than two for stddev; first/last as they were), in
+ * one computation.  q: the quantile. */
+int op_agg_result(op_agg *a, enum op_aggfn fn, double q, op_buf *out, double *d);
 
 /* --partial state: a JSON object, and back.  op_agg_load returns 0, or -1
  * with a reason in err when the text is not such a state. */

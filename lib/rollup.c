@@ -511,7 +511,12 @@ int op_rollup_record(op_rollup *r, op_eval *ev)
 			else
 				r->unparsable_num++;
 		}
-		if (in->needs & (OP_NEED_DISTINCT | OP_NEED_FIRST | OP_NEED_LAST)) {
+		/* the value as JSON only when it is kept: for distinct, or
+		 * when its time can make it first or last */
+		op_time t = r->times[i];
+		if ((in->needs & OP_NEED_DISTINCT) ||
+		    ((in->needs & OP_NEED_FIRST) && (!a->fv || t <= a->ft)) ||
+		    ((in->needs & OP_NEED_LAST) && (!a->lv || t >= a->lt))) {
 			op_buf_reset(&r->key);
 			if (v->t == OP_VNUM)
 				v->raw = NULL;
@@ -729,8 +734,7 @@ static void values(finisher *f, cell *c, op_buf *buf, size_t *off, double *num, 
 		kpi_def *k = &r->kpis[i];
 		op_agg *a = c ? &c->a[k->in] : &f->empty[k->in];
 		off[i] = buf->len;
-		op_agg_result(a, k->fn, k->q, buf);
-		ok[i] = op_agg_number(a, k->fn, k->q, &num[i]);
+		ok[i] = op_agg_result(a, k->fn, k->q, buf, &num[i]);
 	}
 	off[r->nkpis] = buf->len;
 }

@@ -10,7 +10,8 @@
 static const char *result(op_agg *a, enum op_aggfn fn, double q, op_buf *b)
 {
 	op_buf_reset(b);
-	op_agg_result(a, fn, q, b);
+	double d;
+	op_agg_result(a, fn, q, b, &d);
 	return b->p;
 }
 
