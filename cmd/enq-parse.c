@@ -519,7 +519,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 static void row_raw(ctx *c, const char *const *fields, size_t n)
 {
 	op_buf *b = &c->tmp2;
-	char d = (char)(c->row_delim ? c->row_delim : ',');
+	char d = (char)c->row_delim;
 	op_buf_reset(b);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = fields[i];
@@ -625,13 +625,13 @@ static void on_bad_row(const char *raw, size_t rawlen, unsigned long line, const
 	op_reject_at(&c->st, c->where, raw, rawlen, "%s", reason);
 }
 
-static void read_csv(ctx *c, FILE *f, const char *name, int kind, const char *peek, size_t npeek)
+static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 {
-	/* sniffed here, not in csvio, so that rows turned away are written
-	 * back with the file's own delimiter */
-	c->row_delim = c->delim ? c->delim : kind == OP_KIND_TSV ? '\t' : op_csv_sniff(peek, npeek);
+	/* rows turned away are written back with the delimiter the file is
+	 * read by (csvio's, when the first rows are ragged) */
 	op_csv_opts o = {
-		.delim = c->row_delim,
+		.delim = c->delim ? c->delim : kind == OP_KIND_TSV ? '\t' : 0,
+		.delim_used = &c->row_delim,
 		.encoding = c->encoding,
 		.no_header = c->no_header,
 		.header = c->header,
@@ -953,7 +953,7 @@ static void one_input(ctx *c, const char *path)
 		break;
 	default:
 		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
-		read_csv(c, pf, name, kind, peek, npeek);
+		read_csv(c, pf, name, kind);
 		break;
 	}
 	fclose(pf);

@@ -690,6 +690,8 @@ int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
 		op_buf_free(&t);
 	}
 	st.delim = st.o->delim ? st.o->delim : sniff_loose(st.b + st.pos, st.len - st.pos);
+	if (st.o->delim_used)
+		*st.o->delim_used = st.delim;
 	if (csv_init(&st.p, POPTS))
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	csv_set_delim(&st.p, (unsigned char)st.delim);

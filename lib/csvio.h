@@ -21,6 +21,8 @@ typedef struct {
 				 * the file's first row is data */
 	size_t max_field;	/* bytes; 0 = 64 MiB; a longer field is an
 				 * error for that row */
+	int *delim_used;	/* when not NULL: set to the delimiter the
+				 * file is read by, before any row */
 } op_csv_opts;
 
 /* Called once per data row.  names/fields are NUL-terminated valid UTF-8,

@@ -109,6 +109,15 @@ expect_out <<'E'
 "x_3000":"3000"
 E
 
+# ragged first rows: the delimiter csvio settles on is the one rejects use
+printf 'Email;Created;Note\na@b;2025-01-01;x\nc@d;notadate;"a,b"\ne@f;2025-01-02\n' > semi.csv
+tcase "rejects of a ragged ;-file keep its delimiter" "enq-parse --rejects rej semi.csv > /dev/null; cat rej"
+expect_rc 0
+expect_out <<'E'
+c@d;notadate;a,b
+e@f;2025-01-02
+E
+
 tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
