@@ -27,7 +27,6 @@ int main(int argc, char **argv)
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int explain = 0, ch;
-	char *end;
 	enum { O_EXPLAIN = 1, O_MINPROB };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -42,9 +41,7 @@ int main(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case O_EXPLAIN: explain = 1; break;
 		case O_MINPROB:
-			min_prob = strtod(optarg, &end);
-			if (end == optarg || *end || !(min_prob >= 0 && min_prob <= 1))
-				op_usage_error(&cli, "--min-prob: '%s' is not a probability from 0 to 1", optarg);
+			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");
 			break;
 		}
 	}

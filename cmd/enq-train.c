@@ -5,6 +5,7 @@
  * Reads labelled records, trains the linear text classifier of lib/model
  * and writes it to MODEL; prints accuracy and macro-F1 on the held-out
  * records, with --report a table per class.  MIT licence. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,6 @@ int main(int argc, char **argv)
 		{ "prune", required_argument, NULL, O_PRUNE },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	unsigned a, b;
 	int used;
 	while ((ch = op_getopt(&cli, argc, argv, "l:t:o:", longopts)) != -1) {
@@ -120,9 +120,8 @@ int main(int argc, char **argv)
 		case 't': textsrc = optarg; break;
 		case 'o': out = optarg; break;
 		case O_HOLDOUT:
-			holdout = strtod(optarg, &end);
-			if (end == optarg || *end || !(holdout >= 0 && holdout < 1))
-				op_usage_error(&cli, "--holdout: '%s' is not a share from 0 to below 1", optarg);
+			holdout = op_opt_real(&cli, "--holdout", optarg, 0, nextafter(1, 0),
+					      "a share from 0 to below 1");
 			holdout_set = 1;
 			break;
 		case O_TEST: test = optarg; break;
@@ -130,14 +129,10 @@ int main(int argc, char **argv)
 		case O_SEED: seed = op_opt_num(&cli, "--seed", optarg, 0, INT64_MAX); break;
 		case O_EPOCHS: epochs = op_opt_num(&cli, "--epochs", optarg, 1, 1000); break;
 		case O_LR:
-			lr = strtod(optarg, &end);
-			if (end == optarg || *end || !(lr > 0 && lr <= 10))
-				op_usage_error(&cli, "--lr: '%s' is not a rate above 0, at most 10", optarg);
+			lr = op_opt_real(&cli, "--lr", optarg, nextafter(0, 1), 10, "a rate above 0, at most 10");
 			break;
 		case O_PRUNE:
-			prune = strtod(optarg, &end);
-			if (end == optarg || *end || !(prune >= 0 && prune <= 100))
-				op_usage_error(&cli, "--prune: '%s' is not a weight from 0 to 100", optarg);
+			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");
 			break;
 		case O_WORDNG: cfg.word_ngrams = (unsigned)op_opt_num(&cli, "--word-ngrams", optarg, 1, 2); break;
 		case O_CHARNG:

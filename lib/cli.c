@@ -59,6 +59,16 @@ void op_usage_error(const op_cli *c, const char *fmt, ...)
 	exit(OP_EXIT_USAGE);
 }
 
+double op_opt_real(const op_cli *c, const char *opt, const char *arg, double min, double max,
+		   const char *what)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !(v >= min && v <= max))	/* NaN fails too */
+		op_usage_error(c, "%s: '%s' is not %s", opt, arg, what);
+	return v;
+}
+
 long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max)
 {
 	char *end;

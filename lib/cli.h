@@ -28,5 +28,10 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 noreturn void op_usage_error(const op_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Checked number parsing for option values: exits 64 naming the option. */
 long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max);
+/* The same for a real number from min to max (inclusive; nextafter for an
+ * open end); what describes the range in the message ("a probability
+ * from 0 to 1"). */
+double op_opt_real(const op_cli *c, const char *opt, const char *arg, double min, double max,
+		   const char *what);
 void op_cli_free(op_cli *c);
 #endif

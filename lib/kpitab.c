@@ -292,16 +292,18 @@ static void group_key(op_kpitab *t, op_rec *r, op_buf *label)
 
 static size_t group_of(op_kpitab *t, op_rec *r)
 {
-	op_buf label = {0};
-	group_key(t, r, &label);
+	group_key(t, r, NULL);
 	int isnew;
 	void **slot = op_hmap_put(&t->groups, t->key.p ? t->key.p : "", t->key.len, &isnew);
 	if (isnew) {
+		/* the label only for a new group: most rows are of known ones */
+		op_buf label = {0};
+		group_key(t, r, &label);
 		t->group = grow(t->group, &t->capgroup, t->ngroup, sizeof *t->group);
 		t->group[t->ngroup] = (op_kgroup){ .label = t->nby ? adup(t, label.p, label.len) : "all" };
 		*slot = (void *)(uintptr_t)++t->ngroup;
+		op_buf_free(&label);
 	}
-	op_buf_free(&label);
 	return (size_t)(uintptr_t)*slot - 1;
 }
 
