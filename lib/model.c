@@ -20,6 +20,7 @@
 
 #include "atomic.h"
 #include "digest.h"
+#include "hmap.h"
 #include "model.h"
 #include "opflow.h"
 #include "utf8.h"
@@ -288,6 +289,7 @@ struct op_trainer {
 	size_t nex, capex;
 	char **names;
 	size_t nclass, capclass;
+	op_hmap byname;			/* label -> class + 1 */
 	op_feats scratch;
 };
 
@@ -335,13 +337,13 @@ size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *lab
 	op_feats_text(&t->scratch, &t->cfg, text, n);
 	if (!t->scratch.n)
 		return OP_TRAINER_NONE;
-	size_t c;
-	for (c = 0; c < t->nclass; c++)
-		if (strlen(t->names[c]) == llen && !memcmp(t->names[c], label, llen))
-			break;
-	if (c == t->nclass) {
+	int isnew;
+	void **slot = op_hmap_put(&t->byname, label, llen, &isnew);
+	size_t c = isnew ? t->nclass : (size_t)(uintptr_t)*slot - 1;
+	if (isnew) {
 		if (t->nclass == MAX_CLASSES)
 			op_die(OP_EXIT_DATAERR, "more than %d labels", MAX_CLASSES);
+		*slot = (void *)(uintptr_t)(t->nclass + 1);
 		if (t->nclass == t->capclass) {
 			t->capclass = t->capclass ? 2 * t->capclass : 16;
 			t->names = op_xrealloc(t->names, t->capclass * sizeof *t->names);
@@ -530,6 +532,7 @@ void op_trainer_free(op_trainer *t)
 	for (size_t c = 0; c < t->nclass; c++)
 		free(t->names[c]);
 	free(t->names);
+	op_hmap_free(&t->byname, NULL);
 	free(t->id_hash);
 	free(t->tab);
 	free(t->ids);
