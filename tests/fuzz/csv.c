@@ -23,8 +23,11 @@ static int needs_guard(const char *s, size_t n)
 	if (!n || !memchr("=+-@\t\r", s[0], 6))
 		return 0;
 	char *end;
-	/* a plain decimal number is left as it is: strtod agrees on those */
-	return !(n > 1 && strspn(s + 1, "0123456789.eE+-") == n - 1 && (strtod(s, &end), end == s + n));
+	/* a plain decimal number is left as it is: strtod agrees on those,
+	 * which start with a sign (strtod would also skip a leading TAB or
+	 * CR, and "\t3" is not a plain number) */
+	return !((s[0] == '+' || s[0] == '-') && n > 1 && strspn(s + 1, "0123456789.eE+-") == n - 1 &&
+		 (strtod(s, &end), end == s + n));
 }
 
 static void check_cell(const char *s, size_t n, int delim, op_buf *out)
