@@ -22,8 +22,20 @@ B        = build
 SANFLAGS =
 endif
 
-DEPS_CFLAGS := $(shell pkg-config --cflags jansson libpcre2-8 2>/dev/null)
-DEPS_LIBS   := $(shell pkg-config --libs jansson libpcre2-8 2>/dev/null) -lcsv -lm
+# The libraries' flags come from pkg-config, which can only answer once the
+# -dev packages are installed.  So they are not read when make parses this
+# file: $(B)/deps.mk is a makefile that installs the build dependencies
+# (scripts/install-deps) and then records pkg-config's answer; GNU make
+# remakes an included makefile first and starts over with it read, so the
+# first `make` on a bare machine compiles with the right flags.
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+include $(B)/deps.mk
+endif
+$(B)/deps.mk: scripts/install-deps
+	@mkdir -p $(@D)
+	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps; fi
+	@c=$$(pkg-config --cflags jansson libpcre2-8) && l=$$(pkg-config --libs jansson libpcre2-8) && \
+		printf 'DEPS_CFLAGS := %s\nDEPS_LIBS := %s -lcsv -lm\n' "$$c" "$$l" > $@.tmp && mv $@.tmp $@
 override CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-sign-compare \
 	-Wwrite-strings -Ilib $(SANFLAGS) $(DEPS_CFLAGS) $(CFLAGS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
@@ -45,7 +57,8 @@ EMBED   := $(sort $(wildcard share/rules/*.rules share/rules/*.conf))
 
 all: deps $(BINS) $(UNITS) $(FUZZTESTS) $(B)/fault/failmalloc.so
 
-# Missing build dependencies are installed first (scripts/install-deps).
+# What `make check` tests with is installed first (scripts/install-deps --test);
+# the build dependencies came with $(B)/deps.mk.
 deps:
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
 .PHONY: all deps check demo install clean bench fuzz fuzzers valgrind-wrappers

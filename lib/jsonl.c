@@ -737,19 +737,6 @@ int op_jobj_get(const char *v, size_t vlen, const char *key, size_t klen,
 	}
 }
 
-json_t *op_jvalue(const char *v, size_t vlen)
-{
-	json_t *j = json_loadb(v, vlen, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
-	/* the scanner has validated the span, and the one span jansson then
-	 * refuses holds \u0000 in a key (DEVIATIONS): the caller treats that
-	 * as a bad value.  Any other failure is jansson out of memory (it
-	 * does not say so reliably), which must not pass for a bad value and
-	 * cost the record. */
-	if (!j && !memmem(v, vlen, "\\u0000", 6))
-		op_die(OP_EXIT_SOFTWARE, "out of memory");
-	return j;
-}
-
 /* ---- splice ------------------------------------------------------------ */
 
 void op_rec_splice(op_buf *out, op_rec *r, const op_kv *kv, size_t n)

@@ -15,7 +15,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
 #include "opflow.h"
 
 #define OP_JSON_MAX_DEPTH 2048	/* jansson's JSON_PARSER_MAX_DEPTH */
@@ -71,10 +70,6 @@ int op_jobj_get(const char *v, size_t vlen, const char *key, size_t klen,
 int op_jarr_get(const char *v, size_t vlen, size_t i, const char **out, size_t *outlen);
 /* Iterate an array span: *pos starts at 0; returns 1 with the next element. */
 int op_jarr_next(const char *v, size_t vlen, size_t *pos, const char **out, size_t *outlen);
-/* A value span as a jansson value (new reference), for what needs a tree;
- * NULL for a span jansson refuses (a key holding \u0000), exit 70 if it
- * runs out of memory. */
-json_t *op_jvalue(const char *v, size_t vlen);
 
 /* A member to set: key, and its value as JSON text. */
 typedef struct {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jvalue.h"
 #include "kpitab.h"
 
 const char *const op_severities[] = { "low", "medium", "high", "critical", NULL };

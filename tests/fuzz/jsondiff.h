@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonl.h"
+#include "jvalue.h"
 
 #define DIFF_FLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL)
 
