@@ -15,15 +15,16 @@ static const char usage[] =
 	"Usage: enq-classify [-r RULES] [-m MODEL] [options] [file...]\n"
 	"Add category, confidence, priority, tags, missing and extracted fields.\n"
 	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
-	"  -m, --model MODEL     a model from enq-train, for what the rules leave undecided\n"
+	"  -m, --model MODEL     a model from enq-train, for what the rules leave\n"
+	"                        undecided\n"
 	"      --min-prob P      the model's answer only at probability P or more\n"
 	"                        (default 0; below it, the default category)\n"
-	"      --explain         add an `explain` object: rules fired (file:line, score),\n"
-	"                        scores, who decided, the model's top 3\n";
+	"      --explain         add an `explain` object: rules fired (file:line,\n"
+	"                        score), scores, who decided, the model's top 3\n";
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int explain = 0, ch;

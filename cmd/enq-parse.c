@@ -984,7 +984,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;

@@ -622,7 +622,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = {0};
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL;
 	int ch;

@@ -76,20 +76,22 @@ static const char usage[] =
 	"  -l, --label FIELD     the field holding each record's category\n"
 	"  -t, --text EXPR       what the model reads (default: text, subject and body)\n"
 	"  -o, --output MODEL    the model file to write\n"
-	"      --holdout F       hold out this share of the records to score (default 0.1;\n"
-	"                        0: train on all, no score)\n"
+	"      --holdout F       hold out this share of the records to score\n"
+	"                        (default 0.1; 0: train on all, no score)\n"
 	"      --test FILE       score on the records of FILE instead\n"
 	"      --report          precision, recall and F1 per class\n"
 	"      --seed N          order of the examples and the held-out draw (default 1)\n"
 	"      --epochs N        passes over the data (default 10)\n"
 	"      --lr X            starting learning rate (default 1)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
-	"      --char-ngrams A-B character n-grams of words, A to B bytes (default 3-5; 0: none)\n"
-	"      --prune W         drop features whose weights all lie within +-W (default 0.25)\n";
+	"      --char-ngrams A-B character n-grams of words, A to B bytes\n"
+	"                        (default 3-5; 0: none)\n"
+	"      --prune W         drop features whose weights all lie within +-W\n"
+	"                        (default 0.25)\n";
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
 	double holdout = 0.1, lr = 1.0, prune = 0.25;

@@ -165,7 +165,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG };
 	ctx c = { .fail_on = -1, .worst = -1 };
 	const char *rules = NULL;
 	char *byarg = NULL;

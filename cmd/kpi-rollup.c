@@ -59,12 +59,14 @@ static op_time when(const op_cli *cli, const char *opt, const char *arg)
 static const char usage[] =
 	"Usage: kpi-rollup [-k KPIS] [-e STATEMENT]... [options] [file...]\n"
 	"One row of KPIs per group and period, from records.\n"
-	"  -k, --kpis FILE        `by` and `kpi` statements (default: the built-in kpis.conf)\n"
+	"  -k, --kpis FILE        `by` and `kpi` statements\n"
+	"                         (default: the built-in kpis.conf)\n"
 	"  -e, --expr STATEMENT   a statement, as in a KPI file (repeatable; adds to -k)\n"
 	"  -o, --output FORMAT    jsonl (default), csv, tsv, md, table\n"
 	"      --compare WHAT     previous or year: add prev, delta and delta_pct\n"
 	"      --fill             rows for empty periods too (counts 0, others null)\n"
-	"      --from TIME        from the period holding TIME (2026-01-01, 2026-01, 2026)\n"
+	"      --from TIME        from the period holding TIME\n"
+	"                         (2026-01-01, 2026-01, 2026)\n"
 	"      --to TIME          up to the period before TIME\n"
 	"      --approx           quantiles from a sketch (1 % relative error): memory\n"
 	"                         grows with groups, not records\n"
@@ -73,7 +75,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	op_rollup_opts o = {0};
 	ctx c = {0};
 	const char *kfile = NULL, *from = NULL, *to = NULL;

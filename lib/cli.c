@@ -38,14 +38,43 @@ static const char common_help[] =
 	"      --now TIME        fix \"now\" (RFC 3339; also OPFLOW_NOW)\n"
 	"      --tz ZONE         time zone for naive times and calendar buckets\n"
 	"  -h, --help            this help\n"
-	"      --version         print the version\n"
-	"Exit: 0 ok, 64 usage, 65 input rejected, 66 input unreadable,\n"
-	"74 output error, 78 bad rules or configuration.\n";
+	"      --version         print the version\n";
+
+/* Every status a program can end with, in the order --help lists them;
+ * .only marks those only some programs use (op_cli.exits). */
+static const struct { int code; unsigned only; const char *what; } exits[] = {
+	{ OP_EXIT_OK, 0, "ok" },
+	{ OP_EXIT_FLAGGED, OP_EXITS_FLAGGED, "a flag at or above --fail-on" },
+	{ OP_EXIT_USAGE, 0, "usage" },
+	{ OP_EXIT_DATAERR, 0, "some input rejected" },
+	{ OP_EXIT_NOINPUT, 0, "input unreadable" },
+	{ OP_EXIT_SOFTWARE, 0, "out of memory or internal error" },
+	{ OP_EXIT_IOERR, 0, "output error" },
+	{ OP_EXIT_CONFIG, OP_EXITS_CONFIG, "bad rules or configuration" },
+};
 
 static void usage(const op_cli *c, FILE *f)
 {
 	fputs(c->usage, f);
 	fputs(common_help, f);
+	/* "Exit status: 0 ok, 64 usage, ..." filled to 79 columns */
+	size_t nx = sizeof exits / sizeof *exits, use[sizeof exits / sizeof *exits], nuse = 0;
+	for (size_t i = 0; i < nx; i++)
+		if (!exits[i].only || (c->exits & exits[i].only))
+			use[nuse++] = i;
+	size_t col = (size_t)fprintf(f, "Exit status:");
+	for (size_t k = 0; k < nuse; k++) {
+		char item[64];
+		int n = snprintf(item, sizeof item, "%d %s%c", exits[use[k]].code, exits[use[k]].what,
+				 k + 1 < nuse ? ',' : '.');
+		if (col + 1 + (size_t)n > 79) {
+			fputc('\n', f);
+			col = 0;
+		} else
+			col += (size_t)fprintf(f, " ");
+		col += (size_t)fprintf(f, "%s", item);
+	}
+	fputc('\n', f);
 }
 
 void op_usage_error(const op_cli *c, const char *fmt, ...)

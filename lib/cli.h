@@ -10,8 +10,13 @@
 #include "timefmt.h"
 #include "tz.h"
 
+/* op_cli.exits: a program that can also end with 1 (flags found) or 78
+ * (its rules, model or configuration refused) says so, for --help. */
+enum { OP_EXITS_FLAGGED = 1, OP_EXITS_CONFIG = 2 };
+
 typedef struct {
 	const char *usage;	/* "Usage: ...\n" plus the program's options */
+	unsigned exits;		/* statuses beyond the common ones --help lists */
 	const char *rejects;
 	int strict, stats, progress, line_buffered;
 	size_t max_line;
