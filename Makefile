@@ -28,6 +28,7 @@ endif
 # (scripts/install-deps) and then records pkg-config's answer; GNU make
 # remakes an included makefile first and starts over with it read, so the
 # first `make` on a bare machine compiles with the right flags.
+.DEFAULT_GOAL := all
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 include $(B)/deps.mk
 endif
