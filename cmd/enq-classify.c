@@ -1,11 +1,13 @@
 /* enq-classify - what each enquiry is, how urgent, what it lacks.
  *
- *   enq-classify [-r RULES] [-m MODEL] [--explain] [file...]
+ *   enq-classify [-r RULES] [-m MODEL] [--explain] [--reclassify] [file...]
  *
  * Scored rules (category, priority, tag, extract, require, threshold,
  * default; opflow-rules(5)) and, with -m, the model enq-train learned,
  * for what the rules leave undecided (lib/classify).  Adds category,
- * confidence, priority, tags, missing and the extracted fields.  MIT. */
+ * confidence, priority (each with who decided), tags, missing and the
+ * extracted fields; a category or priority the record has stands unless
+ * --reclassify.  MIT. */
 #include <stdlib.h>
 
 #include "classify.h"
@@ -20,34 +22,39 @@ static const char usage[] =
 	"      --min-prob P      the model's answer only at probability P or more\n"
 	"                        (default 0; below it, the default category)\n"
 	"      --explain         add an `explain` object: rules fired (file:line,\n"
-	"                        score), scores, who decided, the model's top 3\n";
+	"                        score), scores, who decided, the model's top 3\n"
+	"      --reclassify      decide category and priority even where the record\n"
+	"                        has them (the old values go to category_was and\n"
+	"                        priority_was)\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
-	int explain = 0, ch;
-	enum { O_EXPLAIN = 1, O_MINPROB };
+	int flags = 0, ch;
+	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "min-prob", required_argument, NULL, O_MINPROB },
+		{ "reclassify", no_argument, NULL, O_RECLASSIFY },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
 		switch (ch) {
 		case 'r': rules = optarg; break;
 		case 'm': model = optarg; break;
-		case O_EXPLAIN: explain = 1; break;
+		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;
+		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
 		case O_MINPROB:
 			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");
 			break;
 		}
 	}
 
-	op_classify *c = op_classify_new(rules, model, min_prob, explain, &cli);
+	op_classify *c = op_classify_new(rules, model, min_prob, flags, &cli);
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);

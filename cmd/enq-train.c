@@ -14,6 +14,9 @@
 #include "modeltext.h"
 #include "stream.h"
 
+#define MAX_HELD 1000		/* records read without the label field */
+#define MAX_FIELDS_SEEN 20
+
 typedef struct {
 	op_trainer *tr;
 	op_eval ev;
@@ -24,7 +27,67 @@ typedef struct {
 	size_t *test;
 	size_t ntest, captest;
 	int reading_test;
+	/* records without the label field, held back while no record has had
+	 * it: a misspelt --label is one usage error, not a message a record */
+	const op_cli *cli;
+	int label_seen;
+	op_buf held;			/* their lines, one after the other */
+	struct held { const char *file; unsigned long long line; size_t off, len; } *hold;
+	size_t nhold;
+	char *fields[MAX_FIELDS_SEEN];		/* their keys, for the message */
+	size_t nfields;
+	int more_fields;
 } ctx;
+
+/* "id, subject, body" (and "..." past MAX_FIELDS_SEEN), or "none" */
+static const char *fields_seen(ctx *c)
+{
+	op_buf_reset(&c->lab);
+	for (size_t i = 0; i < c->nfields; i++)
+		op_buf_printf(&c->lab, "%s%s", i ? ", " : "", c->fields[i]);
+	if (c->more_fields)
+		op_buf_adds(&c->lab, ", ...");
+	return c->nfields ? c->lab.p : "none";
+}
+
+/* A record without the label field: held (man/enq-train.1, Bad input). */
+static void hold(ctx *c, op_stream *st, const op_rec *r)
+{
+	if (c->nhold == MAX_HELD)
+		op_usage_error(c->cli, "none of the first %d records has field '%s'; fields seen: %s", MAX_HELD,
+			       c->label, fields_seen(c));
+	if (!c->hold)
+		c->hold = op_xmalloc(MAX_HELD * sizeof *c->hold);
+	c->hold[c->nhold++] = (struct held){ st->name, st->lineno, c->held.len, st->linelen };
+	op_buf_add(&c->held, st->line, st->linelen);
+	for (size_t i = 0; i < r->nf && !c->more_fields; i++) {
+		size_t k = 0;
+		while (k < c->nfields && (strlen(c->fields[k]) != r->f[i].klen ||
+					  memcmp(c->fields[k], r->f[i].k, r->f[i].klen)))
+			k++;
+		if (k < c->nfields)
+			continue;
+		if (c->nfields == MAX_FIELDS_SEEN)
+			c->more_fields = 1;
+		else
+			c->fields[c->nfields++] = op_xstrndup(r->f[i].k, r->f[i].klen);
+	}
+}
+
+/* The label field turned up: what was held is rejected now, in order. */
+static void release(ctx *c, op_stream *st)
+{
+	op_buf where = {0};
+	for (size_t i = 0; i < c->nhold && !st->stop; i++) {
+		struct held *h = &c->hold[i];
+		op_buf_reset(&where);
+		op_buf_printf(&where, "%s:%llu", h->file, h->line);
+		op_reject_at(st, where.p, c->held.p + h->off, h->len, "no label: '%s' is missing", c->label);
+	}
+	op_buf_free(&where);
+	c->nhold = 0;
+	op_buf_free(&c->held);
+}
 
 static int on_record(op_stream *st, op_rec *r, void *vc)
 {
@@ -32,6 +95,16 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	const char *s, *l;
 	size_t n, ln;
 	const op_field *f = op_rec_get(r, c->label, strlen(c->label));
+	if (!f && !c->label_seen) {
+		hold(c, st, r);
+		return 0;
+	}
+	if (!c->label_seen) {
+		c->label_seen = 1;
+		release(c, st);
+		if (st->stop)	/* --strict: the first of them stops the run */
+			return 1;
+	}
 	if (!f || f->type != OP_JSTR) {
 		op_reject(st, "no label: '%s' is %s", c->label, f ? "not a string" : "missing");
 		return 0;
@@ -166,6 +239,7 @@ int main(int argc, char **argv)
 	c.text = op_modeltext_parse("--text", textsrc, &textrules);
 	c.tr = op_trainer_new(&cfg);
 	op_eval_init(&c.ev, cli.now, cli.tz);
+	c.cli = &cli;
 
 	op_stream st;
 	op_stream_init(&st, &cli);
@@ -175,6 +249,9 @@ int main(int argc, char **argv)
 		char *files[] = { (char *)test };
 		op_stream_run(&st, 1, files, on_record, &c);
 	}
+
+	if (!c.label_seen && c.nhold)
+		op_usage_error(&cli, "no record has field '%s'; fields seen: %s", c.label, fields_seen(&c));
 
 	/* the split: --test's records, or a seeded draw of --holdout */
 	size_t n = op_trainer_count(c.tr), ntrain = 0, nheld = 0;
@@ -220,6 +297,10 @@ int main(int argc, char **argv)
 	free(trainidx);
 	free(held);
 	free(c.test);
+	free(c.hold);
+	op_buf_free(&c.held);
+	for (size_t i = 0; i < c.nfields; i++)
+		free(c.fields[i]);
 	op_trainer_free(c.tr);
 	op_eval_free(&c.ev);
 	op_rules_free(textrules);

@@ -83,15 +83,15 @@ struct op_classify {
 	/* per record */
 	double *score;
 	unsigned char *fired;
-	op_buf out, explain, tmp, ext;
+	op_buf out, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	op_kv *kv;
 	size_t nkv, capkv;
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
 	const char **miss;	/* this record's missing fields so far */
-	int explain_on;
-	unsigned long long by_rules, by_model, by_default;
+	int explain_on, reclassify;
+	unsigned long long by_input, by_rules, by_model, by_default;
 };
 typedef struct op_classify ctx;
 
@@ -164,7 +164,8 @@ static void parse_extract(op_parser *p, void *vc)
 	extrule r = { .line = op_p_line(p) };
 	size_t at = op_p_skip(p);
 	r.field = op_p_name(p, "field name");
-	static const char *const own[] = { "category", "confidence", "priority", "tags", "missing", "explain", NULL };
+	static const char *const own[] = { "category", "confidence", "category_by", "category_was", "priority",
+					   "priority_by", "priority_was", "tags", "missing", "explain", NULL };
 	for (int i = 0; own[i]; i++)
 		if (!strcmp(r.field, own[i]))
 			op_p_error_at(p, at, "'%s' is a field enq-classify sets itself", r.field);
@@ -263,22 +264,33 @@ static void explain_rule(ctx *c, unsigned line, const char *kind, const char *na
 	op_buf_addc(b, '}');
 }
 
-/* field present with a value: not null, "", [] or {} */
+/* no value: absent, null, or a string, array or object with nothing but
+ * blanks inside ("", " ", [], {}) */
+static int blank(const op_field *f)
+{
+	if (!f || f->type == OP_JNULL)
+		return 1;
+	if (f->type == OP_JSTR || f->type == OP_JARR || f->type == OP_JOBJ) {
+		size_t k = 1;
+		while (k + 1 < f->vlen && strchr(" \t\r\n", f->v[k]))
+			k++;
+		return k + 1 >= f->vlen;
+	}
+	return 0;
+}
+
+static const op_field *field(op_rec *r, const char *name)
+{
+	return op_rec_get(r, name, strlen(name));
+}
+
+/* field present with a value, from the record or an extract rule */
 static int present(ctx *c, op_rec *r, const char *name)
 {
 	for (size_t i = 0; i < c->nexts; i++)
 		if (c->extoff[i] != (size_t)-1 && !strcmp(c->exts[i].field, name))
 			return 1;
-	const op_field *f = op_rec_get(r, name, strlen(name));
-	if (!f || f->type == OP_JNULL)
-		return 0;
-	if (f->type == OP_JSTR || f->type == OP_JARR || f->type == OP_JOBJ) {
-		size_t k = 1;
-		while (k + 1 < f->vlen && strchr(" \t\r\n", f->v[k]))
-			k++;
-		return k + 1 < f->vlen;
-	}
-	return 1;
+	return !blank(field(r, name));
 }
 
 /* the extract rules: values as JSON text in c->ext */
@@ -333,6 +345,42 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 			explain_rule(c, e->line, "extract", e->field, NULL);
 	}
 	return 0;
+}
+
+/* The record's own value of name, a string with something in it (and no
+ * NUL), decoded into buf: it stands unless --reclassify
+ * (man/enq-classify.1, The record's own values). */
+static int own_value(ctx *c, op_rec *r, const char *name, op_buf *buf)
+{
+	const op_field *f = field(r, name);
+	if (c->reclassify || blank(f) || f->type != OP_JSTR)
+		return 0;
+	const char *s;
+	size_t n;
+	op_jstr(f->v, f->vlen, f->vesc, &c->tmp, &s, &n);
+	op_buf_reset(buf);
+	op_buf_add(buf, s, n);
+	return strlen(buf->p) == n;
+}
+
+/* Who decided name, as name_by, and what it held before this run
+ * replaced it, as name_was.  A value the record kept keeps its own _by
+ * (a second run over enq-classify's output changes nothing); the first
+ * _was stands, so a human's value outlives any number of re-runs. */
+static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, const char *was_key,
+		       int kept, const char *by)
+{
+	size_t off = c->out.len;
+	if (!kept || blank(field(r, by_key))) {
+		op_buf_json_str(&c->out, by, strlen(by));
+		add_kv(c, by_key, off, c->out.len - off);
+	}
+	const op_field *old = field(r, name);
+	if (!kept && !blank(old) && blank(field(r, was_key))) {
+		off = c->out.len;
+		op_buf_add(&c->out, old->v, old->vlen);
+		add_kv(c, was_key, off, c->out.len - off);
+	}
 }
 
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
@@ -407,8 +455,10 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (extract(c, st, r))
 		return 0;
 
-	/* the decision: rules at or over the threshold, else the model, else
-	 * the default (man/enq-classify.1, PRECEDENCE) */
+	/* the decision: the record's own category, else rules at or over the
+	 * threshold, else the model, else the default (man/enq-classify.1,
+	 * Precedence) */
+	int kept = own_value(c, r, "category", &c->incat);
 	int best = -1;
 	double zsum = exp(0.0), top = 0;	/* scores read as log-odds against "none" at the threshold */
 	for (size_t i = 0; i < c->nnames; i++)
@@ -425,7 +475,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	double conf;
 	size_t mbest = 0;
 	int model_spoke = 0;
-	if (c->model && (c->explain_on || best < 0 || c->score[best] < c->threshold)) {
+	if (c->model && (c->explain_on || (!kept && (best < 0 || c->score[best] < c->threshold)))) {
 		const char *s;
 		size_t n;
 		int rc = op_modeltext_eval(&c->ev, c->mtext, &s, &n);
@@ -442,7 +492,12 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		}
 	}
 	const char *by;
-	if (best >= 0 && c->score[best] >= c->threshold) {
+	if (kept) {
+		category = c->incat.p;
+		conf = 1;
+		by = "input";
+		c->by_input++;
+	} else if (best >= 0 && c->score[best] >= c->threshold) {
 		category = c->names[best];
 		conf = exp(c->score[best] - top) / zsum;
 		by = "rules";
@@ -461,16 +516,27 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		c->by_default++;
 	}
 
-	/* the values, then the members pointing into c->out */
+	/* the values, then the members pointing into c->out; a kept
+	 * category keeps the record's confidence, or is taken as certain */
 	size_t off = c->out.len;
-	op_buf_json_str(&c->out, category, strlen(category));
-	add_kv(c, "category", off, c->out.len - off);
-	off = c->out.len;
-	op_buf_printf(&c->out, "%.3f", conf);
-	add_kv(c, "confidence", off, c->out.len - off);
-	off = c->out.len;
-	op_buf_printf(&c->out, "\"%s\"", levels[prio < 0 ? NORMAL : prio]);
-	add_kv(c, "priority", off, c->out.len - off);
+	if (!kept) {
+		op_buf_json_str(&c->out, category, strlen(category));
+		add_kv(c, "category", off, c->out.len - off);
+	}
+	if (!kept || blank(field(r, "confidence"))) {
+		off = c->out.len;
+		op_buf_printf(&c->out, "%.3f", conf);
+		add_kv(c, "confidence", off, c->out.len - off);
+	}
+	provenance(c, r, "category", "category_by", "category_was", kept, by);
+	int own = own_value(c, r, "priority", &c->inpri) ? level_of(c->inpri.p) : -1;
+	if (own < 0) {
+		off = c->out.len;
+		op_buf_printf(&c->out, "\"%s\"", levels[prio < 0 ? NORMAL : prio]);
+		add_kv(c, "priority", off, c->out.len - off);
+	}
+	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
+		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
 	add_kv(c, "tags", tagstart, taglen);
 	off = c->out.len;
 	op_buf_addc(&c->out, '[');
@@ -545,13 +611,14 @@ evalerr:
 }
 
 
-op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int explain,
+op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int flags,
 			     const op_cli *cli)
 {
 	ctx *c = op_xcalloc(1, sizeof *c);
 	c->threshold = 1;
 	c->min_prob = min_prob;
-	c->explain_on = explain;
+	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
+	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
 	c->rules = op_rules_load(rules, "classify.rules", statements, c, 0);
 	/* one literal scan per subject instead of one pcre2 run per rule;
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
@@ -582,8 +649,8 @@ op_classify *op_classify_new(const char *rules, const char *model, double min_pr
 
 void op_classify_stats(const op_classify *c, op_buf *extra)
 {
-	op_buf_printf(extra, ",\"by_rules\":%llu,\"by_model\":%llu,\"by_default\":%llu",
-		      c->by_rules, c->by_model, c->by_default);
+	op_buf_printf(extra, ",\"by_input\":%llu,\"by_rules\":%llu,\"by_model\":%llu,\"by_default\":%llu",
+		      c->by_input, c->by_rules, c->by_model, c->by_default);
 }
 
 void op_classify_free(op_classify *c)
@@ -614,5 +681,7 @@ void op_classify_free(op_classify *c)
 	op_buf_free(&c->explain);
 	op_buf_free(&c->tmp);
 	op_buf_free(&c->ext);
+	op_buf_free(&c->incat);
+	op_buf_free(&c->inpri);
 	free(c);
 }

@@ -7,13 +7,16 @@
 
 typedef struct op_classify op_classify;
 
+#define OP_CLASSIFY_EXPLAIN 1		/* --explain */
+#define OP_CLASSIFY_RECLASSIFY 2	/* --reclassify: the record's own values go */
+
 /* Load the rules (NULL: the built-in classify.rules) and the model (NULL:
  * none); exits 66 or 78 on a file that cannot be read or is not valid. */
-op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int explain,
+op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int flags,
 			     const op_cli *cli);
 /* An op_record_fn: classify r and write it (or reject it). */
 int op_classify_record(op_stream *st, op_rec *r, void *classify);
-/* ,"by_rules":N,... for --stats */
+/* ,"by_input":N,"by_rules":N,... for --stats */
 void op_classify_stats(const op_classify *c, op_buf *extra);
 void op_classify_free(op_classify *c);
 #endif

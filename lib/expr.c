@@ -296,8 +296,13 @@ op_rx *op_parse_regex(op_parser *p)
 	flags[nf] = 0;
 	op_rx *rx = op_rx_compile(pat.p ? pat.p : "", pat.len, flags, err, sizeof err, &off);
 	op_buf_free(&pat);
-	if (!rx)
-		op_p_error_at(p, nf && strstr(err, "flag") ? f : start + 1 + off, "%s", err);
+	if (!rx) {
+		/* off counts pattern bytes; each \/ before it is two in the line */
+		size_t at = start + 1;
+		for (; off && at < f; off--, at++)
+			at += p->text[at] == '\\' && p->text[at + 1] == '/';
+		op_p_error_at(p, nf && strstr(err, "flag") ? f : at, "%s", err);
+	}
 	op_rules_track_rx(p->rules, rx);
 	p->pos = i;
 	return rx;

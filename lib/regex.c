@@ -26,7 +26,9 @@ static pcre2_match_context *mctx;
 op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, size_t errlen,
 		     size_t *erroff)
 {
-	uint32_t opt = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+	/* \C matches one byte: in UTF mode it can split a character, and
+	 * what it captures would put invalid UTF-8 into a record */
+	uint32_t opt = PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_NEVER_BACKSLASH_C;
 	for (const char *f = flags ? flags : ""; *f; f++) {
 		switch (*f) {
 		case 'i': opt |= PCRE2_CASELESS; break;
@@ -46,6 +48,12 @@ op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, si
 	PCRE2_SIZE off;
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, n, opt, &ec, &off, NULL);
 	if (!code) {
+		if (ec == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED) {
+			snprintf(err, errlen, "regex error: \\C (one byte) is not allowed: it can split a "
+				 "UTF-8 character; use . for one character");
+			*erroff = off >= 2 ? off - 2 : 0;	/* PCRE2 points past the \C */
+			return NULL;
+		}
 		PCRE2_UCHAR msg[200];
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		snprintf(err, errlen, "regex error: %s", (char *)msg);

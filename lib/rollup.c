@@ -203,19 +203,37 @@ static double pct_of(const char *s, size_t n)
 	return *end || d > 100 ? -1 : d / 100;
 }
 
+/* where the word at i ends: at a blank, or at stop */
+static size_t word_end(const op_parser *p, size_t i, char stop)
+{
+	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t' && p->text[i] != stop)
+		i++;
+	return i;
+}
+
 /* kpi NAME = AGG(EXPR) [by TIME] [where COND] [owner NAME] [unit UNIT] */
 static void parse_kpi(op_parser *p, void *vr)
 {
 	op_rollup *r = vr;
 	kpi_def k = { .line = op_p_line(p), .file = p->file };
 	size_t at = op_p_skip(p);
-	k.name = op_p_name(p, "kpi name");
+	/* `kpi n=count()` is `kpi n = count()`: the name ends at a blank or
+	 * at '=', which no name has */
+	op_parser np = *p;
+	size_t e = word_end(p, at, '=');
+	if (e > at && e < p->len && p->text[e] == '=')
+		np.len = e;
+	k.name = op_p_name(&np, "kpi name");
+	p->pos = np.pos;
 	check_name(p, r, at, k.name);
-	op_p_skip(p);
-	if (p->pos < p->len && p->text[p->pos] == '=')
+	at = op_p_skip(p);
+	if (at < p->len && p->text[at] == '=')
 		p->pos++;
+	else if (at < p->len)
+		op_p_error_at(p, at, "'=' expected after the kpi name, found '%.*s' (kpi NAME = AGG(EXPR))",
+			      (int)(word_end(p, at, ' ') - at), p->text + at);
 	else
-		op_p_expect(p, "=");
+		op_p_error_at(p, at, "'=' expected after the kpi name, found end of line");
 	at = op_p_skip(p);
 	size_t n = ident(p);
 	int kind = -1;

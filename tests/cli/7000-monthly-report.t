@@ -21,7 +21,7 @@ report-2026-10.html
 report-2026-10.md
 routed-2026-10.jsonl
 report-2026-10.md
-63
+65
 5
 E
 tcase "the Markdown report" "cat out/report-2026-10.md"
