@@ -12,6 +12,7 @@ expect_rc 0
 expect_out_file "$G/enq-parse-eml.jsonl"
 expect_err <<'E'
 enq-parse: unknown.eml: unknown charset 'x-made-up', read as Windows-1252
+enq-parse: unknown.eml: no Date field, received_at null
 E
 
 tcase "a message on stdin is sniffed" "cd $P && enq-parse < form.eml | cut -c1-100"

@@ -50,9 +50,9 @@ static void check_mail(const char *msg, size_t len)
 	op_mail_free(&m);
 }
 
-static int on_msg(const char *msg, size_t len, const char *file, unsigned long line, void *ctx)
+static int on_msg(const char *msg, size_t len, const op_msg_src *src, void *ctx)
 {
-	(void)file, (void)line;
+	(void)src;
 	size_t *total = ctx;
 	*total += len;
 	if (msg[len])
