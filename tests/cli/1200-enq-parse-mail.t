@@ -194,4 +194,42 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+# ---- kpi-rollup and kpi-report: undated records counted, never silently ----
+K="-e 'by month(received_at)' -e 'kpi n = count()'"
+SECS="sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
+tcase "kpi-rollup --from/--to: records without a date are undated, not outside" \
+	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --from 2026-03 --to 2026-04 --stats 2>&1 | $SECS"
+expect_rc 0
+expect_out <<'E'
+{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
+{"program":"kpi-rollup","in":4,"out":1,"rejected":0,"cells":1,"not_numbers":0,"not_times":0,"outside":0,"undated":2,"seconds":S}
+E
+
+# the second run's state rows: its undated record's cell (period null) and
+# its undated count; --merge --from counts the count, not the cell
+tcase "kpi-rollup --partial/--merge: the undated count travels" \
+	"cd $M && enq-parse nodate.mbox 2>/dev/null | kpi-rollup $K --partial > \$T/a && enq-parse date-missing.eml 2>/dev/null | kpi-rollup $K --partial > \$T/b && kpi-rollup $K --merge --from 2026-03 --to 2026-04 --stats \$T/a \$T/b 2>&1 | $SECS | grep -o '\"n\":2\\|\"undated\":2}}\\|\"outside.*'"
+expect_out <<'E'
+"n":2
+"undated":2}}
+"outside":0,"undated":2,"seconds":S}
+E
+
+printf '%s\n' '{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}' > undated.jsonl
+tcase "kpi-report says how many records had no date (text)" "kpi-report -f text undated.jsonl | tail -1"
+expect_rc 0
+expect_out <<'E'
+2 records had no date and are not counted.
+E
+tcase "kpi-report says how many records had no date (HTML footer)" "kpi-report -f html undated.jsonl | grep -o ' rows\..*</footer>'"
+expect_out <<'E'
+ rows. 2 records had no date and are not counted.</footer>
+E
+tcase "kpi-report: an undated that is no count" \
+	"printf '%s\n' '{\"period\":\"2026-03\",\"n\":2,\"kpi\":{\"by\":[],\"names\":[\"n\"],\"owner\":{},\"unit\":{},\"undated\":-1}}' | kpi-report -f text >/dev/null"
+expect_rc 65
+expect_err <<'E'
+kpi-report: <stdin>:1: "kpi": "undated" must be a count
+E
+
 done_testing
