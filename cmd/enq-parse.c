@@ -970,7 +970,7 @@ static void one_input(ctx *c, const char *path)
 			op_warn("%s: is a directory", name);
 			c->st.noinput = 1;
 		} else if (!op_is_maildir(path)) {
-			op_warn("%s: a directory but not a maildir (no cur/ and new/)", name);
+			op_warn("%s: a directory but not a maildir (no cur/ or new/)", name);
 			c->st.noinput = 1;
 		} else {
 			c->format = "maildir";
@@ -983,7 +983,7 @@ static void one_input(ctx *c, const char *path)
 		return;
 	}
 	if (kind == OP_KIND_MAILDIR) {
-		op_warn("%s: not a maildir (no cur/ and new/)", name);
+		op_warn("%s: not a maildir (no cur/ or new/)", name);
 		c->st.noinput = 1;
 		return;
 	}
