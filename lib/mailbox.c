@@ -267,14 +267,15 @@ static int list_dir(DIR *d, char ***names, size_t *nn)
 }
 
 /* When a maildir file was delivered: the time its name starts with
- * ("1698765432.M1P2.host", as maildir(5) names files), else mtime. */
+ * ("1698765432.M1P2.host", as maildir(5) names files; 9 digits or more,
+ * so that "1.eml" is not a time in 1970), else mtime. */
 static void delivery(op_msg_src *src, const char *name, op_time mtime)
 {
 	op_time t = 0;
 	size_t i = 0;
 	while (name[i] >= '0' && name[i] <= '9' && i < 12)
 		t = t * 10 + (name[i++] - '0');
-	if (i && name[i] == '.' && t <= OP_TIME_MAX) {
+	if (i >= 9 && name[i] == '.') {
 		src->delivered = t;
 		src->delivered_from = "maildir-name";
 	} else {

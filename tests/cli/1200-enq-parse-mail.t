@@ -83,18 +83,18 @@ E
 
 mkdir -p md/cur md/new
 cp "$M/date-missing.eml" 'md/cur/1698765432.M1P2.host:2,S'
-cp "$M/date-unparseable.eml" md/new/handmade
-touch -d @1700000000 md/new/handmade
-tcase "maildir: received_at from the file name, else the file's mtime" \
+cp "$M/date-unparseable.eml" md/new/7.handmade
+touch -d @1700000000 md/new/7.handmade
+tcase "maildir: received_at from the file name, else (no time of 9 digits or more) the file's mtime" \
 	"enq-parse md | sed 's/\"name\".*\"attachments\":\[\],//'"
 expect_rc 0
 expect_out <<'E'
 {"id":"nodate@example.com","received_at":"2023-10-31T15:17:12Z","received_at_from":"maildir-name","defects":["date-missing"],"channel":"email","source":{"format":"maildir","file":"md/cur/1698765432.M1P2.host:2,S"}}
-{"id":"baddate@example.com","received_at":"2023-11-14T22:13:20Z","received_at_from":"maildir-mtime","defects":["date-unparseable"],"channel":"email","source":{"format":"maildir","file":"md/new/handmade"}}
+{"id":"baddate@example.com","received_at":"2023-11-14T22:13:20Z","received_at_from":"maildir-mtime","defects":["date-unparseable"],"channel":"email","source":{"format":"maildir","file":"md/new/7.handmade"}}
 E
 expect_err <<'E'
 enq-parse: md/cur/1698765432.M1P2.host:2,S: no Date field, received_at from the maildir file name
-enq-parse: md/new/handmade: Date 'yesterday at teatime' not understood, received_at from the file's modification time
+enq-parse: md/new/7.handmade: Date 'yesterday at teatime' not understood, received_at from the file's modification time
 E
 
 tcase "a Date that is there wins over the maildir's time" \
