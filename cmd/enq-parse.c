@@ -69,6 +69,11 @@ typedef struct {
 	size_t caprenamed;
 	op_hmap seen;
 	unsigned long long dups;
+
+	/* mail: records with defects, and those missing text (exit 65) */
+	op_buf mailmeta;	/* ,"received_at_from":..,"defects":[..] */
+	int mail_read;
+	unsigned long long defective, incomplete;
 } ctx;
 
 static const char *const default_channel_mail = "email";
@@ -246,8 +251,6 @@ static int blank(const char *s)
 
 /* ---- the record: id, content, channel, source ---- */
 
-/* Emit {"id":ID<content>,"channel":CH<source>,"line":N}} (N 0: no line).
- * id NULL: the digest of the content. */
 /* --dedup: whether a record with digest d came before (counted), by the
  * full 128 bits as hex, so a collision needs 2^64 records */
 static int repeated(ctx *c, const uint64_t d[2])
@@ -263,8 +266,13 @@ static int repeated(ctx *c, const uint64_t d[2])
 	return !isnew;
 }
 
-static void emit(ctx *c, const char *id, size_t idlen, const char *channel,
-		 unsigned long line)
+/* Emit {"id":ID<content><tail>,"channel":CH<source>,"line":N}} (N 0: no
+ * line).  id NULL: the digest of the content.
+ * tail: members after the content that are not part of the digest id
+ * (mail's received_at_from and defects: a newer enq-parse that finds more
+ * defects keeps the ids), or NULL. */
+static void emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
+		 const char *channel, unsigned long line)
 {
 	char hex[21] = "enq-";
 	uint64_t d[2];
@@ -288,6 +296,8 @@ static void emit(ctx *c, const char *id, size_t idlen, const char *channel,
 			return;
 	}
 	op_buf_add(o, c->content.p, c->content.len);
+	if (tail)
+		op_buf_add(o, tail->p, tail->len);
 	op_buf_adds(o, ",\"channel\":");
 	op_buf_json_str(o, channel, strlen(channel));
 	op_buf_add(o, c->src.p, c->src.len);
@@ -326,16 +336,71 @@ static void add_str(op_buf *b, const char *k, const char *v)
 
 /* ---- mail ---- */
 
-static int on_message(const char *msg, size_t len, const char *file, unsigned long line, void *vc)
+/* received_at for a message whose Date is missing or not understood: the
+ * mbox envelope's time, else the maildir's delivery time; the warning
+ * names the field tried and what was taken.  *from: where the time came
+ * from, NULL when there is none (received_at null). */
+static int fallback_time(ctx *c, const op_mail *m, const op_msg_src *src, op_time *t,
+			 const char **from)
+{
+	int naive;
+	const char *what = "received_at null";
+	*from = NULL;
+	if (src->envelope && op_mbox_from_time(src->envelope, src->envlen, t, &naive) == 0) {
+		if (naive)	/* the envelope's time is the local time of the host */
+			*t = op_tz_to_utc(c->cli->tz, *t, NULL);
+		*from = "mbox-from";
+		what = "received_at from the mbox From_ line";
+	} else if (src->delivered_from) {
+		*t = src->delivered;
+		*from = src->delivered_from;
+		what = strcmp(*from, "maildir-name") ? "received_at from the file's modification time"
+						      : "received_at from the maildir file name";
+	}
+	if (m->date_text[0])
+		op_warn("%s: Date '%s' not understood, %s", c->where, m->date_text, what);
+	else
+		op_warn("%s: no Date field, %s", c->where, what);
+	return *from != NULL;
+}
+
+/* ,"received_at_from":FROM,"defects":[...] into c->mailmeta, counted */
+static void mail_meta(ctx *c, const op_mail *m, const char *from)
+{
+	op_buf *b = &c->mailmeta;
+	op_buf_reset(b);
+	if (from)
+		op_buf_printf(b, ",\"received_at_from\":\"%s\"", from);
+	if (!m->defects)
+		return;
+	c->defective++;
+	const char *sep = ",\"defects\":[\"";
+	for (int i = 0; i < OP_DEFECT_COUNT; i++)
+		if (m->defects & 1u << i) {
+			op_buf_printf(b, "%s%s\"", sep, op_defect_name(i));
+			sep = ",\"";
+		}
+	op_buf_addc(b, ']');
+	if (m->defects & OP_DEFECTS_LOST) {
+		/* written, but not whole: the status says so (65), and
+		 * --strict stops here */
+		c->incomplete++;
+		if (c->cli->strict)
+			c->st.stop = 1;
+	}
+}
+
+static int on_message(const char *msg, size_t len, const op_msg_src *src, void *vc)
 {
 	ctx *c = vc;
 	op_stream *st = &c->st;
 	op_mail m;
-	if (line)
-		snprintf(c->where, sizeof c->where, "%s:%lu", file, line);
+	if (src->line)
+		snprintf(c->where, sizeof c->where, "%s:%lu", src->file, src->line);
 	else
-		snprintf(c->where, sizeof c->where, "%s", file);
+		snprintf(c->where, sizeof c->where, "%s", src->file);
 	st->in++;
+	c->mail_read = 1;
 	if (op_mail_parse(msg, len, &m)) {
 		op_reject_at(st, c->where, msg, len, "not a mail message: no header block");
 		return st->stop;
@@ -343,7 +408,7 @@ static int on_message(const char *msg, size_t len, const char *file, unsigned lo
 	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
 		op_warn("%s: %s", c->where, m.warn[i]);
 	if (strcmp(c->format, "mbox"))
-		set_source(c, c->format, file);
+		set_source(c, c->format, src->file);
 
 	/* the customer is who an answer goes to: Reply-To when it names
 	 * someone else than From (web-form mailers send From a no-reply
@@ -356,9 +421,11 @@ static int on_message(const char *msg, size_t len, const char *file, unsigned lo
 	}
 	op_buf *b = &c->content;
 	op_buf_reset(b);
-	if (m.has_date) {
+	op_time when = m.date;
+	const char *when_from = NULL;
+	if (m.has_date || fallback_time(c, &m, src, &when, &when_from)) {
 		char t[21];
-		op_time_format(m.date, t);
+		op_time_format(when, t);
 		add_str(b, "received_at", t);
 	} else {
 		add_str(b, "received_at", NULL);
@@ -384,7 +451,9 @@ static int on_message(const char *msg, size_t len, const char *file, unsigned lo
 	}
 	op_buf_addc(b, ']');
 	const char *id = m.message_id;
-	emit(c, id, id ? strlen(id) : 0, c->channel ? c->channel : default_channel_mail, line);
+	mail_meta(c, &m, when_from);
+	emit(c, id, id ? strlen(id) : 0, &c->mailmeta, c->channel ? c->channel : default_channel_mail,
+	     src->line);
 	op_mail_free(&m);
 	return st->stop;
 }
@@ -400,7 +469,8 @@ static void read_email(ctx *c, FILE *f, const char *name)
 		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
 	} else {
-		on_message(b.p ? b.p : "", b.len, name, 0, c);
+		op_msg_src src = { .file = name };
+		on_message(b.p ? b.p : "", b.len, &src, c);
 	}
 	op_buf_free(&b);
 }
@@ -613,7 +683,7 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 		}
 	}
 	const char *ch = c->channel ? c->channel : chan ? chan : default_channel_data;
-	emit(c, id, id ? strlen(id) : 0, ch, line);
+	emit(c, id, id ? strlen(id) : 0, NULL, ch, line);
 	return st->stop;
 }
 
@@ -900,7 +970,7 @@ static void one_input(ctx *c, const char *path)
 			op_warn("%s: is a directory", name);
 			c->st.noinput = 1;
 		} else if (!op_is_maildir(path)) {
-			op_warn("%s: a directory but not a maildir (no cur/ and new/)", name);
+			op_warn("%s: a directory but not a maildir (no cur/ or new/)", name);
 			c->st.noinput = 1;
 		} else {
 			c->format = "maildir";
@@ -913,7 +983,7 @@ static void one_input(ctx *c, const char *path)
 		return;
 	}
 	if (kind == OP_KIND_MAILDIR) {
-		op_warn("%s: not a maildir (no cur/ and new/)", name);
+		op_warn("%s: not a maildir (no cur/ or new/)", name);
 		c->st.noinput = 1;
 		return;
 	}
@@ -1056,7 +1126,12 @@ int main(int argc, char **argv)
 		one_input(&c, files[i]);
 	if (c.dedup)
 		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.dups);
+	if (c.mail_read)
+		op_buf_printf(&c.st.extra, ",\"defective\":%llu,\"incomplete\":%llu", c.defective,
+			      c.incomplete);
 	int rc = op_stream_finish(&c.st);
+	if (rc == OP_EXIT_OK && c.incomplete)
+		rc = OP_EXIT_DATAERR;
 
 	plan_free(&c);
 	op_mapping_free(c.map);
@@ -1071,6 +1146,7 @@ int main(int argc, char **argv)
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.names);
 	op_buf_free(&c.src);
+	op_buf_free(&c.mailmeta);
 	op_cli_free(&cli);
 	return rc;
 }

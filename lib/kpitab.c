@@ -104,7 +104,7 @@ static int string_map(json_t *o)
 	return 1;
 }
 
-/* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}} */
+/* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}[,"undated":N]} */
 static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 {
 	/* kpi-rollup repeats the same metadata on every row: decode it once */
@@ -113,6 +113,7 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 	json_t *m = op_jvalue(f->v, f->vlen);
 	json_t *by = json_object_get(m, "by"), *names = json_object_get(m, "names");
 	json_t *owner = json_object_get(m, "owner"), *unit = json_object_get(m, "unit");
+	json_t *undated = json_object_get(m, "undated");
 	int rc = -1;
 	if (!m)	/* the one span jansson refuses (DEVIATIONS) */
 		fail(err, errlen, "\"kpi\": a key holds \\u0000");
@@ -122,6 +123,10 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 		fail(err, errlen, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
 	else if (!string_map(owner) || !string_map(unit))
 		fail(err, errlen, "\"kpi\": \"owner\" and \"unit\" must map names to strings");
+	else if (undated && (!json_is_number(undated) || json_number_value(undated) < 0
+			     || json_number_value(undated) > 1e15
+			     || json_number_value(undated) != floor(json_number_value(undated))))
+		fail(err, errlen, "\"kpi\": \"undated\" must be a count");
 	else if (t->by_set && json_array_size(by) != t->nby)
 		fail(err, errlen, "group keys differ from the first row's");
 	else
@@ -156,6 +161,9 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 		if (u && !kp->unit)
 			kp->unit = adup(t, u, strlen(u));
 	}
+	/* the same metadata repeats on a run's rows: a new one is a new run */
+	if (undated)
+		t->undated += (unsigned long long)json_number_value(undated);
 	json_decref(m);
 	t->has_meta = 1;
 	op_buf_reset(&t->meta);

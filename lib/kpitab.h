@@ -64,6 +64,8 @@ typedef struct {
 	size_t nrow, caprow;
 	op_hmap groups, periods, kpis, cells;
 	op_buf meta, key, tmp;
+	unsigned long long undated;	/* records no row counts ("kpi"."undated",
+					 * once per kpi-rollup run) */
 } op_kpitab;
 
 void op_kpitab_init(op_kpitab *t);

@@ -162,20 +162,29 @@ typedef struct {
 	char raw_cs[65];	/* the top-level charset, for raw 8-bit headers */
 } ctx;
 
-static void mwarn(op_mail *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void mwarn(op_mail *m, const char *fmt, ...)
+/* Text from the message made printable ASCII, for a warning; its length. */
+static size_t printable(char *w)
+{
+	size_t n = strlen(w);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)w[i] < ' ' || (unsigned char)w[i] >= 0x7F)
+			w[i] = '?';
+	return n;
+}
+
+/* A warning, and the defect (0: none) it tells of. */
+static void mwarn(op_mail *m, unsigned defect, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void mwarn(op_mail *m, unsigned defect, const char *fmt, ...)
 {
 	char w[sizeof m->warn[0]];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(w, sizeof w, fmt, ap);
 	va_end(ap);
+	m->defects |= defect;
 	/* charset names and boundaries come from the message: keep the
 	 * warning printable ASCII */
-	size_t n = strlen(w);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)w[i] < ' ' || (unsigned char)w[i] >= 0x7F)
-			w[i] = '?';
+	size_t n = printable(w);
 	unsigned kept = m->nwarn < 4 ? m->nwarn : 4;
 	for (unsigned i = 0; i < kept; i++)
 		if (!strcmp(m->warn[i], w))
@@ -191,10 +200,22 @@ static void warn_charset(op_mail *m, const char *cs)
 	op_buf probe = { 0 };
 	/* an empty conversion tells "unknown" from "bad bytes" */
 	if (op_to_utf8(&probe, "", 0, cs))
-		mwarn(m, "unknown charset '%.60s', read as Windows-1252", cs);
+		mwarn(m, OP_DEFECT_CHARSET_GUESSED, "unknown charset '%.60s', read as Windows-1252", cs);
 	else
-		mwarn(m, "text not valid in charset '%.60s', read as Windows-1252", cs);
+		mwarn(m, OP_DEFECT_CHARSET_GUESSED, "text not valid in charset '%.60s', read as Windows-1252", cs);
 	op_buf_free(&probe);
+}
+
+/* Text in charset cs (NULL: none declared) appended to u as UTF-8, the
+ * fallback to Windows-1252 warned of; op_to_utf8's result. */
+static int text_to_utf8(ctx *c, op_buf *u, const char *s, size_t n, const char *cs)
+{
+	int fell = op_to_utf8(u, s, n, cs);
+	if (fell && cs)
+		warn_charset(c->m, cs);
+	else if (fell)
+		mwarn(c->m, OP_DEFECT_UNDECLARED_8BIT, "8-bit text without a charset, read as Windows-1252");
+	return fell;
 }
 
 /* A header's text, encoded words decoded, cleaned; NULL when empty. */
@@ -542,7 +563,7 @@ static void part_info(ctx *c, const fields *fs, const char *deftype, partinfo *p
 	if (found == 0) {
 		pi->filename = clean_dup(fb.p ? fb.p : "", fb.len);
 		if (fell)
-			mwarn(c->m, "filename charset unknown or wrong, read as Windows-1252");
+			mwarn(c->m, OP_DEFECT_CHARSET_GUESSED, "filename charset unknown or wrong, read as Windows-1252");
 	}
 	op_buf_free(&fb);
 	op_buf_free(&b);
@@ -550,7 +571,8 @@ static void part_info(ctx *c, const fields *fs, const char *deftype, partinfo *p
 
 /* The part's body with its Content-Transfer-Encoding undone: s itself, or
  * the bytes in tmp. */
-static const char *decode_body(const fields *fs, const char *s, size_t n, op_buf *tmp, size_t *outn)
+static const char *decode_body(ctx *c, const fields *fs, const char *s, size_t n, op_buf *tmp,
+    size_t *outn)
 {
 	op_buf b = { 0 };
 	size_t l;
@@ -562,10 +584,10 @@ static const char *decode_body(const fields *fs, const char *s, size_t n, op_buf
 	if (!b64 && !qp)
 		return s;	/* 7bit, 8bit, binary, or unknown: as it is */
 	op_buf_reset(tmp);
-	if (b64)
-		op_base64_decode(tmp, s, n);
-	else
-		op_qp_decode(tmp, s, n, 0);
+	if (b64 && op_base64_decode(tmp, s, n))
+		mwarn(c->m, OP_DEFECT_BASE64, "damaged base64 (junk or a cut group), decoded what was there");
+	else if (qp && op_qp_decode(tmp, s, n, 0))
+		mwarn(c->m, OP_DEFECT_QP, "damaged quoted-printable ('=' escaping nothing), kept as it was");
 	*outn = tmp->len;
 	return tmp->p ? tmp->p : "";
 }
@@ -806,7 +828,12 @@ static void walk_multipart(ctx *c, const char *s, size_t n, const char *subtype,
 	size_t ls, le;
 	int kind = bl ? next_delim(s, n, 0, boundary, bl, &ls, &le) : 0;
 	if (!kind && sniff_boundary(s, n, bb, sizeof bb) == 0) {
-		mwarn(c->m, "multipart boundary '%.60s' not found, using '%.60s'", boundary, bb);
+		if (bl)
+			mwarn(c->m, OP_DEFECT_BOUNDARY_NOT_FOUND,
+			    "multipart boundary '%.60s' not found, using '%.60s'", boundary, bb);
+		else
+			mwarn(c->m, OP_DEFECT_BOUNDARY_MISSING,
+			    "multipart without a boundary parameter, using '%.60s' found in its body", bb);
 		boundary = bb;
 		bl = strlen(bb);
 		kind = next_delim(s, n, 0, boundary, bl, &ls, &le);
@@ -815,18 +842,21 @@ static void walk_multipart(ctx *c, const char *s, size_t n, const char *subtype,
 		/* no opening delimiter: what comes before the closing one (or
 		 * everything) is one part, with fields when it starts with one */
 		if (kind == 2)
-			mwarn(c->m, "multipart without an opening boundary, read as one part");
+			mwarn(c->m, OP_DEFECT_BOUNDARY_NOT_FOUND,
+			    "multipart without an opening boundary, read as one part");
 		else if (bl)
-			mwarn(c->m, "multipart boundary '%.60s' not found, read as text", boundary);
+			mwarn(c->m, OP_DEFECT_BOUNDARY_NOT_FOUND,
+			    "multipart boundary '%.60s' not found, its body read as text", boundary);
 		else
-			mwarn(c->m, "multipart without a boundary, read as text");
+			mwarn(c->m, OP_DEFECT_BOUNDARY_MISSING,
+			    "multipart without a boundary parameter, its body read as text");
 		size_t end = kind == 2 ? ls : n;
 		if (end >= 8 && !strncasecmp(s, "content-", 8)) {
 			walk(c, s, end, "text/plain", depth + 1, r);
 			return;
 		}
 		op_buf u = { 0 };
-		op_to_utf8(&u, s, end, NULL);
+		text_to_utf8(c, &u, s, end, NULL);
 		add_text(r, u.p ? u.p : "", u.len, NULL);
 		r->kind |= KIND_PLAIN;
 		op_buf_free(&u);
@@ -846,9 +876,9 @@ static void walk_multipart(ctx *c, const char *s, size_t n, const char *subtype,
 		if (nk && end > start && s[end - 1] == '\r')
 			end--;
 		if (!nk)
-			mwarn(c->m, "closing multipart boundary missing");
+			mwarn(c->m, OP_DEFECT_TRUNCATED_PART, "closing multipart boundary missing");
 		if (++c->parts > MAXPARTS) {
-			mwarn(c->m, "more than %d MIME parts, the rest skipped", MAXPARTS);
+			mwarn(c->m, OP_DEFECT_PART_LIMIT, "more than %d MIME parts, the rest skipped", MAXPARTS);
 			break;
 		}
 		if (alternative) {
@@ -936,7 +966,8 @@ static void walk(ctx *c, const char *s, size_t n, const char *deftype, int depth
 
 	if (!strncmp(pi.type, "multipart/", 10)) {
 		if (depth >= MAXDEPTH) {
-			mwarn(c->m, "MIME nesting deeper than %d, inner parts skipped", MAXDEPTH);
+			mwarn(c->m, OP_DEFECT_DEPTH_LIMIT, "MIME nesting deeper than %d, inner parts skipped",
+			    MAXDEPTH);
 		} else {
 			op_buf hb = { 0 };
 			size_t l;
@@ -953,7 +984,7 @@ static void walk(ctx *c, const char *s, size_t n, const char *deftype, int depth
 
 	op_buf dec = { 0 };
 	size_t dn;
-	const char *d = decode_body(&fs, b, bn, &dec, &dn);
+	const char *d = decode_body(c, &fs, b, bn, &dec, &dn);
 	int html = !strcmp(pi.type, "text/html");
 	int text = !strcmp(pi.type, "text/plain") || html || !strcmp(pi.type, "text/enriched")
 	    || !strcmp(pi.type, "text/richtext");
@@ -969,8 +1000,7 @@ static void walk(ctx *c, const char *s, size_t n, const char *deftype, int depth
 		const char *cs = pi.cs[0] ? pi.cs : NULL;
 		if (!cs && html && op_html_charset(d, dn, sniffed, sizeof sniffed) == 0)
 			cs = sniffed;
-		if (op_to_utf8(&u, d, dn, cs) && cs) {
-			warn_charset(c->m, cs);
+		if (text_to_utf8(c, &u, d, dn, cs) && cs) {
 			op_buf_reset(&u);
 			to_utf8_lines(&u, d, dn, cs);
 		}
@@ -1002,7 +1032,7 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 		len -= skip;
 	}
 	fields fs = { 0 };
-	parse_fields(msg, len, &fs);
+	size_t hlen = parse_fields(msg, len, &fs);
 	if (!fs.n) {
 		free(fs.f);
 		return -1;
@@ -1018,6 +1048,10 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 		v = unfold(&b, ct, &n);
 		param(v, n, "charset", c.raw_cs, sizeof c.raw_cs);
 	}
+	/* 8-bit header text read in that charset is warned of where it does
+	 * not fit; without one, it is UTF-8 (RFC 6532) or a guess */
+	if (!c.raw_cs[0] && op_utf8_valid_prefix(msg, hlen) != hlen)
+		mwarn(m, OP_DEFECT_UNDECLARED_8BIT, "8-bit header text without a charset, read as Windows-1252");
 
 	const field *f = get_field(&fs, "from");
 	if (!f)
@@ -1044,12 +1078,16 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 		else
 			m->message_id = addr_dup(v, n);
 	}
-	if ((f = get_field(&fs, "date"))) {
-		v = unfold(&b, f, &n);
-		if (op_time_parse_rfc5322(v, n, &m->date) == 0)
-			m->has_date = 1;
-		else if (n)
-			mwarn(m, "Date '%.*s' not understood", (int)(n > 60 ? 60 : n), v);
+	/* no warning here: the caller says what it read received_at from */
+	v = unfold(&b, get_field(&fs, "date"), &n);
+	if (!n) {
+		m->defects |= OP_DEFECT_DATE_MISSING;
+	} else if (op_time_parse_rfc5322(v, n, &m->date) == 0) {
+		m->has_date = 1;
+	} else {
+		m->defects |= OP_DEFECT_DATE_UNPARSEABLE;
+		snprintf(m->date_text, sizeof m->date_text, "%.*s", (int)n, v);
+		printable(m->date_text);
 	}
 	op_buf_free(&b);
 	free(fs.f);
@@ -1061,6 +1099,16 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 	m->att = r.att;
 	m->natt = r.natt;
 	return 0;
+}
+
+const char *op_defect_name(int i)
+{
+	static const char *const names[OP_DEFECT_COUNT] = {
+		"charset-guessed", "undeclared-8bit", "date-missing", "date-unparseable",
+		"base64-damaged", "qp-damaged", "boundary-missing", "boundary-not-found",
+		"truncated-part", "depth-limit", "part-limit",
+	};
+	return i >= 0 && i < OP_DEFECT_COUNT ? names[i] : NULL;
 }
 
 void op_mail_free(op_mail *m)

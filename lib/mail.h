@@ -24,17 +24,44 @@ typedef struct {
 	char *message_id;		/* without the <> */
 	op_time date;			/* Date, UTC; valid when has_date */
 	int has_date;
+	char date_text[64];		/* a Date that was not understood, as
+					 * printable ASCII ('?' for the rest) */
+	unsigned defects;		/* OP_DEFECT_* bits */
 	op_attachment *att;
 	size_t natt;
 	unsigned nwarn;			/* distinct warnings; the first 4 are kept */
 	char warn[4][160];		/* "unknown charset 'x-foo', read as Windows-1252" */
 } op_mail;
 
+/* What was wrong with a message, as Python's email package keeps
+ * msg.defects: each is named in the record (op_defect_name) and in
+ * opflow-record(7).  OP_DEFECTS_LOST are those where text of the message
+ * is not in the record. */
+enum {
+	OP_DEFECT_CHARSET_GUESSED = 1 << 0,	/* declared charset unknown or wrong */
+	OP_DEFECT_UNDECLARED_8BIT = 1 << 1,	/* 8-bit text, no charset, not UTF-8 */
+	OP_DEFECT_DATE_MISSING = 1 << 2,
+	OP_DEFECT_DATE_UNPARSEABLE = 1 << 3,
+	OP_DEFECT_BASE64 = 1 << 4,		/* bytes outside the alphabet, a cut group */
+	OP_DEFECT_QP = 1 << 5,			/* "=" that escapes nothing */
+	OP_DEFECT_BOUNDARY_MISSING = 1 << 6,	/* multipart without a boundary parameter */
+	OP_DEFECT_BOUNDARY_NOT_FOUND = 1 << 7,	/* the declared boundary never occurs */
+	OP_DEFECT_TRUNCATED_PART = 1 << 8,	/* no closing boundary */
+	OP_DEFECT_DEPTH_LIMIT = 1 << 9,
+	OP_DEFECT_PART_LIMIT = 1 << 10,
+	OP_DEFECT_COUNT = 11
+};
+#define OP_DEFECTS_LOST (OP_DEFECT_DEPTH_LIMIT | OP_DEFECT_PART_LIMIT)
+
+/* The record's name of defect bit 1 << i ("charset-guessed"). */
+const char *op_defect_name(int i);
+
 /* Parse msg[0..len) (CRLF or LF line ends; a leading mbox "From " line is
  * skipped) into *m, which the caller frees with op_mail_free.  Best effort
  * on any bytes: returns 0, or -1 (and *m empty) when the input does not
  * start with a header block at all.  Work is linear in len (times the MIME
- * depth limit, 32); at most 1000 MIME parts are looked at. */
+ * depth limit, 32); at most 1000 MIME parts are looked at (the text
+ * before a limit is kept, and the defect set). */
 int op_mail_parse(const char *msg, size_t len, op_mail *m);
 void op_mail_free(op_mail *m);
 

@@ -43,11 +43,25 @@ static int has_text(const op_buf *b)
 	return 0;
 }
 
+/* Hand the message read so far to fn, with its envelope line if any. */
+static int deliver(op_msg_fn fn, void *ctx, const op_buf *msg, const char *name,
+    unsigned long start, const op_buf *env)
+{
+	op_msg_src src = { .file = name, .line = start };
+	if (env->len) {
+		src.envelope = env->p;
+		src.envlen = env->len;
+		while (src.envlen && (env->p[src.envlen - 1] == '\n' || env->p[src.envlen - 1] == '\r'))
+			src.envlen--;
+	}
+	return fn(msg->p, msg->len, &src, ctx);
+}
+
 int op_mbox_each(FILE *f, const char *name, op_msg_fn fn, void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	op_buf msg = { 0 };
+	op_buf msg = { 0 }, env = { 0 };
 	unsigned long lineno = 0, start = 1;
 	int after_blank = 1;	/* the file's start counts as one */
 	int envelope = 0;	/* the message being read had a "From " line */
@@ -69,10 +83,12 @@ int op_mbox_each(FILE *f, const char *name, op_msg_fn fn, void *ctx)
 		lineno++;
 		if (after_blank && is_envelope(line, (size_t)n)) {
 			if (envelope || has_text(&msg))
-				rc = fn(msg.p, msg.len, name, envelope ? start : 1, ctx);
+				rc = deliver(fn, ctx, &msg, name, start, &env);
 			if (rc)
 				break;
 			op_buf_reset(&msg);
+			op_buf_reset(&env);
+			op_buf_add(&env, line, (size_t)n);
 			heldn = 0;
 			start = lineno;
 			envelope = 1;
@@ -98,12 +114,61 @@ int op_mbox_each(FILE *f, const char *name, op_msg_fn fn, void *ctx)
 		op_buf_add(&msg, line + skip, (size_t)n - skip);
 	}
 	if (!rc && (envelope || has_text(&msg)))
-		rc = fn(msg.p, msg.len, name, envelope ? start : 1, ctx);
+		rc = deliver(fn, ctx, &msg, name, start, &env);
 	free(line);
 	op_buf_free(&msg);
+	op_buf_free(&env);
 	if (err)
 		errno = err;
 	return rc;
+}
+
+/* The envelope's date, as RFC 5322 writes one: "d Mon yyyy hh:mm:ss zone"
+ * for op_time_parse_rfc5322.  A token is a weekday or a month (the later
+ * one before the day wins), a day, a time, a year, or a zone. */
+int op_mbox_from_time(const char *s, size_t n, op_time *t, int *naive)
+{
+	if (n < 5 || memcmp(s, "From ", 5))
+		return -1;
+	size_t i = 5;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	while (i < n && s[i] != ' ' && s[i] != '\t')
+		i++;	/* the sender */
+	const char *tok[5] = { 0 };	/* month, day, time, year, zone */
+	size_t len[5] = { 0 };
+	enum { MON, DAY, TIME, YEAR, ZONE };
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		size_t a = i;
+		while (i < n && s[i] != ' ' && s[i] != '\t')
+			i++;
+		size_t l = i - a;
+		if (!l)
+			break;
+		if (l > 12)
+			return -1;
+		const char *w = s + a;
+		int k;
+		if (memchr(w, ':', l))
+			k = TIME;
+		else if (w[0] >= '0' && w[0] <= '9')
+			k = l <= 2 && !tok[DAY] ? DAY : YEAR;
+		else
+			k = tok[TIME] || w[0] == '+' || w[0] == '-' ? ZONE : MON;
+		tok[k] = w;
+		len[k] = l;
+	}
+	for (int k = MON; k <= YEAR; k++)
+		if (!tok[k])
+			return -1;
+	char d[80];
+	int dn = snprintf(d, sizeof d, "%.*s %.*s %.*s %.*s %.*s", (int)len[DAY], tok[DAY],
+	    (int)len[MON], tok[MON], (int)len[YEAR], tok[YEAR], (int)len[TIME], tok[TIME],
+	    tok[ZONE] ? (int)len[ZONE] : 5, tok[ZONE] ? tok[ZONE] : "+0000");
+	*naive = !tok[ZONE];
+	return op_time_parse_rfc5322(d, (size_t)dn, t);
 }
 
 /* maildir */
@@ -113,13 +178,25 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read a whole regular file; 0, 1 when it is not a regular file (skipped),
- * -1 on error (errno). */
-static int slurp(const char *path, op_buf *b)
+static const char *file_kind(mode_t m)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK);	/* a FIFO must not block us */
-	if (fd < 0)
-		return -1;
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+	    : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a regular file";
+}
+
+/* Read the regular file name of directory dfd, not through a symbolic
+ * link: 0, 1 when it is no regular file (*what says what it is, skipped),
+ * -1 on error (errno).  *mtime: its modification time. */
+static int slurp(int dfd, const char *name, op_buf *b, const char **what, op_time *mtime)
+{
+	/* O_NONBLOCK: a FIFO must not block us */
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ELOOP)
+			return -1;
+		*what = "a symbolic link";
+		return 1;
+	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
@@ -128,9 +205,11 @@ static int slurp(const char *path, op_buf *b)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		*what = file_kind(st.st_mode);
 		close(fd);
 		return 1;
 	}
+	*mtime = st.st_mtime;
 	op_buf_reset(b);
 	op_buf_grow(b, (size_t)st.st_size);
 	b->p[b->len] = 0;
@@ -154,13 +233,10 @@ static int slurp(const char *path, op_buf *b)
 	return 0;
 }
 
-/* The files of one subdirectory in order; -1 with errno when it cannot be
- * listed. */
-static int list_dir(const char *path, char ***names, size_t *nn)
+/* The entries of directory d in order (d is closed); -1 with errno when
+ * it cannot be listed. */
+static int list_dir(DIR *d, char ***names, size_t *nn)
 {
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
 	size_t cap = 0;
 	*names = NULL;
 	*nn = 0;
@@ -178,7 +254,6 @@ static int list_dir(const char *path, char ***names, size_t *nn)
 		(*names)[(*nn)++] = op_xstrdup(e->d_name);
 	}
 	int err = errno;
-	closedir(d);
 	if (err) {
 		for (size_t i = 0; i < *nn; i++)
 			free((*names)[i]);
@@ -191,59 +266,122 @@ static int list_dir(const char *path, char ***names, size_t *nn)
 	return 0;
 }
 
+/* When a maildir file was delivered: the time its name starts with
+ * ("1698765432.M1P2.host", as maildir(5) names files; 9 digits or more,
+ * so that "1.eml" is not a time in 1970), else mtime. */
+static void delivery(op_msg_src *src, const char *name, op_time mtime)
+{
+	op_time t = 0;
+	size_t i = 0;
+	while (name[i] >= '0' && name[i] <= '9' && i < 12)
+		t = t * 10 + (name[i++] - '0');
+	if (i >= 9 && name[i] == '.') {
+		src->delivered = t;
+		src->delivered_from = "maildir-name";
+	} else {
+		src->delivered = mtime;
+		src->delivered_from = "maildir-mtime";
+	}
+}
+
+/* The messages of sub/ (cur or new) of dir: 0, 1 when something was
+ * skipped, -1 (errno) when it cannot be listed, or what fn returned. */
+static int walk_sub(const char *dir, const char *sub, op_buf *path, op_buf *msg,
+    op_msg_fn fn, void *ctx, int *stopped)
+{
+	op_buf_reset(path);
+	op_buf_printf(path, "%s/%s", dir, sub);
+	/* O_NOFOLLOW with O_DIRECTORY fails with ENOTDIR on a link: lstat
+	 * tells it, and O_NOFOLLOW keeps a link put there since out */
+	struct stat st;
+	int dfd = open(path->p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	if (dfd < 0 && (errno == ELOOP || errno == ENOTDIR) && lstat(path->p, &st) == 0
+	    && S_ISLNK(st.st_mode)) {
+		op_warn("%s: a symbolic link, skipped", path->p);
+		return 1;
+	}
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	char **names;
+	size_t nn;
+	int rc = list_dir(d, &names, &nn);
+	if (rc < 0) {
+		int e = errno;
+		closedir(d);
+		errno = e;
+		return -1;
+	}
+	size_t base = path->len;
+	for (size_t i = 0; i < nn; i++) {
+		if (!*stopped) {
+			path->len = base;
+			op_buf_printf(path, "/%s", names[i]);
+			const char *what = NULL;
+			op_msg_src src = { .file = path->p };
+			op_time mtime = 0;
+			int s = slurp(dirfd(d), names[i], msg, &what, &mtime);
+			if (s < 0) {
+				op_warn("%s: %s", path->p, strerror(errno));
+				rc = 1;
+			} else if (s > 0) {
+				op_warn("%s: %s, skipped", path->p, what);
+				rc = 1;
+			} else {
+				delivery(&src, names[i], mtime);
+				if ((*stopped = fn(msg->p, msg->len, &src, ctx)))
+					rc = *stopped;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	closedir(d);
+	return rc;
+}
+
 int op_maildir_each(const char *dir, op_msg_fn fn, void *ctx)
 {
 	static const char *const subs[] = { "cur", "new" };
 	op_buf path = { 0 }, msg = { 0 };
-	int rc = 0, unreadable = 0, listed = 0, dirfail = 0, err = 0;
-	for (int k = 0; k < 2 && !rc; k++) {
-		op_buf_reset(&path);
-		op_buf_printf(&path, "%s/%s", dir, subs[k]);
-		char **names;
-		size_t nn;
-		if (list_dir(path.p, &names, &nn) < 0) {
+	int stopped = 0, skipped = 0, listed = 0, dirfail = 0, err = 0;
+	for (int k = 0; k < 2 && !stopped; k++) {
+		int r = walk_sub(dir, subs[k], &path, &msg, fn, ctx, &stopped);
+		if (r < 0) {
 			if (errno != ENOENT)
-				rc = dirfail = -1;
+				dirfail = 1;
 			err = errno;
 			continue;
 		}
 		listed++;
-		size_t base = path.len;
-		for (size_t i = 0; i < nn; i++) {
-			if (!rc) {
-				path.len = base;
-				op_buf_printf(&path, "/%s", names[i]);
-				int s = slurp(path.p, &msg);
-				if (s < 0) {
-					op_warn("%s: %s", path.p, strerror(errno));
-					unreadable = 1;
-				} else if (s == 0)
-					rc = fn(msg.p, msg.len, path.p, 0, ctx);
-			}
-			free(names[i]);
-		}
-		free(names);
+		skipped |= r == 1;
 	}
 	op_buf_free(&path);
 	op_buf_free(&msg);
-	if (!rc && !listed)
-		rc = dirfail = -1;	/* neither cur/ nor new/ */
-	if (dirfail)
-		errno = err;
-	return rc ? rc : unreadable;
+	if (stopped)
+		return stopped;
+	if (dirfail || !listed) {
+		errno = err;	/* neither cur/ nor new/, or one unreadable */
+		return -1;
+	}
+	return skipped;
+}
+
+/* sub/ of path is a directory (through a link: the walk names those) */
+static int has_sub(const char *path, const char *sub)
+{
+	op_buf b = { 0 };
+	struct stat st;
+	op_buf_printf(&b, "%s/%s", path, sub);
+	int yes = stat(b.p, &st) == 0 && S_ISDIR(st.st_mode);
+	op_buf_free(&b);
+	return yes;
 }
 
 int op_is_maildir(const char *path)
 {
-	op_buf b = { 0 };
-	struct stat st;
-	int yes = 0;
-	op_buf_printf(&b, "%s/cur", path);
-	if (stat(b.p, &st) == 0 && S_ISDIR(st.st_mode)) {
-		op_buf_reset(&b);
-		op_buf_printf(&b, "%s/new", path);
-		yes = stat(b.p, &st) == 0 && S_ISDIR(st.st_mode);
-	}
-	op_buf_free(&b);
-	return yes;
+	return has_sub(path, "cur") || has_sub(path, "new");
 }

@@ -460,12 +460,28 @@ static void page_open(doc *d, const char *title)
 	op_buf_printf(d->b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 }
 
+/* The footer: the report's provenance, and the records kpi-rollup could
+ * not count for want of a date (never silently gone). */
 static void page_close(doc *d)
 {
-	if (d->o->format != OP_REPORT_HTML)
+	op_buf u = {0};
+	unsigned long long n = d->t->undated;
+	if (n)
+		op_buf_printf(&u, "%llu record%s had no date and %s not counted.", n, n == 1 ? "" : "s",
+			      n == 1 ? "is" : "are");
+	if (d->o->format != OP_REPORT_HTML) {
+		if (n)
+			para(d, u.p, NULL);
+		op_buf_free(&u);
 		return;
-	op_buf_printf(d->b, "<footer>kpi-report (opflow %s), %zu rows.</footer>\n</body>\n</html>\n",
-		      OP_VERSION, d->t->nrow);
+	}
+	op_buf_printf(d->b, "<footer>kpi-report (opflow %s), %zu rows.", OP_VERSION, d->t->nrow);
+	if (n) {
+		op_buf_addc(d->b, ' ');
+		esc(d, u.p);
+	}
+	op_buf_adds(d->b, "</footer>\n</body>\n</html>\n");
+	op_buf_free(&u);
 }
 
 void op_report(op_buf *out, const op_kpitab *t, const op_report_opts *o)

@@ -47,8 +47,9 @@ static void b64_init(void)
 	b64_ready = 1;
 }
 
-void op_base64_decode(op_buf *out, const char *s, size_t n)
+int op_base64_decode(op_buf *out, const char *s, size_t n)
 {
+	int damaged = 0;
 	if (!b64_ready)
 		b64_init();
 	op_buf_grow(out, n / 4 * 3 + 3);
@@ -60,6 +61,7 @@ void op_base64_decode(op_buf *out, const char *s, size_t n)
 		if (c == '=') {
 			/* padding ends a group: emit what it holds, so that two
 			 * padded blocks glued together still decode */
+			damaged |= k == 1;
 			if (k == 2)
 				op_buf_addc(out, (char)(acc >> 4));
 			else if (k == 3) {
@@ -71,8 +73,10 @@ void op_base64_decode(op_buf *out, const char *s, size_t n)
 			continue;
 		}
 		int v = b64[c];
-		if (v < 0)
+		if (v < 0) {
+			damaged |= c != ' ' && c != '\t' && c != '\r' && c != '\n';
 			continue;
+		}
 		acc = acc << 6 | (unsigned)v;
 		if (++k == 4) {
 			char t[3] = { (char)(acc >> 16), (char)(acc >> 8), (char)acc };
@@ -81,19 +85,21 @@ void op_base64_decode(op_buf *out, const char *s, size_t n)
 			k = 0;
 		}
 	}
-	/* missing padding */
+	/* missing padding: a group cut short */
 	if (k == 2)
 		op_buf_addc(out, (char)(acc >> 4));
 	else if (k == 3) {
 		op_buf_addc(out, (char)(acc >> 10));
 		op_buf_addc(out, (char)(acc >> 2));
 	}
+	return damaged || k;
 }
 
 /* quoted-printable */
 
-void op_qp_decode(op_buf *out, const char *s, size_t n, int header)
+int op_qp_decode(op_buf *out, const char *s, size_t n, int header)
 {
+	int damaged = 0;
 	op_buf_grow(out, n);
 	out->p[out->len] = 0;
 	size_t i = 0, run = 0;	/* run: bytes copied as they are, pending */
@@ -124,6 +130,7 @@ void op_qp_decode(op_buf *out, const char *s, size_t n, int header)
 				}
 			}
 			op_buf_addc(out, '=');	/* not an escape: keep it */
+			damaged = 1;
 			i++;
 			continue;
 		}
@@ -153,6 +160,7 @@ void op_qp_decode(op_buf *out, const char *s, size_t n, int header)
 		i++;
 	}
 	op_buf_add(out, s + n - run, run);
+	return damaged;
 }
 
 /* encoded words */

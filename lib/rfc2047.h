@@ -37,13 +37,16 @@ int op_mime_param(op_buf *out, const char *s, size_t n, const char *name,
 
 /* Base64 (RFC 2045 section 6.8), tolerantly: characters outside the
  * alphabet (whitespace, line breaks, junk) are skipped, padding is
- * optional, a final partial group yields what bytes it holds. */
-void op_base64_decode(op_buf *out, const char *s, size_t n);
+ * optional, a final partial group yields what bytes it holds.  Returns 1
+ * when the text was damaged (junk other than whitespace, a group cut
+ * short), else 0. */
+int op_base64_decode(op_buf *out, const char *s, size_t n);
 
 /* Quoted-printable (RFC 2045 section 6.7): =XX (either case), soft line
  * breaks "=" CRLF or "=" LF, trailing whitespace on a line dropped; an
  * "=" that starts neither is kept as it is.  With header set, the Q
- * encoding of RFC 2047 instead: "_" is a space and there are no lines. */
-void op_qp_decode(op_buf *out, const char *s, size_t n, int header);
+ * encoding of RFC 2047 instead: "_" is a space and there are no lines.
+ * Returns 1 when an "=" was kept (the text was damaged), else 0. */
+int op_qp_decode(op_buf *out, const char *s, size_t n, int header);
 
 #endif

@@ -68,6 +68,7 @@ struct op_rollup {
 	int *conds;
 	op_time *times;
 	unsigned long long unparsable_num, unparsable_time, outside;
+	unsigned long long undated;	/* records with no time for `by`'s period */
 };
 
 static const char *const reserved[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
@@ -464,8 +465,11 @@ int op_rollup_record(op_rollup *r, op_eval *ev)
 	int rc, hasb = period_of(r, ev, &b, &rc);
 	if (rc)
 		return -1;
+	/* no date is told apart from out of range: never silently gone */
+	if (r->kind >= 0 && !hasb)
+		r->undated++;
 	if (outside(r, hasb, b)) {
-		r->outside++;
+		r->outside += hasb;
 		return 0;
 	}
 	op_buf_reset(&r->tmp);
@@ -577,7 +581,25 @@ void op_rollup_partial(op_rollup *r, op_emit_fn emit, void *ctx)
 		op_buf_adds(&line, "]}");
 		emit(ctx, line.p, line.len);
 	}
+	if (r->undated) {
+		op_buf_reset(&line);
+		op_buf_printf(&line, "{\"kpi_rollup_state\":\"%s\",\"undated\":%llu}", r->sig, r->undated);
+		emit(ctx, line.p, line.len);
+	}
 	op_buf_free(&line);
+}
+
+/* {"kpi_rollup_state":SIG,"undated":N}: the records of a --partial run
+ * that had no date */
+static int merge_undated(op_rollup *r, const op_field *fu, char *err, size_t errlen)
+{
+	double d = fu->type == OP_JNUM ? op_jnum(fu->v, fu->vlen) : -1;
+	if (d < 0 || d != floor(d) || d > 1e15) {
+		snprintf(err, errlen, "state: bad undated count");
+		return -1;
+	}
+	r->undated += (unsigned long long)d;
+	return 0;
 }
 
 int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
@@ -586,11 +608,17 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 	const op_field *fp = op_rec_get(rec, "period", 6);
 	const op_field *fk = op_rec_get(rec, "keys", 4);
 	const op_field *fs = op_rec_get(rec, "states", 6);
+	const op_field *fu = op_rec_get(rec, "undated", 7);
 	const char *e;
 	size_t en, pos = 0, n = 0;
 	int64_t b = 0;
 	int hasb = 0;
-	if (!f || !fp || !fk || !fs || f->type != OP_JSTR || fk->type != OP_JARR || fs->type != OP_JARR) {
+	int undated = f && fu && !fp && !fk && !fs;
+	if (!undated && (!f || !fp || !fk || !fs || fk->type != OP_JARR || fs->type != OP_JARR)) {
+		snprintf(err, errlen, "not a kpi-rollup --partial state row");
+		return -1;
+	}
+	if (f->type != OP_JSTR) {
 		snprintf(err, errlen, "not a kpi-rollup --partial state row");
 		return -1;
 	}
@@ -599,6 +627,8 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 			 "give --merge the -k and -e of the --partial runs", (int)f->vlen, f->v, r->sig);
 		return -1;
 	}
+	if (undated)
+		return merge_undated(r, fu, err, errlen);
 	if (fp->type == OP_JNUM) {
 		double d = op_jnum(fp->v, fp->vlen);
 		if (d != floor(d) || fabs(d) > 1e15 || r->kind < 0) {
@@ -639,7 +669,7 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 		rc = -1;
 	}
 	if (!rc && outside(r, hasb, b))
-		r->outside++;
+		r->outside += hasb;	/* the undated were counted by --partial */
 	else if (!rc) {
 		cell *c = cell_get(r, hasb, b, r->tmp.p ? r->tmp.p : "", r->tmp.len, 1);
 		for (size_t i = 0; i < r->nins; i++)
@@ -878,7 +908,12 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 				op_buf_json_str(o, v, strlen(v));
 			}
 		}
-		op_buf_adds(o, "}}}");
+		op_buf_addc(o, '}');
+		/* records no row counts, for kpi-report to say so; without
+		 * --from/--to they are in the rows whose period is null */
+		if (r->undated && (r->o.has_from || r->o.has_to))
+			op_buf_printf(o, ",\"undated\":%llu", r->undated);
+		op_buf_adds(o, "}}");
 		emit(ctx, o->p, o->len);
 	}
 }
@@ -993,8 +1028,9 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 
 void op_rollup_stats(const op_rollup *r, op_buf *out)
 {
-	op_buf_printf(out, ",\"cells\":%zu,\"not_numbers\":%llu,\"not_times\":%llu,\"outside\":%llu",
-		      r->cells.n, r->unparsable_num, r->unparsable_time, r->outside);
+	op_buf_printf(out, ",\"cells\":%zu,\"not_numbers\":%llu,\"not_times\":%llu,\"outside\":%llu"
+		      ",\"undated\":%llu", r->cells.n, r->unparsable_num, r->unparsable_time, r->outside,
+		      r->undated);
 }
 
 static void free_cell(void *p, size_t nins)

@@ -47,6 +47,9 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 		     char *err, size_t errlen);
 
 /* For --stats: groups, values that were not numbers, times that were not
- * times, records outside --from/--to. */
+ * times, dated records outside --from/--to, records with no time for the
+ * period (undated: null or not a time; with --from/--to, when no row
+ * counts them, also in the rows' "kpi" metadata; in a --partial state row
+ * of their own). */
 void op_rollup_stats(const op_rollup *r, op_buf *out);
 #endif

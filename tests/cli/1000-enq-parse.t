@@ -12,6 +12,7 @@ expect_rc 0
 expect_out_file "$G/enq-parse-eml.jsonl"
 expect_err <<'E'
 enq-parse: unknown.eml: unknown charset 'x-made-up', read as Windows-1252
+enq-parse: unknown.eml: no Date field, received_at null
 E
 
 tcase "a message on stdin is sniffed" "cd $P && enq-parse < form.eml | cut -c1-100"
@@ -44,13 +45,13 @@ expect_err </dev/null
 tcase "-f maildir on a file" "cd $P && enq-parse -f maildir form.eml"
 expect_rc 66
 expect_err <<'E'
-enq-parse: form.eml: not a maildir (no cur/ and new/)
+enq-parse: form.eml: not a maildir (no cur/ or new/)
 E
 
 tcase "a directory that is no maildir" "cd $P && enq-parse maildir/cur"
 expect_rc 66
 expect_err <<'E'
-enq-parse: maildir/cur: a directory but not a maildir (no cur/ and new/)
+enq-parse: maildir/cur: a directory but not a maildir (no cur/ or new/)
 E
 
 # ---- delimited text ----

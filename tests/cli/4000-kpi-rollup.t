@@ -120,7 +120,7 @@ E
 
 tcase "--stats: values and times that did not parse" "kpi-rollup -k $D/defs.conf --stats $D/small.jsonl 2>&1 >/dev/null | sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
 expect_out <<'E'
-{"program":"kpi-rollup","in":14,"out":10,"rejected":0,"cells":10,"not_numbers":1,"not_times":1,"outside":0,"seconds":S}
+{"program":"kpi-rollup","in":14,"out":10,"rejected":0,"cells":10,"not_numbers":1,"not_times":1,"outside":0,"undated":2,"seconds":S}
 E
 
 tcase "--approx" "kpi-rollup --approx -e 'kpi p50 = median(value)' -e 'kpi p90 = p90(value)' -e 'kpi sd = stddev(value)' $D/small.jsonl"

@@ -6,7 +6,7 @@ S=$TESTS/../share/examples
 
 tcase "the maildir, every message" "enq-parse --stats $S/maildir 2>&1 >mail.jsonl | sed 's/,\"seconds.*//'"
 expect_out <<'E'
-{"program":"enq-parse","in":33,"out":33,"rejected":0
+{"program":"enq-parse","in":33,"out":33,"rejected":0,"defective":0,"incomplete":0
 E
 tcase "the maildir's MIME, decoded" "grep -c '\"attachments\":\\[{' mail.jsonl; grep -o '“Thanks in advance” – Priya' mail.jsonl; grep -o '\"filename\":\"Plän Erdgeschoss.pdf\"' mail.jsonl; grep -o '\"subject\":\"Power flush price - urgent ½ day\"' mail.jsonl; grep -c 'track(' mail.jsonl"
 expect_out <<'E'

@@ -50,9 +50,13 @@ static void check_mail(const char *msg, size_t len)
 	op_mail_free(&m);
 }
 
-static int on_msg(const char *msg, size_t len, const char *file, unsigned long line, void *ctx)
+static int on_msg(const char *msg, size_t len, const op_msg_src *src, void *ctx)
 {
-	(void)file, (void)line;
+	op_time t;
+	int naive;
+	if (src->envelope && op_mbox_from_time(src->envelope, src->envlen, &t, &naive) == 0
+	    && (t < -62167219200LL || t > OP_TIME_MAX))
+		fuzz_fail("envelope date out of range");
 	size_t *total = ctx;
 	*total += len;
 	if (msg[len])

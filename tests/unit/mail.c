@@ -11,6 +11,7 @@
 #include "charset.h"
 #include "mail.h"
 #include "mailbox.h"
+#include "rfc2047.h"
 #include "tap.h"
 
 /* Fixtures are found from the source tree's top (where make check runs)
@@ -80,19 +81,19 @@ static int all_utf8(void)
 static op_buf seen;
 static int count;
 
-static int collect(const char *msg, size_t len, const char *file, unsigned long line, void *ctx)
+static int collect(const char *msg, size_t len, const op_msg_src *src, void *ctx)
 {
 	(void)ctx;
 	count++;
-	op_buf_printf(&seen, "[%s:%lu:", file, line);
+	op_buf_printf(&seen, "[%s:%lu:", src->file, src->line);
 	op_buf_add(&seen, msg, len);
 	op_buf_adds(&seen, "]");
 	return 0;
 }
 
-static int stop_at_two(const char *msg, size_t len, const char *file, unsigned long line, void *ctx)
+static int stop_at_two(const char *msg, size_t len, const op_msg_src *src, void *ctx)
 {
-	(void)msg, (void)len, (void)file, (void)line, (void)ctx;
+	(void)msg, (void)len, (void)src, (void)ctx;
 	return ++count == 2 ? 42 : 0;
 }
 
@@ -246,7 +247,9 @@ int main(void)
 	ok(m.from_addr && m.subject && !strcmp(m.subject, "case"), "header names case-insensitive");
 	parse("Subject : spaced\nDate: not a date\n\nx");
 	is(m.subject, "spaced", "space before the colon");
-	ok(!m.has_date && m.nwarn == 1, "bad Date: none, and a warning");
+	ok(!m.has_date && m.nwarn == 0, "bad Date: none, and no warning (enq-parse gives one)");
+	is_num(m.defects, OP_DEFECT_DATE_UNPARSEABLE, "... the defect");
+	is(m.date_text, "not a date", "... and the text tried");
 	parse("Subject: no blank line\nthis is the body\n");
 	is(m.body, "this is the body", "header block ending without an empty line");
 	parse("Subject: x\n\n");
@@ -361,6 +364,30 @@ int main(void)
 	is_num(op_mbox_each(f, "box", stop_at_two, NULL), 42, "mbox: the callback stops the walk");
 	fclose(f);
 
+	/* the decoders tell damage, for the base64-damaged and qp-damaged defects */
+	op_buf d = { 0 };
+	is_num(op_base64_decode(&d, "SGk=\r\n", 6), 0, "base64: clean");
+	is_num(op_base64_decode(&d, "SG!k=", 5), 1, "base64: junk is damage");
+	is_num(op_base64_decode(&d, "SGk", 3), 1, "base64: a group cut short is damage");
+	is_num(op_qp_decode(&d, "a=3Db=\nc", 8, 0), 0, "qp: clean");
+	is_num(op_qp_decode(&d, "5=ZZ", 4, 0), 1, "qp: an = escaping nothing is damage");
+	op_buf_free(&d);
+
+	/* envelope dates, for received_at when Date is missing */
+	op_time t;
+	int naive;
+	const char *env = "From a@x Thu Jan  1 00:00:00 2026";
+	ok(op_mbox_from_time(env, strlen(env), &t, &naive) == 0 && t == 1767225600 && naive,
+	    "From_ date: asctime form, naive");
+	env = "From a@x Thu Jan 1 01:00:00 2026 +0100";
+	ok(op_mbox_from_time(env, strlen(env), &t, &naive) == 0 && t == 1767225600 && !naive,
+	    "From_ date: a zone after the year");
+	env = "From a@x Thu Jan 1 01:00:00 +0100 2026";
+	ok(op_mbox_from_time(env, strlen(env), &t, &naive) == 0 && t == 1767225600 && !naive,
+	    "From_ date: a zone before the year");
+	env = "From a@x 42";
+	is_num(op_mbox_from_time(env, strlen(env), &t, &naive), -1, "From_ line without a date");
+
 	/* maildir */
 	char dir[] = "/tmp/opflow-maildir-XXXXXX";
 	if (mkdtemp(dir)) {
@@ -396,6 +423,7 @@ int main(void)
 		rmdir(p);
 		op_buf_reset(&seen);
 		count = 0;
+		ok(op_is_maildir(dir), "cur/ without new/ is a maildir");
 		is_num(op_maildir_each(dir, collect, NULL), 0, "maildir without new/");
 		is_num(count, 2, "... still walks cur/");
 		snprintf(p, sizeof p, "%s/cur/10:2,S", dir);
