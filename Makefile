@@ -62,7 +62,7 @@ all: deps $(BINS) $(UNITS) $(FUZZTESTS) $(B)/fault/failmalloc.so
 # the build dependencies came with $(B)/deps.mk.
 deps:
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
-.PHONY: all deps check demo install clean bench fuzz fuzzers valgrind-wrappers
+.PHONY: all deps check demo install clean bench fuzz fuzzers valgrind-wrappers regen-golden
 # objects are kept, so a second make relinks nothing
 .SECONDARY:
 
@@ -128,11 +128,20 @@ else
 RUNBIN = $(CURDIR)/$(B)/bin
 endif
 
+PROVE = OPFLOW_BIN=$(RUNBIN) OPFLOW_UNIT=$(CURDIR)/$(B)/tests \
+	SANITIZE=$(SANITIZE) PATH=$(RUNBIN):$$PATH prove $(PROVEFLAGS)
+
 check: DEPS_WANT = --test
 check: all $(if $(filter 1,$(VALGRIND)),valgrind-wrappers)
-	OPFLOW_BIN=$(RUNBIN) OPFLOW_UNIT=$(CURDIR)/$(B)/tests \
-	SANITIZE=$(SANITIZE) PATH=$(RUNBIN):$$PATH \
-	prove $(PROVEFLAGS) tests/unit.t tests/cli/ </dev/null
+	$(PROVE) tests/unit.t tests/cli/ </dev/null
+
+# The golden files of the CLI tests (tests/cli/golden/) written anew from
+# the programs' output instead of compared (tests/lib.sh, expect_out_file),
+# JSON lines one top-level member a line (tests/golden-fmt): review the
+# change with git diff, and commit it when it is right.
+regen-golden: DEPS_WANT = --test
+regen-golden: all
+	OPFLOW_REGEN=1 $(PROVE) tests/cli/ </dev/null
 
 valgrind-wrappers: $(BINS)
 	@mkdir -p $(B)/valgrind

@@ -13,7 +13,8 @@ expect_err </dev/null
 
 tcase "same from stdin, and from -" "exc-flag -r $R/basic.rules < $E/six.jsonl && exc-flag -r $R/basic.rules - < $E/six.jsonl > two"
 expect_out_file "$TESTS/cli/golden/exc-flag-basic.jsonl"
-expect_file two < "$TESTS/cli/golden/exc-flag-basic.jsonl"
+"$GOLDEN_FMT" -j "$TESTS/cli/golden/exc-flag-basic.jsonl" > "$T/.golden"
+expect_file two < "$T/.golden"
 
 tcase "--only" "exc-flag -r $R/basic.rules --only $E/six.jsonl | cut -c1-9"
 expect_out <<'E'

@@ -45,7 +45,7 @@ E
 
 for b in day week month quarter year; do
 	tcase "period $b in --tz Europe/Berlin" "kpi-rollup --tz Europe/Berlin -e 'by $b(received_at)' -e 'kpi n = count()' -o csv $D/small.jsonl"
-	expect_out < "$G/kpi-rollup-$b.csv"
+	expect_out_file "$G/kpi-rollup-$b.csv"
 done
 
 tcase "ISO week 53, compare year" "printf '%s\n' '{\"t\":\"2025-12-29T10:00:00Z\"}' '{\"t\":\"2026-12-31T10:00:00Z\"}' '{\"t\":\"2027-01-01T10:00:00Z\"}' '{\"t\":\"2027-01-04T10:00:00Z\"}' '{\"t\":\"2026-01-05T10:00:00Z\"}' | kpi-rollup -e 'by week(t)' -e 'kpi n = count()' --compare year --fill --from 2026-12-21 --to 2027-01-12 -o csv"
