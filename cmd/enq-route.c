@@ -635,9 +635,18 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
 		switch (ch) {
-		case 'r': rules = optarg; break;
-		case O_STATE: state_path = optarg; break;
-		case O_CLOSE: close_path = optarg; break;
+		case 'r':
+			rules = optarg;
+			op_cli_file(&cli, "-r", optarg, OP_FILE_IN);
+			break;
+		case O_STATE:
+			state_path = optarg;
+			op_cli_file(&cli, "--state", optarg, OP_FILE_IN | OP_FILE_OUT);
+			break;
+		case O_CLOSE:
+			close_path = optarg;
+			op_cli_file(&cli, "--close", optarg, OP_FILE_IN);
+			break;
 		}
 	}
 	if (close_path && !state_path)
