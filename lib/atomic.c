@@ -131,15 +131,15 @@ static int replace(const char *path, const void *s, size_t n)
 
 int op_write_atomic(const char *path, const void *s, size_t n)
 {
+	/* stat(2) follows links as open(2) will, /proc/self/fd/1's too
+	 * (whose target, "pipe:[N]", is no path to follow by hand) */
+	struct stat sb;
+	if (!stat(path, &sb) && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		return write_direct(path, S_ISSOCK(sb.st_mode), s, n);
 	char *real = op_link_target(path);
 	if (!real)
 		return -1;
-	struct stat sb;
-	int rc;
-	if (!stat(real, &sb) && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
-		rc = write_direct(real, S_ISSOCK(sb.st_mode), s, n);
-	else
-		rc = replace(real, s, n);	/* a directory: rename says EISDIR */
+	int rc = replace(real, s, n);	/* a directory: rename says EISDIR */
 	int e = errno;
 	free(real);
 	errno = e;

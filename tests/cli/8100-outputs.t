@@ -53,6 +53,13 @@ else
 	echo "ok $((n += 1)) - # SKIP no python3 for a listening socket"
 fi
 
+tcase "a link to a pipe (as /dev/stdout is) is written to" \
+	"ln -s /proc/self/fd/1 out && kpi-report -o out rows.jsonl | cmp - want.md && test -L out && echo piped"
+expect_rc 0
+expect_out <<'E'
+piped
+E
+
 tcase "kpi-report -o a symbolic link replaces the file it names" \
 	"echo old > real.md && ln -s real.md link.md && kpi-report -o link.md rows.jsonl && test -L link.md && cmp real.md want.md && echo linked"
 expect_rc 0
