@@ -127,19 +127,22 @@ static void check_files(op_cli *c, int nin, char **in)
 		add_io(v, &n, "--rejects", c->rejects, -1, OP_FILE_OUT);
 	for (size_t i = 0; i < c->nfiles; i++)
 		add_io(v, &n, c->files[i].opt, c->files[i].path, -1, c->files[i].how);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
+	char msg[1024] = "";
+	for (size_t i = 0; i < n && !*msg; i++)
+		for (size_t j = i + 1; j < n && !*msg; j++) {
 			/* the message names the output first */
 			const io *o = v[j].how & OP_FILE_OUT ? &v[j] : &v[i], *x = o == &v[j] ? &v[i] : &v[j];
 			if (o->ok && x->ok && (o->how & OP_FILE_OUT) && o->sb.st_dev == x->sb.st_dev &&
 			    o->sb.st_ino == x->sb.st_ino)
-				op_usage_error(c, "%s%s%s is the same file as %s%s%s", o->what, *o->path ? " " : "",
-					       o->path, x->what, *x->path ? " " : "", x->path);
+				snprintf(msg, sizeof msg, "%s%s%s is the same file as %s%s%s", o->what,
+					 *o->path ? " " : "", o->path, x->what, *x->path ? " " : "", x->path);
 		}
 	free(v);
 	free(c->files);
 	c->files = NULL;
 	c->nfiles = 0;
+	if (*msg)
+		op_usage_error(c, "%s", msg);
 }
 
 static void set_now(op_cli *c, const char *what, const char *s)

@@ -40,6 +40,18 @@ expect_err <<'E'
 enq-route: ids.jsonl:2: the id is empty
 E
 
+tcase "any other id is one the state holds and reads back" "
+	printf '%s\\n' '{\"id\":\"a\\nb\\tc d%e\"}' '{\"id\":\"\\u0000\\u0001\\u007f\"}' '{\"id\":\"\\u00e9\"}' '{\"id\":1e5}' > odd.jsonl
+	enq-route -r r1.rules --state st3 odd.jsonl > /dev/null && enq-route -r r1.rules --state st3 --stats odd.jsonl 2>&1 >/dev/null | grep -o '\"assigned\":[0-9]*'; grep '^a ' st3"
+expect_rc 0
+expect_out <<'E'
+"assigned":0
+a a%0Ab%09c%20d%25e sales alice open
+a %00%01%7F sales bob open
+a é sales alice open
+a 1e5 sales bob open
+E
+
 # --- owners who leave ---
 printf '{"id":"E%d","received_at":"2026-11-23T10:00:00Z"}\n' 1 2 3 > e.jsonl
 cat > r2.rules <<'R'
