@@ -37,8 +37,8 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
 		switch (ch) {
-		case 'r': rules = optarg; break;
-		case 'm': model = optarg; break;
+		case 'r': rules = optarg; op_cli_file(&cli, "-r", optarg, OP_FILE_IN); break;
+		case 'm': model = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
 		case O_EXPLAIN: explain = 1; break;
 		case O_MINPROB:
 			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");

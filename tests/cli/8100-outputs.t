@@ -109,6 +109,19 @@ refused "standard output appended to the input" "enq-route in.jsonl >> in.jsonl"
 	"enq-route: standard output is the same file as input in.jsonl"
 refused "kpi-report -o naming its input" "kpi-report -o rows.jsonl rows.jsonl" rows.jsonl \
 	"kpi-report: -o rows.jsonl is the same file as input rows.jsonl"
+cp $DATA/report/alerts.rules a.rules
+printf 'Email = email\n' > map.conf
+printf 'kpi n = count()\n' > k.conf
+refused "rule files are inputs: exc-flag -r" "exc-flag -r a.rules --rejects a.rules in.jsonl" a.rules \
+	"exc-flag: --rejects a.rules is the same file as -r a.rules"
+refused "... enq-classify -r" "enq-classify -r a.rules --rejects a.rules in.jsonl" a.rules \
+	"enq-classify: --rejects a.rules is the same file as -r a.rules"
+refused "... kpi-rollup -k" "kpi-rollup -k k.conf --rejects k.conf in.jsonl" k.conf \
+	"kpi-rollup: --rejects k.conf is the same file as -k k.conf"
+refused "... enq-parse -m" "enq-parse -m map.conf --rejects map.conf m.eml" map.conf \
+	"enq-parse: --rejects map.conf is the same file as -m map.conf"
+refused "... enq-classify -m (a model)" "enq-classify -m map.conf in.jsonl >> map.conf" map.conf \
+	"enq-classify: standard output is the same file as -m map.conf"
 refused "enq-train -o naming --test" "enq-train --label label -o t.jsonl --test t.jsonl $DATA/classify/train.jsonl" \
 	t.jsonl "enq-train: -o t.jsonl is the same file as --test t.jsonl"
 
