@@ -44,8 +44,8 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
 		switch (ch) {
-		case 'r': rules = optarg; break;
-		case 'm': model = optarg; break;
+		case 'r': rules = optarg; op_cli_file(&cli, "-r", optarg, OP_FILE_IN); break;
+		case 'm': model = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
 		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;
 		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
 		case O_MINPROB:

@@ -1079,7 +1079,7 @@ int main(int argc, char **argv)
 			if (c.kind < 0)
 				op_usage_error(&cli, "-f: '%s' is not an input kind (auto, email, mbox, maildir, csv, tsv, jsonl)", optarg);
 			break;
-		case 'm': mapfile = optarg; break;
+		case 'm': mapfile = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
 		case 'd':
 			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
 				c.delim = '\t';

@@ -468,6 +468,12 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		op_reject(st, "record has no id (a string or number)");
 		return 0;
 	}
+	if (!op_assign_id_ok(id, idn)) {
+		/* an enquiry nobody can name again, and a state line the next
+		 * run would refuse */
+		op_reject(st, "the id is empty");
+		return 0;
+	}
 	const route *rt = NULL;
 	for (size_t i = 0; i < c->n && !rt; i++) {
 		int t = c->routes[i].when ? op_eval_cond(&c->ev, c->routes[i].when) : 1;
@@ -506,13 +512,13 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		}
 		sla_min = rt->sla_unit == 1 ? rt->sla : (op_cal_between(cal, start, due) + 30) / 60;
 	}
-	const op_owner *owner = rt->owner;
+	const op_owner *owner = rt->owner, *from = NULL;
 	if (!owner)
 		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
-				       c->as.stateful && is_closed(r, &c->sbuf));
+				       c->as.stateful && is_closed(r, &c->sbuf), &from);
 
-	op_kv kv[8];
-	size_t off[8], nkv = 0, s0;
+	op_kv kv[9];
+	size_t off[9], nkv = 0, s0;
 	op_buf *v = &c->vals;
 	op_buf_reset(v);
 	s0 = v->len;
@@ -524,6 +530,11 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	else
 		op_buf_adds(v, "null");
 	kv_add(kv, off, &nkv, "owner", s0, v->len);
+	if (from) {
+		s0 = v->len;
+		op_buf_add(v, from->json, from->jsonlen);
+		kv_add(kv, off, &nkv, "reassigned_from", s0, v->len);
+	}
 	s0 = v->len;
 	op_buf_add(v, rt->json.p + rt->team_len, rt->json.len - rt->team_len);
 	kv_add(kv, off, &nkv, "route", s0, v->len);
@@ -635,9 +646,18 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
 		switch (ch) {
-		case 'r': rules = optarg; break;
-		case O_STATE: state_path = optarg; break;
-		case O_CLOSE: close_path = optarg; break;
+		case 'r':
+			rules = optarg;
+			op_cli_file(&cli, "-r", optarg, OP_FILE_IN);
+			break;
+		case O_STATE:
+			state_path = optarg;
+			op_cli_file(&cli, "--state", optarg, OP_FILE_IN | OP_FILE_OUT);
+			break;
+		case O_CLOSE:
+			close_path = optarg;
+			op_cli_file(&cli, "--close", optarg, OP_FILE_IN);
+			break;
 		}
 	}
 	if (close_path && !state_path)

@@ -193,13 +193,19 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'l': c.label = optarg; break;
 		case 't': textsrc = optarg; break;
-		case 'o': out = optarg; break;
+		case 'o':
+			out = optarg;
+			op_cli_file(&cli, "-o", optarg, OP_FILE_OUT);
+			break;
 		case O_HOLDOUT:
 			holdout = op_opt_real(&cli, "--holdout", optarg, 0, nextafter(1, 0),
 					      "a share from 0 to below 1");
 			holdout_set = 1;
 			break;
-		case O_TEST: test = optarg; break;
+		case O_TEST:
+			test = optarg;
+			op_cli_file(&cli, "--test", optarg, OP_FILE_IN);
+			break;
 		case O_REPORT: report = 1; break;
 		case O_SEED: seed = op_opt_num(&cli, "--seed", optarg, 0, INT64_MAX); break;
 		case O_EPOCHS: epochs = op_opt_num(&cli, "--epochs", optarg, 1, 1000); break;

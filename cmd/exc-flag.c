@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
 		switch (ch) {
-		case 'r': rules = optarg; break;
+		case 'r': rules = optarg; op_cli_file(&cli, "-r", optarg, OP_FILE_IN); break;
 		case O_ONLY: c.only = 1; break;
 		case O_FAILON:
 			c.fail_on = severity_of(optarg);

@@ -65,7 +65,10 @@ int main(int argc, char **argv)
 			else
 				op_usage_error(&cli, "--format: '%s' is not md, html or text", optarg);
 			break;
-		case 'o': output = optarg; break;
+		case 'o':
+			output = optarg;
+			op_cli_file(&cli, "-o", optarg, OP_FILE_OUT);
+			break;
 		case O_TITLE: o.title = optarg; break;
 		case O_PERIOD:
 			if (!*optarg)

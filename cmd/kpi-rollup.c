@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:", longopts)) != -1) {
 		switch (ch) {
-		case 'k': kfile = optarg; break;
+		case 'k': kfile = optarg; op_cli_file(&cli, "-k", optarg, OP_FILE_IN); break;
 		case 'e': op_buf_adds(&exprs, optarg); op_buf_addc(&exprs, '\n'); break;
 		case 'o':
 			if ((fmt = op_grid_fmt_of(optarg)) < 0)

@@ -295,15 +295,48 @@ static op_owner *choose(op_assigner *a, op_team *t, const char *id, size_t n, op
 	}
 }
 
-const op_owner *op_assign_pick(op_assigner *a, op_team *t, const char *id, size_t n, op_time now,
-			       int closed)
+int op_assign_id_ok(const char *id, size_t n)
 {
+	(void)id;
+	return n > 0;
+}
+
+static int in_team(const op_team *t, const op_owner *o)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->owners[i] == o)
+			return 1;
+	return 0;
+}
+
+/* e's owner has left t or is away: an open enquiry goes to one present */
+static void reassign(op_assigner *a, op_team *t, op_assigned *e, op_time now, const op_owner **from)
+{
+	if (!e->open || (in_team(t, e->owner) && present(e->owner, now)))
+		return;
+	op_owner *o = choose(a, t, e->id, e->idlen, now);
+	if (!o)
+		return;		/* nobody else: it stays where it was */
+	*from = e->owner;
+	e->owner->open--;
+	e->owner = o;
+	o->open++;
+	a->fresh++;
+}
+
+const op_owner *op_assign_pick(op_assigner *a, op_team *t, const char *id, size_t n, op_time now,
+			       int closed, const op_owner **from)
+{
+	*from = NULL;
+	if (!op_assign_id_ok(id, n))
+		return NULL;
 	if (!a->stateful)
 		return choose(a, t, id, n, now);
 	op_assigned *e = op_hmap_get(&a->ids, id, n);
 	if (e && e->owner && !strcmp(e->team, t->name)) {
 		if (closed)
 			set_closed(e);
+		reassign(a, t, e, now, from);
 		return e->owner;
 	}
 	op_owner *o = choose(a, t, id, n, now);

@@ -68,8 +68,15 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 void op_assign_dump(const op_assigner *a, op_buf *out);
 /* The enquiry id is closed (--close, or a record saying so). */
 void op_assign_close(op_assigner *a, const char *id, size_t n);
+/* An enquiry id the state can hold: not empty (a state line's fields are
+ * never empty).  The loader reads back every id this accepts (the state
+ * fuzzer holds it to that); callers refuse the others. */
+int op_assign_id_ok(const char *id, size_t n);
 /* The owner of enquiry id in team t, NULL when the team has nobody present
- * or assigns to none.  closed: the record itself is closed already. */
+ * or assigns to none, or the id is not op_assign_id_ok.  closed: the
+ * record itself is closed already.  An open enquiry the state gave to an
+ * owner since removed from t, or away, goes to one present, and *from is
+ * set to the owner it had (else NULL); a closed one keeps its owner. */
 const op_owner *op_assign_pick(op_assigner *a, op_team *t, const char *id, size_t n, op_time now,
-			       int closed);
+			       int closed, const op_owner **from);
 #endif

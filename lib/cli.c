@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -117,6 +118,62 @@ long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long lon
 	return v * mul;
 }
 
+void op_cli_file(op_cli *c, const char *opt, const char *path, int how)
+{
+	c->files = op_xrealloc(c->files, (c->nfiles + 1) * sizeof *c->files);
+	c->files[c->nfiles++] = (op_cli_file_t){ opt, path, how };
+}
+
+/* One file the run touches, for the check below. */
+typedef struct {
+	const char *what, *path;	/* "--rejects" FILE, "input" FILE, ... */
+	int how, ok;			/* ok: a regular file, sb holds it */
+	struct stat sb;
+} io;
+
+static void add_io(io *v, size_t *n, const char *what, const char *path, int fd, int how)
+{
+	io *e = &v[(*n)++];
+	*e = (io){ what, path, how, 0, { 0 } };
+	e->ok = (fd >= 0 ? fstat(fd, &e->sb) : stat(path, &e->sb)) == 0 && S_ISREG(e->sb.st_mode);
+}
+
+/* an output that is an input, or another output: nothing opened yet */
+static void check_files(op_cli *c, int nin, char **in)
+{
+	io *v = op_xcalloc((size_t)nin + c->nfiles + 3, sizeof *v);
+	size_t n = 0;
+	int stdin_read = !nin;
+	for (int i = 0; i < nin; i++) {
+		if (strcmp(in[i], "-"))
+			add_io(v, &n, "input", in[i], -1, OP_FILE_IN);
+		stdin_read |= !strcmp(in[i], "-");
+	}
+	if (stdin_read)
+		add_io(v, &n, "standard input", "", 0, OP_FILE_IN);
+	add_io(v, &n, "standard output", "", 1, OP_FILE_OUT);
+	if (c->rejects)
+		add_io(v, &n, "--rejects", c->rejects, -1, OP_FILE_OUT);
+	for (size_t i = 0; i < c->nfiles; i++)
+		add_io(v, &n, c->files[i].opt, c->files[i].path, -1, c->files[i].how);
+	char msg[1024] = "";
+	for (size_t i = 0; i < n && !*msg; i++)
+		for (size_t j = i + 1; j < n && !*msg; j++) {
+			/* the message names the output first */
+			const io *o = v[j].how & OP_FILE_OUT ? &v[j] : &v[i], *x = o == &v[j] ? &v[i] : &v[j];
+			if (o->ok && x->ok && (o->how & OP_FILE_OUT) && o->sb.st_dev == x->sb.st_dev &&
+			    o->sb.st_ino == x->sb.st_ino)
+				snprintf(msg, sizeof msg, "%s%s%s is the same file as %s%s%s", o->what,
+					 *o->path ? " " : "", o->path, x->what, *x->path ? " " : "", x->path);
+		}
+	free(v);
+	free(c->files);
+	c->files = NULL;
+	c->nfiles = 0;
+	if (*msg)
+		op_usage_error(c, "%s", msg);
+}
+
 static void set_now(op_cli *c, const char *what, const char *s)
 {
 	if (op_time_parse(s, strlen(s), &c->now, NULL))
@@ -180,6 +237,7 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 			fprintf(stderr, "Try '%s --help' for more information.\n", op_progname);
 			exit(OP_EXIT_USAGE);
 		case -1:
+			check_files(c, argc - optind, argv + optind);
 			free(all);
 			free(shorts);
 			all = NULL;

@@ -14,6 +14,13 @@
  * (its rules, model or configuration refused) says so, for --help. */
 enum { OP_EXITS_FLAGGED = 1, OP_EXITS_CONFIG = 2 };
 
+/* A file named by one of a program's own options (op_cli_file). */
+typedef struct {
+	const char *opt, *path;
+	int how;		/* OP_FILE_IN | OP_FILE_OUT */
+} op_cli_file_t;
+enum { OP_FILE_IN = 1, OP_FILE_OUT = 2 };
+
 typedef struct {
 	const char *usage;	/* "Usage: ...\n" plus the program's options */
 	unsigned exits;		/* statuses beyond the common ones --help lists */
@@ -23,13 +30,24 @@ typedef struct {
 	op_time now;		/* --now, OPFLOW_NOW, or the clock */
 	op_tz *tz;		/* --tz (NULL: UTC) */
 	const char *tz_name;
+	op_cli_file_t *files;	/* op_cli_file's, until the options end */
+	size_t nfiles;
 } op_cli;
 
 /* Like getopt_long: returns the program's own option characters (optarg
  * set), -1 when done.  Handles the common options itself; -h prints usage
- * to stdout and exits 0, a bad option prints it to stderr and exits 64. */
+ * to stdout and exits 0, a bad option prints it to stderr and exits 64.
+ * When the options end, before anything is opened, it exits 64 if an
+ * output (--rejects, standard output, op_cli_file's) is the same regular
+ * file (device and inode) as an input (the file operands, standard input
+ * when they name it or there are none, op_cli_file's) or as another
+ * output: opening it would destroy it before it is read. */
 int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 	      const struct option *longopts);
+/* Tell op_getopt that the program's option opt names a file it reads
+ * (OP_FILE_IN), writes (OP_FILE_OUT) or both; call it as the option is
+ * parsed. */
+void op_cli_file(op_cli *c, const char *opt, const char *path, int how);
 noreturn void op_usage_error(const op_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Checked number parsing for option values: exits 64 naming the option. */
 long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "state.h"
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, const char *path)
@@ -82,7 +83,11 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 {
 	memset(s, 0, sizeof *s);
 	s->lockfd = -1;
-	s->path = op_xstrdup(path);
+	/* a link is followed: the file it names is locked and replaced, so
+	 * two names of one state are one lock, and the link stays a link */
+	if (!(s->path = op_link_target(path)))
+		return fail(err, errlen, OP_STATE_IO, "%s: %s", path);
+	path = s->path;
 	op_buf lock = {0};
 	op_buf_printf(&lock, "%s.lock", path);
 	s->lockfd = open(lock.p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -124,20 +129,6 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 	return rc;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int op_state_commit(op_state *s, const char *kind, int version, const char *body, size_t n,
 		    char *err, size_t errlen)
 {
@@ -152,7 +143,7 @@ int op_state_commit(op_state *s, const char *kind, int version, const char *body
 		fail(err, errlen, rc, "%s: %s", tmp.p);
 		goto done;
 	}
-	if (write_all(fd, out.p, out.len) || fsync(fd)) {
+	if (op_write_all(fd, out.p, out.len) || fsync(fd)) {
 		fail(err, errlen, rc, "%s: %s", tmp.p);
 		close(fd);
 		unlink(tmp.p);

@@ -3,7 +3,9 @@
  * exclusive flock(2) held in between on FILE.lock (the state file itself
  * is replaced by rename, so it cannot carry the lock).  Written to
  * FILE.tmp, fsynced, renamed over FILE and the directory fsynced: a kill
- * at any moment leaves the old file or the new one, never a mix.
+ * at any moment leaves the old file or the new one, never a mix.  A
+ * symbolic link FILE is followed: the file it names is the state, locked
+ * (TARGET.lock) and replaced, and the link stays.
  *
  * The file is versioned and closed by a count, so a foreign, truncated or
  * hand-damaged file is refused with its line instead of being half read:

@@ -94,24 +94,54 @@ static unsigned long lines_of(const char *s, size_t n)
 	return k;
 }
 
-/* assigner a's state: loads into a new assigner, which writes it the same */
+/* assigner a's state, committed to a state file as enq-route does: the
+ * file opens and loads into a new assigner, which writes it the same */
 static void check_dump(const op_assigner *a, const char *what)
 {
 	op_buf d1 = {0}, d2 = {0};
 	op_assign_dump(a, &d1);
 	if (d1.len && d1.p[d1.len - 1] != '\n')
 		fuzz_fail("%s: state not in lines", what);
+	op_state so;
+	char err[512] = "";
+	unlink(out_path);
+	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err) ||
+	    op_state_commit(&so, KIND, VERSION, d1.p ? d1.p : "", d1.len, err, sizeof err))
+		fuzz_fail("%s: commit: %s", what, err);
+	op_state_close(&so);
+	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err))
+		fuzz_fail("%s: the state written does not open: %s", what, err);
 	op_assigner b;
 	teams(&b);
-	char err[512] = "";
-	if (op_assign_load(&b, d1.p ? d1.p : "", d1.len, "dump", 2, err, sizeof err))
+	if (op_assign_load(&b, so.body.p ? so.body.p : "", so.body.len, out_path, so.bodyline, err, sizeof err))
 		fuzz_fail("%s: the state written does not load: %s", what, err);
+	op_state_close(&so);
 	op_assign_dump(&b, &d2);
 	if (d1.len != d2.len || (d1.len && memcmp(d1.p, d2.p, d1.len)))
 		fuzz_fail("%s: state written, read and written again differs", what);
 	op_assign_free(&b);
 	op_buf_free(&d1);
 	op_buf_free(&d2);
+}
+
+/* a later run: alice is away and eve has left service; what the state
+ * gave them goes to someone present if open, stays if closed */
+static void rerun(op_assigner *a, const uint8_t *d, size_t n)
+{
+	op_assign_owner(a, "alice")->away_until = INT64_MAX;
+	op_team *service = op_hmap_get(&a->teams, "service", 7);
+	service->n = 1;		/* dave only */
+	for (size_t i = 0; i < a->nt; i++) {
+		op_team *t = a->tv[i];
+		for (size_t k = 0; k < 3 && n; k++) {
+			const char *id = (const char *)d + k * n / 3;
+			size_t idn = n / 3 < 40 ? n / 3 : 40;
+			const op_owner *from, *o = op_assign_pick(a, t, id, idn, 1, 0, &from);
+			if (from && (from == o || !o || !strcmp(o->name, "alice") || !strcmp(o->name, "eve")))
+				fuzz_fail("team %s: '%.*s' reassigned from %s to %s", t->name, (int)idn, id,
+					  from->name, o ? o->name : "nobody");
+		}
+	}
 }
 
 /* lib/assign on the body: refused with its line, or a state that is
@@ -132,18 +162,22 @@ static void check_body(const op_state *st, const uint8_t *d, size_t n)
 	check_dump(&a, "as read");
 	/* a run: ids of its own and the input's bytes as ids, in each team
 	 * (a NUL in an id is a byte like any other: JSON's \u0000) */
-	const char *ids[] = { "R01", "R02", "Q1", "14", "a b%20" };
+	const char *ids[] = { "R01", "R02", "Q1", "14", "a b%20", "" };
 	size_t nid = sizeof ids / sizeof *ids;
 	for (size_t i = 0; i < a.nt; i++) {
 		op_team *t = a.tv[i];
 		for (size_t k = 0; k < nid + 3; k++) {
 			const char *id = k < nid ? ids[k] : (const char *)d + (k - nid) * n / 3;
 			size_t idn = k < nid ? strlen(id) : (n / 3 < 40 ? n / 3 : 40);
-			if (!idn)
+			const op_owner *from, *o = op_assign_pick(&a, t, id, idn, 0, k == 1, &from);
+			if (!op_assign_id_ok(id, idn)) {
+				/* enq-route refuses the record; nothing is kept */
+				if (o)
+					fuzz_fail("team %s: an owner for an id the state cannot hold", t->name);
 				continue;
-			const op_owner *o = op_assign_pick(&a, t, id, idn, 0, k == 1);
+			}
 			if (o && (!o->name[0] || !fuzz_utf8(o->name, strlen(o->name)) ||
-				  o != op_assign_pick(&a, t, id, idn, 0, 0)))
+				  o != op_assign_pick(&a, t, id, idn, 0, 0, &from) || from))
 				fuzz_fail("team %s: a bad or changing owner for '%.*s'", t->name, (int)idn, id);
 			if (!o && t->n && t->mode != OP_ASSIGN_NONE)
 				fuzz_fail("team %s: nobody for '%.*s'", t->name, (int)idn, id);
@@ -152,6 +186,8 @@ static void check_body(const op_state *st, const uint8_t *d, size_t n)
 		}
 	}
 	check_dump(&a, "after a run");
+	rerun(&a, d, n);
+	check_dump(&a, "after owners left");
 	op_assign_free(&a);
 }
 
