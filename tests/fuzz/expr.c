@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	op_rules *r = op_rules_parse("fuzz.rules", s, (size_t)(recs - s), fuzz_stmts, &k, OP_FEAT_HISTORY, &nerr);
 	op_eval ev;
 	op_eval_init(&ev, 1792000000 /* 2026-10-14T17:46:40Z */, NULL);
-	ev.rules = r;
+	ev.lang = &r->lang;
 	ev.group = "g";
 	ev.grouplen = 1;
 	op_rec rec = {0};
