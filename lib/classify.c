@@ -183,9 +183,7 @@ static void parse_require(op_parser *p, void *vc)
 {
 	ctx *c = vc;
 	reqrule r = {0};
-	size_t at = op_p_skip(p);
-	if (at < p->len && p->text[at] == '*') {
-		p->pos++;
+	if (op_lex_accept(p, OP_T_STAR)) {
 		r.cat = "*";
 	} else {
 		r.cat = op_p_name(p, "category (or *)");

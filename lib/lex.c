@@ -89,6 +89,7 @@ int op_lex_peek(op_parser *p, op_token *t)
 	size_t i = op_p_skip(p), digits;
 	const char *s = p->text;
 	t->pos = i;
+	t->s = s + i;
 	t->len = 1;
 	if (i >= p->len) {
 		t->len = 0;
@@ -172,26 +173,66 @@ const char *op_lex_describe(op_parser *p)
 	return buf;
 }
 
-void op_lex_expect(op_parser *p, int kind)
-{
-	if (!op_lex_accept(p, kind))
-		op_p_error(p, "'%s' expected, found %s", op_lex_spelling(kind), op_lex_describe(p));
-}
-
-size_t op_lex_name(op_parser *p)
+size_t op_lex_word(op_parser *p)
 {
 	size_t i = op_p_skip(p);
-	while (i < p->len && op_name_char((unsigned char)p->text[i]))
+	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t')
 		i++;
 	return i - p->pos;
 }
 
-size_t op_lex_field(op_parser *p)
+void op_p_expected(op_parser *p, const char *what)
 {
+	size_t n = op_lex_word(p);
+	if (!n)
+		op_p_error(p, "'%s' expected, found end of line", what);
+	char found[64];
+	snprintf(found, sizeof found, "%.*s", (int)(n < 60 ? n : 60), p->text + p->pos);
+	const char *cands[] = { what, NULL };
+	if (op_p_suggest(found, cands))
+		op_p_error(p, "'%s' expected, found '%s' (did you mean '%s'?)", what, found, what);
+	op_p_error(p, "'%s' expected, found '%s'", what, found);
+}
+
+void op_lex_expect(op_parser *p, int kind)
+{
+	if (!op_lex_accept(p, kind))
+		op_p_expected(p, op_lex_spelling(kind));
+}
+
+const char *op_lex_name(op_parser *p)
+{
+	size_t i = op_p_skip(p), start = i;
+	while (i < p->len && op_name_char((unsigned char)p->text[i]))
+		i++;
+	if (i == start)
+		return NULL;
+	p->pos = i;
+	return op_arena_strndup(p->arena, p->text + start, i - start);
+}
+
+const char *op_lex_text(op_parser *p, size_t from, size_t to)
+{
+	while (from < to && (p->text[from] == ' ' || p->text[from] == '\t'))
+		from++;
+	while (to > from && (p->text[to - 1] == ' ' || p->text[to - 1] == '\t'))
+		to--;
+	return op_arena_strndup(p->arena, p->text + from, to - from);
+}
+
+const char *op_lex_field(op_parser *p, size_t *len)
+{
+	if (p->pos < p->len && p->text[p->pos] == '"')
+		return op_lex_string(p, len, 0);
 	size_t l = 0;
 	while (p->pos + l < p->len && is_ident((unsigned char)p->text[p->pos + l]))
 		l++;
-	return l;
+	if (!l)
+		return NULL;
+	const char *s = op_arena_strndup(p->arena, p->text + p->pos, l);
+	p->pos += l;
+	*len = l;
+	return s;
 }
 
 long op_lex_index(op_parser *p)

@@ -48,6 +48,7 @@ enum op_tok {
 typedef struct {
 	int kind;
 	size_t pos, len;		/* where it stands in the logical line */
+	const char *s;			/* its text there (len bytes, no NUL) */
 } op_token;
 
 /* Skip blanks and a comment; the offset of the next token. */
@@ -64,6 +65,8 @@ int op_lex_accept_word(op_parser *p, const char *w);
 void op_lex_take(op_parser *p, const op_token *t);
 /* The next token or an error: "'->' expected, found ..." */
 void op_lex_expect(op_parser *p, int kind);
+/* The length of the blank-separated word at the cursor (after blanks). */
+size_t op_lex_word(op_parser *p);
 /* How a kind is written, for messages ("->"). */
 const char *op_lex_spelling(int kind);
 /* The text at the cursor, quoted, for "found ..." in messages. */
@@ -75,10 +78,15 @@ const char *op_lex_describe(op_parser *p);
  * that start with a letter or _ and hold no - or . (a-b is a subtraction,
  * a.b a path). */
 int op_name_char(int c);
-/* The length of the name at the cursor (after blanks), not consumed. */
-size_t op_lex_name(op_parser *p);
-/* The length of a path's field name right at the cursor (after a '.'). */
-size_t op_lex_field(op_parser *p);
+/* The name at the cursor (after blanks), consumed, or NULL. */
+const char *op_lex_name(op_parser *p);
+/* A path's member name right at the cursor (after its '.'): letters,
+ * digits and _, or a "string"; consumed, or NULL when there is none. */
+const char *op_lex_field(op_parser *p, size_t *len);
+
+/* The text of the line from `from` to `to`, blanks trimmed (an
+ * expression as written, for signatures and messages). */
+const char *op_lex_text(op_parser *p, size_t from, size_t to);
 
 /* A "string" at the cursor, decoded (\" \\ \n \t \r \/ \uXXXX), or NULL
  * when the cursor is not at one.  In a template (tmpl), \{ and \} become
@@ -98,6 +106,8 @@ long op_lex_index(op_parser *p);
 noreturn void op_p_error(op_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same, pointing at the token that starts at offset `at` of the line. */
 noreturn void op_p_error_at(op_parser *p, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "'what' expected, found 'WORD'", with "did you mean" when it is near. */
+noreturn void op_p_expected(op_parser *p, const char *what);
 /* "did you mean" among candidates (NULL-terminated), or NULL. */
 const char *op_p_suggest(const char *word, const char *const *cands);
 #endif

@@ -93,15 +93,8 @@ static op_expr *parse_path(op_parser *p, size_t pos, const char *first, size_t f
 		if (t.kind == OP_T_LBRACK) {
 			if ((segs[n].idx = op_lex_index(p)) < 0)
 				op_p_error_at(p, p->pos, "array index (a whole number) and ']' expected");
-		} else if (p->pos < p->len && p->text[p->pos] == '"') {
-			segs[n].name = op_lex_string(p, &segs[n].len, 0);
-		} else {
-			size_t l = op_lex_field(p);
-			if (!l)
-				op_p_error_at(p, p->pos, "field name expected after '.'");
-			segs[n].name = op_arena_strndup(p->arena, p->text + p->pos, l);
-			segs[n].len = l;
-			p->pos += l;
+		} else if (!(segs[n].name = op_lex_field(p, &segs[n].len))) {
+			op_p_error_at(p, p->pos, "field name expected after '.'");
 		}
 		n++;
 	}
@@ -190,10 +183,10 @@ static op_expr *parse_call(op_parser *p, size_t pos, const char *name, size_t le
 	return e;
 }
 
-static op_expr *parse_number(op_parser *p, size_t pos)
+static op_expr *parse_number(op_parser *p, const op_token *t)
 {
-	size_t digits, len;
-	const char *s = p->text + pos;
+	size_t digits, len, pos = t->pos;
+	const char *s = t->s;
 	op_lex_number(p, &digits, &len);
 	op_expr *e = node(p, E_LIT, pos);
 	if (len > digits) {
@@ -230,9 +223,9 @@ static op_expr *literal(op_parser *p, size_t pos, int type, int b)
 	return e;
 }
 
-static int is_word(const op_parser *p, const op_token *t, const char *w)
+static int is_word(const op_token *t, const char *w)
 {
-	return t->len == strlen(w) && !memcmp(p->text + t->pos, w, t->len);
+	return t->len == strlen(w) && !memcmp(t->s, w, t->len);
 }
 
 /* a name: a keyword value, a call, `text` or a path */
@@ -240,30 +233,29 @@ static op_expr *parse_word(op_parser *p, const op_token *t)
 {
 	size_t pos = t->pos;
 	op_lex_take(p, t);
-	if (is_word(p, t, "true"))
+	if (is_word(t, "true"))
 		return literal(p, pos, OP_VBOOL, 1);
-	if (is_word(p, t, "false"))
+	if (is_word(t, "false"))
 		return literal(p, pos, OP_VBOOL, 0);
-	if (is_word(p, t, "null"))
+	if (is_word(t, "null"))
 		return literal(p, pos, OP_VNULL, 0);
 	op_token next;
 	int glued = op_lex_glued(p, &next);
 	if (glued == OP_T_LPAREN) {
 		op_lex_take(p, &next);
 		enter(p);
-		op_expr *e = parse_call(p, pos, p->text + pos, t->len);
+		op_expr *e = parse_call(p, pos, t->s, t->len);
 		p->depth--;
 		return e;
 	}
-	if (is_word(p, t, "text") && glued != OP_T_DOT && glued != OP_T_LBRACK)
+	if (is_word(t, "text") && glued != OP_T_DOT && glued != OP_T_LBRACK)
 		return node(p, E_TEXT, pos);
-	return parse_path(p, pos, op_arena_strndup(p->arena, p->text + pos, t->len), t->len);
+	return parse_path(p, pos, op_arena_strndup(p->arena, t->s, t->len), t->len);
 }
 
 static op_expr *parse_primary(op_parser *p)
 {
-	op_token t, next;
-	size_t pos;
+	op_token t;
 	switch (op_lex_peek(p, &t)) {
 	case OP_T_END:
 		op_p_error(p, "value expected, found end of line");
@@ -295,15 +287,10 @@ static op_expr *parse_primary(op_parser *p)
 		return e;
 	}
 	case OP_T_NUMBER:
-		return parse_number(p, t.pos);
+		return parse_number(p, &t);
 	case OP_T_DOT:	/* ."a field" */
-		pos = p->pos;
-		p->pos++;
-		if (op_lex_glued(p, &next) == OP_T_STRING) {
-			p->pos = pos;
-			return parse_path(p, pos, NULL, 0);
-		}
-		p->pos = pos;
+		if (t.pos + 1 < p->len && t.s[1] == '"')
+			return parse_path(p, t.pos, NULL, 0);
 		break;
 	case OP_T_SLASH:
 		op_p_error(p, "a /regex/ goes on the right of =~ or !~");

@@ -37,24 +37,16 @@ int op_p_end(op_parser *p)
 	return op_p_skip(p) >= p->len;
 }
 
-static size_t word_len(op_parser *p)
-{
-	size_t i = op_p_skip(p);
-	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t')
-		i++;
-	return i - p->pos;
-}
-
 void op_p_expect_end(op_parser *p)
 {
 	if (!op_p_end(p))
-		op_p_error(p, "unexpected '%.*s' at the end of the statement", (int)word_len(p),
+		op_p_error(p, "unexpected '%.*s' at the end of the statement", (int)op_lex_word(p),
 			   p->text + p->pos);
 }
 
 const char *op_p_word(op_parser *p, const char *what)
 {
-	size_t n = word_len(p);
+	size_t n = op_lex_word(p);
 	if (!n)
 		op_p_error(p, "%s expected, found end of line", what);
 	const char *w = op_arena_strndup(p->arena, p->text + p->pos, n);
@@ -64,7 +56,7 @@ const char *op_p_word(op_parser *p, const char *what)
 
 int op_p_peek(op_parser *p, const char *word)
 {
-	size_t n = word_len(p);
+	size_t n = op_lex_word(p);
 	return n == strlen(word) && !memcmp(p->text + p->pos, word, n);
 }
 
@@ -78,17 +70,8 @@ int op_p_accept(op_parser *p, const char *word)
 
 void op_p_expect(op_parser *p, const char *word)
 {
-	if (op_p_accept(p, word))
-		return;
-	size_t n = word_len(p);
-	if (!n)
-		op_p_error(p, "'%s' expected, found end of line", word);
-	char found[64];
-	snprintf(found, sizeof found, "%.*s", (int)(n < 60 ? n : 60), p->text + p->pos);
-	const char *cands[] = { word, NULL };
-	if (op_p_suggest(found, cands))
-		op_p_error(p, "'%s' expected, found '%s' (did you mean '%s'?)", word, found, word);
-	op_p_error(p, "'%s' expected, found '%s'", word, found);
+	if (!op_p_accept(p, word))
+		op_p_expected(p, word);
 }
 
 const char *op_p_name(op_parser *p, const char *what)
@@ -202,7 +185,7 @@ static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
 	}
 	k->parse(ps, ctx);
 	if (!op_p_end(ps))
-		op_p_error(ps, "unexpected '%.*s' at the end of the statement (%s)", (int)word_len(ps),
+		op_p_error(ps, "unexpected '%.*s' at the end of the statement (%s)", (int)op_lex_word(ps),
 			   ps->text + ps->pos, k->synopsis);
 	return 0;
 }
