@@ -2,7 +2,7 @@
  * COPYING.
  *
  * Each `kpi` reads an input: count() the rows, rate(COND) a condition, the
- * others a value, each under its `where`.  KPIs with the same input share
+ * others a value, each under its `when`.  KPIs with the same input share
  * one state (median and p90 of the same expression keep one list of
  * values).  A cell is a group and a period: the group keys' JSON texts
  * joined by 0x1F (a byte JSON text never holds raw) and the period's
@@ -188,7 +188,7 @@ static double pct_of(const char *s, size_t n)
 	return *end || d > 100 ? -1 : d / 100;
 }
 
-/* kpi NAME = AGG(EXPR) [by TIME] [where COND] [owner NAME] [unit UNIT] */
+/* kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT] */
 static void parse_kpi(op_parser *p, void *vr)
 {
 	op_rollup *r = vr;
@@ -254,7 +254,8 @@ static void parse_kpi(op_parser *p, void *vr)
 	k.needs_time = (k.fn == OP_AGG_FIRST || k.fn == OP_AGG_LAST) && !in.t;
 	if (k.needs_time)	/* a state of its own: records without a time skip it */
 		ttext = "\x1f";
-	if (op_p_accept(p, "where")) {
+	/* `where` was the word before `when` was everywhere; it stays */
+	if (op_p_accept(p, "when") || op_p_accept(p, "where")) {
 		size_t s = op_p_skip(p);
 		in.where = op_parse_expr(p);
 		wtext = op_lex_text(p, s, p->pos);
@@ -294,7 +295,7 @@ static void parse_kpi(op_parser *p, void *vr)
 
 const op_stmt op_rollup_statements[] = {
 	{ "by", parse_by, "by [day|week|month|quarter|year(TIME),] EXPR [as NAME], ..." },
-	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [where COND] [owner NAME] [unit UNIT]" },
+	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT]" },
 	{ NULL, NULL, NULL },
 };
 
