@@ -35,8 +35,9 @@ typedef struct op_parser {
 } op_parser;
 
 /* Token kinds.  A `/` is OP_T_SLASH: whether it opens a /regex/ is the
- * parser's to say (op_lex_regex), as in awk.  The operators that cannot
- * start or continue a value come in one run, OP_T_ASSIGN..OP_T_BAR. */
+ * parser's to say (op_lex_regex), as in awk.  The operators that may not
+ * follow a whole expression (there they are a mistake, not the next word
+ * of the statement) come in one run, OP_T_ASSIGN..OP_T_BAR. */
 enum op_tok {
 	OP_T_END, OP_T_IDENT, OP_T_NUMBER, OP_T_STRING, OP_T_OTHER,
 	OP_T_LPAREN, OP_T_RPAREN, OP_T_LBRACK, OP_T_RBRACK, OP_T_LBRACE, OP_T_RBRACE,

@@ -47,13 +47,13 @@ static void enter(op_parser *p)
 		op_p_error(p, "expression nested too deeply (over %d levels)", OP_EXPR_MAX_DEPTH);
 }
 
-static void track(void ***v, size_t *n, size_t *cap, void *x)
+/* v, with room for item n (of `size` bytes; *cap of them allocated) */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
 {
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 16;
-		*v = op_xrealloc(*v, *cap * sizeof **v);
-	}
-	(*v)[(*n)++] = x;
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 16;
+	return op_xrealloc(v, *cap * size);
 }
 
 op_rx *op_parse_regex(op_parser *p)
@@ -67,7 +67,8 @@ op_rx *op_parse_regex(op_parser *p)
 	if (!rx)
 		op_p_error_at(p, *flags && strstr(err, "flag") ? fat : at + 1 + off, "%s", err);
 	op_lang *l = p->lang;
-	track((void ***)&l->rx, &l->nrx, &l->caprx, rx);
+	l->rx = grow(l->rx, l->nrx, &l->caprx, sizeof *l->rx);
+	l->rx[l->nrx++] = rx;
 	return rx;
 }
 
@@ -157,7 +158,8 @@ static void history(op_parser *p, op_expr *e)
 	}
 	e->groups = op_arena_alloc(p->arena, sizeof *e->groups);
 	op_lang *l = p->lang;
-	track((void ***)&l->hist, &l->nhist, &l->caphist, e);
+	l->hist = grow(l->hist, l->nhist, &l->caphist, sizeof *l->hist);
+	l->hist[l->nhist++] = e;
 }
 
 static op_expr *parse_call(op_parser *p, size_t pos, const char *name, size_t len)
