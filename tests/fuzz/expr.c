@@ -1,7 +1,8 @@
-/* expr.c - fuzz the expression evaluator (lib/expr) on random records:
- * every expression and template that parses is evaluated against every
- * record; a result is a value whose JSON text is valid JSON and whose text
- * is valid UTF-8, or a named error; history calls see each record.
+/* expr.c - fuzz the expression evaluator (lib/eval, lib/builtin) on
+ * random records: every expression and template that parses is evaluated
+ * against every record; a result is a value whose JSON text is valid JSON
+ * and whose text is valid UTF-8, or a named error; history calls see each
+ * record.
  *
  * Input: rule statements (stmts.h: "e EXPR", "flag ... when EXPR message
  * \"T\"") up to the first line that starts with '{', then records, one a
