@@ -8,7 +8,6 @@
  * business time (lib/calendar), gives due_at.  team, owner, route, sla,
  * due_at, needs_human (and task, priority when the route says so) are
  * spliced into the record.  MIT licence. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,7 +86,8 @@ static void parse_hours_into(op_parser *p, op_cal *cal)
 		int spans = 0, from, to;
 		if (op_cal_parse_days(days, &mask))
 			op_p_error_at(p, at, "'%s' is not a day or days (mon-fri, sat, mon,wed,fri, daily)", days);
-		while (!op_p_end(p) && isdigit((unsigned char)p->text[op_p_skip(p)])) {
+		op_token t;
+		while (op_lex_peek(p, &t) == OP_T_NUMBER) {
 			at = op_p_skip(p);
 			const char *w = op_p_word(p, "opening hours");
 			if (op_cal_parse_span(w, &from, &to))
@@ -250,7 +250,7 @@ static void parse_route(op_parser *p, void *vc)
 			op_p_error_at(p, at, "route %s defined twice (first on line %u)", r.name, c->routes[i].line);
 	if (op_p_accept(p, "when"))
 		r.when = op_parse_expr(p);
-	op_p_expect(p, "->");
+	op_lex_expect(p, OP_T_ARROW);
 	r.team_at = op_p_skip(p);
 	r.team_name = op_p_name(p, "team");
 	while (!op_p_end(p)) {

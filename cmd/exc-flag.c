@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 
 	c.rules = op_rules_load(rules, "alerts.rules", statements, &c, OP_FEAT_HISTORY);
 	op_eval_init(&c.ev, cli.now, cli.tz);
-	c.ev.rules = c.rules;
+	c.ev.lang = &c.rules->lang;
 
 	op_stream st;
 	op_stream_init(&st, &cli);

@@ -184,9 +184,7 @@ static void parse_require(op_parser *p, void *vc)
 {
 	ctx *c = vc;
 	reqrule r = {0};
-	size_t at = op_p_skip(p);
-	if (at < p->len && p->text[at] == '*') {
-		p->pos++;
+	if (op_lex_accept(p, OP_T_STAR)) {
 		r.cat = "*";
 	} else {
 		r.cat = op_p_name(p, "category (or *)");
@@ -624,7 +622,7 @@ op_classify *op_classify_new(const char *rules, const char *model, double min_pr
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
 	if (!nopf || strcmp(nopf, "1"))
-		c->pf = op_pf_new(c->rules->rx, c->rules->nrx);
+		c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx);
 	if (model) {
 		char err[600];
 		int code;
@@ -643,7 +641,7 @@ op_classify *op_classify_new(const char *rules, const char *model, double min_pr
 		nreq += c->reqs[i].n;
 	c->miss = op_xcalloc(nreq ? nreq : 1, sizeof *c->miss);
 	op_eval_init(&c->ev, cli->now, cli->tz);
-	c->ev.rules = c->rules;
+	c->ev.lang = &c->rules->lang;
 	return c;
 }
 

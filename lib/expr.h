@@ -1,18 +1,20 @@
 /* expr.h - the expressions of the one rule language (opflow-rules(5)):
- * parsed once to a tree, evaluated per record against the scanned line,
- * decoding only the fields an expression reads.  MIT licence. */
+ * parsed once to a tree (parse.c, from the tokens of lex.c), evaluated
+ * per record against the scanned line, decoding only the fields an
+ * expression reads (eval.c), calling the functions of builtin.c.  The one
+ * header of the language for its callers.  MIT licence. */
 #ifndef OP_EXPR_H
 #define OP_EXPR_H
 
 #include <stdint.h>
 #include "arena.h"
 #include "jsonl.h"
+#include "lex.h"
 #include "regex.h"
 #include "timefmt.h"
 #include "tz.h"
 
 typedef struct op_expr op_expr;
-typedef struct op_rules op_rules;
 
 enum op_vtype { OP_VNULL, OP_VBOOL, OP_VNUM, OP_VSTR, OP_VTIME, OP_VDUR, OP_VLIST, OP_VJSON };
 
@@ -52,33 +54,22 @@ typedef struct op_eval {
 	void *cal;
 	const char *group;		/* history group (exc-flag --by) */
 	size_t grouplen;
-	op_rules *rules;		/* for history state */
+	const op_lang *lang;		/* for history state */
 	op_buf tmp;
 	unsigned long text_gen;		/* `text`, built once per record */
 	const char *text;
 	size_t textlen;
 } op_eval;
 
-/* The parser state statements and expressions share (rules.c reads the
- * file into logical lines; expr.c parses expressions from them). */
-typedef struct op_parser {
-	const char *file;
-	const char *text;		/* the logical line, continuations joined */
-	size_t len, pos, tokpos;
-	unsigned line;			/* physical line of the statement's start */
-	const size_t *seg;		/* logical offsets where physical lines start */
-	size_t nseg;
-	op_arena *arena;
-	op_rules *rules;
-	unsigned features;
-	int depth;
-	void *jmp;			/* jmp_buf* of the loader */
-	char *errmsg;			/* shared by copies of the parser */
-	size_t errmsglen;
-	size_t *errpos;
-	long fixed_pos;			/* >= 0: errors are reported here (inside
-					 * a template, whose text is decoded) */
-} op_parser;
+/* What the trees of a rule file own besides its arena: the compiled
+ * regexes (freed with it; enq-classify's prefilter reads them) and the
+ * history calls, whose state lives across records. */
+struct op_lang {
+	op_rx **rx;
+	size_t nrx, caprx;
+	op_expr **hist;
+	size_t nhist, caphist;
+};
 
 #define OP_FEAT_HISTORY 1	/* prev(), mean_prev(), stddev_prev() (exc-flag) */
 #define OP_EXPR_MAX_DEPTH 128	/* nesting of an expression */
@@ -87,6 +78,9 @@ op_expr *op_parse_expr(op_parser *p);
 op_expr *op_parse_postfix(op_parser *p);	/* a path or call, no operators */
 op_expr *op_parse_template(op_parser *p, const char *s, size_t n, size_t at);
 op_rx *op_parse_regex(op_parser *p);		/* /pattern/flags at the cursor */
+/* for statement parsers: a "string", a "text {expr} text" template */
+const char *op_p_string(op_parser *p, const char *what, size_t *len);
+op_expr *op_p_template(op_parser *p, const char *what);
 int op_expr_is_path(const op_expr *e);
 /* The field an expression names when it is a plain top-level path. */
 const char *op_expr_field(const op_expr *e);
@@ -115,5 +109,6 @@ int op_val_time(op_eval *ev, const op_val *v, op_time *t);
 /* History (OP_FEAT_HISTORY): after a record, remember what its history
  * calls' arguments were, for the next record of the same group. */
 void op_history_commit(op_eval *ev);
-void op_history_free(op_rules *rules);
+/* Free what the trees own (not the trees: they are in the arena). */
+void op_lang_free(op_lang *lang);
 #endif

@@ -2,7 +2,7 @@
  * COPYING.
  *
  * Each `kpi` reads an input: count() the rows, rate(COND) a condition, the
- * others a value, each under its `where`.  KPIs with the same input share
+ * others a value, each under its `when`.  KPIs with the same input share
  * one state (median and p90 of the same expression keep one list of
  * values).  A cell is a group and a period: the group keys' JSON texts
  * joined by 0x1F (a byte JSON text never holds raw) and the period's
@@ -82,26 +82,6 @@ op_rollup *op_rollup_new(void)
 
 /* ---- statements ---------------------------------------------------- */
 
-/* the expression's text in the statement, blanks trimmed */
-static const char *text_of(op_parser *p, size_t from, size_t to)
-{
-	while (from < to && (p->text[from] == ' ' || p->text[from] == '\t'))
-		from++;
-	while (to > from && (p->text[to - 1] == ' ' || p->text[to - 1] == '\t'))
-		to--;
-	return op_arena_strndup(p->arena, p->text + from, to - from);
-}
-
-/* an identifier at the cursor and its length, not consumed */
-static size_t ident(op_parser *p)
-{
-	size_t i = op_p_skip(p);
-	while (i < p->len && ((p->text[i] >= 'a' && p->text[i] <= 'z') || (p->text[i] >= '0' && p->text[i] <= '9') ||
-			      p->text[i] == '_' || p->text[i] == '.' || (p->text[i] >= 'A' && p->text[i] <= 'Z')))
-		i++;
-	return i - p->pos;
-}
-
 static void check_name(op_parser *p, op_rollup *r, size_t at, const char *name)
 {
 	for (size_t i = 0; reserved[i]; i++)
@@ -116,6 +96,21 @@ static void check_name(op_parser *p, op_rollup *r, size_t at, const char *name)
 			op_p_error_at(p, at, "kpi '%s' defined twice (first on line %u)", name, r->kpis[i].line);
 }
 
+/* day|week|month|quarter|year( at the cursor: the period, the cursor
+ * left at its '('; else -1, the cursor where it was */
+static int period(op_parser *p)
+{
+	op_token t, paren;
+	if (op_lex_peek(p, &t) != OP_T_IDENT)
+		return -1;
+	int kind = op_bucket_kind(t.s, t.len);
+	op_lex_take(p, &t);
+	if (kind >= 0 && op_lex_glued(p, &paren) == OP_T_LPAREN)
+		return kind;
+	p->pos = t.pos;
+	return -1;
+}
+
 /* by ITEM, ...: an ITEM is day|week|month|quarter|year(TIME) (the period,
  * at most one) or EXPR [as NAME] */
 static void parse_by(op_parser *p, void *vr)
@@ -126,17 +121,16 @@ static void parse_by(op_parser *p, void *vr)
 	r->byline = op_p_line(p);
 	key_def keys[64];
 	size_t nkeys = 0;
-	for (;;) {
-		size_t at = op_p_skip(p), n = ident(p);
-		int kind = op_bucket_kind(p->text + at, n);
-		if (kind >= 0 && at + n < p->len && p->text[at + n] == '(') {
+	do {
+		size_t at = op_p_skip(p);
+		int kind = period(p);
+		if (kind >= 0) {
 			if (r->kind >= 0)
 				op_p_error_at(p, at, "one period only: %s() and %s()", op_bucket_name(r->kind),
 					      op_bucket_name(kind));
-			p->pos += n;
 			size_t start = p->pos;
 			r->pexpr = op_parse_postfix(p);	/* "(TIME)" */
-			r->ptext = text_of(p, start, p->pos);
+			r->ptext = op_lex_text(p, start, p->pos);
 			r->kind = kind;
 		} else {
 			if (nkeys == 64)
@@ -146,15 +140,12 @@ static void parse_by(op_parser *p, void *vr)
 			size_t end = p->pos, nat = op_p_skip(p);
 			if (op_p_accept(p, "as")) {
 				nat = op_p_skip(p);
-				size_t len = ident(p);	/* a word ends at the ',' too */
-				if (!len)
+				if (!(name = op_lex_name(p)))	/* a name ends at the ',' too */
 					op_p_error(p, "group key name expected after `as`");
-				name = op_arena_strndup(p->arena, p->text + nat, len);
-				p->pos += len;
 			} else if (op_expr_is_path(e)) {
-				name = text_of(p, at, end);
+				name = op_lex_text(p, at, end);
 			} else {
-				op_p_error_at(p, at, "name this group key: %s as NAME", text_of(p, at, end));
+				op_p_error_at(p, at, "name this group key: %s as NAME", op_lex_text(p, at, end));
 			}
 			check_name(p, r, nat, name);
 			for (size_t i = 0; i < nkeys; i++)
@@ -162,13 +153,7 @@ static void parse_by(op_parser *p, void *vr)
 					op_p_error_at(p, nat, "group key '%s' given twice", name);
 			keys[nkeys++] = (key_def){ name, e };
 		}
-		op_p_skip(p);
-		if (p->pos < p->len && p->text[p->pos] == ',') {
-			p->pos++;
-			continue;
-		}
-		break;
-	}
+	} while (op_lex_accept(p, OP_T_COMMA));
 	r->keys = op_p_alloc(p, nkeys * sizeof *keys);
 	memcpy(r->keys, keys, nkeys * sizeof *keys);
 	r->nkeys = nkeys;
@@ -204,46 +189,31 @@ static double pct_of(const char *s, size_t n)
 	return *end || d > 100 ? -1 : d / 100;
 }
 
-/* where the word at i ends: at a blank, or at stop */
-static size_t word_end(const op_parser *p, size_t i, char stop)
-{
-	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t' && p->text[i] != stop)
-		i++;
-	return i;
-}
-
-/* kpi NAME = AGG(EXPR) [by TIME] [where COND] [owner NAME] [unit UNIT] */
+/* kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT] */
 static void parse_kpi(op_parser *p, void *vr)
 {
 	op_rollup *r = vr;
 	kpi_def k = { .line = op_p_line(p), .file = p->file };
 	size_t at = op_p_skip(p);
-	/* `kpi n=count()` is `kpi n = count()`: the name ends at a blank or
-	 * at '=', which no name has */
-	op_parser np = *p;
-	size_t e = word_end(p, at, '=');
-	if (e > at && e < p->len && p->text[e] == '=')
-		np.len = e;
-	k.name = op_p_name(&np, "kpi name");
-	p->pos = np.pos;
+	/* the name ends where name characters do, so `kpi n=count()` is
+	 * `kpi n = count()`; anything else glued to it is op_p_name's error */
+	k.name = op_lex_name(p);
+	if (!k.name || (p->pos < p->len && !strchr(" \t=", p->text[p->pos]))) {
+		p->pos = at;
+		k.name = op_p_name(p, "kpi name");
+	}
 	check_name(p, r, at, k.name);
+	op_lex_expect(p, OP_T_ASSIGN);
 	at = op_p_skip(p);
-	if (at < p->len && p->text[at] == '=')
-		p->pos++;
-	else if (at < p->len)
-		op_p_error_at(p, at, "'=' expected after the kpi name, found '%.*s' (kpi NAME = AGG(EXPR))",
-			      (int)(word_end(p, at, ' ') - at), p->text + at);
-	else
-		op_p_error_at(p, at, "'=' expected after the kpi name, found end of line");
-	at = op_p_skip(p);
-	size_t n = ident(p);
+	const char *agg = op_lex_name(p);
+	size_t n = agg ? strlen(agg) : 0;
 	int kind = -1;
 	char name[32];
-	snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), p->text + at);
+	snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), agg ? agg : "");
 	for (size_t i = 0; i < NAGGS; i++)
 		if (!strcmp(name, aggs[i].name))
 			k.fn = aggs[i].fn, kind = aggs[i].kind;
-	if (kind < 0 && (k.q = pct_of(p->text + at, n)) >= 0)
+	if (kind < 0 && (k.q = pct_of(name, n)) >= 0)
 		k.fn = OP_AGG_QUANTILE, kind = IN_VALUE;
 	if (k.fn == OP_AGG_QUANTILE && !strcmp(name, "median"))
 		k.q = 0.5;
@@ -262,18 +232,15 @@ static void parse_kpi(op_parser *p, void *vr)
 			      hint ? "'?)" : "");
 	}
 	k.fnname = op_p_strdup(p, name);
-	p->pos += n;
-	if (p->pos >= p->len || p->text[p->pos] != '(')
-		op_p_error(p, "'(' expected after %s", name);
+	op_token t;
+	if (op_lex_glued(p, &t) != OP_T_LPAREN)
+		op_p_error_at(p, at, "'(' expected after %s", name);
 	input_def in = { .kind = kind };
 	size_t start = p->pos;
 	if (kind == IN_ROWS) {	/* count() counts rows, count(x) values */
-		size_t i = p->pos + 1;
-		while (i < p->len && (p->text[i] == ' ' || p->text[i] == '\t'))
-			i++;
-		if (i < p->len && p->text[i] == ')')
-			p->pos = i + 1;
-		else {
+		op_lex_take(p, &t);
+		if (!op_lex_accept(p, OP_T_RPAREN)) {
+			p->pos = start;
 			in.kind = IN_VALUE;
 			k.fn = OP_AGG_COUNTV;
 			in.x = op_parse_postfix(p);
@@ -283,29 +250,29 @@ static void parse_kpi(op_parser *p, void *vr)
 	}
 	/* the input's text, from parts in the rules' arena: a parse error
 	 * below jumps out of here, so nothing may be on the heap */
-	const char *xtext = text_of(p, start, p->pos), *ttext = "", *wtext = "";
+	const char *xtext = op_lex_text(p, start, p->pos), *ttext = "", *wtext = "";
 	if (op_p_accept(p, "by")) {
 		if (k.fn != OP_AGG_FIRST && k.fn != OP_AGG_LAST)
 			op_p_error(p, "`by TIME` goes with first() and last() only");
 		size_t s = op_p_skip(p);
 		in.t = op_parse_expr(p);
-		ttext = text_of(p, s, p->pos);
+		ttext = op_lex_text(p, s, p->pos);
 	}
 	k.needs_time = (k.fn == OP_AGG_FIRST || k.fn == OP_AGG_LAST) && !in.t;
 	if (k.needs_time)	/* a state of its own: records without a time skip it */
 		ttext = "\x1f";
-	if (op_p_accept(p, "where")) {
+	/* `where` was the word before `when` was everywhere; it stays */
+	if (op_p_accept(p, "when") || op_p_accept(p, "where")) {
 		size_t s = op_p_skip(p);
 		in.where = op_parse_expr(p);
-		wtext = text_of(p, s, p->pos);
+		wtext = op_lex_text(p, s, p->pos);
 	}
 	for (;;) {
 		if (op_p_accept(p, "owner")) {
 			k.owner = op_p_name(p, "owner");
 		} else if (op_p_accept(p, "unit")) {
-			op_p_skip(p);
-			k.unit = p->pos < p->len && p->text[p->pos] == '"' ? op_p_string(p, "unit", &n)
-									   : op_p_word(p, "unit");
+			k.unit = op_lex_peek(p, &t) == OP_T_STRING ? op_p_string(p, "unit", &n)
+								   : op_p_word(p, "unit");
 		} else {
 			break;
 		}
@@ -335,7 +302,7 @@ static void parse_kpi(op_parser *p, void *vr)
 
 const op_stmt op_rollup_statements[] = {
 	{ "by", parse_by, "by [day|week|month|quarter|year(TIME),] EXPR [as NAME], ..." },
-	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [where COND] [owner NAME] [unit UNIT]" },
+	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT]" },
 	{ NULL, NULL, NULL },
 };
 

@@ -32,50 +32,21 @@ static size_t physical_col(const op_parser *p, size_t pos, unsigned *line)
 	return pos - (p->nseg ? p->seg[i] : 0) + 1;
 }
 
-static noreturn void verror(op_parser *p, size_t pos, const char *fmt, va_list ap)
-{
-	vsnprintf(p->errmsg, p->errmsglen, fmt, ap);
-	*p->errpos = p->fixed_pos >= 0 ? (size_t)p->fixed_pos : pos;
-	longjmp(*(jmp_buf *)p->jmp, 1);
-}
-
-void op_p_error(op_parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	verror(p, p->tokpos, fmt, ap);
-}
-
-void op_p_error_at(op_parser *p, size_t at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	verror(p, at, fmt, ap);
-}
-
 int op_p_end(op_parser *p)
 {
 	return op_p_skip(p) >= p->len;
 }
 
-static size_t word_len(op_parser *p)
-{
-	size_t i = op_p_skip(p);
-	while (i < p->len && p->text[i] != ' ' && p->text[i] != '\t')
-		i++;
-	return i - p->pos;
-}
-
 void op_p_expect_end(op_parser *p)
 {
 	if (!op_p_end(p))
-		op_p_error(p, "unexpected '%.*s' at the end of the statement", (int)word_len(p),
+		op_p_error(p, "unexpected '%.*s' at the end of the statement", (int)op_lex_word(p),
 			   p->text + p->pos);
 }
 
 const char *op_p_word(op_parser *p, const char *what)
 {
-	size_t n = word_len(p);
+	size_t n = op_lex_word(p);
 	if (!n)
 		op_p_error(p, "%s expected, found end of line", what);
 	const char *w = op_arena_strndup(p->arena, p->text + p->pos, n);
@@ -85,7 +56,7 @@ const char *op_p_word(op_parser *p, const char *what)
 
 int op_p_peek(op_parser *p, const char *word)
 {
-	size_t n = word_len(p);
+	size_t n = op_lex_word(p);
 	return n == strlen(word) && !memcmp(p->text + p->pos, word, n);
 }
 
@@ -97,52 +68,10 @@ int op_p_accept(op_parser *p, const char *word)
 	return 1;
 }
 
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (a[i - 1] != b[j - 1]);
-			size_t del = row[j] + 1, ins = row[j - 1] + 1;
-			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
-const char *op_p_suggest(const char *word, const char *const *cands)
-{
-	const char *best = NULL;
-	size_t bestd = strlen(word) <= 3 ? 1 : 2;
-	for (size_t i = 0; cands[i]; i++) {
-		size_t d = distance(word, cands[i]);
-		if (d <= bestd && (!best || d < distance(word, best)))
-			best = cands[i];
-	}
-	return best;
-}
-
 void op_p_expect(op_parser *p, const char *word)
 {
-	if (op_p_accept(p, word))
-		return;
-	size_t n = word_len(p);
-	if (!n)
-		op_p_error(p, "'%s' expected, found end of line", word);
-	char found[64];
-	snprintf(found, sizeof found, "%.*s", (int)(n < 60 ? n : 60), p->text + p->pos);
-	const char *cands[] = { word, NULL };
-	if (op_p_suggest(found, cands))
-		op_p_error(p, "'%s' expected, found '%s' (did you mean '%s'?)", word, found, word);
-	op_p_error(p, "'%s' expected, found '%s'", word, found);
+	if (!op_p_accept(p, word))
+		op_p_expected(p, word);
 }
 
 const char *op_p_name(op_parser *p, const char *what)
@@ -150,8 +79,7 @@ const char *op_p_name(op_parser *p, const char *what)
 	size_t start = op_p_skip(p);
 	const char *w = op_p_word(p, what);
 	for (const char *c = w; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      *c == '_' || *c == '-' || *c == '.' || (unsigned char)*c >= 0x80))
+		if (!op_name_char((unsigned char)*c))
 			op_p_error_at(p, start, "%s: '%s' is not a name (letters, digits, _ - .)", what, w);
 	return w;
 }
@@ -192,15 +120,6 @@ void *op_p_alloc(op_parser *p, size_t n)
 char *op_p_strdup(op_parser *p, const char *s)
 {
 	return op_arena_strndup(p->arena, s, strlen(s));
-}
-
-void op_rules_track_rx(op_rules *r, op_rx *rx)
-{
-	if (r->nrx == r->caprx) {
-		r->caprx = r->caprx ? 2 * r->caprx : 16;
-		r->rx = op_xrealloc(r->rx, r->caprx * sizeof *r->rx);
-	}
-	r->rx[r->nrx++] = rx;
 }
 
 static void unknown_statement(op_parser *p, const char *kw, const op_stmt *kinds)
@@ -266,7 +185,7 @@ static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
 	}
 	k->parse(ps, ctx);
 	if (!op_p_end(ps))
-		op_p_error(ps, "unexpected '%.*s' at the end of the statement (%s)", (int)word_len(ps),
+		op_p_error(ps, "unexpected '%.*s' at the end of the statement (%s)", (int)op_lex_word(ps),
 			   ps->text + ps->pos, k->synopsis);
 	return 0;
 }
@@ -306,7 +225,7 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 		}
 		op_parser ps = {
 			.file = r->file, .text = logical.p ? logical.p : "", .len = logical.len,
-			.line = start_line, .seg = seg, .nseg = nseg, .arena = &r->arena, .rules = r,
+			.line = start_line, .seg = seg, .nseg = nseg, .arena = &r->arena, .lang = &r->lang,
 			.features = features, .fixed_pos = -1,
 		};
 		if (statement(&ps, kinds, ctx))
@@ -361,10 +280,7 @@ void op_rules_free(op_rules *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nrx; i++)
-		op_rx_free(r->rx[i]);
-	free(r->rx);
-	op_history_free(r);
+	op_lang_free(&r->lang);
 	op_arena_free(&r->arena);
 	free(r);
 }

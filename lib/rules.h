@@ -1,12 +1,12 @@
 /* rules.h - rule files: one statement per line, `#` comments, `\` at the
  * end of a line continues it.  The reader is shared; each program
  * registers the statement kinds it accepts, and the parse of each
- * statement uses the op_p_* calls below.  Errors name file:line:col and
+ * statement uses the op_p_* calls below, the tokens of lex.h and the
+ * expressions of expr.h.  Errors name file:line:col and
  * what was expected; the program exits 78.  See opflow-rules(5).  MIT. */
 #ifndef OP_RULES_H
 #define OP_RULES_H
 
-#include <stdnoreturn.h>
 #include "expr.h"
 #include "hmap.h"
 
@@ -16,12 +16,10 @@ typedef struct {
 	const char *synopsis;		/* shown when the statement is misused */
 } op_stmt;
 
+typedef struct op_rules op_rules;
 struct op_rules {
 	op_arena arena;			/* every tree and string of the file */
-	op_rx **rx;			/* compiled patterns, freed with the rules */
-	size_t nrx, caprx;
-	op_expr **hist;			/* history calls (OP_FEAT_HISTORY) */
-	size_t nhist, caphist;
+	op_lang lang;			/* what the trees own besides */
 	const char *file;		/* the name errors and --explain use */
 };
 
@@ -43,20 +41,10 @@ const char *op_p_word(op_parser *p, const char *what);	/* next blank-separated w
 int op_p_peek(op_parser *p, const char *word);		/* is the next word this? */
 int op_p_accept(op_parser *p, const char *word);	/* consume it if so */
 void op_p_expect(op_parser *p, const char *word);	/* or an error, with a hint */
-const char *op_p_name(op_parser *p, const char *what);	/* [A-Za-z0-9_.-]+ */
-const char *op_p_string(op_parser *p, const char *what, size_t *len);	/* "..." */
+const char *op_p_name(op_parser *p, const char *what);	/* a word of op_name_char */
 double op_p_number(op_parser *p, const char *what);
 int64_t op_p_duration(op_parser *p, const char *what, int *business);
-op_expr *op_p_template(op_parser *p, const char *what);	/* "text {expr} text" */
 unsigned op_p_line(const op_parser *p);			/* the statement's line */
 void *op_p_alloc(op_parser *p, size_t n);		/* lives as long as the rules */
 char *op_p_strdup(op_parser *p, const char *s);
-noreturn void op_p_error(op_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same, pointing at the token that starts at offset `at` of the line. */
-noreturn void op_p_error_at(op_parser *p, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Skip blanks and comments; the offset of the next token. */
-size_t op_p_skip(op_parser *p);
-/* "did you mean" among candidates (NULL-terminated), or NULL. */
-const char *op_p_suggest(const char *word, const char *const *cands);
-void op_rules_track_rx(op_rules *r, op_rx *rx);
 #endif

@@ -1,7 +1,8 @@
-/* expr.c - fuzz the expression evaluator (lib/expr) on random records:
- * every expression and template that parses is evaluated against every
- * record; a result is a value whose JSON text is valid JSON and whose text
- * is valid UTF-8, or a named error; history calls see each record.
+/* expr.c - fuzz the expression evaluator (lib/eval, lib/builtin) on
+ * random records: every expression and template that parses is evaluated
+ * against every record; a result is a value whose JSON text is valid JSON
+ * and whose text is valid UTF-8, or a named error; history calls see each
+ * record.
  *
  * Input: rule statements (stmts.h: "e EXPR", "flag ... when EXPR message
  * \"T\"") up to the first line that starts with '{', then records, one a
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	op_rules *r = op_rules_parse("fuzz.rules", s, (size_t)(recs - s), fuzz_stmts, &k, OP_FEAT_HISTORY, &nerr);
 	op_eval ev;
 	op_eval_init(&ev, 1792000000 /* 2026-10-14T17:46:40Z */, NULL);
-	ev.rules = r;
+	ev.lang = &r->lang;
 	ev.group = "g";
 	ev.grouplen = 1;
 	op_rec rec = {0};

@@ -1,7 +1,8 @@
 /* rules.c - fuzz the rule-file reader (lib/rules: logical lines,
  * continuations, comments, statement dispatch, error positions) and the
- * parsers of lib/expr under it: any bytes give a rule set or named errors,
- * never a crash, and the error count stays within its limit.  MIT. */
+ * tokens and parsers of lib/lex and lib/parse under it: any bytes give a
+ * rule set or named errors, never a crash, and the error count stays
+ * within its limit.  MIT. */
 #include "fuzz.h"
 #include "stmts.h"
 

@@ -1,7 +1,8 @@
 /* stmts.h - the statements the rule harnesses (rules.c, expr.c) register:
- * together they call every op_p_* reader of lib/rules and the expression,
- * template and regex parsers of lib/expr, with the toolkit's own rule
- * files as seeds.  MIT licence, see COPYING. */
+ * together they call every op_p_* reader of lib/rules, the token readers
+ * statements use (lib/lex) and the expression, template and regex
+ * parsers (lib/parse), with the toolkit's own rule files as seeds.  MIT
+ * licence, see COPYING. */
 #ifndef OP_FUZZ_STMTS_H
 #define OP_FUZZ_STMTS_H
 #include "rules.h"
@@ -19,7 +20,8 @@ static void keep(const op_expr **v, size_t *n, const op_expr *e)
 }
 
 /* NAME WORD when EXPR, then any of: owner NAME, message "T", sla DUR,
- * score N, pattern /RE/, text "S", - WORD ("did you mean" on a miss) */
+ * score N, pattern /RE/, text "S", -> NAME, as NAME, - WORD ("did you
+ * mean" on a miss) */
 static void st_any(op_parser *p, void *ctx)
 {
 	fuzz_kept *k = ctx;
@@ -45,7 +47,10 @@ static void st_any(op_parser *p, void *ctx)
 			op_parse_regex(p);
 		else if (op_p_accept(p, "text"))
 			op_p_string(p, "text", &len);
-		else {
+		else if (op_lex_accept(p, OP_T_ARROW) || op_p_accept(p, "as")) {
+			if (!op_lex_name(p))
+				op_p_error(p, "a name expected");
+		} else {
 			const char *w = op_p_word(p, "option");
 			op_p_error_at(p, at, "unknown '%s' (%s?)", w, op_p_suggest(w, opts) ? "near" : "none");
 		}

@@ -281,7 +281,7 @@ static void history(void)
 	op_rules *r = parse("e [prev(n), mean_prev(n, 2), stddev_prev(n, 3)]\n", OP_FEAT_HISTORY, &nerr);
 	op_eval ev;
 	op_eval_init(&ev, 0, NULL);
-	ev.rules = r;
+	ev.lang = &r->lang;
 	const char *recs[] = { "{\"n\":1}", "{\"n\":2}", "{\"g\":1,\"n\":100}", "{\"n\":6}", "{\"n\":\"x\"}" };
 	const char *want[] = { "[null,null,null]", "[1,1,null]", "[2,1.5,0.7071067811865476]",
 			       "[100,51,56.87119950672161]", "[6,53,55.46169849544819]" };
