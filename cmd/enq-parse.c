@@ -44,7 +44,7 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, order, decimal_comma, dedup;
+	int kind, delim, row_delim, no_header, order, decimal, dedup;
 	const char *encoding, *header, *channel;
 
 	/* the current input */
@@ -52,6 +52,7 @@ typedef struct {
 	const char *format;
 	op_buf src;		/* ,"source":{"format":"..","file":".." */
 	int file_order;		/* day or month first, as learnt from the file */
+	int file_decimal;	/* '.' or ',', as learnt from the file; 0 not yet */
 	char where[600];
 
 	/* CSV: the column plan, made from the first row's names */
@@ -64,7 +65,7 @@ typedef struct {
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
 
-	op_buf content, out, tmp, tmp2, err, idbuf, names;
+	op_buf content, out, tmp, tmp2, err, idbuf, names, num;
 	const char **renamed;	/* JSON lines: targets taken in this record */
 	size_t caprenamed;
 	op_hmap seen;
@@ -95,8 +96,9 @@ static int dm_form(const char *s, size_t n)
 
 /* A date or time to RFC 3339 UTC in out[21]: 0, -1 not a date, -2
  * ambiguous (neither --date-order nor the file has told day from month
- * yet).  The first value that only one reading makes a date decides the
- * order for the rest of the file. */
+ * yet), OP_TIME_RANGE (outside years 0000..9999 once in UTC).  The first
+ * value that only one reading makes a date decides the order for the rest
+ * of the file. */
 static int norm_date(ctx *c, const char *s, size_t n, char out[21])
 {
 	op_time t;
@@ -116,6 +118,8 @@ static int norm_date(ctx *c, const char *s, size_t n, char out[21])
 	}
 	if (naive)
 		t = op_tz_to_utc(c->cli->tz, t, NULL);
+	if (t < OP_TIME_MIN || t > OP_TIME_MAX)
+		return OP_TIME_RANGE;
 	op_time_format(t, out);
 	return 0;
 }
@@ -183,15 +187,72 @@ bad:
 	return -1;
 }
 
-static void bad_number_msg(ctx *c, const char *s, size_t n, const char *col)
+/* A number to c->content: read with the decimal separator --decimal-comma
+ * or --decimal-point names, else the one the file has shown.  Until a
+ * value only one separator reads (12.5, 1.234,50, 12,5) has shown it, a
+ * value both read differently (12.500, 1,234) is ambiguous.  0, or -1 with
+ * c->err filled. */
+static int number_value(ctx *c, const char *s, size_t n, const char *col)
 {
+	int dec = c->decimal ? c->decimal : c->file_decimal;
+	size_t at = c->content.len;
+	int pt = norm_number(s, n, 0, &c->content) == 0;
+	op_buf_reset(&c->num);
+	int cm = norm_number(s, n, 1, &c->num) == 0;
+	int same = pt && cm && c->num.len == c->content.len - at &&
+		   !memcmp(c->num.p, c->content.p + at, c->num.len);
+	if (!same && pt && cm && dec)
+		pt = dec == '.', cm = !pt;
+	if (!same && !dec && pt != cm)
+		c->file_decimal = dec = pt ? '.' : ',';
+	if (same || (pt && dec == '.'))
+		return 0;
+	c->content.len = at;
+	if (cm && dec == ',') {
+		op_buf_add(&c->content, c->num.p, c->num.len);
+		return 0;
+	}
+	if (c->content.p)
+		c->content.p[at] = 0;
 	op_buf_reset(&c->err);
-	int eu = 0;
-	const char *comma = memchr(s, ',', n), *dot = memchr(s, '.', n);
-	if (!c->decimal_comma && comma && (!dot || dot < comma))
-		eu = 1;
-	op_buf_printf(&c->err, "bad number '%.*s' in '%s'%s", (int)(n > 60 ? 60 : n), s, col,
-		      eu ? ": use --decimal-comma?" : "");
+	int w = (int)(n > 60 ? 60 : n);
+	if (pt && cm)
+		op_buf_printf(&c->err, "ambiguous number '%.*s' in '%s': use --decimal-point or --decimal-comma",
+			      w, s, col);
+	else if (pt || cm)
+		op_buf_printf(&c->err, "bad number '%.*s' in '%s': not with a decimal %s, as %s", w, s,
+			      col, dec == ',' ? "comma" : "point",
+			      c->decimal == ',' ? "--decimal-comma says" : c->decimal ? "--decimal-point says"
+			      : "the file's first numbers are");
+	else
+		op_buf_printf(&c->err, "bad number '%.*s' in '%s'", w, s, col);
+	return -1;
+}
+
+/* c->err for a date that could not be read: why, and where in it. */
+static void bad_date_msg(ctx *c, int r, const char *s, size_t n, const char *col)
+{
+	int w = (int)(n > 60 ? 60 : n);
+	size_t at;
+	const char *why;
+	op_buf_reset(&c->err);
+	if (r == -2) {
+		op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy", w, s, col);
+	} else if (r == OP_TIME_RANGE) {
+		op_buf_printf(&c->err, "date out of range '%.*s' in '%s': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
+			      w, s, col);
+	} else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
+		   op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
+				       &(op_time){0}, &(int){0}) == 0) {
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
+			      w, s, col, c->order == OP_DATE_DMY ? "day" : "month");
+	} else if ((why = op_time_loose_fault(s, n, c->order != OP_DATE_ANY ? c->order : c->file_order, &at))) {
+		size_t rest = n - at;
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s': %s expected %s'%.*s'", w, s, col, why,
+			      rest ? "at " : "after ", rest ? (int)(rest > 40 ? 40 : rest) : w, rest ? s + at : s);
+	} else {
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s'", w, s, col);
+	}
 }
 
 /* Append the value of a date or number field as JSON to c->content, or
@@ -207,24 +268,12 @@ static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *co
 			op_buf_addc(&c->content, '"');
 			return 0;
 		}
-		op_buf_reset(&c->err);
-		if (r == -2)
-			op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy",
-				      (int)(n > 60 ? 60 : n), s, col);
-		else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
-			 op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
-					     &(op_time){0}, &(int){0}) == 0)
-			op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
-				      (int)(n > 60 ? 60 : n), s, col, c->order == OP_DATE_DMY ? "day" : "month");
-		else
-			op_buf_printf(&c->err, "bad date '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
+		bad_date_msg(c, r, s, n, col);
 		return -1;
 	}
 	size_t at = c->content.len;
-	if (norm_number(s, n, c->decimal_comma, &c->content)) {
-		bad_number_msg(c, s, n, col);
+	if (number_value(c, s, n, col))
 		return -1;
-	}
 	/* the digits are well formed; the number must also be one a reader
 	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
 	if (op_json_valid(c->content.p + at, c->content.len - at, NULL)) {
@@ -895,6 +944,7 @@ static void one_input(ctx *c, const char *path)
 	int kind = c->kind;
 	c->file = name;
 	c->file_order = OP_DATE_ANY;
+	c->file_decimal = 0;
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
 			op_warn("%s: is a directory", name);
@@ -978,6 +1028,8 @@ static const char usage[] =
 	"                        back to Windows-1252)\n"
 	"      --date-order O    dmy or mdy: how to read 03/04/2025\n"
 	"      --decimal-comma   numbers are written 1.234,50\n"
+	"      --decimal-point   numbers are written 1,234.50 (default: as the\n"
+	"                        file shows)\n"
 	"      --channel NAME    the channel of every record (default: email for\n"
 	"                        mail, a channel column, else web)\n"
 	"      --dedup           drop exact repeats (counted in --stats)\n";
@@ -988,7 +1040,7 @@ int main(int argc, char **argv)
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
-	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_CHANNEL, O_DEDUP };
+	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
@@ -998,6 +1050,7 @@ int main(int argc, char **argv)
 		{ "encoding", required_argument, NULL, O_ENCODING },
 		{ "date-order", required_argument, NULL, O_DATEORDER },
 		{ "decimal-comma", no_argument, NULL, O_DECCOMMA },
+		{ "decimal-point", no_argument, NULL, O_DECPOINT },
 		{ "channel", required_argument, NULL, O_CHANNEL },
 		{ "dedup", no_argument, NULL, O_DEDUP },
 		{ NULL, 0, NULL, 0 },
@@ -1029,7 +1082,8 @@ int main(int argc, char **argv)
 			else
 				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
 			break;
-		case O_DECCOMMA: c.decimal_comma = 1; break;
+		case O_DECCOMMA: c.decimal = ','; break;
+		case O_DECPOINT: c.decimal = '.'; break;
 		case O_CHANNEL:
 			if (!*optarg)
 				op_usage_error(&cli, "--channel: empty name");
@@ -1070,6 +1124,7 @@ int main(int argc, char **argv)
 	op_buf_free(&c.err);
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.names);
+	op_buf_free(&c.num);
 	op_buf_free(&c.src);
 	op_cli_free(&cli);
 	return rc;

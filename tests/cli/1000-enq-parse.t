@@ -118,15 +118,15 @@ c@d;notadate;a,b
 e@f;2025-01-02
 E
 
-tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
+tcase "decimal commas under --decimal-point" "cd $P && enq-parse --decimal-point forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
 {"id":"enq-e80182e45c23b53f","received_at":"2025-04-03T09:00
 E
 expect_err <<'E'
 enq-parse: forms-eu.csv:2: not valid UTF-8, read as Windows-1252 (said once per file)
-enq-parse: forms-eu.csv:2: bad number '1.234,50' in 'Amount': use --decimal-comma?
-enq-parse: forms-eu.csv:4: bad number '-12,5' in 'Amount': use --decimal-comma?
+enq-parse: forms-eu.csv:2: bad number '1.234,50' in 'Amount': not with a decimal point, as --decimal-point says
+enq-parse: forms-eu.csv:4: bad number '-12,5' in 'Amount': not with a decimal point, as --decimal-point says
 E
 expect_file rej <<'E'
 25/03/2025 14:05;müller@example.de;Jürgen Müller;Angebot für Heizung – dringend;1.234,50;10115
