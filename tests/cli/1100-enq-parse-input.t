@@ -1,0 +1,124 @@
+#!/bin/sh
+# enq-parse: nothing lost, nothing silently wrong in delimited text and
+# JSON lines (rejects with their header, bad header rows, sniffing after
+# decoding, the decimal separator and date order per file, times out of
+# range) and messages that say what to do.  Test data: inline, or
+# tests/data/parse-in/ (written for these tests).
+. "$(dirname "$0")/../lib.sh"
+D=$DATA/parse-in
+
+# ---- numbers: the decimal separator is decided per file ----
+printf 'Email,Amount\na@b,12.500\nc@d,"1.234,50"\ne@f,12.500\ng@h,"12,5"\n' > eu.csv
+tcase "a decimal comma learnt from the file; 12.500 before it is ambiguous" \
+	"enq-parse --rejects rej eu.csv | grep -o '\"value\":[0-9.]*'"
+expect_rc 0
+expect_out <<'E'
+"value":1234.50
+"value":12500
+"value":12.5
+E
+expect_err <<'E'
+enq-parse: eu.csv:2: ambiguous number '12.500' in 'Amount': use --decimal-point or --decimal-comma
+E
+expect_file rej <<'E'
+a@b,12.500
+E
+
+printf 'Email,Amount\na@b,12.5\nc@d,12.500\ne@f,"1.234,50"\n' > us.csv
+tcase "a decimal point learnt from the file; a decimal comma after it is refused" \
+	"enq-parse us.csv | grep -o '\"value\":[0-9.]*'"
+expect_out <<'E'
+"value":12.5
+"value":12.500
+E
+expect_err <<'E'
+enq-parse: us.csv:4: bad number '1.234,50' in 'Amount': not with a decimal point, as the file's first numbers are
+E
+
+tcase "--decimal-point settles 12.500" "enq-parse --decimal-point eu.csv | grep -o '\"value\":[0-9.]*'"
+expect_out <<'E'
+"value":12.500
+"value":12.500
+E
+expect_err <<'E'
+enq-parse: eu.csv:3: bad number '1.234,50' in 'Amount': not with a decimal point, as --decimal-point says
+enq-parse: eu.csv:5: bad number '12,5' in 'Amount': not with a decimal point, as --decimal-point says
+E
+
+printf 'Email,Amount\na@b,12.500\n' > one.csv
+tcase "each file learns its own separator" "enq-parse --rejects rej eu.csv one.csv 2>&1 >/dev/null | tail -1"
+expect_out <<'E'
+enq-parse: one.csv:2: ambiguous number '12.500' in 'Amount': use --decimal-point or --decimal-comma
+E
+
+# ---- dates ----
+printf 'Email,Date\na@b,03.04.2026\nc@d,04/13/2026\ne@f,05.04.2026 10:00\n' > dotted.csv
+tcase "dotted dates are day-first, never ambiguous, and do not decide slashes" \
+	"enq-parse dotted.csv | grep -o '\"received_at\":\"[^\"]*\"'"
+expect_rc 0
+expect_out <<'E'
+"received_at":"2026-04-03T00:00:00Z"
+"received_at":"2026-04-13T00:00:00Z"
+"received_at":"2026-04-05T10:00:00Z"
+E
+expect_err </dev/null
+
+tcase "dotted dates are day-first under --date-order mdy too" \
+	"enq-parse --date-order mdy dotted.csv | grep -o '\"received_at\":\"[^\"]*\"'"
+expect_rc 0
+expect_out <<'E'
+"received_at":"2026-04-03T00:00:00Z"
+"received_at":"2026-04-13T00:00:00Z"
+"received_at":"2026-04-05T10:00:00Z"
+E
+
+printf '%s\n' 'Timestamp,Email' '2026/09/27 3:00:00 PM GMT+3,a@b' '"Jun 22, 2022 11:07 AM",c@d' '"6/22/2022, 11:07 AM",e@f' '"6/7/2022, 9:00 PM",g@h' > forms.csv
+tcase "Google Forms and Sheets dates, with the order rule" \
+	"enq-parse --tz America/New_York forms.csv | grep -o '\"received_at\":\"[^\"]*\"'"
+expect_rc 0
+expect_out <<'E'
+"received_at":"2026-09-27T12:00:00Z"
+"received_at":"2022-06-22T15:07:00Z"
+"received_at":"2022-06-22T15:07:00Z"
+"received_at":"2022-06-08T01:00:00Z"
+E
+expect_err </dev/null
+
+printf '%s\n' 'Email,Date' 'a@b,2026-13-01' 'c@d,2026/09/27 3:00:00 PM GMT+25' 'e@f,"Jun 31, 2022"' 'g@h,13/13/2026' 'i@j,tomorrow' > baddate.csv
+tcase "a date that fails names the part not understood" "enq-parse baddate.csv"
+expect_rc 65
+expect_out </dev/null
+expect_err <<'E'
+enq-parse: baddate.csv:2: bad date '2026-13-01' in 'Date': a month (1-12) expected at '13-01'
+enq-parse: baddate.csv:3: bad date '2026/09/27 3:00:00 PM GMT+25' in 'Date': a zone (Z, +01:00, UTC, GMT+1) expected at 'GMT+25'
+enq-parse: baddate.csv:4: bad date 'Jun 31, 2022' in 'Date': a day of that month expected at '31, 2022'
+enq-parse: baddate.csv:5: bad date '13/13/2026' in 'Date': a day and a month expected at '13/13/2026'
+enq-parse: baddate.csv:6: bad date 'tomorrow' in 'Date'
+E
+
+# ---- times past 9999 or before 0000: refused, not clamped ----
+printf '%s\n' 'Email,Date' 'a@b,9999-12-31T23:30:00-01:00' 'c@d,0000-01-01T00:30:00+01:00' 'e@f,31.12.9999 23:30' 'g@h,"Fri, 31 Dec 9999 23:59:00 -0100"' 'i@j,9999-12-31T23:59:59Z' > range.csv
+tcase "times outside 0000..9999 are refused, wherever they come from" \
+	"enq-parse --tz America/New_York --rejects rej range.csv"
+expect_rc 65
+expect_out <<'E'
+{"id":"enq-cc986e123b506065","email":"i@j","received_at":"9999-12-31T23:59:59Z","channel":"web","source":{"format":"csv","file":"range.csv","line":6}}
+E
+expect_err <<'E'
+enq-parse: range.csv:2: date out of range '9999-12-31T23:30:00-01:00' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+enq-parse: range.csv:3: date out of range '0000-01-01T00:30:00+01:00' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+enq-parse: range.csv:4: date out of range '31.12.9999 23:30' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+enq-parse: range.csv:5: date out of range 'Fri, 31 Dec 9999 23:59:00 -0100' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+E
+
+printf '%s\n' '{"id":"a","received_at":"9999-12-31T23:30:00-01:00"}' > range.jsonl
+tcase "JSON lines: a time past 9999 is refused" "enq-parse range.jsonl"
+expect_rc 65
+expect_err <<'E'
+enq-parse: range.jsonl:1: date out of range '9999-12-31T23:30:00-01:00' in 'received_at': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+E
+
+tcase "--now past 9999 is refused" "exc-flag --now 9999-12-31T23:30:00-01:00 -r /dev/null </dev/null"
+expect_rc 64
+
+done_testing
