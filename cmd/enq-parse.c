@@ -55,6 +55,11 @@ typedef struct {
 	int file_decimal;	/* '.' or ',', as learnt from the file; 0 not yet */
 	char where[600];
 
+	/* CSV: the header row as read, for --rejects: written before the
+	 * file's first rejected row, unless it is the header last written */
+	op_buf header_row, rejects_header;
+	int header_done;
+
 	/* CSV: the column plan, made from the first row's names */
 	column *cols;
 	char **colnames;
@@ -590,6 +595,22 @@ static void row_raw(ctx *c, const char *const *fields, size_t n)
 	}
 }
 
+/* A row turned away, to --rejects under the file's header row (once per
+ * file, and not again when the last one written was the same), so that
+ * the rejects file reads back as the input did. */
+static void reject_row(ctx *c, const char *raw, size_t len, unsigned long line, const char *why)
+{
+	op_buf *h = &c->header_row, *last = &c->rejects_header;
+	if (!c->header_done && h->len && (h->len != last->len || memcmp(h->p, last->p, h->len))) {
+		op_rejects_line(&c->st, h->p, h->len);
+		op_buf_reset(last);
+		op_buf_add(last, h->p, h->len);
+	}
+	c->header_done = 1;
+	snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
+	op_reject_at(&c->st, c->where, raw, len, "%s", why);
+}
+
 static int on_row(const char *const *names, const char *const *fields, size_t n,
 		  unsigned long line, void *vc)
 {
@@ -655,9 +676,8 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 			continue;
 		}
 		if (typed_value(c, k->kind, v, strlen(v), k->col)) {
-			snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
 			row_raw(c, fields, n);
-			op_reject_at(st, c->where, c->tmp2.p, c->tmp2.len, "%s", c->err.p);
+			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->err.p);
 			return st->stop;
 		}
 	}
@@ -666,12 +686,12 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	return st->stop;
 }
 
-static void on_bad_row(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *vc)
+static int on_bad_row(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *vc)
 {
 	ctx *c = vc;
-	snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
 	c->st.in++;
-	op_reject_at(&c->st, c->where, raw, rawlen, "%s", reason);
+	reject_row(c, raw, rawlen, line, reason);
+	return c->st.stop;
 }
 
 static void read_csv(ctx *c, FILE *f, const char *name, int kind)
@@ -684,17 +704,14 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 		.encoding = c->encoding,
 		.no_header = c->no_header,
 		.header = c->header,
+		.header_row = &c->header_row,
 	};
 	c->planned = 0;
-	int r = op_csv_read(f, name, &o, on_row, on_bad_row, c);
-	if (r == -1 && errno) {
+	op_buf_reset(&c->header_row);
+	c->header_done = 0;
+	if (op_csv_read(f, name, &o, on_row, on_bad_row, c) == -1) {
 		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
-	} else if (r == -1) {
-		/* no header row to read the file by (binary, not delimited
-		 * text): the file is bad data, not an unreadable input */
-		c->st.in++;
-		c->st.rejected++;
 	}
 }
 
@@ -1125,6 +1142,8 @@ int main(int argc, char **argv)
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.names);
 	op_buf_free(&c.num);
+	op_buf_free(&c.header_row);
+	op_buf_free(&c.rejects_header);
 	op_buf_free(&c.src);
 	op_cli_free(&cli);
 	return rc;

@@ -292,3 +292,8 @@ void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawl
 	va_end(ap);
 	keep_reject(st, raw, rawlen);
 }
+
+void op_rejects_line(op_stream *st, const char *s, size_t n)
+{
+	keep_reject(st, s, n);
+}

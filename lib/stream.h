@@ -55,4 +55,7 @@ void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx
  * --strict stops the run. */
 void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Write s[0..n) and a newline to --rejects, when given, as no record: the
+ * header row that makes rejected CSV rows readable again.  Not counted. */
+void op_rejects_line(op_stream *st, const char *s, size_t n);
 #endif

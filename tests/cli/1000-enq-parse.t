@@ -73,6 +73,7 @@ expect_rc 0
 expect_out <<'E'
 "value":12.5
 "value":9223372036854775807
+Email,Amount
 a@b,99999999999999999999
 c@d,"1,000,000,000,000,000,000,000"
 E
@@ -114,6 +115,7 @@ printf 'Email;Created;Note\na@b;2025-01-01;x\nc@d;notadate;"a,b"\ne@f;2025-01-02
 tcase "rejects of a ragged ;-file keep its delimiter" "enq-parse --rejects rej semi.csv > /dev/null; cat rej"
 expect_rc 0
 expect_out <<'E'
+Email;Created;Note
 c@d;notadate;a,b
 e@f;2025-01-02
 E
@@ -129,6 +131,7 @@ enq-parse: forms-eu.csv:2: bad number '1.234,50' in 'Amount': not with a decimal
 enq-parse: forms-eu.csv:4: bad number '-12,5' in 'Amount': not with a decimal point, as --decimal-point says
 E
 expect_file rej <<'E'
+Submitted At;E-mail Address;Name;Enquiry;Amount;Postcode
 25/03/2025 14:05;müller@example.de;Jürgen Müller;Angebot für Heizung – dringend;1.234,50;10115
 04/04/2025 17:45;ana@example.es;Ana;"Presupuesto; urgente";-12,5;28001
 E
@@ -140,6 +143,7 @@ expect_err <<'E'
 enq-parse: ambiguous.csv:2: ambiguous date '03/04/2025' in 'Date': use --date-order dmy or mdy
 E
 expect_file rej <<'E'
+Date,Email,Message
 03/04/2025,a@example.com,first
 E
 
@@ -170,6 +174,7 @@ expect_err <<'E'
 enq-parse: ragged.csv:5: 5 fields, header has 3
 E
 expect_file rej <<'E'
+id,email,message
 R3,c@example.com,too,many,fields
 E
 
@@ -262,13 +267,14 @@ unanswered               medium            10
 quote                    low                3
 E
 
-tcase "binary, not delimited text: the file is rejected, the next one read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > \$T/got; s=\$?; wc -l < \$T/got; exit \$s"
+tcase "binary, not delimited text: every row is rejected, the next file read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > \$T/got; s=\$?; wc -l < \$T/got; exit \$s"
 expect_rc 65
 expect_out <<'E'
 3
 E
 expect_grep 'nul-header.csv:1: cannot read the header row: field 1 has a NUL byte' .err
-expect_grep '"rejected":1' .err
+expect_grep 'nul-header.csv:2: no column names: the header row \(line 1\) could not be read' .err
+expect_grep '"rejected":2' .err
 
 # ---- usage and configuration ----
 tcase "bad -f" "enq-parse -f xls x"

@@ -21,6 +21,7 @@ expect_err <<'E'
 enq-parse: eu.csv:2: ambiguous number '12.500' in 'Amount': use --decimal-point or --decimal-comma
 E
 expect_file rej <<'E'
+Email,Amount
 a@b,12.500
 E
 
@@ -120,5 +121,100 @@ E
 
 tcase "--now past 9999 is refused" "exc-flag --now 9999-12-31T23:30:00-01:00 -r /dev/null </dev/null"
 expect_rc 64
+
+# ---- --rejects reads back: the header row first ----
+printf 'Email,Date\na@b,2026-01-01\nc@d,notadate\ne@f,1,2\n' > r1.csv
+printf 'Email,Date\ng@h,nodate\n' > r2.csv
+printf 'Email,Body\ni@j,hi,there\n' > r3.csv
+printf 'Email,Date\nk@l,2026-01-02\n' > r4.csv
+tcase "rejects start with the header row, once per header" \
+	"enq-parse --rejects rej r1.csv r4.csv r2.csv r3.csv > /dev/null 2>&1; cat rej"
+expect_out <<'E'
+Email,Date
+c@d,notadate
+e@f,1,2
+g@h,nodate
+Email,Body
+i@j,hi,there
+E
+
+tcase "fixed rejects read back as the input did" \
+	"enq-parse --rejects rej r1.csv > /dev/null 2>&1; sed 's/notadate/2026-01-03/; /1,2/d' rej | enq-parse | cut -d, -f2-3"
+expect_rc 0
+expect_out <<'E'
+"email":"c@d","received_at":"2026-01-03T00:00:00Z"
+E
+
+tcase "no header row in the rejects when no row is rejected" "enq-parse --rejects rej r4.csv > /dev/null; wc -c < rej"
+expect_out <<'E'
+0
+E
+
+printf 'g@h,nodate\n' > nohead.csv
+tcase "no header row in the rejects when the file had none" \
+	"enq-parse --header email,date --rejects rej nohead.csv > /dev/null 2>&1; cat rej"
+expect_out <<'E'
+g@h,nodate
+E
+
+# ---- a header row that cannot be read: every row to --rejects ----
+printf 'Email,"Date\na@b,2026-01-01\nc@d,2026-01-02\n' > badhead.csv
+tcase "a header row with a quote error: every row rejected, by line" "enq-parse --stats --rejects rej badhead.csv 2>&1 | sed 's/\"seconds\":[0-9.]*/S/'"
+expect_out <<'E'
+enq-parse: badhead.csv:1: cannot read the header row: unclosed quote
+enq-parse: badhead.csv:2: no column names: the header row (line 1) could not be read
+enq-parse: badhead.csv:3: no column names: the header row (line 1) could not be read
+{"program":"enq-parse","in":3,"out":0,"rejected":3,S}
+E
+expect_file rej <<'E'
+Email,"Date
+a@b,2026-01-01
+c@d,2026-01-02
+E
+
+tcase "--strict stops at the bad header row" "enq-parse --strict --rejects rej badhead.csv"
+expect_rc 65
+expect_err <<'E'
+enq-parse: badhead.csv:1: cannot read the header row: unclosed quote
+E
+expect_file rej <<'E'
+Email,"Date
+E
+
+printf 'Em\000ail,Date\na@b,2026-01-01\n' > nulhead.csv
+tcase "a header row with a NUL byte: every row rejected" "enq-parse --rejects rej nulhead.csv; tr '\\000' @ < rej"
+expect_rc 0
+expect_out <<'E'
+Em@ail,Date
+a@b,2026-01-01
+E
+expect_err <<'E'
+enq-parse: nulhead.csv:1: cannot read the header row: field 1 has a NUL byte
+enq-parse: nulhead.csv:2: no column names: the header row (line 1) could not be read
+E
+
+# ---- a file cut short inside a quoted field: one reject ----
+printf 'Email,Message,Date\na@b,hello,2026-01-01\nc@d,"Dear team,\nwe need 3 quotes, for:\n- a roof, a wall\n- two, three, four\n' > cut.csv
+tcase "a CSV cut short in a quoted field is one reject, whole" "enq-parse --rejects rej cut.csv | cut -d, -f2"
+expect_out <<'E'
+"email":"a@b"
+E
+expect_err <<'E'
+enq-parse: cut.csv:3: unclosed quote: the file ends inside a quoted field (cut short?)
+E
+expect_file rej <<'E'
+Email,Message,Date
+c@d,"Dear team,
+we need 3 quotes, for:
+- a roof, a wall
+- two, three, four
+E
+
+printf 'Email,Message,Date\na@b,5" pipe,2026-01-01\nc@d,"oops,2026-01-02\ne@f,fine,2026-01-03\n' > stray.csv
+tcase "a stray quote: the lines after it read again" "enq-parse cut.csv stray.csv 2>&1 >/dev/null | tail -1; enq-parse stray.csv 2>/dev/null | wc -l"
+expect_out <<'E'
+enq-parse: stray.csv:3: unclosed quote
+2
+E
 
 done_testing
