@@ -66,6 +66,7 @@ typedef struct {
 	size_t ncols;
 	int planned, name_at;	/* name_at: column where a composed name goes */
 	int first_col, last_col;	/* its parts, -1 when absent */
+	int decoded;		/* read through a UTF-16/32 decoder */
 
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
@@ -701,7 +702,7 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 	op_csv_opts o = {
 		.delim = c->delim ? c->delim : kind == OP_KIND_TSV ? '\t' : 0,
 		.delim_used = &c->row_delim,
-		.encoding = c->encoding,
+		.encoding = c->decoded ? NULL : c->encoding,
 		.no_header = c->no_header,
 		.header = c->header,
 		.header_row = &c->header_row,
@@ -953,6 +954,38 @@ static void read_jsonl(ctx *c, FILE *f, const char *name)
 
 /* ---- inputs ---- */
 
+/* A whole file that is no input enq-parse reads: named, counted as one
+ * input turned away.  Its bytes are not copied to --rejects: the file is
+ * there, whole, under its name. */
+static void reject_file(ctx *c, const char *name, const char *why)
+{
+	op_warn("%s: %s", name, why);
+	c->st.in++;
+	c->st.rejected++;
+	if (c->cli->strict)
+		c->st.stop = 1;
+}
+
+/* A file that is no text, or text that cannot be read without being told
+ * its charset: turned away with a message that says what to do.  1 when
+ * it was. */
+static int not_text(ctx *c, const char *name, const char *b, size_t n, const char *wide)
+{
+	const char *utf16;
+	if (n >= 4 && !memcmp(b, "PK\3\4", 4))
+		reject_file(c, name, "a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV");
+	else if (n >= 8 && !memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+		reject_file(c, name, "an OLE2 file (an .xls workbook?), not text: export it as CSV");
+	else if (!wide && !c->encoding && (utf16 = op_utf16_guess(b, n))) {
+		char why[128];
+		snprintf(why, sizeof why, "looks like %s without a byte order mark: give --encoding %s",
+			 utf16, utf16);
+		reject_file(c, name, why);
+	} else
+		return 0;
+	return 1;
+}
+
 static void one_input(ctx *c, const char *path)
 {
 	int std = !strcmp(path, "-");
@@ -991,8 +1024,8 @@ static void one_input(ctx *c, const char *path)
 		return;
 	}
 	const char *peek;
-	size_t npeek;
-	FILE *pf = op_peek_open(f, 4096, &peek, &npeek);
+	size_t npeek, bom, unit;
+	FILE *pf = op_peek_open(f, 4096, &peek, &npeek), *df = NULL, *in = pf;
 	if (!pf) {
 		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
@@ -1000,29 +1033,51 @@ static void one_input(ctx *c, const char *path)
 			fclose(f);
 		return;
 	}
-	if (kind == OP_KIND_AUTO)
-		kind = op_sniff_kind(peek, npeek);
+	const char *wide = op_wide_charset(peek, npeek, c->encoding, &bom, &unit);
+	if (not_text(c, name, peek, npeek, wide))
+		goto done;
+	if (wide) {
+		/* UTF-16 or UTF-32: sniffed and read as UTF-8 */
+		df = op_decode_open(pf, wide, unit, bom, name);
+		in = op_peek_open(df, 4096, &peek, &npeek);
+		if (!in) {
+			op_warn("%s: read error: %s", name, strerror(errno));
+			c->st.noinput = 1;
+			in = df;
+			goto done;
+		}
+	}
+	if (kind == OP_KIND_AUTO && (kind = op_sniff_kind(peek, npeek)) < 0) {
+		reject_file(c, name, "not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl");
+		goto done;
+	}
+	c->decoded = wide != NULL;
 	switch (kind) {
 	case OP_KIND_EMAIL:
 		set_source(c, "email", name);
-		read_email(c, pf, name);
+		read_email(c, in, name);
 		break;
 	case OP_KIND_MBOX:
 		set_source(c, "mbox", name);
-		if (op_mbox_each(pf, name, on_message, c) < 0) {
+		if (op_mbox_each(in, name, on_message, c) < 0) {
 			op_warn("%s: read error: %s", name, strerror(errno));
 			c->st.noinput = 1;
 		}
 		break;
 	case OP_KIND_JSONL:
 		set_source(c, "jsonl", name);
-		read_jsonl(c, pf, name);
+		read_jsonl(c, in, name);
 		break;
 	default:
 		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
-		read_csv(c, pf, name, kind);
+		read_csv(c, in, name, kind);
 		break;
 	}
+done:
+	if (in != pf)
+		fclose(in);
+	if (df && in != df)
+		fclose(df);
 	fclose(pf);
 	if (!std)
 		fclose(f);

@@ -403,21 +403,9 @@ static int fill_wide(op_csv *st)
 	make_room(st, st->wlen * 2 + 16);	/* UTF-8 is at most 3/2 as long */
 	char *in = st->wb, *out = st->b + st->len;
 	size_t inleft = st->wlen, outleft = st->cap - st->len;
-	while (inleft) {
-		if (iconv(st->cd, &in, &inleft, &out, &outleft) != (size_t)-1)
-			break;
-		if (errno == E2BIG || (errno == EINVAL && !st->weof) || outleft < 3)
-			break;	/* more room, or the rest of a unit, next time */
-		memcpy(out, "\xef\xbf\xbd", 3);
-		out += 3;
-		outleft -= 3;
-		size_t skip = inleft < st->wunit ? inleft : st->wunit;
-		in += skip;
-		inleft -= skip;
-		if (!st->warned) {
-			op_warn("%s: not valid %s, bad units read as U+FFFD", st->name, st->wname);
-			st->warned = 1;
-		}
+	if (op_iconv_lossy(st->cd, &in, &inleft, &out, &outleft, st->wunit, st->weof) && !st->warned) {
+		op_warn("%s: not valid %s, bad units read as U+FFFD", st->name, st->wname);
+		st->warned = 1;
 	}
 	st->len = (size_t)(out - st->b);
 	memmove(st->wb, in, inleft);
@@ -659,42 +647,10 @@ static int finish(op_csv *st)
  * encoding is given, or by the encoding's name?  Sets wname, wunit. */
 static int wide(op_csv *st)
 {
-	static const struct { const char *label, *iconv; unsigned unit; } names[] = {
-		{ "utf-16", "UTF-16LE", 2 }, { "utf-16le", "UTF-16LE", 2 },
-		{ "utf-16be", "UTF-16BE", 2 }, { "ucs-2", "UTF-16LE", 2 },
-		{ "ucs-2le", "UTF-16LE", 2 }, { "ucs-2be", "UTF-16BE", 2 },
-		{ "utf-32", "UTF-32LE", 4 }, { "utf-32le", "UTF-32LE", 4 },
-		{ "utf-32be", "UTF-32BE", 4 },
-	};
-	const unsigned char *b = (const unsigned char *)st->b;
-	size_t n = st->len;
-	int le32 = n >= 4 && !memcmp(b, "\xff\xfe\0\0", 4);
-	int be32 = n >= 4 && !memcmp(b, "\0\0\xfe\xff", 4);
-	int le16 = !le32 && n >= 2 && b[0] == 0xFF && b[1] == 0xFE;
-	int be16 = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
-	if (st->enc) {
-		size_t i = 0, k = sizeof names / sizeof names[0];
-		while (i < k && strcasecmp(st->enc, names[i].label))
-			i++;
-		if (i == k)
-			return 0;
-		st->wname = names[i].iconv;
-		st->wunit = names[i].unit;
-		if (st->wunit == 2 && (le16 || be16)) {
-			st->wname = le16 ? "UTF-16LE" : "UTF-16BE";
-			st->pos = 2;
-		} else if (st->wunit == 4 && (le32 || be32)) {
-			st->wname = le32 ? "UTF-32LE" : "UTF-32BE";
-			st->pos = 4;
-		}
-		return 1;
-	}
-	if (!(le32 || be32 || le16 || be16))
-		return 0;
-	st->wname = le32 ? "UTF-32LE" : be32 ? "UTF-32BE" : le16 ? "UTF-16LE" : "UTF-16BE";
-	st->wunit = le32 || be32 ? 4 : 2;
-	st->pos = st->wunit;
-	return 1;
+	size_t bom;
+	st->wname = op_wide_charset(st->b, st->len, st->enc, &bom, &st->wunit);
+	st->pos = bom;
+	return st->wname != NULL;
 }
 
 int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,

@@ -21,10 +21,13 @@ enum op_kind {
 int op_kind_parse(const char *name);
 const char *op_kind_name(int kind);
 
-/* The kind of the bytes buf[0..n), the start of a file (a UTF-8 BOM and
- * leading blank lines are skipped):
+/* The kind of the bytes buf[0..n), the start of a file in UTF-8 (a BOM
+ * and leading blank lines are skipped):
  *   "From " at the start                    mbox
  *   '{'                                     JSONL
+ *   more of the first lines start with '{'
+ *   than not                                JSONL (its first line is bad)
+ *   some of them start with '{'             -1: not clearly one kind
  *   a header field ("Name: value", the name
  *   printable ASCII without ':' or spaces)  one message
  *   anything else                           delimited text (OP_KIND_CSV)

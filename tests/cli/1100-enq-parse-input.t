@@ -217,4 +217,76 @@ enq-parse: stray.csv:3: unclosed quote
 2
 E
 
+# ---- what a file is: sniffed after decoding; messages that say what to do ----
+tcase "UTF-16 JSON lines with a byte order mark are JSON lines" "enq-parse $D/utf16-bom.jsonl | cut -d, -f2-3"
+expect_rc 0
+expect_out <<'E'
+"email":"a@example.com","received_at":"2026-01-01T09:00:00Z"
+"email":"b@example.com","subject":"Café"
+E
+expect_err </dev/null
+
+printf 'not json\n{"email":"a@b"}\n{"email":"c@d"}\n' > badfirst.jsonl
+tcase "JSON lines whose first line is no object are JSON lines" "enq-parse --rejects rej badfirst.jsonl > out; s=\$?; cut -d, -f2 out; exit \$s"
+expect_rc 65
+expect_out <<'E'
+"email":"a@b"
+"email":"c@d"
+E
+expect_err <<'E'
+enq-parse: badfirst.jsonl:1:1: invalid literal
+E
+expect_file rej <<'E'
+not json
+E
+
+printf 'Email,Note\n{"email":"a@b"},x\n' > mixed.txt
+tcase "a file that is not clearly one kind: the choices named" "enq-parse --rejects rej mixed.txt $D/utf16-bom.jsonl | wc -l"
+expect_out <<'E'
+2
+E
+expect_err <<'E'
+enq-parse: mixed.txt: not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl
+E
+tcase "  and -f settles it" "enq-parse -f csv mixed.txt | cut -d, -f2"
+expect_rc 0
+expect_out <<'E'
+"email":"{\"email\":\"a@b\"}"
+E
+
+printf 'Email,Note\na@b,"a pasted\n{""json"": 1}\n"\n' > pasted.csv
+tcase "a '{' line inside a quoted field does not make CSV unclear" "enq-parse pasted.csv | cut -d, -f2"
+expect_rc 0
+expect_out <<'E'
+"email":"a@b"
+E
+
+printf 'PK\003\004\024\000\006\000' > book.xlsx
+printf 'PK\003\004\024\000\010\000' > book.ods
+printf '\320\317\021\340\241\261\032\341\000' > book.xls
+tcase "a workbook: export it as CSV" "enq-parse --stats --rejects rej -f csv book.xlsx book.ods book.xls r4.csv 2>&1 | sed 's/\"seconds\":[0-9.]*/S/; s/,\"channel.*//'"
+expect_out <<'E'
+enq-parse: book.xlsx: a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV
+enq-parse: book.ods: a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV
+enq-parse: book.xls: an OLE2 file (an .xls workbook?), not text: export it as CSV
+{"id":"enq-ff2c36a0b5877f74","email":"k@l","received_at":"2026-01-02T00:00:00Z"
+{"program":"enq-parse","in":4,"out":1,"rejected":3,S}
+E
+expect_file rej </dev/null
+
+tcase "UTF-16 without a byte order mark: say --encoding" "cd $D && enq-parse utf16le-nobom.csv utf16be-nobom.csv"
+expect_rc 65
+expect_out </dev/null
+expect_err <<'E'
+enq-parse: utf16le-nobom.csv: looks like UTF-16LE without a byte order mark: give --encoding UTF-16LE
+enq-parse: utf16be-nobom.csv: looks like UTF-16BE without a byte order mark: give --encoding UTF-16BE
+E
+
+tcase "  and --encoding reads it" "cd $D && enq-parse --encoding UTF-16BE utf16be-nobom.csv | cut -d, -f2-3"
+expect_rc 0
+expect_out <<'E'
+"email":"a@example.com","subject":"Café"
+E
+expect_err </dev/null
+
 done_testing
