@@ -1173,6 +1173,7 @@ int main(int argc, char **argv)
 	c.map = op_mapping_load(mapfile);
 
 	op_stream_init(&c.st, &cli);
+	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
 	char *dash[] = { (char *)"-" };
 	char **files = nfiles ? argv + optind : dash;

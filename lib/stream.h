@@ -29,6 +29,9 @@ struct op_stream {
 	double t0;
 	unsigned long long total_bytes, done_bytes;	/* for --progress */
 	double last_progress;
+	/* said once per file when its first line is no JSON but looks like
+	 * a CSV header row; set by op_stream_init, a program may change it */
+	const char *csv_hint;
 };
 
 void op_stream_init(op_stream *st, const op_cli *cli);

@@ -289,4 +289,43 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+# ---- CSV given to a JSON-lines program ----
+printf 'Email;Name\na@b;Ann\n' > semi.csv
+tcase "CSV to exc-flag: said once per file, the lines still rejected" \
+	"exc-flag -r /dev/null --rejects rej semi.csv semi.csv"
+expect_rc 65
+expect_out </dev/null
+expect_err <<'E'
+exc-flag: semi.csv:1:1: value expected
+exc-flag: semi.csv: looks like CSV; run it through enq-parse first
+exc-flag: semi.csv:2:1: value expected
+exc-flag: semi.csv:1:1: value expected
+exc-flag: semi.csv: looks like CSV; run it through enq-parse first
+exc-flag: semi.csv:2:1: value expected
+E
+expect_file rej <<'E'
+Email;Name
+a@b;Ann
+Email;Name
+a@b;Ann
+E
+
+printf 'not json\n[1,2]\n' > notcsv.txt
+printf '[1,2]\n' > array.txt
+tcase "no CSV hint for lines that do not look like a header" "enq-classify notcsv.txt array.txt"
+expect_rc 65
+expect_err <<'E'
+enq-classify: notcsv.txt:1:1: invalid literal
+enq-classify: notcsv.txt:2:1: not a JSON object but an array
+enq-classify: array.txt:1:1: not a JSON object but an array
+E
+
+tcase "enq-parse -f jsonl on CSV: says -f csv" "enq-parse -f jsonl semi.csv"
+expect_rc 65
+expect_err <<'E'
+enq-parse: semi.csv:1:1: value expected
+enq-parse: semi.csv: looks like CSV: read it with -f csv
+enq-parse: semi.csv:2:1: value expected
+E
+
 done_testing
