@@ -37,6 +37,7 @@ typedef struct {
 	char *prefix;		/* ,"key": */
 	size_t plen;
 	int kind, role;
+	int mapped;		/* by the map file or an alias */
 	const char *col;	/* the column's name (owned by the plan) */
 } column;
 
@@ -44,7 +45,7 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, order, decimal, dedup;
+	int kind, delim, row_delim, no_header, order, decimal, dedup, show_mapping;
 	const char *encoding, *header, *channel;
 
 	/* the current input */
@@ -64,7 +65,7 @@ typedef struct {
 	column *cols;
 	char **colnames;
 	size_t ncols;
-	int planned, name_at;	/* name_at: column where a composed name goes */
+	int name_at;		/* column where a composed name goes */
 	int first_col, last_col;	/* its parts, -1 when absent */
 	int decoded;		/* read through a UTF-16/32 decoder */
 
@@ -474,7 +475,49 @@ static void plan_free(ctx *c)
 	c->cols = NULL;
 	c->colnames = NULL;
 	c->ncols = 0;
-	c->planned = 0;
+}
+
+/* Once per file: the fields records are useless without (a time for
+ * every KPI and SLA, text to classify) that no column gives. */
+static void warn_unmapped(ctx *c)
+{
+	int when = 0, text = 0;
+	for (size_t i = 0; i < c->ncols; i++) {
+		const char *k = c->cols[i].key;
+		when |= k && !strcmp(k, "received_at");
+		text |= k && (!strcmp(k, "subject") || !strcmp(k, "body"));
+	}
+	if (when && text)
+		return;
+	op_buf *b = &c->tmp;
+	op_buf_reset(b);
+	for (size_t i = 0; i < c->ncols && b->len < 200; i++)
+		op_buf_printf(b, "%s\"%.40s\"", i ? ", " : "", c->colnames[i]);
+	if (b->len >= 200)
+		op_buf_adds(b, ", ...");
+	op_warn("%s: no column maps to %s (columns: %s): map %s with -m; --show-mapping shows how each column is read",
+		c->file, !when && !text ? "received_at nor to subject or body" : !when ? "received_at" : "subject or body",
+		b->p ? b->p : "", !when && !text ? "them" : "one");
+}
+
+/* --show-mapping: each column, the key it is written under, and how its
+ * value is read. */
+static void show_mapping(ctx *c)
+{
+	static const char *const kinds[] = { "text", "date", "number" };
+	for (size_t i = 0; i < c->ncols; i++) {
+		const column *k = &c->cols[i];
+		printf("%s -> ", c->colnames[i]);
+		if (k->role == ROLE_DROP)
+			puts("dropped (the map file says -)");
+		else if ((k->role == ROLE_FIRST || k->role == ROLE_LAST))
+			printf("name (its %s part)\n", k->role == ROLE_FIRST ? "first" : "last");
+		else if (k->role != ROLE_FIELD)
+			printf("%s\n", k->key);
+		else
+			printf("%s (%s%s)\n", k->key, kinds[k->kind],
+			       k->mapped ? "" : ", not mapped: kept under its own name");
+	}
 }
 
 /* Columns to keys: mapped ones first (the first column to claim a field
@@ -506,6 +549,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		k->kind = OP_MAP_TEXT;
 		if (!t)
 			continue;
+		k->mapped = 1;
 		if (kinds[i] == OP_MAP_DROP) {
 			k->role = ROLE_DROP;
 		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
@@ -567,7 +611,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	op_uniq_free(&used);
 	free(target);
 	free(kinds);
-	c->planned = 1;
+	warn_unmapped(c);
 }
 
 /* A row that was read but cannot be a record, written back as CSV. */
@@ -617,10 +661,9 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 {
 	ctx *c = vc;
 	op_stream *st = &c->st;
+	(void)names;	/* planned when they came */
 	if (st->stop)
 		return 1;
-	if (!c->planned)
-		plan(c, names, n);
 	st->in++;
 	op_buf *b = &c->content;
 	op_buf_reset(b);
@@ -695,6 +738,17 @@ static int on_bad_row(const char *raw, size_t rawlen, unsigned long line, const 
 	return c->st.stop;
 }
 
+/* The columns have names: the plan; for --show-mapping, shown, and the
+ * file read no further. */
+static int on_names(const char *const *names, size_t n, void *vc)
+{
+	ctx *c = vc;
+	plan(c, names, n);
+	if (c->show_mapping)
+		show_mapping(c);
+	return c->show_mapping;
+}
+
 static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 {
 	/* rows turned away are written back with the delimiter the file is
@@ -706,8 +760,8 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 		.no_header = c->no_header,
 		.header = c->header,
 		.header_row = &c->header_row,
+		.names = on_names,
 	};
-	c->planned = 0;
 	op_buf_reset(&c->header_row);
 	c->header_done = 0;
 	if (op_csv_read(f, name, &o, on_row, on_bad_row, c) == -1) {
@@ -1052,6 +1106,10 @@ static void one_input(ctx *c, const char *path)
 		goto done;
 	}
 	c->decoded = wide != NULL;
+	if (c->show_mapping && kind != OP_KIND_CSV && kind != OP_KIND_TSV) {
+		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
+		goto done;
+	}
 	switch (kind) {
 	case OP_KIND_EMAIL:
 		set_source(c, "email", name);
@@ -1104,7 +1162,9 @@ static const char usage[] =
 	"                        file shows)\n"
 	"      --channel NAME    the channel of every record (default: email for\n"
 	"                        mail, a channel column, else web)\n"
-	"      --dedup           drop exact repeats (counted in --stats)\n";
+	"      --dedup           drop exact repeats (counted in --stats)\n"
+	"      --show-mapping    print how each column of CSV/TSV input is read\n"
+	"                        (column -> field, kind), no records\n";
 
 int main(int argc, char **argv)
 {
@@ -1112,7 +1172,7 @@ int main(int argc, char **argv)
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
-	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP };
+	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
@@ -1125,6 +1185,7 @@ int main(int argc, char **argv)
 		{ "decimal-point", no_argument, NULL, O_DECPOINT },
 		{ "channel", required_argument, NULL, O_CHANNEL },
 		{ "dedup", no_argument, NULL, O_DEDUP },
+		{ "show-mapping", no_argument, NULL, O_SHOWMAP },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "f:m:d:", longopts)) != -1) {
@@ -1162,6 +1223,7 @@ int main(int argc, char **argv)
 			c.channel = optarg;
 			break;
 		case O_DEDUP: c.dedup = 1; break;
+		case O_SHOWMAP: c.show_mapping = 1; break;
 		}
 	}
 	if (c.channel) {

@@ -191,6 +191,8 @@ static void set_names(op_csv *st, const char *const *raw, size_t n)
 	st->names = v;
 	st->ncols = n;
 	st->have_names = 1;
+	if (st->o->names)
+		st->ret = st->o->names((const char *const *)v, n, st->ctx);
 }
 
 /* --header "a, b,c": split at commas, spaces around names dropped. */
@@ -343,6 +345,8 @@ static void on_row(int c, void *data)
 		const char **none = op_xcalloc(st->nf ? st->nf : 1, sizeof *none);
 		set_names(st, none, st->nf);
 		free(none);
+		if (st->ret)
+			goto out;
 	}
 	if (st->nf != st->ncols) {
 		char why[96];

@@ -9,6 +9,10 @@
 /* The reader's state; op_csv_read keeps one per call. */
 typedef struct op_csv op_csv;
 
+/* Called once the columns have names (made unique), before any row.  A
+ * non-zero return stops reading, and op_csv_read returns that value. */
+typedef int (*op_csv_names_fn)(const char *const *names, size_t n, void *ctx);
+
 typedef struct {
 	int delim;		/* 0 = sniff from the first lines among , ; TAB | */
 	const char *encoding;	/* NULL = UTF-8, with invalid UTF-8 fields read
@@ -26,6 +30,7 @@ typedef struct {
 	op_buf *header_row;	/* when not NULL: set to the header row's
 				 * bytes as read (without its line end) when
 				 * the file's first row names the columns */
+	op_csv_names_fn names;	/* when not NULL: told the column names */
 } op_csv_opts;
 
 /* Called once per data row.  names/fields are NUL-terminated valid UTF-8,

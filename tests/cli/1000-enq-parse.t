@@ -78,6 +78,7 @@ a@b,99999999999999999999
 c@d,"1,000,000,000,000,000,000,000"
 E
 expect_err <<'E'
+enq-parse: big.csv: no column maps to received_at nor to subject or body (columns: "Email", "Amount"): map them with -m; --show-mapping shows how each column is read
 enq-parse: big.csv:2: number out of range '99999999999999999999' in 'Amount'
 enq-parse: big.csv:3: number out of range '1,000,000,000,000,000,000,000' in 'Amount'
 E
@@ -171,6 +172,7 @@ tcase "a ragged row: named by physical line, kept aside, the rest flows" "cd $P 
 expect_rc 65
 expect_out_file "$G/enq-parse-ragged.jsonl"
 expect_err <<'E'
+enq-parse: ragged.csv: no column maps to received_at (columns: "id", "email", "message"): map one with -m; --show-mapping shows how each column is read
 enq-parse: ragged.csv:5: 5 fields, header has 3
 E
 expect_file rej <<'E'

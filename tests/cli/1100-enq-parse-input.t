@@ -18,6 +18,7 @@ expect_out <<'E'
 "value":12.5
 E
 expect_err <<'E'
+enq-parse: eu.csv: no column maps to received_at nor to subject or body (columns: "Email", "Amount"): map them with -m; --show-mapping shows how each column is read
 enq-parse: eu.csv:2: ambiguous number '12.500' in 'Amount': use --decimal-point or --decimal-comma
 E
 expect_file rej <<'E'
@@ -33,6 +34,7 @@ expect_out <<'E'
 "value":12.500
 E
 expect_err <<'E'
+enq-parse: us.csv: no column maps to received_at nor to subject or body (columns: "Email", "Amount"): map them with -m; --show-mapping shows how each column is read
 enq-parse: us.csv:4: bad number '1.234,50' in 'Amount': not with a decimal point, as the file's first numbers are
 E
 
@@ -42,6 +44,7 @@ expect_out <<'E'
 "value":12.500
 E
 expect_err <<'E'
+enq-parse: eu.csv: no column maps to received_at nor to subject or body (columns: "Email", "Amount"): map them with -m; --show-mapping shows how each column is read
 enq-parse: eu.csv:3: bad number '1.234,50' in 'Amount': not with a decimal point, as --decimal-point says
 enq-parse: eu.csv:5: bad number '12,5' in 'Amount': not with a decimal point, as --decimal-point says
 E
@@ -62,7 +65,9 @@ expect_out <<'E'
 "received_at":"2026-04-13T00:00:00Z"
 "received_at":"2026-04-05T10:00:00Z"
 E
-expect_err </dev/null
+expect_err <<'E'
+enq-parse: dotted.csv: no column maps to subject or body (columns: "Email", "Date"): map one with -m; --show-mapping shows how each column is read
+E
 
 tcase "dotted dates are day-first under --date-order mdy too" \
 	"enq-parse --date-order mdy dotted.csv | grep -o '\"received_at\":\"[^\"]*\"'"
@@ -83,13 +88,16 @@ expect_out <<'E'
 "received_at":"2022-06-22T15:07:00Z"
 "received_at":"2022-06-08T01:00:00Z"
 E
-expect_err </dev/null
+expect_err <<'E'
+enq-parse: forms.csv: no column maps to subject or body (columns: "Timestamp", "Email"): map one with -m; --show-mapping shows how each column is read
+E
 
 printf '%s\n' 'Email,Date' 'a@b,2026-13-01' 'c@d,2026/09/27 3:00:00 PM GMT+25' 'e@f,"Jun 31, 2022"' 'g@h,13/13/2026' 'i@j,tomorrow' > baddate.csv
 tcase "a date that fails names the part not understood" "enq-parse baddate.csv"
 expect_rc 65
 expect_out </dev/null
 expect_err <<'E'
+enq-parse: baddate.csv: no column maps to subject or body (columns: "Email", "Date"): map one with -m; --show-mapping shows how each column is read
 enq-parse: baddate.csv:2: bad date '2026-13-01' in 'Date': a month (1-12) expected at '13-01'
 enq-parse: baddate.csv:3: bad date '2026/09/27 3:00:00 PM GMT+25' in 'Date': a zone (Z, +01:00, UTC, GMT+1) expected at 'GMT+25'
 enq-parse: baddate.csv:4: bad date 'Jun 31, 2022' in 'Date': a day of that month expected at '31, 2022'
@@ -106,6 +114,7 @@ expect_out <<'E'
 {"id":"enq-cc986e123b506065","email":"i@j","received_at":"9999-12-31T23:59:59Z","channel":"web","source":{"format":"csv","file":"range.csv","line":6}}
 E
 expect_err <<'E'
+enq-parse: range.csv: no column maps to subject or body (columns: "Email", "Date"): map one with -m; --show-mapping shows how each column is read
 enq-parse: range.csv:2: date out of range '9999-12-31T23:30:00-01:00' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
 enq-parse: range.csv:3: date out of range '0000-01-01T00:30:00+01:00' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
 enq-parse: range.csv:4: date out of range '31.12.9999 23:30' in 'Date': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z
@@ -269,6 +278,7 @@ expect_out <<'E'
 enq-parse: book.xlsx: a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV
 enq-parse: book.ods: a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV
 enq-parse: book.xls: an OLE2 file (an .xls workbook?), not text: export it as CSV
+enq-parse: r4.csv: no column maps to subject or body (columns: "Email", "Date"): map one with -m; --show-mapping shows how each column is read
 {"id":"enq-ff2c36a0b5877f74","email":"k@l","received_at":"2026-01-02T00:00:00Z"
 {"program":"enq-parse","in":4,"out":1,"rejected":3,S}
 E
@@ -287,7 +297,61 @@ expect_rc 0
 expect_out <<'E'
 "email":"a@example.com","subject":"Café"
 E
+expect_err <<'E'
+enq-parse: utf16be-nobom.csv: no column maps to received_at (columns: "Email", "Subject"): map one with -m; --show-mapping shows how each column is read
+E
+
+# ---- what the columns became ----
+printf 'Ref,When,Client Email,Notes,Budget\n1,2026-01-01,a@b,hi,12\n2,2026-01-02,c@d,yo,13\n' > own.csv
+tcase "no column for received_at or the text: said once per file, the headers listed" "enq-parse own.csv own.csv | wc -l"
+expect_out <<'E'
+4
+E
+expect_err <<'E'
+enq-parse: own.csv: no column maps to received_at nor to subject or body (columns: "Ref", "When", "Client Email", "Notes", "Budget"): map them with -m; --show-mapping shows how each column is read
+enq-parse: own.csv: no column maps to received_at nor to subject or body (columns: "Ref", "When", "Client Email", "Notes", "Budget"): map them with -m; --show-mapping shows how each column is read
+E
+
+printf 'When = received_at\nNotes = body\nRef = -\nBudget = value\nClient Email = email\n' > own.map
+tcase "  and not once they are mapped" "enq-parse -m own.map own.csv | head -1"
+expect_rc 0
+expect_out <<'E'
+{"id":"enq-390a8e25f0902882","received_at":"2026-01-01T00:00:00Z","email":"a@b","body":"hi","value":12,"channel":"web","source":{"format":"csv","file":"own.csv","line":2}}
+E
 expect_err </dev/null
+
+printf 'Record ID,First Name,Last Name,E-mail,Created,Message,Stage,Amount,Colour\n' > head.csv
+tcase "--show-mapping: column -> field (kind), and nothing else" "enq-parse --show-mapping head.csv"
+expect_rc 0
+expect_out <<'E'
+Record ID -> id
+First Name -> name (its first part)
+Last Name -> name (its last part)
+E-mail -> email (text)
+Created -> received_at (date)
+Message -> body (text)
+Stage -> status (text)
+Amount -> value (number)
+Colour -> colour (text, not mapped: kept under its own name)
+E
+expect_err </dev/null
+
+tcase "--show-mapping with a map file" "enq-parse --show-mapping -m own.map own.csv"
+expect_rc 0
+expect_out <<'E'
+Ref -> dropped (the map file says -)
+When -> received_at (date)
+Client Email -> email (text)
+Notes -> body (text)
+Budget -> value (number)
+E
+
+tcase "--show-mapping on JSON lines" "enq-parse --show-mapping range.jsonl"
+expect_rc 65
+expect_out </dev/null
+expect_err <<'E'
+enq-parse: range.jsonl: not delimited text: --show-mapping shows the columns of CSV and TSV
+E
 
 # ---- CSV given to a JSON-lines program ----
 printf 'Email;Name\na@b;Ann\n' > semi.csv
