@@ -125,7 +125,7 @@ static int norm_date(ctx *c, const char *s, size_t n, char out[21])
 	}
 	if (naive)
 		t = op_tz_to_utc(c->cli->tz, t, NULL);
-	if (t < OP_TIME_MIN || t > OP_TIME_MAX)
+	if (!op_time_in_range(t))
 		return OP_TIME_RANGE;
 	op_time_format(t, out);
 	return 0;

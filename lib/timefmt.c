@@ -152,7 +152,7 @@ static int make_time(op_time *t, int64_t y, unsigned mo, unsigned d, unsigned h,
 		     unsigned s, int32_t off)
 {
 	op_time v = mktime_utc(y, mo, d, h, mi, s) - off;
-	if (v < OP_TIME_MIN || v > OP_TIME_MAX)
+	if (!op_time_in_range(v))
 		return OP_TIME_RANGE;
 	*t = v;
 	return 0;

@@ -17,6 +17,12 @@ typedef int64_t op_time;	/* seconds since 1970-01-01T00:00:00Z, no leap seconds 
 #define OP_TIME_MAX 253402300799LL
 /* The first: 0000-01-01T00:00:00Z. */
 #define OP_TIME_MIN (-62167219200LL)
+/* Whether t has an RFC 3339 form: a naive time the parsers read in range
+ * can leave it once a zone turns it into UTC. */
+static inline int op_time_in_range(op_time t)
+{
+	return t >= OP_TIME_MIN && t <= OP_TIME_MAX;
+}
 /* What the parsers below return for a well-formed time that has no RFC
  * 3339 form: before 0000-01-01T00:00:00Z or after OP_TIME_MAX (a zone
  * can carry 9999-12-31T23:30-01:00 past the end).  Refused, not clamped:

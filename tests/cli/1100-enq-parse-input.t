@@ -131,6 +131,25 @@ E
 tcase "--now past 9999 is refused" "exc-flag --now 9999-12-31T23:30:00-01:00 -r /dev/null </dev/null"
 expect_rc 64
 
+tcase "kpi-rollup --from past 9999 once in UTC is refused" "kpi-rollup --tz America/New_York --from 9999-12-31T23:30:00 </dev/null"
+expect_rc 64
+
+printf '%s\n' '{"id":"a","received_at":"9999-12-31T23:30:00"}' '{"id":"b","received_at":"9999-12-31T23:30:00-01:00"}' > late.jsonl
+tcase "enq-route: a received_at past 9999 in UTC is rejected" "enq-route --tz America/New_York late.jsonl"
+expect_rc 65
+expect_out </dev/null
+expect_err <<'E'
+enq-route: late.jsonl:1: received_at: "9999-12-31T23:30:00" is not an RFC 3339 time
+enq-route: late.jsonl:2: received_at: "9999-12-31T23:30:00-01:00" is not an RFC 3339 time
+E
+
+printf 'flag late low when hours("2026-01-01T00:00:00Z", received_at) > 0\n' > late.rules
+printf '%s\n' '{"id":"a","received_at":"9999-12-31T18:00:00"}' '{"id":"b","received_at":"9999-12-31T23:30:00"}' > late2.jsonl
+tcase "rules: a time past 9999 in UTC is no time" "exc-flag --tz America/New_York -r late.rules late2.jsonl | grep -c late"
+expect_out <<'E'
+1
+E
+
 # ---- --rejects reads back: the header row first ----
 printf 'Email,Date\na@b,2026-01-01\nc@d,notadate\ne@f,1,2\n' > r1.csv
 printf 'Email,Date\ng@h,nodate\n' > r2.csv
