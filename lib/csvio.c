@@ -90,6 +90,7 @@ struct op_csv {
 	int have_names;
 	unsigned long headless;	/* the line of a header row that could not
 				 * be read; 0 when it could */
+	int refit;		/* rows_fit has run */
 	int warned, ret;
 };
 
@@ -601,9 +602,13 @@ static void fit_row(int c, void *data)
 /* Do the bytes from `from` to the end read as whole rows of the file's
  * width?  Then a quote that never closed was a stray one on the line
  * before; if not, the file was cut short inside a quoted field.  Run once
- * per file at most (the rows read again then close every quote). */
+ * per file: should the rows read again (strictly, where this is lenient)
+ * end in an open quote too, the rest is one bad row, so that a file of
+ * stray quotes is not read again and again. */
 static int rows_fit(op_csv *st, size_t from)
 {
+	if (st->refit++)
+		return 0;
 	struct csv_parser p;
 	fit f = { 0, st->have_names ? st->ncols : 0, 0 };
 	if (csv_init(&p, CSV_STRICT_FINI))
