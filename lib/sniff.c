@@ -88,16 +88,14 @@ int op_sniff_kind(const char *buf, size_t n)
 	}
 	if (n && *buf == '{')
 		return OP_KIND_JSONL;
+	if (header_field(buf, n))
+		return OP_KIND_EMAIL;	/* its body may have a line "{" */
 	/* JSON lines whose first line is bad: most lines are objects */
 	int obj, other;
 	brace_lines(buf, n, &obj, &other);
 	if (obj && obj > other)
 		return OP_KIND_JSONL;
-	if (obj)
-		return -1;
-	if (header_field(buf, n))
-		return OP_KIND_EMAIL;
-	return OP_KIND_CSV;
+	return obj ? -1 : OP_KIND_CSV;
 }
 
 /* ---- the peekable stream ---- */

@@ -25,11 +25,11 @@ const char *op_kind_name(int kind);
  * and leading blank lines are skipped):
  *   "From " at the start                    mbox
  *   '{'                                     JSONL
+ *   a header field ("Name: value", the name
+ *   printable ASCII without ':' or spaces)  one message
  *   more of the first lines start with '{'
  *   than not                                JSONL (its first line is bad)
  *   some of them start with '{'             -1: not clearly one kind
- *   a header field ("Name: value", the name
- *   printable ASCII without ':' or spaces)  one message
  *   anything else                           delimited text (OP_KIND_CSV)
  * Never OP_KIND_MAILDIR: that is a property of a directory (mailbox.h). */
 int op_sniff_kind(const char *buf, size_t n);

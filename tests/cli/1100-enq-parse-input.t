@@ -289,6 +289,13 @@ expect_out <<'E'
 "email":"a@b"
 E
 
+printf 'From: a@b.example\nSubject: data\n\n{\n"a": 1\n}\n' > json-body.eml
+tcase "a message whose body has '{' lines is a message" "enq-parse json-body.eml | cut -d, -f4"
+expect_rc 0
+expect_out <<'E'
+"email":"a@b.example"
+E
+
 printf 'PK\003\004\024\000\006\000' > book.xlsx
 printf 'PK\003\004\024\000\010\000' > book.ods
 printf '\320\317\021\340\241\261\032\341\000' > book.xls
