@@ -37,6 +37,7 @@ typedef struct {
 	char *prefix;		/* ,"key": */
 	size_t plen;
 	int kind, role;
+	int mapped;		/* by the map file or an alias */
 	const char *col;	/* the column's name (owned by the plan) */
 } column;
 
@@ -44,7 +45,7 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, order, decimal_comma, dedup;
+	int kind, delim, row_delim, no_header, order, decimal, dedup, show_mapping;
 	const char *encoding, *header, *channel;
 
 	/* the current input */
@@ -52,19 +53,26 @@ typedef struct {
 	const char *format;
 	op_buf src;		/* ,"source":{"format":"..","file":".." */
 	int file_order;		/* day or month first, as learnt from the file */
+	int file_decimal;	/* '.' or ',', as learnt from the file; 0 not yet */
 	char where[600];
+
+	/* CSV: the header row as read, for --rejects: written before the
+	 * file's first rejected row, unless it is the header last written */
+	op_buf header_row, rejects_header;
+	int header_done;
 
 	/* CSV: the column plan, made from the first row's names */
 	column *cols;
 	char **colnames;
 	size_t ncols;
-	int planned, name_at;	/* name_at: column where a composed name goes */
+	int name_at;		/* column where a composed name goes */
 	int first_col, last_col;	/* its parts, -1 when absent */
+	int decoded;		/* read through a UTF-16/32 decoder */
 
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
 
-	op_buf content, out, tmp, tmp2, err, idbuf, names;
+	op_buf content, out, tmp, tmp2, err, idbuf, names, num;
 	const char **renamed;	/* JSON lines: targets taken in this record */
 	size_t caprenamed;
 	op_hmap seen;
@@ -100,8 +108,9 @@ static int dm_form(const char *s, size_t n)
 
 /* A date or time to RFC 3339 UTC in out[21]: 0, -1 not a date, -2
  * ambiguous (neither --date-order nor the file has told day from month
- * yet).  The first value that only one reading makes a date decides the
- * order for the rest of the file. */
+ * yet), OP_TIME_RANGE (outside years 0000..9999 once in UTC).  The first
+ * value that only one reading makes a date decides the order for the rest
+ * of the file. */
 static int norm_date(ctx *c, const char *s, size_t n, char out[21])
 {
 	op_time t;
@@ -121,6 +130,8 @@ static int norm_date(ctx *c, const char *s, size_t n, char out[21])
 	}
 	if (naive)
 		t = op_tz_to_utc(c->cli->tz, t, NULL);
+	if (!op_time_in_range(t))
+		return OP_TIME_RANGE;
 	op_time_format(t, out);
 	return 0;
 }
@@ -188,15 +199,72 @@ bad:
 	return -1;
 }
 
-static void bad_number_msg(ctx *c, const char *s, size_t n, const char *col)
+/* A number to c->content: read with the decimal separator --decimal-comma
+ * or --decimal-point names, else the one the file has shown.  Until a
+ * value only one separator reads (12.5, 1.234,50, 12,5) has shown it, a
+ * value both read differently (12.500, 1,234) is ambiguous.  0, or -1 with
+ * c->err filled. */
+static int number_value(ctx *c, const char *s, size_t n, const char *col)
 {
+	int dec = c->decimal ? c->decimal : c->file_decimal;
+	size_t at = c->content.len;
+	int pt = norm_number(s, n, 0, &c->content) == 0;
+	op_buf_reset(&c->num);
+	int cm = norm_number(s, n, 1, &c->num) == 0;
+	int same = pt && cm && c->num.len == c->content.len - at &&
+		   !memcmp(c->num.p, c->content.p + at, c->num.len);
+	if (!same && pt && cm && dec)
+		pt = dec == '.', cm = !pt;
+	if (!same && !dec && pt != cm)
+		c->file_decimal = dec = pt ? '.' : ',';
+	if (same || (pt && dec == '.'))
+		return 0;
+	c->content.len = at;
+	if (cm && dec == ',') {
+		op_buf_add(&c->content, c->num.p, c->num.len);
+		return 0;
+	}
+	if (c->content.p)
+		c->content.p[at] = 0;
 	op_buf_reset(&c->err);
-	int eu = 0;
-	const char *comma = memchr(s, ',', n), *dot = memchr(s, '.', n);
-	if (!c->decimal_comma && comma && (!dot || dot < comma))
-		eu = 1;
-	op_buf_printf(&c->err, "bad number '%.*s' in '%s'%s", (int)(n > 60 ? 60 : n), s, col,
-		      eu ? ": use --decimal-comma?" : "");
+	int w = (int)(n > 60 ? 60 : n);
+	if (pt && cm)
+		op_buf_printf(&c->err, "ambiguous number '%.*s' in '%s': use --decimal-point or --decimal-comma",
+			      w, s, col);
+	else if (pt || cm)
+		op_buf_printf(&c->err, "bad number '%.*s' in '%s': not with a decimal %s, as %s", w, s,
+			      col, dec == ',' ? "comma" : "point",
+			      c->decimal == ',' ? "--decimal-comma says" : c->decimal ? "--decimal-point says"
+			      : "the file's first numbers are");
+	else
+		op_buf_printf(&c->err, "bad number '%.*s' in '%s'", w, s, col);
+	return -1;
+}
+
+/* c->err for a date that could not be read: why, and where in it. */
+static void bad_date_msg(ctx *c, int r, const char *s, size_t n, const char *col)
+{
+	int w = (int)(n > 60 ? 60 : n);
+	size_t at;
+	const char *why;
+	op_buf_reset(&c->err);
+	if (r == -2) {
+		op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy", w, s, col);
+	} else if (r == OP_TIME_RANGE) {
+		op_buf_printf(&c->err, "date out of range '%.*s' in '%s': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
+			      w, s, col);
+	} else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
+		   op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
+				       &(op_time){0}, &(int){0}) == 0) {
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
+			      w, s, col, c->order == OP_DATE_DMY ? "day" : "month");
+	} else if ((why = op_time_loose_fault(s, n, c->order != OP_DATE_ANY ? c->order : c->file_order, &at))) {
+		size_t rest = n - at;
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s': %s expected %s'%.*s'", w, s, col, why,
+			      rest ? "at " : "after ", rest ? (int)(rest > 40 ? 40 : rest) : w, rest ? s + at : s);
+	} else {
+		op_buf_printf(&c->err, "bad date '%.*s' in '%s'", w, s, col);
+	}
 }
 
 /* Append the value of a date or number field as JSON to c->content, or
@@ -212,24 +280,12 @@ static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *co
 			op_buf_addc(&c->content, '"');
 			return 0;
 		}
-		op_buf_reset(&c->err);
-		if (r == -2)
-			op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy",
-				      (int)(n > 60 ? 60 : n), s, col);
-		else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
-			 op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
-					     &(op_time){0}, &(int){0}) == 0)
-			op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
-				      (int)(n > 60 ? 60 : n), s, col, c->order == OP_DATE_DMY ? "day" : "month");
-		else
-			op_buf_printf(&c->err, "bad date '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
+		bad_date_msg(c, r, s, n, col);
 		return -1;
 	}
 	size_t at = c->content.len;
-	if (norm_number(s, n, c->decimal_comma, &c->content)) {
-		bad_number_msg(c, s, n, col);
+	if (number_value(c, s, n, col))
 		return -1;
-	}
 	/* the digits are well formed; the number must also be one a reader
 	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
 	if (op_json_valid(c->content.p + at, c->content.len - at, NULL)) {
@@ -489,7 +545,49 @@ static void plan_free(ctx *c)
 	c->cols = NULL;
 	c->colnames = NULL;
 	c->ncols = 0;
-	c->planned = 0;
+}
+
+/* Once per file: the fields records are useless without (a time for
+ * every KPI and SLA, text to classify) that no column gives. */
+static void warn_unmapped(ctx *c)
+{
+	int when = 0, text = 0;
+	for (size_t i = 0; i < c->ncols; i++) {
+		const char *k = c->cols[i].key;
+		when |= k && !strcmp(k, "received_at");
+		text |= k && (!strcmp(k, "subject") || !strcmp(k, "body"));
+	}
+	if (when && text)
+		return;
+	op_buf *b = &c->tmp;
+	op_buf_reset(b);
+	for (size_t i = 0; i < c->ncols && b->len < 200; i++)
+		op_buf_printf(b, "%s\"%.40s\"", i ? ", " : "", c->colnames[i]);
+	if (b->len >= 200)
+		op_buf_adds(b, ", ...");
+	op_warn("%s: no column maps to %s (columns: %s): map %s with -m; --show-mapping shows how each column is read",
+		c->file, !when && !text ? "received_at nor to subject or body" : !when ? "received_at" : "subject or body",
+		b->p ? b->p : "", !when && !text ? "them" : "one");
+}
+
+/* --show-mapping: each column, the key it is written under, and how its
+ * value is read. */
+static void show_mapping(ctx *c)
+{
+	static const char *const kinds[] = { "text", "date", "number" };
+	for (size_t i = 0; i < c->ncols; i++) {
+		const column *k = &c->cols[i];
+		printf("%s -> ", c->colnames[i]);
+		if (k->role == ROLE_DROP)
+			puts("dropped (the map file says -)");
+		else if ((k->role == ROLE_FIRST || k->role == ROLE_LAST))
+			printf("name (its %s part)\n", k->role == ROLE_FIRST ? "first" : "last");
+		else if (k->role != ROLE_FIELD)
+			printf("%s\n", k->key);
+		else
+			printf("%s (%s%s)\n", k->key, kinds[k->kind],
+			       k->mapped ? "" : ", not mapped: kept under its own name");
+	}
 }
 
 /* Columns to keys: mapped ones first (the first column to claim a field
@@ -521,6 +619,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		k->kind = OP_MAP_TEXT;
 		if (!t)
 			continue;
+		k->mapped = 1;
 		if (kinds[i] == OP_MAP_DROP) {
 			k->role = ROLE_DROP;
 		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
@@ -582,7 +681,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	op_uniq_free(&used);
 	free(target);
 	free(kinds);
-	c->planned = 1;
+	warn_unmapped(c);
 }
 
 /* A row that was read but cannot be a record, written back as CSV. */
@@ -611,15 +710,30 @@ static void row_raw(ctx *c, const char *const *fields, size_t n)
 	}
 }
 
+/* A row turned away, to --rejects under the file's header row (once per
+ * file, and not again when the last one written was the same), so that
+ * the rejects file reads back as the input did. */
+static void reject_row(ctx *c, const char *raw, size_t len, unsigned long line, const char *why)
+{
+	op_buf *h = &c->header_row, *last = &c->rejects_header;
+	if (!c->header_done && h->len && (h->len != last->len || memcmp(h->p, last->p, h->len))) {
+		op_rejects_line(&c->st, h->p, h->len);
+		op_buf_reset(last);
+		op_buf_add(last, h->p, h->len);
+	}
+	c->header_done = 1;
+	snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
+	op_reject_at(&c->st, c->where, raw, len, "%s", why);
+}
+
 static int on_row(const char *const *names, const char *const *fields, size_t n,
 		  unsigned long line, void *vc)
 {
 	ctx *c = vc;
 	op_stream *st = &c->st;
+	(void)names;	/* planned when they came */
 	if (st->stop)
 		return 1;
-	if (!c->planned)
-		plan(c, names, n);
 	st->in++;
 	op_buf *b = &c->content;
 	op_buf_reset(b);
@@ -676,9 +790,8 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 			continue;
 		}
 		if (typed_value(c, k->kind, v, strlen(v), k->col)) {
-			snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
 			row_raw(c, fields, n);
-			op_reject_at(st, c->where, c->tmp2.p, c->tmp2.len, "%s", c->err.p);
+			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->err.p);
 			return st->stop;
 		}
 	}
@@ -687,12 +800,23 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	return st->stop;
 }
 
-static void on_bad_row(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *vc)
+static int on_bad_row(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *vc)
 {
 	ctx *c = vc;
-	snprintf(c->where, sizeof c->where, "%s:%lu", c->file, line);
 	c->st.in++;
-	op_reject_at(&c->st, c->where, raw, rawlen, "%s", reason);
+	reject_row(c, raw, rawlen, line, reason);
+	return c->st.stop;
+}
+
+/* The columns have names: the plan; for --show-mapping, shown, and the
+ * file read no further. */
+static int on_names(const char *const *names, size_t n, void *vc)
+{
+	ctx *c = vc;
+	plan(c, names, n);
+	if (c->show_mapping)
+		show_mapping(c);
+	return c->show_mapping;
 }
 
 static void read_csv(ctx *c, FILE *f, const char *name, int kind)
@@ -702,20 +826,17 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 	op_csv_opts o = {
 		.delim = c->delim ? c->delim : kind == OP_KIND_TSV ? '\t' : 0,
 		.delim_used = &c->row_delim,
-		.encoding = c->encoding,
+		.encoding = c->decoded ? NULL : c->encoding,
 		.no_header = c->no_header,
 		.header = c->header,
+		.header_row = &c->header_row,
+		.names = on_names,
 	};
-	c->planned = 0;
-	int r = op_csv_read(f, name, &o, on_row, on_bad_row, c);
-	if (r == -1 && errno) {
+	op_buf_reset(&c->header_row);
+	c->header_done = 0;
+	if (op_csv_read(f, name, &o, on_row, on_bad_row, c) == -1) {
 		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
-	} else if (r == -1) {
-		/* no header row to read the file by (binary, not delimited
-		 * text): the file is bad data, not an unreadable input */
-		c->st.in++;
-		c->st.rejected++;
 	}
 }
 
@@ -957,6 +1078,38 @@ static void read_jsonl(ctx *c, FILE *f, const char *name)
 
 /* ---- inputs ---- */
 
+/* A whole file that is no input enq-parse reads: named, counted as one
+ * input turned away.  Its bytes are not copied to --rejects: the file is
+ * there, whole, under its name. */
+static void reject_file(ctx *c, const char *name, const char *why)
+{
+	op_warn("%s: %s", name, why);
+	c->st.in++;
+	c->st.rejected++;
+	if (c->cli->strict)
+		c->st.stop = 1;
+}
+
+/* A file that is no text, or text that cannot be read without being told
+ * its charset: turned away with a message that says what to do.  1 when
+ * it was. */
+static int not_text(ctx *c, const char *name, const char *b, size_t n, const char *wide)
+{
+	const char *utf16;
+	if (n >= 4 && !memcmp(b, "PK\3\4", 4))
+		reject_file(c, name, "a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV");
+	else if (n >= 8 && !memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+		reject_file(c, name, "an OLE2 file (an .xls workbook?), not text: export it as CSV");
+	else if (!wide && !c->encoding && (utf16 = op_utf16_guess(b, n))) {
+		char why[128];
+		snprintf(why, sizeof why, "looks like %s without a byte order mark: give --encoding %s",
+			 utf16, utf16);
+		reject_file(c, name, why);
+	} else
+		return 0;
+	return 1;
+}
+
 static void one_input(ctx *c, const char *path)
 {
 	int std = !strcmp(path, "-");
@@ -965,6 +1118,7 @@ static void one_input(ctx *c, const char *path)
 	int kind = c->kind;
 	c->file = name;
 	c->file_order = OP_DATE_ANY;
+	c->file_decimal = 0;
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
 			op_warn("%s: is a directory", name);
@@ -994,8 +1148,8 @@ static void one_input(ctx *c, const char *path)
 		return;
 	}
 	const char *peek;
-	size_t npeek;
-	FILE *pf = op_peek_open(f, 4096, &peek, &npeek);
+	size_t npeek, bom, unit;
+	FILE *pf = op_peek_open(f, 4096, &peek, &npeek), *df = NULL, *in = pf;
 	if (!pf) {
 		op_warn("%s: read error: %s", name, strerror(errno));
 		c->st.noinput = 1;
@@ -1003,29 +1157,55 @@ static void one_input(ctx *c, const char *path)
 			fclose(f);
 		return;
 	}
-	if (kind == OP_KIND_AUTO)
-		kind = op_sniff_kind(peek, npeek);
+	const char *wide = op_wide_charset(peek, npeek, c->encoding, &bom, &unit);
+	if (not_text(c, name, peek, npeek, wide))
+		goto done;
+	if (wide) {
+		/* UTF-16 or UTF-32: sniffed and read as UTF-8 */
+		df = op_decode_open(pf, wide, unit, bom, name);
+		in = op_peek_open(df, 4096, &peek, &npeek);
+		if (!in) {
+			op_warn("%s: read error: %s", name, strerror(errno));
+			c->st.noinput = 1;
+			in = df;
+			goto done;
+		}
+	}
+	if (kind == OP_KIND_AUTO && (kind = op_sniff_kind(peek, npeek)) < 0) {
+		reject_file(c, name, "not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl");
+		goto done;
+	}
+	c->decoded = wide != NULL;
+	if (c->show_mapping && kind != OP_KIND_CSV && kind != OP_KIND_TSV) {
+		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
+		goto done;
+	}
 	switch (kind) {
 	case OP_KIND_EMAIL:
 		set_source(c, "email", name);
-		read_email(c, pf, name);
+		read_email(c, in, name);
 		break;
 	case OP_KIND_MBOX:
 		set_source(c, "mbox", name);
-		if (op_mbox_each(pf, name, on_message, c) < 0) {
+		if (op_mbox_each(in, name, on_message, c) < 0) {
 			op_warn("%s: read error: %s", name, strerror(errno));
 			c->st.noinput = 1;
 		}
 		break;
 	case OP_KIND_JSONL:
 		set_source(c, "jsonl", name);
-		read_jsonl(c, pf, name);
+		read_jsonl(c, in, name);
 		break;
 	default:
 		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
-		read_csv(c, pf, name, kind);
+		read_csv(c, in, name, kind);
 		break;
 	}
+done:
+	if (in != pf)
+		fclose(in);
+	if (df && in != df)
+		fclose(df);
 	fclose(pf);
 	if (!std)
 		fclose(f);
@@ -1048,9 +1228,13 @@ static const char usage[] =
 	"                        back to Windows-1252)\n"
 	"      --date-order O    dmy or mdy: how to read 03/04/2025\n"
 	"      --decimal-comma   numbers are written 1.234,50\n"
+	"      --decimal-point   numbers are written 1,234.50 (default: as the\n"
+	"                        file shows)\n"
 	"      --channel NAME    the channel of every record (default: email for\n"
 	"                        mail, a channel column, else web)\n"
-	"      --dedup           drop exact repeats (counted in --stats)\n";
+	"      --dedup           drop exact repeats (counted in --stats)\n"
+	"      --show-mapping    print how each column of CSV/TSV input is read\n"
+	"                        (column -> field, kind), no records\n";
 
 int main(int argc, char **argv)
 {
@@ -1058,7 +1242,7 @@ int main(int argc, char **argv)
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
-	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_CHANNEL, O_DEDUP };
+	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
@@ -1068,8 +1252,10 @@ int main(int argc, char **argv)
 		{ "encoding", required_argument, NULL, O_ENCODING },
 		{ "date-order", required_argument, NULL, O_DATEORDER },
 		{ "decimal-comma", no_argument, NULL, O_DECCOMMA },
+		{ "decimal-point", no_argument, NULL, O_DECPOINT },
 		{ "channel", required_argument, NULL, O_CHANNEL },
 		{ "dedup", no_argument, NULL, O_DEDUP },
+		{ "show-mapping", no_argument, NULL, O_SHOWMAP },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "f:m:d:", longopts)) != -1) {
@@ -1099,13 +1285,15 @@ int main(int argc, char **argv)
 			else
 				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
 			break;
-		case O_DECCOMMA: c.decimal_comma = 1; break;
+		case O_DECCOMMA: c.decimal = ','; break;
+		case O_DECPOINT: c.decimal = '.'; break;
 		case O_CHANNEL:
 			if (!*optarg)
 				op_usage_error(&cli, "--channel: empty name");
 			c.channel = optarg;
 			break;
 		case O_DEDUP: c.dedup = 1; break;
+		case O_SHOWMAP: c.show_mapping = 1; break;
 		}
 	}
 	if (c.channel) {
@@ -1117,6 +1305,7 @@ int main(int argc, char **argv)
 	c.map = op_mapping_load(mapfile);
 
 	op_stream_init(&c.st, &cli);
+	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
 	char *dash[] = { (char *)"-" };
 	char **files = nfiles ? argv + optind : dash;
@@ -1145,6 +1334,9 @@ int main(int argc, char **argv)
 	op_buf_free(&c.err);
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.names);
+	op_buf_free(&c.num);
+	op_buf_free(&c.header_row);
+	op_buf_free(&c.rejects_header);
 	op_buf_free(&c.src);
 	op_buf_free(&c.mailmeta);
 	op_cli_free(&cli);

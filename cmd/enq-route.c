@@ -424,7 +424,8 @@ static int received(ctx *c, op_stream *st, op_rec *r, op_time *t)
 		if (!op_time_parse(s, n, t, &naive)) {
 			if (naive)
 				*t = op_tz_to_utc(c->naive_tz, *t, NULL);
-			return 0;
+			if (op_time_in_range(*t))
+				return 0;
 		}
 	}
 	op_reject(st, "received_at: %.*s is not an RFC 3339 time", (int)(f->vlen > 60 ? 60 : f->vlen), f->v);

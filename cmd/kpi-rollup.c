@@ -51,9 +51,10 @@ static op_time when(const op_cli *cli, const char *opt, const char *arg)
 		n = (size_t)snprintf(buf, sizeof buf, "%s%s", arg, n == 7 ? "-01" : "-01-01");
 	else
 		n = (size_t)snprintf(buf, sizeof buf, "%s", arg);
-	if (n >= sizeof buf || op_time_parse(buf, n, &t, &naive))
+	if (n >= sizeof buf || op_time_parse(buf, n, &t, &naive) ||
+	    !op_time_in_range(t = naive ? op_tz_to_utc(cli->tz, t, NULL) : t))
 		op_usage_error(cli, "%s: '%s' is not a date or time (2026-03-01, 2026-03, 2026, RFC 3339)", opt, arg);
-	return naive ? op_tz_to_utc(cli->tz, t, NULL) : t;
+	return t;
 }
 
 static const char usage[] =

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -253,4 +255,145 @@ int op_to_utf8(op_buf *out, const char *s, size_t n, const char *from)
 		return 0;
 	mixed_to_utf8(out, s, n);
 	return 1;
+}
+
+/* ---- UTF-16 and UTF-32 ---- */
+
+const char *op_wide_charset(const char *buf, size_t n, const char *encoding, size_t *bom,
+			    size_t *unit)
+{
+	static const struct { const char *label, *iconv; unsigned unit; } names[] = {
+		{ "utf-16", "UTF-16LE", 2 }, { "utf-16le", "UTF-16LE", 2 },
+		{ "utf-16be", "UTF-16BE", 2 }, { "ucs-2", "UTF-16LE", 2 },
+		{ "ucs-2le", "UTF-16LE", 2 }, { "ucs-2be", "UTF-16BE", 2 },
+		{ "utf-32", "UTF-32LE", 4 }, { "utf-32le", "UTF-32LE", 4 },
+		{ "utf-32be", "UTF-32BE", 4 },
+	};
+	const unsigned char *b = (const unsigned char *)buf;
+	int le32 = n >= 4 && !memcmp(b, "\xff\xfe\0\0", 4);
+	int be32 = n >= 4 && !memcmp(b, "\0\0\xfe\xff", 4);
+	int le16 = !le32 && n >= 2 && b[0] == 0xFF && b[1] == 0xFE;
+	int be16 = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
+	*bom = 0;
+	if (encoding) {
+		size_t i = 0, k = sizeof names / sizeof names[0];
+		while (i < k && strcasecmp(encoding, names[i].label))
+			i++;
+		if (i == k)
+			return NULL;
+		*unit = names[i].unit;
+		if (*unit == 2 && (le16 || be16)) {
+			*bom = 2;
+			return le16 ? "UTF-16LE" : "UTF-16BE";
+		}
+		if (*unit == 4 && (le32 || be32)) {
+			*bom = 4;
+			return le32 ? "UTF-32LE" : "UTF-32BE";
+		}
+		return names[i].iconv;
+	}
+	if (!(le32 || be32 || le16 || be16))
+		return NULL;
+	*bom = *unit = le32 || be32 ? 4 : 2;
+	return le32 ? "UTF-32LE" : be32 ? "UTF-32BE" : le16 ? "UTF-16LE" : "UTF-16BE";
+}
+
+const char *op_utf16_guess(const char *b, size_t n)
+{
+	size_t zero[2] = { 0, 0 }, pairs = n / 2;
+	for (size_t i = 0; i < pairs * 2; i++)
+		zero[i & 1] += !b[i];
+	/* ASCII in UTF-16 is a NUL every other byte; text in any 8-bit
+	 * charset has none */
+	if (pairs < 2)
+		return NULL;
+	if (zero[1] * 2 > pairs && zero[0] * 8 < pairs)
+		return "UTF-16LE";
+	if (zero[0] * 2 > pairs && zero[1] * 8 < pairs)
+		return "UTF-16BE";
+	return NULL;
+}
+
+size_t op_iconv_lossy(iconv_t cd, char **in, size_t *inleft, char **out, size_t *outleft,
+		      size_t unit, int eof)
+{
+	size_t bad = 0;
+	while (*inleft) {
+		if (iconv(cd, in, inleft, out, outleft) != (size_t)-1)
+			break;
+		if (errno == E2BIG || (errno == EINVAL && !eof) || *outleft < 3)
+			break;	/* more room, or the rest of a unit, next time */
+		memcpy(*out, "\xef\xbf\xbd", 3);
+		*out += 3;
+		*outleft -= 3;
+		size_t skip = *inleft < unit ? *inleft : unit;
+		*in += skip;
+		*inleft -= skip;
+		bad++;
+	}
+	return bad;
+}
+
+typedef struct {
+	FILE *f;
+	iconv_t cd;
+	const char *from, *name;
+	size_t unit, skip, len;
+	int eof, warned;
+	char in[16384];
+} decoder;
+
+static ssize_t decode_read(void *vd, char *out, size_t size)
+{
+	decoder *d = vd;
+	char *o = out;
+	while (o == out && !(d->eof && !d->len)) {
+		if (!d->eof && d->len < sizeof d->in) {
+			size_t got = fread(d->in + d->len, 1, sizeof d->in - d->len, d->f);
+			if (!got && ferror(d->f))
+				return -1;
+			d->eof = !got;
+			size_t drop = got < d->skip ? got : d->skip;
+			memmove(d->in + d->len, d->in + d->len + drop, got - drop);
+			d->skip -= drop;
+			d->len += got - drop;
+		}
+		char *in = d->in;
+		size_t inleft = d->len, oleft = size;
+		if (op_iconv_lossy(d->cd, &in, &inleft, &o, &oleft, d->unit, d->eof) && !d->warned) {
+			op_warn("%s: not valid %s, bad units read as U+FFFD", d->name, d->from);
+			d->warned = 1;
+		}
+		memmove(d->in, in, inleft);
+		d->len = inleft;
+		if (size < 4)
+			break;	/* no room for a character: stdio asks again */
+	}
+	return o - out;
+}
+
+static int decode_close(void *vd)
+{
+	decoder *d = vd;
+	iconv_close(d->cd);
+	free(d);
+	return 0;
+}
+
+FILE *op_decode_open(FILE *f, const char *from, size_t unit, size_t skip, const char *name)
+{
+	decoder *d = op_xcalloc(1, sizeof *d);
+	d->f = f;
+	d->from = from;
+	d->name = name;
+	d->unit = unit;
+	d->skip = skip;
+	d->cd = iconv_open("UTF-8", from);
+	if (d->cd == (iconv_t)-1)
+		op_die(OP_EXIT_SOFTWARE, "iconv: %s: %s", from, strerror(errno));
+	cookie_io_functions_t io = { .read = decode_read, .close = decode_close };
+	FILE *r = fopencookie(d, "rb", io);
+	if (!r)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	return r;
 }

@@ -88,7 +88,10 @@ struct op_csv {
 	char **names;
 	size_t ncols;
 	int have_names;
-	int warned, fatal, ret;
+	unsigned long headless;	/* the line of a header row that could not
+				 * be read; 0 when it could */
+	int refit;		/* rows_fit has run */
+	int warned, ret;
 };
 
 /* ---- delimiter sniffing ---- */
@@ -189,6 +192,8 @@ static void set_names(op_csv *st, const char *const *raw, size_t n)
 	st->names = v;
 	st->ncols = n;
 	st->have_names = 1;
+	if (st->o->names)
+		st->ret = st->o->names((const char *const *)v, n, st->ctx);
 }
 
 /* --header "a, b,c": split at commas, spaces around names dropped. */
@@ -255,16 +260,18 @@ static size_t raw_len(op_csv *st, size_t end)
 	return n;
 }
 
+/* A bad row to the caller.  A bad header row leaves no names to read the
+ * rows after it by: they are bad too, each of them (nothing is dropped). */
 static void report(op_csv *st, size_t end, const char *reason)
 {
-	if (!st->have_names && !st->o->no_header && !st->o->header) {
-		op_warn("%s:%lu: cannot read the header row: %s", st->name,
-			st->row_line, reason);
-		st->fatal = 1;
-		return;
+	char why[224];
+	if (!st->have_names && !st->o->no_header && !st->o->header && !st->headless) {
+		snprintf(why, sizeof why, "cannot read the header row: %s", reason);
+		reason = why;
+		st->headless = st->row_line;
 	}
-	if (st->bad)
-		st->bad(st->b + st->rs, raw_len(st, end), st->row_line, reason, st->ctx);
+	if (st->bad && !st->ret)
+		st->ret = st->bad(st->b + st->rs, raw_len(st, end), st->row_line, reason, st->ctx);
 }
 
 static void on_field(void *s, size_t len, void *data)
@@ -311,10 +318,17 @@ static void on_row(int c, void *data)
 	const op_csv_opts *o = st->o;
 	(void)c;
 	st->pending = 0;
-	if (st->fatal || st->ret)
+	if (st->ret)
 		goto out;
 	if (st->row_bad) {
 		report(st, st->seg_end, st->reason);
+		goto out;
+	}
+	if (st->headless) {
+		char why[96];
+		snprintf(why, sizeof why, "no column names: the header row (line %lu) could not be read",
+			 st->headless);
+		report(st, st->seg_end, why);
 		goto out;
 	}
 	for (size_t i = 0; i < st->nf; i++)
@@ -322,12 +336,18 @@ static void on_row(int c, void *data)
 	if (!st->have_names) {
 		if (!o->no_header && !o->header) {
 			set_names(st, st->fp, st->nf);
+			if (o->header_row) {
+				op_buf_reset(o->header_row);
+				op_buf_add(o->header_row, st->b + st->rs, raw_len(st, st->seg_end));
+			}
 			goto out;
 		}
 		/* no header at all: col_1, col_2, ... as many as this row has */
 		const char **none = op_xcalloc(st->nf ? st->nf : 1, sizeof *none);
 		set_names(st, none, st->nf);
 		free(none);
+		if (st->ret)
+			goto out;
 	}
 	if (st->nf != st->ncols) {
 		char why[96];
@@ -388,21 +408,9 @@ static int fill_wide(op_csv *st)
 	make_room(st, st->wlen * 2 + 16);	/* UTF-8 is at most 3/2 as long */
 	char *in = st->wb, *out = st->b + st->len;
 	size_t inleft = st->wlen, outleft = st->cap - st->len;
-	while (inleft) {
-		if (iconv(st->cd, &in, &inleft, &out, &outleft) != (size_t)-1)
-			break;
-		if (errno == E2BIG || (errno == EINVAL && !st->weof) || outleft < 3)
-			break;	/* more room, or the rest of a unit, next time */
-		memcpy(out, "\xef\xbf\xbd", 3);
-		out += 3;
-		outleft -= 3;
-		size_t skip = inleft < st->wunit ? inleft : st->wunit;
-		in += skip;
-		inleft -= skip;
-		if (!st->warned) {
-			op_warn("%s: not valid %s, bad units read as U+FFFD", st->name, st->wname);
-			st->warned = 1;
-		}
+	if (op_iconv_lossy(st->cd, &in, &inleft, &out, &outleft, st->wunit, st->weof) && !st->warned) {
+		op_warn("%s: not valid %s, bad units read as U+FFFD", st->name, st->wname);
+		st->warned = 1;
 	}
 	st->len = (size_t)(out - st->b);
 	memmove(st->wb, in, inleft);
@@ -568,7 +576,51 @@ next:
 	}
 }
 
-/* At the end of input.  1: input is left to read again (after an unclosed
+/* The dry run of rows_fit: fields per row, and whether a row had another
+ * number than want (0: the first row's). */
+typedef struct {
+	size_t nf, want;
+	int misfit;
+} fit;
+
+static void fit_field(void *s, size_t len, void *data)
+{
+	(void)s, (void)len;
+	((fit *)data)->nf++;
+}
+
+static void fit_row(int c, void *data)
+{
+	fit *f = data;
+	(void)c;
+	if (!f->want)
+		f->want = f->nf;
+	f->misfit |= f->nf != f->want;
+	f->nf = 0;
+}
+
+/* Do the bytes from `from` to the end read as whole rows of the file's
+ * width?  Then a quote that never closed was a stray one on the line
+ * before; if not, the file was cut short inside a quoted field.  Run once
+ * per file: should the rows read again (strictly, where this is lenient)
+ * end in an open quote too, the rest is one bad row, so that a file of
+ * stray quotes is not read again and again. */
+static int rows_fit(op_csv *st, size_t from)
+{
+	if (st->refit++)
+		return 0;
+	struct csv_parser p;
+	fit f = { 0, st->have_names ? st->ncols : 0, 0 };
+	if (csv_init(&p, CSV_STRICT_FINI))
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	csv_set_delim(&p, (unsigned char)st->delim);
+	int ok = csv_parse(&p, st->b + from, st->len - from, fit_field, fit_row, &f) == st->len - from &&
+		 csv_fini(&p, fit_field, fit_row, &f) == 0 && !f.misfit;
+	csv_free(&p);
+	return ok;
+}
+
+/* At the end of input.  1: input is left to read again (after a stray
  * quote, from the line after the one that opened it). */
 static int finish(op_csv *st)
 {
@@ -576,14 +628,21 @@ static int finish(op_csv *st)
 		return 0;
 	if (csv_fini(&st->p, on_field, on_row, st) == 0)
 		return 0;
-	/* An unclosed quote: the row is bad; its first line most likely holds
-	 * the stray quote, and the lines after it are rows, read again. */
+	/* An unclosed quote: the row is bad.  Either its first line holds a
+	 * stray quote and the lines after it are rows, read again; or the
+	 * file ends inside a quoted field, and all of it is the one bad row
+	 * (not each of its lines a row of the wrong width). */
 	size_t end = st->row_l1_end != NONE ? st->row_l1_end : st->len;
-	report(st, end, "unclosed quote");
+	const char *why = "unclosed quote";
+	if (end < st->len && !rows_fit(st, end)) {
+		end = st->len;
+		why = "unclosed quote: the file ends inside a quoted field (cut short?)";
+	}
+	report(st, end, why);
 	unsigned long next = st->row_line + 1;
 	parser_reset(st);
 	row_clear(st);
-	if (st->fatal || end >= st->len)
+	if (st->ret || end >= st->len)
 		return 0;
 	st->pos = st->rs = end;
 	st->line = next;
@@ -597,42 +656,10 @@ static int finish(op_csv *st)
  * encoding is given, or by the encoding's name?  Sets wname, wunit. */
 static int wide(op_csv *st)
 {
-	static const struct { const char *label, *iconv; unsigned unit; } names[] = {
-		{ "utf-16", "UTF-16LE", 2 }, { "utf-16le", "UTF-16LE", 2 },
-		{ "utf-16be", "UTF-16BE", 2 }, { "ucs-2", "UTF-16LE", 2 },
-		{ "ucs-2le", "UTF-16LE", 2 }, { "ucs-2be", "UTF-16BE", 2 },
-		{ "utf-32", "UTF-32LE", 4 }, { "utf-32le", "UTF-32LE", 4 },
-		{ "utf-32be", "UTF-32BE", 4 },
-	};
-	const unsigned char *b = (const unsigned char *)st->b;
-	size_t n = st->len;
-	int le32 = n >= 4 && !memcmp(b, "\xff\xfe\0\0", 4);
-	int be32 = n >= 4 && !memcmp(b, "\0\0\xfe\xff", 4);
-	int le16 = !le32 && n >= 2 && b[0] == 0xFF && b[1] == 0xFE;
-	int be16 = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
-	if (st->enc) {
-		size_t i = 0, k = sizeof names / sizeof names[0];
-		while (i < k && strcasecmp(st->enc, names[i].label))
-			i++;
-		if (i == k)
-			return 0;
-		st->wname = names[i].iconv;
-		st->wunit = names[i].unit;
-		if (st->wunit == 2 && (le16 || be16)) {
-			st->wname = le16 ? "UTF-16LE" : "UTF-16BE";
-			st->pos = 2;
-		} else if (st->wunit == 4 && (le32 || be32)) {
-			st->wname = le32 ? "UTF-32LE" : "UTF-32BE";
-			st->pos = 4;
-		}
-		return 1;
-	}
-	if (!(le32 || be32 || le16 || be16))
-		return 0;
-	st->wname = le32 ? "UTF-32LE" : be32 ? "UTF-32BE" : le16 ? "UTF-16LE" : "UTF-16BE";
-	st->wunit = le32 || be32 ? 4 : 2;
-	st->pos = st->wunit;
-	return 1;
+	size_t bom;
+	st->wname = op_wide_charset(st->b, st->len, st->enc, &bom, &st->wunit);
+	st->pos = bom;
+	return st->wname != NULL;
 }
 
 int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
@@ -699,7 +726,7 @@ int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
 	if (st.o->header)
 		names_from_opt(&st, st.o->header);
 
-	while (!st.fatal && !st.ret) {
+	while (!st.ret) {
 		size_t end;
 		int t = st.pos < st.len ? next_segment(&st, &end) : -1;
 		if (t >= 0) {
@@ -714,12 +741,7 @@ int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
 		if (!finish(&st))
 			break;
 	}
-	if (st.fatal) {
-		errno = 0;
-		rc = -1;
-	} else {
-		rc = st.ret;
-	}
+	rc = st.ret;
 	goto out;
 readerr:
 	rc = -1;

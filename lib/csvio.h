@@ -9,6 +9,10 @@
 /* The reader's state; op_csv_read keeps one per call. */
 typedef struct op_csv op_csv;
 
+/* Called once the columns have names (made unique), before any row.  A
+ * non-zero return stops reading, and op_csv_read returns that value. */
+typedef int (*op_csv_names_fn)(const char *const *names, size_t n, void *ctx);
+
 typedef struct {
 	int delim;		/* 0 = sniff from the first lines among , ; TAB | */
 	const char *encoding;	/* NULL = UTF-8, with invalid UTF-8 fields read
@@ -23,6 +27,10 @@ typedef struct {
 				 * error for that row */
 	int *delim_used;	/* when not NULL: set to the delimiter the
 				 * file is read by, before any row */
+	op_buf *header_row;	/* when not NULL: set to the header row's
+				 * bytes as read (without its line end) when
+				 * the file's first row names the columns */
+	op_csv_names_fn names;	/* when not NULL: told the column names */
 } op_csv_opts;
 
 /* Called once per data row.  names/fields are NUL-terminated valid UTF-8,
@@ -34,22 +42,26 @@ typedef int (*op_csv_row_fn)(const char *const *names, const char *const *fields
 
 /* Called for a bad row: a ragged row (field count differs from the header),
  * an over-long field, a quote error, an unclosed quote at EOF, a NUL byte
- * in a field.  raw = the row's bytes as read, without its final line
- * terminator (for --rejects); reason e.g. "3 fields, header has 5".
- * Reading goes on with the next row. */
-typedef void (*op_csv_bad_fn)(const char *raw, size_t rawlen, unsigned long line,
-			      const char *reason, void *ctx);
+ * in a field; and, when the header row is one of those, for it ("cannot
+ * read the header row: ...") and every row after it (there are no column
+ * names to read them by).  raw = the row's bytes as read, without its
+ * final line terminator (for --rejects); reason e.g. "3 fields, header
+ * has 5".  Reading goes on with the next row unless it returns non-zero:
+ * then op_csv_read stops and returns that value. */
+typedef int (*op_csv_bad_fn)(const char *raw, size_t rawlen, unsigned long line,
+			     const char *reason, void *ctx);
 
 /* Reads the whole stream f (opened "rb"), named `name` in messages.
- * Returns 0; a row callback's non-zero value; or -1 on a read error (errno
- * set, nothing printed) or a fatal format error, a header row that cannot
- * be read (message printed as "name:line: ...", errno 0).
+ * Returns 0; a callback's non-zero value; or -1 on a read error (errno
+ * set, nothing printed).
  * A UTF-8 BOM is skipped; UTF-16 and UTF-32 (by BOM or encoding) are
  * turned into UTF-8 first, raw rows included.  LF, CRLF and lone CR end
  * lines; quoted fields may hold delimiters, line breaks and doubled quotes;
  * empty lines are skipped; empty or duplicate header names are made unique
  * (col_3, email_2).  After an unclosed quote at EOF only the line that
- * opened it is bad: the lines after it are read again as rows.
+ * opened it is bad when the lines after it read as rows of the right
+ * width (a stray quote): they are read again.  Otherwise the file was cut
+ * short inside a quoted field, and the rest of it is one bad row.
  * Lenient where it is unambiguous: spaces around unquoted fields and
  * around quoted ones are dropped (libcsv's rule), and a quote inside an
  * unquoted field (5'10", 37°36'37.8"N) is kept as a character. */

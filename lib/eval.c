@@ -113,7 +113,7 @@ static int str_time(op_eval *ev, const char *s, size_t n, op_time *t)
 		return 0;
 	if (naive && ev->tz)
 		*t = op_tz_to_utc(ev->tz, *t, NULL);
-	return 1;
+	return op_time_in_range(*t);
 }
 
 int op_val_time(op_eval *ev, const op_val *v, op_time *t)

@@ -50,6 +50,29 @@ static int header_field(const char *s, size_t n)
 	return i == n || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n';
 }
 
+/* Of the first complete lines of buf (blank ones, and lines inside a
+ * quoted CSV field, skipped; at most 20): how many start with '{', and
+ * how many do not. */
+static void brace_lines(const char *buf, size_t n, int *obj, int *other)
+{
+	int inq = 0, start = 1, json = 0;
+	*obj = *other = 0;
+	for (size_t i = 0; i < n && *obj + *other < 20; i++) {
+		char ch = buf[i];
+		if (ch == '\n') {
+			start = !inq;
+			continue;
+		}
+		if (start && ch != ' ' && ch != '\t' && ch != '\r') {
+			json = ch == '{';	/* its quotes are JSON's, escaped or not */
+			if (memchr(buf + i, '\n', n - i))
+				(*(json ? obj : other))++;
+			start = 0;
+		}
+		inq ^= !json && ch == '"';
+	}
+}
+
 int op_sniff_kind(const char *buf, size_t n)
 {
 	if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
@@ -66,8 +89,13 @@ int op_sniff_kind(const char *buf, size_t n)
 	if (n && *buf == '{')
 		return OP_KIND_JSONL;
 	if (header_field(buf, n))
-		return OP_KIND_EMAIL;
-	return OP_KIND_CSV;
+		return OP_KIND_EMAIL;	/* its body may have a line "{" */
+	/* JSON lines whose first line is bad: most lines are objects */
+	int obj, other;
+	brace_lines(buf, n, &obj, &other);
+	if (obj && obj > other)
+		return OP_KIND_JSONL;
+	return obj ? -1 : OP_KIND_CSV;
 }
 
 /* ---- the peekable stream ---- */

@@ -21,12 +21,15 @@ enum op_kind {
 int op_kind_parse(const char *name);
 const char *op_kind_name(int kind);
 
-/* The kind of the bytes buf[0..n), the start of a file (a UTF-8 BOM and
- * leading blank lines are skipped):
+/* The kind of the bytes buf[0..n), the start of a file in UTF-8 (a BOM
+ * and leading blank lines are skipped):
  *   "From " at the start                    mbox
  *   '{'                                     JSONL
  *   a header field ("Name: value", the name
  *   printable ASCII without ':' or spaces)  one message
+ *   more of the first lines start with '{'
+ *   than not                                JSONL (its first line is bad)
+ *   some of them start with '{'             -1: not clearly one kind
  *   anything else                           delimited text (OP_KIND_CSV)
  * Never OP_KIND_MAILDIR: that is a property of a directory (mailbox.h). */
 int op_sniff_kind(const char *buf, size_t n);

@@ -38,6 +38,7 @@ void op_stream_init(op_stream *st, const op_cli *cli)
 	memset(st, 0, sizeof *st);
 	st->cli = cli;
 	st->t0 = now_seconds();
+	st->csv_hint = "looks like CSV; run it through enq-parse first";
 	if (!cli->line_buffered)
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (cli->rejects) {
@@ -111,6 +112,15 @@ static void progress(op_stream *st, int done)
 		fputc('\n', stderr);
 }
 
+/* Does a line that is no JSON look like a CSV header row: delimiters,
+ * and nothing of JSON's ('{', or a '[' first)? */
+static int csv_like(const char *s, size_t n)
+{
+	if (memchr(s, '{', n) || (n && s[0] == '['))
+		return 0;
+	return memchr(s, ',', n) || memchr(s, ';', n) || memchr(s, '\t', n);
+}
+
 /* One record line (newline and any CR already gone). */
 static void one_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx)
 {
@@ -131,6 +141,8 @@ static void one_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ct
 		snprintf(msg, sizeof msg, "%zu: %s", e.pos + 1, e.msg);
 		/* the column goes after the line: FILE:LINE:COL: message */
 		op_warn("%s:%llu:%s", st->name, st->lineno, msg);
+		if (st->lineno == 1 && csv_like(s, n))
+			op_warn("%s: %s", st->name, st->csv_hint);
 		st->rejected++;
 		if (st->cli->strict)
 			st->stop = 1;
@@ -291,4 +303,9 @@ void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawl
 	vreject(st, where, fmt, ap);
 	va_end(ap);
 	keep_reject(st, raw, rawlen);
+}
+
+void op_rejects_line(op_stream *st, const char *s, size_t n)
+{
+	keep_reject(st, s, n);
 }

@@ -29,6 +29,9 @@ struct op_stream {
 	double t0;
 	unsigned long long total_bytes, done_bytes;	/* for --progress */
 	double last_progress;
+	/* said once per file when its first line is no JSON but looks like
+	 * a CSV header row; set by op_stream_init, a program may change it */
+	const char *csv_hint;
 };
 
 void op_stream_init(op_stream *st, const op_cli *cli);
@@ -55,4 +58,7 @@ void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx
  * --strict stops the run. */
 void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Write s[0..n) and a newline to --rejects, when given, as no record: the
+ * header row that makes rejected CSV rows readable again.  Not counted. */
+void op_rejects_line(op_stream *st, const char *s, size_t n);
 #endif

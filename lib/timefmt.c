@@ -145,6 +145,19 @@ static op_time mktime_utc(int64_t y, unsigned mo, unsigned d, unsigned h, unsign
 	return op_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 }
 
+/* *t = the wall clock y-mo-d h:mi:s at offset off: 0, or OP_TIME_RANGE
+ * when that instant has no RFC 3339 form (a zone can carry the last day
+ * of 9999 past the end, or the first of 0000 before the start) */
+static int make_time(op_time *t, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
+		     unsigned s, int32_t off)
+{
+	op_time v = mktime_utc(y, mo, d, h, mi, s) - off;
+	if (!op_time_in_range(v))
+		return OP_TIME_RANGE;
+	*t = v;
+	return 0;
+}
+
 /* Numeric zone at s[*i]: Z z +HH:MM -HH:MM +HHMM -HHMM.  Returns 0 and the
  * offset east of UTC in *off, or -1. */
 static int numzone(const char *s, size_t n, size_t *i, int32_t *off)
@@ -224,9 +237,10 @@ int op_time_parse(const char *s, size_t n, op_time *t, int *naive)
 	}
 	if (nv && !naive)
 		return -1;
+	if (make_time(t, y, mo, d, h, mi, se, off))
+		return OP_TIME_RANGE;
 	if (naive)
 		*naive = nv;
-	*t = mktime_utc(y, mo, d, h, mi, se) - off;
 	return 0;
 }
 
@@ -241,9 +255,8 @@ static void put2(char *p, unsigned v)
 /* "YYYY-MM-DDTHH:MM:SS" into p (19 chars), clamped to years 0000..9999 */
 static void put_civil(op_time t, char *p)
 {
-	static const op_time lo = -62167219200LL;	/* 0000-01-01T00:00:00Z */
-	if (t < lo)
-		t = lo;
+	if (t < OP_TIME_MIN)
+		t = OP_TIME_MIN;
 	if (t > OP_TIME_MAX)
 		t = OP_TIME_MAX;
 	int64_t days = op_time_days(t), y;
@@ -457,8 +470,7 @@ static int rfc5322(const char *s, size_t n, op_time *t, int *haszone)
 	}
 	if (skip_cfws(s, n, &i) < 0 || i != n)
 		return -1;
-	*t = mktime_utc(y, mo, d, h, mi, se) - off;
-	return 0;
+	return make_time(t, y, mo, d, (unsigned)h, (unsigned)mi, (unsigned)se, off);
 }
 
 int op_time_parse_rfc5322(const char *s, size_t n, op_time *t)
@@ -469,147 +481,277 @@ int op_time_parse_rfc5322(const char *s, size_t n, op_time *t)
 
 /* --- loose --------------------------------------------------------------- */
 
+/* Where a loose date stopped making sense, for the message: the furthest
+ * point a reading reached, and what was expected there.  A reading that
+ * does not get past its first token records nothing. */
+typedef struct {
+	size_t at;
+	const char *what;
+} fault;
+
+static int fail(fault *f, size_t at, const char *what)
+{
+	if (f && (!f->what || at > f->at)) {
+		f->at = at;
+		f->what = what;
+	}
+	return -1;
+}
+
+/* The offset after "GMT" or "UTC" at s[*i], as Google Forms writes it:
+ * +3, -05:30, +0530, or none.  0, or -1. */
+static int gmt_offset(const char *s, size_t n, size_t *i, int32_t *off)
+{
+	size_t j = *i;
+	int len;
+	*off = 0;
+	if (j >= n || (s[j] != '+' && s[j] != '-'))
+		return 0;
+	int neg = s[j++] == '-';
+	int64_t hh = digrun(s, n, &j, 4, &len), mm = 0;
+	if (hh < 0 || len == 3)
+		return -1;
+	if (len == 4) {
+		mm = hh % 100;
+		hh /= 100;
+	} else if (j < n && s[j] == ':') {
+		j++;
+		mm = digrun(s, n, &j, 2, &len);
+		if (mm < 0 || len != 2)
+			return -1;
+	}
+	if (hh > 23 || mm > 59)
+		return -1;
+	*off = (int32_t)((hh * 3600 + mm * 60) * (neg ? -1 : 1));
+	*i = j;
+	return 0;
+}
+
+/* What may follow a date, from s[i] to the end: nothing, or [,] then
+ * "T" or spaces, H[H]:MM[:SS[.frac]], an optional AM/PM (a.m., p.m.)
+ * and an optional zone: Z, +hh:mm, +hhmm, UTC or GMT with an optional
+ * offset (GMT+3).  Sets *sod (seconds of the day), *off and *nv (1: no
+ * zone).  0, or -1. */
+static int time_tail(const char *s, size_t n, size_t i, int64_t *sod, int32_t *off, int *nv,
+		     fault *f)
+{
+	int len;
+	*sod = 0;
+	*off = 0;
+	*nv = 1;
+	if (i == n)
+		return 0;
+	size_t d0 = i;
+	if (s[i] == ',')
+		i++;	/* "6/22/2022, 11:07 AM" */
+	if (i == d0 && (s[i] == 'T' || s[i] == 't'))
+		i++;
+	else if (i < n && isws(s[i]))
+		while (i < n && isws(s[i]))
+			i++;
+	else
+		return fail(f, d0, "a time");
+	size_t hat = i, at;
+	int64_t h = digrun(s, n, &i, 2, &len), mi, se = 0;
+	if (h < 0 || i >= n || s[i++] != ':')
+		return fail(f, hat, "a time");
+	at = i;
+	if ((mi = digrun(s, n, &i, 2, &len)) < 0 || len != 2 || mi > 59)
+		return fail(f, at, "minutes (00-59)");
+	if (i < n && s[i] == ':') {
+		at = ++i;
+		if ((se = digrun(s, n, &i, 2, &len)) < 0 || len != 2 || se > 60)
+			return fail(f, at, "seconds (00-59)");
+		if (se == 60)
+			se = 59;
+		if (i < n && (s[i] == '.' || s[i] == ',')) {
+			size_t fr = ++i;
+			while (i < n && isdig(s[i]))
+				i++;
+			if (i == fr)
+				return fail(f, fr, "a fraction of a second");
+		}
+	}
+	size_t j = i;
+	while (j < n && isws(s[j]))
+		j++;
+	/* AM/PM, also written a.m. / p.m. */
+	if (j < n && (lower(s[j]) == 'a' || lower(s[j]) == 'p')) {
+		int pm = lower(s[j]) == 'p';
+		j++;
+		if (j < n && s[j] == '.')
+			j++;
+		if (j >= n || lower(s[j]) != 'm')
+			goto zone;
+		j++;
+		if (j < n && s[j] == '.')
+			j++;
+		if (j < n && isalph(s[j]))
+			goto zone;
+		if (h < 1 || h > 12)
+			return fail(f, hat, "an hour (1-12 with AM or PM)");
+		h = h % 12 + (pm ? 12 : 0);
+		i = j;
+	}
+zone:
+	if (h > 23)
+		return fail(f, hat, "an hour (00-23)");
+	j = i;
+	while (j < n && isws(s[j]))
+		j++;
+	at = j;
+	if (j < n && numzone(s, n, &j, off) == 0) {
+		*nv = 0;
+		i = j;
+	} else if (j < n && isalph(s[j])) {
+		size_t k = alword(s, n, &j);
+		if ((wordeq(s + at, k, "utc") || wordeq(s + at, k, "gmt")) &&
+		    gmt_offset(s, n, &j, off) == 0) {
+			*nv = 0;
+			i = j;
+		}
+	}
+	if (i != n)
+		return fail(f, at, "a zone (Z, +01:00, UTC, GMT+1)");
+	*sod = h * 3600 + mi * 60 + se;
+	return 0;
+}
+
 /* NN/NN/YYYY, YYYY/MM/DD and friends, then an optional time.  Returns 0,
- * -1 or -2 as op_time_parse_loose; *nv is set when no zone was given. */
-static int numeric_date(const char *s, size_t n, int order, op_time *t, int *nv)
+ * -1, -2 or OP_TIME_RANGE as op_time_parse_loose; *nv is set when no zone
+ * was given. */
+static int numeric_date(const char *s, size_t n, int order, op_time *t, int *nv, fault *f)
 {
 	size_t i = 0;
 	int la, lb, lc;
 	int64_t a = digrun(s, n, &i, 4, &la);
-	if (a < 0 || i >= n || (s[i] != '/' && s[i] != '.' && s[i] != '-'))
+	if (a < 0)
 		return -1;
+	if (i >= n || (s[i] != '/' && s[i] != '.' && s[i] != '-'))
+		return fail(f, i, "a date separator (/ . or -)");
 	char sep = s[i++];
+	size_t bat = i;
 	int64_t b = digrun(s, n, &i, 2, &lb);
 	if (b < 0 || i >= n || s[i++] != sep)
-		return -1;
+		return fail(f, bat, la == 4 ? "a month (1-12)" : "a day or month");
+	size_t cat = i;
 	int64_t c = digrun(s, n, &i, 4, &lc);
-	if (c < 0)
-		return -1;
 
 	int64_t y, m = 0, d = 0;
 	int amb = 0;
 	if (la == 4) {
-		if (lc > 2)
-			return -1;
+		if (c < 0 || lc > 2)
+			return fail(f, cat, "a day of the month");
 		y = a, m = b, d = c;
+		if (m < 1 || m > 12)
+			return fail(f, bat, "a month (1-12)");
 		if (!valid_date(y, m, d))
-			return -1;
-	} else if (la == 3 || (lc != 2 && lc != 4)) {
-		return -1;
+			return fail(f, cat, "a day of that month");
+	} else if (la == 3 || c < 0 || (lc != 2 && lc != 4)) {
+		return fail(f, la == 3 ? 0 : cat, "a year (2 or 4 digits)");
 	} else {
 		y = lc == 2 ? c + (c < 50 ? 2000 : 1900) : c;
+		if (sep == '.')
+			order = OP_DATE_DMY;	/* 03.04.2026 is day-first wherever it is written */
 		int dmy = valid_date(y, b, a), mdy = valid_date(y, a, b);
-		if (order == OP_DATE_DMY || (order == OP_DATE_ANY && dmy && !mdy))
+		if (order == OP_DATE_DMY && !dmy)
+			return b < 1 || b > 12 ? fail(f, bat, "a month (1-12)") : fail(f, 0, "a day of that month");
+		if (order == OP_DATE_MDY && !mdy)
+			return a < 1 || a > 12 ? fail(f, 0, "a month (1-12)") : fail(f, bat, "a day of that month");
+		if (!dmy && !mdy)
+			return fail(f, 0, "a day and a month");
+		if (order == OP_DATE_DMY || (order == OP_DATE_ANY && !mdy))
 			m = b, d = a;
-		else if (order == OP_DATE_MDY || (order == OP_DATE_ANY && mdy && !dmy))
+		else
 			m = a, d = b;
-		else if (order == OP_DATE_ANY && dmy && mdy) {
-			/* 05/05/2025 reads the same either way */
-			amb = a != b;
-			m = a, d = b;
-		} else
-			return -1;
-		if (!valid_date(y, m, d))
-			return -1;
+		/* 05/05/2025 reads the same either way */
+		amb = order == OP_DATE_ANY && dmy && mdy && a != b;
 	}
 
-	int64_t h = 0, mi = 0, se = 0;
-	int32_t off = 0;
-	*nv = 1;
-	if (i < n) {
-		if (s[i] == 'T' || s[i] == 't')
-			i++;
-		else {
-			if (!isws(s[i]))
-				return -1;
-			while (i < n && isws(s[i]))
-				i++;
-		}
-		if ((h = digrun(s, n, &i, 2, &la)) < 0 || i >= n || s[i++] != ':' ||
-		    (mi = digrun(s, n, &i, 2, &lb)) < 0 || lb != 2 || mi > 59)
-			return -1;
-		if (i < n && s[i] == ':') {
-			i++;
-			if ((se = digrun(s, n, &i, 2, &lb)) < 0 || lb != 2 || se > 60)
-				return -1;
-			if (se == 60)
-				se = 59;
-			if (i < n && (s[i] == '.' || s[i] == ',')) {
-				size_t f = ++i;
-				while (i < n && isdig(s[i]))
-					i++;
-				if (i == f)
-					return -1;
-			}
-		}
-		size_t j = i;
-		while (j < n && isws(s[j]))
-			j++;
-		/* AM/PM, also written a.m. / p.m. */
-		if (j < n && (lower(s[j]) == 'a' || lower(s[j]) == 'p')) {
-			int pm = lower(s[j]) == 'p';
-			j++;
-			if (j < n && s[j] == '.')
-				j++;
-			if (j >= n || lower(s[j]) != 'm')
-				goto zone;
-			j++;
-			if (j < n && s[j] == '.')
-				j++;
-			if (j < n && isalph(s[j]))
-				goto zone;
-			if (h < 1 || h > 12)
-				return -1;
-			h = h % 12 + (pm ? 12 : 0);
-			i = j;
-		}
-zone:
-		if (h > 23)
-			return -1;
-		j = i;
-		while (j < n && isws(s[j]))
-			j++;
-		if (j < n && numzone(s, n, &j, &off) == 0) {
-			*nv = 0;
-			i = j;
-		} else if (j < n && isalph(s[j])) {
-			size_t w = j;
-			size_t k = alword(s, n, &j);
-			if (wordeq(s + w, k, "utc") || wordeq(s + w, k, "gmt")) {
-				*nv = 0;
-				i = j;
-			}
-		}
-		if (i != n)
-			return -1;
-	}
+	int64_t sod;
+	int32_t off;
+	if (time_tail(s, n, i, &sod, &off, nv, f))
+		return -1;
 	if (amb)
 		return -2;
-	*t = mktime_utc(y, m, d, h, mi, se) - off;
-	return 0;
+	return make_time(t, y, (unsigned)m, (unsigned)d, 0, 0, (unsigned)sod, off);
 }
 
-int op_time_parse_loose(const char *s, size_t n, int order, op_time *t, int *naive)
+/* A month by name: "Jun 22, 2022", "June 22 2022 11:07 AM", "22 June
+ * 2022", a day name first allowed ("Wed, Jun 22, 2022"); then a time as
+ * numeric_date's. */
+static int named_date(const char *s, size_t n, op_time *t, int *nv, fault *f)
+{
+	size_t i = 0, w = 0, dat;
+	int len, mo;
+	int64_t d;
+	size_t k = alword(s, n, &i);
+	if (k && day_name(s, k)) {
+		if (i < n && s[i] == ',')
+			i++;
+		while (i < n && isws(s[i]))
+			i++;
+		w = i;
+		k = alword(s, n, &i);
+	}
+	if (k) {
+		if (!(mo = month_name(s + w, k)))
+			return w ? fail(f, w, "a month name") : -1;
+		while (i < n && isws(s[i]))
+			i++;
+		dat = i;
+		if ((d = digrun(s, n, &i, 2, &len)) < 0)
+			return fail(f, dat, "a day of the month");
+	} else {
+		dat = i;
+		if ((d = digrun(s, n, &i, 2, &len)) < 0 || i >= n || !isws(s[i]))
+			return -1;
+		while (i < n && isws(s[i]))
+			i++;
+		w = i;
+		if (!(mo = month_name(s + w, alword(s, n, &i))))
+			return -1;
+	}
+	if (i < n && s[i] == ',')
+		i++;
+	size_t yat = i;
+	while (i < n && isws(s[i]))
+		i++;
+	int64_t y = i > yat ? digrun(s, n, &i, 4, &len) : -1;
+	if (y < 0 || len != 4)
+		return fail(f, yat, "a year (4 digits)");
+	if (!valid_date(y, mo, d))
+		return fail(f, dat, "a day of that month");
+	int64_t sod;
+	int32_t off;
+	if (time_tail(s, n, i, &sod, &off, nv, f))
+		return -1;
+	return make_time(t, y, (unsigned)mo, (unsigned)d, 0, 0, (unsigned)sod, off);
+}
+
+/* The readings in turn; f (may be NULL) learns where they failed. */
+static int loose(const char *s, size_t n, int order, op_time *t, int *naive, fault *f)
 {
 	int nv, r;
 	op_time v;
 
-	while (n && isws(*s))
-		s++, n--;
-	while (n && isws(s[n - 1]))
-		n--;
-	if (op_time_parse(s, n, &v, &nv) == 0)
+	if ((r = op_time_parse(s, n, &v, &nv)) == 0)
 		goto done;
-	r = numeric_date(s, n, order, &v, &nv);
-	if (r == 0)
+	if (r == OP_TIME_RANGE)
+		return r;
+	if ((r = numeric_date(s, n, order, &v, &nv, f)) == 0)
 		goto done;
-	if (r == -2)
-		return -2;
-	if (rfc5322(s, n, &v, &nv) == 0) {
-		nv = !nv;	/* rfc5322() says whether it had a zone */
+	if (r != -1)
+		return r;
+	int zone;
+	if ((r = rfc5322(s, n, &v, &zone)) == 0) {
+		nv = !zone;
 		goto done;
 	}
-	return -1;
+	if (r != -1)
+		return r;
+	if ((r = named_date(s, n, &v, &nv, f)) != 0)
+		return r;
 done:
 	if (nv && !naive)
 		return -1;
@@ -617,6 +759,34 @@ done:
 		*naive = nv;
 	*t = v;
 	return 0;
+}
+
+static size_t trim_ws(const char **s, size_t n)
+{
+	while (n && isws(**s))
+		(*s)++, n--;
+	while (n && isws((*s)[n - 1]))
+		n--;
+	return n;
+}
+
+int op_time_parse_loose(const char *s, size_t n, int order, op_time *t, int *naive)
+{
+	n = trim_ws(&s, n);
+	return loose(s, n, order, t, naive, NULL);
+}
+
+const char *op_time_loose_fault(const char *s, size_t n, int order, size_t *at)
+{
+	const char *s0 = s;
+	fault f = { 0, NULL };
+	op_time t;
+	int nv;
+	n = trim_ws(&s, n);
+	if (loose(s, n, order, &t, &nv, &f) != -1)
+		return NULL;
+	*at = (size_t)(s - s0) + f.at;
+	return f.what;
 }
 
 /* --- durations ----------------------------------------------------------- */

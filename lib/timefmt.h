@@ -15,6 +15,19 @@
 typedef int64_t op_time;	/* seconds since 1970-01-01T00:00:00Z, no leap seconds */
 /* The last second that formats: 9999-12-31T23:59:59Z. */
 #define OP_TIME_MAX 253402300799LL
+/* The first: 0000-01-01T00:00:00Z. */
+#define OP_TIME_MIN (-62167219200LL)
+/* Whether t has an RFC 3339 form: a naive time the parsers read in range
+ * can leave it once a zone turns it into UTC. */
+static inline int op_time_in_range(op_time t)
+{
+	return t >= OP_TIME_MIN && t <= OP_TIME_MAX;
+}
+/* What the parsers below return for a well-formed time that has no RFC
+ * 3339 form: before 0000-01-01T00:00:00Z or after OP_TIME_MAX (a zone
+ * can carry 9999-12-31T23:30-01:00 past the end).  Refused, not clamped:
+ * it would be written as another time. */
+#define OP_TIME_RANGE (-3)
 
 /* Days since 1970-01-01 of a date in the proleptic Gregorian calendar, and
  * back.  Valid for any year that keeps the result in range (|y| < 2^50). */
@@ -42,11 +55,12 @@ void op_iso_week(int64_t days, int64_t *iso_year, unsigned *week);
  * read as 59).  *naive (may be NULL) is set to 1 when no zone was given,
  * 0 otherwise; a naive *t is the wall clock read as UTC and the caller
  * applies a zone with op_tz_to_utc.  With naive NULL, naive forms are
- * rejected. */
+ * rejected.  OP_TIME_RANGE for a time outside years 0000..9999 in UTC. */
 int op_time_parse(const char *s, size_t n, op_time *t, int *naive);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL) into out; returns 20.  Times
- * outside years 0000..9999 are clamped into that range. */
+ * outside years 0000..9999 are clamped into that range (the parsers never
+ * make one; arithmetic such as a due time can). */
 size_t op_time_format(op_time t, char out[21]);
 
 /* "YYYY-MM-DDTHH:MM:SS+hh:mm" (25 chars + NUL) for local time with the
@@ -60,24 +74,34 @@ size_t op_time_format_off(op_time t, int32_t off, char out[26]);
  * UT GMT EST EDT CST CDT MST MDT PST PDT, military letters (read as +0000,
  * as the RFC advises), comments "(CET)" and folding whitespace anywhere,
  * month and day names in any case.  As liberties, "UTC" is accepted as a
- * zone and a missing zone is read as +0000.  Returns 0 and *t in UTC, or
- * -1. */
+ * zone and a missing zone is read as +0000.  Returns 0 and *t in UTC, -1,
+ * or OP_TIME_RANGE. */
 int op_time_parse_rfc5322(const char *s, size_t n, op_time *t);
 
 /* Dates as spreadsheets and CRM exports write them: the op_time_parse
  * forms, "YYYY/MM/DD", "DD/MM/YYYY" or "MM/DD/YYYY" (separators / . or -,
  * used alike; 1- or 2-digit day and month; 2- or 4-digit year, a 2-digit
- * year read as in RFC 5322), optionally followed by a time " HH:MM[:SS]"
- * (or "T..."; 1-digit hour allowed) with an optional " AM"/" PM" and an
- * optional zone (Z, +hh:mm, +hhmm), and RFC 5322 dates.  Leading and
- * trailing whitespace is ignored.
+ * year read as in RFC 5322), a month by name ("Jun 22, 2022", "22 June
+ * 2022", a day name first allowed), each optionally followed by a time
+ * " HH:MM[:SS]" (or "T..."; 1-digit hour allowed; a comma before it, as
+ * in "6/22/2022, 11:07 AM") with an optional " AM"/" PM" and an optional
+ * zone (Z, +hh:mm, +hhmm, UTC, GMT, GMT+3 as Google Forms writes), and
+ * RFC 5322 dates.  Leading and trailing whitespace is ignored.
  * order says how to read NN/NN/YYYY: OP_DATE_DMY, OP_DATE_MDY, or
  * OP_DATE_ANY to accept only what is unambiguous (year first, or one
  * reading is not a valid date, or both readings are the same day).
+ * Dotted dates (03.04.2026) are day-first whatever the order: that is how
+ * every country that writes them reads them.
  * Returns 0 (with *t and *naive exactly as op_time_parse), -1 not a date,
- * -2 ambiguous (OP_DATE_ANY and two valid readings, e.g. 03/04/2025). */
+ * -2 ambiguous (OP_DATE_ANY and two valid readings, e.g. 03/04/2025),
+ * OP_TIME_RANGE. */
 enum { OP_DATE_ANY, OP_DATE_DMY, OP_DATE_MDY };
 int op_time_parse_loose(const char *s, size_t n, int order, op_time *t, int *naive);
+
+/* Why s is not a date to op_time_parse_loose: the part expected ("a month
+ * (1-12)", "a zone (...)") and, in *at, its offset in s; NULL when no part
+ * of s reads as a date (or s is one after all). */
+const char *op_time_loose_fault(const char *s, size_t n, int order, size_t *at);
 
 /* Durations of the rule language: a sequence of <digits><unit> with units
  * w d h m s, each at most once and largest first ("1h30m", "2d", "90s");

@@ -74,10 +74,12 @@ expect_rc 0
 expect_out <<'E'
 "value":12.5
 "value":9223372036854775807
+Email,Amount
 a@b,99999999999999999999
 c@d,"1,000,000,000,000,000,000,000"
 E
 expect_err <<'E'
+enq-parse: big.csv: no column maps to received_at nor to subject or body (columns: "Email", "Amount"): map them with -m; --show-mapping shows how each column is read
 enq-parse: big.csv:2: number out of range '99999999999999999999' in 'Amount'
 enq-parse: big.csv:3: number out of range '1,000,000,000,000,000,000,000' in 'Amount'
 E
@@ -115,21 +117,23 @@ printf 'Email;Created;Note\na@b;2025-01-01;x\nc@d;notadate;"a,b"\ne@f;2025-01-02
 tcase "rejects of a ragged ;-file keep its delimiter" "enq-parse --rejects rej semi.csv > /dev/null; cat rej"
 expect_rc 0
 expect_out <<'E'
+Email;Created;Note
 c@d;notadate;a,b
 e@f;2025-01-02
 E
 
-tcase "decimal commas without --decimal-comma" "cd $P && enq-parse forms-eu.csv --rejects $T/rej | cut -c1-60"
+tcase "decimal commas under --decimal-point" "cd $P && enq-parse --decimal-point forms-eu.csv --rejects $T/rej | cut -c1-60"
 expect_rc 0
 expect_out <<'E'
 {"id":"enq-e80182e45c23b53f","received_at":"2025-04-03T09:00
 E
 expect_err <<'E'
 enq-parse: forms-eu.csv:2: not valid UTF-8, read as Windows-1252 (said once per file)
-enq-parse: forms-eu.csv:2: bad number '1.234,50' in 'Amount': use --decimal-comma?
-enq-parse: forms-eu.csv:4: bad number '-12,5' in 'Amount': use --decimal-comma?
+enq-parse: forms-eu.csv:2: bad number '1.234,50' in 'Amount': not with a decimal point, as --decimal-point says
+enq-parse: forms-eu.csv:4: bad number '-12,5' in 'Amount': not with a decimal point, as --decimal-point says
 E
 expect_file rej <<'E'
+Submitted At;E-mail Address;Name;Enquiry;Amount;Postcode
 25/03/2025 14:05;müller@example.de;Jürgen Müller;Angebot für Heizung – dringend;1.234,50;10115
 04/04/2025 17:45;ana@example.es;Ana;"Presupuesto; urgente";-12,5;28001
 E
@@ -141,6 +145,7 @@ expect_err <<'E'
 enq-parse: ambiguous.csv:2: ambiguous date '03/04/2025' in 'Date': use --date-order dmy or mdy
 E
 expect_file rej <<'E'
+Date,Email,Message
 03/04/2025,a@example.com,first
 E
 
@@ -168,9 +173,11 @@ tcase "a ragged row: named by physical line, kept aside, the rest flows" "cd $P 
 expect_rc 65
 expect_out_file "$G/enq-parse-ragged.jsonl"
 expect_err <<'E'
+enq-parse: ragged.csv: no column maps to received_at (columns: "id", "email", "message"): map one with -m; --show-mapping shows how each column is read
 enq-parse: ragged.csv:5: 5 fields, header has 3
 E
 expect_file rej <<'E'
+id,email,message
 R3,c@example.com,too,many,fields
 E
 
@@ -263,13 +270,14 @@ unanswered               medium            10
 quote                    low                3
 E
 
-tcase "binary, not delimited text: the file is rejected, the next one read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > \$T/got; s=\$?; wc -l < \$T/got; exit \$s"
+tcase "binary, not delimited text: every row is rejected, the next file read" "cd $P && enq-parse --stats nul-header.csv inbox.mbox > \$T/got; s=\$?; wc -l < \$T/got; exit \$s"
 expect_rc 65
 expect_out <<'E'
 3
 E
 expect_grep 'nul-header.csv:1: cannot read the header row: field 1 has a NUL byte' .err
-expect_grep '"rejected":1' .err
+expect_grep 'nul-header.csv:2: no column names: the header row \(line 1\) could not be read' .err
+expect_grep '"rejected":2' .err
 
 # ---- usage and configuration ----
 tcase "bad -f" "enq-parse -f xls x"

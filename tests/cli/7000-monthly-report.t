@@ -56,8 +56,9 @@ routed-2026-10.jsonl
 E
 expect_grep 'enq.csv:4: ' .err
 expect_grep 'some input rejected, kept in .*/out2/rejects-2026-10.txt' .err
-tcase "the rejected row, as it was" "cat out2/rejects-2026-10.txt"
+tcase "the rejected row, as it was, under its header row" "cat out2/rejects-2026-10.txt"
 expect_out <<'E'
+id,received_at,email,subject,status
 A3,2026-10-02 11:00,c@example.com,Invoice query,extra,field
 E
 

@@ -82,11 +82,12 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	return 0;
 }
 
-static void on_bad(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *ctx)
+static int on_bad(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *ctx)
 {
 	(void)raw, (void)rawlen, (void)ctx;
 	if (!line || !reason || !*reason)
 		fuzz_fail("bad row without a line or a reason");
+	return 0;
 }
 
 /* what the written rows read back as */
@@ -102,10 +103,11 @@ static int on_reread(const char *const *names, const char *const *fields, size_t
 	return 0;
 }
 
-static void on_bad_reread(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *ctx)
+static int on_bad_reread(const char *raw, size_t rawlen, unsigned long line, const char *reason, void *ctx)
 {
 	(void)raw, (void)rawlen, (void)ctx;
 	fuzz_fail("a written row reads back as bad at line %lu: %s", line, reason);
+	return 0;
 }
 
 static void read_as(const uint8_t *d, size_t n, const op_csv_opts *o)

@@ -1,5 +1,6 @@
 /* charset.c - tests for lib/charset.c: UTF-8 validity, conversions through
  * iconv, the Windows-1252 fallback.  MIT licence. */
+#include <stdio.h>
 #include <string.h>
 
 #include "charset.h"
@@ -163,6 +164,38 @@ int main(void)
 		is_num(op_to_utf8(&b, big, sizeof big, "iso-8859-2"), 0, "100 kB through iconv");
 		is_num(b.len, 200000, "  2 bytes out per byte in");
 		op_buf_free(&b);
+	}
+	/* UTF-16 and UTF-32: which, and a decoding stream */
+	{
+		size_t bom = 9, unit = 0;
+		is(op_wide_charset("\xff\xfe{\0", 4, NULL, &bom, &unit), "UTF-16LE", "UTF-16LE by its BOM");
+		ok(bom == 2 && unit == 2, "  a 2-byte mark, 2-byte units");
+		is(op_wide_charset("\xfe\xff\0{", 4, "utf-16le", &bom, &unit), "UTF-16BE",
+		   "the BOM's byte order wins over the name's");
+		is(op_wide_charset("{\0", 2, "UCS-2", &bom, &unit), "UTF-16LE", "UCS-2 named, no BOM");
+		ok(bom == 0, "  no mark to skip");
+		ok(op_wide_charset("{\0", 2, NULL, &bom, &unit) == NULL, "no BOM, no name: none");
+		ok(op_wide_charset("\xff\xfe", 2, "latin1", &bom, &unit) == NULL, "a narrow name: none");
+		is(op_utf16_guess("a\0,\0b\0\n\0", 8), "UTF-16LE", "ASCII in UTF-16LE, no BOM");
+		is(op_utf16_guess("\0a\0,\0b\0\n", 8), "UTF-16BE", "ASCII in UTF-16BE, no BOM");
+		ok(op_utf16_guess("a,b\nc,d\n", 8) == NULL, "8-bit text is not UTF-16");
+		ok(op_utf16_guess("a\0", 2) == NULL, "too little to tell");
+
+		/* 30,000 times e-acute and U+1F600 (a surrogate pair) and a line
+		 * end: 360 kB, so pairs and units fall across the 16 KiB reads */
+		static char in[2 + 30000 * 8], want[30000 * 7];
+		memcpy(in, "\xff\xfe", 2);
+		for (size_t i = 0; i < 30000; i++) {
+			memcpy(in + 2 + i * 8, "\xe9\0\x3d\xd8\x00\xde\n\0", 8);
+			memcpy(want + i * 7, "\xc3\xa9\xf0\x9f\x98\x80\n", 7);
+		}
+		FILE *f = fmemopen(in, sizeof in, "rb");
+		FILE *d = op_decode_open(f, "UTF-16LE", 2, 2, "t.txt");
+		static char got[sizeof want + 1];
+		size_t n = fread(got, 1, sizeof got, d);
+		ok(n == sizeof want && !memcmp(got, want, n), "decoded across reads, mark skipped (%zu bytes)", n);
+		fclose(d);
+		fclose(f);
 	}
 	return done_testing();
 }

@@ -229,6 +229,61 @@ static void test_loose(void)
 	is_num(loose("12/25/2025 10:00 xyz", OP_DATE_MDY), -1, "trailing junk rejected");
 	is_num(op_time_parse_loose("2026/03/04", 10, OP_DATE_ANY, &t, NULL), -1,
 	       "naive rejected when naive is NULL");
+
+	/* dotted dates are day-first, whatever the order */
+	ok(loose("03.04.2026", OP_DATE_ANY) == 0 && t == 1775174400, "03.04.2026 is 3 April, not ambiguous");
+	ok(loose("03.04.2026", OP_DATE_MDY) == 0 && t == 1775174400, "03.04.2026 is 3 April under mdy too");
+	is_num(loose("04.13.2026", OP_DATE_MDY), -1, "04.13.2026 is no date");
+	/* Google Forms, Sheets and US exports */
+	ok(loose("2026/09/27 3:00:00 PM GMT+3", OP_DATE_ANY) == 0 && nv == 0 && t == 1790510400,
+	   "2026/09/27 3:00:00 PM GMT+3");
+	ok(loose("2026/09/27 3:00:00 pm GMT-05:30", OP_DATE_ANY) == 0 && t == 1790541000, "GMT-05:30");
+	ok(loose("2026/09/27 15:00 UTC+0530", OP_DATE_ANY) == 0 && t == 1790501400, "UTC+0530");
+	ok(loose("2026/09/27 15:00 GMT", OP_DATE_ANY) == 0 && nv == 0 && t == 1790521200, "GMT alone");
+	ok(loose("Jun 22, 2022 11:07 AM", OP_DATE_ANY) == 0 && nv == 1 && t == 1655896020,
+	   "Jun 22, 2022 11:07 AM");
+	ok(loose("June 22 2022", OP_DATE_ANY) == 0 && t == 1655856000, "June 22 2022");
+	ok(loose("Wed, Jun 22, 2022", OP_DATE_ANY) == 0 && t == 1655856000, "a day name first");
+	ok(loose("22 June 2022", OP_DATE_ANY) == 0 && t == 1655856000, "22 June 2022");
+	ok(loose("6/22/2022, 11:07 AM", OP_DATE_ANY) == 0 && t == 1655896020, "6/22/2022, 11:07 AM");
+	is_num(loose("6/7/2022, 11:07 AM", OP_DATE_ANY), -2, "6/7/2022, 11:07 AM keeps the order rule");
+	is_num(loose("Jun 31, 2022", OP_DATE_ANY), -1, "Jun 31 rejected");
+	is_num(loose("2026/09/27 3:00:00 PM GMT+24", OP_DATE_ANY), -1, "GMT+24 rejected");
+}
+
+static void fault_is(const char *s, int order, const char *what, size_t at)
+{
+	size_t got = 0;
+	const char *w = op_time_loose_fault(s, strlen(s), order, &got);
+	ok(w && !strcmp(w, what) && got == at, "'%s': %s at %zu (got %s at %zu)", s, what, at,
+	   w ? w : "NULL", got);
+}
+
+static void test_loose_fault(void)
+{
+	fault_is("2026-13-01", OP_DATE_ANY, "a month (1-12)", 5);
+	fault_is("2026-02-30T10:00:00Z", OP_DATE_ANY, "a day of that month", 8);
+	fault_is("2026-01-01T25:00", OP_DATE_ANY, "an hour (00-23)", 11);
+	fault_is(" 2026/09/27 3:00:00 PM GMT+25", OP_DATE_ANY, "a zone (Z, +01:00, UTC, GMT+1)", 23);
+	fault_is("31/04/2025", OP_DATE_DMY, "a day of that month", 0);
+	fault_is("04/13/2025", OP_DATE_DMY, "a month (1-12)", 3);
+	fault_is("Jun 22, 22", OP_DATE_ANY, "a year (4 digits)", 7);
+	fault_is("12/25/2025 10:61", OP_DATE_MDY, "minutes (00-59)", 14);
+	size_t at = 99;
+	ok(op_time_loose_fault("hello", 5, OP_DATE_ANY, &at) == NULL, "no part of 'hello' is a date");
+	ok(op_time_loose_fault("2026-01-01", 10, OP_DATE_ANY, &at) == NULL, "a date has no fault");
+}
+
+static void test_range(void)
+{
+	is_num(parse("9999-12-31T23:59:59Z"), 0, "the last second");
+	is_num(parse("9999-12-31T23:30:00-01:00"), OP_TIME_RANGE, "past 9999 by its zone");
+	is_num(parse("0000-01-01T00:30:00+01:00"), OP_TIME_RANGE, "before 0000 by its zone");
+	is_num(parse("0000-01-01T00:00:00Z"), 0, "the first second");
+	is_num(rfc("Fri, 31 Dec 9999 23:59:00 -0100"), OP_TIME_RANGE, "RFC 5322 past 9999");
+	is_num(loose("12/31/9999 11:59 PM -01:00", OP_DATE_MDY), OP_TIME_RANGE, "loose past 9999");
+	is_num(loose("Dec 31, 9999 23:59 GMT-1", OP_DATE_ANY), OP_TIME_RANGE, "named month past 9999");
+	is_num(loose("9999-12-31T23:59:59-00:01", OP_DATE_ANY), OP_TIME_RANGE, "RFC 3339 through loose");
 }
 
 static void test_duration(void)
@@ -623,6 +678,8 @@ int main(void)
 	test_rfc3339();
 	test_rfc5322();
 	test_loose();
+	test_loose_fault();
+	test_range();
 	test_duration();
 	test_zones();
 	test_against_libc();
