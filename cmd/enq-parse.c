@@ -407,6 +407,8 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 	}
 	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
 		op_warn("%s: %s", c->where, m.warn[i]);
+	if (m.nwarn > 4)
+		op_warn("%s: %u more warnings about this message not shown", c->where, m.nwarn - 4);
 	if (strcmp(c->format, "mbox"))
 		set_source(c, c->format, src->file);
 

@@ -153,6 +153,28 @@ expect_err <<'E'
 enq-parse: many.eml: more than 1000 MIME parts, the rest skipped
 E
 
+# four warnings before the limit: the limit's, the reason for 65, is still said
+{
+	printf 'From: Ann <ann@example.com>\nDate: Tue, 3 Mar 2026 09:00:00 +0000\nMessage-ID: <w5@example.com>\nContent-Type: multipart/mixed; boundary="b"\n\n'
+	for cs in x-a x-b x-c x-d x-e; do
+		printf -- '--b\nContent-Type: text/plain; charset=%s\n\ncaf\351\n' $cs
+	done
+	i=0
+	while [ $i -lt 1000 ]; do
+		printf -- '--b\nContent-Type: text/plain\n\np\n'
+		i=$((i + 1))
+	done
+} > warned.eml
+tcase "more than four warnings: the part limit is still named, the rest counted" "enq-parse warned.eml >/dev/null"
+expect_rc 65
+expect_err <<'E'
+enq-parse: warned.eml: unknown charset 'x-a', read as Windows-1252
+enq-parse: warned.eml: unknown charset 'x-b', read as Windows-1252
+enq-parse: warned.eml: unknown charset 'x-c', read as Windows-1252
+enq-parse: warned.eml: more than 1000 MIME parts, the rest skipped
+enq-parse: warned.eml: 2 more warnings about this message not shown
+E
+
 tcase "--strict stops after a record with text missing" "cat deep.eml > a.eml; enq-parse --strict deep.eml $M/clean.eml | wc -l"
 expect_out <<'E'
 1
