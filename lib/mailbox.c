@@ -267,15 +267,17 @@ static int list_dir(DIR *d, char ***names, size_t *nn)
 }
 
 /* When a maildir file was delivered: the time its name starts with
- * ("1698765432.M1P2.host", as maildir(5) names files; 9 digits or more,
- * so that "1.eml" is not a time in 1970), else mtime. */
+ * ("1698765432.M1P2.host", as maildir(5) names files), else mtime.  The
+ * time has 9 or 10 digits (1973 to 2286: "1.eml" is no time in 1970,
+ * "202310151234.eml" none in 8380) and is not after the file was last
+ * written, which a delivery cannot be. */
 static void delivery(op_msg_src *src, const char *name, op_time mtime)
 {
 	op_time t = 0;
 	size_t i = 0;
-	while (name[i] >= '0' && name[i] <= '9' && i < 12)
+	while (name[i] >= '0' && name[i] <= '9' && i < 11)
 		t = t * 10 + (name[i++] - '0');
-	if (i >= 9 && name[i] == '.') {
+	if (i >= 9 && i <= 10 && name[i] == '.' && t <= mtime) {
 		src->delivered = t;
 		src->delivered_from = "maildir-name";
 	} else {

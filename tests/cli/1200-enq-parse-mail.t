@@ -97,6 +97,18 @@ enq-parse: md/cur/1698765432.M1P2.host:2,S: no Date field, received_at from the 
 enq-parse: md/new/7.handmade: Date 'yesterday at teatime' not understood, received_at from the file's modification time
 E
 
+mkdir -p md2/cur
+cp "$M/date-missing.eml" md2/cur/202310151234.eml
+cp "$M/date-missing.eml" md2/cur/1800000000.M1P2.host
+touch -d @1700000000 md2/cur/202310151234.eml md2/cur/1800000000.M1P2.host
+tcase "maildir: a name's time of 12 digits, or after the file was written, is no delivery time" \
+	"enq-parse md2 2>/dev/null | grep -o '\"received_at_from\":\"[^\"]*'"
+expect_rc 0
+expect_out <<'E'
+"received_at_from":"maildir-mtime
+"received_at_from":"maildir-mtime
+E
+
 tcase "a Date that is there wins over the maildir's time" \
 	"mkdir -p d1/cur && cp $M/clean.eml d1/cur/1698765432.M9P9.host && enq-parse d1 | grep -o '\"received_at[^,]*'"
 expect_out <<'E'
