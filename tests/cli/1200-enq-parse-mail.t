@@ -228,6 +228,18 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+mkdir -p notdir/cur
+cp "$M/clean.eml" notdir/cur/1698765432.M1P2.host
+echo 'not a directory' > notdir/new
+tcase "maildir: a new/ that is no directory is named, cur/ still read" "enq-parse notdir > out; s=\$?; cut -d, -f1 out; exit \$s"
+expect_rc 66
+expect_out <<'E'
+{"id":"clean@example.com"
+E
+expect_err <<'E'
+enq-parse: notdir/new: Not a directory
+E
+
 # ---- kpi-rollup and kpi-report: undated records counted, never silently ----
 K="-e 'by month(received_at)' -e 'kpi n = count()'"
 SECS="sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
