@@ -138,6 +138,11 @@ expect_out <<'E'
 enq-parse: deep.eml: MIME nesting deeper than 32, inner parts skipped
 {"program":"enq-parse","in":1,"out":1,"rejected":0,"defective":1,"incomplete":1,"seconds":S}
 E
+tcase "--dedup: a repeat it drops is not counted as defective or incomplete" \
+	"cp deep.eml again.eml; enq-parse --dedup --stats deep.eml again.eml 2>&1 >/dev/null | tail -1 | sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
+expect_out <<'E'
+{"program":"enq-parse","in":2,"out":1,"rejected":0,"duplicates":1,"defective":1,"incomplete":1,"seconds":S}
+E
 tcase "deeper than 32: status" "$T/defects deep.eml"
 expect_rc 65
 expect_out <<'E'
