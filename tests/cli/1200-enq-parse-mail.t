@@ -276,6 +276,13 @@ tcase "kpi-report says how many records had no date (HTML footer)" "kpi-report -
 expect_out <<'E'
  rows. 2 records had no date and are not counted.</footer>
 E
+sed 's/2026-03/2026-04/' undated.jsonl > undated-04.jsonl
+tcase "kpi-report: two runs' files with the same metadata, their counts added" \
+	"kpi-report -f text undated.jsonl undated-04.jsonl | tail -1"
+expect_rc 0
+expect_out <<'E'
+4 records had no date and are not counted.
+E
 tcase "kpi-report: an undated that is no count" \
 	"printf '%s\n' '{\"period\":\"2026-03\",\"n\":2,\"kpi\":{\"by\":[],\"names\":[\"n\"],\"owner\":{},\"unit\":{},\"undated\":-1}}' | kpi-report -f text >/dev/null"
 expect_rc 65
