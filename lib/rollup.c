@@ -1033,6 +1033,11 @@ void op_rollup_stats(const op_rollup *r, op_buf *out)
 		      r->undated);
 }
 
+unsigned long long op_rollup_undated(const op_rollup *r)
+{
+	return r->undated;
+}
+
 static void free_cell(void *p, size_t nins)
 {
 	cell *c = p;

@@ -256,6 +256,17 @@ expect_out <<'E'
 {"program":"kpi-rollup","in":4,"out":1,"rejected":0,"cells":1,"not_numbers":0,"not_times":0,"outside":0,"undated":2,"seconds":S}
 E
 
+tcase "kpi-rollup --from/--to -o table: the undated said on stderr, no metadata to hold them" \
+	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --from 2026-03 --to 2026-04 -o csv"
+expect_rc 0
+expect_out <<'E'
+period,n
+2026-03,2
+E
+expect_err <<'E'
+kpi-rollup: 2 records had no time for the period and are not counted
+E
+
 # the second run's state rows: its undated record's cell (period null) and
 # its undated count; --merge --from counts the count, not the cell
 tcase "kpi-rollup --partial/--merge: the undated count travels" \
