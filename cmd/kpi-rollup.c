@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 		/* a table has no "kpi" metadata to carry the records --from
 		 * or --to left out for want of a time: said here */
 		unsigned long long n = op_rollup_undated(c.r);
-		if (!partial && fmt != OP_FMT_JSONL && (o.has_from || o.has_to) && n)
+		if (!partial && fmt != OP_FMT_JSONL && n)
 			op_warn("%llu record%s had no time for the period and %s not counted", n,
 				n == 1 ? "" : "s", n == 1 ? "is" : "are");
 	}

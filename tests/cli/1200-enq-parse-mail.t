@@ -277,6 +277,13 @@ expect_out <<'E'
 "outside":0,"undated":2,"seconds":S}
 E
 
+tcase "kpi-rollup --partial --from, --merge without: the undated the partial left out stay in the metadata" \
+	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --partial --from 2026-03 --to 2026-04 > \$T/p && kpi-rollup $K --merge \$T/p"
+expect_rc 0
+expect_out <<'E'
+{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
+E
+
 printf '%s\n' '{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}' > undated.jsonl
 tcase "kpi-report says how many records had no date (text)" "kpi-report -f text undated.jsonl | tail -1"
 expect_rc 0
