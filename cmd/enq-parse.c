@@ -323,12 +323,13 @@ static int repeated(ctx *c, const uint64_t d[2])
 }
 
 /* Emit {"id":ID<content><tail>,"channel":CH<source>,"line":N}} (N 0: no
- * line).  id NULL: the digest of the content.
+ * line); 0 when --dedup dropped it as a repeat.  id NULL: the digest of
+ * the content.
  * tail: members after the content that are not part of the digest id
  * (mail's received_at_from and defects: a newer enq-parse that finds more
  * defects keeps the ids), or NULL. */
-static void emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
-		 const char *channel, unsigned long line)
+static int emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
+		const char *channel, unsigned long line)
 {
 	char hex[21] = "enq-";
 	uint64_t d[2];
@@ -349,7 +350,7 @@ static void emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
 		op_digest(o->p, o->len, d);
 		o->len = at;
 		if (repeated(c, d))
-			return;
+			return 0;
 	}
 	op_buf_add(o, c->content.p, c->content.len);
 	if (tail)
@@ -362,6 +363,7 @@ static void emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
 	else
 		op_buf_adds(o, "}}");
 	op_emit(&c->st, o->p, o->len);
+	return 1;
 }
 
 static void set_source(ctx *c, const char *format, const char *file)
@@ -420,7 +422,7 @@ static int fallback_time(ctx *c, const op_mail *m, const op_msg_src *src, op_tim
 	return *from != NULL;
 }
 
-/* ,"received_at_from":FROM,"defects":[...] into c->mailmeta, counted */
+/* ,"received_at_from":FROM,"defects":[...] into c->mailmeta */
 static void mail_meta(ctx *c, const op_mail *m, const char *from)
 {
 	op_buf *b = &c->mailmeta;
@@ -429,7 +431,6 @@ static void mail_meta(ctx *c, const op_mail *m, const char *from)
 		op_buf_printf(b, ",\"received_at_from\":\"%s\"", from);
 	if (!m->defects)
 		return;
-	c->defective++;
 	const char *sep = ",\"defects\":[\"";
 	for (int i = 0; i < OP_DEFECT_COUNT; i++)
 		if (m->defects & 1u << i) {
@@ -437,6 +438,14 @@ static void mail_meta(ctx *c, const op_mail *m, const char *from)
 			sep = ",\"";
 		}
 	op_buf_addc(b, ']');
+}
+
+/* A record with defects was written: counted (a repeat --dedup drops is
+ * not) */
+static void count_defects(ctx *c, const op_mail *m)
+{
+	if (m->defects)
+		c->defective++;
 	if (m->defects & OP_DEFECTS_LOST) {
 		/* written, but not whole: the status says so (65), and
 		 * --strict stops here */
@@ -463,6 +472,8 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 	}
 	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
 		op_warn("%s: %s", c->where, m.warn[i]);
+	if (m.nwarn > 4)
+		op_warn("%s: %u more warnings about this message not shown", c->where, m.nwarn - 4);
 	if (strcmp(c->format, "mbox"))
 		set_source(c, c->format, src->file);
 
@@ -508,8 +519,9 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 	op_buf_addc(b, ']');
 	const char *id = m.message_id;
 	mail_meta(c, &m, when_from);
-	emit(c, id, id ? strlen(id) : 0, &c->mailmeta, c->channel ? c->channel : default_channel_mail,
-	     src->line);
+	if (emit(c, id, id ? strlen(id) : 0, &c->mailmeta, c->channel ? c->channel : default_channel_mail,
+		 src->line))
+		count_defects(c, &m);
 	op_mail_free(&m);
 	return st->stop;
 }

@@ -19,6 +19,7 @@
 static int on_record(op_stream *st, op_rec *r, void *ctx)
 {
 	char err[256];
+	op_kpitab_input(ctx, st->name);
 	if (op_kpitab_add(ctx, r, err, sizeof err))
 		op_reject(st, "%s", err);
 	return 0;

@@ -158,6 +158,12 @@ int main(int argc, char **argv)
 			op_rollup_partial(c.r, emit, &st);
 		else if (op_rollup_finish(c.r, fmt, emit, &st, err, sizeof err))
 			op_die(OP_EXIT_USAGE, "%s", err);
+		/* a table has no "kpi" metadata to carry the records --from
+		 * or --to left out for want of a time: said here */
+		unsigned long long n = op_rollup_undated(c.r);
+		if (!partial && fmt != OP_FMT_JSONL && n)
+			op_warn("%llu record%s had no time for the period and %s not counted", n,
+				n == 1 ? "" : "s", n == 1 ? "is" : "are");
 	}
 	op_rollup_stats(c.r, &st.extra);
 	rc = op_stream_finish(&st);

@@ -104,6 +104,13 @@ static int string_map(json_t *o)
 	return 1;
 }
 
+void op_kpitab_input(op_kpitab *t, const char *name)
+{
+	if (name != t->input)
+		op_buf_reset(&t->meta);	/* read the next row's metadata anew */
+	t->input = name;
+}
+
 /* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}[,"undated":N]} */
 static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 {
@@ -161,7 +168,8 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 		if (u && !kp->unit)
 			kp->unit = adup(t, u, strlen(u));
 	}
-	/* the same metadata repeats on a run's rows: a new one is a new run */
+	/* the same metadata repeats on a run's rows: a new one, or a new
+	 * file, is a new run */
 	if (undated)
 		t->undated += (unsigned long long)json_number_value(undated);
 	json_decref(m);

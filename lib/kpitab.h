@@ -66,9 +66,14 @@ typedef struct {
 	op_buf meta, key, tmp;
 	unsigned long long undated;	/* records no row counts ("kpi"."undated",
 					 * once per kpi-rollup run) */
+	const char *input;		/* the file the rows come from */
 } op_kpitab;
 
 void op_kpitab_init(op_kpitab *t);
+/* The rows that follow come from file name (compared as a pointer): a
+ * new file is another kpi-rollup run, its undated count added even when
+ * its metadata is the same as the last file's. */
+void op_kpitab_input(op_kpitab *t, const char *name);
 /* Add one row; 0, or -1 with a message in err (the row is not added). */
 int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen);
 /* Sort the periods (labels compare as text: 2026-03 < 2026-10, 2026-W09 <

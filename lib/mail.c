@@ -189,8 +189,10 @@ static void mwarn(op_mail *m, unsigned defect, const char *fmt, ...)
 	for (unsigned i = 0; i < kept; i++)
 		if (!strcmp(m->warn[i], w))
 			return;
-	if (m->nwarn < 4)
-		memcpy(m->warn[m->nwarn], w, n + 1);
+	/* a limit's warning is the reason for enq-parse's 65: it takes the
+	 * last place when the four are full */
+	if (m->nwarn < 4 || defect & OP_DEFECTS_LOST)
+		memcpy(m->warn[kept < 4 ? kept : 3], w, n + 1);
 	m->nwarn++;
 }
 

@@ -29,7 +29,8 @@ typedef struct {
 	unsigned defects;		/* OP_DEFECT_* bits */
 	op_attachment *att;
 	size_t natt;
-	unsigned nwarn;			/* distinct warnings; the first 4 are kept */
+	unsigned nwarn;			/* warnings; the first 4 distinct ones are
+					 * kept, a depth or part limit's always */
 	char warn[4][160];		/* "unknown charset 'x-foo', read as Windows-1252" */
 } op_mail;
 

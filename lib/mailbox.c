@@ -267,15 +267,17 @@ static int list_dir(DIR *d, char ***names, size_t *nn)
 }
 
 /* When a maildir file was delivered: the time its name starts with
- * ("1698765432.M1P2.host", as maildir(5) names files; 9 digits or more,
- * so that "1.eml" is not a time in 1970), else mtime. */
+ * ("1698765432.M1P2.host", as maildir(5) names files), else mtime.  The
+ * time has 9 or 10 digits (1973 to 2286: "1.eml" is no time in 1970,
+ * "202310151234.eml" none in 8380) and is not after the file was last
+ * written, which a delivery cannot be. */
 static void delivery(op_msg_src *src, const char *name, op_time mtime)
 {
 	op_time t = 0;
 	size_t i = 0;
-	while (name[i] >= '0' && name[i] <= '9' && i < 12)
+	while (name[i] >= '0' && name[i] <= '9' && i < 11)
 		t = t * 10 + (name[i++] - '0');
-	if (i >= 9 && name[i] == '.') {
+	if (i >= 9 && i <= 10 && name[i] == '.' && t <= mtime) {
 		src->delivered = t;
 		src->delivered_from = "maildir-name";
 	} else {
@@ -285,7 +287,8 @@ static void delivery(op_msg_src *src, const char *name, op_time mtime)
 }
 
 /* The messages of sub/ (cur or new) of dir: 0, 1 when something was
- * skipped, -1 (errno) when it cannot be listed, or what fn returned. */
+ * skipped (sub/ itself, when it cannot be listed), -1 when there is no
+ * sub/, or what fn returned. */
 static int walk_sub(const char *dir, const char *sub, op_buf *path, op_buf *msg,
     op_msg_fn fn, void *ctx, int *stopped)
 {
@@ -301,20 +304,21 @@ static int walk_sub(const char *dir, const char *sub, op_buf *path, op_buf *msg,
 		return 1;
 	}
 	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
 	char **names;
 	size_t nn;
-	int rc = list_dir(d, &names, &nn);
-	if (rc < 0) {
+	if (!d || list_dir(d, &names, &nn) < 0) {
 		int e = errno;
-		closedir(d);
+		if (d)
+			closedir(d);
+		else if (dfd >= 0)
+			close(dfd);
 		errno = e;
-		return -1;
+		if (e == ENOENT)
+			return -1;
+		op_warn("%s: %s", path->p, strerror(e));	/* the one that failed, named */
+		return 1;
 	}
+	int rc = 0;
 	size_t base = path->len;
 	for (size_t i = 0; i < nn; i++) {
 		if (!*stopped) {
@@ -347,24 +351,18 @@ int op_maildir_each(const char *dir, op_msg_fn fn, void *ctx)
 {
 	static const char *const subs[] = { "cur", "new" };
 	op_buf path = { 0 }, msg = { 0 };
-	int stopped = 0, skipped = 0, listed = 0, dirfail = 0, err = 0;
+	int stopped = 0, skipped = 0, there = 0;
 	for (int k = 0; k < 2 && !stopped; k++) {
 		int r = walk_sub(dir, subs[k], &path, &msg, fn, ctx, &stopped);
-		if (r < 0) {
-			if (errno != ENOENT)
-				dirfail = 1;
-			err = errno;
-			continue;
-		}
-		listed++;
+		there += r >= 0;
 		skipped |= r == 1;
 	}
 	op_buf_free(&path);
 	op_buf_free(&msg);
 	if (stopped)
 		return stopped;
-	if (dirfail || !listed) {
-		errno = err;	/* neither cur/ nor new/, or one unreadable */
+	if (!there) {
+		errno = ENOENT;	/* neither cur/ nor new/ */
 		return -1;
 	}
 	return skipped;

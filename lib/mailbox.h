@@ -47,10 +47,9 @@ int op_mbox_from_time(const char *s, size_t n, op_time *t, int *naive);
  * through a symbolic link (O_NOFOLLOW): anyone who can write the maildir
  * could otherwise have enq-parse, run as another user, copy any file into
  * its output.  A file that is not a regular one, a cur/ or new/ that is a
- * symbolic link, and a file that cannot be read are each named with
- * op_warn and skipped, and the walk then returns 1.  Returns 0, or -1
- * (errno set) when cur/ or new/ cannot be read (one of the two may be
- * missing). */
+ * symbolic link, and a file, cur/ or new/ that cannot be read are each
+ * named with op_warn and skipped, and the walk then returns 1.  Returns
+ * 0, or -1 (errno ENOENT) when neither cur/ nor new/ is there. */
 int op_maildir_each(const char *dir, op_msg_fn fn, void *ctx);
 
 /* 1 when path is a directory holding a cur/ or a new/ directory (mutt,

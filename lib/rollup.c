@@ -69,6 +69,7 @@ struct op_rollup {
 	op_time *times;
 	unsigned long long unparsable_num, unparsable_time, outside;
 	unsigned long long undated;	/* records with no time for `by`'s period */
+	int undated_cells;		/* some are in a cell (period null) */
 };
 
 static const char *const reserved[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
@@ -389,6 +390,7 @@ static cell *cell_get(op_rollup *r, int hasb, int64_t b, const char *g, size_t g
 			c = op_xcalloc(1, sizeof *c + r->nins * sizeof *c->a);
 			c->b = b;
 			c->hasb = hasb;
+			r->undated_cells |= !hasb && r->kind >= 0;
 			c->g = op_xstrndup(g, glen);
 			c->glen = glen;
 			*slot = c;
@@ -876,9 +878,8 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			}
 		}
 		op_buf_addc(o, '}');
-		/* records no row counts, for kpi-report to say so; without
-		 * --from/--to they are in the rows whose period is null */
-		if (r->undated && (r->o.has_from || r->o.has_to))
+		/* records no row counts, for kpi-report to say so */
+		if (op_rollup_undated(r))
 			op_buf_printf(o, ",\"undated\":%llu", r->undated);
 		op_buf_adds(o, "}}");
 		emit(ctx, o->p, o->len);
@@ -998,6 +999,14 @@ void op_rollup_stats(const op_rollup *r, op_buf *out)
 	op_buf_printf(out, ",\"cells\":%zu,\"not_numbers\":%llu,\"not_times\":%llu,\"outside\":%llu"
 		      ",\"undated\":%llu", r->cells.n, r->unparsable_num, r->unparsable_time, r->outside,
 		      r->undated);
+}
+
+unsigned long long op_rollup_undated(const op_rollup *r)
+{
+	/* without --from/--to they are in the rows whose period is null,
+	 * unless --partial runs with --from/--to left them out */
+	int in_rows = !r->o.has_from && !r->o.has_to && r->undated_cells;
+	return in_rows ? 0 : r->undated;
 }
 
 static void free_cell(void *p, size_t nins)

@@ -52,4 +52,6 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
  * counts them, also in the rows' "kpi" metadata; in a --partial state row
  * of their own). */
 void op_rollup_stats(const op_rollup *r, op_buf *out);
+/* The records with no time for the period that no row holds. */
+unsigned long long op_rollup_undated(const op_rollup *r);
 #endif

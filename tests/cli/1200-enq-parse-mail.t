@@ -97,6 +97,18 @@ enq-parse: md/cur/1698765432.M1P2.host:2,S: no Date field, received_at from the 
 enq-parse: md/new/7.handmade: Date 'yesterday at teatime' not understood, received_at from the file's modification time
 E
 
+mkdir -p md2/cur
+cp "$M/date-missing.eml" md2/cur/202310151234.eml
+cp "$M/date-missing.eml" md2/cur/1800000000.M1P2.host
+touch -d @1700000000 md2/cur/202310151234.eml md2/cur/1800000000.M1P2.host
+tcase "maildir: a name's time of 12 digits, or after the file was written, is no delivery time" \
+	"enq-parse md2 2>/dev/null | grep -o '\"received_at_from\":\"[^\"]*'"
+expect_rc 0
+expect_out <<'E'
+"received_at_from":"maildir-mtime
+"received_at_from":"maildir-mtime
+E
+
 tcase "a Date that is there wins over the maildir's time" \
 	"mkdir -p d1/cur && cp $M/clean.eml d1/cur/1698765432.M9P9.host && enq-parse d1 | grep -o '\"received_at[^,]*'"
 expect_out <<'E'
@@ -126,6 +138,11 @@ expect_out <<'E'
 enq-parse: deep.eml: MIME nesting deeper than 32, inner parts skipped
 {"program":"enq-parse","in":1,"out":1,"rejected":0,"defective":1,"incomplete":1,"seconds":S}
 E
+tcase "--dedup: a repeat it drops is not counted as defective or incomplete" \
+	"cp deep.eml again.eml; enq-parse --dedup --stats deep.eml again.eml 2>&1 >/dev/null | tail -1 | sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
+expect_out <<'E'
+{"program":"enq-parse","in":2,"out":1,"rejected":0,"duplicates":1,"defective":1,"incomplete":1,"seconds":S}
+E
 tcase "deeper than 32: status" "$T/defects deep.eml"
 expect_rc 65
 expect_out <<'E'
@@ -151,6 +168,28 @@ part 1000"
 E
 expect_err <<'E'
 enq-parse: many.eml: more than 1000 MIME parts, the rest skipped
+E
+
+# four warnings before the limit: the limit's, the reason for 65, is still said
+{
+	printf 'From: Ann <ann@example.com>\nDate: Tue, 3 Mar 2026 09:00:00 +0000\nMessage-ID: <w5@example.com>\nContent-Type: multipart/mixed; boundary="b"\n\n'
+	for cs in x-a x-b x-c x-d x-e; do
+		printf -- '--b\nContent-Type: text/plain; charset=%s\n\ncaf\351\n' $cs
+	done
+	i=0
+	while [ $i -lt 1000 ]; do
+		printf -- '--b\nContent-Type: text/plain\n\np\n'
+		i=$((i + 1))
+	done
+} > warned.eml
+tcase "more than four warnings: the part limit is still named, the rest counted" "enq-parse warned.eml >/dev/null"
+expect_rc 65
+expect_err <<'E'
+enq-parse: warned.eml: unknown charset 'x-a', read as Windows-1252
+enq-parse: warned.eml: unknown charset 'x-b', read as Windows-1252
+enq-parse: warned.eml: unknown charset 'x-c', read as Windows-1252
+enq-parse: warned.eml: more than 1000 MIME parts, the rest skipped
+enq-parse: warned.eml: 2 more warnings about this message not shown
 E
 
 tcase "--strict stops after a record with text missing" "cat deep.eml > a.eml; enq-parse --strict deep.eml $M/clean.eml | wc -l"
@@ -194,6 +233,18 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+mkdir -p notdir/cur
+cp "$M/clean.eml" notdir/cur/1698765432.M1P2.host
+echo 'not a directory' > notdir/new
+tcase "maildir: a new/ that is no directory is named, cur/ still read" "enq-parse notdir > out; s=\$?; cut -d, -f1 out; exit \$s"
+expect_rc 66
+expect_out <<'E'
+{"id":"clean@example.com"
+E
+expect_err <<'E'
+enq-parse: notdir/new: Not a directory
+E
+
 # ---- kpi-rollup and kpi-report: undated records counted, never silently ----
 K="-e 'by month(received_at)' -e 'kpi n = count()'"
 SECS="sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"
@@ -203,6 +254,17 @@ expect_rc 0
 expect_out <<'E'
 {"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
 {"program":"kpi-rollup","in":4,"out":1,"rejected":0,"cells":1,"not_numbers":0,"not_times":0,"outside":0,"undated":2,"seconds":S}
+E
+
+tcase "kpi-rollup --from/--to -o table: the undated said on stderr, no metadata to hold them" \
+	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --from 2026-03 --to 2026-04 -o csv"
+expect_rc 0
+expect_out <<'E'
+period,n
+2026-03,2
+E
+expect_err <<'E'
+kpi-rollup: 2 records had no time for the period and are not counted
 E
 
 # the second run's state rows: its undated record's cell (period null) and
@@ -215,6 +277,13 @@ expect_out <<'E'
 "outside":0,"undated":2,"seconds":S}
 E
 
+tcase "kpi-rollup --partial --from, --merge without: the undated the partial left out stay in the metadata" \
+	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --partial --from 2026-03 --to 2026-04 > \$T/p && kpi-rollup $K --merge \$T/p"
+expect_rc 0
+expect_out <<'E'
+{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
+E
+
 printf '%s\n' '{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}' > undated.jsonl
 tcase "kpi-report says how many records had no date (text)" "kpi-report -f text undated.jsonl | tail -1"
 expect_rc 0
@@ -224,6 +293,13 @@ E
 tcase "kpi-report says how many records had no date (HTML footer)" "kpi-report -f html undated.jsonl | grep -o ' rows\..*</footer>'"
 expect_out <<'E'
  rows. 2 records had no date and are not counted.</footer>
+E
+sed 's/2026-03/2026-04/' undated.jsonl > undated-04.jsonl
+tcase "kpi-report: two runs' files with the same metadata, their counts added" \
+	"kpi-report -f text undated.jsonl undated-04.jsonl | tail -1"
+expect_rc 0
+expect_out <<'E'
+4 records had no date and are not counted.
 E
 tcase "kpi-report: an undated that is no count" \
 	"printf '%s\n' '{\"period\":\"2026-03\",\"n\":2,\"kpi\":{\"by\":[],\"names\":[\"n\"],\"owner\":{},\"unit\":{},\"undated\":-1}}' | kpi-report -f text >/dev/null"

@@ -53,6 +53,13 @@ tcase "--explain: by input, the rules' scores beside it" "head -1 k.jsonl | enq-
 expect_out <<'E'
 {"rules":[{"at":"k.rules:2","category":"quote","score":2}],"by":"input","scores":{"quote":2}}
 E
+printf '{"subject":"quote for a boiler","label":"quote"}\n{"subject":"boiler leaking","label":"repair"}\n' > tm.jsonl
+tcase "--explain with a model: a kept category stands, the model's view beside it" \
+	"enq-train --label label --holdout 0 -o km.model tm.jsonl >/dev/null && head -1 k.jsonl | enq-classify -r k.rules -m km.model --explain | jq -c '[.category, .category_by, .explain.by, [.explain.model[].category]]'"
+expect_rc 0
+expect_out <<'E'
+["repair","input","input",["quote","repair"]]
+E
 tcase "--stats: by_input" "enq-classify -r k.rules --stats k.jsonl 2>&1 >/dev/null | sed 's/,\"seconds.*//'"
 expect_out <<'E'
 {"program":"enq-classify","in":6,"out":6,"rejected":0,"by_input":3,"by_rules":2,"by_model":0,"by_default":1

@@ -9,8 +9,8 @@
 #include "mailbox.h"
 #include "rfc2047.h"
 
-FUZZ_SEEDS("tests/data/mail/*.eml", "tests/data/parse/*.eml", "tests/data/parse/*.mbox",
-	   "tests/data/parse/maildir/*/*");
+FUZZ_SEEDS("tests/data/mail/*.eml", "tests/data/mail/defects/*", "tests/data/parse/*.eml",
+	   "tests/data/parse/*.mbox", "tests/data/parse/maildir/*/*");
 
 static void check_text(const char *what, const char *s, int body)
 {
@@ -24,6 +24,25 @@ static void check_text(const char *what, const char *s, int body)
 		if ((c < 0x20 || c == 0x7f) && !(body && (c == '\n' || c == '\t')))
 			fuzz_fail("%s holds control character 0x%02x", what, c);
 	}
+}
+
+/* Each defect has a name; a Date defect exactly when there is no date;
+ * text lost to a limit is always among the warnings enq-parse prints. */
+static void check_defects(const op_mail *m)
+{
+	if (m->defects >> OP_DEFECT_COUNT)
+		fuzz_fail("defect bits 0x%x beyond the named ones", m->defects);
+	int datedef = !!(m->defects & (OP_DEFECT_DATE_MISSING | OP_DEFECT_DATE_UNPARSEABLE));
+	if (datedef == m->has_date)
+		fuzz_fail("has_date %d with date defects %d", m->has_date, datedef);
+	check_text("date_text", m->date_text, 0);
+	int said = 0;
+	for (unsigned i = 0; i < m->nwarn && i < 4; i++) {
+		check_text("warning", m->warn[i], 0);
+		said |= strstr(m->warn[i], "MIME parts, the rest") || strstr(m->warn[i], "MIME nesting");
+	}
+	if (m->defects & OP_DEFECTS_LOST && !said)
+		fuzz_fail("text lost to a limit, and no warning says so");
 }
 
 static void check_mail(const char *msg, size_t len)
@@ -46,6 +65,7 @@ static void check_mail(const char *msg, size_t len)
 		}
 		if (m.natt > 1000)
 			fuzz_fail("%zu attachments", m.natt);
+		check_defects(&m);
 	}
 	op_mail_free(&m);
 }
