@@ -277,10 +277,7 @@ static void parse_route(op_parser *p, void *vc)
 			op_p_error(p, "'owner', 'sla', 'priority', 'human' or 'task' expected");
 		}
 	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 16;
-		c->routes = op_xrealloc(c->routes, c->cap * sizeof *c->routes);
-	}
+	c->routes = op_grow(c->routes, c->n, &c->cap, sizeof *c->routes);
 	c->routes[c->n++] = r;
 }
 

@@ -66,10 +66,7 @@ static void parse_flag(op_parser *p, void *vc)
 		else
 			break;
 	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 16;
-		c->flags = op_xrealloc(c->flags, c->cap * sizeof *c->flags);
-	}
+	c->flags = op_grow(c->flags, c->n, &c->cap, sizeof *c->flags);
 	c->flags[c->n++] = f;
 }
 

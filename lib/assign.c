@@ -155,10 +155,7 @@ static op_assigned *remember(op_assigner *a, const char *id, size_t n)
 	e->id = op_arena_strndup(&a->arena, id, n);
 	e->idlen = n;
 	*slot = e;
-	if (a->na == a->capa) {
-		a->capa = a->capa ? 2 * a->capa : 1024;
-		a->av = op_xrealloc(a->av, a->capa * sizeof *a->av);
-	}
+	a->av = op_grow(a->av, a->na, &a->capa, sizeof *a->av);
 	a->av[a->na++] = e;
 	return e;
 }

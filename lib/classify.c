@@ -54,10 +54,7 @@ typedef struct {
 
 #define VEC(T, name) T *name; size_t n##name, cap##name
 #define PUSH(c, name, v) do { \
-	if ((c)->n##name == (c)->cap##name) { \
-		(c)->cap##name = (c)->cap##name ? 2 * (c)->cap##name : 16; \
-		(c)->name = op_xrealloc((c)->name, (c)->cap##name * sizeof *(c)->name); \
-	} \
+	(c)->name = op_grow((c)->name, (c)->n##name, &(c)->cap##name, sizeof *(c)->name); \
 	(c)->name[(c)->n##name++] = (v); \
 } while (0)
 
@@ -240,10 +237,7 @@ static const op_stmt statements[] = {
 
 static void add_kv(ctx *c, const char *key, size_t off, size_t len)
 {
-	if (c->nkv == c->capkv) {
-		c->capkv = c->capkv ? 2 * c->capkv : 16;
-		c->kv = op_xrealloc(c->kv, c->capkv * sizeof *c->kv);
-	}
+	c->kv = op_grow(c->kv, c->nkv, &c->capkv, sizeof *c->kv);
 	/* val holds an offset into out until the buffer stops moving */
 	c->kv[c->nkv++] = (op_kv){ key, strlen(key), (const char *)(uintptr_t)off, len };
 }

@@ -286,17 +286,11 @@ static void parse_kpi(op_parser *p, void *vr)
 		if (!strcmp(r->ins[i].sig, in.sig))
 			break;
 	if (i == r->nins) {
-		if (r->nins == r->capin) {
-			r->capin = r->capin ? 2 * r->capin : 8;
-			r->ins = op_xrealloc(r->ins, r->capin * sizeof *r->ins);
-		}
+		r->ins = op_grow(r->ins, r->nins, &r->capin, sizeof *r->ins);
 		r->ins[r->nins++] = in;
 	}
 	k.in = i;
-	if (r->nkpis == r->capk) {
-		r->capk = r->capk ? 2 * r->capk : 8;
-		r->kpis = op_xrealloc(r->kpis, r->capk * sizeof *r->kpis);
-	}
+	r->kpis = op_grow(r->kpis, r->nkpis, &r->capk, sizeof *r->kpis);
 	r->kpis[r->nkpis++] = k;
 }
 

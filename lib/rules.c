@@ -212,10 +212,7 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 			lineno++;
 			if (n && p[n - 1] == '\r')
 				n--;
-			if (nseg == capseg) {
-				capseg = capseg ? 2 * capseg : 8;
-				seg = op_xrealloc(seg, capseg * sizeof *seg);
-			}
+			seg = op_grow(seg, nseg, &capseg, sizeof *seg);
 			seg[nseg++] = logical.len;
 			more = n && p[n - 1] == '\\';
 			op_buf_add(&logical, p, more ? n - 1 : n);
