@@ -417,7 +417,7 @@ void op_agg_dump(op_agg *a, unsigned needs, op_buf *out)
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				op_buf_addc(out, ',');
-			op_buf_json_str(out, k[i], strlen(k[i]));
+			op_buf_json_cstr(out, k[i]);
 		}
 		op_buf_addc(out, ']');
 		free(k);

@@ -54,7 +54,7 @@ op_owner *op_assign_owner(op_assigner *a, const char *name)
 		op_owner *o = op_arena_alloc(&a->arena, sizeof *o);
 		o->name = op_arena_strndup(&a->arena, name, strlen(name));
 		op_buf j = {0};
-		op_buf_json_str(&j, name, strlen(name));
+		op_buf_json_cstr(&j, name);
 		o->json = op_arena_strndup(&a->arena, j.p, j.len);
 		o->jsonlen = j.len;
 		op_buf_free(&j);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "fields.h"
 #include "model.h"
 #include "modeltext.h"
 #include "prefilter.h"
@@ -80,9 +81,8 @@ struct op_classify {
 	/* per record */
 	double *score;
 	unsigned char *fired;
-	op_buf out, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
-	op_kv *kv;
-	size_t nkv, capkv;
+	op_fields out;
+	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
@@ -235,13 +235,6 @@ static const op_stmt statements[] = {
 
 /* ---- per record ---------------------------------------------------------- */
 
-static void add_kv(ctx *c, const char *key, size_t off, size_t len)
-{
-	c->kv = op_grow(c->kv, c->nkv, &c->capkv, sizeof *c->kv);
-	/* val holds an offset into out until the buffer stops moving */
-	c->kv[c->nkv++] = (op_kv){ key, strlen(key), (const char *)(uintptr_t)off, len };
-}
-
 static void explain_rule(ctx *c, unsigned line, const char *kind, const char *name, const char *extra)
 {
 	op_buf *b = &c->explain;
@@ -250,7 +243,7 @@ static void explain_rule(ctx *c, unsigned line, const char *kind, const char *na
 	op_buf_printf(&c->tmp, "%s:%u", c->rules->file, line);
 	op_buf_json_str(b, c->tmp.p, c->tmp.len);
 	op_buf_printf(b, ",\"%s\":", kind);
-	op_buf_json_str(b, name, strlen(name));
+	op_buf_json_cstr(b, name);
 	if (extra)
 		op_buf_adds(b, extra);
 	op_buf_addc(b, '}');
@@ -362,17 +355,43 @@ static int own_value(ctx *c, op_rec *r, const char *name, op_buf *buf)
 static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, const char *was_key,
 		       int kept, const char *by)
 {
-	size_t off = c->out.len;
-	if (!kept || blank(field(r, by_key))) {
-		op_buf_json_str(&c->out, by, strlen(by));
-		add_kv(c, by_key, off, c->out.len - off);
-	}
+	if (!kept || blank(field(r, by_key)))
+		op_fields_cstr(&c->out, by_key, by);
 	const op_field *old = field(r, name);
-	if (!kept && !blank(old) && blank(field(r, was_key))) {
-		off = c->out.len;
-		op_buf_add(&c->out, old->v, old->vlen);
-		add_kv(c, was_key, off, c->out.len - off);
+	if (!kept && !blank(old) && blank(field(r, was_key)))
+		op_fields_json(&c->out, was_key, old->v, old->vlen);
+}
+
+/* --explain: the rules that fired (gathered in c->explain), who decided,
+ * the scores, and the model's first three */
+static void explain_member(ctx *c, op_buf *b, const char *by, int model_spoke)
+{
+	op_buf_add(b, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
+	op_buf_printf(b, "],\"by\":\"%s\",\"scores\":{", by);
+	int first = 1;
+	for (size_t i = 0; i < c->nnames; i++) {
+		if (!c->fired[i])
+			continue;
+		if (!first)
+			op_buf_addc(b, ',');
+		first = 0;
+		op_buf_json_cstr(b, c->names[i]);
+		op_buf_printf(b, ":%.15g", c->score[i]);
 	}
+	op_buf_addc(b, '}');
+	if (model_spoke) {
+		size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
+		op_model_top(c->model, c->prob, top3, k);
+		op_buf_adds(b, ",\"model\":[");
+		for (size_t i = 0; i < k; i++) {
+			const char *name = op_model_class(c->model, top3[i]);
+			op_buf_adds(b, i ? ",{\"category\":" : "{\"category\":");
+			op_buf_json_cstr(b, name);
+			op_buf_printf(b, ",\"p\":%.3f}", c->prob[top3[i]]);
+		}
+		op_buf_addc(b, ']');
+	}
+	op_buf_addc(b, '}');
 }
 
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
@@ -381,9 +400,8 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	op_eval_record(&c->ev, r);
 	if (c->pf)
 		op_pf_next(c->pf);
-	op_buf_reset(&c->out);
+	op_fields_reset(&c->out);
 	op_buf_reset(&c->explain);
-	c->nkv = 0;
 	c->recno++;
 	memset(c->fired, 0, c->nnames);
 	for (size_t i = 0; i < c->nnames; i++)
@@ -420,8 +438,8 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		if (t && c->pris[i].level > prio)
 			prio = c->pris[i].level;
 	}
-	size_t tagstart = c->out.len;
-	op_buf_addc(&c->out, '[');
+	op_buf_reset(&c->tagv);
+	op_buf_addc(&c->tagv, '[');
 	for (size_t i = 0; i < c->ntags; i++) {
 		int t = op_eval_cond(&c->ev, c->tags[i].when);
 		if (t < 0) {
@@ -437,12 +455,11 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		if (c->tagseen[c->tags[i].first] == c->recno)
 			continue;
 		c->tagseen[c->tags[i].first] = c->recno;
-		if (c->out.len > tagstart + 1)
-			op_buf_addc(&c->out, ',');
-		op_buf_json_str(&c->out, c->tags[i].name, strlen(c->tags[i].name));
+		if (c->tagv.len > 1)
+			op_buf_addc(&c->tagv, ',');
+		op_buf_json_cstr(&c->tagv, c->tags[i].name);
 	}
-	op_buf_addc(&c->out, ']');
-	size_t taglen = c->out.len - tagstart;
+	op_buf_addc(&c->tagv, ']');
 
 	if (extract(c, st, r))
 		return 0;
@@ -508,30 +525,21 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		c->by_default++;
 	}
 
-	/* the values, then the members pointing into c->out; a kept
-	 * category keeps the record's confidence, or is taken as certain */
-	size_t off = c->out.len;
-	if (!kept) {
-		op_buf_json_str(&c->out, category, strlen(category));
-		add_kv(c, "category", off, c->out.len - off);
-	}
-	if (!kept || blank(field(r, "confidence"))) {
-		off = c->out.len;
-		op_buf_printf(&c->out, "%.3f", conf);
-		add_kv(c, "confidence", off, c->out.len - off);
-	}
+	/* a kept category keeps the record's confidence, or is taken as
+	 * certain */
+	if (!kept)
+		op_fields_cstr(&c->out, "category", category);
+	if (!kept || blank(field(r, "confidence")))
+		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
 	int own = own_value(c, r, "priority", &c->inpri) ? level_of(c->inpri.p) : -1;
-	if (own < 0) {
-		off = c->out.len;
-		op_buf_printf(&c->out, "\"%s\"", levels[prio < 0 ? NORMAL : prio]);
-		add_kv(c, "priority", off, c->out.len - off);
-	}
+	if (own < 0)
+		op_fields_cstr(&c->out, "priority", levels[prio < 0 ? NORMAL : prio]);
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
 		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
-	add_kv(c, "tags", tagstart, taglen);
-	off = c->out.len;
-	op_buf_addc(&c->out, '[');
+	op_fields_json(&c->out, "tags", c->tagv.p, c->tagv.len);
+	op_buf *b = op_fields_add(&c->out, "missing");
+	op_buf_addc(b, '[');
 	size_t nmiss = 0;
 	for (size_t i = 0; i < c->nreqs; i++) {
 		reqrule *q = &c->reqs[i];
@@ -546,53 +554,20 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 			if (j < nmiss)
 				continue;
 			if (nmiss)
-				op_buf_addc(&c->out, ',');
+				op_buf_addc(b, ',');
 			c->miss[nmiss++] = q->fields[k];
-			op_buf_json_str(&c->out, q->fields[k], strlen(q->fields[k]));
+			op_buf_json_cstr(b, q->fields[k]);
 		}
 	}
-	op_buf_addc(&c->out, ']');
-	add_kv(c, "missing", off, c->out.len - off);
-	for (size_t i = 0; i < c->nexts; i++) {
-		if (c->extoff[i] == (size_t)-1)
-			continue;
-		off = c->out.len;
-		op_buf_add(&c->out, c->ext.p + c->extoff[i], c->extlen[i]);
-		add_kv(c, c->exts[i].field, off, c->out.len - off);
-	}
-	if (c->explain_on) {
-		off = c->out.len;
-		op_buf_add(&c->out, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
-		op_buf_printf(&c->out, "],\"by\":\"%s\",\"scores\":{", by);
-		int first = 1;
-		for (size_t i = 0; i < c->nnames; i++) {
-			if (!c->fired[i])
-				continue;
-			if (!first)
-				op_buf_addc(&c->out, ',');
-			first = 0;
-			op_buf_json_str(&c->out, c->names[i], strlen(c->names[i]));
-			op_buf_printf(&c->out, ":%.15g", c->score[i]);
-		}
-		op_buf_addc(&c->out, '}');
-		if (model_spoke) {
-			size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
-			op_model_top(c->model, c->prob, top3, k);
-			op_buf_adds(&c->out, ",\"model\":[");
-			for (size_t i = 0; i < k; i++) {
-				const char *name = op_model_class(c->model, top3[i]);
-				op_buf_adds(&c->out, i ? ",{\"category\":" : "{\"category\":");
-				op_buf_json_str(&c->out, name, strlen(name));
-				op_buf_printf(&c->out, ",\"p\":%.3f}", c->prob[top3[i]]);
-			}
-			op_buf_addc(&c->out, ']');
-		}
-		op_buf_addc(&c->out, '}');
-		add_kv(c, "explain", off, c->out.len - off);
-	}
-	for (size_t i = 0; i < c->nkv; i++)
-		c->kv[i].val = c->out.p + (uintptr_t)c->kv[i].val;
-	op_emit_rec(st, r, c->kv, c->nkv);
+	op_buf_addc(b, ']');
+	for (size_t i = 0; i < c->nexts; i++)
+		if (c->extoff[i] != (size_t)-1)
+			op_fields_json(&c->out, c->exts[i].field, c->ext.p + c->extoff[i], c->extlen[i]);
+	if (c->explain_on)
+		explain_member(c, op_fields_add(&c->out, "explain"), by, model_spoke);
+	size_t n;
+	const op_kv *kv = op_fields_kv(&c->out, &n);
+	op_emit_rec(st, r, kv, n);
 	return 0;
 evalerr:
 	if (line)
@@ -668,8 +643,8 @@ void op_classify_free(op_classify *c)
 	free(c->exts);
 	free(c->reqs);
 	free(c->names);
-	free(c->kv);
-	op_buf_free(&c->out);
+	op_fields_free(&c->out);
+	op_buf_free(&c->tagv);
 	op_buf_free(&c->explain);
 	op_buf_free(&c->tmp);
 	op_buf_free(&c->ext);

@@ -77,5 +77,6 @@ void op_buf_free(op_buf *b);
 /* Append s as a JSON string literal (quotes and escapes; valid UTF-8 in,
  * non-ASCII left as is). */
 void op_buf_json_str(op_buf *b, const char *s, size_t n);
+void op_buf_json_cstr(op_buf *b, const char *s);
 
 #endif

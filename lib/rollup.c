@@ -775,7 +775,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		size_t n;
 		next_key(g, glen, &pos, &s, &n);
 		op_buf_addc(o, ',');
-		op_buf_json_str(o, r->keys[i].name, strlen(r->keys[i].name));
+		op_buf_json_cstr(o, r->keys[i].name);
 		op_buf_addc(o, ':');
 		op_buf_add(o, s, n);
 		if (fmt != OP_FMT_JSONL)
@@ -783,7 +783,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	}
 	for (size_t i = 0; i < r->nkpis; i++) {
 		op_buf_addc(o, ',');
-		op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+		op_buf_json_cstr(o, r->kpis[i].name);
 		op_buf_addc(o, ':');
 		op_buf_add(o, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
 		if (fmt != OP_FMT_JSONL)
@@ -800,7 +800,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			op_bucket_label(r->kind, pb, plabel);
 		op_buf_reset(&cellv);
 		if (has_prev)
-			op_buf_json_str(&cellv, plabel, strlen(plabel));
+			op_buf_json_cstr(&cellv, plabel);
 		else
 			op_buf_adds(&cellv, "null");
 		op_buf_adds(o, ",\"prev\":{\"period\":");
@@ -809,7 +809,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			op_grid_cell(&f->t, cellv.p, cellv.len);
 		for (size_t i = 0; i < r->nkpis; i++) {
 			op_buf_addc(o, ',');
-			op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+			op_buf_json_cstr(o, r->kpis[i].name);
 			op_buf_addc(o, ':');
 			const char *pv = exists ? f->prevs.p + f->poff[i] : "null";
 			size_t pn = exists ? f->poff[i + 1] - f->poff[i] : 4;
@@ -823,7 +823,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			for (size_t i = 0; i < r->nkpis; i++) {
 				if (i)
 					op_buf_addc(o, ',');
-				op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+				op_buf_json_cstr(o, r->kpis[i].name);
 				op_buf_addc(o, ':');
 				op_buf_reset(&cellv);
 				double cur = f->vnum[i], prev = f->pnum[i];
@@ -846,13 +846,13 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		for (size_t i = 0; i < r->nkeys; i++) {
 			if (i)
 				op_buf_addc(o, ',');
-			op_buf_json_str(o, r->keys[i].name, strlen(r->keys[i].name));
+			op_buf_json_cstr(o, r->keys[i].name);
 		}
 		op_buf_adds(o, "],\"names\":[");
 		for (size_t i = 0; i < r->nkpis; i++) {
 			if (i)
 				op_buf_addc(o, ',');
-			op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+			op_buf_json_cstr(o, r->kpis[i].name);
 		}
 		for (int u = 0; u < 2; u++) {
 			op_buf_adds(o, u ? "},\"unit\":{" : "],\"owner\":{");
@@ -864,9 +864,9 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 				if (!first)
 					op_buf_addc(o, ',');
 				first = 0;
-				op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+				op_buf_json_cstr(o, r->kpis[i].name);
 				op_buf_addc(o, ':');
-				op_buf_json_str(o, v, strlen(v));
+				op_buf_json_cstr(o, v);
 			}
 		}
 		op_buf_addc(o, '}');
