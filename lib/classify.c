@@ -222,7 +222,7 @@ static void parse_default(op_parser *p, void *vc)
 	c->deflt = op_p_name(p, "category name");
 }
 
-static const op_stmt statements[] = {
+const op_stmt op_classify_statements[] = {
 	{ "category", parse_category, "category NAME SCORE when EXPR" },
 	{ "priority", parse_priority, "priority LEVEL when EXPR" },
 	{ "tag", parse_tag, "tag NAME when EXPR" },
@@ -578,15 +578,21 @@ evalerr:
 }
 
 
-op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int flags,
-			     const op_cli *cli)
+op_classify *op_classify_new(void)
 {
 	ctx *c = op_xcalloc(1, sizeof *c);
 	c->threshold = 1;
+	return c;
+}
+
+op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
+			      const op_cli *cli)
+{
+	ctx *c = op_classify_new();
 	c->min_prob = min_prob;
 	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
 	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
-	c->rules = op_rules_load(rules, "classify.rules", statements, c, 0);
+	c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0);
 	/* one literal scan per subject instead of one pcre2 run per rule;
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
