@@ -537,8 +537,12 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 		}
 		op_fields_str(f, "task", c->sbuf.p ? c->sbuf.p : "", c->sbuf.len);
 	}
-	if (rt->priority >= 0 && priority_of(r, &c->sbuf) < rt->priority)
+	if (rt->priority >= 0 && priority_of(r, &c->sbuf) < rt->priority) {
+		/* the priority enq-classify's priority_by named a decider for
+		 * is now the route's */
 		op_fields_cstr(f, "priority", priorities[rt->priority]);
+		op_fields_cstr(f, "priority_by", "route");
+	}
 	size_t n;
 	const op_kv *kv = op_fields_kv(f, &n);
 	op_emit_rec(st, r, kv, n);
