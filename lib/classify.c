@@ -362,6 +362,93 @@ static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, 
 		op_fields_json(&c->out, was_key, old->v, old->vlen);
 }
 
+/* The category, priority and tag rules on the record: scores and fired
+ * by category, the highest priority (-1: none) in *prio, the tags in
+ * c->tagv; -1 with the rule in *what and *line on an evaluation error. */
+static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
+{
+	for (size_t i = 0; i < c->ncats; i++) {
+		int t = op_eval_cond(&c->ev, c->cats[i].when);
+		if (t < 0) {
+			*what = "category";
+			*line = c->cats[i].line;
+			return -1;
+		}
+		if (t) {
+			c->score[c->cats[i].cat] += c->cats[i].score;
+			c->fired[c->cats[i].cat] = 1;
+			if (c->explain_on) {
+				char sc[40];
+				snprintf(sc, sizeof sc, ",\"score\":%.15g", c->cats[i].score);
+				explain_rule(c, c->cats[i].line, "category", c->names[c->cats[i].cat], sc);
+			}
+		}
+	}
+	*prio = -1;
+	for (size_t i = 0; i < c->npris; i++) {
+		int t = op_eval_cond(&c->ev, c->pris[i].when);
+		if (t < 0) {
+			*what = "priority";
+			*line = c->pris[i].line;
+			return -1;
+		}
+		if (t && c->explain_on)
+			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL);
+		if (t && c->pris[i].level > *prio)
+			*prio = c->pris[i].level;
+	}
+	op_buf_reset(&c->tagv);
+	op_buf_addc(&c->tagv, '[');
+	for (size_t i = 0; i < c->ntags; i++) {
+		int t = op_eval_cond(&c->ev, c->tags[i].when);
+		if (t < 0) {
+			*what = "tag";
+			*line = c->tags[i].line;
+			return -1;
+		}
+		if (!t)
+			continue;
+		if (c->explain_on)
+			explain_rule(c, c->tags[i].line, "tag", c->tags[i].name, NULL);
+		/* two rules may give one tag: it is listed once */
+		if (c->tagseen[c->tags[i].first] == c->recno)
+			continue;
+		c->tagseen[c->tags[i].first] = c->recno;
+		if (c->tagv.len > 1)
+			op_buf_addc(&c->tagv, ',');
+		op_buf_json_cstr(&c->tagv, c->tags[i].name);
+	}
+	op_buf_addc(&c->tagv, ']');
+	return 0;
+}
+
+/* the `require` fields of category (and of *) the record lacks, as a
+ * JSON array into b */
+static void missing_member(ctx *c, op_rec *r, const char *category, op_buf *b)
+{
+	op_buf_addc(b, '[');
+	size_t nmiss = 0;
+	for (size_t i = 0; i < c->nreqs; i++) {
+		reqrule *q = &c->reqs[i];
+		if (strcmp(q->cat, "*") && strcmp(q->cat, category))
+			continue;
+		for (size_t k = 0; k < q->n; k++) {
+			if (present(c, r, q->fields[k]))
+				continue;
+			size_t j = 0;	/* `require *` and the category's own may overlap */
+			while (j < nmiss && strcmp(c->miss[j], q->fields[k]))
+				j++;
+			if (j < nmiss)
+				continue;
+			if (nmiss)
+				op_buf_addc(b, ',');
+			c->miss[nmiss++] = q->fields[k];
+			op_buf_json_cstr(b, q->fields[k]);
+		}
+	}
+	op_buf_addc(b, ']');
+}
+
 /* --explain: the rules that fired (gathered in c->explain), who decided,
  * the scores, and the model's first three */
 static void explain_member(ctx *c, op_buf *b, const char *by, int model_spoke)
@@ -409,57 +496,9 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 
 	const char *what = "category";
 	unsigned line = 0;
-	for (size_t i = 0; i < c->ncats; i++) {
-		int t = op_eval_cond(&c->ev, c->cats[i].when);
-		if (t < 0) {
-			line = c->cats[i].line;
-			goto evalerr;
-		}
-		if (t) {
-			c->score[c->cats[i].cat] += c->cats[i].score;
-			c->fired[c->cats[i].cat] = 1;
-			if (c->explain_on) {
-				char sc[40];
-				snprintf(sc, sizeof sc, ",\"score\":%.15g", c->cats[i].score);
-				explain_rule(c, c->cats[i].line, "category", c->names[c->cats[i].cat], sc);
-			}
-		}
-	}
-	int prio = -1;
-	for (size_t i = 0; i < c->npris; i++) {
-		int t = op_eval_cond(&c->ev, c->pris[i].when);
-		if (t < 0) {
-			what = "priority";
-			line = c->pris[i].line;
-			goto evalerr;
-		}
-		if (t && c->explain_on)
-			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL);
-		if (t && c->pris[i].level > prio)
-			prio = c->pris[i].level;
-	}
-	op_buf_reset(&c->tagv);
-	op_buf_addc(&c->tagv, '[');
-	for (size_t i = 0; i < c->ntags; i++) {
-		int t = op_eval_cond(&c->ev, c->tags[i].when);
-		if (t < 0) {
-			what = "tag";
-			line = c->tags[i].line;
-			goto evalerr;
-		}
-		if (!t)
-			continue;
-		if (c->explain_on)
-			explain_rule(c, c->tags[i].line, "tag", c->tags[i].name, NULL);
-		/* two rules may give one tag: it is listed once */
-		if (c->tagseen[c->tags[i].first] == c->recno)
-			continue;
-		c->tagseen[c->tags[i].first] = c->recno;
-		if (c->tagv.len > 1)
-			op_buf_addc(&c->tagv, ',');
-		op_buf_json_cstr(&c->tagv, c->tags[i].name);
-	}
-	op_buf_addc(&c->tagv, ']');
+	int prio;
+	if (fire_rules(c, &prio, &what, &line))
+		goto evalerr;
 
 	if (extract(c, st, r))
 		return 0;
@@ -538,28 +577,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
 		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
 	op_fields_json(&c->out, "tags", c->tagv.p, c->tagv.len);
-	op_buf *b = op_fields_add(&c->out, "missing");
-	op_buf_addc(b, '[');
-	size_t nmiss = 0;
-	for (size_t i = 0; i < c->nreqs; i++) {
-		reqrule *q = &c->reqs[i];
-		if (strcmp(q->cat, "*") && strcmp(q->cat, category))
-			continue;
-		for (size_t k = 0; k < q->n; k++) {
-			if (present(c, r, q->fields[k]))
-				continue;
-			size_t j = 0;	/* `require *` and the category's own may overlap */
-			while (j < nmiss && strcmp(c->miss[j], q->fields[k]))
-				j++;
-			if (j < nmiss)
-				continue;
-			if (nmiss)
-				op_buf_addc(b, ',');
-			c->miss[nmiss++] = q->fields[k];
-			op_buf_json_cstr(b, q->fields[k]);
-		}
-	}
-	op_buf_addc(b, ']');
+	missing_member(c, r, category, op_fields_add(&c->out, "missing"));
 	for (size_t i = 0; i < c->nexts; i++)
 		if (c->extoff[i] != (size_t)-1)
 			op_fields_json(&c->out, c->exts[i].field, c->ext.p + c->extoff[i], c->extlen[i]);

@@ -43,7 +43,7 @@ struct op_route {
 	route *routes;
 	size_t n, cap;
 	away *aways;
-	size_t naway;
+	size_t naway, capaway;
 	op_assigner as;
 	op_cal *cal;
 	op_tz *tz;
@@ -229,7 +229,7 @@ static void parse_away(op_parser *p, void *vc)
 	const char *w = op_p_word(p, "date (YYYY-MM-DD) or time (RFC 3339)");
 	if (op_time_parse(w, strlen(w), &a.local, &a.naive))
 		op_p_error_at(p, at, "'%s' is not a date (YYYY-MM-DD) or time (RFC 3339)", w);
-	c->aways = op_xrealloc(c->aways, (c->naway + 1) * sizeof *c->aways);
+	c->aways = op_grow(c->aways, c->naway, &c->capaway, sizeof *c->aways);
 	c->aways[c->naway++] = a;
 }
 
@@ -353,9 +353,9 @@ static int finish_rules(ctx *c, const op_cli *cli)
 			snprintf(what, sizeof what, "route %s", r->name);
 			errors += known_owner(c, r->line, what, r->owner);
 		}
-		op_buf_json_str(&r->json, r->team->name, strlen(r->team->name));
+		op_buf_json_cstr(&r->json, r->team->name);
 		r->team_len = r->json.len;
-		op_buf_json_str(&r->json, r->name, strlen(r->name));
+		op_buf_json_cstr(&r->json, r->name);
 		const op_cal *cal = r->team->cal ? r->team->cal : c->cal;
 		if (r->sla_unit > 0 && !op_cal_has_hours(cal)) {
 			op_warn("%s:%u: route %s: a business-time sla needs working hours (an `hours` statement)",
