@@ -56,7 +56,6 @@ struct op_route {
 };
 typedef struct op_route ctx;
 
-
 /* ---- statements ---- */
 
 static void parse_timezone(op_parser *p, void *vc)
@@ -371,7 +370,6 @@ static int finish_rules(ctx *c, const op_cli *cli)
 	}
 	return errors;
 }
-
 
 /* ---- records ---- */
 
