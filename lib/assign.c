@@ -6,6 +6,7 @@
 
 #include "assign.h"
 #include "charset.h"
+#include "lex.h"
 
 const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
 
@@ -18,10 +19,7 @@ struct op_assigned {
 
 int op_assign_mode(const char *s)
 {
-	for (int i = 0; op_assign_modes[i]; i++)
-		if (!strcmp(s, op_assign_modes[i]))
-			return i;
-	return -1;
+	return op_p_index(s, op_assign_modes);
 }
 
 void op_assign_init(op_assigner *a)

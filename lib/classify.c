@@ -119,21 +119,13 @@ static void parse_category(op_parser *p, void *vc)
 	PUSH(c, cats, r);
 }
 
-static int level_of(const char *s)
-{
-	for (int i = 0; levels[i]; i++)
-		if (!strcmp(s, levels[i]))
-			return i;
-	return -1;
-}
-
 static void parse_priority(op_parser *p, void *vc)
 {
 	ctx *c = vc;
 	prirule r = { .line = op_p_line(p) };
 	size_t at = op_p_skip(p);
 	const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
-	if ((r.level = level_of(w)) < 0) {
+	if ((r.level = op_p_index(w, levels)) < 0) {
 		const char *hint = op_p_suggest(w, levels);
 		op_p_error_at(p, at, "unknown priority '%s'%s%s%s (low, normal, high, urgent)", w,
 			      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
@@ -571,7 +563,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (!kept || blank(field(r, "confidence")))
 		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
-	int own = own_value(c, r, "priority", &c->inpri) ? level_of(c->inpri.p) : -1;
+	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, levels) : -1;
 	if (own < 0)
 		op_fields_cstr(&c->out, "priority", levels[prio < 0 ? NORMAL : prio]);
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,

@@ -27,10 +27,7 @@ typedef struct op_flagger ctx;
 
 int op_severity(const char *s)
 {
-	for (int i = 0; op_severities[i]; i++)
-		if (!strcmp(s, op_severities[i]))
-			return i;
-	return -1;
+	return op_p_index(s, op_severities);
 }
 
 static void parse_flag(op_parser *p, void *vc)

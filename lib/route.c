@@ -258,9 +258,7 @@ static void parse_route(op_parser *p, void *vc)
 		} else if (op_p_accept(p, "priority")) {
 			at = op_p_skip(p);
 			const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
-			for (r.priority = 0; priorities[r.priority] && strcmp(w, priorities[r.priority]); r.priority++)
-				;
-			if (!priorities[r.priority])
+			if ((r.priority = op_p_index(w, priorities)) < 0)
 				op_p_error_at(p, at, "unknown priority '%s' (low, normal, high, urgent)", w);
 		} else if (op_p_accept(p, "human")) {
 			r.human = 1;
