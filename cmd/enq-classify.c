@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	op_classify *c = op_classify_new(rules, model, min_prob, flags, &cli);
+	op_classify *c = op_classify_load(rules, model, min_prob, flags, &cli);
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);

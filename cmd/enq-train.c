@@ -134,10 +134,7 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	}
 	if (c->reading_test) {
-		if (c->ntest == c->captest) {
-			c->captest = c->captest ? 2 * c->captest : 1024;
-			c->test = op_xrealloc(c->test, c->captest * sizeof *c->test);
-		}
+		c->test = op_grow(c->test, c->ntest, &c->captest, sizeof *c->test);
 		c->test[c->ntest++] = i;
 	}
 	return 0;

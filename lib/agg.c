@@ -47,10 +47,7 @@ void op_fsum_add(op_fsum *s, double x)
 		s->overflow = 1;
 		return;
 	}
-	if (i == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4;
-		s->p = op_xrealloc(s->p, s->cap * sizeof *s->p);
-	}
+	s->p = op_grow(s->p, i, &s->cap, sizeof *s->p);
 	s->p[i++] = x;
 	s->n = i;
 }
@@ -97,10 +94,7 @@ void op_agg_num(op_agg *a, unsigned needs, double x)
 			a->max = x;
 	}
 	if (needs & OP_NEED_VALUES) {
-		if (a->nv == a->capv) {
-			a->capv = a->capv ? 2 * a->capv : 16;
-			a->v = op_xrealloc(a->v, a->capv * sizeof *a->v);
-		}
+		a->v = op_grow(a->v, a->nv, &a->capv, sizeof *a->v);
 		a->v[a->nv++] = x;
 		a->sorted = 0;
 	}
@@ -172,10 +166,7 @@ void op_agg_merge(op_agg *into, const op_agg *from, unsigned needs)
 	fsum_merge(&into->sum, &from->sum);
 	fsum_merge(&into->sum2, &from->sum2);
 	if (from->nv) {
-		if (into->nv + from->nv > into->capv) {
-			into->capv = into->nv + from->nv;
-			into->v = op_xrealloc(into->v, into->capv * sizeof *into->v);
-		}
+		into->v = op_reserve(into->v, into->nv + from->nv, &into->capv, sizeof *into->v);
 		memcpy(into->v + into->nv, from->v, from->nv * sizeof *from->v);
 		into->nv += from->nv;
 		into->sorted = 0;
@@ -426,7 +417,7 @@ void op_agg_dump(op_agg *a, unsigned needs, op_buf *out)
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				op_buf_addc(out, ',');
-			op_buf_json_str(out, k[i], strlen(k[i]));
+			op_buf_json_cstr(out, k[i]);
 		}
 		op_buf_addc(out, ']');
 		free(k);

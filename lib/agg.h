@@ -49,7 +49,7 @@ unsigned op_agg_needs(enum op_aggfn fn, int approx);
 /* An exact sum: non-overlapping partials whose sum is the exact sum. */
 typedef struct {
 	double *p;
-	uint32_t n, cap;
+	size_t n, cap;
 	int overflow;		/* a partial went past the double range */
 } op_fsum;
 

@@ -6,6 +6,7 @@
 
 #include "assign.h"
 #include "charset.h"
+#include "lex.h"
 
 const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
 
@@ -18,10 +19,7 @@ struct op_assigned {
 
 int op_assign_mode(const char *s)
 {
-	for (int i = 0; op_assign_modes[i]; i++)
-		if (!strcmp(s, op_assign_modes[i]))
-			return i;
-	return -1;
+	return op_p_index(s, op_assign_modes);
 }
 
 void op_assign_init(op_assigner *a)
@@ -54,7 +52,7 @@ op_owner *op_assign_owner(op_assigner *a, const char *name)
 		op_owner *o = op_arena_alloc(&a->arena, sizeof *o);
 		o->name = op_arena_strndup(&a->arena, name, strlen(name));
 		op_buf j = {0};
-		op_buf_json_str(&j, name, strlen(name));
+		op_buf_json_cstr(&j, name);
 		o->json = op_arena_strndup(&a->arena, j.p, j.len);
 		o->jsonlen = j.len;
 		op_buf_free(&j);
@@ -155,10 +153,7 @@ static op_assigned *remember(op_assigner *a, const char *id, size_t n)
 	e->id = op_arena_strndup(&a->arena, id, n);
 	e->idlen = n;
 	*slot = e;
-	if (a->na == a->capa) {
-		a->capa = a->capa ? 2 * a->capa : 1024;
-		a->av = op_xrealloc(a->av, a->capa * sizeof *a->av);
-	}
+	a->av = op_grow(a->av, a->na, &a->capa, sizeof *a->av);
 	a->av[a->na++] = e;
 	return e;
 }

@@ -108,3 +108,8 @@ void op_buf_json_str(op_buf *b, const char *s, size_t n)
 	op_buf_add(b, s + n - run, run);
 	op_buf_addc(b, '"');
 }
+
+void op_buf_json_cstr(op_buf *b, const char *s)
+{
+	op_buf_json_str(b, s, strlen(s));
+}

@@ -117,10 +117,7 @@ void op_cal_add_holiday(op_cal *c, int64_t day)
 	size_t i = hol_lower(c, day);
 	if (i < c->nhol && c->hol[i] == day)
 		return;
-	if (c->nhol == c->caphol) {
-		c->caphol = c->caphol ? 2 * c->caphol : 16;
-		c->hol = op_xrealloc(c->hol, c->caphol * sizeof *c->hol);
-	}
+	c->hol = op_grow(c->hol, c->nhol, &c->caphol, sizeof *c->hol);
 	memmove(c->hol + i + 1, c->hol + i, (c->nhol - i) * sizeof *c->hol);
 	c->hol[i] = day;
 	c->nhol++;

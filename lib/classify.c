@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "fields.h"
 #include "model.h"
 #include "modeltext.h"
 #include "prefilter.h"
@@ -54,10 +55,7 @@ typedef struct {
 
 #define VEC(T, name) T *name; size_t n##name, cap##name
 #define PUSH(c, name, v) do { \
-	if ((c)->n##name == (c)->cap##name) { \
-		(c)->cap##name = (c)->cap##name ? 2 * (c)->cap##name : 16; \
-		(c)->name = op_xrealloc((c)->name, (c)->cap##name * sizeof *(c)->name); \
-	} \
+	(c)->name = op_grow((c)->name, (c)->n##name, &(c)->cap##name, sizeof *(c)->name); \
 	(c)->name[(c)->n##name++] = (v); \
 } while (0)
 
@@ -83,9 +81,8 @@ struct op_classify {
 	/* per record */
 	double *score;
 	unsigned char *fired;
-	op_buf out, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
-	op_kv *kv;
-	size_t nkv, capkv;
+	op_fields out;
+	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
@@ -122,21 +119,13 @@ static void parse_category(op_parser *p, void *vc)
 	PUSH(c, cats, r);
 }
 
-static int level_of(const char *s)
-{
-	for (int i = 0; levels[i]; i++)
-		if (!strcmp(s, levels[i]))
-			return i;
-	return -1;
-}
-
 static void parse_priority(op_parser *p, void *vc)
 {
 	ctx *c = vc;
 	prirule r = { .line = op_p_line(p) };
 	size_t at = op_p_skip(p);
 	const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
-	if ((r.level = level_of(w)) < 0) {
+	if ((r.level = op_p_index(w, levels)) < 0) {
 		const char *hint = op_p_suggest(w, levels);
 		op_p_error_at(p, at, "unknown priority '%s'%s%s%s (low, normal, high, urgent)", w,
 			      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
@@ -225,7 +214,7 @@ static void parse_default(op_parser *p, void *vc)
 	c->deflt = op_p_name(p, "category name");
 }
 
-static const op_stmt statements[] = {
+const op_stmt op_classify_statements[] = {
 	{ "category", parse_category, "category NAME SCORE when EXPR" },
 	{ "priority", parse_priority, "priority LEVEL when EXPR" },
 	{ "tag", parse_tag, "tag NAME when EXPR" },
@@ -238,16 +227,6 @@ static const op_stmt statements[] = {
 
 /* ---- per record ---------------------------------------------------------- */
 
-static void add_kv(ctx *c, const char *key, size_t off, size_t len)
-{
-	if (c->nkv == c->capkv) {
-		c->capkv = c->capkv ? 2 * c->capkv : 16;
-		c->kv = op_xrealloc(c->kv, c->capkv * sizeof *c->kv);
-	}
-	/* val holds an offset into out until the buffer stops moving */
-	c->kv[c->nkv++] = (op_kv){ key, strlen(key), (const char *)(uintptr_t)off, len };
-}
-
 static void explain_rule(ctx *c, unsigned line, const char *kind, const char *name, const char *extra)
 {
 	op_buf *b = &c->explain;
@@ -256,7 +235,7 @@ static void explain_rule(ctx *c, unsigned line, const char *kind, const char *na
 	op_buf_printf(&c->tmp, "%s:%u", c->rules->file, line);
 	op_buf_json_str(b, c->tmp.p, c->tmp.len);
 	op_buf_printf(b, ",\"%s\":", kind);
-	op_buf_json_str(b, name, strlen(name));
+	op_buf_json_cstr(b, name);
 	if (extra)
 		op_buf_adds(b, extra);
 	op_buf_addc(b, '}');
@@ -368,40 +347,24 @@ static int own_value(ctx *c, op_rec *r, const char *name, op_buf *buf)
 static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, const char *was_key,
 		       int kept, const char *by)
 {
-	size_t off = c->out.len;
-	if (!kept || blank(field(r, by_key))) {
-		op_buf_json_str(&c->out, by, strlen(by));
-		add_kv(c, by_key, off, c->out.len - off);
-	}
+	if (!kept || blank(field(r, by_key)))
+		op_fields_cstr(&c->out, by_key, by);
 	const op_field *old = field(r, name);
-	if (!kept && !blank(old) && blank(field(r, was_key))) {
-		off = c->out.len;
-		op_buf_add(&c->out, old->v, old->vlen);
-		add_kv(c, was_key, off, c->out.len - off);
-	}
+	if (!kept && !blank(old) && blank(field(r, was_key)))
+		op_fields_json(&c->out, was_key, old->v, old->vlen);
 }
 
-int op_classify_record(op_stream *st, op_rec *r, void *vc)
+/* The category, priority and tag rules on the record: scores and fired
+ * by category, the highest priority (-1: none) in *prio, the tags in
+ * c->tagv; -1 with the rule in *what and *line on an evaluation error. */
+static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 {
-	ctx *c = vc;
-	op_eval_record(&c->ev, r);
-	if (c->pf)
-		op_pf_next(c->pf);
-	op_buf_reset(&c->out);
-	op_buf_reset(&c->explain);
-	c->nkv = 0;
-	c->recno++;
-	memset(c->fired, 0, c->nnames);
-	for (size_t i = 0; i < c->nnames; i++)
-		c->score[i] = 0;
-
-	const char *what = "category";
-	unsigned line = 0;
 	for (size_t i = 0; i < c->ncats; i++) {
 		int t = op_eval_cond(&c->ev, c->cats[i].when);
 		if (t < 0) {
-			line = c->cats[i].line;
-			goto evalerr;
+			*what = "category";
+			*line = c->cats[i].line;
+			return -1;
 		}
 		if (t) {
 			c->score[c->cats[i].cat] += c->cats[i].score;
@@ -413,27 +376,27 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 			}
 		}
 	}
-	int prio = -1;
+	*prio = -1;
 	for (size_t i = 0; i < c->npris; i++) {
 		int t = op_eval_cond(&c->ev, c->pris[i].when);
 		if (t < 0) {
-			what = "priority";
-			line = c->pris[i].line;
-			goto evalerr;
+			*what = "priority";
+			*line = c->pris[i].line;
+			return -1;
 		}
 		if (t && c->explain_on)
 			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL);
-		if (t && c->pris[i].level > prio)
-			prio = c->pris[i].level;
+		if (t && c->pris[i].level > *prio)
+			*prio = c->pris[i].level;
 	}
-	size_t tagstart = c->out.len;
-	op_buf_addc(&c->out, '[');
+	op_buf_reset(&c->tagv);
+	op_buf_addc(&c->tagv, '[');
 	for (size_t i = 0; i < c->ntags; i++) {
 		int t = op_eval_cond(&c->ev, c->tags[i].when);
 		if (t < 0) {
-			what = "tag";
-			line = c->tags[i].line;
-			goto evalerr;
+			*what = "tag";
+			*line = c->tags[i].line;
+			return -1;
 		}
 		if (!t)
 			continue;
@@ -443,12 +406,91 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		if (c->tagseen[c->tags[i].first] == c->recno)
 			continue;
 		c->tagseen[c->tags[i].first] = c->recno;
-		if (c->out.len > tagstart + 1)
-			op_buf_addc(&c->out, ',');
-		op_buf_json_str(&c->out, c->tags[i].name, strlen(c->tags[i].name));
+		if (c->tagv.len > 1)
+			op_buf_addc(&c->tagv, ',');
+		op_buf_json_cstr(&c->tagv, c->tags[i].name);
 	}
-	op_buf_addc(&c->out, ']');
-	size_t taglen = c->out.len - tagstart;
+	op_buf_addc(&c->tagv, ']');
+	return 0;
+}
+
+/* the `require` fields of category (and of *) the record lacks, as a
+ * JSON array into b */
+static void missing_member(ctx *c, op_rec *r, const char *category, op_buf *b)
+{
+	op_buf_addc(b, '[');
+	size_t nmiss = 0;
+	for (size_t i = 0; i < c->nreqs; i++) {
+		reqrule *q = &c->reqs[i];
+		if (strcmp(q->cat, "*") && strcmp(q->cat, category))
+			continue;
+		for (size_t k = 0; k < q->n; k++) {
+			if (present(c, r, q->fields[k]))
+				continue;
+			size_t j = 0;	/* `require *` and the category's own may overlap */
+			while (j < nmiss && strcmp(c->miss[j], q->fields[k]))
+				j++;
+			if (j < nmiss)
+				continue;
+			if (nmiss)
+				op_buf_addc(b, ',');
+			c->miss[nmiss++] = q->fields[k];
+			op_buf_json_cstr(b, q->fields[k]);
+		}
+	}
+	op_buf_addc(b, ']');
+}
+
+/* --explain: the rules that fired (gathered in c->explain), who decided,
+ * the scores, and the model's first three */
+static void explain_member(ctx *c, op_buf *b, const char *by, int model_spoke)
+{
+	op_buf_add(b, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
+	op_buf_printf(b, "],\"by\":\"%s\",\"scores\":{", by);
+	int first = 1;
+	for (size_t i = 0; i < c->nnames; i++) {
+		if (!c->fired[i])
+			continue;
+		if (!first)
+			op_buf_addc(b, ',');
+		first = 0;
+		op_buf_json_cstr(b, c->names[i]);
+		op_buf_printf(b, ":%.15g", c->score[i]);
+	}
+	op_buf_addc(b, '}');
+	if (model_spoke) {
+		size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
+		op_model_top(c->model, c->prob, top3, k);
+		op_buf_adds(b, ",\"model\":[");
+		for (size_t i = 0; i < k; i++) {
+			const char *name = op_model_class(c->model, top3[i]);
+			op_buf_adds(b, i ? ",{\"category\":" : "{\"category\":");
+			op_buf_json_cstr(b, name);
+			op_buf_printf(b, ",\"p\":%.3f}", c->prob[top3[i]]);
+		}
+		op_buf_addc(b, ']');
+	}
+	op_buf_addc(b, '}');
+}
+
+int op_classify_record(op_stream *st, op_rec *r, void *vc)
+{
+	ctx *c = vc;
+	op_eval_record(&c->ev, r);
+	if (c->pf)
+		op_pf_next(c->pf);
+	op_fields_reset(&c->out);
+	op_buf_reset(&c->explain);
+	c->recno++;
+	memset(c->fired, 0, c->nnames);
+	for (size_t i = 0; i < c->nnames; i++)
+		c->score[i] = 0;
+
+	const char *what = "category";
+	unsigned line = 0;
+	int prio;
+	if (fire_rules(c, &prio, &what, &line))
+		goto evalerr;
 
 	if (extract(c, st, r))
 		return 0;
@@ -514,91 +556,28 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		c->by_default++;
 	}
 
-	/* the values, then the members pointing into c->out; a kept
-	 * category keeps the record's confidence, or is taken as certain */
-	size_t off = c->out.len;
-	if (!kept) {
-		op_buf_json_str(&c->out, category, strlen(category));
-		add_kv(c, "category", off, c->out.len - off);
-	}
-	if (!kept || blank(field(r, "confidence"))) {
-		off = c->out.len;
-		op_buf_printf(&c->out, "%.3f", conf);
-		add_kv(c, "confidence", off, c->out.len - off);
-	}
+	/* a kept category keeps the record's confidence, or is taken as
+	 * certain */
+	if (!kept)
+		op_fields_cstr(&c->out, "category", category);
+	if (!kept || blank(field(r, "confidence")))
+		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
-	int own = own_value(c, r, "priority", &c->inpri) ? level_of(c->inpri.p) : -1;
-	if (own < 0) {
-		off = c->out.len;
-		op_buf_printf(&c->out, "\"%s\"", levels[prio < 0 ? NORMAL : prio]);
-		add_kv(c, "priority", off, c->out.len - off);
-	}
+	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, levels) : -1;
+	if (own < 0)
+		op_fields_cstr(&c->out, "priority", levels[prio < 0 ? NORMAL : prio]);
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
 		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
-	add_kv(c, "tags", tagstart, taglen);
-	off = c->out.len;
-	op_buf_addc(&c->out, '[');
-	size_t nmiss = 0;
-	for (size_t i = 0; i < c->nreqs; i++) {
-		reqrule *q = &c->reqs[i];
-		if (strcmp(q->cat, "*") && strcmp(q->cat, category))
-			continue;
-		for (size_t k = 0; k < q->n; k++) {
-			if (present(c, r, q->fields[k]))
-				continue;
-			size_t j = 0;	/* `require *` and the category's own may overlap */
-			while (j < nmiss && strcmp(c->miss[j], q->fields[k]))
-				j++;
-			if (j < nmiss)
-				continue;
-			if (nmiss)
-				op_buf_addc(&c->out, ',');
-			c->miss[nmiss++] = q->fields[k];
-			op_buf_json_str(&c->out, q->fields[k], strlen(q->fields[k]));
-		}
-	}
-	op_buf_addc(&c->out, ']');
-	add_kv(c, "missing", off, c->out.len - off);
-	for (size_t i = 0; i < c->nexts; i++) {
-		if (c->extoff[i] == (size_t)-1)
-			continue;
-		off = c->out.len;
-		op_buf_add(&c->out, c->ext.p + c->extoff[i], c->extlen[i]);
-		add_kv(c, c->exts[i].field, off, c->out.len - off);
-	}
-	if (c->explain_on) {
-		off = c->out.len;
-		op_buf_add(&c->out, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
-		op_buf_printf(&c->out, "],\"by\":\"%s\",\"scores\":{", by);
-		int first = 1;
-		for (size_t i = 0; i < c->nnames; i++) {
-			if (!c->fired[i])
-				continue;
-			if (!first)
-				op_buf_addc(&c->out, ',');
-			first = 0;
-			op_buf_json_str(&c->out, c->names[i], strlen(c->names[i]));
-			op_buf_printf(&c->out, ":%.15g", c->score[i]);
-		}
-		op_buf_addc(&c->out, '}');
-		if (model_spoke) {
-			size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
-			op_model_top(c->model, c->prob, top3, k);
-			op_buf_adds(&c->out, ",\"model\":[");
-			for (size_t i = 0; i < k; i++) {
-				const char *name = op_model_class(c->model, top3[i]);
-				op_buf_adds(&c->out, i ? ",{\"category\":" : "{\"category\":");
-				op_buf_json_str(&c->out, name, strlen(name));
-				op_buf_printf(&c->out, ",\"p\":%.3f}", c->prob[top3[i]]);
-			}
-			op_buf_addc(&c->out, ']');
-		}
-		op_buf_addc(&c->out, '}');
-		add_kv(c, "explain", off, c->out.len - off);
-	}
-	for (size_t i = 0; i < c->nkv; i++)
-		c->kv[i].val = c->out.p + (uintptr_t)c->kv[i].val;
-	op_emit_rec(st, r, c->kv, c->nkv);
+	op_fields_json(&c->out, "tags", c->tagv.p, c->tagv.len);
+	missing_member(c, r, category, op_fields_add(&c->out, "missing"));
+	for (size_t i = 0; i < c->nexts; i++)
+		if (c->extoff[i] != (size_t)-1)
+			op_fields_json(&c->out, c->exts[i].field, c->ext.p + c->extoff[i], c->extlen[i]);
+	if (c->explain_on)
+		explain_member(c, op_fields_add(&c->out, "explain"), by, model_spoke);
+	size_t n;
+	const op_kv *kv = op_fields_kv(&c->out, &n);
+	op_emit_rec(st, r, kv, n);
 	return 0;
 evalerr:
 	if (line)
@@ -609,15 +588,21 @@ evalerr:
 }
 
 
-op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int flags,
-			     const op_cli *cli)
+op_classify *op_classify_new(void)
 {
 	ctx *c = op_xcalloc(1, sizeof *c);
 	c->threshold = 1;
+	return c;
+}
+
+op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
+			      const op_cli *cli)
+{
+	ctx *c = op_classify_new();
 	c->min_prob = min_prob;
 	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
 	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
-	c->rules = op_rules_load(rules, "classify.rules", statements, c, 0);
+	c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0);
 	/* one literal scan per subject instead of one pcre2 run per rule;
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
@@ -674,8 +659,8 @@ void op_classify_free(op_classify *c)
 	free(c->exts);
 	free(c->reqs);
 	free(c->names);
-	free(c->kv);
-	op_buf_free(&c->out);
+	op_fields_free(&c->out);
+	op_buf_free(&c->tagv);
 	op_buf_free(&c->explain);
 	op_buf_free(&c->tmp);
 	op_buf_free(&c->ext);

@@ -3,6 +3,7 @@
  * MIT licence. */
 #ifndef OP_CLASSIFY_H
 #define OP_CLASSIFY_H
+#include "rules.h"
 #include "stream.h"
 
 typedef struct op_classify op_classify;
@@ -10,9 +11,12 @@ typedef struct op_classify op_classify;
 #define OP_CLASSIFY_EXPLAIN 1		/* --explain */
 #define OP_CLASSIFY_RECLASSIFY 2	/* --reclassify: the record's own values go */
 
+/* The statements; pass an op_classify_new() as the rules' ctx. */
+extern const op_stmt op_classify_statements[];
+op_classify *op_classify_new(void);
 /* Load the rules (NULL: the built-in classify.rules) and the model (NULL:
  * none); exits 66 or 78 on a file that cannot be read or is not valid. */
-op_classify *op_classify_new(const char *rules, const char *model, double min_prob, int flags,
+op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
 			     const op_cli *cli);
 /* An op_record_fn: classify r and write it (or reject it). */
 int op_classify_record(op_stream *st, op_rec *r, void *classify);

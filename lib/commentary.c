@@ -14,10 +14,7 @@ enum { LIST_MAX = 3 };	/* names listed in one sentence before "and N more" */
 
 static void say(op_sentences *out, op_buf *b)
 {
-	if (out->n == out->cap) {
-		out->cap = out->cap ? 2 * out->cap : 16;
-		out->s = op_xrealloc(out->s, out->cap * sizeof *out->s);
-	}
+	out->s = op_grow(out->s, out->n, &out->cap, sizeof *out->s);
 	out->s[out->n++] = op_xstrdup(b->p ? b->p : "");
 	op_buf_reset(b);
 }

@@ -63,6 +63,22 @@ void *op_xrealloc(void *p, size_t n)
 	return p ? p : nomem();
 }
 
+void *op_reserve(void *p, size_t need, size_t *cap, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		if (__builtin_mul_overflow(n, 2, &n))
+			nomem();
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
+		nomem();
+	p = op_xrealloc(p, bytes);
+	*cap = n;
+	return p;
+}
+
 ssize_t op_xgetline(char **line, size_t *cap, FILE *f)
 {
 	errno = 0;

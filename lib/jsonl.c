@@ -446,10 +446,7 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 			return fail(&s, s.p, "unexpected end of line, string key expected");
 		if (*s.p != '"')
 			return fail(&s, s.p, "string key expected");
-		if (r->nf == r->cap) {
-			r->cap = r->cap ? 2 * r->cap : 32;
-			r->f = op_xrealloc(r->f, r->cap * sizeof *r->f);
-		}
+		r->f = op_grow(r->f, r->nf, &r->cap, sizeof *r->f);
 		op_field *f = &r->f[r->nf];
 		const unsigned char *k = s.p;
 		if (scan_string(&s, &f->kesc))

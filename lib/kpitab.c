@@ -39,14 +39,6 @@ void op_kpitab_init(op_kpitab *t)
 	memset(t, 0, sizeof *t);
 }
 
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? 2 * *cap : 16;
-	return op_xrealloc(p, *cap * size);
-}
-
 static const char *adup(op_kpitab *t, const char *s, size_t n)
 {
 	return op_arena_strndup(&t->a, s, n);
@@ -61,7 +53,7 @@ static size_t kpi_index(op_kpitab *t, const char *name, size_t n, int add)
 		return v ? (size_t)(uintptr_t)v - 1 : (size_t)-1;
 	}
 	if (isnew) {
-		t->kpi = grow(t->kpi, &t->capkpi, t->nkpi, sizeof *t->kpi);
+		t->kpi = op_grow(t->kpi, t->nkpi, &t->capkpi, sizeof *t->kpi);
 		t->kpi[t->nkpi] = (op_kpi){ adup(t, name, n), NULL, NULL };
 		*slot = (void *)(uintptr_t)++t->nkpi;
 	}
@@ -316,7 +308,7 @@ static size_t group_of(op_kpitab *t, op_rec *r)
 		/* the label only for a new group: most rows are of known ones */
 		op_buf label = {0};
 		group_key(t, r, &label);
-		t->group = grow(t->group, &t->capgroup, t->ngroup, sizeof *t->group);
+		t->group = op_grow(t->group, t->ngroup, &t->capgroup, sizeof *t->group);
 		t->group[t->ngroup] = (op_kgroup){ .label = t->nby ? adup(t, label.p, label.len) : "all" };
 		*slot = (void *)(uintptr_t)++t->ngroup;
 		op_buf_free(&label);
@@ -377,7 +369,7 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 	*op_hmap_put(&t->cells, t->key.p, t->key.len, &isnew) = t;	/* new, seen_before said; any value not NULL */
 	void **ps = op_hmap_put(&t->periods, period, n, &isnew);
 	if (isnew) {
-		t->period = grow(t->period, &t->capperiod, t->nperiod, sizeof *t->period);
+		t->period = op_grow(t->period, t->nperiod, &t->capperiod, sizeof *t->period);
 		t->period[t->nperiod] = period;
 		*ps = (void *)(uintptr_t)++t->nperiod;
 	}
@@ -392,7 +384,7 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 	const op_field *prev = op_rec_get(r, "prev", 4);
 	if (prev)
 		read_prev(t, &row, prev);
-	t->row = grow(t->row, &t->caprow, t->nrow, sizeof *t->row);
+	t->row = op_grow(t->row, t->nrow, &t->caprow, sizeof *t->row);
 	t->row[t->nrow++] = row;
 	return 0;
 }
@@ -431,7 +423,7 @@ void op_kpitab_finish(op_kpitab *t)
 		op_krow *r = &t->row[i];
 		r->period = rank[r->period];
 		op_kgroup *g = &t->group[r->group];
-		g->rows = grow(g->rows, &g->cap, g->nrows, sizeof *g->rows);
+		g->rows = op_grow(g->rows, g->nrows, &g->cap, sizeof *g->rows);
 		g->rows[g->nrows++] = i;
 	}
 	for (size_t g = 0; g < t->ngroup; g++)

@@ -407,6 +407,14 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
+int op_p_index(const char *word, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(word, list[i]))
+			return i;
+	return -1;
+}
+
 const char *op_p_suggest(const char *word, const char *const *cands)
 {
 	const char *best = NULL;

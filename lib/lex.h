@@ -111,4 +111,7 @@ noreturn void op_p_error_at(op_parser *p, size_t at, const char *fmt, ...) __att
 noreturn void op_p_expected(op_parser *p, const char *what);
 /* "did you mean" among candidates (NULL-terminated), or NULL. */
 const char *op_p_suggest(const char *word, const char *const *cands);
+/* word's index among the words of list (NULL-terminated), or -1: a
+ * severity, a priority, an assignment mode. */
+int op_p_index(const char *word, const char *const *list);
 #endif

@@ -64,10 +64,7 @@ enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
 static void push(op_feats *f, uint64_t h)
 {
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 64;
-		f->h = op_xrealloc(f->h, f->cap * sizeof *f->h);
-	}
+	f->h = op_grow(f->h, f->n, &f->cap, sizeof *f->h);
 	f->h[f->n++] = h;
 }
 
@@ -284,7 +281,7 @@ struct op_trainer {
 	/* examples: feature ids in ids[off[i]..off[i+1]) */
 	uint32_t *ids;
 	size_t nids, capids;
-	size_t *off;
+	size_t *off, capoff;
 	int *label;
 	size_t nex, capex;
 	char **names;
@@ -301,6 +298,7 @@ op_trainer *op_trainer_new(const op_featcfg *cfg)
 	t->tab = op_xcalloc(t->ntab, sizeof *t->tab);
 	t->off = op_xmalloc(sizeof *t->off);
 	t->off[0] = 0;
+	t->capoff = 1;
 	return t;
 }
 
@@ -312,10 +310,7 @@ static uint32_t feature_id(op_trainer *t, uint64_t h)
 			return s - 1;
 	if (t->nid == UINT32_MAX - 1)
 		op_die(OP_EXIT_SOFTWARE, "too many distinct features");
-	if (t->nid == t->capid) {
-		t->capid = t->capid ? 2 * t->capid : 1024;
-		t->id_hash = op_xrealloc(t->id_hash, t->capid * sizeof *t->id_hash);
-	}
+	t->id_hash = op_grow(t->id_hash, t->nid, &t->capid, sizeof *t->id_hash);
 	t->id_hash[t->nid] = h;
 	t->tab[j] = (uint32_t)++t->nid;
 	if (2 * t->nid > t->ntab) {	/* keep the load under one half */
@@ -344,22 +339,12 @@ size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *lab
 		if (t->nclass == MAX_CLASSES)
 			op_die(OP_EXIT_DATAERR, "more than %d labels", MAX_CLASSES);
 		*slot = (void *)(uintptr_t)(t->nclass + 1);
-		if (t->nclass == t->capclass) {
-			t->capclass = t->capclass ? 2 * t->capclass : 16;
-			t->names = op_xrealloc(t->names, t->capclass * sizeof *t->names);
-		}
+		t->names = op_grow(t->names, t->nclass, &t->capclass, sizeof *t->names);
 		t->names[t->nclass++] = op_xstrndup(label, llen);
 	}
-	if (t->nex == t->capex) {
-		t->capex = t->capex ? 2 * t->capex : 1024;
-		t->off = op_xrealloc(t->off, (t->capex + 1) * sizeof *t->off);
-		t->label = op_xrealloc(t->label, t->capex * sizeof *t->label);
-	}
-	if (t->nids + t->scratch.n > t->capids) {
-		while (t->nids + t->scratch.n > t->capids)
-			t->capids = t->capids ? 2 * t->capids : 65536;
-		t->ids = op_xrealloc(t->ids, t->capids * sizeof *t->ids);
-	}
+	t->off = op_grow(t->off, t->nex + 1, &t->capoff, sizeof *t->off);
+	t->label = op_grow(t->label, t->nex, &t->capex, sizeof *t->label);
+	t->ids = op_reserve(t->ids, t->nids + t->scratch.n, &t->capids, sizeof *t->ids);
 	for (size_t i = 0; i < t->scratch.n; i++)
 		t->ids[t->nids++] = feature_id(t, t->scratch.h[i]);
 	t->label[t->nex] = (int)c;

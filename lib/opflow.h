@@ -46,6 +46,15 @@ void *op_xmalloc(size_t n);
 void *op_xcalloc(size_t n, size_t size);
 void *op_xrealloc(void *p, size_t n);
 char *op_xstrdup(const char *s);
+/* Growable arrays: p holds *cap elements of size bytes; op_reserve makes
+ * room for need of them, doubling *cap (from 16) so that a run of appends
+ * costs amortised constant time; a byte count that would overflow is, like
+ * exhaustion, that message and exit 70.  op_grow: room for element n. */
+void *op_reserve(void *p, size_t need, size_t *cap, size_t size);
+static inline void *op_grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	return n < *cap ? p : op_reserve(p, n + 1, cap, size);
+}
 char *op_xstrndup(const char *s, size_t n);
 /* getline(3), except that running out of memory is that message and exit
  * 70 instead of a -1 that looks like the end of the input. */
@@ -68,5 +77,6 @@ void op_buf_free(op_buf *b);
 /* Append s as a JSON string literal (quotes and escapes; valid UTF-8 in,
  * non-ASCII left as is). */
 void op_buf_json_str(op_buf *b, const char *s, size_t n);
+void op_buf_json_cstr(op_buf *b, const char *s);
 
 #endif

@@ -47,15 +47,6 @@ static void enter(op_parser *p)
 		op_p_error(p, "expression nested too deeply (over %d levels)", OP_EXPR_MAX_DEPTH);
 }
 
-/* v, with room for item n (of `size` bytes; *cap of them allocated) */
-static void *grow(void *v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? 2 * *cap : 16;
-	return op_xrealloc(v, *cap * size);
-}
-
 op_rx *op_parse_regex(op_parser *p)
 {
 	op_buf pat = {0};
@@ -72,7 +63,7 @@ op_rx *op_parse_regex(op_parser *p)
 		op_p_error_at(p, *flags && strstr(err, "flag") ? fat : col, "%s", err);
 	}
 	op_lang *l = p->lang;
-	l->rx = grow(l->rx, l->nrx, &l->caprx, sizeof *l->rx);
+	l->rx = op_grow(l->rx, l->nrx, &l->caprx, sizeof *l->rx);
 	l->rx[l->nrx++] = rx;
 	return rx;
 }
@@ -163,7 +154,7 @@ static void history(op_parser *p, op_expr *e)
 	}
 	e->groups = op_arena_alloc(p->arena, sizeof *e->groups);
 	op_lang *l = p->lang;
-	l->hist = grow(l->hist, l->nhist, &l->caphist, sizeof *l->hist);
+	l->hist = op_grow(l->hist, l->nhist, &l->caphist, sizeof *l->hist);
 	l->hist[l->nhist++] = e;
 }
 

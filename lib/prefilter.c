@@ -663,12 +663,11 @@ typedef struct {
 
 static uint32_t trie_state(trie *t)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->go = op_xrealloc(t->go, t->cap * t->ncls * sizeof *t->go);
-		t->ids = op_xrealloc(t->ids, t->cap * sizeof *t->ids);
-		t->nids = op_xrealloc(t->nids, t->cap * sizeof *t->nids);
-	}
+	/* three arrays by state, grown alike: the last one moves t->cap */
+	size_t cap_go = t->cap, cap_ids = t->cap;
+	t->go = op_grow(t->go, t->n, &cap_go, t->ncls * sizeof *t->go);
+	t->ids = op_grow(t->ids, t->n, &cap_ids, sizeof *t->ids);
+	t->nids = op_grow(t->nids, t->n, &t->cap, sizeof *t->nids);
 	for (size_t c = 0; c < t->ncls; c++)
 		t->go[t->n * t->ncls + c] = -1;
 	t->ids[t->n] = NULL;

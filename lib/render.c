@@ -196,10 +196,7 @@ void op_table_init(op_table *t, size_t ncol, const char *align)
 
 void op_table_add(op_table *t, const char *s)
 {
-	if (t->ncell == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 64;
-		t->cell = op_xrealloc(t->cell, t->cap * sizeof *t->cell);
-	}
+	t->cell = op_grow(t->cell, t->ncell, &t->cap, sizeof *t->cell);
 	t->cell[t->ncell++] = op_xstrdup(s);
 }
 

@@ -240,10 +240,7 @@ static void exceptions(doc *d)
 					op_buf_printf(&b, ": %s", f->message);
 				if (f->owner)
 					op_buf_printf(&b, " (owner: %s)", f->owner);
-				if (items.n == items.cap) {
-					items.cap = items.cap ? 2 * items.cap : 8;
-					items.s = op_xrealloc(items.s, items.cap * sizeof *items.s);
-				}
+				items.s = op_grow(items.s, items.n, &items.cap, sizeof *items.s);
 				items.s[items.n++] = op_xstrdup(b.p);
 			}
 		}

@@ -287,17 +287,11 @@ static void parse_kpi(op_parser *p, void *vr)
 		if (!strcmp(r->ins[i].sig, in.sig))
 			break;
 	if (i == r->nins) {
-		if (r->nins == r->capin) {
-			r->capin = r->capin ? 2 * r->capin : 8;
-			r->ins = op_xrealloc(r->ins, r->capin * sizeof *r->ins);
-		}
+		r->ins = op_grow(r->ins, r->nins, &r->capin, sizeof *r->ins);
 		r->ins[r->nins++] = in;
 	}
 	k.in = i;
-	if (r->nkpis == r->capk) {
-		r->capk = r->capk ? 2 * r->capk : 8;
-		r->kpis = op_xrealloc(r->kpis, r->capk * sizeof *r->kpis);
-	}
+	r->kpis = op_grow(r->kpis, r->nkpis, &r->capk, sizeof *r->kpis);
 	r->kpis[r->nkpis++] = k;
 }
 
@@ -783,7 +777,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		size_t n;
 		next_key(g, glen, &pos, &s, &n);
 		op_buf_addc(o, ',');
-		op_buf_json_str(o, r->keys[i].name, strlen(r->keys[i].name));
+		op_buf_json_cstr(o, r->keys[i].name);
 		op_buf_addc(o, ':');
 		op_buf_add(o, s, n);
 		if (fmt != OP_FMT_JSONL)
@@ -791,7 +785,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	}
 	for (size_t i = 0; i < r->nkpis; i++) {
 		op_buf_addc(o, ',');
-		op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+		op_buf_json_cstr(o, r->kpis[i].name);
 		op_buf_addc(o, ':');
 		op_buf_add(o, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
 		if (fmt != OP_FMT_JSONL)
@@ -808,7 +802,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			op_bucket_label(r->kind, pb, plabel);
 		op_buf_reset(&cellv);
 		if (has_prev)
-			op_buf_json_str(&cellv, plabel, strlen(plabel));
+			op_buf_json_cstr(&cellv, plabel);
 		else
 			op_buf_adds(&cellv, "null");
 		op_buf_adds(o, ",\"prev\":{\"period\":");
@@ -817,7 +811,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			op_grid_cell(&f->t, cellv.p, cellv.len);
 		for (size_t i = 0; i < r->nkpis; i++) {
 			op_buf_addc(o, ',');
-			op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+			op_buf_json_cstr(o, r->kpis[i].name);
 			op_buf_addc(o, ':');
 			const char *pv = exists ? f->prevs.p + f->poff[i] : "null";
 			size_t pn = exists ? f->poff[i + 1] - f->poff[i] : 4;
@@ -831,7 +825,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			for (size_t i = 0; i < r->nkpis; i++) {
 				if (i)
 					op_buf_addc(o, ',');
-				op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+				op_buf_json_cstr(o, r->kpis[i].name);
 				op_buf_addc(o, ':');
 				op_buf_reset(&cellv);
 				double cur = f->vnum[i], prev = f->pnum[i];
@@ -854,13 +848,13 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		for (size_t i = 0; i < r->nkeys; i++) {
 			if (i)
 				op_buf_addc(o, ',');
-			op_buf_json_str(o, r->keys[i].name, strlen(r->keys[i].name));
+			op_buf_json_cstr(o, r->keys[i].name);
 		}
 		op_buf_adds(o, "],\"names\":[");
 		for (size_t i = 0; i < r->nkpis; i++) {
 			if (i)
 				op_buf_addc(o, ',');
-			op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+			op_buf_json_cstr(o, r->kpis[i].name);
 		}
 		for (int u = 0; u < 2; u++) {
 			op_buf_adds(o, u ? "},\"unit\":{" : "],\"owner\":{");
@@ -872,9 +866,9 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 				if (!first)
 					op_buf_addc(o, ',');
 				first = 0;
-				op_buf_json_str(o, r->kpis[i].name, strlen(r->kpis[i].name));
+				op_buf_json_cstr(o, r->kpis[i].name);
 				op_buf_addc(o, ':');
-				op_buf_json_str(o, v, strlen(v));
+				op_buf_json_cstr(o, v);
 			}
 		}
 		op_buf_addc(o, '}');

@@ -8,20 +8,29 @@
 #include <string.h>
 
 #include "charset.h"
+#include "classify.h"
+#include "flag.h"
+#include "rollup.h"
+#include "route.h"
 #include "rules.h"
 
 #define MAX_ERRORS 20
 
-/* Every statement of the toolkit, so a line meant for another program is
+/* Every engine's statements, so a line meant for another program is
  * named as such instead of "unknown". */
-static const struct { const char *kw, *prog; } known[] = {
-	{ "category", "enq-classify" }, { "priority", "enq-classify" }, { "tag", "enq-classify" },
-	{ "extract", "enq-classify" }, { "require", "enq-classify" }, { "threshold", "enq-classify" },
-	{ "default", "enq-classify" }, { "timezone", "enq-route" }, { "hours", "enq-route" },
-	{ "holiday", "enq-route" }, { "holidays", "enq-route" }, { "team", "enq-route" },
-	{ "route", "enq-route" }, { "away", "enq-route" }, { "flag", "exc-flag" },
-	{ "by", "kpi-rollup" }, { "kpi", "kpi-rollup" },
+static const struct { const op_stmt *kinds; const char *prog; } engines[] = {
+	{ op_classify_statements, "enq-classify" }, { op_route_statements, "enq-route" },
+	{ op_flag_statements, "exc-flag" }, { op_rollup_statements, "kpi-rollup" },
 };
+
+static const char *program_of(const char *kw)
+{
+	for (size_t i = 0; i < sizeof engines / sizeof *engines; i++)
+		for (const op_stmt *k = engines[i].kinds; k->kw; k++)
+			if (!strcmp(k->kw, kw))
+				return engines[i].prog;
+	return NULL;
+}
 
 static size_t physical_col(const op_parser *p, size_t pos, unsigned *line)
 {
@@ -133,10 +142,7 @@ static void unknown_statement(op_parser *p, const char *kw, const op_stmt *kinds
 	}
 	cands[n] = NULL;
 	char msg[300];
-	const char *other = NULL;
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (!strcmp(known[i].kw, kw))
-			other = known[i].prog;
+	const char *other = program_of(kw);
 	const char *hint = op_p_suggest(kw, cands);
 	if (other)
 		snprintf(msg, sizeof msg, "'%s' is a statement of %s, not of %s (which reads: %s)", kw, other,
@@ -212,10 +218,7 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 			lineno++;
 			if (n && p[n - 1] == '\r')
 				n--;
-			if (nseg == capseg) {
-				capseg = capseg ? 2 * capseg : 8;
-				seg = op_xrealloc(seg, capseg * sizeof *seg);
-			}
+			seg = op_grow(seg, nseg, &capseg, sizeof *seg);
 			seg[nseg++] = logical.len;
 			more = n && p[n - 1] == '\\';
 			op_buf_add(&logical, p, more ? n - 1 : n);

@@ -208,12 +208,7 @@ static void read_fd(op_stream *st, int fd, op_record_fn fn, void *ctx)
 			overlong = 1;
 			len = scanned = 0;
 		}
-		if (len == cap) {
-			if (cap > SIZE_MAX / 4)
-				op_die(OP_EXIT_SOFTWARE, "out of memory");
-			cap *= 2;
-			buf = op_xrealloc(buf, cap);
-		}
+		buf = op_grow(buf, len, &cap, 1);
 		ssize_t got = read(fd, buf + len, cap - len);
 		if (got < 0) {
 			if (errno == EINTR)

@@ -4,8 +4,8 @@
  * and whose text is valid UTF-8, or a named error; history calls see each
  * record.
  *
- * Input: rule statements (stmts.h: "e EXPR", "flag ... when EXPR message
- * \"T\"") up to the first line that starts with '{', then records, one a
+ * Input: rule statements (stmts.h: "e EXPR", and exc-flag's "flag ... when
+ * EXPR message \"T\"") up to the first line that starts with '{', then records, one a
  * line.  MIT licence. */
 #include "fuzz.h"
 #include "stmts.h"
@@ -25,6 +25,18 @@ static void check_value(const op_val *v, op_buf *b)
 		fuzz_fail("value as text is not UTF-8");
 }
 
+static void check_expr(op_eval *ev, const op_expr *e, op_buf *b)
+{
+	op_val v;
+	if (op_eval_expr(ev, e, &v) == 0)
+		check_value(&v, b);
+	else if (!ev->err[0])
+		fuzz_fail("evaluation error without a message");
+	int c = op_eval_cond(ev, e);
+	if (c < -1 || c > 1)
+		fuzz_fail("condition %d", c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	fuzz_init();
@@ -33,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		const char *nl = memchr(recs, '\n', (size_t)(end - recs));
 		recs = nl ? nl + 1 : end;
 	}
-	fuzz_kept k = {0};
+	fuzz_kept k = { .flags = op_flagger_new() };
 	int nerr;
 	op_rules *r = op_rules_parse("fuzz.rules", s, (size_t)(recs - s), fuzz_stmts, &k, OP_FEAT_HISTORY, &nerr);
 	op_eval ev;
@@ -43,24 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	ev.grouplen = 1;
 	op_rec rec = {0};
 	op_buf b = {0};
+	size_t nflags;
+	const op_flag *flags = op_flagger_flags(k.flags, &nflags);
 	while (recs < end) {
 		const char *nl = memchr(recs, '\n', (size_t)(end - recs));
 		size_t len = nl ? (size_t)(nl - recs) : (size_t)(end - recs);
 		if (op_rec_scan(&rec, recs, len, NULL) == 0) {
 			op_eval_record(&ev, &rec);
-			for (size_t i = 0; i < k.ne; i++) {
-				op_val v;
-				if (op_eval_expr(&ev, k.e[i], &v) == 0)
-					check_value(&v, &b);
-				else if (!ev.err[0])
-					fuzz_fail("evaluation error without a message");
-				int c = op_eval_cond(&ev, k.e[i]);
-				if (c < -1 || c > 1)
-					fuzz_fail("condition %d", c);
-			}
-			for (size_t i = 0; i < k.nt; i++) {
+			for (size_t i = 0; i < k.ne; i++)
+				check_expr(&ev, k.e[i], &b);
+			for (size_t i = 0; i < nflags; i++) {
+				check_expr(&ev, flags[i].when, &b);
 				op_buf_reset(&b);
-				if (op_render(&ev, k.tmpl[i], &b) == 0 && !fuzz_utf8(b.p, b.len))
+				if (flags[i].message && op_render(&ev, flags[i].message, &b) == 0 &&
+				    !fuzz_utf8(b.p, b.len))
 					fuzz_fail("template output is not UTF-8");
 			}
 			op_history_commit(&ev);
@@ -70,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	op_buf_free(&b);
 	op_rec_free(&rec);
 	op_eval_free(&ev);
+	op_flagger_free(k.flags);
 	op_rules_free(r);
 	return 0;
 }

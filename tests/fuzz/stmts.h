@@ -1,72 +1,66 @@
 /* stmts.h - the statements the rule harnesses (rules.c, expr.c) register:
- * together they call every op_p_* reader of lib/rules, the token readers
+ * the engines' own tables (lib/classify, route, flag, rollup), which
+ * together call every op_p_* reader of lib/rules, the token readers
  * statements use (lib/lex) and the expression, template and regex
  * parsers (lib/parse), with the toolkit's own rule files as seeds.  MIT
  * licence, see COPYING. */
 #ifndef OP_FUZZ_STMTS_H
 #define OP_FUZZ_STMTS_H
+#include "classify.h"
+#include "flag.h"
+#include "rollup.h"
+#include "route.h"
 #include "rules.h"
 
-/* what a parse kept, for the evaluator */
+/* An engine: its statements, and a fresh context for them */
 typedef struct {
-	const op_expr *e[64], *tmpl[64];
-	size_t ne, nt;
+	const op_stmt *kinds;
+	unsigned features;
+	void *(*make)(void);
+	void (*drop)(void *);
+} fuzz_engine;
+
+static void *make_classify(void) { return op_classify_new(); }
+static void drop_classify(void *c) { op_classify_free(c); }
+static void *make_route(void) { return op_route_new(); }
+static void drop_route(void *c) { op_route_free(c); }
+static void *make_flag(void) { return op_flagger_new(); }
+static void drop_flag(void *c) { op_flagger_free(c); }
+static void *make_rollup(void) { return op_rollup_new(); }
+static void drop_rollup(void *c) { op_rollup_free(c); }
+
+static const fuzz_engine fuzz_engines[] = {
+	{ op_classify_statements, 0, make_classify, drop_classify },
+	{ op_route_statements, 0, make_route, drop_route },
+	{ op_flag_statements, OP_FEAT_HISTORY, make_flag, drop_flag },
+	{ op_rollup_statements, 0, make_rollup, drop_rollup },
+};
+
+/* what a parse kept, for the evaluator (expr.c): the flags of a flagger,
+ * and "e EXPR" lines */
+typedef struct {
+	op_flagger *flags;
+	const op_expr *e[64];
+	size_t ne;
 } fuzz_kept;
 
-static void keep(const op_expr **v, size_t *n, const op_expr *e)
+/* flag ...: exc-flag's own statement */
+static void st_flag(op_parser *p, void *ctx)
 {
-	if (e && *n < 64)
-		v[(*n)++] = e;
-}
-
-/* NAME WORD when EXPR, then any of: owner NAME, message "T", sla DUR,
- * score N, pattern /RE/, text "S", -> NAME, as NAME, - WORD ("did you
- * mean" on a miss) */
-static void st_any(op_parser *p, void *ctx)
-{
-	fuzz_kept *k = ctx;
-	op_p_name(p, "name");
-	if (op_p_end(p))
-		return;
-	op_p_word(p, "word");
-	op_p_expect(p, "when");
-	keep(k->e, &k->ne, op_parse_expr(p));
-	static const char *const opts[] = { "owner", "message", "sla", "score", "pattern", "text", NULL };
-	while (!op_p_end(p)) {
-		size_t len, at = op_p_skip(p);
-		int bus;
-		if (op_p_accept(p, "owner"))
-			op_p_name(p, "owner");
-		else if (op_p_accept(p, "message"))
-			keep(k->tmpl, &k->nt, op_p_template(p, "message"));
-		else if (op_p_accept(p, "sla"))
-			op_p_duration(p, "duration", &bus);
-		else if (op_p_accept(p, "score"))
-			op_p_number(p, "score");
-		else if (op_p_accept(p, "pattern"))
-			op_parse_regex(p);
-		else if (op_p_accept(p, "text"))
-			op_p_string(p, "text", &len);
-		else if (op_lex_accept(p, OP_T_ARROW) || op_p_accept(p, "as")) {
-			if (!op_lex_name(p))
-				op_p_error(p, "a name expected");
-		} else {
-			const char *w = op_p_word(p, "option");
-			op_p_error_at(p, at, "unknown '%s' (%s?)", w, op_p_suggest(w, opts) ? "near" : "none");
-		}
-	}
+	op_flag_statements[0].parse(p, ((fuzz_kept *)ctx)->flags);
 }
 
 /* e EXPR: one expression alone */
 static void st_expr(op_parser *p, void *ctx)
 {
 	fuzz_kept *k = ctx;
-	keep(k->e, &k->ne, op_parse_expr(p));
+	const op_expr *e = op_parse_expr(p);
+	if (k->ne < 64)
+		k->e[k->ne++] = e;
 }
 
 static const op_stmt fuzz_stmts[] = {
-	{ "flag", st_any, "flag NAME SEVERITY when EXPR [owner NAME] [message \"T\"] ..." },
-	{ "route", st_any, "route NAME WORD when EXPR ..." },
+	{ "flag", st_flag, "flag NAME SEVERITY when EXPR [owner NAME] [message \"T\"]" },
 	{ "e", st_expr, "e EXPR" },
 	{ NULL, NULL, NULL },
 };

@@ -41,7 +41,7 @@ static void one(const char *path)
 	uint8_t *d = op_xmalloc(cap);
 	while ((k = fread(d + n, 1, cap - n, f)) > 0)
 		if ((n += k) == cap)
-			d = op_xrealloc(d, cap *= 2);
+			d = op_grow(d, n, &cap, 1);
 	fclose(f);
 	/* a copy of exactly n bytes, so ASan sees reads past the input */
 	uint8_t *exact = op_xmalloc(n ? n : 1);

@@ -1,0 +1,601 @@
+/* route.c - the engine of enq-route (man/enq-route.1): the statements
+ * of route rules (timezone, hours, holiday, holidays, team, away, route),
+ * the calendar and teams they build, and per record the first route that
+ * holds, its team's owner (lib/assign) and the SLA clock (lib/calendar)
+ * spliced into the record.  MIT licence, see COPYING. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "fields.h"
+#include "route.h"
+
+#define MAX_HOLIDAY_FILE (1u << 20)
+
+static const char *const priorities[] = { "low", "normal", "high", "urgent", NULL };
+
+typedef struct {
+	const char *name, *team_name, *owner_name;
+	op_buf json;		/* "team":..,"route":.. values, made once: team at 0 */
+	size_t team_len;
+	op_expr *when, *task;
+	op_team *team;
+	op_owner *owner;
+	int64_t sla;
+	int sla_unit;		/* -1 none, 0 seconds, 1 business minutes, 2 business days */
+	int priority;		/* -1 none */
+	int human;
+	unsigned line;
+	size_t team_at;
+} route;
+
+typedef struct {
+	op_owner *owner;
+	int64_t local;		/* wall clock of the zone, resolved once it is known */
+	int naive;
+	unsigned line;
+} away;
+
+struct op_route {
+	op_rules *rules;
+	route *routes;
+	size_t n, cap;
+	away *aways;
+	size_t naway, capaway;
+	op_assigner as;
+	op_cal *cal;
+	op_tz *tz;
+	const op_tz *naive_tz;
+	op_eval ev;
+	op_time now;
+	op_fields out;
+	op_buf idbuf, sbuf;
+	unsigned long long unrouted;
+};
+typedef struct op_route ctx;
+
+/* ---- statements ---- */
+
+static void parse_timezone(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	size_t at = op_p_skip(p);
+	const char *name = op_p_word(p, "time zone (Europe/London)");
+	char err[160];
+	if (c->tz)
+		op_p_error_at(p, at, "timezone given twice");
+	if (!(c->tz = op_tz_load(name, err, sizeof err)))
+		op_p_error_at(p, at, "%s", err);
+}
+
+static void parse_hours_into(op_parser *p, op_cal *cal)
+{
+	do {
+		size_t at = op_p_skip(p);
+		const char *days = op_p_word(p, "days (mon-fri 09:00-17:30)");
+		unsigned mask;
+		int spans = 0, from, to;
+		if (op_cal_parse_days(days, &mask))
+			op_p_error_at(p, at, "'%s' is not a day or days (mon-fri, sat, mon,wed,fri, daily)", days);
+		op_token t;
+		while (op_lex_peek(p, &t) == OP_T_NUMBER) {
+			at = op_p_skip(p);
+			const char *w = op_p_word(p, "opening hours");
+			if (op_cal_parse_span(w, &from, &to))
+				op_p_error_at(p, at, "'%s' is not opening hours (HH:MM-HH:MM, 09:00-17:30)", w);
+			if (op_cal_add_hours(cal, mask, from, to))
+				op_p_error_at(p, at, "'%s' overlaps hours already given for %s (or more than %d spans a day)",
+					      w, days, OP_CAL_MAX_SPANS);
+			spans++;
+		}
+		if (!spans)
+			op_p_error(p, "opening hours (09:00-17:30) expected after '%s'", days);
+	} while (!op_p_end(p));
+}
+
+static void parse_hours(op_parser *p, void *vc)
+{
+	parse_hours_into(p, ((ctx *)vc)->cal);
+}
+
+/* a YYYY-MM-DD date, as days since 1970 */
+static int date_days(const char *s, int64_t *days)
+{
+	op_time t;
+	int naive;
+	if (strlen(s) != 10 || op_time_parse(s, 10, &t, &naive))
+		return -1;
+	*days = op_time_days(t);
+	return 0;
+}
+
+static void parse_holiday(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	do {
+		size_t at = op_p_skip(p);
+		const char *w = op_p_word(p, "date (YYYY-MM-DD)");
+		int64_t d;
+		if (date_days(w, &d))
+			op_p_error_at(p, at, "'%s' is not a date (YYYY-MM-DD)", w);
+		op_cal_add_holiday(c->cal, d);
+	} while (!op_p_end(p));
+}
+
+/* `holidays FILE`: one date a line, anything after it (a name) and `#`
+ * lines ignored; a relative FILE is read next to the rule file. */
+static void parse_holidays(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	size_t at = op_p_skip(p);
+	const char *name = op_p_word(p, "file of holidays");
+	op_buf path = {0};
+	const char *slash = strrchr(p->file, '/');
+	if (name[0] != '/' && slash)
+		op_buf_add(&path, p->file, (size_t)(slash - p->file + 1));
+	op_buf_adds(&path, name);
+	char *copy = op_p_strdup(p, path.p);
+	op_buf_free(&path);
+	FILE *f = fopen(copy, "rb");
+	if (!f)
+		op_p_error_at(p, at, "%s: %s", copy, strerror(errno));
+	char *text = op_p_alloc(p, MAX_HOLIDAY_FILE + 1);
+	size_t n = fread(text, 1, MAX_HOLIDAY_FILE + 1, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad || n > MAX_HOLIDAY_FILE)
+		op_p_error_at(p, at, "%s: %s", copy, bad ? "read error" : "larger than 1 MiB");
+	text[n] = 0;
+	/* the lines are walked as C strings: a NUL would end the file there */
+	const char *nul = memchr(text, 0, n);
+	if (nul) {
+		unsigned at_line = 1;
+		for (const char *q = text; q < nul; q++)
+			at_line += *q == '\n';
+		op_p_error_at(p, at, "%s:%u: a NUL byte (not a text file?)", copy, at_line);
+	}
+	unsigned line = 0;
+	for (char *s = text, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
+		nl = strchr(s, '\n');
+		if (nl)
+			*nl = 0;
+		line++;
+		s += strspn(s, " \t\r");
+		if (!*s || *s == '#')
+			continue;
+		size_t k = strcspn(s, " \t\r");
+		s[k] = 0;
+		int64_t d;
+		if (date_days(s, &d))
+			op_p_error_at(p, at, "%s:%u: '%.40s' is not a date (YYYY-MM-DD)", copy, line, s);
+		op_cal_add_holiday(c->cal, d);
+	}
+}
+
+static int is_team_word(op_parser *p)
+{
+	return op_p_peek(p, "owners") || op_p_peek(p, "assign") || op_p_peek(p, "hours");
+}
+
+static void parse_team(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	size_t at = op_p_skip(p);
+	const char *name = op_p_name(p, "team name");
+	int isnew;
+	op_team *t = op_assign_team(&c->as, name, &isnew);
+	if (!isnew)
+		op_p_error_at(p, at, "team %s defined twice (first on line %u)", name, t->line);
+	t->line = op_p_line(p);
+	while (!op_p_end(p)) {
+		if (op_p_accept(p, "owners")) {
+			if (op_p_end(p) || is_team_word(p))
+				op_p_error(p, "owner names expected after 'owners'");
+			while (!op_p_end(p) && !is_team_word(p)) {
+				op_owner *o = op_assign_owner(&c->as, op_p_name(p, "owner"));
+				for (size_t i = 0; i < t->n; i++)
+					if (t->owners[i] == o)
+						op_p_error(p, "owner %s is in team %s twice", o->name, name);
+				t->owners = op_xrealloc(t->owners, (t->n + 1) * sizeof *t->owners);
+				t->owners[t->n++] = o;
+			}
+		} else if (op_p_accept(p, "assign")) {
+			at = op_p_skip(p);
+			const char *m = op_p_word(p, "assignment (round-robin, least-open, first, none)");
+			if ((t->mode = op_assign_mode(m)) < 0) {
+				const char *hint = op_p_suggest(m, op_assign_modes);
+				op_p_error_at(p, at, "unknown assignment '%s'%s%s%s (round-robin, least-open, first, none)",
+					      m, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+			}
+		} else if (op_p_accept(p, "hours")) {
+			op_cal *cal = op_cal_new();
+			t->cal = cal;
+			parse_hours_into(p, cal);
+		} else {
+			op_p_error(p, "'owners', 'assign' or 'hours' expected");
+		}
+	}
+}
+
+static void parse_away(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	away a = { .line = op_p_line(p), .owner = op_assign_owner(&c->as, op_p_name(p, "owner")) };
+	op_p_expect(p, "until");
+	size_t at = op_p_skip(p);
+	const char *w = op_p_word(p, "date (YYYY-MM-DD) or time (RFC 3339)");
+	if (op_time_parse(w, strlen(w), &a.local, &a.naive))
+		op_p_error_at(p, at, "'%s' is not a date (YYYY-MM-DD) or time (RFC 3339)", w);
+	c->aways = op_grow(c->aways, c->naway, &c->capaway, sizeof *c->aways);
+	c->aways[c->naway++] = a;
+}
+
+static void parse_route(op_parser *p, void *vc)
+{
+	ctx *c = vc;
+	route r = { .line = op_p_line(p), .sla_unit = -1, .priority = -1 };
+	size_t at = op_p_skip(p);
+	r.name = op_p_name(p, "route name");
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->routes[i].name, r.name))
+			op_p_error_at(p, at, "route %s defined twice (first on line %u)", r.name, c->routes[i].line);
+	if (op_p_accept(p, "when"))
+		r.when = op_parse_expr(p);
+	op_lex_expect(p, OP_T_ARROW);
+	r.team_at = op_p_skip(p);
+	r.team_name = op_p_name(p, "team");
+	while (!op_p_end(p)) {
+		at = op_p_skip(p);
+		if (op_p_accept(p, "owner")) {
+			r.owner_name = op_p_name(p, "owner");
+		} else if (op_p_accept(p, "sla")) {
+			at = op_p_skip(p);
+			r.sla = op_p_duration(p, "sla", &r.sla_unit);
+			if (r.sla < 0 || (r.sla_unit == 0 && r.sla % 60))
+				op_p_error_at(p, at, "sla: whole minutes or more expected");
+		} else if (op_p_accept(p, "priority")) {
+			at = op_p_skip(p);
+			const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
+			if ((r.priority = op_p_index(w, priorities)) < 0)
+				op_p_error_at(p, at, "unknown priority '%s' (low, normal, high, urgent)", w);
+		} else if (op_p_accept(p, "human")) {
+			r.human = 1;
+		} else if (op_p_accept(p, "task")) {
+			r.task = op_p_template(p, "task");
+		} else {
+			op_p_error(p, "'owner', 'sla', 'priority', 'human' or 'task' expected");
+		}
+	}
+	c->routes = op_grow(c->routes, c->n, &c->cap, sizeof *c->routes);
+	c->routes[c->n++] = r;
+}
+
+const op_stmt op_route_statements[] = {
+	{ "timezone", parse_timezone, "timezone ZONE" },
+	{ "hours", parse_hours, "hours DAYS HH:MM-HH:MM [HH:MM-HH:MM...] [DAYS ...]" },
+	{ "holiday", parse_holiday, "holiday YYYY-MM-DD [YYYY-MM-DD...]" },
+	{ "holidays", parse_holidays, "holidays FILE" },
+	{ "team", parse_team, "team NAME owners A B... [assign round-robin|least-open|first|none] [hours ...]" },
+	{ "away", parse_away, "away OWNER until DATE" },
+	{ "route", parse_route,
+	  "route NAME [when EXPR] -> TEAM [owner X] [sla DURATION] [priority P] [human] [task \"TEXT {field}\"]" },
+	{ NULL, NULL, NULL },
+};
+
+/* What a statement cannot check alone: teams named before they are
+ * defined, business SLAs without hours, routes after the fallback. */
+/* An owner named by `away` or a route must be in some team: a typo would
+ * otherwise keep the real owner working, or put a name nobody has on
+ * every record.  0, or 1 after the message. */
+static int known_owner(const ctx *c, unsigned line, const char *what, const op_owner *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->as.nt; i++)
+		n += c->as.tv[i]->n;
+	const char **names = op_xcalloc(n + 1, sizeof *names);
+	n = 0;
+	for (size_t i = 0; i < c->as.nt; i++)
+		for (size_t j = 0; j < c->as.tv[i]->n; j++)
+			names[n++] = c->as.tv[i]->owners[j]->name;
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++)
+		found = names[i] == o->name;	/* owners are one per name */
+	if (!found) {
+		const char *hint = op_p_suggest(o->name, names);
+		op_warn("%s:%u: %s: no owner '%s' in any team%s%s%s", c->rules->file, line, what, o->name,
+			hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+	}
+	free(names);
+	return !found;
+}
+
+static int finish_rules(ctx *c, const op_cli *cli)
+{
+	int errors = 0;
+	const char *file = c->rules->file;
+	op_cal_set_tz(c->cal, c->tz ? c->tz : cli->tz);
+	c->naive_tz = cli->tz ? cli->tz : c->tz;
+	for (size_t i = 0; i < c->as.nt; i++)
+		if (c->as.tv[i]->cal)
+			op_cal_inherit(c->as.tv[i]->cal, c->cal);
+	const char *fallback = NULL, **names = op_xcalloc(c->as.nt + 1, sizeof *names);
+	for (size_t i = 0; i < c->as.nt; i++)
+		names[i] = c->as.tv[i]->name;
+	for (size_t i = 0; i < c->n; i++) {
+		route *r = &c->routes[i];
+		if (fallback) {
+			op_warn("%s:%u: route %s can never match: route %s above has no condition", file, r->line,
+				r->name, fallback);
+			errors++;
+		}
+		if (!r->when)
+			fallback = r->name;
+		r->team = op_hmap_get(&c->as.teams, r->team_name, strlen(r->team_name));
+		if (!r->team) {
+			const char *hint = op_p_suggest(r->team_name, names);
+			if (hint)
+				op_warn("%s:%u: route %s: no team '%s' (did you mean '%s'?)", file, r->line, r->name,
+					r->team_name, hint);
+			else
+				op_warn("%s:%u: route %s: no team '%s' (define it with `team %s owners ...`)", file,
+					r->line, r->name, r->team_name, r->team_name);
+			errors++;
+			continue;
+		}
+		if (r->owner_name) {
+			r->owner = op_assign_owner(&c->as, r->owner_name);
+			char what[160];
+			snprintf(what, sizeof what, "route %s", r->name);
+			errors += known_owner(c, r->line, what, r->owner);
+		}
+		op_buf_json_cstr(&r->json, r->team->name);
+		r->team_len = r->json.len;
+		op_buf_json_cstr(&r->json, r->name);
+		const op_cal *cal = r->team->cal ? r->team->cal : c->cal;
+		if (r->sla_unit > 0 && !op_cal_has_hours(cal)) {
+			op_warn("%s:%u: route %s: a business-time sla needs working hours (an `hours` statement)",
+				file, r->line, r->name);
+			errors++;
+		}
+	}
+	free(names);
+	for (size_t i = 0; i < c->naway; i++) {
+		away *a = &c->aways[i];
+		errors += known_owner(c, a->line, "away", a->owner);
+		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz ? c->tz : cli->tz, a->local, NULL) : a->local;
+	}
+	return errors;
+}
+
+/* ---- records ---- */
+
+static int is_closed(op_rec *r, op_buf *tmp)
+{
+	const op_field *f = op_rec_get(r, "status", 6);
+	if (!f || f->type != OP_JSTR)
+		return 0;
+	const char *s;
+	size_t n;
+	op_jstr(f->v, f->vlen, f->vesc, tmp, &s, &n);
+	return (n == 6 && !memcmp(s, "closed", 6)) || (n == 3 && !memcmp(s, "won", 3)) ||
+	       (n == 4 && !memcmp(s, "lost", 4));
+}
+
+static int priority_of(op_rec *r, op_buf *tmp)
+{
+	const op_field *f = op_rec_get(r, "priority", 8);
+	if (!f || f->type != OP_JSTR)
+		return -1;
+	const char *s;
+	size_t n;
+	op_jstr(f->v, f->vlen, f->vesc, tmp, &s, &n);
+	for (int i = 0; priorities[i]; i++)
+		if (strlen(priorities[i]) == n && !memcmp(s, priorities[i], n))
+			return i;
+	return -1;
+}
+
+/* received_at as an instant: missing or null starts the clock now */
+static int received(ctx *c, op_stream *st, op_rec *r, op_time *t)
+{
+	const op_field *f = op_rec_get(r, "received_at", 11);
+	*t = c->now;
+	if (!f || f->type == OP_JNULL)
+		return 0;
+	const char *s;
+	size_t n;
+	int naive;
+	if (f->type == OP_JSTR) {
+		op_jstr(f->v, f->vlen, f->vesc, &c->sbuf, &s, &n);
+		if (!op_time_parse(s, n, t, &naive)) {
+			if (naive)
+				*t = op_tz_to_utc(c->naive_tz, *t, NULL);
+			if (op_time_in_range(*t))
+				return 0;
+		}
+	}
+	op_reject(st, "received_at: %.*s is not an RFC 3339 time", (int)(f->vlen > 60 ? 60 : f->vlen), f->v);
+	return -1;
+}
+
+/* the record's id, decoded: 0, or -1 after rejecting the record */
+static int record_id(ctx *c, op_stream *st, op_rec *r, const char **id, size_t *idn)
+{
+	const op_field *idf = op_rec_get(r, "id", 2);
+	if (idf && idf->type == OP_JSTR) {
+		op_jstr(idf->v, idf->vlen, idf->vesc, &c->idbuf, id, idn);
+	} else if (idf && idf->type == OP_JNUM) {
+		*id = idf->v;
+		*idn = idf->vlen;
+	} else {
+		op_reject(st, "record has no id (a string or number)");
+		return -1;
+	}
+	if (!op_assign_id_ok(*id, *idn)) {
+		/* an enquiry nobody can name again, and a state line the next
+		 * run would refuse */
+		op_reject(st, "the id is empty");
+		return -1;
+	}
+	return 0;
+}
+
+/* The first route that holds into *rt (NULL: none); -1 after rejecting
+ * the record on an evaluation error. */
+static int first_route(ctx *c, op_stream *st, const route **rt)
+{
+	*rt = NULL;
+	for (size_t i = 0; i < c->n && !*rt; i++) {
+		int t = c->routes[i].when ? op_eval_cond(&c->ev, c->routes[i].when) : 1;
+		if (t < 0) {
+			op_reject(st, "%s:%u: route %s: %s", c->rules->file, c->routes[i].line, c->routes[i].name,
+				  c->ev.err);
+			return -1;
+		}
+		if (t)
+			*rt = &c->routes[i];
+	}
+	return 0;
+}
+
+/* The due time from start and the route's SLA, and the SLA in minutes;
+ * -1 after rejecting the record when it falls past year 9999 (as business
+ * time is: refused, not clamped to 9999-12-31). */
+static int due_time(ctx *c, op_stream *st, const route *rt, op_time start, op_time *due, int64_t *sla_min)
+{
+	*due = 0;
+	*sla_min = 0;
+	if (rt->sla_unit == 0) {
+		if (__builtin_add_overflow(start, rt->sla, due) || *due > OP_TIME_MAX)
+			goto range;
+		*sla_min = rt->sla / 60;
+	} else if (rt->sla_unit > 0) {
+		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
+		if (op_cal_add(cal, start, rt->sla, rt->sla_unit, due))
+			goto range;
+		*sla_min = rt->sla_unit == 1 ? rt->sla : (op_cal_between(cal, start, *due) + 30) / 60;
+	}
+	return 0;
+range:
+	op_reject(st, "route %s: due time beyond year 9999", rt->name);
+	return -1;
+}
+
+int op_route_record(op_stream *st, op_rec *r, void *vc)
+{
+	ctx *c = vc;
+	op_eval_record(&c->ev, r);
+	const char *id;
+	size_t idn;
+	const route *rt;
+	if (record_id(c, st, r, &id, &idn) || first_route(c, st, &rt))
+		return 0;
+	if (!rt) {
+		op_warn("%s:%llu: enquiry %.*s matches no route and the rules have no fallback; passed unrouted",
+			st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id);
+		c->unrouted++;
+		op_emit_rec(st, r, NULL, 0);
+		return 0;
+	}
+	op_time start, due;
+	int64_t sla_min;
+	if (received(c, st, r, &start) || due_time(c, st, rt, start, &due, &sla_min))
+		return 0;
+	const op_owner *owner = rt->owner, *from = NULL;
+	if (!owner)
+		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
+				       c->as.stateful && is_closed(r, &c->sbuf), &from);
+
+	op_fields *f = &c->out;
+	op_fields_reset(f);
+	op_fields_json(f, "team", rt->json.p, rt->team_len);
+	if (owner)
+		op_fields_json(f, "owner", owner->json, owner->jsonlen);
+	else
+		op_fields_json(f, "owner", "null", 4);
+	if (from)
+		op_fields_json(f, "reassigned_from", from->json, from->jsonlen);
+	op_fields_json(f, "route", rt->json.p + rt->team_len, rt->json.len - rt->team_len);
+	if (rt->sla_unit >= 0) {
+		op_fields_int(f, "sla", sla_min);
+		op_fields_time(f, "due_at", due);
+	} else {
+		op_fields_json(f, "sla", "null", 4);
+		op_fields_json(f, "due_at", "null", 4);
+	}
+	op_fields_bool(f, "needs_human", rt->human);
+	if (rt->task) {
+		op_buf_reset(&c->sbuf);
+		if (op_render(&c->ev, rt->task, &c->sbuf)) {
+			op_reject(st, "%s:%u: route %s: task: %s", c->rules->file, rt->line, rt->name, c->ev.err);
+			return 0;
+		}
+		op_fields_str(f, "task", c->sbuf.p ? c->sbuf.p : "", c->sbuf.len);
+	}
+	if (rt->priority >= 0 && priority_of(r, &c->sbuf) < rt->priority) {
+		/* the priority enq-classify's priority_by named a decider for
+		 * is now the route's */
+		op_fields_cstr(f, "priority", priorities[rt->priority]);
+		op_fields_cstr(f, "priority_by", "route");
+	}
+	size_t n;
+	const op_kv *kv = op_fields_kv(f, &n);
+	op_emit_rec(st, r, kv, n);
+	return 0;
+}
+
+op_route *op_route_new(void)
+{
+	ctx *c = op_xcalloc(1, sizeof *c);
+	op_assign_init(&c->as);
+	c->cal = op_cal_new();
+	return c;
+}
+
+op_route *op_route_load(const char *rules, const op_cli *cli)
+{
+	ctx *c = op_route_new();
+	c->now = cli->now;
+	c->rules = op_rules_load(rules, "route.rules", op_route_statements, c, 0);
+	if (finish_rules(c, cli))
+		exit(OP_EXIT_CONFIG);
+	op_eval_init(&c->ev, cli->now, c->naive_tz);
+	if (op_cal_has_hours(c->cal)) {
+		c->ev.business = op_cal_business;
+		c->ev.cal = c->cal;
+	}
+	return c;
+}
+
+op_assigner *op_route_assigner(op_route *c)
+{
+	return &c->as;
+}
+
+unsigned long long op_route_unrouted(const op_route *c)
+{
+	return c->unrouted;
+}
+
+void op_route_free(op_route *c)
+{
+	if (!c)
+		return;
+	op_eval_free(&c->ev);
+	op_rules_free(c->rules);
+	for (size_t i = 0; i < c->as.nt; i++)
+		op_cal_free(c->as.tv[i]->cal);
+	op_assign_free(&c->as);
+	op_cal_free(c->cal);
+	op_tz_free(c->tz);
+	op_fields_free(&c->out);
+	op_buf_free(&c->idbuf);
+	op_buf_free(&c->sbuf);
+	for (size_t i = 0; i < c->n; i++)
+		op_buf_free(&c->routes[i].json);
+	free(c->routes);
+	free(c->aways);
+	free(c);
+}

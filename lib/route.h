@@ -1,0 +1,24 @@
+/* route.h - the engine of enq-route (man/enq-route.1): route rules
+ * (teams, hours, holidays, away owners, routes), loaded once; each record
+ * given a team, an owner and a due time.  MIT licence. */
+#ifndef OP_ROUTE_H
+#define OP_ROUTE_H
+#include "assign.h"
+#include "rules.h"
+#include "stream.h"
+
+typedef struct op_route op_route;
+
+/* The statements; pass an op_route_new() as the rules' ctx. */
+extern const op_stmt op_route_statements[];
+op_route *op_route_new(void);
+/* Load the rules (NULL: the built-in route.rules) and check what needs
+ * them all (teams, owners, hours); exits 66 or 78 with the reasons. */
+op_route *op_route_load(const char *rules, const op_cli *cli);
+/* The teams and owners, for --state and --close. */
+op_assigner *op_route_assigner(op_route *c);
+/* An op_record_fn: route r and write it (or reject it). */
+int op_route_record(op_stream *st, op_rec *r, void *route);
+unsigned long long op_route_unrouted(const op_route *c);	/* passed without a route */
+void op_route_free(op_route *c);
+#endif
