@@ -37,11 +37,16 @@ $(B)/deps.mk: scripts/install-deps
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps; fi
 	@c=$$(pkg-config --cflags jansson libpcre2-8) && l=$$(pkg-config --libs jansson libpcre2-8) && \
 		printf 'DEPS_CFLAGS := %s\nDEPS_LIBS := %s -lcsv -lm\n' "$$c" "$$l" > $@.tmp && mv $@.tmp $@
+# lib/ is grouped in folders, one layer each (lib/README says which may
+# include which; tests/cli/0200-layers.t holds them to it); each is on the
+# include path
+LIBHDR  := $(wildcard lib/*/*.h)
+LIBINC  := $(patsubst %/,-I%,$(sort $(dir $(LIBHDR))))
 override CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-sign-compare \
-	-Wwrite-strings -Ilib $(SANFLAGS) $(DEPS_CFLAGS) $(CFLAGS)
+	-Wwrite-strings $(LIBINC) $(SANFLAGS) $(DEPS_CFLAGS) $(CFLAGS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-LIBSRC  := $(sort $(wildcard lib/*.c))
+LIBSRC  := $(sort $(wildcard lib/*/*.c))
 LIBOBJ  := $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 PROGS   := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/*.c)))
 BINS    := $(PROGS:%=$(B)/bin/%)
@@ -66,7 +71,7 @@ deps:
 # objects are kept, so a second make relinks nothing
 .SECONDARY:
 
-$(B)/lib/%.o: lib/%.c lib/*.h | deps
+$(B)/lib/%.o: lib/%.c $(LIBHDR) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -81,7 +86,7 @@ $(B)/libopflow.a: $(LIBOBJ) $(B)/embed.o
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/cmd/%.o: cmd/%.c lib/*.h | deps
+$(B)/cmd/%.o: cmd/%.c $(LIBHDR) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

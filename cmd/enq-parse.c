@@ -3,7 +3,7 @@
  *   enq-parse [-f KIND] [-m MAPFILE] [options] [file|maildir...]
  *
  * Mail (one message, mbox, maildir), delimited text (CSV, TSV, any
- * delimiter) and JSON lines become the records of DESIGN §2, one per line:
+ * delimiter) and JSON lines become the records of opflow-record(7), one per line:
  *
  *   {"id":..., <the enquiry's fields>, "channel":..., "source":{...}}
  *

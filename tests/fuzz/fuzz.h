@@ -80,7 +80,7 @@ static inline int fuzz_utf8(const char *s, size_t n)
  * A loader's error path ends in op_die/exit, which would end the fuzzer.
  * The harness binaries are linked with -Wl,--wrap=exit: inside
  * FUZZ_CATCH_EXIT an exit returns to the harness instead, after checking
- * that the status is one a program may end with on bad input (DESIGN §4).
+ * that the status is one a program may end with on bad input (opflow(7) EXIT STATUS).
  * What the loader had allocated is lost on that path, as it is when the
  * program exits, hence FUZZ_FLAGS("-detect_leaks=0") for such harnesses. */
 static jmp_buf fuzz_exit_jmp;

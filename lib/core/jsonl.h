@@ -1,7 +1,7 @@
 /* jsonl.h - records on the pipe: one validating pass over a JSON line that
  * indexes its top-level members without building a tree, decoding on
  * demand, and a splice writer that adds or replaces members while every
- * other byte of the line passes through (DESIGN §2).  MIT licence.
+ * other byte of the line passes through (opflow-record(7): What passes through).  MIT licence.
  *
  * A JSON text is valid when RFC 8259 (JSONTestSuite's y_ and n_ cases) and
  * jansson 2.14 (with JSON_DECODE_ANY | JSON_ALLOW_NUL) both say so: strict

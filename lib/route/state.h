@@ -1,4 +1,4 @@
-/* state.h - state that outlives a run (DESIGN §4): one text file, read
+/* state.h - state that outlives a run (opflow(7) CONVENTIONS, enq-route(1) FILES): one text file, read
  * once at the start and written once at the end of a run, under an
  * exclusive flock(2) held in between on FILE.lock (the state file itself
  * is replaced by rename, so it cannot carry the lock).  Written to

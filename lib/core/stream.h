@@ -1,6 +1,6 @@
 /* stream.h - the one input loop every record filter runs: files or stdin,
  * one JSON record per line, bad lines named and kept aside, counts, and
- * checked output (DESIGN §4).  MIT licence. */
+ * checked output (opflow(7) CONVENTIONS).  MIT licence. */
 #ifndef OP_STREAM_H
 #define OP_STREAM_H
 

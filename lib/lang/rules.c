@@ -8,27 +8,16 @@
 #include <string.h>
 
 #include "charset.h"
-#include "classify.h"
-#include "flag.h"
-#include "rollup.h"
-#include "route.h"
 #include "rules.h"
 
 #define MAX_ERRORS 20
 
-/* Every engine's statements, so a line meant for another program is
- * named as such instead of "unknown". */
-static const struct { const op_stmt *kinds; const char *prog; } engines[] = {
-	{ op_classify_statements, "enq-classify" }, { op_route_statements, "enq-route" },
-	{ op_flag_statements, "exc-flag" }, { op_rollup_statements, "kpi-rollup" },
-};
-
 static const char *program_of(const char *kw)
 {
-	for (size_t i = 0; i < sizeof engines / sizeof *engines; i++)
-		for (const op_stmt *k = engines[i].kinds; k->kw; k++)
+	for (const op_engine *e = op_engines; e->prog; e++)
+		for (const op_stmt *k = e->kinds; k->kw; k++)
 			if (!strcmp(k->kw, kw))
-				return engines[i].prog;
+				return e->prog;
 	return NULL;
 }
 

@@ -16,6 +16,12 @@ typedef struct {
 	const char *synopsis;		/* shown when the statement is misused */
 } op_stmt;
 
+/* Every program's statement table (lib/registry/engines.c), so that a
+ * line meant for another program is named as such instead of "unknown".
+ * The language does not include the engines: they sit above it. */
+typedef struct { const op_stmt *kinds; const char *prog; } op_engine;
+extern const op_engine op_engines[];	/* ends with { NULL, NULL } */
+
 typedef struct op_rules op_rules;
 struct op_rules {
 	op_arena arena;			/* every tree and string of the file */

@@ -21,7 +21,7 @@
 
 #define OP_VERSION "0.1.0"
 
-/* Exit status: a contract, documented in every section-1 page (DESIGN §4). */
+/* Exit status: a contract, documented in every section-1 page (and in opflow(7) EXIT STATUS). */
 enum {
 	OP_EXIT_OK = 0,
 	OP_EXIT_FLAGGED = 1,	/* exc-flag: a flag at or above --fail-on fired */

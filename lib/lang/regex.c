@@ -103,7 +103,7 @@ int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, 
 {
 	if (rx->gate && !rx->gate(rx->gate_ctx, rx->gate_id, s, n))
 		return 0;
-	/* subjects are validated UTF-8 (DESIGN §2): no check per match */
+	/* subjects are validated UTF-8 (opflow-record(7): What is a record): no check per match */
 	int rc = pcre2_match(rx->code, (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK, rx->md, mctx);
 	if (rc >= 0)
 		return 1;
