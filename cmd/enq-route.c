@@ -70,11 +70,11 @@ static void parse_timezone(op_parser *p, void *vc)
 	ctx *c = vc;
 	size_t at = op_p_skip(p);
 	const char *name = op_p_word(p, "time zone (Europe/London)");
-	char err[160];
+	op_err e;
 	if (c->tz)
 		op_p_error_at(p, at, "timezone given twice");
-	if (!(c->tz = op_tz_load(name, err, sizeof err)))
-		op_p_error_at(p, at, "%s", err);
+	if (!(c->tz = op_tz_load(name, &e)))
+		op_p_error_at(p, at, "%s", e.msg);
 }
 
 static void parse_hours_into(op_parser *p, op_cal *cal)
@@ -675,7 +675,9 @@ int main(int argc, char **argv)
 	op_assign_init(&c.as);
 	c.cal = op_cal_new();
 	c.now = cli.now;
-	c.rules = op_rules_load(rules, "route.rules", statements, &c, 0);
+	op_err e;
+	if (!(c.rules = op_rules_load(rules, "route.rules", statements, &c, 0, &e)))
+		op_die_err(&e);
 	if (finish_rules(&c, &cli))
 		exit(OP_EXIT_CONFIG);
 	op_eval_init(&c.ev, cli.now, c.naive_tz);
@@ -685,15 +687,11 @@ int main(int argc, char **argv)
 	}
 
 	op_state state = { .lockfd = -1 };
-	char err[512];
 	int bad_close = 0;
 	if (state_path) {
-		int rc = op_state_open(&state, state_path, STATE_KIND, STATE_VERSION, err, sizeof err);
-		if (!rc && op_assign_load(&c.as, state.body.p, state.body.len, state_path, state.bodyline, err,
-					  sizeof err))
-			rc = OP_STATE_CORRUPT;
-		if (rc)
-			op_die(rc == OP_STATE_IO ? OP_EXIT_NOINPUT : OP_EXIT_CONFIG, "%s", err);
+		if (op_state_open(&state, state_path, STATE_KIND, STATE_VERSION, &e) ||
+		    op_assign_load(&c.as, state.body.p, state.body.len, state_path, state.bodyline, &e))
+			op_die_err(&e);
 		if (close_path)
 			bad_close = read_close(&c, close_path);
 	}
@@ -712,9 +710,8 @@ int main(int argc, char **argv)
 		if (rc != OP_EXIT_IOERR) {
 			op_buf body = {0};
 			op_assign_dump(&c.as, &body);
-			if (op_state_commit(&state, STATE_KIND, STATE_VERSION, body.p ? body.p : "", body.len, err,
-					    sizeof err)) {
-				op_warn("%s", err);
+			if (op_state_commit(&state, STATE_KIND, STATE_VERSION, body.p ? body.p : "", body.len, &e)) {
+				op_warn("%s", e.msg);
 				rc = OP_EXIT_IOERR;
 			}
 			op_buf_free(&body);

@@ -198,7 +198,9 @@ int main(int argc, char **argv)
 			c.by[c.nby++] = f;
 	}
 
-	c.rules = op_rules_load(rules, "alerts.rules", statements, &c, OP_FEAT_HISTORY);
+	op_err e;
+	if (!(c.rules = op_rules_load(rules, "alerts.rules", statements, &c, OP_FEAT_HISTORY, &e)))
+		op_die_err(&e);
 	op_eval_init(&c.ev, cli.now, cli.tz);
 	c.ev.lang = &c.rules->lang;
 

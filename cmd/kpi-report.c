@@ -18,9 +18,9 @@
 
 static int on_record(op_stream *st, op_rec *r, void *ctx)
 {
-	char err[256];
-	if (op_kpitab_add(ctx, r, err, sizeof err))
-		op_reject(st, "%s", err);
+	op_err e;
+	if (op_kpitab_add(ctx, r, &e))
+		op_reject(st, "%s", e.msg);
 	return 0;
 }
 

@@ -95,7 +95,8 @@ static const char *eval_on(const char *expr, const char *record)
 		op_rules_free(r);
 		return "bad record";
 	}
-	op_tz *tz = op_tz_load("Europe/London", out, sizeof out);
+	op_err e;
+	op_tz *tz = op_tz_load("Europe/London", &e);
 	op_eval ev;
 	op_eval_init(&ev, 1792000000 /* 2026-10-14T17:46:40Z */, tz);
 	op_eval_record(&ev, &rec);
