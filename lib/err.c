@@ -1,4 +1,5 @@
-/* err.c - diagnostics and allocation that cannot fail.  MIT licence. */
+/* err.c - diagnostics, the op_err of operr.h, and allocation that cannot
+ * fail.  MIT licence. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

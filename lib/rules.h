@@ -3,7 +3,7 @@
  * registers the statement kinds it accepts, and the parse of each
  * statement uses the op_p_* calls below, the tokens of lex.h and the
  * expressions of expr.h.  Errors name file:line:col and
- * what was expected; the program exits 78.  See opflow-rules(5).  MIT. */
+ * what was expected; the program then exits 78.  See opflow-rules(5).  MIT. */
 #ifndef OP_RULES_H
 #define OP_RULES_H
 

@@ -80,7 +80,7 @@ static inline int fuzz_utf8(const char *s, size_t n)
  *
  * Its error path ends in op_die/exit, which would end the fuzzer.  Its
  * harness is linked with -Wl,--wrap=exit and FUZZ_WRAP_EXIT defined
- * (FUZZ_WRAP_NAME in the Makefile): inside
+ * (FUZZ_WRAP_mapping in the Makefile): inside
  * FUZZ_CATCH_EXIT an exit returns to the harness instead, after checking
  * that the status is one a program may end with on bad input (DESIGN §4).
  * What the loader had allocated is lost on that path, as it is when the

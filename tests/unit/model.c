@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "modeltext.h"
 #include "opflow.h"
 #include "tap.h"
 
@@ -77,6 +78,31 @@ static const char *load_err(const unsigned char *p, size_t n)
 		return NULL;
 	}
 	return e.msg;
+}
+
+/* errors come back to the caller, who decides (lib/README): the
+ * program exits only from cmd/ */
+static void errors_returned(void)
+{
+	op_err e = { 0 };
+	op_rules *r = NULL;
+	ok(!op_modeltext_parse("--text", "text\n", &r, &e) && !r, "two lines of --text: NULL");
+	is_num(e.code, OP_EXIT_CONFIG, "... 78");
+	is(e.msg, "--text: one expression expected", "... and why");
+
+	op_featcfg cfg = OP_FEATCFG_DEFAULT;
+	op_trainer *t = op_trainer_new(&cfg);
+	char label[16];
+	size_t i = 0;
+	for (int k = 0; k <= 65535 && i != OP_TRAINER_FAIL; k++) {
+		snprintf(label, sizeof label, "l%d", k);
+		i = op_trainer_add(t, "some words", 10, label, strlen(label), &e);
+	}
+	ok(i == OP_TRAINER_FAIL && op_trainer_nclasses(t) == 65535, "label 65536: OP_TRAINER_FAIL");
+	is_num(e.code, OP_EXIT_DATAERR, "... 65");
+	is(e.msg, "more than 65535 labels", "... and why");
+	ok(op_trainer_add(t, "more words", 10, "l7", 2, &e) == 65535, "a label it has still learns");
+	op_trainer_free(t);
 }
 
 int main(void)
@@ -168,5 +194,6 @@ int main(void)
 	unlink(p1);
 	unlink(p2);
 	rmdir(dir);
+	errors_returned();
 	return done_testing();
 }
