@@ -781,16 +781,13 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 		pf->out_off[s] = (uint32_t)tot;
 		for (size_t k = 0; k < t.nids[s]; k++)
 			pf->out[tot++] = t.ids[s][k];
-		free(t.ids[s]);
 	}
 	pf->out_off[t.n] = (uint32_t)tot;
 	for (size_t k = 0; k < t.n * t.ncls; k++) {
 		uint32_t to = pf->delta[k];
 		pf->delta[k] = to * (uint32_t)t.ncls | (pf->out_off[to] != pf->out_off[to + 1] ? OUT : 0);
 	}
-	free(t.ids);
-	free(t.nids);
-	free(t.go);
+	trie_free(&t);
 	free(fail);
 	free(queue);
 	pf->stamp = op_xcalloc(t.n, sizeof *pf->stamp);
