@@ -54,7 +54,10 @@ int main(int argc, char **argv)
 		}
 	}
 
-	op_classify *c = op_classify_load(rules, model, min_prob, flags, &cli);
+	op_err e;
+	op_classify *c = op_classify_load(rules, model, min_prob, flags, &cli, &e);
+	if (!c)
+		op_die_err(&e);
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);

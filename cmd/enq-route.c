@@ -113,19 +113,18 @@ int main(int argc, char **argv)
 			op_usage_error(&cli, "--close - and the records cannot both come from standard input");
 	}
 
-	op_route *route = op_route_load(rules, &cli);
+	op_err e;
+	op_route *route = op_route_load(rules, &cli, &e);
+	if (!route)
+		op_die_err(&e);
 	op_assigner *as = op_route_assigner(route);
 
 	op_state state = { .lockfd = -1 };
-	char err[512];
 	int bad_close = 0;
 	if (state_path) {
-		int rc = op_state_open(&state, state_path, STATE_KIND, STATE_VERSION, err, sizeof err);
-		if (!rc && op_assign_load(as, state.body.p, state.body.len, state_path, state.bodyline, err,
-					  sizeof err))
-			rc = OP_STATE_CORRUPT;
-		if (rc)
-			op_die(rc == OP_STATE_IO ? OP_EXIT_NOINPUT : OP_EXIT_CONFIG, "%s", err);
+		if (op_state_open(&state, state_path, STATE_KIND, STATE_VERSION, &e) ||
+		    op_assign_load(as, state.body.p, state.body.len, state_path, state.bodyline, &e))
+			op_die_err(&e);
 		if (close_path)
 			bad_close = read_close(as, close_path);
 	}
@@ -145,9 +144,8 @@ int main(int argc, char **argv)
 		if (rc != OP_EXIT_IOERR) {
 			op_buf body = {0};
 			op_assign_dump(as, &body);
-			if (op_state_commit(&state, STATE_KIND, STATE_VERSION, body.p ? body.p : "", body.len, err,
-					    sizeof err)) {
-				op_warn("%s", err);
+			if (op_state_commit(&state, STATE_KIND, STATE_VERSION, body.p ? body.p : "", body.len, &e)) {
+				op_warn("%s", e.msg);
 				rc = OP_EXIT_IOERR;
 			}
 			op_buf_free(&body);

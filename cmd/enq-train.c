@@ -128,7 +128,10 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		op_reject(st, "no text: --text is null");
 		return 0;
 	}
-	size_t i = op_trainer_add(c->tr, s, n, l, ln);
+	op_err e;
+	size_t i = op_trainer_add(c->tr, s, n, l, ln, &e);
+	if (i == OP_TRAINER_FAIL)
+		op_die_err(&e);
 	if (i == OP_TRAINER_NONE) {	/* as enq-classify: no words, no evidence */
 		op_reject(st, "no text: --text gives no words to learn from");
 		return 0;
@@ -239,7 +242,9 @@ int main(int argc, char **argv)
 		op_usage_error(&cli, "--text: over 4096 bytes or control characters");
 
 	op_rules *textrules;
-	c.text = op_modeltext_parse("--text", textsrc, &textrules);
+	op_err e;
+	if (!(c.text = op_modeltext_parse("--text", textsrc, &textrules, &e)))
+		op_die_err(&e);
 	c.tr = op_trainer_new(&cfg);
 	op_eval_init(&c.ev, cli.now, cli.tz);
 	c.cli = &cli;
@@ -286,9 +291,8 @@ int main(int argc, char **argv)
 		       op_trainer_nclasses(c.tr), op_model_nfeatures(m));
 		if (nheld)
 			op_trainer_score(c.tr, m, held, nheld, report, stdout);
-		char err[512];
-		if (op_model_save(m, out, err, sizeof err)) {
-			op_warn("%s", err);
+		if (op_model_save(m, out, &e)) {
+			op_warn("%s", e.msg);
 			rc = OP_EXIT_IOERR;
 		}
 		op_model_free(m);

@@ -57,7 +57,10 @@ int main(int argc, char **argv)
 			by[nby++] = f;
 	}
 
-	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli);
+	op_err e;
+	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli, &e);
+	if (!fl)
+		op_die_err(&e);
 
 	op_stream st;
 	op_stream_init(&st, &cli);

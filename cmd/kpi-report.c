@@ -18,10 +18,10 @@
 
 static int on_record(op_stream *st, op_rec *r, void *ctx)
 {
-	char err[256];
+	op_err e;
 	op_kpitab_input(ctx, st->name);
-	if (op_kpitab_add(ctx, r, err, sizeof err))
-		op_reject(st, "%s", err);
+	if (op_kpitab_add(ctx, r, &e))
+		op_reject(st, "%s", e.msg);
 	return 0;
 }
 

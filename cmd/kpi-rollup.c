@@ -23,10 +23,10 @@ typedef struct {
 static int on_record(op_stream *st, op_rec *rec, void *vc)
 {
 	ctx *c = vc;
-	char err[256];
+	op_err e;
 	if (c->merge) {
-		if (op_rollup_merge(c->r, rec, err, sizeof err))
-			op_reject(st, "%s", err);
+		if (op_rollup_merge(c->r, rec, &e))
+			op_reject(st, "%s", e.msg);
 		return 0;
 	}
 	op_eval_record(&c->ev, rec);
@@ -134,20 +134,20 @@ int main(int argc, char **argv)
 	/* the definitions: bad ones stop here, before any input is read */
 	c.r = op_rollup_new();
 	op_rules *kr = NULL, *er = NULL;
-	if (kfile || !exprs.len)
-		kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c.r, 0);
+	op_err e;
+	if ((kfile || !exprs.len) && !(kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c.r, 0, &e)))
+		op_die_err(&e);
 	if (exprs.len) {
 		int nerr;
 		er = op_rules_parse("-e", exprs.p, exprs.len, op_rollup_statements, c.r, 0, &nerr);
 		if (nerr)
 			exit(OP_EXIT_CONFIG);
 	}
-	char err[512];
-	int rc = op_rollup_setup(c.r, &o, err, sizeof err);
-	if (rc == OP_EXIT_USAGE)
-		op_usage_error(&cli, "%s", err);
-	if (rc)
-		op_die(rc, "%s", err);
+	if (op_rollup_setup(c.r, &o, &e)) {
+		if (e.code == OP_EXIT_USAGE)
+			op_usage_error(&cli, "%s", e.msg);
+		op_die_err(&e);
+	}
 	op_eval_init(&c.ev, cli.now, cli.tz);
 
 	op_stream st;
@@ -156,8 +156,8 @@ int main(int argc, char **argv)
 	if (!st.stop) {
 		if (partial)
 			op_rollup_partial(c.r, emit, &st);
-		else if (op_rollup_finish(c.r, fmt, emit, &st, err, sizeof err))
-			op_die(OP_EXIT_USAGE, "%s", err);
+		else if (op_rollup_finish(c.r, fmt, emit, &st, &e))
+			op_die_err(&e);
 		/* a table has no "kpi" metadata to carry the records --from
 		 * or --to left out for want of a time: said here */
 		unsigned long long n = op_rollup_undated(c.r);
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 				n == 1 ? "" : "s", n == 1 ? "is" : "are");
 	}
 	op_rollup_stats(c.r, &st.extra);
-	rc = op_stream_finish(&st);
+	int rc = op_stream_finish(&st);
 
 	op_eval_free(&c.ev);
 	op_rollup_free(c.r);

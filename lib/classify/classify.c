@@ -288,8 +288,12 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 		if (rc == 0)
 			continue;
 		size_t start = c->ext.len, pos = 0, count = 0;
+		const char *why = c->ev.err;	/* the text's error, or the match's */
+		op_err rxe;
 		while (rc > 0 && pos <= n) {
-			rc = op_rx_match_at(e->rx, s, n, pos, c->ev.err, sizeof c->ev.err);
+			rc = op_rx_match_at(e->rx, s, n, pos, &rxe);
+			if (rc < 0)
+				why = rxe.msg;
 			if (rc <= 0)
 				break;
 			size_t a, b, m0, m1;
@@ -307,7 +311,7 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 				pos++;
 		}
 		if (rc < 0) {
-			op_reject(st, "%s:%u: extract %s: %s", c->rules->file, e->line, e->field, c->ev.err);
+			op_reject(st, "%s:%u: extract %s: %s", c->rules->file, e->line, e->field, why);
 			return -1;
 		}
 		if (!count) {
@@ -596,24 +600,23 @@ op_classify *op_classify_new(void)
 }
 
 op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
-			      const op_cli *cli)
+			      const op_cli *cli, op_err *e)
 {
 	ctx *c = op_classify_new();
 	c->min_prob = min_prob;
 	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
 	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
-	c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0);
+	if (!(c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0, e)))
+		goto fail;
 	/* one literal scan per subject instead of one pcre2 run per rule;
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
-	if (!nopf || strcmp(nopf, "1"))
-		c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx);
+	if ((!nopf || strcmp(nopf, "1")) && !(c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx, e)))
+		goto fail;
 	if (model) {
-		char err[600];
-		int code;
-		if (!(c->model = op_model_load(model, err, sizeof err, &code)))
-			op_die(code, "%s", err);
-		c->mtext = op_modeltext_parse(model, op_model_text_expr(c->model), &c->mrules);
+		if (!(c->model = op_model_load(model, e)) ||
+		    !(c->mtext = op_modeltext_parse(model, op_model_text_expr(c->model), &c->mrules, e)))
+			goto fail;
 		c->prob = op_xmalloc(op_model_nclasses(c->model) * sizeof *c->prob);
 	}
 	c->score = op_xcalloc(c->nnames ? c->nnames : 1, sizeof *c->score);
@@ -628,6 +631,9 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 	op_eval_init(&c->ev, cli->now, cli->tz);
 	c->ev.lang = &c->rules->lang;
 	return c;
+fail:
+	op_classify_free(c);
+	return NULL;
 }
 
 void op_classify_stats(const op_classify *c, op_buf *extra)

@@ -15,9 +15,10 @@ typedef struct op_classify op_classify;
 extern const op_stmt op_classify_statements[];
 op_classify *op_classify_new(void);
 /* Load the rules (NULL: the built-in classify.rules) and the model (NULL:
- * none); exits 66 or 78 on a file that cannot be read or is not valid. */
+ * none); NULL with e (66 or 78) on a file that cannot be read or is not
+ * valid. */
 op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
-			     const op_cli *cli);
+			      const op_cli *cli, op_err *e);
 /* An op_record_fn: classify r and write it (or reject it). */
 int op_classify_record(op_stream *st, op_rec *r, void *classify);
 /* ,"by_input":N,"by_rules":N,... for --stats */

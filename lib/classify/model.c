@@ -308,6 +308,7 @@ static uint32_t feature_id(op_trainer *t, uint64_t h)
 	for (uint32_t s; (s = t->tab[j]); j = (j + 1) & (t->ntab - 1))
 		if (t->id_hash[s - 1] == h)
 			return s - 1;
+	/* a limit met after memory for 4 billion features: out of memory */
 	if (t->nid == UINT32_MAX - 1)
 		op_die(OP_EXIT_SOFTWARE, "too many distinct features");
 	t->id_hash = op_grow(t->id_hash, t->nid, &t->capid, sizeof *t->id_hash);
@@ -327,17 +328,20 @@ static uint32_t feature_id(op_trainer *t, uint64_t h)
 	return (uint32_t)(t->nid - 1);
 }
 
-size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen)
+size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen,
+		      op_err *e)
 {
 	op_feats_text(&t->scratch, &t->cfg, text, n);
 	if (!t->scratch.n)
 		return OP_TRAINER_NONE;
+	if (t->nclass == MAX_CLASSES && !op_hmap_get(&t->byname, label, llen)) {
+		op_errf(e, OP_EXIT_DATAERR, "more than %d labels", MAX_CLASSES);
+		return OP_TRAINER_FAIL;
+	}
 	int isnew;
 	void **slot = op_hmap_put(&t->byname, label, llen, &isnew);
 	size_t c = isnew ? t->nclass : (size_t)(uintptr_t)*slot - 1;
 	if (isnew) {
-		if (t->nclass == MAX_CLASSES)
-			op_die(OP_EXIT_DATAERR, "more than %d labels", MAX_CLASSES);
 		*slot = (void *)(uintptr_t)(t->nclass + 1);
 		t->names = op_grow(t->names, t->nclass, &t->capclass, sizeof *t->names);
 		t->names[t->nclass++] = op_xstrndup(label, llen);
@@ -580,7 +584,7 @@ static void put_str(op_buf *b, const char *s)
 	op_buf_add(b, s, n);
 }
 
-int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
+int op_model_save(const op_model *m, const char *path, op_err *e)
 {
 	op_buf b = {0};
 	op_buf_add(&b, MAGIC, 8);
@@ -607,7 +611,7 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 	 * the new, never half */
 	int rc = op_write_atomic(path, b.p, b.len);
 	if (rc)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		op_errf(e, OP_EXIT_IOERR, "%s: %s", path, strerror(errno));
 	op_buf_free(&b);
 	return rc;
 }
@@ -615,15 +619,14 @@ int op_model_save(const op_model *m, const char *path, char *err, size_t errlen)
 typedef struct {
 	const unsigned char *p;
 	size_t n, pos;
-	char *err;
-	size_t errlen;
+	op_err *e;
 } reader;
 
 static int need(reader *r, size_t k, const char *what)
 {
 	if (r->n - r->pos >= k)
 		return 0;
-	snprintf(r->err, r->errlen, "truncated model file: %zu bytes, %s needs more", r->n, what);
+	op_errf(r->e, OP_EXIT_CONFIG, "truncated model file: %zu bytes, %s needs more", r->n, what);
 	return -1;
 }
 
@@ -660,14 +663,14 @@ static char *get_str(reader *r, const char *what)
 		return NULL;
 	uint32_t n = get_u32(r);
 	if (n > MAX_NAME || !n) {
-		snprintf(r->err, r->errlen, "corrupt model file: %s has length %u", what, n);
+		op_errf(r->e, OP_EXIT_CONFIG, "corrupt model file: %s has length %u", what, n);
 		return NULL;
 	}
 	if (need(r, n, what))
 		return NULL;
 	const unsigned char *s = r->p + r->pos;
 	if (!op_model_text_ok((const char *)s, n)) {
-		snprintf(r->err, r->errlen, "corrupt model file: %s is not UTF-8 text", what);
+		op_errf(r->e, OP_EXIT_CONFIG, "corrupt model file: %s is not UTF-8 text", what);
 		return NULL;
 	}
 	r->pos += n;
@@ -684,12 +687,12 @@ static int little_endian(void)
 
 /* p[0..n) is the file, malloc'd or mapped (maplen); the model takes it
  * (weights are used where they lie), or it is released on error */
-static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, size_t errlen)
+static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 {
-	reader r = { p, n, 0, err, errlen };
+	reader r = { p, n, 0, e };
 	op_model *m = NULL;
 	if (n < 8 || memcmp(p, MAGIC, 8)) {
-		snprintf(err, errlen, "not an opflow model file (no %s header)", MAGIC);
+		op_errf(e, OP_EXIT_CONFIG, "not an opflow model file (no %s header)", MAGIC);
 		goto bad;
 	}
 	r.pos = 8;
@@ -697,7 +700,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, siz
 		goto bad;
 	uint32_t version = get_u32(&r);
 	if (version != OP_MODEL_VERSION) {
-		snprintf(err, errlen, "model file format version %u; this program reads version %d (train it again)",
+		op_errf(e, OP_EXIT_CONFIG, "model file format version %u; this program reads version %d (train it again)",
 			 version, OP_MODEL_VERSION);
 		goto bad;
 	}
@@ -711,7 +714,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, siz
 	r.pos += 4;
 	if (!nclass || nclass > MAX_CLASSES || m->cfg.word_ngrams < 1 || m->cfg.word_ngrams > 2 ||
 	    m->cfg.char_min > m->cfg.char_max || m->cfg.char_max > 8 || (m->cfg.char_max && !m->cfg.char_min)) {
-		snprintf(err, errlen, "corrupt model file: bad header");
+		op_errf(e, OP_EXIT_CONFIG, "corrupt model file: bad header");
 		goto bad;
 	}
 	if (!(m->text_expr = get_str(&r, "the text expression")) || !(m->label = get_str(&r, "the label")))
@@ -723,26 +726,26 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, siz
 	for (; r.pos % 8; r.pos++)
 		if (need(&r, 1, "the padding") || p[r.pos]) {
 			if (r.pos < n)
-				snprintf(err, errlen, "corrupt model file: padding is not zero");
+				op_errf(e, OP_EXIT_CONFIG, "corrupt model file: padding is not zero");
 			goto bad;
 		}
 	/* sizes from the header are checked against the bytes there are
 	 * before anything is allocated from them */
 	size_t rowbytes = 8 + (size_t)nclass * 4, avail = r.n - r.pos, tail = (size_t)nclass * 4 + 8;
 	if (avail / rowbytes < nfeat || avail - (size_t)nfeat * rowbytes < tail) {
-		snprintf(err, errlen, "truncated model file: %zu bytes, the weights need more", n);
+		op_errf(e, OP_EXIT_CONFIG, "truncated model file: %zu bytes, the weights need more", n);
 		goto bad;
 	}
 	size_t want = r.pos + (size_t)nfeat * rowbytes + tail;
 	if (want != n) {
-		snprintf(err, errlen, "corrupt model file: %zu bytes where the header says %zu", n, want);
+		op_errf(e, OP_EXIT_CONFIG, "corrupt model file: %zu bytes where the header says %zu", n, want);
 		goto bad;
 	}
 	size_t body = r.pos;
 	uint64_t sum = checksum(p, n - 8);
 	r.pos = n - 8;
 	if (get_u64(&r) != sum) {
-		snprintf(err, errlen, "corrupt model file: checksum mismatch");
+		op_errf(e, OP_EXIT_CONFIG, "corrupt model file: checksum mismatch");
 		goto bad;
 	}
 	r.pos = body;
@@ -751,7 +754,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, siz
 	for (size_t i = 0; i < nfeat; i++) {
 		m->hash[i] = get_u64(&r);
 		if (i && m->hash[i] <= m->hash[i - 1]) {
-			snprintf(err, errlen, "corrupt model file: feature table out of order");
+			op_errf(e, OP_EXIT_CONFIG, "corrupt model file: feature table out of order");
 			goto bad;
 		}
 	}
@@ -767,7 +770,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, char *err, siz
 		float f;
 		memcpy(&f, &v, 4);
 		if (!isfinite(f)) {
-			snprintf(err, errlen, "corrupt model file: a weight is not a finite number");
+			op_errf(e, OP_EXIT_CONFIG, "corrupt model file: a weight is not a finite number");
 			goto bad;
 		}
 		if (i < nclass)
@@ -785,34 +788,32 @@ bad:
 	return NULL;
 }
 
-op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen)
+op_model *op_model_parse(const unsigned char *p, size_t n, op_err *e)
 {
 	unsigned char *copy = op_xmalloc(n ? n : 1);
 	memcpy(copy, p, n);
-	return parse(copy, n, 0, err, errlen);
+	return parse(copy, n, 0, e);
 }
 
-/* a parse's error, in err, named by the file */
-static op_model *finish_load(const char *path, op_model *m, char *err, size_t errlen, int *code)
+/* a parse's error named by the file */
+static op_model *finish_load(const char *path, op_model *m, op_err *e)
 {
 	if (!m) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "%s", err);
-		snprintf(err, errlen, "%s: %s", path, msg);
-		*code = OP_EXIT_CONFIG;
+		char msg[sizeof e->msg];
+		memcpy(msg, e->msg, sizeof msg);
+		op_errf(e, e->code, "%s: %s", path, msg);
 	}
 	return m;
 }
 
-op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
+op_model *op_model_load(const char *path, op_err *e)
 {
 	FILE *f = fopen(path, "rb");
 	op_buf b = {0};
 	struct stat sb;
 	size_t k;
-	*code = OP_EXIT_NOINPUT;
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		op_errf(e, OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	/* a regular file is mapped: no copy of its bytes, pages shared with
@@ -823,10 +824,10 @@ op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
 		void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fileno(f), 0);
 		fclose(f);
 		if (map == MAP_FAILED) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			op_errf(e, OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
 			return NULL;
 		}
-		return finish_load(path, parse(map, len, len, err, errlen), err, errlen, code);
+		return finish_load(path, parse(map, len, len, e), e);
 	}
 	for (;;) {
 		if (b.cap - b.len < 2)
@@ -836,7 +837,7 @@ op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
 		b.len += k;
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		op_errf(e, OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
 		fclose(f);
 		op_buf_free(&b);
 		return NULL;
@@ -844,5 +845,5 @@ op_model *op_model_load(const char *path, char *err, size_t errlen, int *code)
 	fclose(f);
 	if (!b.p)
 		op_buf_grow(&b, 1);
-	return finish_load(path, parse((unsigned char *)b.p, b.len, 0, err, errlen), err, errlen, code);
+	return finish_load(path, parse((unsigned char *)b.p, b.len, 0, e), e);
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "operr.h"
+
 #define OP_MODEL_VERSION 1
 
 /* Which features: word n-grams up to word_ngrams (1 or 2), character
@@ -42,10 +44,13 @@ typedef struct {
 typedef struct op_trainer op_trainer;
 
 op_trainer *op_trainer_new(const op_featcfg *cfg);
-/* One labelled example; returns its index, or OP_TRAINER_NONE when the
- * text has no features to learn from (no words). */
+/* One labelled example; returns its index, OP_TRAINER_NONE when the
+ * text has no features to learn from (no words), or OP_TRAINER_FAIL with
+ * e (65: more labels than a model holds). */
 #define OP_TRAINER_NONE ((size_t)-1)
-size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen);
+#define OP_TRAINER_FAIL ((size_t)-2)
+size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *label, size_t llen,
+		      op_err *e);
 size_t op_trainer_count(const op_trainer *t);
 size_t op_trainer_nclasses(const op_trainer *t);
 const char *op_trainer_class(const op_trainer *t, size_t c);
@@ -75,16 +80,16 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
 /* The k best classes by probability into top[] (k <= nclasses). */
 void op_model_top(const op_model *m, const double *prob, size_t *top, size_t k);
 
-/* Write to path; 0, or -1 with err set (errno's message). */
-int op_model_save(const op_model *m, const char *path, char *err, size_t errlen);
-/* Read and check a model file; NULL with err set and *code 66 (cannot be
- * read) or 78 (not a model, wrong version, truncated, corrupt). */
+/* Write to path; 0, or -1 with e (74, errno's message). */
+int op_model_save(const op_model *m, const char *path, op_err *e);
+/* Read and check a model file; NULL with e, code 66 (cannot be read) or
+ * 78 (not a model, wrong version, truncated, corrupt). */
 /* Whether s[0..n) can be stored as a string of the model file (a class
  * name, the label, the text expression): 1 to 4096 bytes of UTF-8
  * without control characters. */
 int op_model_text_ok(const char *s, size_t n);
-op_model *op_model_load(const char *path, char *err, size_t errlen, int *code);
+op_model *op_model_load(const char *path, op_err *e);
 /* The same from bytes in memory (tests). */
-op_model *op_model_parse(const unsigned char *p, size_t n, char *err, size_t errlen);
+op_model *op_model_parse(const unsigned char *p, size_t n, op_err *e);
 void op_model_free(op_model *m);
 #endif

@@ -1,5 +1,4 @@
 /* modeltext.c - the text a model reads from a record.  MIT licence. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "modeltext.h"
@@ -9,7 +8,7 @@ static void parse_text(op_parser *p, void *ctx)
 	*(op_expr **)ctx = op_parse_expr(p);
 }
 
-op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules)
+op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules, op_err *err)
 {
 	/* the rule reader does the parsing and the error messages: the
 	 * expression is a one-line file whose one statement is the text */
@@ -21,10 +20,13 @@ op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules)
 	*rules = op_rules_parse(what, line.p, line.len, stmt, &e, 0, &nerr);
 	op_buf_free(&line);
 	if (nerr || !e || strchr(src, '\n')) {
-		if (!nerr)
-			op_warn("%s: one expression expected", what);
 		op_rules_free(*rules);
-		exit(OP_EXIT_CONFIG);
+		*rules = NULL;
+		if (nerr)	/* the rule reader has reported them */
+			op_errf(err, OP_EXIT_CONFIG, "%s", "");
+		else
+			op_errf(err, OP_EXIT_CONFIG, "%s: one expression expected", what);
+		return NULL;
 	}
 	return e;
 }

@@ -5,9 +5,9 @@
 #define OP_MODELTEXT_H
 #include "rules.h"
 
-/* Parse src as one expression; *rules owns it.  Exits 78 with
- * "prog: WHAT:1:COL: message" when it is not one. */
-op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules);
+/* Parse src as one expression; *rules owns it.  When it is not one, NULL
+ * with err (78) after "prog: WHAT:1:COL: message" is reported. */
+op_expr *op_modeltext_parse(const char *what, const char *src, op_rules **rules, op_err *err);
 /* The expression's value for the current record as text: 1 with s, n
  * set (numbers and times formatted, see op_val_as_text), 0 when it is
  * null, -1 on an evaluation error (ev->err). */

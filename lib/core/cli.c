@@ -208,7 +208,7 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 	}
 	for (;;) {
 		int ch = getopt_long(argc, argv, shorts, all, NULL);
-		char err[160];
+		op_err e;
 		switch (ch) {
 		case O_REJECTS: c->rejects = optarg; break;
 		case O_STRICT: c->strict = 1; break;
@@ -221,9 +221,9 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 		case O_NOW: set_now(c, "--now", optarg); break;
 		case O_TZ:
 			op_tz_free(c->tz);
-			c->tz = op_tz_load(optarg, err, sizeof err);
+			c->tz = op_tz_load(optarg, &e);
 			if (!c->tz)
-				op_usage_error(c, "--tz: %s", err);
+				op_usage_error(c, "--tz: %s", e.msg);
 			c->tz_name = optarg;
 			break;
 		case 'h':

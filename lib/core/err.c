@@ -1,10 +1,12 @@
-/* err.c - diagnostics and allocation that cannot fail.  MIT licence. */
+/* err.c - diagnostics, the op_err of operr.h, and allocation that cannot
+ * fail.  MIT licence. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opflow.h"
+#include "operr.h"
 
 const char *op_progname = "opflow";
 
@@ -38,6 +40,23 @@ void op_die(int code, const char *fmt, ...)
 	op_vwarn(fmt, ap);
 	va_end(ap);
 	exit(code);
+}
+
+int op_errf(op_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	e->code = code;
+	return -1;
+}
+
+void op_die_err(const op_err *e)
+{
+	if (*e->msg)
+		op_warn("%s", e->msg);
+	exit(e->code);
 }
 
 static void *nomem(void)

@@ -24,6 +24,10 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The stream is each program's main loop, lent by lib/: an output (or
+ * --rejects) that cannot be written ends the run here with 74, as main
+ * would, rather than through every record callback back to main; a lib/
+ * engine only ever sees the records (lib/README). */
 static noreturn void write_failed(const char *what)
 {
 	/* a reader that went away is no error of ours: end quietly */

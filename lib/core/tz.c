@@ -470,7 +470,7 @@ static unsigned char *slurp(const char *path, size_t *len, int *eno)
 	return b;
 }
 
-op_tz *op_tz_load(const char *name, char *err, size_t errlen)
+op_tz *op_tz_load(const char *name, op_err *e)
 {
 	char path[4096];
 	const char *dir = getenv("TZDIR");
@@ -478,13 +478,13 @@ op_tz *op_tz_load(const char *name, char *err, size_t errlen)
 	int eno = 0;
 
 	if (!name || !*name || *name == '/' || strstr(name, "..") || strlen(name) > 255) {
-		snprintf(err, errlen, "invalid time zone name '%s'", name ? name : "");
+		op_errf(e, OP_EXIT_CONFIG, "invalid time zone name '%s'", name ? name : "");
 		return NULL;
 	}
 	if (!dir || !*dir)
 		dir = "/usr/share/zoneinfo";
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
-		snprintf(err, errlen, "time zone directory name too long");
+		op_errf(e, OP_EXIT_CONFIG, "time zone directory name too long");
 		return NULL;
 	}
 	unsigned char *b = slurp(path, &len, &eno);
@@ -494,16 +494,16 @@ op_tz *op_tz_load(const char *name, char *err, size_t errlen)
 				      !strcmp(name, "GMT") || !strcmp(name, "Etc/GMT")))
 			return utc_zone(name);
 		if (eno == ENOENT || eno == ENOTDIR)
-			snprintf(err, errlen, "unknown time zone '%s'", name);
+			op_errf(e, OP_EXIT_CONFIG, "unknown time zone '%s'", name);
 		else
-			snprintf(err, errlen, "time zone '%s': %s: %s", name, path, strerror(eno));
+			op_errf(e, OP_EXIT_CONFIG, "time zone '%s': %s: %s", name, path, strerror(eno));
 		return NULL;
 	}
 	op_tz *z = op_xcalloc(1, sizeof *z);
 	const char *why = parse_tzif(z, b, len);
 	free(b);
 	if (why) {
-		snprintf(err, errlen, "time zone '%s': %s: %s", name, path, why);
+		op_errf(e, OP_EXIT_CONFIG, "time zone '%s': %s: %s", name, path, why);
 		op_tz_free(z);
 		return NULL;
 	}

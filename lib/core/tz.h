@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "operr.h"
 #include "timefmt.h"
 
 typedef struct op_tz op_tz;
@@ -24,9 +25,9 @@ typedef struct op_tz op_tz;
  * transition (Mm.w.d, Jn and n rules, /time from -167 to 167 hours as in
  * v3).  Leap-second records (the right/ zones) are ignored.  "UTC",
  * "Etc/UTC", "GMT" and "Etc/GMT" work even without tzdata installed.
- * On failure returns NULL and writes a one-line reason into err, e.g.
+ * On failure returns NULL with e (78) holding a one-line reason, e.g.
  * "unknown time zone 'Europe/Lndon'". */
-op_tz *op_tz_load(const char *name, char *err, size_t errlen);
+op_tz *op_tz_load(const char *name, op_err *e);
 void op_tz_free(op_tz *z);
 const char *op_tz_name(const op_tz *z);	/* z NULL: "UTC" */
 

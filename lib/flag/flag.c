@@ -150,13 +150,17 @@ op_flagger *op_flagger_new(void)
 	return c;
 }
 
-op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int only, const op_cli *cli)
+op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int only, const op_cli *cli,
+			    op_err *e)
 {
 	ctx *c = op_flagger_new();
 	c->by = by;
 	c->nby = nby;
 	c->only = only;
-	c->rules = op_rules_load(rules, "alerts.rules", op_flag_statements, c, OP_FEAT_HISTORY);
+	if (!(c->rules = op_rules_load(rules, "alerts.rules", op_flag_statements, c, OP_FEAT_HISTORY, e))) {
+		op_flagger_free(c);
+		return NULL;
+	}
 	op_eval_init(&c->ev, cli->now, cli->tz);
 	c->ev.lang = &c->rules->lang;
 	return c;

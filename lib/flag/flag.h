@@ -25,7 +25,8 @@ op_flagger *op_flagger_new(void);
 /* Load the rules (NULL: the built-in alerts.rules); exits 66 or 78.  by
  * (borrowed): the fields whose values name the history group; only: pass
  * only the records flagged. */
-op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int only, const op_cli *cli);
+op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int only, const op_cli *cli,
+			    op_err *e);	/* NULL with e: 66 or 78 */
 /* An op_record_fn: flag r and write it (or reject it). */
 int op_flagger_record(op_stream *st, op_rec *r, void *flagger);
 /* The rules in their order, with what each fired. */

@@ -594,9 +594,10 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 		const char *s;
 		size_t n;
 		op_val_as_text(ev, &a, &s, &n);
-		r = op_rx_match(e->rx, s, n, ev->err, sizeof ev->err);
+		op_err rxe;
+		r = op_rx_match(e->rx, s, n, &rxe);
 		if (r < 0)
-			return -1;
+			return op_eval_fail(ev, "%s", rxe.msg);
 		out->u.b = r == (e->op == 0);
 		return 0;
 	}

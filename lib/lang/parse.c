@@ -50,17 +50,18 @@ static void enter(op_parser *p)
 op_rx *op_parse_regex(op_parser *p)
 {
 	op_buf pat = {0};
-	char flags[16], err[300];
+	char flags[16];
+	op_err e;
 	size_t at, fat, off = 0;
 	op_lex_regex(p, &pat, flags, sizeof flags, &at, &fat);
-	op_rx *rx = op_rx_compile(pat.p ? pat.p : "", pat.len, flags, err, sizeof err, &off);
+	op_rx *rx = op_rx_compile(pat.p ? pat.p : "", pat.len, flags, &e, &off);
 	op_buf_free(&pat);
 	if (!rx) {
 		/* off counts pattern bytes; each \/ before it is two in the line */
 		size_t col = at + 1;
 		for (; off && col < fat; off--, col++)
 			col += p->text[col] == '\\' && p->text[col + 1] == '/';
-		op_p_error_at(p, *flags && strstr(err, "flag") ? fat : col, "%s", err);
+		op_p_error_at(p, *flags && strstr(e.msg, "flag") ? fat : col, "%s", e.msg);
 	}
 	op_lang *l = p->lang;
 	l->rx = op_grow(l->rx, l->nrx, &l->caprx, sizeof *l->rx);

@@ -684,7 +684,16 @@ static void add_id(uint32_t **ids, size_t *n, uint32_t id)
 	(*ids)[(*n)++] = id;
 }
 
-op_pf *op_pf_new(op_rx **rx, size_t n)
+static void trie_free(trie *t)
+{
+	for (size_t s = 0; s < t->n; s++)
+		free(t->ids[s]);
+	free(t->ids);
+	free(t->nids);
+	free(t->go);
+}
+
+op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 {
 	op_pf *pf = op_xcalloc(1, sizeof *pf);
 	info *sets = op_xcalloc(n ? n : 1, sizeof *sets);
@@ -725,6 +734,14 @@ op_pf *op_pf_new(op_rx **rx, size_t n)
 		clear(&sets[i]);
 	}
 	free(sets);
+	/* a state and its class number share a uint32_t with the OUT bit */
+	if ((uint64_t)t.n * t.ncls >= OUT) {
+		trie_free(&t);
+		free(gated);
+		op_pf_free(pf);
+		op_errf(e, OP_EXIT_CONFIG, "too many regex literals for the prefilter");
+		return NULL;
+	}
 
 	/* breadth first: failure links, the full transition table, and each
 	 * state's outputs merged with its failure state's */
@@ -763,18 +780,13 @@ op_pf *op_pf_new(op_rx **rx, size_t n)
 		pf->out_off[s] = (uint32_t)tot;
 		for (size_t k = 0; k < t.nids[s]; k++)
 			pf->out[tot++] = t.ids[s][k];
-		free(t.ids[s]);
 	}
 	pf->out_off[t.n] = (uint32_t)tot;
-	if ((uint64_t)t.n * t.ncls >= OUT)
-		op_die(OP_EXIT_CONFIG, "too many regex literals for the prefilter");
 	for (size_t k = 0; k < t.n * t.ncls; k++) {
 		uint32_t to = pf->delta[k];
 		pf->delta[k] = to * (uint32_t)t.ncls | (pf->out_off[to] != pf->out_off[to + 1] ? OUT : 0);
 	}
-	free(t.ids);
-	free(t.nids);
-	free(t.go);
+	trie_free(&t);
 	free(fail);
 	free(queue);
 	pf->stamp = op_xcalloc(t.n, sizeof *pf->stamp);

@@ -11,8 +11,9 @@
 typedef struct op_pf op_pf;
 
 /* Gate every pattern of rx[0..n) from which literals can be drawn (the
- * others run as before).  The patterns must outlive the prefilter. */
-op_pf *op_pf_new(op_rx **rx, size_t n);
+ * others run as before).  The patterns must outlive the prefilter.  NULL
+ * with e (78) when the literals are too many for its tables. */
+op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e);
 /* A new record: subjects seen so far are forgotten.  Call it before the
  * record's first match (the record's strings live until the next one). */
 void op_pf_next(op_pf *pf);

@@ -23,7 +23,7 @@ struct op_rx {
 /* one match context for all: the limits are the same for every pattern */
 static pcre2_match_context *mctx;
 
-op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, size_t errlen,
+op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, op_err *e,
 		     size_t *erroff)
 {
 	/* \C matches one byte: in UTF mode it can split a character, and
@@ -37,7 +37,7 @@ op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, si
 		case 'x': opt |= PCRE2_EXTENDED; break;
 		case 'u': opt |= PCRE2_UCP; break;
 		default:
-			snprintf(err, errlen, "unknown regex flag '%c' (flags are i m s x u)", *f);
+			op_errf(e, OP_EXIT_CONFIG, "unknown regex flag '%c' (flags are i m s x u)", *f);
 			*erroff = 0;
 			return NULL;
 		}
@@ -49,14 +49,14 @@ op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, si
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, n, opt, &ec, &off, NULL);
 	if (!code) {
 		if (ec == PCRE2_ERROR_BACKSLASH_C_CALLER_DISABLED) {
-			snprintf(err, errlen, "regex error: \\C (one byte) is not allowed: it can split a "
+			op_errf(e, OP_EXIT_CONFIG, "regex error: \\C (one byte) is not allowed: it can split a "
 				 "UTF-8 character; use . for one character");
 			*erroff = off >= 2 ? off - 2 : 0;	/* PCRE2 points past the \C */
 			return NULL;
 		}
 		PCRE2_UCHAR msg[200];
 		pcre2_get_error_message(ec, msg, sizeof msg);
-		snprintf(err, errlen, "regex error: %s", (char *)msg);
+		op_errf(e, OP_EXIT_CONFIG, "regex error: %s", (char *)msg);
 		*erroff = off;
 		return NULL;
 	}
@@ -94,12 +94,12 @@ void op_rx_free(op_rx *rx)
 	free(rx);
 }
 
-int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen)
+int op_rx_match(op_rx *rx, const char *s, size_t n, op_err *e)
 {
-	return op_rx_match_at(rx, s, n, 0, err, errlen);
+	return op_rx_match_at(rx, s, n, 0, e);
 }
 
-int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, size_t errlen)
+int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, op_err *e)
 {
 	if (rx->gate && !rx->gate(rx->gate_ctx, rx->gate_id, s, n))
 		return 0;
@@ -111,7 +111,7 @@ int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, 
 		return 0;
 	PCRE2_UCHAR msg[160];
 	pcre2_get_error_message(rc, msg, sizeof msg);
-	snprintf(err, errlen, "regex: %s", (char *)msg);
+	op_errf(e, OP_EXIT_DATAERR, "regex: %s", (char *)msg);
 	return -1;
 }
 

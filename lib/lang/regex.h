@@ -5,22 +5,23 @@
 #define OP_REGEX_H
 #include <stddef.h>
 
+#include "operr.h"
+
 #define OP_RX_MATCH_LIMIT 1000000	/* backtracking steps per match */
 #define OP_RX_DEPTH_LIMIT 1000		/* interpreter only; JIT ignores it */
 
 typedef struct op_rx op_rx;
 
 /* flags: any of "imsxu" (caseless, multiline, dotall, extended, Unicode
- * classes for \w \b \d).  NULL with a message in err on a bad pattern. */
-op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, char *err, size_t errlen,
-		     size_t *erroff);
+ * classes for \w \b \d).  NULL with e (78) on a bad pattern. */
+op_rx *op_rx_compile(const char *pat, size_t n, const char *flags, op_err *e, size_t *erroff);
 void op_rx_free(op_rx *rx);
-/* 1 match, 0 none, -1 error (err says which: match limit, ...).  The
+/* 1 match, 0 none, -1 error (e says which: match limit, ...; 65).  The
  * subject must be valid UTF-8 (records are validated on the way in). */
-int op_rx_match(op_rx *rx, const char *s, size_t n, char *err, size_t errlen);
+int op_rx_match(op_rx *rx, const char *s, size_t n, op_err *e);
 /* The same from byte offset start of s (lookbehinds and \\b see what
  * comes before it): the next match of an `all` scan. */
-int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, char *err, size_t errlen);
+int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, op_err *e);
 /* After a match: capture i's span (0 = whole match), 0 if it did not take
  * part; named captures by name. */
 int op_rx_group(const op_rx *rx, unsigned i, size_t *start, size_t *end);

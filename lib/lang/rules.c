@@ -230,31 +230,44 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 	return r;
 }
 
+/* The rule file's text into text; 0, or -1 with e (66 when it cannot be
+ * read, 78 when it is too large to be a rule file). */
+static int read_rules(const char *path, op_buf *text, op_err *e)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return op_errf(e, OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		op_buf_add(text, chunk, n);
+		if (text->len > (64u << 20))
+			rc = op_errf(e, OP_EXIT_CONFIG, "%s: rule file larger than 64 MiB", path);
+	}
+	if (!rc && ferror(f))
+		rc = op_errf(e, OP_EXIT_NOINPUT, "%s: read error: %s", path, strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
 op_rules *op_rules_load(const char *path, const char *embedded, const op_stmt *kinds,
-			void *ctx, unsigned features)
+			void *ctx, unsigned features, op_err *e)
 {
 	op_buf text = {0};
-	const char *name;
+	const char *name = path;
 	if (path) {
-		FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-		if (!f)
-			op_die(OP_EXIT_NOINPUT, "%s: %s", path, strerror(errno));
-		char chunk[8192];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-			op_buf_add(&text, chunk, n);
-			if (text.len > (64u << 20))
-				op_die(OP_EXIT_CONFIG, "%s: rule file larger than 64 MiB", path);
+		if (read_rules(path, &text, e)) {
+			op_buf_free(&text);
+			return NULL;
 		}
-		if (ferror(f))
-			op_die(OP_EXIT_NOINPUT, "%s: read error: %s", path, strerror(errno));
-		if (f != stdin)
-			fclose(f);
-		name = path;
 	} else {
 		const char *t = op_embedded(embedded);
-		if (!t)
-			op_die(OP_EXIT_SOFTWARE, "no built-in rules '%s'", embedded);
+		if (!t) {
+			op_errf(e, OP_EXIT_SOFTWARE, "no built-in rules '%s'", embedded);
+			return NULL;
+		}
 		op_buf_adds(&text, t);
 		name = embedded;
 	}
@@ -263,7 +276,9 @@ op_rules *op_rules_load(const char *path, const char *embedded, const op_stmt *k
 	op_buf_free(&text);
 	if (nerr) {
 		op_rules_free(r);
-		exit(OP_EXIT_CONFIG);
+		/* the errors are reported, one line each, by op_rules_parse */
+		op_errf(e, OP_EXIT_CONFIG, "%s", "");
+		return NULL;
 	}
 	return r;
 }

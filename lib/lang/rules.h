@@ -3,12 +3,13 @@
  * registers the statement kinds it accepts, and the parse of each
  * statement uses the op_p_* calls below, the tokens of lex.h and the
  * expressions of expr.h.  Errors name file:line:col and
- * what was expected; the program exits 78.  See opflow-rules(5).  MIT. */
+ * what was expected; the program then exits 78.  See opflow-rules(5).  MIT. */
 #ifndef OP_RULES_H
 #define OP_RULES_H
 
 #include "expr.h"
 #include "hmap.h"
+#include "operr.h"
 
 typedef struct {
 	const char *kw;
@@ -30,10 +31,11 @@ struct op_rules {
 };
 
 /* Load the rule file at path, or when path is NULL the default rule set
- * compiled in under `embedded` (share/rules/NAME).  Exits 66 when the file
- * cannot be read and 78 on any error in it, after reporting up to 20. */
+ * compiled in under `embedded` (share/rules/NAME).  NULL with e when the
+ * file cannot be read (66), or on any error in it (78, after reporting up
+ * to 20: e's message is empty). */
 op_rules *op_rules_load(const char *path, const char *embedded, const op_stmt *kinds,
-			void *ctx, unsigned features);
+			void *ctx, unsigned features, op_err *e);
 /* The same from text in memory (tests, embedded sets). */
 op_rules *op_rules_parse(const char *name, const char *text, size_t len, const op_stmt *kinds,
 			 void *ctx, unsigned features, int *nerrors);

@@ -60,16 +60,6 @@ static size_t kpi_index(op_kpitab *t, const char *name, size_t n, int add)
 	return (size_t)(uintptr_t)*slot - 1;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int string_array(json_t *a)
 {
 	size_t i;
@@ -104,7 +94,7 @@ void op_kpitab_input(op_kpitab *t, const char *name)
 }
 
 /* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}[,"undated":N]} */
-static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
+static int read_meta(op_kpitab *t, const op_field *f, op_err *err)
 {
 	/* kpi-rollup repeats the same metadata on every row: decode it once */
 	if (t->meta.len == f->vlen && !memcmp(t->meta.p, f->v, f->vlen))
@@ -115,25 +105,25 @@ static int read_meta(op_kpitab *t, const op_field *f, char *err, size_t errlen)
 	json_t *undated = json_object_get(m, "undated");
 	int rc = -1;
 	if (!m)	/* the one span jansson refuses (DEVIATIONS) */
-		fail(err, errlen, "\"kpi\": a key holds \\u0000");
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": a key holds \\u0000");
 	else if (!json_is_object(m))
-		fail(err, errlen, "\"kpi\" is not an object");
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\" is not an object");
 	else if (!string_array(by) || !string_array(names))
-		fail(err, errlen, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
 	else if (!string_map(owner) || !string_map(unit))
-		fail(err, errlen, "\"kpi\": \"owner\" and \"unit\" must map names to strings");
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"owner\" and \"unit\" must map names to strings");
 	else if (undated && (!json_is_number(undated) || json_number_value(undated) < 0
 			     || json_number_value(undated) > 1e15
 			     || json_number_value(undated) != floor(json_number_value(undated))))
-		fail(err, errlen, "\"kpi\": \"undated\" must be a count");
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"undated\" must be a count");
 	else if (t->by_set && json_array_size(by) != t->nby)
-		fail(err, errlen, "group keys differ from the first row's");
+		op_errf(err, OP_EXIT_DATAERR, "group keys differ from the first row's");
 	else
 		rc = 0;
 	for (size_t i = 0; !rc && i < json_array_size(by); i++) {
 		const char *k = json_string_value(json_array_get(by, i));
 		if (t->by_set && strcmp(k, t->by[i]))
-			rc = fail(err, errlen, "group keys differ from the first row's");
+			rc = op_errf(err, OP_EXIT_DATAERR, "group keys differ from the first row's");
 	}
 	if (rc) {
 		json_decref(m);
@@ -223,14 +213,14 @@ static op_kval value_of(op_kpitab *t, const char *v, size_t vlen, int esc)
 	return kv;
 }
 
-static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, char *err, size_t errlen)
+static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err)
 {
 	json_t *a = op_jvalue(f->v, f->vlen), *o;
 	size_t i;
 	int rc = 0;
 	if (!json_is_array(a)) {
 		json_decref(a);
-		return fail(err, errlen, a ? "\"flags\" is not an array" : "\"flags\": a key holds \\u0000");
+		return op_errf(err, OP_EXIT_DATAERR, a ? "\"flags\" is not an array" : "\"flags\": a key holds \\u0000");
 	}
 	row->flag = op_arena_alloc(&t->a, (json_array_size(a) + 1) * sizeof *row->flag);
 	json_array_foreach(a, i, o) {
@@ -238,13 +228,13 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, char *err, 
 		json_t *msg = json_object_get(o, "message"), *own = json_object_get(o, "owner");
 		if (!json_is_string(name) || !json_is_string(sev) || (msg && !json_is_string(msg) && !json_is_null(msg)) ||
 		    (own && !json_is_string(own) && !json_is_null(own))) {
-			rc = fail(err, errlen, "flag %zu is not {name, severity, message, owner} with strings", i + 1);
+			rc = op_errf(err, OP_EXIT_DATAERR, "flag %zu is not {name, severity, message, owner} with strings", i + 1);
 			break;
 		}
 		op_kflag *fl = &row->flag[row->nflag++];
 		fl->sev = op_severity(json_string_value(sev));
 		if (fl->sev < 0) {
-			rc = fail(err, errlen, "flag %zu: severity \"%s\" is not low, medium, high or critical", i + 1,
+			rc = op_errf(err, OP_EXIT_DATAERR, "flag %zu: severity \"%s\" is not low, medium, high or critical", i + 1,
 				  json_string_value(sev));
 			break;
 		}
@@ -336,16 +326,16 @@ static int seen_before(op_kpitab *t, op_rec *r, const char *period, size_t n, si
 	return op_hmap_get(&t->cells, t->key.p, t->key.len) != NULL;
 }
 
-int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
+int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err)
 {
 	const op_field *pf = op_rec_get(r, "period", 6);
 	const op_field *mf = op_rec_get(r, "kpi", 3);
 	const char *s;
 	size_t n;
 	if (!pf)
-		return fail(err, errlen, "no \"period\": not a kpi-rollup row");
+		return op_errf(err, OP_EXIT_DATAERR, "no \"period\": not a kpi-rollup row");
 	if (pf->type != OP_JSTR)
-		return fail(err, errlen, "\"period\" is not a string");
+		return op_errf(err, OP_EXIT_DATAERR, "\"period\" is not a string");
 	op_krow row = { 0 };
 	/* one row per group and period, a second a mistake upstream: turned
 	 * away before its metadata or KPIs can change anything */
@@ -353,12 +343,12 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen)
 	const char *period = adup(t, s, n);	/* t->tmp is reused below */
 	size_t g;
 	if (t->by_set && seen_before(t, r, period, n, &g))
-		return fail(err, errlen, "a second row for %s, period %.*s", t->group[g].label,
+		return op_errf(err, OP_EXIT_DATAERR, "a second row for %s, period %.*s", t->group[g].label,
 			    (int)(n > 64 ? 64 : n), period);
 	const op_field *ff = op_rec_get(r, "flags", 5);
-	if (ff && read_flags(t, &row, ff, err, errlen))
+	if (ff && read_flags(t, &row, ff, err))
 		return -1;
-	if (mf && read_meta(t, mf, err, errlen))
+	if (mf && read_meta(t, mf, err))
 		return -1;
 	if (!mf)
 		infer(t, r);

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "jsonl.h"
+#include "operr.h"
 
 enum { OP_KV_NULL, OP_KV_NUM, OP_KV_TEXT };
 
@@ -74,8 +75,8 @@ void op_kpitab_init(op_kpitab *t);
  * new file is another kpi-rollup run, its undated count added even when
  * its metadata is the same as the last file's. */
 void op_kpitab_input(op_kpitab *t, const char *name);
-/* Add one row; 0, or -1 with a message in err (the row is not added). */
-int op_kpitab_add(op_kpitab *t, op_rec *r, char *err, size_t errlen);
+/* Add one row; 0, or -1 with err (65; the row is not added). */
+int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err);
 /* Sort the periods (labels compare as text: 2026-03 < 2026-10, 2026-W09 <
  * 2026-W10) and each group's rows by period. */
 void op_kpitab_finish(op_kpitab *t);

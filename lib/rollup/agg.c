@@ -507,7 +507,7 @@ static int load_firstlast(const char *v, size_t n, const char *key, op_agg *a, i
 	return 0;
 }
 
-int op_agg_load(op_agg *a, unsigned needs, const char *v, size_t n, char *err, size_t errlen)
+int op_agg_load(op_agg *a, unsigned needs, const char *v, size_t n, op_err *err)
 {
 	op_buf tmp = {0};
 	const char *e, *x;
@@ -574,7 +574,7 @@ int op_agg_load(op_agg *a, unsigned needs, const char *v, size_t n, char *err, s
 		what = "bad first or last";
 	op_buf_free(&tmp);
 	if (what) {
-		snprintf(err, errlen, "state: %s", what);
+		op_errf(err, OP_EXIT_DATAERR, "state: %s", what);
 		op_agg_free(a);
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "hmap.h"
 #include "opflow.h"
+#include "operr.h"
 #include "sketch.h"
 #include "timefmt.h"
 
@@ -96,9 +97,9 @@ int op_agg_number(op_agg *a, enum op_aggfn fn, double q, double *d);
 int op_agg_result(op_agg *a, enum op_aggfn fn, double q, op_buf *out, double *d);
 
 /* --partial state: a JSON object, and back.  op_agg_load returns 0, or -1
- * with a reason in err when the text is not such a state. */
+ * with err (65) when the text is not such a state. */
 void op_agg_dump(op_agg *a, unsigned needs, op_buf *out);
-int op_agg_load(op_agg *a, unsigned needs, const char *v, size_t n, char *err, size_t errlen);
+int op_agg_load(op_agg *a, unsigned needs, const char *v, size_t n, op_err *err);
 void op_agg_free(op_agg *a);
 
 /* The exact q-quantile of sorted v[0..n), n > 0: linear interpolation

@@ -313,24 +313,24 @@ static int64_t compare_span(const op_rollup *r)
 	return r->o.compare == OP_CMP_PREVIOUS ? 1 : 0;
 }
 
-int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, char *err, size_t errlen)
+int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, op_err *err)
 {
 	r->o = *o;
 	if (!r->nkpis) {
-		snprintf(err, errlen, "no kpi defined");
-		return OP_EXIT_CONFIG;
+		op_errf(err, OP_EXIT_CONFIG, "no kpi defined");
+		return -1;
 	}
 	if (r->kind < 0 && (o->fill || o->compare || o->has_from || o->has_to)) {
-		snprintf(err, errlen, "--fill, --compare, --from and --to need a period in `by` "
+		op_errf(err, OP_EXIT_USAGE, "--fill, --compare, --from and --to need a period in `by` "
 			 "(day, week, month, quarter or year of a time)");
-		return OP_EXIT_USAGE;
+		return -1;
 	}
 	for (size_t i = 0; i < r->nkpis; i++) {
 		kpi_def *k = &r->kpis[i];
 		if (k->needs_time && !r->pexpr) {
-			snprintf(err, errlen, "%s:%u: kpi %s: %s() needs a time: %s(EXPR) by TIME, or a period in `by`",
+			op_errf(err, OP_EXIT_CONFIG, "%s:%u: kpi %s: %s() needs a time: %s(EXPR) by TIME, or a period in `by`",
 				 k->file, k->line, k->name, k->fnname, k->fnname);
-			return OP_EXIT_CONFIG;
+			return -1;
 		}
 		if (k->needs_time)
 			r->ins[k->in].t = r->pexpr;
@@ -341,8 +341,8 @@ int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, char *err, size_t err
 	if (o->has_to)
 		r->bto = op_bucket_of(r->kind, o->tz, o->to - 1);
 	if (o->has_from && o->has_to && r->bto < r->bfrom) {
-		snprintf(err, errlen, "--to is not after --from");
-		return OP_EXIT_USAGE;
+		op_errf(err, OP_EXIT_USAGE, "--to is not after --from");
+		return -1;
 	}
 	r->keep_from = r->bfrom - compare_span(r);
 	/* what --merge must agree on: the period, the keys, the inputs */
@@ -554,18 +554,18 @@ void op_rollup_partial(op_rollup *r, op_emit_fn emit, void *ctx)
 
 /* {"kpi_rollup_state":SIG,"undated":N}: the records of a --partial run
  * that had no date */
-static int merge_undated(op_rollup *r, const op_field *fu, char *err, size_t errlen)
+static int merge_undated(op_rollup *r, const op_field *fu, op_err *err)
 {
 	double d = fu->type == OP_JNUM ? op_jnum(fu->v, fu->vlen) : -1;
 	if (d < 0 || d != floor(d) || d > 1e15) {
-		snprintf(err, errlen, "state: bad undated count");
+		op_errf(err, OP_EXIT_DATAERR, "state: bad undated count");
 		return -1;
 	}
 	r->undated += (unsigned long long)d;
 	return 0;
 }
 
-int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
+int op_rollup_merge(op_rollup *r, op_rec *rec, op_err *err)
 {
 	const op_field *f = op_rec_get(rec, "kpi_rollup_state", 16);
 	const op_field *fp = op_rec_get(rec, "period", 6);
@@ -578,30 +578,30 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 	int hasb = 0;
 	int undated = f && fu && !fp && !fk && !fs;
 	if (!undated && (!f || !fp || !fk || !fs || fk->type != OP_JARR || fs->type != OP_JARR)) {
-		snprintf(err, errlen, "not a kpi-rollup --partial state row");
+		op_errf(err, OP_EXIT_DATAERR, "not a kpi-rollup --partial state row");
 		return -1;
 	}
 	if (f->type != OP_JSTR) {
-		snprintf(err, errlen, "not a kpi-rollup --partial state row");
+		op_errf(err, OP_EXIT_DATAERR, "not a kpi-rollup --partial state row");
 		return -1;
 	}
 	if (f->vlen != 18 || memcmp(f->v + 1, r->sig, 16)) {
-		snprintf(err, errlen, "state of other KPI definitions (%.*s, these are \"%s\"): "
+		op_errf(err, OP_EXIT_DATAERR, "state of other KPI definitions (%.*s, these are \"%s\"): "
 			 "give --merge the -k and -e of the --partial runs", (int)f->vlen, f->v, r->sig);
 		return -1;
 	}
 	if (undated)
-		return merge_undated(r, fu, err, errlen);
+		return merge_undated(r, fu, err);
 	if (fp->type == OP_JNUM) {
 		double d = op_jnum(fp->v, fp->vlen);
 		if (d != floor(d) || fabs(d) > 1e15 || r->kind < 0) {
-			snprintf(err, errlen, "state: bad period");
+			op_errf(err, OP_EXIT_DATAERR, "state: bad period");
 			return -1;
 		}
 		b = (int64_t)d;
 		hasb = 1;
 	} else if (fp->type != OP_JNULL) {
-		snprintf(err, errlen, "state: bad period");
+		op_errf(err, OP_EXIT_DATAERR, "state: bad period");
 		return -1;
 	}
 	op_buf_reset(&r->tmp);
@@ -611,7 +611,7 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 		op_buf_add(&r->tmp, e, en);
 	}
 	if (n != r->nkeys) {
-		snprintf(err, errlen, "state: %zu group keys, not %zu", n, r->nkeys);
+		op_errf(err, OP_EXIT_DATAERR, "state: %zu group keys, not %zu", n, r->nkeys);
 		return -1;
 	}
 	op_agg *a = op_xcalloc(r->nins, sizeof *a);
@@ -619,16 +619,16 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen)
 	int rc = 0;
 	while (!rc && op_jarr_next(fs->v, fs->vlen, &pos, &e, &en)) {
 		if (n == r->nins) {
-			snprintf(err, errlen, "state: more states than inputs");
+			op_errf(err, OP_EXIT_DATAERR, "state: more states than inputs");
 			rc = -1;
-		} else if (op_agg_load(&a[n], r->ins[n].needs, e, en, err, errlen)) {
+		} else if (op_agg_load(&a[n], r->ins[n].needs, e, en, err)) {
 			rc = -1;
 		} else {
 			n++;
 		}
 	}
 	if (!rc && n != r->nins) {
-		snprintf(err, errlen, "state: %zu states, not %zu", n, r->nins);
+		op_errf(err, OP_EXIT_DATAERR, "state: %zu states, not %zu", n, r->nins);
 		rc = -1;
 	}
 	if (!rc && outside(r, hasb, b))
@@ -880,8 +880,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	}
 }
 
-int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *ctx, char *err,
-		     size_t errlen)
+int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *ctx, op_err *err)
 {
 	finisher f = { .r = r };
 	size_t n = 0;
@@ -910,7 +909,7 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 		char a[24], b[24];
 		op_bucket_label(r->kind, f.lo, a);
 		op_bucket_label(r->kind, f.hi, b);
-		snprintf(err, errlen, "--fill: %lld periods from %s to %s, more than 100000",
+		op_errf(err, OP_EXIT_USAGE, "--fill: %lld periods from %s to %s, more than 100000",
 			 (long long)(f.hi - f.lo + 1), a, b);
 		free(all);
 		return -1;

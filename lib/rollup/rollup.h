@@ -31,20 +31,20 @@ typedef struct {
 
 /* After the statements are read: checks what needs the whole definition
  * (a KPI must exist; --from/--to/--fill/--compare and first()/last()
- * without `by` need a period).  0, or the exit status (64 for options,
- * 78 for definitions) with the reason in err. */
-int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, char *err, size_t errlen);
+ * without `by` need a period).  0, or -1 with err, whose code is 64 for
+ * options and 78 for definitions. */
+int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, op_err *err);
 /* A record: 0, or -1 with the reason in ev->err (nothing was counted). */
 int op_rollup_record(op_rollup *r, op_eval *ev);
-/* A --partial state row (a scanned line): 0, or -1 with err. */
-int op_rollup_merge(op_rollup *r, op_rec *rec, char *err, size_t errlen);
+/* A --partial state row (a scanned line): 0, or -1 with err (65). */
+int op_rollup_merge(op_rollup *r, op_rec *rec, op_err *err);
 
 /* Output, one line at a time through emit (no newline in s). */
 typedef void (*op_emit_fn)(void *ctx, const char *s, size_t n);
 void op_rollup_partial(op_rollup *r, op_emit_fn emit, void *ctx);
-/* The finished rows; 0, or -1 with err (--fill over too many periods). */
+/* The finished rows; 0, or -1 with err (64: --fill over too many periods). */
 int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *ctx,
-		     char *err, size_t errlen);
+		     op_err *err);
 
 /* For --stats: groups, values that were not numbers, times that were not
  * times, dated records outside --from/--to, records with no time for the

@@ -159,7 +159,7 @@ static op_assigned *remember(op_assigner *a, const char *id, size_t n)
 }
 
 int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
-		   unsigned long line0, char *err, size_t errlen)
+		   unsigned long line0, op_err *err)
 {
 	a->stateful = 1;
 	op_buf f[4] = { { 0 } };
@@ -191,7 +191,7 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 				goto bad;
 			op_assigned *e = remember(a, f[0].p, f[0].len);
 			if (e->owner) {
-				snprintf(err, errlen, "%s:%lu: enquiry '%.60s' twice", file, line, f[0].p);
+				op_errf(err, OP_EXIT_CONFIG, "%s:%lu: enquiry '%.60s' twice", file, line, f[0].p);
 				rc = -1;
 				break;
 			}
@@ -205,7 +205,7 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 		p = nl ? nl + 1 : end;
 		continue;
 	bad:
-		snprintf(err, errlen, "%s:%lu: damaged line \"%.*s\"", file, line,
+		op_errf(err, OP_EXIT_CONFIG, "%s:%lu: damaged line \"%.*s\"", file, line,
 			 (int)(eol - p > 60 ? 60 : eol - p), p);
 		rc = -1;
 	}

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "opflow.h"
+#include "operr.h"
 #include "timefmt.h"
 
 enum { OP_ASSIGN_ROUND_ROBIN, OP_ASSIGN_LEAST_OPEN, OP_ASSIGN_FIRST, OP_ASSIGN_NONE };
@@ -62,9 +63,9 @@ op_team *op_assign_team(op_assigner *a, const char *name, int *isnew);
 
 /* State (the body of an op_state file): "rr TEAM POS" and
  * "a ID TEAM OWNER open|closed" lines, fields %XX-escaped.  Loading makes
- * the assigner stateful; 0, or -1 with err "FILE:LINE: what". */
+ * the assigner stateful; 0, or -1 with err (78, "FILE:LINE: what"). */
 int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
-		   unsigned long line0, char *err, size_t errlen);
+		   unsigned long line0, op_err *err);
 void op_assign_dump(const op_assigner *a, op_buf *out);
 /* The enquiry id is closed (--close, or a record saying so). */
 void op_assign_close(op_assigner *a, const char *id, size_t n);

@@ -63,11 +63,11 @@ static void parse_timezone(op_parser *p, void *vc)
 	ctx *c = vc;
 	size_t at = op_p_skip(p);
 	const char *name = op_p_word(p, "time zone (Europe/London)");
-	char err[160];
+	op_err e;
 	if (c->tz)
 		op_p_error_at(p, at, "timezone given twice");
-	if (!(c->tz = op_tz_load(name, err, sizeof err)))
-		op_p_error_at(p, at, "%s", err);
+	if (!(c->tz = op_tz_load(name, &e)))
+		op_p_error_at(p, at, "%s", e.msg);
 }
 
 static void parse_hours_into(op_parser *p, op_cal *cal)
@@ -554,13 +554,15 @@ op_route *op_route_new(void)
 	return c;
 }
 
-op_route *op_route_load(const char *rules, const op_cli *cli)
+op_route *op_route_load(const char *rules, const op_cli *cli, op_err *e)
 {
 	ctx *c = op_route_new();
 	c->now = cli->now;
-	c->rules = op_rules_load(rules, "route.rules", op_route_statements, c, 0);
-	if (finish_rules(c, cli))
-		exit(OP_EXIT_CONFIG);
+	if (!(c->rules = op_rules_load(rules, "route.rules", op_route_statements, c, 0, e)) ||
+	    (finish_rules(c, cli) && op_errf(e, OP_EXIT_CONFIG, "%s", ""))) {
+		op_route_free(c);	/* finish_rules said what was wrong */
+		return NULL;
+	}
 	op_eval_init(&c->ev, cli->now, c->naive_tz);
 	if (op_cal_has_hours(c->cal)) {
 		c->ev.business = op_cal_business;

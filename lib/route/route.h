@@ -14,7 +14,7 @@ extern const op_stmt op_route_statements[];
 op_route *op_route_new(void);
 /* Load the rules (NULL: the built-in route.rules) and check what needs
  * them all (teams, owners, hours); exits 66 or 78 with the reasons. */
-op_route *op_route_load(const char *rules, const op_cli *cli);
+op_route *op_route_load(const char *rules, const op_cli *cli, op_err *e);
 /* The teams and owners, for --state and --close. */
 op_assigner *op_route_assigner(op_route *c);
 /* An op_record_fn: route r and write it (or reject it). */

@@ -13,10 +13,9 @@
 #include "atomic.h"
 #include "state.h"
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, const char *path)
+static int fail(op_err *e, int code, const char *fmt, const char *path)
 {
-	snprintf(err, errlen, fmt, path, strerror(errno));
-	return rc;
+	return op_errf(e, code, fmt, path, strerror(errno));
 }
 
 /* lines in s[0..n), each '\n'-terminated */
@@ -28,27 +27,26 @@ static unsigned long count_lines(const char *s, size_t n)
 	return k;
 }
 
-static int check(op_state *s, const char *kind, int version, const char *t, size_t n, char *err,
-		 size_t errlen)
+static int check(op_state *s, const char *kind, int version, const char *t, size_t n, op_err *err)
 {
 	char head[128];
 	int hl = snprintf(head, sizeof head, "opflow-state %s ", kind);
 	const char *nl = memchr(t, '\n', n);
 	if (!nl || (size_t)(nl - t) <= (size_t)hl || memcmp(t, head, (size_t)hl)) {
-		snprintf(err, errlen, "%s:1: not an opflow %s state file (\"%s%d\" expected)", s->path, kind,
-			 head, version);
-		return OP_STATE_CORRUPT;
+		op_errf(err, OP_EXIT_CONFIG, "%s:1: not an opflow %s state file (\"%s%d\" expected)", s->path, kind,
+			head, version);
+		return -1;
 	}
 	char *end;
 	long v = strtol(t + hl, &end, 10);
 	if (end != nl || v < 1) {
-		snprintf(err, errlen, "%s:1: bad version in the header", s->path);
-		return OP_STATE_CORRUPT;
+		op_errf(err, OP_EXIT_CONFIG, "%s:1: bad version in the header", s->path);
+		return -1;
 	}
 	if (v != version) {
-		snprintf(err, errlen, "%s:1: state format version %ld, this %s reads version %d", s->path, v,
+		op_errf(err, OP_EXIT_CONFIG, "%s:1: state format version %ld, this %s reads version %d", s->path, v,
 			 op_progname, version);
-		return OP_STATE_CORRUPT;
+		return -1;
 	}
 	unsigned long lines = count_lines(t, n);
 	/* the last line: "end N" */
@@ -64,47 +62,46 @@ static int check(op_state *s, const char *kind, int version, const char *t, size
 	if (complete && last > t && !strncmp(last, "end ", 4))
 		want = strtoul(last + 4, &e, 10);
 	if (!e || *e != '\n') {
-		snprintf(err, errlen, "%s:%lu: incomplete state file (its last line is not \"end N\")", s->path,
+		op_errf(err, OP_EXIT_CONFIG, "%s:%lu: incomplete state file (its last line is not \"end N\")", s->path,
 			 lines + !complete);
-		return OP_STATE_CORRUPT;
+		return -1;
 	}
 	if (want != lines - 2) {
-		snprintf(err, errlen, "%s:%lu: damaged state file: \"end %lu\" but %lu lines before it", s->path,
+		op_errf(err, OP_EXIT_CONFIG, "%s:%lu: damaged state file: \"end %lu\" but %lu lines before it", s->path,
 			 lines, want, lines - 2);
-		return OP_STATE_CORRUPT;
+		return -1;
 	}
 	op_buf_add(&s->body, nl + 1, (size_t)(last - (nl + 1)));
 	s->bodyline = 2;
 	return 0;
 }
 
-int op_state_open(op_state *s, const char *path, const char *kind, int version, char *err,
-		  size_t errlen)
+int op_state_open(op_state *s, const char *path, const char *kind, int version, op_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->lockfd = -1;
 	/* a link is followed: the file it names is locked and replaced, so
 	 * two names of one state are one lock, and the link stays a link */
 	if (!(s->path = op_link_target(path)))
-		return fail(err, errlen, OP_STATE_IO, "%s: %s", path);
+		return fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
 	path = s->path;
 	op_buf lock = {0};
 	op_buf_printf(&lock, "%s.lock", path);
 	s->lockfd = open(lock.p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (s->lockfd < 0) {
-		int rc = fail(err, errlen, OP_STATE_IO, "%s: %s", lock.p);
+		int rc = fail(e, OP_EXIT_NOINPUT, "%s: %s", lock.p);
 		op_buf_free(&lock);
 		return rc;
 	}
 	op_buf_free(&lock);
 	while (flock(s->lockfd, LOCK_EX) < 0)
 		if (errno != EINTR)
-			return fail(err, errlen, OP_STATE_IO, "%s.lock: %s", path);
+			return fail(e, OP_EXIT_NOINPUT, "%s.lock: %s", path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return fail(err, errlen, OP_STATE_IO, "%s: %s", path);
+		return fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
 	}
 	op_buf t = {0};
 	for (;;) {
@@ -113,7 +110,7 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
-			int rc = fail(err, errlen, OP_STATE_IO, "%s: %s", path);
+			int rc = fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
 			close(fd);
 			op_buf_free(&t);
 			return rc;
@@ -124,33 +121,33 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 	}
 	close(fd);
 	t.p[t.len] = 0;
-	int rc = check(s, kind, version, t.p, t.len, err, errlen);
+	int rc = check(s, kind, version, t.p, t.len, e);
 	op_buf_free(&t);
 	return rc;
 }
 
 int op_state_commit(op_state *s, const char *kind, int version, const char *body, size_t n,
-		    char *err, size_t errlen)
+		    op_err *e)
 {
 	op_buf tmp = {0}, out = {0};
-	int rc = OP_STATE_IO;
+	int rc = -1;
 	op_buf_printf(&tmp, "%s.tmp", s->path);
 	op_buf_printf(&out, "opflow-state %s %d\n", kind, version);
 	op_buf_add(&out, body, n);
 	op_buf_printf(&out, "end %lu\n", count_lines(body, n));
 	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		fail(err, errlen, rc, "%s: %s", tmp.p);
+		fail(e, OP_EXIT_IOERR, "%s: %s", tmp.p);
 		goto done;
 	}
 	if (op_write_all(fd, out.p, out.len) || fsync(fd)) {
-		fail(err, errlen, rc, "%s: %s", tmp.p);
+		fail(e, OP_EXIT_IOERR, "%s: %s", tmp.p);
 		close(fd);
 		unlink(tmp.p);
 		goto done;
 	}
 	if (close(fd) || rename(tmp.p, s->path)) {
-		fail(err, errlen, rc, "%s: %s", s->path);
+		fail(e, OP_EXIT_IOERR, "%s: %s", s->path);
 		unlink(tmp.p);
 		goto done;
 	}

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include "opflow.h"
+#include "operr.h"
 
 typedef struct {
 	char *path;
@@ -28,18 +29,15 @@ typedef struct {
 	unsigned long bodyline;	/* file line of the body's first line */
 } op_state;
 
-enum { OP_STATE_IO = -1, OP_STATE_CORRUPT = -2 };
-
 /* Take the lock (waiting for another run to finish) and read the file;
- * a missing file is an empty state.  Returns 0, OP_STATE_IO (err says
- * why: cannot create the lock, read error) or OP_STATE_CORRUPT (err is
- * "FILE:LINE: what"). */
-int op_state_open(op_state *s, const char *path, const char *kind, int version, char *err,
-		  size_t errlen);
+ * a missing file is an empty state.  Returns 0, or -1 with e: 66 when it
+ * cannot be read (cannot create the lock, read error), 78 when it is not
+ * a state file of this kind and version ("FILE:LINE: what"). */
+int op_state_open(op_state *s, const char *path, const char *kind, int version, op_err *e);
 /* Replace the file with body (complete '\n'-terminated lines), still under
- * the lock.  0, or OP_STATE_IO with err. */
+ * the lock.  0, or -1 with e (74). */
 int op_state_commit(op_state *s, const char *kind, int version, const char *body, size_t n,
-		    char *err, size_t errlen);
+		    op_err *e);
 /* Release the lock and free s. */
 void op_state_close(op_state *s);
 #endif

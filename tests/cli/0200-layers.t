@@ -6,7 +6,7 @@
 LIB=$TESTS/../lib
 
 # folder -> allowed folders, from the list ("    name: a b c")
-awk '/^Layers:/ { on = 1 } on && /^    [a-z]+:/ { sub(/:$/, "", $1); print } on && /^What/ { exit }' \
+awk '/^Layers/ { on = 1 } on && /^    [a-z]+:/ { sub(/:$/, "", $1); print } on && /^Errors/ { exit }' \
 	"$LIB/README" > "$T/allowed"
 
 what="the table"

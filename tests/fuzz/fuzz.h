@@ -75,14 +75,17 @@ static inline int fuzz_utf8(const char *s, size_t n)
 	return 1;
 }
 
-/* ---- loaders that take a file name and exit on a bad file ----
+/* ---- a loader that exits on a bad file (lib/mapping.c, until it returns
+ * an op_err as the rest of lib/ does) ----
  *
- * A loader's error path ends in op_die/exit, which would end the fuzzer.
- * The harness binaries are linked with -Wl,--wrap=exit: inside
+ * Its error path ends in op_die/exit, which would end the fuzzer.  Its
+ * harness is linked with -Wl,--wrap=exit and FUZZ_WRAP_EXIT defined
+ * (FUZZ_WRAP_mapping in the Makefile): inside
  * FUZZ_CATCH_EXIT an exit returns to the harness instead, after checking
  * that the status is one a program may end with on bad input (opflow(7) EXIT STATUS).
  * What the loader had allocated is lost on that path, as it is when the
  * program exits, hence FUZZ_FLAGS("-detect_leaks=0") for such harnesses. */
+#ifdef FUZZ_WRAP_EXIT
 static jmp_buf fuzz_exit_jmp;
 static volatile int fuzz_exit_armed, fuzz_exit_code;
 noreturn void __real_exit(int code);
@@ -109,6 +112,7 @@ noreturn void __wrap_exit(int code)
 		(rc) = 0; \
 	} \
 } while (0)
+#endif
 
 /* The input as a file a loader can open by name (a memfd, rewritten for
  * each input; the name stays the same, so messages are stable). */

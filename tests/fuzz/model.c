@@ -19,8 +19,6 @@
 #include "modeltext.h"
 
 FUZZ_SEEDS("tests/data/fuzz-seeds/model/*.model");
-/* op_modeltext_parse exits 78 on a bad expression (FUZZ_CATCH_EXIT), but
- * frees what it had first: leaks stay detected */
 
 /* the file's checksum (man/enq-train.1) of p[0..n) */
 static uint64_t sum_of(const uint8_t *p, size_t n)
@@ -135,16 +133,15 @@ static void check(const op_model *m, const uint8_t *d, size_t n)
 /* enq-classify parses the text expression the model carries */
 static void check_text(const op_model *m)
 {
-	op_rules *volatile rules = NULL;
-	op_expr *volatile e = NULL;
-	int rc;
-	FUZZ_CATCH_EXIT(rc, e = op_modeltext_parse("fuzz.model", op_model_text_expr(m), (op_rules **)&rules));
-	if (rc) {
-		if (rc != OP_EXIT_CONFIG)
-			fuzz_fail("a bad text expression exited %d", rc);
+	op_rules *rules;
+	op_err err;
+	op_expr *e = op_modeltext_parse("fuzz.model", op_model_text_expr(m), &rules, &err);
+	if (!e) {
+		if (err.code != OP_EXIT_CONFIG || rules)
+			fuzz_fail("a bad text expression: code %d", err.code);
 		return;
 	}
-	if (!e || !rules)
+	if (!rules)
 		fuzz_fail("a text expression without a parse");
 	op_rules_free(rules);
 }
@@ -158,9 +155,9 @@ static void check_save(const op_model *m, const uint8_t *d, size_t n)
 		snprintf(path, sizeof path, "%s/fuzz-model-%ld", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
 			 (long)getpid());
 	}
-	char err[512] = "";
-	if (op_model_save(m, path, err, sizeof err))
-		fuzz_fail("save: %s", err);
+	op_err err;
+	if (op_model_save(m, path, &err))
+		fuzz_fail("save: %s", err.msg);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fuzz_fail("cannot read the saved model back");
@@ -170,9 +167,9 @@ static void check_save(const op_model *m, const uint8_t *d, size_t n)
 	unlink(path);
 	if (d[23] == 0 && (k != n || memcmp(b, d, n)))
 		fuzz_fail("saved as other bytes (%zu for %zu)", k, n);
-	op_model *m2 = op_model_parse(b, k, err, sizeof err);
+	op_model *m2 = op_model_parse(b, k, &err);
 	if (!m2)
-		fuzz_fail("the saved model is refused: %s", err);
+		fuzz_fail("the saved model is refused: %s", err.msg);
 	same(m, m2, "saved and read back");
 	op_model_free(m2);
 	free(b);
@@ -180,26 +177,24 @@ static void check_save(const op_model *m, const uint8_t *d, size_t n)
 
 static void one(const uint8_t *d, size_t n)
 {
-	char err[512], err2[512];
-	err[0] = err2[0] = 0;
-	op_model *m = op_model_parse(d, n, err, sizeof err);
-	if (!m && (!err[0] || !fuzz_utf8(err, strlen(err))))
+	op_err err = { 0 }, err2 = { 0 };
+	op_model *m = op_model_parse(d, n, &err);
+	if (!m && (!err.msg[0] || !fuzz_utf8(err.msg, strlen(err.msg)) || err.code != OP_EXIT_CONFIG))
 		fuzz_fail("a model refused without a message");
 
 	/* the same bytes as a file: mapped, or read when empty */
-	int code = -1;
-	op_model *ml = op_model_load(fuzz_path(d, n), err2, sizeof err2, &code);
+	op_model *ml = op_model_load(fuzz_path(d, n), &err2);
 	if (!m != !ml)
 		fuzz_fail("parse %s, load %s (%s)", m ? "takes it" : "refuses it", ml ? "takes it" : "refuses it",
-			  m ? err2 : err);
+			  m ? err2.msg : err.msg);
 	if (!ml) {
 		/* the parse's message, named by the file */
 		char want[1024];
-		snprintf(want, sizeof want, "%s: %.199s", fuzz_path(d, n), err);
-		if (code != OP_EXIT_CONFIG)
-			fuzz_fail("load of a bad model: code %d", code);
-		if (strcmp(err2, want))
-			fuzz_fail("load says \"%s\", parse \"%s\"", err2, err);
+		snprintf(want, sizeof want, "%s: %s", fuzz_path(d, n), err.msg);
+		if (err2.code != OP_EXIT_CONFIG)
+			fuzz_fail("load of a bad model: code %d", err2.code);
+		if (strcmp(err2.msg, want))
+			fuzz_fail("load says \"%s\", parse \"%s\"", err2.msg, err.msg);
 		return;
 	}
 	check(m, d, n);

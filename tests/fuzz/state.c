@@ -103,18 +103,18 @@ static void check_dump(const op_assigner *a, const char *what)
 	if (d1.len && d1.p[d1.len - 1] != '\n')
 		fuzz_fail("%s: state not in lines", what);
 	op_state so;
-	char err[512] = "";
+	op_err err = { 0 };
 	unlink(out_path);
-	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err) ||
-	    op_state_commit(&so, KIND, VERSION, d1.p ? d1.p : "", d1.len, err, sizeof err))
-		fuzz_fail("%s: commit: %s", what, err);
+	if (op_state_open(&so, out_path, KIND, VERSION, &err) ||
+	    op_state_commit(&so, KIND, VERSION, d1.p ? d1.p : "", d1.len, &err))
+		fuzz_fail("%s: commit: %s", what, err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err))
-		fuzz_fail("%s: the state written does not open: %s", what, err);
+	if (op_state_open(&so, out_path, KIND, VERSION, &err))
+		fuzz_fail("%s: the state written does not open: %s", what, err.msg);
 	op_assigner b;
 	teams(&b);
-	if (op_assign_load(&b, so.body.p ? so.body.p : "", so.body.len, out_path, so.bodyline, err, sizeof err))
-		fuzz_fail("%s: the state written does not load: %s", what, err);
+	if (op_assign_load(&b, so.body.p ? so.body.p : "", so.body.len, out_path, so.bodyline, &err))
+		fuzz_fail("%s: the state written does not load: %s", what, err.msg);
 	op_state_close(&so);
 	op_assign_dump(&b, &d2);
 	if (d1.len != d2.len || (d1.len && memcmp(d1.p, d2.p, d1.len)))
@@ -150,12 +150,12 @@ static void check_body(const op_state *st, const uint8_t *d, size_t n)
 {
 	op_assigner a;
 	teams(&a);
-	char err[512] = "";
+	op_err err = { 0 };
 	const char *body = st->body.p ? st->body.p : "";
 	size_t len = st->body.len;
 	unsigned long nl = lines_of(body, len);
-	if (op_assign_load(&a, body, len, in_path, st->bodyline, err, sizeof err)) {
-		check_err(err, in_path, st->bodyline, st->bodyline + (nl ? nl - 1 : 0));
+	if (op_assign_load(&a, body, len, in_path, st->bodyline, &err)) {
+		check_err(err.msg, in_path, st->bodyline, st->bodyline + (nl ? nl - 1 : 0));
 		op_assign_free(&a);
 		return;
 	}
@@ -197,16 +197,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	setup();
 	write_file(in_path, d, n);
 	op_state st;
-	char err[512] = "";
-	int rc = op_state_open(&st, in_path, KIND, VERSION, err, sizeof err);
-	if (rc == OP_STATE_CORRUPT) {
-		check_err(err, in_path, 1, lines_of((const char *)d, n) + 1);
+	op_err err = { 0 };
+	int rc = op_state_open(&st, in_path, KIND, VERSION, &err);
+	if (rc && err.code == OP_EXIT_CONFIG) {
+		check_err(err.msg, in_path, 1, lines_of((const char *)d, n) + 1);
 		op_state_close(&st);
 		cleanup();
 		return 0;
 	}
 	if (rc)
-		fuzz_fail("op_state_open: %d, %s", rc, err);
+		fuzz_fail("op_state_open: %d, %s", err.code, err.msg);
 
 	/* the body: the lines between the header and "end N", N of them */
 	const char *nl = memchr(d, '\n', n);
@@ -222,13 +222,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	/* committed to a new file, read back: the same body */
 	op_state so;
 	unlink(out_path);
-	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err) || so.body.len)
-		fuzz_fail("a new state file: %s", err);
-	if (op_state_commit(&so, KIND, VERSION, body, len, err, sizeof err))
-		fuzz_fail("commit: %s", err);
+	if (op_state_open(&so, out_path, KIND, VERSION, &err) || so.body.len)
+		fuzz_fail("a new state file: %s", err.msg);
+	if (op_state_commit(&so, KIND, VERSION, body, len, &err))
+		fuzz_fail("commit: %s", err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, err, sizeof err))
-		fuzz_fail("the state committed does not read back: %s", err);
+	if (op_state_open(&so, out_path, KIND, VERSION, &err))
+		fuzz_fail("the state committed does not read back: %s", err.msg);
 	if (so.body.len != len || (len && memcmp(so.body.p, body, len)))
 		fuzz_fail("the state committed reads back different");
 	op_state_close(&so);

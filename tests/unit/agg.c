@@ -90,8 +90,8 @@ int main(void)
 	/* state out and back in, merged into an empty state: the same */
 	op_buf_reset(&b);
 	op_agg_dump(&a, needs, &b);
-	char err[128];
-	ok(!op_agg_load(&c, needs, b.p, b.len, err, sizeof err), "state loads back");
+	op_err err;
+	ok(!op_agg_load(&c, needs, b.p, b.len, &err), "state loads back");
 	op_agg_merge(&m, &c, needs);
 	op_buf d = {0};
 	op_agg_dump(&m, needs, &d);
@@ -107,13 +107,13 @@ int main(void)
 	};
 	op_agg_free(&c);
 	const char *one = "{\"rows\":1,\"nonnull\":1,\"hits\":0,\"nums\":1,\"sum\":[1],\"min\":1,\"max\":1,\"values\":\"AAAAAAAA8D8=\"}";
-	ok(!op_agg_load(&c, OP_NEED_NUM | OP_NEED_VALUES, one, strlen(one), err, sizeof err) && c.nv == 1 && c.v[0] == 1.0,
+	ok(!op_agg_load(&c, OP_NEED_NUM | OP_NEED_VALUES, one, strlen(one), &err) && c.nv == 1 && c.v[0] == 1.0,
 	   "values as base64 of little-endian doubles");
 	op_agg_free(&c);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		op_agg x;
-		ok(op_agg_load(&x, OP_NEED_NUM | OP_NEED_VALUES, bad[i], strlen(bad[i]), err, sizeof err) == -1,
-		   "bad state %zu refused: %s", i, err);
+		ok(op_agg_load(&x, OP_NEED_NUM | OP_NEED_VALUES, bad[i], strlen(bad[i]), &err) == -1,
+		   "bad state %zu refused: %s", i, err.msg);
 	}
 	op_agg_free(&a);
 	op_agg_free(&c);

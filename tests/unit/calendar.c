@@ -20,10 +20,10 @@ static op_time T(const char *s)
 
 static op_tz *zone(const char *name)
 {
-	char err[160];
-	op_tz *z = op_tz_load(name, err, sizeof err);
+	op_err e;
+	op_tz *z = op_tz_load(name, &e);
 	if (!z)
-		printf("# %s\n", err);
+		printf("# %s\n", e.msg);
 	return z;
 }
 

@@ -1,6 +1,7 @@
 /* expr.c - the rule language: statements read through the shared reader,
  * expressions parsed and evaluated against records, and the exact error
  * messages with their positions.  MIT licence. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,8 @@ static const char *eval_on(const char *expr, const char *record)
 		op_rules_free(r);
 		return "bad record";
 	}
-	op_tz *tz = op_tz_load("Europe/London", out, sizeof out);
+	op_err e;
+	op_tz *tz = op_tz_load("Europe/London", &e);
 	op_eval ev;
 	op_eval_init(&ev, 1792000000 /* 2026-10-14T17:46:40Z */, tz);
 	op_eval_record(&ev, &rec);
@@ -302,6 +304,31 @@ static void history(void)
 	op_rules_free(r);
 }
 
+/* op_rules_load returns its errors to the caller (lib/README) */
+static void loading(void)
+{
+	op_err e = { 0 };
+	ok(!op_rules_load("/nonexistent/t.rules", NULL, kinds, NULL, 0, &e), "no rule file: NULL");
+	is_num(e.code, OP_EXIT_NOINPUT, "... 66");
+	is(e.msg, "/nonexistent/t.rules: No such file or directory", "... and why");
+	ok(!op_rules_load(NULL, "nosuch.rules", kinds, NULL, 0, &e), "no such built-in set: NULL");
+	is_num(e.code, OP_EXIT_SOFTWARE, "... 70");
+	is(e.msg, "no built-in rules 'nosuch.rules'", "... and why");
+
+	char path[] = "/tmp/unit-rules-XXXXXX";
+	int fd = mkstemp(path);
+	ok(fd >= 0 && write(fd, "e 1 +\n", 6) == 6, "a bad rule file");
+	close(fd);
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	dup2(null, 2);	/* its error is reported on stderr, as it was */
+	op_rules *r = op_rules_load(path, NULL, kinds, NULL, 0, &e);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	ok(!r && e.code == OP_EXIT_CONFIG && !*e.msg, "... NULL, 78, already reported");
+	unlink(path);
+}
+
 int main(void)
 {
 	op_progname = "unit";
@@ -309,5 +336,6 @@ int main(void)
 	errors();
 	templates();
 	history();
+	loading();
 	return done_testing();
 }

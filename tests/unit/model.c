@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "modeltext.h"
 #include "opflow.h"
 #include "tap.h"
 
@@ -49,9 +50,10 @@ static op_model *fit(uint64_t seed)
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	op_trainer *t = op_trainer_new(&cfg);
 	size_t idx[NTRAIN];
+	op_err e;
 	for (size_t i = 0; i < NTRAIN; i++)
 		idx[i] = op_trainer_add(t, train[i].text, strlen(train[i].text), train[i].label,
-					strlen(train[i].label));
+					strlen(train[i].label), &e);
 	op_train_opts o = { .epochs = 20, .lr = 1.0, .seed = seed };
 	op_model *m = op_trainer_fit(t, &o, idx, NTRAIN, "text", "intent");
 	op_trainer_free(t);
@@ -60,22 +62,47 @@ static op_model *fit(uint64_t seed)
 
 static char *save(const op_model *m, const char *path, size_t *n)
 {
-	char err[300];
-	ok(op_model_save(m, path, err, sizeof err) == 0, "saved %s", path);
+	op_err e;
+	ok(op_model_save(m, path, &e) == 0, "saved %s", path);
 	return slurp(path, n);
 }
 
 /* the load error for bytes p[0..n), or NULL when it loads */
 static const char *load_err(const unsigned char *p, size_t n)
 {
-	static char err[300];
-	err[0] = 0;
-	op_model *m = op_model_parse(p, n, err, sizeof err);
+	static op_err e;
+	e.msg[0] = 0;
+	op_model *m = op_model_parse(p, n, &e);
 	if (m) {
 		op_model_free(m);
 		return NULL;
 	}
-	return err;
+	return e.msg;
+}
+
+/* errors come back to the caller, who decides (lib/README): the
+ * program exits only from cmd/ */
+static void errors_returned(void)
+{
+	op_err e = { 0 };
+	op_rules *r = NULL;
+	ok(!op_modeltext_parse("--text", "text\n", &r, &e) && !r, "two lines of --text: NULL");
+	is_num(e.code, OP_EXIT_CONFIG, "... 78");
+	is(e.msg, "--text: one expression expected", "... and why");
+
+	op_featcfg cfg = OP_FEATCFG_DEFAULT;
+	op_trainer *t = op_trainer_new(&cfg);
+	char label[16];
+	size_t i = 0;
+	for (int k = 0; k <= 65535 && i != OP_TRAINER_FAIL; k++) {
+		snprintf(label, sizeof label, "l%d", k);
+		i = op_trainer_add(t, "some words", 10, label, strlen(label), &e);
+	}
+	ok(i == OP_TRAINER_FAIL && op_trainer_nclasses(t) == 65535, "label 65536: OP_TRAINER_FAIL");
+	is_num(e.code, OP_EXIT_DATAERR, "... 65");
+	is(e.msg, "more than 65535 labels", "... and why");
+	ok(op_trainer_add(t, "more words", 10, "l7", 2, &e) == 65535, "a label it has still learns");
+	op_trainer_free(t);
 }
 
 int main(void)
@@ -119,9 +146,8 @@ int main(void)
 	op_model_free(m2);
 
 	/* round trip */
-	char err[300];
-	int code;
-	op_model *l = op_model_load(p1, err, sizeof err, &code);
+	op_err e;
+	op_model *l = op_model_load(p1, &e);
 	ok(l != NULL, "loads back");
 	if (l) {
 		double q;
@@ -132,8 +158,8 @@ int main(void)
 		is(op_model_label(l), "intent", "label kept");
 		op_model_free(l);
 	}
-	l = op_model_load("/nonexistent/model", err, sizeof err, &code);
-	ok(!l && code == OP_EXIT_NOINPUT, "a missing file: 66");
+	l = op_model_load("/nonexistent/model", &e);
+	ok(!l && e.code == OP_EXIT_NOINPUT, "a missing file: 66");
 
 	/* every truncation, every single-byte change: refused */
 	unsigned char *u = (unsigned char *)b1;
@@ -168,5 +194,6 @@ int main(void)
 	unlink(p1);
 	unlink(p2);
 	rmdir(dir);
+	errors_returned();
 	return done_testing();
 }

@@ -76,13 +76,13 @@ int main(void)
 		}
 		pat[n] = 0;
 		const char *flags = rnd(2) ? "i" : "";
-		char err[300];
+		op_err e;
 		size_t off;
-		op_rx *plain = op_rx_compile(pat, n, flags, err, sizeof err, &off);
+		op_rx *plain = op_rx_compile(pat, n, flags, &e, &off);
 		if (!plain)
 			continue;
-		op_rx *g = op_rx_compile(pat, n, flags, err, sizeof err, &off);
-		op_pf *pf = op_pf_new(&g, 1);
+		op_rx *g = op_rx_compile(pat, n, flags, &e, &off);
+		op_pf *pf = op_pf_new(&g, 1, &e);
 		gated += op_pf_gated(pf);
 		for (int s = 0; s < 40; s++) {
 			/* zeroed: JIT code may read a word past the subject, unused */
@@ -96,8 +96,8 @@ int main(void)
 			}
 			text[tn] = 0;
 			op_pf_next(pf);
-			int want = op_rx_match(plain, text, tn, err, sizeof err);
-			int got = op_rx_match(g, text, tn, err, sizeof err);
+			int want = op_rx_match(plain, text, tn, &e);
+			int got = op_rx_match(g, text, tn, &e);
 			matched += want == 1;
 			if (want != got && bad++ < 5)
 				printf("# /%s/%s on '%s': pcre2 %d, gated %d\n", pat, flags, text, want, got);
@@ -112,17 +112,17 @@ int main(void)
 	/* many patterns, one scan: each still answers for itself */
 	const char *pats[] = { "\\bfoo\\b", "bar|baz", "qu+x", "\\d+", "hello world" };
 	op_rx *rx[5];
-	char err[300];
+	op_err e;
 	size_t off;
 	for (int i = 0; i < 5; i++)
-		rx[i] = op_rx_compile(pats[i], strlen(pats[i]), "i", err, sizeof err, &off);
-	op_pf *pf = op_pf_new(rx, 5);
+		rx[i] = op_rx_compile(pats[i], strlen(pats[i]), "i", &e, &off);
+	op_pf *pf = op_pf_new(rx, 5, &e);
 	is_num(op_pf_gated(pf), 4, "four of five patterns gated");
 	const char *subj = "a BAZ and HELLO WORLD 42";
 	op_pf_next(pf);
 	char got[8] = "";
 	for (int i = 0; i < 5; i++)
-		got[i] = (char)('0' + op_rx_match(rx[i], subj, strlen(subj), err, sizeof err));
+		got[i] = (char)('0' + op_rx_match(rx[i], subj, strlen(subj), &e));
 	is(got, "01011", "matches from one scan");
 	op_pf_free(pf);
 	for (int i = 0; i < 5; i++)

@@ -315,14 +315,14 @@ static void test_duration(void)
 
 static void test_zones(void)
 {
-	char err[256];
+	op_err e;
 	int k;
 	op_tm tm;
-	op_tz *ldn = op_tz_load("Europe/London", err, sizeof err);
-	op_tz *ny = op_tz_load("America/New_York", err, sizeof err);
-	op_tz *syd = op_tz_load("Australia/Sydney", err, sizeof err);
+	op_tz *ldn = op_tz_load("Europe/London", &e);
+	op_tz *ny = op_tz_load("America/New_York", &e);
+	op_tz *syd = op_tz_load("Australia/Sydney", &e);
 	if (!ldn || !ny || !syd) {
-		ok(0, "system tz database: %s", err);
+		ok(0, "system tz database: %s", e.msg);
 		return;
 	}
 	is(op_tz_name(ldn), "Europe/London", "zone name kept");
@@ -384,16 +384,16 @@ static void test_zones(void)
 	   tm.wday == 2, "op_tz_local UTC before the epoch");
 
 	/* errors */
-	ok(!op_tz_load("Europe/Lndon", err, sizeof err), "misspelt zone fails");
-	is(err, "unknown time zone 'Europe/Lndon'", "... with a clear message");
-	ok(!op_tz_load("../../etc/passwd", err, sizeof err) && strstr(err, "invalid"), "'..' refused");
-	ok(!op_tz_load("/etc/passwd", err, sizeof err) && strstr(err, "invalid"), "absolute path refused");
-	ok(!op_tz_load("", err, sizeof err) && strstr(err, "invalid"), "empty name refused");
-	ok(!op_tz_load("Europe", err, sizeof err) && !strcmp(err, "unknown time zone 'Europe'"),
+	ok(!op_tz_load("Europe/Lndon", &e), "misspelt zone fails");
+	is(e.msg, "unknown time zone 'Europe/Lndon'", "... with a clear message");
+	ok(!op_tz_load("../../etc/passwd", &e) && strstr(e.msg, "invalid"), "'..' refused");
+	ok(!op_tz_load("/etc/passwd", &e) && strstr(e.msg, "invalid"), "absolute path refused");
+	ok(!op_tz_load("", &e) && strstr(e.msg, "invalid"), "empty name refused");
+	ok(!op_tz_load("Europe", &e) && !strcmp(e.msg, "unknown time zone 'Europe'"),
 	   "a directory is not a zone");
-	ok(!op_tz_load("zone.tab", err, sizeof err) && strstr(err, "not a TZif file"),
+	ok(!op_tz_load("zone.tab", &e) && strstr(e.msg, "not a TZif file"),
 	   "a non-TZif file is refused");
-	op_tz *u = op_tz_load("UTC", err, sizeof err);
+	op_tz *u = op_tz_load("UTC", &e);
 	ok(u && op_tz_offset(u, 1774746000) == 0, "UTC loads");
 	op_tz_free(u);
 
@@ -413,11 +413,12 @@ static void test_against_libc(void)
 		"Africa/Casablanca", "America/Nuuk", "Antarctica/Troll", "Asia/Tehran",
 		"Pacific/Apia", "America/Santiago", "Europe/Moscow",
 	};
-	char err[256], env[300];
+	op_err e;
+	char env[300];
 	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
-		op_tz *z = op_tz_load(zones[i], err, sizeof err);
+		op_tz *z = op_tz_load(zones[i], &e);
 		if (!z) {
-			ok(0, "%s", err);
+			ok(0, "%s", e.msg);
 			continue;
 		}
 		snprintf(env, sizeof env, ":%s", zones[i]);
@@ -500,7 +501,7 @@ static void put_file(const char *name, const unsigned char *b, size_t n)
 static void test_synthetic(void)
 {
 	unsigned char buf[8192];
-	char err[256];
+	op_err e;
 	size_t n;
 	op_tz *z;
 
@@ -518,17 +519,17 @@ static void test_synthetic(void)
 	int32_t off[2] = { 0, 3600 };
 	n = mk_tzif(buf, 2, at, idx, 2, off, "GMT0BST,M3.5.0/1,M10.5.0");
 	put_file("SlimLondon", buf, n);
-	z = op_tz_load("SlimLondon", err, sizeof err);
-	ok(z != NULL, "slim London loads (%s)", z ? "ok" : err);
+	z = op_tz_load("SlimLondon", &e);
+	ok(z != NULL, "slim London loads (%s)", z ? "ok" : e.msg);
 	if (z) {
 		is_num(op_tz_offset(z, 1774745999), 0, "slim: 2026-03-29T00:59:59Z GMT");
 		is_num(op_tz_offset(z, 1774746000), 3600, "slim: 2026-03-29T01:00:00Z BST");
 		is_num(op_tz_offset(z, 1792889999), 3600, "slim: 2026-10-25T00:59:59Z BST");
 		is_num(op_tz_offset(z, 1792890000), 0, "slim: 2026-10-25T01:00:00Z GMT");
-		op_tz *fat = op_tz_load(NULL, err, sizeof err);
+		op_tz *fat = op_tz_load(NULL, &e);
 		ok(!fat, "NULL name refused");
 		unsetenv("TZDIR");
-		fat = op_tz_load("Europe/London", err, sizeof err);
+		fat = op_tz_load("Europe/London", &e);
 		setenv("TZDIR", tzdir, 1);
 		int bad = 0;
 		for (op_time x = 1193533200; fat && x < 10429430400LL; x += 3 * 3600 + 7 * 60)
@@ -542,7 +543,7 @@ static void test_synthetic(void)
 	/* no transitions at all: the footer covers all time */
 	n = mk_tzif(buf, 0, NULL, NULL, 1, off, "GMT0BST,M3.5.0/1,M10.5.0");
 	put_file("Bare", buf, n);
-	z = op_tz_load("Bare", err, sizeof err);
+	z = op_tz_load("Bare", &e);
 	ok(z && op_tz_offset(z, 1774746000) == 3600 && op_tz_offset(z, -2208988800LL + 180 * 86400) == 3600 &&
 	   op_tz_offset(z, -2208988800LL) == 0, "footer alone governs before and after");
 	op_tz_free(z);
@@ -550,7 +551,7 @@ static void test_synthetic(void)
 	/* v3 extensions: all-year DST, and a fixed <+13> zone */
 	n = mk_tzif(buf, 0, NULL, NULL, 1, off, "EST5EDT,0/0,J365/25");
 	put_file("AllYear", buf, n);
-	z = op_tz_load("AllYear", err, sizeof err);
+	z = op_tz_load("AllYear", &e);
 	ok(z && op_tz_offset(z, 1767225600) == -14400 && op_tz_offset(z, 1782903600) == -14400 &&
 	   op_tz_offset(z, 1767243600) == -14400 && op_tz_offset(z, 10413792000LL) == -14400,
 	   "EST5EDT,0/0,J365/25 is daylight time all year");
@@ -558,7 +559,7 @@ static void test_synthetic(void)
 	off[0] = 46800;
 	n = mk_tzif(buf, 0, NULL, NULL, 1, off, "<+13>-13");
 	put_file("Plus13", buf, n);
-	z = op_tz_load("Plus13", err, sizeof err);
+	z = op_tz_load("Plus13", &e);
 	ok(z && op_tz_offset(z, 0) == 46800 && op_tz_offset(z, 4102444800LL) == 46800, "<+13>-13");
 	is_num(op_tz_to_utc(z, 46800, NULL), 0, "to_utc in a fixed zone");
 	op_tz_free(z);
@@ -568,13 +569,13 @@ static void test_synthetic(void)
 	 * 1 March in a leap year */
 	n = mk_tzif(buf, 0, NULL, NULL, 1, off, "AAA0BBB,J60/0,300/0");
 	put_file("Julian", buf, n);
-	z = op_tz_load("Julian", err, sizeof err);
+	z = op_tz_load("Julian", &e);
 	ok(z && op_tz_offset(z, 1709164800 + 86399) == 0 && op_tz_offset(z, 1709251200) == 3600,
 	   "J60 is 1 March in 2024 (leap day not counted)");
 	op_tz_free(z);
 	n = mk_tzif(buf, 0, NULL, NULL, 1, off, "AAA0BBB,59/0,300/0");
 	put_file("Zero", buf, n);
-	z = op_tz_load("Zero", err, sizeof err);
+	z = op_tz_load("Zero", &e);
 	ok(z && op_tz_offset(z, 1709164800 - 1) == 0 && op_tz_offset(z, 1709164800) == 3600,
 	   "zero-based 59 is 29 February in 2024");
 	op_tz_free(z);
@@ -589,7 +590,7 @@ static void test_synthetic(void)
 	for (size_t i = 0; i < sizeof badfoot / sizeof badfoot[0]; i++) {
 		n = mk_tzif(buf, 0, NULL, NULL, 1, off, badfoot[i]);
 		put_file("Bad", buf, n);
-		z = op_tz_load("Bad", err, sizeof err);
+		z = op_tz_load("Bad", &e);
 		if (z) {
 			printf("# accepted footer '%s'\n", badfoot[i]);
 			accepted++;
@@ -601,16 +602,16 @@ static void test_synthetic(void)
 	int64_t back[2] = { 1193533200, 1174784400 };
 	n = mk_tzif(buf, 2, back, idx, 2, off, "GMT0");
 	put_file("Bad", buf, n);
-	ok(!op_tz_load("Bad", err, sizeof err) && strstr(err, "order"), "unsorted transitions refused");
+	ok(!op_tz_load("Bad", &e) && strstr(e.msg, "order"), "unsorted transitions refused");
 	idx[0] = 7;
 	n = mk_tzif(buf, 2, at, idx, 2, off, "GMT0");
 	put_file("Bad", buf, n);
-	ok(!op_tz_load("Bad", err, sizeof err), "type index out of range refused");
+	ok(!op_tz_load("Bad", &e), "type index out of range refused");
 	idx[0] = 1;
 	off[1] = 100000;
 	n = mk_tzif(buf, 2, at, idx, 2, off, "GMT0");
 	put_file("Bad", buf, n);
-	ok(!op_tz_load("Bad", err, sizeof err), "absurd offset refused");
+	ok(!op_tz_load("Bad", &e), "absurd offset refused");
 	off[1] = 3600;
 
 	/* a lone ancient transition with a DST footer must not tabulate from
@@ -619,7 +620,7 @@ static void test_synthetic(void)
 	unsigned char zero = 0;
 	n = mk_tzif(buf, 1, &ancient, &zero, 1, off, "GMT0BST,M3.5.0/1,M10.5.0");
 	put_file("Ancient", buf, n);
-	z = op_tz_load("Ancient", err, sizeof err);
+	z = op_tz_load("Ancient", &e);
 	ok(z && op_tz_offset(z, 1774746000) == 3600, "ancient transition: rule on the fly");
 	op_tz_free(z);
 
@@ -634,7 +635,7 @@ static void test_synthetic(void)
 	int loaded = 0;
 	for (size_t cut = 0; cut < len; cut++) {
 		put_file("Cut", buf, cut);
-		z = op_tz_load("Cut", err, sizeof err);
+		z = op_tz_load("Cut", &e);
 		loaded += z != NULL;
 		op_tz_free(z);
 	}
@@ -649,7 +650,7 @@ static void test_synthetic(void)
 			c[(seed >> 8) % len] ^= (unsigned char)(1 + (seed >> 24) % 255);
 		}
 		put_file("Flip", c, len);
-		z = op_tz_load("Flip", err, sizeof err);
+		z = op_tz_load("Flip", &e);
 		if (z) {
 			op_tz_offset(z, 1774746000);
 			op_tz_to_utc(z, 1774746000, NULL);
