@@ -4,7 +4,8 @@
 #include <stddef.h>
 
 /* Write s[0..n) to path through a temporary file in the same directory
- * (mode 0666 less the umask, as a plain open would give), synced and
+ * (with the mode, owner and group of the file it replaces where it may,
+ * else 0666 less the umask, as a plain open would give), synced and
  * renamed over it: a reader - a cron job, a mail being sent - sees the
  * old file or the new one, never half of one.  Only a regular file (or
  * none) is replaced: a symbolic link is followed and the file it names is

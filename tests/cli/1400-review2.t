@@ -40,4 +40,29 @@ expect_err <<'E'
 enq-parse: cutnl.csv:2: unclosed quote: the file ends inside a quoted field (cut short?)
 E
 
+# ---- outputs ----
+export OPFLOW_NOW=2026-11-23T12:00:00Z
+printf '{"period":"2026-10","enquiries":12}\n' > rows.jsonl
+tcase "kpi-report -o keeps the mode of the report it replaces" \
+	"umask 022; echo old > rep.md && chmod 600 rep.md && kpi-report -o rep.md rows.jsonl && stat -c %a rep.md"
+expect_rc 0
+expect_out <<'E'
+600
+E
+
+tcase "enq-train -o keeps the mode, through a link" \
+	"umask 077; echo old > model && chmod 640 model && ln -s model ml &&
+	 enq-train -l label -o ml $DATA/classify/train.jsonl >/dev/null && stat -c %a model"
+expect_out <<'E'
+640
+E
+
+if [ "$(id -u)" = 0 ]; then
+	tcase "as root, -o keeps the owner and group of the file it replaces" \
+		"echo old > own.md && chown 65534:65534 own.md && kpi-report -o own.md rows.jsonl && stat -c %u:%g own.md"
+	expect_out <<'E'
+65534:65534
+E
+fi
+
 done_testing
