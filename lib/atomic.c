@@ -95,11 +95,9 @@ static int write_direct(const char *path, int sock, const void *s, size_t n)
 	return rc;
 }
 
-/* The file replaced keeps its mode and, where we may, its owner and
- * group, as a shell's > and sed -i leave them: a report kept 0640 for a
- * group must not turn 0644, nor 0600 under cron's umask.  A new file:
- * 0666 less the umask (mkstemp made it 0600). */
-static int keep_mode(int fd, const char *path)
+/* a report kept 0640 for a group must not turn 0644, nor 0600 under
+ * cron's umask, as a shell's > and sed -i leave it */
+int op_keep_mode(int fd, const char *path)
 {
 	struct stat sb;
 	if (stat(path, &sb)) {
@@ -127,7 +125,7 @@ static int replace(const char *path, const void *s, size_t n)
 		errno = e;
 		return -1;
 	}
-	int rc = keep_mode(fd, path);
+	int rc = op_keep_mode(fd, path);	/* mkstemp made it 0600 */
 	if (!rc)
 		rc = op_write_all(fd, s, n);
 	if (!rc)

@@ -65,4 +65,22 @@ if [ "$(id -u)" = 0 ]; then
 E
 fi
 
+printf 'team sales owners alice bob assign round-robin\nroute all -> sales sla 4h\n' > r.rules
+printf '{"id":"E1","received_at":"2026-11-23T10:00:00Z"}\n' > e.jsonl
+tcase "enq-route --state: a link at STATE.tmp is not written through" "
+	echo precious > victim && enq-route -r r.rules --state st e.jsonl >/dev/null &&
+	ln -s victim st.tmp && enq-route -r r.rules --state st e.jsonl >/dev/null &&
+	cat victim && test ! -e st.tmp && grep -c '^a ' st"
+expect_rc 0
+expect_out <<'E'
+precious
+1
+E
+
+tcase "enq-route --state keeps the state file's mode" "
+	umask 022; chmod 600 st && enq-route -r r.rules --state st e.jsonl >/dev/null && stat -c %a st"
+expect_out <<'E'
+600
+E
+
 done_testing
