@@ -825,6 +825,10 @@ static int on_bad_row(const char *raw, size_t rawlen, unsigned long line, const 
 static int on_names(const char *const *names, size_t n, void *vc)
 {
 	ctx *c = vc;
+	/* the format is the delimiter the file is read by, known by now:
+	 * a sniffed tab makes it tsv, as -f tsv would */
+	if (c->row_delim == '\t' && strcmp(c->format, "tsv"))
+		set_source(c, "tsv", c->file);
 	plan(c, names, n);
 	if (c->show_mapping)
 		show_mapping(c);

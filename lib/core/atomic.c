@@ -95,6 +95,22 @@ static int write_direct(const char *path, int sock, const void *s, size_t n)
 	return rc;
 }
 
+/* a report kept 0640 for a group must not turn 0644, nor 0600 under
+ * cron's umask, as a shell's > and sed -i leave it */
+int op_keep_mode(int fd, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb)) {
+		mode_t um = umask(0);
+		umask(um);
+		return fchmod(fd, 0666 & ~um);
+	}
+	/* not root: the owner stays us (EPERM), the mode is kept all the same */
+	if (fchown(fd, sb.st_uid, sb.st_gid) && errno != EPERM)
+		return -1;
+	return fchmod(fd, sb.st_mode & 07777);
+}
+
 static int replace(const char *path, const void *s, size_t n)
 {
 	const char *slash = strrchr(path, '/');
@@ -109,10 +125,7 @@ static int replace(const char *path, const void *s, size_t n)
 		errno = e;
 		return -1;
 	}
-	/* mkstemp makes it 0600; the file is one like any other */
-	mode_t um = umask(0);
-	umask(um);
-	int rc = fchmod(fd, 0666 & ~um);
+	int rc = op_keep_mode(fd, path);	/* mkstemp made it 0600 */
 	if (!rc)
 		rc = op_write_all(fd, s, n);
 	if (!rc)

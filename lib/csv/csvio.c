@@ -634,7 +634,7 @@ static int finish(op_csv *st)
 	 * (not each of its lines a row of the wrong width). */
 	size_t end = st->row_l1_end != NONE ? st->row_l1_end : st->len;
 	const char *why = "unclosed quote";
-	if (end < st->len && !rows_fit(st, end)) {
+	if (end >= st->len || !rows_fit(st, end)) {	/* no line after it: cut short too */
 		end = st->len;
 		why = "unclosed quote: the file ends inside a quoted field (cut short?)";
 	}

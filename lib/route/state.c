@@ -135,7 +135,18 @@ int op_state_commit(op_state *s, const char *kind, int version, const char *body
 	op_buf_printf(&out, "opflow-state %s %d\n", kind, version);
 	op_buf_add(&out, body, n);
 	op_buf_printf(&out, "end %lu\n", count_lines(body, n));
-	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* the name is ours while the lock is held: what a crash left there,
+	 * or a link put there to have a root cron job write through it, is
+	 * removed, not followed (O_EXCL) */
+	unlink(tmp.p);
+	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0 && op_keep_mode(fd, s->path)) {
+		int e = errno;
+		close(fd);
+		unlink(tmp.p);
+		errno = e;
+		fd = -1;
+	}
 	if (fd < 0) {
 		fail(e, OP_EXIT_IOERR, "%s: %s", tmp.p);
 		goto done;

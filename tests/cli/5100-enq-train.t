@@ -135,7 +135,7 @@ expect_err <<'E'
 enq-train: --label: over 4096 bytes or control characters
 Try 'enq-train --help' for more information.
 E
-tcase "the model file: mode 0666 less the umask, like any file" "umask 027; enq-train -l label -o m6 --holdout 0 $C/train.jsonl >/dev/null; ls -l m6 | cut -c1-10"
+tcase "a new model file: mode 0666 less the umask, like any file" "umask 027; rm -f m6; enq-train -l label -o m6 --holdout 0 $C/train.jsonl >/dev/null; ls -l m6 | cut -c1-10"
 expect_out <<'E'
 -rw-r-----
 E

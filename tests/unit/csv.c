@@ -302,9 +302,9 @@ int main(void)
 	is(rows.p, "2:1|2\n!3:unclosed quote:3,\"oops\n4:4|5\n5:6|7\n",
 	   "unclosed quote at EOF: its line is bad, the lines after it read again");
 	PARSE("a,b\n1,\"x", NULL);
-	is(rows.p, "!2:unclosed quote:1,\"x\n", "unclosed quote on the last line");
+	is(rows.p, "!2:unclosed quote: the file ends inside a quoted field (cut short?):1,\"x\n", "unclosed quote on the last line: cut short");
 	PARSE("a,b\n1,\"x\r\n", NULL);
-	is(rows.p, "!2:unclosed quote:1,\"x\n", "unclosed quote, raw without the line end");
+	is(rows.p, "!2:unclosed quote: the file ends inside a quoted field (cut short?):1,\"x\n", "unclosed quote, raw without the line end");
 	PARSE("a,b\n\"a\n\"b\n", NULL);
 	is(rows.p, "!2:bad quoting at line 3 column 2:\"a\\n\"b\n", "quote error after an open quote");
 	o = (op_csv_opts){ .max_field = 5 };
