@@ -141,10 +141,10 @@ int op_state_commit(op_state *s, const char *kind, int version, const char *body
 	unlink(tmp.p);
 	int fd = open(tmp.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0 && op_keep_mode(fd, s->path)) {
-		int e = errno;
+		int saved = errno;
 		close(fd);
 		unlink(tmp.p);
-		errno = e;
+		errno = saved;
 		fd = -1;
 	}
 	if (fd < 0) {
