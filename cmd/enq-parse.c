@@ -1302,7 +1302,10 @@ int main(int argc, char **argv)
 			op_usage_error(&cli, "--channel: not valid UTF-8");
 		op_buf_free(&t);
 	}
-	c.map = op_mapping_load(mapfile);
+	op_err err;
+	c.map = op_mapping_load(mapfile, &err);
+	if (!c.map)
+		op_die(err.code, "%s", err.msg);
 
 	op_stream_init(&c.st, &cli);
 	c.st.csv_hint = "looks like CSV: read it with -f csv";
