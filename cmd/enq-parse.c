@@ -26,6 +26,7 @@
 #include "mail.h"
 #include "mailbox.h"
 #include "mapping.h"
+#include "normalize.h"
 #include "sniff.h"
 #include "stream.h"
 #include "uniq.h"
@@ -45,15 +46,13 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, order, decimal, dedup, show_mapping;
+	int kind, delim, row_delim, no_header, dedup, show_mapping;
 	const char *encoding, *header, *channel;
 
 	/* the current input */
 	const char *file;
 	const char *format;
 	op_buf src;		/* ,"source":{"format":"..","file":".." */
-	int file_order;		/* day or month first, as learnt from the file */
-	int file_decimal;	/* '.' or ',', as learnt from the file; 0 not yet */
 	char where[600];
 
 	/* CSV: the header row as read, for --rejects: written before the
@@ -72,7 +71,8 @@ typedef struct {
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
 
-	op_buf content, out, tmp, tmp2, err, idbuf, names, num;
+	op_norm norm;		/* dates and numbers */
+	op_buf content, out, tmp, tmp2, idbuf, names;
 	const char **renamed;	/* JSON lines: targets taken in this record */
 	size_t caprenamed;
 	op_hmap seen;
@@ -88,215 +88,6 @@ static const char *const default_channel_mail = "email";
 static const char *const default_channel_data = "web";
 
 /* ---- values ---- */
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
-/* Is s a day/month-first date (1 or 2 digits, then / . or -)? */
-static int dm_form(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++;
-	return (i == 1 || i == 2) && i < n && (s[i] == '/' || s[i] == '.' || s[i] == '-');
-}
-
-/* A date or time to RFC 3339 UTC in out[21]: 0, -1 not a date, -2
- * ambiguous (neither --date-order nor the file has told day from month
- * yet), OP_TIME_RANGE (outside years 0000..9999 once in UTC).  The first
- * value that only one reading makes a date decides the order for the rest
- * of the file. */
-static int norm_date(ctx *c, const char *s, size_t n, char out[21])
-{
-	op_time t;
-	int naive = 0;
-	int order = c->order != OP_DATE_ANY ? c->order : c->file_order;
-	trim(&s, &n);
-	int r = op_time_parse_loose(s, n, order, &t, &naive);
-	if (r)
-		return r;
-	if (order == OP_DATE_ANY && dm_form(s, n)) {
-		op_time t2;
-		int nv;
-		int d = op_time_parse_loose(s, n, OP_DATE_DMY, &t2, &nv) == 0;
-		int m = op_time_parse_loose(s, n, OP_DATE_MDY, &t2, &nv) == 0;
-		if (d != m)
-			c->file_order = d ? OP_DATE_DMY : OP_DATE_MDY;
-	}
-	if (naive)
-		t = op_tz_to_utc(c->cli->tz, t, NULL);
-	if (!op_time_in_range(t))
-		return OP_TIME_RANGE;
-	op_time_format(t, out);
-	return 0;
-}
-
-/* "1,234.50" (or "1.234,50" with --decimal-comma; spaces, apostrophes and
- * no-break spaces also group thousands) as a JSON number: sign, digits
- * without leading zeros, the decimals as written.  Groups after the first
- * must have 3 digits, so "12,5" is no number without --decimal-comma
- * rather than 125.  0, or -1. */
-static int norm_number(const char *s, size_t n, int comma, op_buf *out)
-{
-	char dec = comma ? ',' : '.', grp = comma ? '.' : ',';
-	size_t i = 0, start = out->len;
-	int digits = 0, grouped = 0, run = 0;
-	trim(&s, &n);
-	if (i < n && (s[i] == '-' || s[i] == '+')) {
-		if (s[i] == '-')
-			op_buf_addc(out, '-');
-		i++;
-	}
-	size_t intstart = out->len;
-	for (; i < n; i++) {
-		char ch = s[i];
-		if (ch >= '0' && ch <= '9') {
-			if (!(out->len == intstart && ch == '0'))
-				op_buf_addc(out, ch);
-			digits++;
-			run++;
-			continue;
-		}
-		int sep = ch == grp || ch == ' ' || ch == '\'';
-		int nbsp = (unsigned char)ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
-		if (sep || nbsp) {
-			if (!run || (grouped && run != 3) || (!grouped && run > 3))
-				goto bad;
-			grouped = 1;
-			run = 0;
-			i += nbsp;
-			continue;
-		}
-		break;
-	}
-	if (!digits || (grouped && run != 3))
-		goto bad;
-	if (out->len == intstart)
-		op_buf_addc(out, '0');
-	if (i < n && s[i] == dec) {
-		size_t j = ++i;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == j)
-			goto bad;
-		op_buf_addc(out, '.');
-		op_buf_add(out, s + j, i - j);
-	}
-	if (i != n)
-		goto bad;
-	if (out->len == start + 2 && out->p[start] == '-' && out->p[start + 1] == '0')
-		out->len = start + 1, out->p[start] = '0';	/* -0 is 0 */
-	return 0;
-bad:
-	out->len = start;
-	if (out->p)
-		out->p[start] = 0;
-	return -1;
-}
-
-/* A number to c->content: read with the decimal separator --decimal-comma
- * or --decimal-point names, else the one the file has shown.  Until a
- * value only one separator reads (12.5, 1.234,50, 12,5) has shown it, a
- * value both read differently (12.500, 1,234) is ambiguous.  0, or -1 with
- * c->err filled. */
-static int number_value(ctx *c, const char *s, size_t n, const char *col)
-{
-	int dec = c->decimal ? c->decimal : c->file_decimal;
-	size_t at = c->content.len;
-	int pt = norm_number(s, n, 0, &c->content) == 0;
-	op_buf_reset(&c->num);
-	int cm = norm_number(s, n, 1, &c->num) == 0;
-	int same = pt && cm && c->num.len == c->content.len - at &&
-		   !memcmp(c->num.p, c->content.p + at, c->num.len);
-	if (!same && pt && cm && dec)
-		pt = dec == '.', cm = !pt;
-	if (!same && !dec && pt != cm)
-		c->file_decimal = dec = pt ? '.' : ',';
-	if (same || (pt && dec == '.'))
-		return 0;
-	c->content.len = at;
-	if (cm && dec == ',') {
-		op_buf_add(&c->content, c->num.p, c->num.len);
-		return 0;
-	}
-	if (c->content.p)
-		c->content.p[at] = 0;
-	op_buf_reset(&c->err);
-	int w = (int)(n > 60 ? 60 : n);
-	if (pt && cm)
-		op_buf_printf(&c->err, "ambiguous number '%.*s' in '%s': use --decimal-point or --decimal-comma",
-			      w, s, col);
-	else if (pt || cm)
-		op_buf_printf(&c->err, "bad number '%.*s' in '%s': not with a decimal %s, as %s", w, s,
-			      col, dec == ',' ? "comma" : "point",
-			      c->decimal == ',' ? "--decimal-comma says" : c->decimal ? "--decimal-point says"
-			      : "the file's first numbers are");
-	else
-		op_buf_printf(&c->err, "bad number '%.*s' in '%s'", w, s, col);
-	return -1;
-}
-
-/* c->err for a date that could not be read: why, and where in it. */
-static void bad_date_msg(ctx *c, int r, const char *s, size_t n, const char *col)
-{
-	int w = (int)(n > 60 ? 60 : n);
-	size_t at;
-	const char *why;
-	op_buf_reset(&c->err);
-	if (r == -2) {
-		op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy", w, s, col);
-	} else if (r == OP_TIME_RANGE) {
-		op_buf_printf(&c->err, "date out of range '%.*s' in '%s': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
-			      w, s, col);
-	} else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
-		   op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
-				       &(op_time){0}, &(int){0}) == 0) {
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
-			      w, s, col, c->order == OP_DATE_DMY ? "day" : "month");
-	} else if ((why = op_time_loose_fault(s, n, c->order != OP_DATE_ANY ? c->order : c->file_order, &at))) {
-		size_t rest = n - at;
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s': %s expected %s'%.*s'", w, s, col, why,
-			      rest ? "at " : "after ", rest ? (int)(rest > 40 ? 40 : rest) : w, rest ? s + at : s);
-	} else {
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s'", w, s, col);
-	}
-}
-
-/* Append the value of a date or number field as JSON to c->content, or
- * fill c->err and return -1. */
-static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *col)
-{
-	if (kind == OP_MAP_DATE) {
-		char t[21];
-		int r = norm_date(c, s, n, t);
-		if (r == 0) {
-			op_buf_addc(&c->content, '"');
-			op_buf_add(&c->content, t, 20);
-			op_buf_addc(&c->content, '"');
-			return 0;
-		}
-		bad_date_msg(c, r, s, n, col);
-		return -1;
-	}
-	size_t at = c->content.len;
-	if (number_value(c, s, n, col))
-		return -1;
-	/* the digits are well formed; the number must also be one a reader
-	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
-	if (op_json_valid(c->content.p + at, c->content.len - at, NULL)) {
-		c->content.len = at;
-		c->content.p[at] = 0;
-		op_buf_reset(&c->err);
-		op_buf_printf(&c->err, "number out of range '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
-		return -1;
-	}
-	return 0;
-}
 
 static int blank(const char *s)
 {
@@ -764,7 +555,7 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 					continue;
 				const char *p = fields[at];
 				size_t pl = strlen(p);
-				trim(&p, &pl);
+				op_norm_trim(&p, &pl);
 				if (pl && c->tmp.len)
 					op_buf_addc(&c->tmp, ' ');
 				op_buf_add(&c->tmp, p, pl);
@@ -789,9 +580,9 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 			op_buf_adds(b, "null");
 			continue;
 		}
-		if (typed_value(c, k->kind, v, strlen(v), k->col)) {
+		if (op_norm_value(&c->norm, k->kind, v, strlen(v), k->col, &c->content)) {
 			row_raw(c, fields, n);
-			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->err.p);
+			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->norm.err.p);
 			return st->stop;
 		}
 	}
@@ -920,7 +711,7 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 				const char *s;
 				size_t sn;
 				jstring(f, &c->tmp, &s, &sn);
-				trim(&s, &sn);
+				op_norm_trim(&s, &sn);
 				*part = c->names.len;
 				op_buf_add(&c->names, s, sn);
 				op_buf_addc(&c->names, 0);
@@ -974,15 +765,15 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 			const char *s;
 			size_t sn;
 			jstring(f, &c->tmp, &s, &sn);
-			trim(&s, &sn);
+			op_norm_trim(&s, &sn);
 			if (!sn) {
 				op_buf_adds(b, "null");
 				continue;
 			}
 			char col[128];
 			snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
-			if (typed_value(c, kind, s, sn, col)) {
-				op_reject(st, "%s", c->err.p);
+			if (op_norm_value(&c->norm, kind, s, sn, col, &c->content)) {
+				op_reject(st, "%s", c->norm.err.p);
 				return st->stop;
 			}
 			continue;
@@ -1117,8 +908,7 @@ static void one_input(ctx *c, const char *path)
 	struct stat sb;
 	int kind = c->kind;
 	c->file = name;
-	c->file_order = OP_DATE_ANY;
-	c->file_decimal = 0;
+	op_norm_file(&c->norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
 			op_warn("%s: is a directory", name);
@@ -1239,7 +1029,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
-	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
+	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .norm.order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
 	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
@@ -1279,14 +1069,14 @@ int main(int argc, char **argv)
 		case O_ENCODING: c.encoding = optarg; break;
 		case O_DATEORDER:
 			if (!strcmp(optarg, "dmy"))
-				c.order = OP_DATE_DMY;
+				c.norm.order = OP_DATE_DMY;
 			else if (!strcmp(optarg, "mdy"))
-				c.order = OP_DATE_MDY;
+				c.norm.order = OP_DATE_MDY;
 			else
 				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
 			break;
-		case O_DECCOMMA: c.decimal = ','; break;
-		case O_DECPOINT: c.decimal = '.'; break;
+		case O_DECCOMMA: c.norm.decimal = ','; break;
+		case O_DECPOINT: c.norm.decimal = '.'; break;
 		case O_CHANNEL:
 			if (!*optarg)
 				op_usage_error(&cli, "--channel: empty name");
@@ -1307,6 +1097,7 @@ int main(int argc, char **argv)
 	if (!c.map)
 		op_die(err.code, "%s", err.msg);
 
+	c.norm.tz = cli.tz;
 	op_stream_init(&c.st, &cli);
 	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
@@ -1334,10 +1125,9 @@ int main(int argc, char **argv)
 	op_buf_free(&c.out);
 	op_buf_free(&c.tmp);
 	op_buf_free(&c.tmp2);
-	op_buf_free(&c.err);
 	op_buf_free(&c.idbuf);
 	op_buf_free(&c.names);
-	op_buf_free(&c.num);
+	op_norm_free(&c.norm);
 	op_buf_free(&c.header_row);
 	op_buf_free(&c.rejects_header);
 	op_buf_free(&c.src);
