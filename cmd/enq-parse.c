@@ -835,38 +835,6 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 	return 0;
 }
 
-static void read_jsonl(ctx *c, FILE *f, const char *name)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	c->st.name = name;
-	c->st.lineno = 0;
-	while (!c->st.stop) {
-		n = op_xgetline(&line, &cap, f);
-		if (n < 0)
-			break;
-		if (n && line[n - 1] == '\n')
-			n--;
-		if (n && line[n - 1] == '\r')
-			n--;
-		if ((size_t)n > c->cli->max_line) {
-			c->st.lineno++;
-			c->st.in++;
-			snprintf(c->where, sizeof c->where, "%s:%llu", name, c->st.lineno);
-			op_reject_at(&c->st, c->where, line, (size_t)n,
-				     "line longer than --max-line (%zu bytes), rejected", c->cli->max_line);
-			continue;
-		}
-		op_stream_line(&c->st, line, (size_t)n, on_jsonl, c);
-	}
-	if (ferror(f)) {
-		op_warn("%s: read error: %s", name, strerror(errno ? errno : EIO));
-		c->st.noinput = 1;
-	}
-	free(line);
-}
-
 /* ---- inputs ---- */
 
 /* A whole file that is no input enq-parse reads: named, counted as one
@@ -984,7 +952,8 @@ static void one_input(ctx *c, const char *path)
 		break;
 	case OP_KIND_JSONL:
 		set_source(c, "jsonl", name);
-		read_jsonl(c, in, name);
+		c->st.name = name;
+		op_stream_file(&c->st, in, on_jsonl, c);
 		break;
 	default:
 		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
