@@ -475,29 +475,16 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	warn_unmapped(c);
 }
 
-/* A row that was read but cannot be a record, written back as CSV. */
+/* A row that was read but cannot be a record, written back as CSV into
+ * c->tmp2. */
 static void row_raw(ctx *c, const char *const *fields, size_t n)
 {
 	op_buf *b = &c->tmp2;
-	char d = (char)c->row_delim;
 	op_buf_reset(b);
 	for (size_t i = 0; i < n; i++) {
-		const char *s = fields[i];
 		if (i)
-			op_buf_addc(b, d);
-		size_t l = strlen(s);
-		int q = l && (s[0] == ' ' || s[l - 1] == ' ' || strpbrk(s, "\"\r\n") || memchr(s, d, l));
-		if (!q) {
-			op_buf_add(b, s, l);
-			continue;
-		}
-		op_buf_addc(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				op_buf_addc(b, '"');
-			op_buf_addc(b, *s);
-		}
-		op_buf_addc(b, '"');
+			op_buf_addc(b, (char)c->row_delim);
+		op_csv_field(b, fields[i], strlen(fields[i]), c->row_delim);
 	}
 }
 

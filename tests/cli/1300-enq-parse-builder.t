@@ -45,4 +45,16 @@ expect_out <<'E'
 {"program":"enq-parse","in":3,"out":2,"rejected":1
 E
 
+# ---- CSV rejects: each field as lib/csvio writes it ----
+printf 'Email,Amount,Note\n"\tx@y",abc,=1+1\n' > tab.csv
+printf 'Amount = amount text\n' > text.map
+tcase "a rejected row reads back the same: a field edged by a tab is quoted (unquoted, it read back without it)" \
+	"enq-parse --rejects rej tab.csv 2>/dev/null; od -An -c rej; enq-parse -m text.map rej 2>/dev/null | grep -o '\"email\":\"[^\"]*\"'"
+expect_out <<'E'
+   E   m   a   i   l   ,   A   m   o   u   n   t   ,   N   o   t
+   e  \n   "  \t   x   @   y   "   ,   a   b   c   ,   =   1   +
+   1  \n
+"email":"\tx@y"
+E
+
 done_testing
