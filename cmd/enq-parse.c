@@ -21,23 +21,20 @@
 
 #include "charset.h"
 #include "csvio.h"
-#include "digest.h"
 #include "hmap.h"
 #include "mail.h"
 #include "mailbox.h"
 #include "mapping.h"
-#include "normalize.h"
+#include "record.h"
 #include "sniff.h"
 #include "stream.h"
 #include "uniq.h"
-
-enum { ROLE_FIELD, ROLE_ID, ROLE_CHANNEL, ROLE_FIRST, ROLE_LAST, ROLE_DROP };
 
 typedef struct {
 	char *key;		/* the record key */
 	char *prefix;		/* ,"key": */
 	size_t plen;
-	int kind, role;
+	int kind;		/* mapping.h's, or record.h's id or channel */
 	int mapped;		/* by the map file or an alias */
 	const char *col;	/* the column's name (owned by the plan) */
 } column;
@@ -46,13 +43,13 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, dedup, show_mapping;
-	const char *encoding, *header, *channel;
+	op_record rec;
+	int kind, delim, row_delim, no_header, show_mapping;
+	const char *encoding, *header;
 
 	/* the current input */
 	const char *file;
 	const char *format;
-	op_buf src;		/* ,"source":{"format":"..","file":".." */
 	char where[600];
 
 	/* CSV: the header row as read, for --rejects: written before the
@@ -64,122 +61,19 @@ typedef struct {
 	column *cols;
 	char **colnames;
 	size_t ncols;
-	int name_at;		/* column where a composed name goes */
-	int first_col, last_col;	/* its parts, -1 when absent */
 	int decoded;		/* read through a UTF-16/32 decoder */
 
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
 
-	op_norm norm;		/* dates and numbers */
-	op_buf content, out, tmp, tmp2, idbuf, names;
+	op_buf tmp, tmp2;
 	const char **renamed;	/* JSON lines: targets taken in this record */
 	size_t caprenamed;
-	op_hmap seen;
-	unsigned long long dups;
 
 	/* mail: records with defects, and those missing text (exit 65) */
-	op_buf mailmeta;	/* ,"received_at_from":..,"defects":[..] */
 	int mail_read;
 	unsigned long long defective, incomplete;
 } ctx;
-
-static const char *const default_channel_mail = "email";
-static const char *const default_channel_data = "web";
-
-/* ---- values ---- */
-
-static int blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return !*s;
-}
-
-/* ---- the record: id, content, channel, source ---- */
-
-/* --dedup: whether a record with digest d came before (counted), by the
- * full 128 bits as hex, so a collision needs 2^64 records */
-static int repeated(ctx *c, const uint64_t d[2])
-{
-	char key[33];
-	op_digest_hex64(d, key);
-	uint64_t d2[2] = { d[1], 0 };
-	op_digest_hex64(d2, key + 16);
-	int isnew;
-	op_hmap_put(&c->seen, key, 32, &isnew);
-	if (!isnew)
-		c->dups++;
-	return !isnew;
-}
-
-/* Emit {"id":ID<content><tail>,"channel":CH<source>,"line":N}} (N 0: no
- * line).  id NULL: the digest of the content.
- * tail: members after the content that are not part of the digest id
- * (mail's received_at_from and defects: a newer enq-parse that finds more
- * defects keeps the ids), or NULL. */
-static void emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
-		 const char *channel, unsigned long line)
-{
-	char hex[21] = "enq-";
-	uint64_t d[2];
-	if (!id) {
-		op_digest(c->content.p ? c->content.p : "", c->content.len, d);
-		op_digest_hex64(d, hex + 4);
-		id = hex;
-		idlen = 20;
-	}
-	op_buf *o = &c->out;
-	op_buf_reset(o);
-	op_buf_adds(o, "{\"id\":");
-	op_buf_json_str(o, id, idlen);
-	if (c->dedup) {
-		/* exact repeats: the same id and the same fields */
-		size_t at = o->len;
-		op_buf_add(o, c->content.p, c->content.len);
-		op_digest(o->p, o->len, d);
-		o->len = at;
-		if (repeated(c, d))
-			return;
-	}
-	op_buf_add(o, c->content.p, c->content.len);
-	if (tail)
-		op_buf_add(o, tail->p, tail->len);
-	op_buf_adds(o, ",\"channel\":");
-	op_buf_json_str(o, channel, strlen(channel));
-	op_buf_add(o, c->src.p, c->src.len);
-	if (line)
-		op_buf_printf(o, ",\"line\":%lu}}", line);
-	else
-		op_buf_adds(o, "}}");
-	op_emit(&c->st, o->p, o->len);
-}
-
-static void set_source(ctx *c, const char *format, const char *file)
-{
-	c->format = format;
-	op_buf_reset(&c->src);
-	op_buf_printf(&c->src, ",\"source\":{\"format\":\"%s\",\"file\":", format);
-	op_buf_reset(&c->tmp);
-	op_to_utf8(&c->tmp, file, strlen(file), NULL);	/* a path is any bytes */
-	op_buf_json_str(&c->src, c->tmp.p, c->tmp.len);
-}
-
-static void key_prefix(op_buf *b, const char *k)
-{
-	op_buf_addc(b, ',');
-	op_buf_json_str(b, k, strlen(k));
-	op_buf_addc(b, ':');
-}
-
-static void add_str(op_buf *b, const char *k, const char *v)
-{
-	key_prefix(b, k);
-	if (v)
-		op_buf_json_str(b, v, strlen(v));
-	else
-		op_buf_adds(b, "null");
-}
 
 /* ---- mail ---- */
 
@@ -211,11 +105,12 @@ static int fallback_time(ctx *c, const op_mail *m, const op_msg_src *src, op_tim
 	return *from != NULL;
 }
 
-/* ,"received_at_from":FROM,"defects":[...] into c->mailmeta, counted */
+/* ,"received_at_from":FROM,"defects":[...] into the record's tail (not
+ * part of the digest id: a newer enq-parse that finds more defects keeps
+ * the ids), counted */
 static void mail_meta(ctx *c, const op_mail *m, const char *from)
 {
-	op_buf *b = &c->mailmeta;
-	op_buf_reset(b);
+	op_buf *b = &c->rec.tail;
 	if (from)
 		op_buf_printf(b, ",\"received_at_from\":\"%s\"", from);
 	if (!m->defects)
@@ -237,6 +132,33 @@ static void mail_meta(ctx *c, const op_mail *m, const char *from)
 	}
 }
 
+/* A member from a mail header: text by name (v NULL: null) */
+static void add_str(ctx *c, const char *k, const char *v, int kind)
+{
+	op_buf_reset(&c->tmp);
+	op_record_prefix(&c->tmp, k);
+	op_record_add(&c->rec, c->tmp.p, c->tmp.len, v, v ? strlen(v) : 0, kind, k);
+}
+
+/* The attachments, as a JSON array into b */
+static void attachments(const op_mail *m, op_buf *b)
+{
+	op_buf_reset(b);
+	op_buf_addc(b, '[');
+	for (size_t i = 0; i < m->natt; i++) {
+		const char *type = m->att[i].type ? m->att[i].type : "application/octet-stream";
+		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
+		if (m->att[i].filename)
+			op_buf_json_str(b, m->att[i].filename, strlen(m->att[i].filename));
+		else
+			op_buf_adds(b, "null");
+		op_buf_adds(b, ",\"type\":");
+		op_buf_json_str(b, type, strlen(type));
+		op_buf_printf(b, ",\"size\":%zu}", m->att[i].size);
+	}
+	op_buf_addc(b, ']');
+}
+
 static int on_message(const char *msg, size_t len, const op_msg_src *src, void *vc)
 {
 	ctx *c = vc;
@@ -255,7 +177,7 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
 		op_warn("%s: %s", c->where, m.warn[i]);
 	if (strcmp(c->format, "mbox"))
-		set_source(c, c->format, src->file);
+		op_record_source(&c->rec, c->format, src->file);
 
 	/* the customer is who an answer goes to: Reply-To when it names
 	 * someone else than From (web-form mailers send From a no-reply
@@ -266,41 +188,28 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 		name = m.reply_name;
 		from = m.from_addr;
 	}
-	op_buf *b = &c->content;
-	op_buf_reset(b);
+	op_record_start(&c->rec);
+	c->rec.default_channel = "email";
 	op_time when = m.date;
 	const char *when_from = NULL;
-	if (m.has_date || fallback_time(c, &m, src, &when, &when_from)) {
-		char t[21];
+	char t[21];
+	int dated = m.has_date || fallback_time(c, &m, src, &when, &when_from);
+	if (dated)
 		op_time_format(when, t);
-		add_str(b, "received_at", t);
-	} else {
-		add_str(b, "received_at", NULL);
-	}
-	add_str(b, "name", name);
-	add_str(b, "email", email);
+	add_str(c, "received_at", dated ? t : NULL, OP_MAP_TEXT);
+	add_str(c, "name", name, OP_MAP_TEXT);
+	add_str(c, "email", email, OP_MAP_TEXT);
 	if (from)
-		add_str(b, "from_email", from);
-	add_str(b, "to", m.to_addr);
-	add_str(b, "subject", m.subject);
-	add_str(b, "body", m.body);
-	op_buf_adds(b, ",\"attachments\":[");
-	for (size_t i = 0; i < m.natt; i++) {
-		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
-		if (m.att[i].filename)
-			op_buf_json_str(b, m.att[i].filename, strlen(m.att[i].filename));
-		else
-			op_buf_adds(b, "null");
-		op_buf_adds(b, ",\"type\":");
-		op_buf_json_str(b, m.att[i].type ? m.att[i].type : "application/octet-stream",
-				strlen(m.att[i].type ? m.att[i].type : "application/octet-stream"));
-		op_buf_printf(b, ",\"size\":%zu}", m.att[i].size);
-	}
-	op_buf_addc(b, ']');
-	const char *id = m.message_id;
+		add_str(c, "from_email", from, OP_MAP_TEXT);
+	add_str(c, "to", m.to_addr, OP_MAP_TEXT);
+	add_str(c, "subject", m.subject, OP_MAP_TEXT);
+	add_str(c, "body", m.body, OP_MAP_TEXT);
+	attachments(&m, &c->tmp2);
+	add_str(c, "attachments", c->tmp2.p, OP_REC_JSON);
+	if (m.message_id)
+		add_str(c, "id", m.message_id, OP_REC_ID);
 	mail_meta(c, &m, when_from);
-	emit(c, id, id ? strlen(id) : 0, &c->mailmeta, c->channel ? c->channel : default_channel_mail,
-	     src->line);
+	op_record_emit(&c->rec, st, src->line, NULL, 0);
 	op_mail_free(&m);
 	return st->stop;
 }
@@ -369,11 +278,11 @@ static void show_mapping(ctx *c)
 	for (size_t i = 0; i < c->ncols; i++) {
 		const column *k = &c->cols[i];
 		printf("%s -> ", c->colnames[i]);
-		if (k->role == ROLE_DROP)
+		if (k->kind == OP_MAP_DROP)
 			puts("dropped (the map file says -)");
-		else if ((k->role == ROLE_FIRST || k->role == ROLE_LAST))
-			printf("name (its %s part)\n", k->role == ROLE_FIRST ? "first" : "last");
-		else if (k->role != ROLE_FIELD)
+		else if (k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
+			printf("name (its %s part)\n", k->kind == OP_MAP_FIRST ? "first" : "last");
+		else if (k->kind == OP_REC_ID || k->kind == OP_REC_CHANNEL)
 			printf("%s\n", k->key);
 		else
 			printf("%s (%s%s)\n", k->key, kinds[k->kind],
@@ -389,8 +298,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	c->ncols = n;
 	c->cols = op_xcalloc(n ? n : 1, sizeof *c->cols);
 	c->colnames = op_xcalloc(n ? n : 1, sizeof *c->colnames);
-	c->name_at = c->first_col = c->last_col = -1;
-	int direct_name = 0, have_id = 0, have_channel = 0;
+	int direct_name = 0, have_id = 0, have_channel = 0, first = 0, last = 0;
 	const char **target = op_xcalloc(n ? n : 1, sizeof *target);
 	int *kinds = op_xcalloc(n ? n : 1, sizeof *kinds);
 	op_uniq used = { 0 };	/* the keys given out, and those enq-parse writes */
@@ -412,26 +320,22 @@ static void plan(ctx *c, const char *const *names, size_t n)
 			continue;
 		k->mapped = 1;
 		if (kinds[i] == OP_MAP_DROP) {
-			k->role = ROLE_DROP;
+			k->kind = OP_MAP_DROP;
 		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
-			int want = kinds[i] == OP_MAP_FIRST ? ROLE_FIRST : ROLE_LAST, taken = 0;
-			for (size_t j = 0; j < i; j++)
-				taken |= c->cols[j].role == want;
-			if (direct_name || taken)
-				continue;
-			k->role = want;
-			*(want == ROLE_FIRST ? &c->first_col : &c->last_col) = (int)i;
-			if (c->name_at < 0)
-				c->name_at = (int)i;
+			/* the first column of each part, unless a column is
+			 * the name itself */
+			int *taken = kinds[i] == OP_MAP_FIRST ? &first : &last;
+			if (!direct_name && !(*taken)++)
+				k->kind = kinds[i];
 		} else if (!strcmp(t, "id")) {
 			if (have_id++)
 				continue;
-			k->role = ROLE_ID;
+			k->kind = OP_REC_ID;
 			k->key = op_xstrdup("id");
 		} else if (!strcmp(t, "channel")) {
 			if (have_channel++)
 				continue;
-			k->role = ROLE_CHANNEL;
+			k->kind = OP_REC_CHANNEL;
 			k->key = op_xstrdup("channel");
 		} else if (!strcmp(t, "source")) {
 			continue;
@@ -440,15 +344,12 @@ static void plan(ctx *c, const char *const *names, size_t n)
 			k->kind = kinds[i];
 		}
 	}
-	if (c->name_at >= 0 && op_uniq_take(&used, "name"))
-		c->cols[c->name_at].key = op_xstrdup("name");
+	if (first || last)
+		op_uniq_take(&used, "name");	/* the record builder's */
 	op_buf b = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		column *k = &c->cols[i];
-		if (k->role == ROLE_DROP || k->role == ROLE_LAST ||
-		    (k->role == ROLE_FIRST && (int)i == c->name_at) || k->key)
-			continue;
-		if (k->role == ROLE_FIRST)
+		if (k->key || k->kind == OP_MAP_DROP || k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
 			continue;
 		op_buf_reset(&b);
 		op_snake_case(&b, names[i]);
@@ -464,7 +365,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		if (!k->key)
 			continue;
 		op_buf_reset(&b);
-		key_prefix(&b, k->key);
+		op_record_prefix(&b, k->key);
 		k->prefix = op_xstrdup(b.p);
 		k->plen = b.len;
 	}
@@ -513,68 +414,18 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	if (st->stop)
 		return 1;
 	st->in++;
-	op_buf *b = &c->content;
-	op_buf_reset(b);
-	const char *id = NULL, *chan = NULL;
+	op_record_start(&c->rec);
 	for (size_t i = 0; i < n; i++) {
-		column *k = &c->cols[i];
+		const column *k = &c->cols[i];
 		const char *v = fields[i];
-		switch (k->role) {
-		case ROLE_ID:
-			if (!blank(v))
-				id = v;
-			continue;
-		case ROLE_CHANNEL:
-			if (!blank(v))
-				chan = v;
-			continue;
-		case ROLE_DROP:
-			continue;
-		case ROLE_FIRST:
-		case ROLE_LAST:
-			if ((int)i != c->name_at || !k->prefix)
-				continue;
-			/* "First Last", where the first of the two columns was */
-			op_buf_reset(&c->tmp);
-			for (int part = 0; part < 2; part++) {
-				int at = part ? c->last_col : c->first_col;
-				if (at < 0)
-					continue;
-				const char *p = fields[at];
-				size_t pl = strlen(p);
-				op_norm_trim(&p, &pl);
-				if (pl && c->tmp.len)
-					op_buf_addc(&c->tmp, ' ');
-				op_buf_add(&c->tmp, p, pl);
-			}
-			op_buf_add(b, k->prefix, k->plen);
-			if (c->tmp.len)
-				op_buf_json_str(b, c->tmp.p, c->tmp.len);
-			else
-				op_buf_adds(b, "null");
-			continue;
-		}
-		op_buf_add(b, k->prefix, k->plen);
-		if (!*v) {
-			op_buf_adds(b, "null");
-			continue;
-		}
-		if (k->kind == OP_MAP_TEXT) {
-			op_buf_json_str(b, v, strlen(v));
-			continue;
-		}
-		if (blank(v)) {
-			op_buf_adds(b, "null");
-			continue;
-		}
-		if (op_norm_value(&c->norm, k->kind, v, strlen(v), k->col, &c->content)) {
+		if (k->kind != OP_MAP_DROP &&
+		    op_record_add(&c->rec, k->prefix, k->plen, *v ? v : NULL, strlen(v), k->kind, k->col) < 0) {
 			row_raw(c, fields, n);
-			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->norm.err.p);
+			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->rec.norm.err.p);
 			return st->stop;
 		}
 	}
-	const char *ch = c->channel ? c->channel : chan ? chan : default_channel_data;
-	emit(c, id, id ? strlen(id) : 0, NULL, ch, line);
+	op_record_emit(&c->rec, st, line, NULL, 0);
 	return st->stop;
 }
 
@@ -626,6 +477,7 @@ typedef struct {
 	/* the key as written, decoded ("\u0069d" is id): what it is when
 	 * it passes as it is */
 	unsigned char is_id, is_channel, is_source, is_name;
+	op_buf pre, tpre;	/* ,"key": as written, and of the target */
 } jkey;
 
 static const jkey *lookup_key(ctx *c, const op_field *f)
@@ -652,6 +504,11 @@ static const jkey *lookup_key(ctx *c, const op_field *f)
 	if (!j->target)
 		j->kind = op_field_kind(key) == OP_MAP_DATE || op_field_kind(key) == OP_MAP_NUMBER
 			  ? op_field_kind(key) : OP_MAP_TEXT;
+	else
+		op_record_prefix(&j->tpre, j->target);
+	op_buf_addc(&j->pre, ',');
+	op_buf_add(&j->pre, f->k - 1, f->klen + 2);
+	op_buf_addc(&j->pre, ':');
 	free(key);
 	*slot = j;
 	return j;
@@ -664,24 +521,64 @@ static void jstring(const op_field *f, op_buf *buf, const char **s, size_t *n)
 	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
 }
 
+/* A member's value, as it is or, for a date or number given as a string,
+ * normalized: 0, or -1 with the line rejected. */
+static int jvalue(ctx *c, const op_field *f, const op_buf *pre, int kind)
+{
+	op_record *rec = &c->rec;
+	if ((kind != OP_MAP_DATE && kind != OP_MAP_NUMBER) || f->type != OP_JSTR)
+		return op_record_add(rec, pre->p, pre->len, f->v, f->vlen, OP_REC_JSON, NULL);
+	const char *s;
+	size_t sn;
+	char col[128];
+	jstring(f, &c->tmp, &s, &sn);
+	op_norm_trim(&s, &sn);
+	snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
+	if (!op_record_add(rec, pre->p, pre->len, s, sn, kind, col))
+		return 0;
+	op_reject(&c->st, "%s", rec->norm.err.p);
+	return -1;
+}
+
+/* Whether the record names someone, as it is or renamed ("Full Name"):
+ * First and Last Name are then left as they are, not made into a second
+ * name. */
+static int has_name(ctx *c, const op_rec *r)
+{
+	for (size_t i = 0; i < r->nf; i++) {
+		const jkey *j = lookup_key(c, &r->f[i]);
+		if (j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether target is taken in r: a member has that key, or another one
+ * was renamed to it; when not, it is now. */
+static int taken(ctx *c, op_rec *r, const char *target, size_t *nrenamed)
+{
+	if (op_rec_get(r, target, strlen(target)))
+		return 1;
+	for (size_t k = 0; k < *nrenamed; k++)
+		if (!strcmp(c->renamed[k], target))
+			return 1;
+	if (*nrenamed == c->caprenamed) {
+		c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
+		c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
+	}
+	c->renamed[(*nrenamed)++] = target;
+	return 0;
+}
+
+/* A JSON record: its members keep their order and form, renamed by the
+ * mapping where the key is free, dates and numbers normalized. */
 static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
-	op_buf *b = &c->content;
-	op_buf_reset(b);
-	op_buf_reset(&c->idbuf);
-	op_buf_reset(&c->names);
-	int have_id = 0, have_channel = 0, have_source = 0, name_pos = -1;
-	size_t first = SIZE_MAX, last = SIZE_MAX;	/* in c->names */
+	op_record *rec = &c->rec;
 	size_t nrenamed = 0;
-	/* a name there is, as it is or renamed ("Full Name"): First and Last
-	 * Name are then left as they are, not made into a second one */
-	int have_name = 0;
-	for (size_t i = 0; i < r->nf && !have_name; i++) {
-		const jkey *j = lookup_key(c, &r->f[i]);
-		have_name = j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name;
-	}
-
+	int have_name = has_name(c, r);
+	op_record_start(rec);
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
 		const jkey *j = lookup_key(c, f);
@@ -689,136 +586,45 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 		int kind = j->kind;
 		if (j->is_source && f->type == OP_JOBJ) {
 			/* a record enq-parse wrote already: its source stays */
-			have_source = 1;
+			rec->keep_source = 1;
 		} else if (j->target && kind == OP_MAP_DROP) {
 			continue;
 		} else if (j->target && (kind == OP_MAP_FIRST || kind == OP_MAP_LAST)) {
-			size_t *part = kind == OP_MAP_FIRST ? &first : &last;
-			if (!have_name && *part == SIZE_MAX && f->type == OP_JSTR) {
-				const char *s;
-				size_t sn;
+			/* a part of the name, unless it is there already */
+			const char *s;
+			size_t sn;
+			if (!have_name && f->type == OP_JSTR) {
 				jstring(f, &c->tmp, &s, &sn);
-				op_norm_trim(&s, &sn);
-				*part = c->names.len;
-				op_buf_add(&c->names, s, sn);
-				op_buf_addc(&c->names, 0);
-				if (name_pos < 0)
-					name_pos = (int)b->len;
-				continue;
+				if (!op_record_add(rec, NULL, 0, s, sn, kind, NULL))
+					continue;
 			}
-		} else if (j->target) {
-			/* renamed unless the record has that key already, or
-			 * another member took it */
-			int taken = op_rec_get(r, j->target, strlen(j->target)) != NULL;
-			for (size_t k = 0; k < nrenamed && !taken; k++)
-				taken = !strcmp(c->renamed[k], j->target);
-			if (!taken) {
-				key = j->target;
-				if (nrenamed == c->caprenamed) {
-					c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
-					c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
-				}
-				c->renamed[nrenamed++] = key;
-			}
+		} else if (j->target && !taken(c, r, j->target, &nrenamed)) {
+			key = j->target;
 		}
 		int is_id = key ? !strcmp(key, "id") : j->is_id;
 		int is_ch = key ? !strcmp(key, "channel") : j->is_channel;
-		if (is_id && !have_id) {
+		if (is_id && !rec->has_id) {
 			/* the record's own id, first in the output, as a string;
-			 * one that cannot be (empty, null, an object) is left
+			 * one that cannot be (blank, null, an object) is left
 			 * out for the content id, not kept beside it */
 			const char *s = f->v;
 			size_t sn = f->vlen;
 			if (f->type == OP_JSTR)
 				jstring(f, &c->tmp, &s, &sn);
-			if ((f->type == OP_JSTR || f->type == OP_JNUM) && sn) {
-				op_buf_add(&c->idbuf, s, sn);
-				have_id = 1;
-			}
+			if (f->type == OP_JSTR || f->type == OP_JNUM)
+				op_record_add(rec, NULL, 0, s, sn, OP_REC_ID, NULL);
 			continue;
 		}
 		if (is_ch) {
-			have_channel = 1;
-			if (c->channel)
+			if (rec->channel)
 				continue;	/* --channel replaces it */
+			rec->channel_inline = 1;
 		}
-		op_buf_addc(b, ',');
-		if (key)
-			op_buf_json_str(b, key, strlen(key));
-		else
-			op_buf_add(b, f->k - 1, f->klen + 2);
-		op_buf_addc(b, ':');
-		if ((kind == OP_MAP_DATE || kind == OP_MAP_NUMBER) && f->type == OP_JSTR) {
-			const char *s;
-			size_t sn;
-			jstring(f, &c->tmp, &s, &sn);
-			op_norm_trim(&s, &sn);
-			if (!sn) {
-				op_buf_adds(b, "null");
-				continue;
-			}
-			char col[128];
-			snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
-			if (op_norm_value(&c->norm, kind, s, sn, col, &c->content)) {
-				op_reject(st, "%s", c->norm.err.p);
-				return st->stop;
-			}
-			continue;
-		}
-		op_buf_add(b, f->v, f->vlen);
+		if (jvalue(c, f, key ? &j->tpre : &j->pre, kind))
+			return st->stop;
 	}
-	if (name_pos >= 0) {
-		/* "First Last" where the first of the two members was */
-		op_buf *nm = &c->tmp;
-		op_buf_reset(nm);
-		const char *fs = first != SIZE_MAX ? c->names.p + first : "";
-		const char *ls = last != SIZE_MAX ? c->names.p + last : "";
-		op_buf_adds(nm, fs);
-		if (*fs && *ls)
-			op_buf_addc(nm, ' ');
-		op_buf_adds(nm, ls);
-		op_buf *ins = &c->tmp2;
-		op_buf_reset(ins);
-		op_buf_adds(ins, ",\"name\":");
-		if (nm->len)
-			op_buf_json_str(ins, nm->p, nm->len);
-		else
-			op_buf_adds(ins, "null");
-		op_buf_add(ins, b->p + name_pos, b->len - (size_t)name_pos);
-		b->len = (size_t)name_pos;
-		op_buf_add(b, ins->p, ins->len);
-	}
-	uint64_t d[2];
-	if (c->dedup || !have_id)
-		op_digest(r->line, r->len, d);
-	if (c->dedup) {
-		/* exact repeats: the same line */
-		if (repeated(c, d))
-			return 0;
-	}
-	/* id first, then the members in order, then what was missing */
-	op_buf *o = &c->out;
-	op_buf_reset(o);
-	op_buf_adds(o, "{\"id\":");
-	if (have_id) {
-		op_buf_json_str(o, c->idbuf.p, c->idbuf.len);
-	} else {
-		char hex[21] = "enq-";
-		op_digest_hex64(d, hex + 4);
-		op_buf_json_str(o, hex, 20);
-	}
-	op_buf_add(o, b->p, b->len);
-	if (c->channel || !have_channel) {
-		op_buf_adds(o, ",\"channel\":");
-		const char *ch = c->channel ? c->channel : default_channel_data;
-		op_buf_json_str(o, ch, strlen(ch));
-	}
-	if (!have_source) {
-		op_buf_add(o, c->src.p, c->src.len);
-		op_buf_printf(o, ",\"line\":%llu}", st->lineno);
-	}
-	op_buf_addc(o, '}');
-	op_emit(st, o->p, o->len);
+	/* the id of a line without one: its digest, exactly as written */
+	op_record_emit(rec, st, (unsigned long)st->lineno, r->line, r->len);
 	return 0;
 }
 
@@ -863,7 +669,8 @@ static void one_input(ctx *c, const char *path)
 	struct stat sb;
 	int kind = c->kind;
 	c->file = name;
-	op_norm_file(&c->norm);
+	c->rec.default_channel = "web";	/* mail's is email (on_message) */
+	op_norm_file(&c->rec.norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
 			op_warn("%s: is a directory", name);
@@ -925,25 +732,24 @@ static void one_input(ctx *c, const char *path)
 		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
 		goto done;
 	}
+	c->format = kind == OP_KIND_EMAIL ? "email" : kind == OP_KIND_MBOX ? "mbox" :
+		    kind == OP_KIND_JSONL ? "jsonl" : kind == OP_KIND_TSV ? "tsv" : "csv";
+	op_record_source(&c->rec, c->format, name);
 	switch (kind) {
 	case OP_KIND_EMAIL:
-		set_source(c, "email", name);
 		read_email(c, in, name);
 		break;
 	case OP_KIND_MBOX:
-		set_source(c, "mbox", name);
 		if (op_mbox_each(in, name, on_message, c) < 0) {
 			op_warn("%s: read error: %s", name, strerror(errno));
 			c->st.noinput = 1;
 		}
 		break;
 	case OP_KIND_JSONL:
-		set_source(c, "jsonl", name);
 		c->st.name = name;
 		op_stream_file(&c->st, in, on_jsonl, c);
 		break;
 	default:
-		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
 		read_csv(c, in, name, kind);
 		break;
 	}
@@ -959,7 +765,10 @@ done:
 
 static void free_jkey(void *p)
 {
-	free(p);
+	jkey *j = p;
+	op_buf_free(&j->pre);
+	op_buf_free(&j->tpre);
+	free(j);
 }
 
 static const char usage[] =
@@ -985,7 +794,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
-	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .norm.order = OP_DATE_ANY };
+	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
 	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
@@ -1025,26 +834,26 @@ int main(int argc, char **argv)
 		case O_ENCODING: c.encoding = optarg; break;
 		case O_DATEORDER:
 			if (!strcmp(optarg, "dmy"))
-				c.norm.order = OP_DATE_DMY;
+				c.rec.norm.order = OP_DATE_DMY;
 			else if (!strcmp(optarg, "mdy"))
-				c.norm.order = OP_DATE_MDY;
+				c.rec.norm.order = OP_DATE_MDY;
 			else
 				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
 			break;
-		case O_DECCOMMA: c.norm.decimal = ','; break;
-		case O_DECPOINT: c.norm.decimal = '.'; break;
+		case O_DECCOMMA: c.rec.norm.decimal = ','; break;
+		case O_DECPOINT: c.rec.norm.decimal = '.'; break;
 		case O_CHANNEL:
 			if (!*optarg)
 				op_usage_error(&cli, "--channel: empty name");
-			c.channel = optarg;
+			c.rec.channel = optarg;
 			break;
-		case O_DEDUP: c.dedup = 1; break;
+		case O_DEDUP: c.rec.dedup = 1; break;
 		case O_SHOWMAP: c.show_mapping = 1; break;
 		}
 	}
-	if (c.channel) {
+	if (c.rec.channel) {
 		op_buf t = { 0 };
-		if (op_to_utf8(&t, c.channel, strlen(c.channel), NULL))
+		if (op_to_utf8(&t, c.rec.channel, strlen(c.rec.channel), NULL))
 			op_usage_error(&cli, "--channel: not valid UTF-8");
 		op_buf_free(&t);
 	}
@@ -1053,7 +862,7 @@ int main(int argc, char **argv)
 	if (!c.map)
 		op_die(err.code, "%s", err.msg);
 
-	c.norm.tz = cli.tz;
+	c.rec.norm.tz = cli.tz;
 	op_stream_init(&c.st, &cli);
 	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
@@ -1063,8 +872,8 @@ int main(int argc, char **argv)
 		nfiles = 1;
 	for (int i = 0; i < nfiles && !c.st.stop; i++)
 		one_input(&c, files[i]);
-	if (c.dedup)
-		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.dups);
+	if (c.rec.dedup)
+		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.rec.dups);
 	if (c.mail_read)
 		op_buf_printf(&c.st.extra, ",\"defective\":%llu,\"incomplete\":%llu", c.defective,
 			      c.incomplete);
@@ -1075,19 +884,12 @@ int main(int argc, char **argv)
 	plan_free(&c);
 	op_mapping_free(c.map);
 	op_hmap_free(&c.keys, free_jkey);
-	op_hmap_free(&c.seen, NULL);
 	free(c.renamed);
-	op_buf_free(&c.content);
-	op_buf_free(&c.out);
 	op_buf_free(&c.tmp);
 	op_buf_free(&c.tmp2);
-	op_buf_free(&c.idbuf);
-	op_buf_free(&c.names);
-	op_norm_free(&c.norm);
+	op_record_free(&c.rec);
 	op_buf_free(&c.header_row);
 	op_buf_free(&c.rejects_header);
-	op_buf_free(&c.src);
-	op_buf_free(&c.mailmeta);
 	op_cli_free(&cli);
 	return rc;
 }

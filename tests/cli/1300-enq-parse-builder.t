@@ -57,4 +57,16 @@ expect_out <<'E'
 "email":"\tx@y"
 E
 
+# ---- one record builder: the same rules for every source ----
+printf '{"id":"  ","subject":"x"}\n{"id":" 7 ","subject":"y"}\n' > ids.jsonl
+printf 'ID,Subject\n"  ",x\n" 7 ",y\n' > ids.csv
+tcase "a blank id is no id in JSON lines as in CSV: the digest; others kept as written" \
+	"enq-parse ids.jsonl ids.csv 2>/dev/null | cut -d, -f1"
+expect_out <<'E'
+{"id":"enq-138e2123d95e4fb2"
+{"id":" 7 "
+{"id":"enq-c6135ac1304053ed"
+{"id":" 7 "
+E
+
 done_testing
