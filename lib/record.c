@@ -38,8 +38,10 @@ void op_record_start(op_record *r)
 
 static int blank(const char *s, size_t n)
 {
-	op_norm_trim(&s, &n);
-	return !n;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
 }
 
 /* a part of the name into r->parts, NUL-terminated; 1 when it had one */
@@ -56,8 +58,8 @@ static int name_part(op_record *r, size_t *part, const char *s, size_t n)
 	return 0;
 }
 
-int op_record_add(op_record *r, const char *pre, size_t plen, const char *v, size_t n, int kind,
-		  const char *col)
+int op_record_add_kind(op_record *r, const char *pre, size_t plen, const char *v, size_t n, int kind,
+		       const char *col)
 {
 	op_buf *b = &r->members;
 	switch (kind) {
@@ -86,7 +88,7 @@ int op_record_add(op_record *r, const char *pre, size_t plen, const char *v, siz
 		return op_norm_value(&r->norm, kind, v, n, col, b);
 	else if (kind == OP_REC_JSON)
 		op_buf_add(b, v, n);
-	else
+	else	/* text, with v NULL above */
 		op_buf_json_str(b, v, n);
 	return 0;
 }
