@@ -7,9 +7,9 @@
  *
  *   {"id":..., <the enquiry's fields>, "channel":..., "source":{...}}
  *
- * The id is the source's own (an id column, Message-ID) or "enq-" and the
- * first 64 bits of a digest (lib/digest) of the fields between id and
- * channel, exactly as written: a re-run gives the same ids.  JSON lines
+ * Each source feeds its members by name, value and kind to one record
+ * builder (lib/record: the name, id and channel rules; lib/normalize:
+ * dates and numbers); what is here is options and wiring.  JSON lines
  * keep their members and order; renamed keys, normalized dates and the
  * added id, channel and source are the only changes.  MIT licence. */
 #include <sys/stat.h>
