@@ -132,7 +132,7 @@ static void mail_meta(ctx *c, const op_mail *m, const char *from)
 	}
 }
 
-/* A member from a mail header: text by name (v NULL: null) */
+/* A member of a message by name, of kind (v NULL: null) */
 static void add_str(ctx *c, const char *k, const char *v, int kind)
 {
 	op_buf_reset(&c->tmp);
