@@ -98,14 +98,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libopflow.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libopflow.a $(DEPS_LIBS)
 
-# lib/ returns errors (lib/README), except lib/mapping.c so far, which
-# exits on a bad map file: its harness links with --wrap=exit to catch that
-# (FUZZ_CATCH_EXIT in fuzz.h).
-FUZZ_WRAP_mapping := -DFUZZ_WRAP_EXIT -Wl,--wrap=exit
-
 $(B)/tests/fuzz-%: tests/fuzz/%.c tests/fuzz/*.h tests/fuzz/replay/replay.c $(B)/libopflow.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/fuzz -DFUZZ_NAME='"$*"' $(LDFLAGS) $(FUZZ_WRAP_$*) -o $@ $< \
+	$(CC) $(CFLAGS) -Itests/fuzz -DFUZZ_NAME='"$*"' $(LDFLAGS) -o $@ $< \
 		tests/fuzz/replay/replay.c $(B)/libopflow.a $(DEPS_LIBS)
 
 # `make fuzz FUZZ_SECONDS=N`: each harness under libFuzzer for N seconds,
@@ -119,7 +114,7 @@ fuzzers: $(FUZZNAMES:%=$(B)/fuzz/%)
 
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/*.h $(B)/libopflow.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) $(FUZZ_WRAP_$*) -o $@ $< \
+	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
 		$(B)/libopflow.a $(DEPS_LIBS)
 
 # The allocation-failure shim of tests/cli/8000-faults.t (LD_PRELOAD).

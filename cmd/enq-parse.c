@@ -7,9 +7,9 @@
  *
  *   {"id":..., <the enquiry's fields>, "channel":..., "source":{...}}
  *
- * The id is the source's own (an id column, Message-ID) or "enq-" and the
- * first 64 bits of a digest (lib/digest) of the fields between id and
- * channel, exactly as written: a re-run gives the same ids.  JSON lines
+ * Each source feeds its members by name, value and kind to one record
+ * builder (lib/record: the name, id and channel rules; lib/normalize:
+ * dates and numbers); what is here is options and wiring.  JSON lines
  * keep their members and order; renamed keys, normalized dates and the
  * added id, channel and source are the only changes.  MIT licence. */
 #include <sys/stat.h>
@@ -21,22 +21,20 @@
 
 #include "charset.h"
 #include "csvio.h"
-#include "digest.h"
 #include "hmap.h"
 #include "mail.h"
 #include "mailbox.h"
 #include "mapping.h"
+#include "record.h"
 #include "sniff.h"
 #include "stream.h"
 #include "uniq.h"
-
-enum { ROLE_FIELD, ROLE_ID, ROLE_CHANNEL, ROLE_FIRST, ROLE_LAST, ROLE_DROP };
 
 typedef struct {
 	char *key;		/* the record key */
 	char *prefix;		/* ,"key": */
 	size_t plen;
-	int kind, role;
+	int kind;		/* mapping.h's, or record.h's id or channel */
 	int mapped;		/* by the map file or an alias */
 	const char *col;	/* the column's name (owned by the plan) */
 } column;
@@ -45,15 +43,13 @@ typedef struct {
 	op_cli *cli;
 	op_stream st;
 	op_mapping *map;
-	int kind, delim, row_delim, no_header, order, decimal, dedup, show_mapping;
-	const char *encoding, *header, *channel;
+	op_record rec;
+	int kind, delim, row_delim, no_header, show_mapping;
+	const char *encoding, *header;
 
 	/* the current input */
 	const char *file;
 	const char *format;
-	op_buf src;		/* ,"source":{"format":"..","file":".." */
-	int file_order;		/* day or month first, as learnt from the file */
-	int file_decimal;	/* '.' or ',', as learnt from the file; 0 not yet */
 	char where[600];
 
 	/* CSV: the header row as read, for --rejects: written before the
@@ -65,332 +61,19 @@ typedef struct {
 	column *cols;
 	char **colnames;
 	size_t ncols;
-	int name_at;		/* column where a composed name goes */
-	int first_col, last_col;	/* its parts, -1 when absent */
 	int decoded;		/* read through a UTF-16/32 decoder */
 
 	/* JSONL: key -> its mapping, cached */
 	op_hmap keys;
 
-	op_buf content, out, tmp, tmp2, err, idbuf, names, num;
+	op_buf tmp, tmp2;
 	const char **renamed;	/* JSON lines: targets taken in this record */
 	size_t caprenamed;
-	op_hmap seen;
-	unsigned long long dups;
 
 	/* mail: records with defects, and those missing text (exit 65) */
-	op_buf mailmeta;	/* ,"received_at_from":..,"defects":[..] */
 	int mail_read;
 	unsigned long long defective, incomplete;
 } ctx;
-
-static const char *const default_channel_mail = "email";
-static const char *const default_channel_data = "web";
-
-/* ---- values ---- */
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
-/* Is s a day/month-first date (1 or 2 digits, then / . or -)? */
-static int dm_form(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++;
-	return (i == 1 || i == 2) && i < n && (s[i] == '/' || s[i] == '.' || s[i] == '-');
-}
-
-/* A date or time to RFC 3339 UTC in out[21]: 0, -1 not a date, -2
- * ambiguous (neither --date-order nor the file has told day from month
- * yet), OP_TIME_RANGE (outside years 0000..9999 once in UTC).  The first
- * value that only one reading makes a date decides the order for the rest
- * of the file. */
-static int norm_date(ctx *c, const char *s, size_t n, char out[21])
-{
-	op_time t;
-	int naive = 0;
-	int order = c->order != OP_DATE_ANY ? c->order : c->file_order;
-	trim(&s, &n);
-	int r = op_time_parse_loose(s, n, order, &t, &naive);
-	if (r)
-		return r;
-	if (order == OP_DATE_ANY && dm_form(s, n)) {
-		op_time t2;
-		int nv;
-		int d = op_time_parse_loose(s, n, OP_DATE_DMY, &t2, &nv) == 0;
-		int m = op_time_parse_loose(s, n, OP_DATE_MDY, &t2, &nv) == 0;
-		if (d != m)
-			c->file_order = d ? OP_DATE_DMY : OP_DATE_MDY;
-	}
-	if (naive)
-		t = op_tz_to_utc(c->cli->tz, t, NULL);
-	if (!op_time_in_range(t))
-		return OP_TIME_RANGE;
-	op_time_format(t, out);
-	return 0;
-}
-
-/* "1,234.50" (or "1.234,50" with --decimal-comma; spaces, apostrophes and
- * no-break spaces also group thousands) as a JSON number: sign, digits
- * without leading zeros, the decimals as written.  Groups after the first
- * must have 3 digits, so "12,5" is no number without --decimal-comma
- * rather than 125.  0, or -1. */
-static int norm_number(const char *s, size_t n, int comma, op_buf *out)
-{
-	char dec = comma ? ',' : '.', grp = comma ? '.' : ',';
-	size_t i = 0, start = out->len;
-	int digits = 0, grouped = 0, run = 0;
-	trim(&s, &n);
-	if (i < n && (s[i] == '-' || s[i] == '+')) {
-		if (s[i] == '-')
-			op_buf_addc(out, '-');
-		i++;
-	}
-	size_t intstart = out->len;
-	for (; i < n; i++) {
-		char ch = s[i];
-		if (ch >= '0' && ch <= '9') {
-			if (!(out->len == intstart && ch == '0'))
-				op_buf_addc(out, ch);
-			digits++;
-			run++;
-			continue;
-		}
-		int sep = ch == grp || ch == ' ' || ch == '\'';
-		int nbsp = (unsigned char)ch == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
-		if (sep || nbsp) {
-			if (!run || (grouped && run != 3) || (!grouped && run > 3))
-				goto bad;
-			grouped = 1;
-			run = 0;
-			i += nbsp;
-			continue;
-		}
-		break;
-	}
-	if (!digits || (grouped && run != 3))
-		goto bad;
-	if (out->len == intstart)
-		op_buf_addc(out, '0');
-	if (i < n && s[i] == dec) {
-		size_t j = ++i;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == j)
-			goto bad;
-		op_buf_addc(out, '.');
-		op_buf_add(out, s + j, i - j);
-	}
-	if (i != n)
-		goto bad;
-	if (out->len == start + 2 && out->p[start] == '-' && out->p[start + 1] == '0')
-		out->len = start + 1, out->p[start] = '0';	/* -0 is 0 */
-	return 0;
-bad:
-	out->len = start;
-	if (out->p)
-		out->p[start] = 0;
-	return -1;
-}
-
-/* A number to c->content: read with the decimal separator --decimal-comma
- * or --decimal-point names, else the one the file has shown.  Until a
- * value only one separator reads (12.5, 1.234,50, 12,5) has shown it, a
- * value both read differently (12.500, 1,234) is ambiguous.  0, or -1 with
- * c->err filled. */
-static int number_value(ctx *c, const char *s, size_t n, const char *col)
-{
-	int dec = c->decimal ? c->decimal : c->file_decimal;
-	size_t at = c->content.len;
-	int pt = norm_number(s, n, 0, &c->content) == 0;
-	op_buf_reset(&c->num);
-	int cm = norm_number(s, n, 1, &c->num) == 0;
-	int same = pt && cm && c->num.len == c->content.len - at &&
-		   !memcmp(c->num.p, c->content.p + at, c->num.len);
-	if (!same && pt && cm && dec)
-		pt = dec == '.', cm = !pt;
-	if (!same && !dec && pt != cm)
-		c->file_decimal = dec = pt ? '.' : ',';
-	if (same || (pt && dec == '.'))
-		return 0;
-	c->content.len = at;
-	if (cm && dec == ',') {
-		op_buf_add(&c->content, c->num.p, c->num.len);
-		return 0;
-	}
-	if (c->content.p)
-		c->content.p[at] = 0;
-	op_buf_reset(&c->err);
-	int w = (int)(n > 60 ? 60 : n);
-	if (pt && cm)
-		op_buf_printf(&c->err, "ambiguous number '%.*s' in '%s': use --decimal-point or --decimal-comma",
-			      w, s, col);
-	else if (pt || cm)
-		op_buf_printf(&c->err, "bad number '%.*s' in '%s': not with a decimal %s, as %s", w, s,
-			      col, dec == ',' ? "comma" : "point",
-			      c->decimal == ',' ? "--decimal-comma says" : c->decimal ? "--decimal-point says"
-			      : "the file's first numbers are");
-	else
-		op_buf_printf(&c->err, "bad number '%.*s' in '%s'", w, s, col);
-	return -1;
-}
-
-/* c->err for a date that could not be read: why, and where in it. */
-static void bad_date_msg(ctx *c, int r, const char *s, size_t n, const char *col)
-{
-	int w = (int)(n > 60 ? 60 : n);
-	size_t at;
-	const char *why;
-	op_buf_reset(&c->err);
-	if (r == -2) {
-		op_buf_printf(&c->err, "ambiguous date '%.*s' in '%s': use --date-order dmy or mdy", w, s, col);
-	} else if (r == OP_TIME_RANGE) {
-		op_buf_printf(&c->err, "date out of range '%.*s' in '%s': not between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
-			      w, s, col);
-	} else if (c->order != OP_DATE_ANY && dm_form(s, n) &&
-		   op_time_parse_loose(s, n, c->order == OP_DATE_DMY ? OP_DATE_MDY : OP_DATE_DMY,
-				       &(op_time){0}, &(int){0}) == 0) {
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s': not %s-first as --date-order says",
-			      w, s, col, c->order == OP_DATE_DMY ? "day" : "month");
-	} else if ((why = op_time_loose_fault(s, n, c->order != OP_DATE_ANY ? c->order : c->file_order, &at))) {
-		size_t rest = n - at;
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s': %s expected %s'%.*s'", w, s, col, why,
-			      rest ? "at " : "after ", rest ? (int)(rest > 40 ? 40 : rest) : w, rest ? s + at : s);
-	} else {
-		op_buf_printf(&c->err, "bad date '%.*s' in '%s'", w, s, col);
-	}
-}
-
-/* Append the value of a date or number field as JSON to c->content, or
- * fill c->err and return -1. */
-static int typed_value(ctx *c, int kind, const char *s, size_t n, const char *col)
-{
-	if (kind == OP_MAP_DATE) {
-		char t[21];
-		int r = norm_date(c, s, n, t);
-		if (r == 0) {
-			op_buf_addc(&c->content, '"');
-			op_buf_add(&c->content, t, 20);
-			op_buf_addc(&c->content, '"');
-			return 0;
-		}
-		bad_date_msg(c, r, s, n, col);
-		return -1;
-	}
-	size_t at = c->content.len;
-	if (number_value(c, s, n, col))
-		return -1;
-	/* the digits are well formed; the number must also be one a reader
-	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
-	if (op_json_valid(c->content.p + at, c->content.len - at, NULL)) {
-		c->content.len = at;
-		c->content.p[at] = 0;
-		op_buf_reset(&c->err);
-		op_buf_printf(&c->err, "number out of range '%.*s' in '%s'", (int)(n > 60 ? 60 : n), s, col);
-		return -1;
-	}
-	return 0;
-}
-
-static int blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return !*s;
-}
-
-/* ---- the record: id, content, channel, source ---- */
-
-/* --dedup: whether a record with digest d came before (counted), by the
- * full 128 bits as hex, so a collision needs 2^64 records */
-static int repeated(ctx *c, const uint64_t d[2])
-{
-	char key[33];
-	op_digest_hex64(d, key);
-	uint64_t d2[2] = { d[1], 0 };
-	op_digest_hex64(d2, key + 16);
-	int isnew;
-	op_hmap_put(&c->seen, key, 32, &isnew);
-	if (!isnew)
-		c->dups++;
-	return !isnew;
-}
-
-/* Emit {"id":ID<content><tail>,"channel":CH<source>,"line":N}} (N 0: no
- * line); 0 when --dedup dropped it as a repeat.  id NULL: the digest of
- * the content.
- * tail: members after the content that are not part of the digest id
- * (mail's received_at_from and defects: a newer enq-parse that finds more
- * defects keeps the ids), or NULL. */
-static int emit(ctx *c, const char *id, size_t idlen, const op_buf *tail,
-		const char *channel, unsigned long line)
-{
-	char hex[21] = "enq-";
-	uint64_t d[2];
-	if (!id) {
-		op_digest(c->content.p ? c->content.p : "", c->content.len, d);
-		op_digest_hex64(d, hex + 4);
-		id = hex;
-		idlen = 20;
-	}
-	op_buf *o = &c->out;
-	op_buf_reset(o);
-	op_buf_adds(o, "{\"id\":");
-	op_buf_json_str(o, id, idlen);
-	if (c->dedup) {
-		/* exact repeats: the same id and the same fields */
-		size_t at = o->len;
-		op_buf_add(o, c->content.p, c->content.len);
-		op_digest(o->p, o->len, d);
-		o->len = at;
-		if (repeated(c, d))
-			return 0;
-	}
-	op_buf_add(o, c->content.p, c->content.len);
-	if (tail)
-		op_buf_add(o, tail->p, tail->len);
-	op_buf_adds(o, ",\"channel\":");
-	op_buf_json_str(o, channel, strlen(channel));
-	op_buf_add(o, c->src.p, c->src.len);
-	if (line)
-		op_buf_printf(o, ",\"line\":%lu}}", line);
-	else
-		op_buf_adds(o, "}}");
-	op_emit(&c->st, o->p, o->len);
-	return 1;
-}
-
-static void set_source(ctx *c, const char *format, const char *file)
-{
-	c->format = format;
-	op_buf_reset(&c->src);
-	op_buf_printf(&c->src, ",\"source\":{\"format\":\"%s\",\"file\":", format);
-	op_buf_reset(&c->tmp);
-	op_to_utf8(&c->tmp, file, strlen(file), NULL);	/* a path is any bytes */
-	op_buf_json_str(&c->src, c->tmp.p, c->tmp.len);
-}
-
-static void key_prefix(op_buf *b, const char *k)
-{
-	op_buf_addc(b, ',');
-	op_buf_json_str(b, k, strlen(k));
-	op_buf_addc(b, ':');
-}
-
-static void add_str(op_buf *b, const char *k, const char *v)
-{
-	key_prefix(b, k);
-	if (v)
-		op_buf_json_str(b, v, strlen(v));
-	else
-		op_buf_adds(b, "null");
-}
 
 /* ---- mail ---- */
 
@@ -422,11 +105,12 @@ static int fallback_time(ctx *c, const op_mail *m, const op_msg_src *src, op_tim
 	return *from != NULL;
 }
 
-/* ,"received_at_from":FROM,"defects":[...] into c->mailmeta */
+/* ,"received_at_from":FROM,"defects":[...] into the record's tail (not
+ * part of the digest id: a newer enq-parse that finds more defects keeps
+ * the ids) */
 static void mail_meta(ctx *c, const op_mail *m, const char *from)
 {
-	op_buf *b = &c->mailmeta;
-	op_buf_reset(b);
+	op_buf *b = &c->rec.tail;
 	if (from)
 		op_buf_printf(b, ",\"received_at_from\":\"%s\"", from);
 	if (!m->defects)
@@ -455,6 +139,33 @@ static void count_defects(ctx *c, const op_mail *m)
 	}
 }
 
+/* A member of a message by name, of kind (v NULL: null) */
+static void add_str(ctx *c, const char *k, const char *v, int kind)
+{
+	op_buf_reset(&c->tmp);
+	op_record_prefix(&c->tmp, k);
+	op_record_add(&c->rec, c->tmp.p, c->tmp.len, v, v ? strlen(v) : 0, kind, k);
+}
+
+/* The attachments, as a JSON array into b */
+static void attachments(const op_mail *m, op_buf *b)
+{
+	op_buf_reset(b);
+	op_buf_addc(b, '[');
+	for (size_t i = 0; i < m->natt; i++) {
+		const char *type = m->att[i].type ? m->att[i].type : "application/octet-stream";
+		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
+		if (m->att[i].filename)
+			op_buf_json_str(b, m->att[i].filename, strlen(m->att[i].filename));
+		else
+			op_buf_adds(b, "null");
+		op_buf_adds(b, ",\"type\":");
+		op_buf_json_str(b, type, strlen(type));
+		op_buf_printf(b, ",\"size\":%zu}", m->att[i].size);
+	}
+	op_buf_addc(b, ']');
+}
+
 static int on_message(const char *msg, size_t len, const op_msg_src *src, void *vc)
 {
 	ctx *c = vc;
@@ -475,7 +186,7 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 	if (m.nwarn > 4)
 		op_warn("%s: %u more warnings about this message not shown", c->where, m.nwarn - 4);
 	if (strcmp(c->format, "mbox"))
-		set_source(c, c->format, src->file);
+		op_record_source(&c->rec, c->format, src->file);
 
 	/* the customer is who an answer goes to: Reply-To when it names
 	 * someone else than From (web-form mailers send From a no-reply
@@ -486,41 +197,28 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 		name = m.reply_name;
 		from = m.from_addr;
 	}
-	op_buf *b = &c->content;
-	op_buf_reset(b);
+	op_record_start(&c->rec);
+	c->rec.default_channel = "email";
 	op_time when = m.date;
 	const char *when_from = NULL;
-	if (m.has_date || fallback_time(c, &m, src, &when, &when_from)) {
-		char t[21];
+	char t[21];
+	int dated = m.has_date || fallback_time(c, &m, src, &when, &when_from);
+	if (dated)
 		op_time_format(when, t);
-		add_str(b, "received_at", t);
-	} else {
-		add_str(b, "received_at", NULL);
-	}
-	add_str(b, "name", name);
-	add_str(b, "email", email);
+	add_str(c, "received_at", dated ? t : NULL, OP_MAP_TEXT);
+	add_str(c, "name", name, OP_MAP_TEXT);
+	add_str(c, "email", email, OP_MAP_TEXT);
 	if (from)
-		add_str(b, "from_email", from);
-	add_str(b, "to", m.to_addr);
-	add_str(b, "subject", m.subject);
-	add_str(b, "body", m.body);
-	op_buf_adds(b, ",\"attachments\":[");
-	for (size_t i = 0; i < m.natt; i++) {
-		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
-		if (m.att[i].filename)
-			op_buf_json_str(b, m.att[i].filename, strlen(m.att[i].filename));
-		else
-			op_buf_adds(b, "null");
-		op_buf_adds(b, ",\"type\":");
-		op_buf_json_str(b, m.att[i].type ? m.att[i].type : "application/octet-stream",
-				strlen(m.att[i].type ? m.att[i].type : "application/octet-stream"));
-		op_buf_printf(b, ",\"size\":%zu}", m.att[i].size);
-	}
-	op_buf_addc(b, ']');
-	const char *id = m.message_id;
+		add_str(c, "from_email", from, OP_MAP_TEXT);
+	add_str(c, "to", m.to_addr, OP_MAP_TEXT);
+	add_str(c, "subject", m.subject, OP_MAP_TEXT);
+	add_str(c, "body", m.body, OP_MAP_TEXT);
+	attachments(&m, &c->tmp2);
+	add_str(c, "attachments", c->tmp2.p, OP_REC_JSON);
+	if (m.message_id)
+		add_str(c, "id", m.message_id, OP_REC_ID);
 	mail_meta(c, &m, when_from);
-	if (emit(c, id, id ? strlen(id) : 0, &c->mailmeta, c->channel ? c->channel : default_channel_mail,
-		 src->line))
+	if (op_record_emit(&c->rec, st, src->line, NULL, 0))
 		count_defects(c, &m);
 	op_mail_free(&m);
 	return st->stop;
@@ -590,11 +288,11 @@ static void show_mapping(ctx *c)
 	for (size_t i = 0; i < c->ncols; i++) {
 		const column *k = &c->cols[i];
 		printf("%s -> ", c->colnames[i]);
-		if (k->role == ROLE_DROP)
+		if (k->kind == OP_MAP_DROP)
 			puts("dropped (the map file says -)");
-		else if ((k->role == ROLE_FIRST || k->role == ROLE_LAST))
-			printf("name (its %s part)\n", k->role == ROLE_FIRST ? "first" : "last");
-		else if (k->role != ROLE_FIELD)
+		else if (k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
+			printf("name (its %s part)\n", k->kind == OP_MAP_FIRST ? "first" : "last");
+		else if (k->kind == OP_REC_ID || k->kind == OP_REC_CHANNEL)
 			printf("%s\n", k->key);
 		else
 			printf("%s (%s%s)\n", k->key, kinds[k->kind],
@@ -610,8 +308,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	c->ncols = n;
 	c->cols = op_xcalloc(n ? n : 1, sizeof *c->cols);
 	c->colnames = op_xcalloc(n ? n : 1, sizeof *c->colnames);
-	c->name_at = c->first_col = c->last_col = -1;
-	int direct_name = 0, have_id = 0, have_channel = 0;
+	int direct_name = 0, have_id = 0, have_channel = 0, first = 0, last = 0;
 	const char **target = op_xcalloc(n ? n : 1, sizeof *target);
 	int *kinds = op_xcalloc(n ? n : 1, sizeof *kinds);
 	op_uniq used = { 0 };	/* the keys given out, and those enq-parse writes */
@@ -633,26 +330,22 @@ static void plan(ctx *c, const char *const *names, size_t n)
 			continue;
 		k->mapped = 1;
 		if (kinds[i] == OP_MAP_DROP) {
-			k->role = ROLE_DROP;
+			k->kind = OP_MAP_DROP;
 		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
-			int want = kinds[i] == OP_MAP_FIRST ? ROLE_FIRST : ROLE_LAST, taken = 0;
-			for (size_t j = 0; j < i; j++)
-				taken |= c->cols[j].role == want;
-			if (direct_name || taken)
-				continue;
-			k->role = want;
-			*(want == ROLE_FIRST ? &c->first_col : &c->last_col) = (int)i;
-			if (c->name_at < 0)
-				c->name_at = (int)i;
+			/* the first column of each part, unless a column is
+			 * the name itself */
+			int *taken = kinds[i] == OP_MAP_FIRST ? &first : &last;
+			if (!direct_name && !(*taken)++)
+				k->kind = kinds[i];
 		} else if (!strcmp(t, "id")) {
 			if (have_id++)
 				continue;
-			k->role = ROLE_ID;
+			k->kind = OP_REC_ID;
 			k->key = op_xstrdup("id");
 		} else if (!strcmp(t, "channel")) {
 			if (have_channel++)
 				continue;
-			k->role = ROLE_CHANNEL;
+			k->kind = OP_REC_CHANNEL;
 			k->key = op_xstrdup("channel");
 		} else if (!strcmp(t, "source")) {
 			continue;
@@ -661,15 +354,12 @@ static void plan(ctx *c, const char *const *names, size_t n)
 			k->kind = kinds[i];
 		}
 	}
-	if (c->name_at >= 0 && op_uniq_take(&used, "name"))
-		c->cols[c->name_at].key = op_xstrdup("name");
+	if (first || last)
+		op_uniq_take(&used, "name");	/* the record builder's */
 	op_buf b = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		column *k = &c->cols[i];
-		if (k->role == ROLE_DROP || k->role == ROLE_LAST ||
-		    (k->role == ROLE_FIRST && (int)i == c->name_at) || k->key)
-			continue;
-		if (k->role == ROLE_FIRST)
+		if (k->key || k->kind == OP_MAP_DROP || k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
 			continue;
 		op_buf_reset(&b);
 		op_snake_case(&b, names[i]);
@@ -685,7 +375,7 @@ static void plan(ctx *c, const char *const *names, size_t n)
 		if (!k->key)
 			continue;
 		op_buf_reset(&b);
-		key_prefix(&b, k->key);
+		op_record_prefix(&b, k->key);
 		k->prefix = op_xstrdup(b.p);
 		k->plen = b.len;
 	}
@@ -696,29 +386,16 @@ static void plan(ctx *c, const char *const *names, size_t n)
 	warn_unmapped(c);
 }
 
-/* A row that was read but cannot be a record, written back as CSV. */
+/* A row that was read but cannot be a record, written back as CSV into
+ * c->tmp2. */
 static void row_raw(ctx *c, const char *const *fields, size_t n)
 {
 	op_buf *b = &c->tmp2;
-	char d = (char)c->row_delim;
 	op_buf_reset(b);
 	for (size_t i = 0; i < n; i++) {
-		const char *s = fields[i];
 		if (i)
-			op_buf_addc(b, d);
-		size_t l = strlen(s);
-		int q = l && (s[0] == ' ' || s[l - 1] == ' ' || strpbrk(s, "\"\r\n") || memchr(s, d, l));
-		if (!q) {
-			op_buf_add(b, s, l);
-			continue;
-		}
-		op_buf_addc(b, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				op_buf_addc(b, '"');
-			op_buf_addc(b, *s);
-		}
-		op_buf_addc(b, '"');
+			op_buf_addc(b, (char)c->row_delim);
+		op_csv_field(b, fields[i], strlen(fields[i]), c->row_delim);
 	}
 }
 
@@ -747,68 +424,18 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	if (st->stop)
 		return 1;
 	st->in++;
-	op_buf *b = &c->content;
-	op_buf_reset(b);
-	const char *id = NULL, *chan = NULL;
+	op_record_start(&c->rec);
 	for (size_t i = 0; i < n; i++) {
-		column *k = &c->cols[i];
+		const column *k = &c->cols[i];
 		const char *v = fields[i];
-		switch (k->role) {
-		case ROLE_ID:
-			if (!blank(v))
-				id = v;
-			continue;
-		case ROLE_CHANNEL:
-			if (!blank(v))
-				chan = v;
-			continue;
-		case ROLE_DROP:
-			continue;
-		case ROLE_FIRST:
-		case ROLE_LAST:
-			if ((int)i != c->name_at || !k->prefix)
-				continue;
-			/* "First Last", where the first of the two columns was */
-			op_buf_reset(&c->tmp);
-			for (int part = 0; part < 2; part++) {
-				int at = part ? c->last_col : c->first_col;
-				if (at < 0)
-					continue;
-				const char *p = fields[at];
-				size_t pl = strlen(p);
-				trim(&p, &pl);
-				if (pl && c->tmp.len)
-					op_buf_addc(&c->tmp, ' ');
-				op_buf_add(&c->tmp, p, pl);
-			}
-			op_buf_add(b, k->prefix, k->plen);
-			if (c->tmp.len)
-				op_buf_json_str(b, c->tmp.p, c->tmp.len);
-			else
-				op_buf_adds(b, "null");
-			continue;
-		}
-		op_buf_add(b, k->prefix, k->plen);
-		if (!*v) {
-			op_buf_adds(b, "null");
-			continue;
-		}
-		if (k->kind == OP_MAP_TEXT) {
-			op_buf_json_str(b, v, strlen(v));
-			continue;
-		}
-		if (blank(v)) {
-			op_buf_adds(b, "null");
-			continue;
-		}
-		if (typed_value(c, k->kind, v, strlen(v), k->col)) {
+		if (k->kind != OP_MAP_DROP &&
+		    op_record_add(&c->rec, k->prefix, k->plen, *v ? v : NULL, strlen(v), k->kind, k->col) < 0) {
 			row_raw(c, fields, n);
-			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->err.p);
+			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->rec.norm.err.p);
 			return st->stop;
 		}
 	}
-	const char *ch = c->channel ? c->channel : chan ? chan : default_channel_data;
-	emit(c, id, id ? strlen(id) : 0, NULL, ch, line);
+	op_record_emit(&c->rec, st, line, NULL, 0);
 	return st->stop;
 }
 
@@ -828,7 +455,7 @@ static int on_names(const char *const *names, size_t n, void *vc)
 	/* the format is the delimiter the file is read by, known by now:
 	 * a sniffed tab makes it tsv, as -f tsv would */
 	if (c->row_delim == '\t' && strcmp(c->format, "tsv"))
-		set_source(c, "tsv", c->file);
+		op_record_source(&c->rec, "tsv", c->file);
 	plan(c, names, n);
 	if (c->show_mapping)
 		show_mapping(c);
@@ -864,6 +491,7 @@ typedef struct {
 	/* the key as written, decoded ("\u0069d" is id): what it is when
 	 * it passes as it is */
 	unsigned char is_id, is_channel, is_source, is_name;
+	op_buf pre, tpre;	/* ,"key": as written, and of the target */
 } jkey;
 
 static const jkey *lookup_key(ctx *c, const op_field *f)
@@ -890,6 +518,11 @@ static const jkey *lookup_key(ctx *c, const op_field *f)
 	if (!j->target)
 		j->kind = op_field_kind(key) == OP_MAP_DATE || op_field_kind(key) == OP_MAP_NUMBER
 			  ? op_field_kind(key) : OP_MAP_TEXT;
+	else
+		op_record_prefix(&j->tpre, j->target);
+	op_buf_addc(&j->pre, ',');
+	op_buf_add(&j->pre, f->k - 1, f->klen + 2);
+	op_buf_addc(&j->pre, ':');
 	free(key);
 	*slot = j;
 	return j;
@@ -902,24 +535,64 @@ static void jstring(const op_field *f, op_buf *buf, const char **s, size_t *n)
 	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
 }
 
+/* A member's value, as it is or, for a date or number given as a string,
+ * normalized: 0, or -1 with the line rejected. */
+static int jvalue(ctx *c, const op_field *f, const op_buf *pre, int kind)
+{
+	op_record *rec = &c->rec;
+	if ((kind != OP_MAP_DATE && kind != OP_MAP_NUMBER) || f->type != OP_JSTR)
+		return op_record_add(rec, pre->p, pre->len, f->v, f->vlen, OP_REC_JSON, NULL);
+	const char *s;
+	size_t sn;
+	char col[128];
+	jstring(f, &c->tmp, &s, &sn);
+	op_norm_trim(&s, &sn);
+	snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
+	if (!op_record_add(rec, pre->p, pre->len, s, sn, kind, col))
+		return 0;
+	op_reject(&c->st, "%s", rec->norm.err.p);
+	return -1;
+}
+
+/* Whether the record names someone, as it is or renamed ("Full Name"):
+ * First and Last Name are then left as they are, not made into a second
+ * name. */
+static int has_name(ctx *c, const op_rec *r)
+{
+	for (size_t i = 0; i < r->nf; i++) {
+		const jkey *j = lookup_key(c, &r->f[i]);
+		if (j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether target is taken in r: a member has that key, or another one
+ * was renamed to it; when not, it is now. */
+static int taken(ctx *c, op_rec *r, const char *target, size_t *nrenamed)
+{
+	if (op_rec_get(r, target, strlen(target)))
+		return 1;
+	for (size_t k = 0; k < *nrenamed; k++)
+		if (!strcmp(c->renamed[k], target))
+			return 1;
+	if (*nrenamed == c->caprenamed) {
+		c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
+		c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
+	}
+	c->renamed[(*nrenamed)++] = target;
+	return 0;
+}
+
+/* A JSON record: its members keep their order and form, renamed by the
+ * mapping where the key is free, dates and numbers normalized. */
 static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
-	op_buf *b = &c->content;
-	op_buf_reset(b);
-	op_buf_reset(&c->idbuf);
-	op_buf_reset(&c->names);
-	int have_id = 0, have_channel = 0, have_source = 0, name_pos = -1;
-	size_t first = SIZE_MAX, last = SIZE_MAX;	/* in c->names */
+	op_record *rec = &c->rec;
 	size_t nrenamed = 0;
-	/* a name there is, as it is or renamed ("Full Name"): First and Last
-	 * Name are then left as they are, not made into a second one */
-	int have_name = 0;
-	for (size_t i = 0; i < r->nf && !have_name; i++) {
-		const jkey *j = lookup_key(c, &r->f[i]);
-		have_name = j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name;
-	}
-
+	int have_name = has_name(c, r);
+	op_record_start(rec);
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
 		const jkey *j = lookup_key(c, f);
@@ -927,169 +600,46 @@ static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 		int kind = j->kind;
 		if (j->is_source && f->type == OP_JOBJ) {
 			/* a record enq-parse wrote already: its source stays */
-			have_source = 1;
+			rec->keep_source = 1;
 		} else if (j->target && kind == OP_MAP_DROP) {
 			continue;
 		} else if (j->target && (kind == OP_MAP_FIRST || kind == OP_MAP_LAST)) {
-			size_t *part = kind == OP_MAP_FIRST ? &first : &last;
-			if (!have_name && *part == SIZE_MAX && f->type == OP_JSTR) {
-				const char *s;
-				size_t sn;
+			/* a part of the name, unless it is there already */
+			const char *s;
+			size_t sn;
+			if (!have_name && f->type == OP_JSTR) {
 				jstring(f, &c->tmp, &s, &sn);
-				trim(&s, &sn);
-				*part = c->names.len;
-				op_buf_add(&c->names, s, sn);
-				op_buf_addc(&c->names, 0);
-				if (name_pos < 0)
-					name_pos = (int)b->len;
-				continue;
+				if (!op_record_add(rec, NULL, 0, s, sn, kind, NULL))
+					continue;
 			}
-		} else if (j->target) {
-			/* renamed unless the record has that key already, or
-			 * another member took it */
-			int taken = op_rec_get(r, j->target, strlen(j->target)) != NULL;
-			for (size_t k = 0; k < nrenamed && !taken; k++)
-				taken = !strcmp(c->renamed[k], j->target);
-			if (!taken) {
-				key = j->target;
-				if (nrenamed == c->caprenamed) {
-					c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
-					c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
-				}
-				c->renamed[nrenamed++] = key;
-			}
+		} else if (j->target && !taken(c, r, j->target, &nrenamed)) {
+			key = j->target;
 		}
 		int is_id = key ? !strcmp(key, "id") : j->is_id;
 		int is_ch = key ? !strcmp(key, "channel") : j->is_channel;
-		if (is_id && !have_id) {
+		if (is_id && !rec->has_id) {
 			/* the record's own id, first in the output, as a string;
-			 * one that cannot be (empty, null, an object) is left
+			 * one that cannot be (blank, null, an object) is left
 			 * out for the content id, not kept beside it */
 			const char *s = f->v;
 			size_t sn = f->vlen;
 			if (f->type == OP_JSTR)
 				jstring(f, &c->tmp, &s, &sn);
-			if ((f->type == OP_JSTR || f->type == OP_JNUM) && sn) {
-				op_buf_add(&c->idbuf, s, sn);
-				have_id = 1;
-			}
+			if (f->type == OP_JSTR || f->type == OP_JNUM)
+				op_record_add(rec, NULL, 0, s, sn, OP_REC_ID, NULL);
 			continue;
 		}
 		if (is_ch) {
-			have_channel = 1;
-			if (c->channel)
+			if (rec->channel)
 				continue;	/* --channel replaces it */
+			rec->channel_inline = 1;
 		}
-		op_buf_addc(b, ',');
-		if (key)
-			op_buf_json_str(b, key, strlen(key));
-		else
-			op_buf_add(b, f->k - 1, f->klen + 2);
-		op_buf_addc(b, ':');
-		if ((kind == OP_MAP_DATE || kind == OP_MAP_NUMBER) && f->type == OP_JSTR) {
-			const char *s;
-			size_t sn;
-			jstring(f, &c->tmp, &s, &sn);
-			trim(&s, &sn);
-			if (!sn) {
-				op_buf_adds(b, "null");
-				continue;
-			}
-			char col[128];
-			snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
-			if (typed_value(c, kind, s, sn, col)) {
-				op_reject(st, "%s", c->err.p);
-				return st->stop;
-			}
-			continue;
-		}
-		op_buf_add(b, f->v, f->vlen);
+		if (jvalue(c, f, key ? &j->tpre : &j->pre, kind))
+			return st->stop;
 	}
-	if (name_pos >= 0) {
-		/* "First Last" where the first of the two members was */
-		op_buf *nm = &c->tmp;
-		op_buf_reset(nm);
-		const char *fs = first != SIZE_MAX ? c->names.p + first : "";
-		const char *ls = last != SIZE_MAX ? c->names.p + last : "";
-		op_buf_adds(nm, fs);
-		if (*fs && *ls)
-			op_buf_addc(nm, ' ');
-		op_buf_adds(nm, ls);
-		op_buf *ins = &c->tmp2;
-		op_buf_reset(ins);
-		op_buf_adds(ins, ",\"name\":");
-		if (nm->len)
-			op_buf_json_str(ins, nm->p, nm->len);
-		else
-			op_buf_adds(ins, "null");
-		op_buf_add(ins, b->p + name_pos, b->len - (size_t)name_pos);
-		b->len = (size_t)name_pos;
-		op_buf_add(b, ins->p, ins->len);
-	}
-	uint64_t d[2];
-	if (c->dedup || !have_id)
-		op_digest(r->line, r->len, d);
-	if (c->dedup) {
-		/* exact repeats: the same line */
-		if (repeated(c, d))
-			return 0;
-	}
-	/* id first, then the members in order, then what was missing */
-	op_buf *o = &c->out;
-	op_buf_reset(o);
-	op_buf_adds(o, "{\"id\":");
-	if (have_id) {
-		op_buf_json_str(o, c->idbuf.p, c->idbuf.len);
-	} else {
-		char hex[21] = "enq-";
-		op_digest_hex64(d, hex + 4);
-		op_buf_json_str(o, hex, 20);
-	}
-	op_buf_add(o, b->p, b->len);
-	if (c->channel || !have_channel) {
-		op_buf_adds(o, ",\"channel\":");
-		const char *ch = c->channel ? c->channel : default_channel_data;
-		op_buf_json_str(o, ch, strlen(ch));
-	}
-	if (!have_source) {
-		op_buf_add(o, c->src.p, c->src.len);
-		op_buf_printf(o, ",\"line\":%llu}", st->lineno);
-	}
-	op_buf_addc(o, '}');
-	op_emit(st, o->p, o->len);
+	/* the id of a line without one: its digest, exactly as written */
+	op_record_emit(rec, st, (unsigned long)st->lineno, r->line, r->len);
 	return 0;
-}
-
-static void read_jsonl(ctx *c, FILE *f, const char *name)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	c->st.name = name;
-	c->st.lineno = 0;
-	while (!c->st.stop) {
-		n = op_xgetline(&line, &cap, f);
-		if (n < 0)
-			break;
-		if (n && line[n - 1] == '\n')
-			n--;
-		if (n && line[n - 1] == '\r')
-			n--;
-		if ((size_t)n > c->cli->max_line) {
-			c->st.lineno++;
-			c->st.in++;
-			snprintf(c->where, sizeof c->where, "%s:%llu", name, c->st.lineno);
-			op_reject_at(&c->st, c->where, line, (size_t)n,
-				     "line longer than --max-line (%zu bytes), rejected", c->cli->max_line);
-			continue;
-		}
-		op_stream_line(&c->st, line, (size_t)n, on_jsonl, c);
-	}
-	if (ferror(f)) {
-		op_warn("%s: read error: %s", name, strerror(errno ? errno : EIO));
-		c->st.noinput = 1;
-	}
-	free(line);
 }
 
 /* ---- inputs ---- */
@@ -1133,8 +683,8 @@ static void one_input(ctx *c, const char *path)
 	struct stat sb;
 	int kind = c->kind;
 	c->file = name;
-	c->file_order = OP_DATE_ANY;
-	c->file_decimal = 0;
+	c->rec.default_channel = "web";	/* mail's is email (on_message) */
+	op_norm_file(&c->rec.norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
 			op_warn("%s: is a directory", name);
@@ -1196,24 +746,24 @@ static void one_input(ctx *c, const char *path)
 		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
 		goto done;
 	}
+	c->format = kind == OP_KIND_EMAIL ? "email" : kind == OP_KIND_MBOX ? "mbox" :
+		    kind == OP_KIND_JSONL ? "jsonl" : kind == OP_KIND_TSV ? "tsv" : "csv";
+	op_record_source(&c->rec, c->format, name);
 	switch (kind) {
 	case OP_KIND_EMAIL:
-		set_source(c, "email", name);
 		read_email(c, in, name);
 		break;
 	case OP_KIND_MBOX:
-		set_source(c, "mbox", name);
 		if (op_mbox_each(in, name, on_message, c) < 0) {
 			op_warn("%s: read error: %s", name, strerror(errno));
 			c->st.noinput = 1;
 		}
 		break;
 	case OP_KIND_JSONL:
-		set_source(c, "jsonl", name);
-		read_jsonl(c, in, name);
+		c->st.name = name;
+		op_stream_file(&c->st, in, on_jsonl, c);
 		break;
 	default:
-		set_source(c, kind == OP_KIND_TSV ? "tsv" : "csv", name);
 		read_csv(c, in, name, kind);
 		break;
 	}
@@ -1229,7 +779,10 @@ done:
 
 static void free_jkey(void *p)
 {
-	free(p);
+	jkey *j = p;
+	op_buf_free(&j->pre);
+	op_buf_free(&j->tpre);
+	free(j);
 }
 
 static const char usage[] =
@@ -1255,7 +808,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
-	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .order = OP_DATE_ANY };
+	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
 	const char *mapfile = NULL;
 	int ch;
 	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
@@ -1295,31 +848,35 @@ int main(int argc, char **argv)
 		case O_ENCODING: c.encoding = optarg; break;
 		case O_DATEORDER:
 			if (!strcmp(optarg, "dmy"))
-				c.order = OP_DATE_DMY;
+				c.rec.norm.order = OP_DATE_DMY;
 			else if (!strcmp(optarg, "mdy"))
-				c.order = OP_DATE_MDY;
+				c.rec.norm.order = OP_DATE_MDY;
 			else
 				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
 			break;
-		case O_DECCOMMA: c.decimal = ','; break;
-		case O_DECPOINT: c.decimal = '.'; break;
+		case O_DECCOMMA: c.rec.norm.decimal = ','; break;
+		case O_DECPOINT: c.rec.norm.decimal = '.'; break;
 		case O_CHANNEL:
 			if (!*optarg)
 				op_usage_error(&cli, "--channel: empty name");
-			c.channel = optarg;
+			c.rec.channel = optarg;
 			break;
-		case O_DEDUP: c.dedup = 1; break;
+		case O_DEDUP: c.rec.dedup = 1; break;
 		case O_SHOWMAP: c.show_mapping = 1; break;
 		}
 	}
-	if (c.channel) {
+	if (c.rec.channel) {
 		op_buf t = { 0 };
-		if (op_to_utf8(&t, c.channel, strlen(c.channel), NULL))
+		if (op_to_utf8(&t, c.rec.channel, strlen(c.rec.channel), NULL))
 			op_usage_error(&cli, "--channel: not valid UTF-8");
 		op_buf_free(&t);
 	}
-	c.map = op_mapping_load(mapfile);
+	op_err err;
+	c.map = op_mapping_load(mapfile, &err);
+	if (!c.map)
+		op_die(err.code, "%s", err.msg);
 
+	c.rec.norm.tz = cli.tz;
 	op_stream_init(&c.st, &cli);
 	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
@@ -1329,8 +886,8 @@ int main(int argc, char **argv)
 		nfiles = 1;
 	for (int i = 0; i < nfiles && !c.st.stop; i++)
 		one_input(&c, files[i]);
-	if (c.dedup)
-		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.dups);
+	if (c.rec.dedup)
+		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.rec.dups);
 	if (c.mail_read)
 		op_buf_printf(&c.st.extra, ",\"defective\":%llu,\"incomplete\":%llu", c.defective,
 			      c.incomplete);
@@ -1341,20 +898,12 @@ int main(int argc, char **argv)
 	plan_free(&c);
 	op_mapping_free(c.map);
 	op_hmap_free(&c.keys, free_jkey);
-	op_hmap_free(&c.seen, NULL);
 	free(c.renamed);
-	op_buf_free(&c.content);
-	op_buf_free(&c.out);
 	op_buf_free(&c.tmp);
 	op_buf_free(&c.tmp2);
-	op_buf_free(&c.err);
-	op_buf_free(&c.idbuf);
-	op_buf_free(&c.names);
-	op_buf_free(&c.num);
+	op_record_free(&c.rec);
 	op_buf_free(&c.header_row);
 	op_buf_free(&c.rejects_header);
-	op_buf_free(&c.src);
-	op_buf_free(&c.mailmeta);
 	op_cli_free(&cli);
 	return rc;
 }

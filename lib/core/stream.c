@@ -168,7 +168,32 @@ static void too_long(op_stream *st)
 		st->stop = 1;
 }
 
-static void read_fd(op_stream *st, int fd, op_record_fn fn, void *ctx)
+/* Where lines come from: a file descriptor, or a stdio stream (enq-parse's
+ * peeked and decoded inputs).  Like read(2): bytes, 0 at the end, -1. */
+typedef ssize_t (*reader_fn)(void *src, char *buf, size_t n);
+
+static ssize_t fd_read(void *src, char *buf, size_t n)
+{
+	ssize_t got;
+	while ((got = read(*(int *)src, buf, n)) < 0 && errno == EINTR)
+		;
+	return got;
+}
+
+static ssize_t file_read(void *src, char *buf, size_t n)
+{
+	FILE *f = src;
+	errno = 0;
+	size_t got = fread(buf, 1, n, f);
+	if (!got && ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+static void read_lines(op_stream *st, void *src, reader_fn rd, op_record_fn fn, void *ctx)
 {
 	static char *buf;
 	static size_t cap;
@@ -213,10 +238,8 @@ static void read_fd(op_stream *st, int fd, op_record_fn fn, void *ctx)
 			len = scanned = 0;
 		}
 		buf = op_grow(buf, len, &cap, 1);
-		ssize_t got = read(fd, buf + len, cap - len);
+		ssize_t got = rd(src, buf + len, cap - len);
 		if (got < 0) {
-			if (errno == EINTR)
-				continue;
 			op_warn("%s: read error: %s", st->name, strerror(errno));
 			st->noinput = 1;
 			break;
@@ -258,7 +281,7 @@ void op_stream_run(op_stream *st, int nfiles, char **files, op_record_fn fn, voi
 			st->name = "<stdin>";
 		}
 		st->lineno = 0;
-		read_fd(st, fd, fn, ctx);
+		read_lines(st, &fd, fd_read, fn, ctx);
 		if (fd)
 			close(fd);
 	}
@@ -289,9 +312,10 @@ int op_stream_finish(op_stream *st)
 	return rc;
 }
 
-void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx)
+void op_stream_file(op_stream *st, FILE *f, op_record_fn fn, void *ctx)
 {
-	one_line(st, s, n, fn, ctx);
+	st->lineno = 0;
+	read_lines(st, f, file_read, fn, ctx);
 }
 
 void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,

@@ -49,9 +49,9 @@ void op_reject(op_stream *st, const char *fmt, ...) __attribute__((format(printf
 int op_stream_finish(op_stream *st);
 
 /* For programs that read input other than JSON lines (enq-parse): */
-/* Take one line (no newline) as op_stream_run would: counted, scanned,
- * handed to fn, or rejected; lineno advances.  Set st->name first. */
-void op_stream_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ctx);
+/* Read f's lines as op_stream_run reads a file's (a line over --max-line
+ * is rejected without being held); set st->name first. */
+void op_stream_file(op_stream *st, FILE *f, op_record_fn fn, void *ctx);
 /* Turn away input that is not a line: "prog: WHERE: msg" on stderr
  * (where: "FILE:LINE" or "FILE"), raw[0..rawlen) and a newline to
  * --rejects, counted as rejected (the caller counts it in st->in);

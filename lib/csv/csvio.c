@@ -792,11 +792,9 @@ static int plain_number(const char *s, size_t n)
 	return i == n;
 }
 
-void op_csv_cell(op_buf *out, const char *s, size_t n, int delim)
+/* op_csv_cell, and with guard 0 op_csv_field */
+static void cell(op_buf *out, const char *s, size_t n, int delim, int guard)
 {
-	/* OWASP "CSV injection": a cell starting with one of these is a
-	 * formula to Excel, LibreOffice and Google Sheets */
-	int guard = n && memchr("=+-@\t\r", s[0], 6) && !plain_number(s, n);
 	int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
@@ -821,4 +819,16 @@ void op_csv_cell(op_buf *out, const char *s, size_t n, int delim)
 	op_buf_add(out, s + n - run, run);
 	if (quote)
 		op_buf_addc(out, '"');
+}
+
+void op_csv_cell(op_buf *out, const char *s, size_t n, int delim)
+{
+	/* OWASP "CSV injection": a cell starting with one of these is a
+	 * formula to Excel, LibreOffice and Google Sheets */
+	cell(out, s, n, delim, n && memchr("=+-@\t\r", s[0], 6) && !plain_number(s, n));
+}
+
+void op_csv_field(op_buf *out, const char *s, size_t n, int delim)
+{
+	cell(out, s, n, delim, 0);
 }

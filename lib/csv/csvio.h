@@ -79,4 +79,7 @@ int op_csv_sniff(const char *buf, size_t n);
  * OWASP "CSV injection") gets a ' in front, unless it is a plain decimal
  * number such as -12.5 or +1e3. */
 void op_csv_cell(op_buf *out, const char *s, size_t n, int delim);
+/* The same without the formula guard: the field as it was read, for a
+ * reader of CSV (enq-parse's --rejects) rather than a spreadsheet. */
+void op_csv_field(op_buf *out, const char *s, size_t n, int delim);
 #endif

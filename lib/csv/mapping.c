@@ -1,6 +1,7 @@
 /* mapping.c - column aliases, map files, snake_case keys (see mapping.h).
  * MIT licence, see COPYING. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,101 +148,128 @@ static void trim(char **s, char **e)
 		(*e)--;
 }
 
-op_mapping *op_mapping_load(const char *file)
+/* err filled with code and "FILE:LINE: msg"; -1 */
+static int fail(op_err *err, int code, const char *file, unsigned long lineno, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int fail(op_err *err, int code, const char *file, unsigned long lineno, const char *fmt, ...)
+{
+	va_list ap;
+	int at = lineno ? snprintf(err->msg, sizeof err->msg, "%s:%lu: ", file, lineno)
+			: snprintf(err->msg, sizeof err->msg, "%s: ", file);
+	err->code = code;
+	va_start(ap, fmt);
+	if (at >= 0 && (size_t)at < sizeof err->msg)
+		vsnprintf(err->msg + at, sizeof err->msg - (size_t)at, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* One "Column Name = field [kind]" line, s..e trimmed and not a comment,
+ * into m; 0, or -1 with err filled. */
+static int map_line(op_mapping *m, char *s, char *e, op_buf *norm, const char *file,
+		    unsigned long lineno, op_err *err)
+{
+	char *cs, *ce, *eq;
+	if (*s == '"') {
+		cs = s + 1;
+		ce = memchr(cs, '"', (size_t)(e - cs));
+		if (!ce)
+			return fail(err, OP_EXIT_CONFIG, file, lineno, "unclosed quote in the column name");
+		eq = ce + 1;
+		while (eq < e && (*eq == ' ' || *eq == '\t'))
+			eq++;
+		if (eq == e || *eq != '=')
+			return fail(err, OP_EXIT_CONFIG, file, lineno, "'=' expected after the column name");
+	} else {
+		eq = memchr(s, '=', (size_t)(e - s));
+		if (!eq)
+			return fail(err, OP_EXIT_CONFIG, file, lineno, "'Column Name = field' expected");
+		cs = s;
+		ce = eq;
+		trim(&cs, &ce);
+	}
+	if (cs == ce)
+		return fail(err, OP_EXIT_CONFIG, file, lineno, "empty column name");
+	/* the right side: field [kind], a trailing # comment allowed */
+	char *fs = eq + 1, *fe = e, *hash = memchr(fs, '#', (size_t)(fe - fs));
+	if (hash)
+		fe = hash;
+	trim(&fs, &fe);
+	char *sp = fs;
+	while (sp < fe && *sp != ' ' && *sp != '\t')
+		sp++;
+	size_t fl = (size_t)(sp - fs);
+	char *ks = sp, *ke = fe;
+	trim(&ks, &ke);
+	int kind, drop = fl == 1 && *fs == '-';
+	if (!fl)
+		return fail(err, OP_EXIT_CONFIG, file, lineno, "field name expected after '='");
+	*sp = 0;	/* the field, NUL-terminated in the line */
+	if (drop)
+		kind = OP_MAP_DROP;
+	else if (!field_ok(fs))
+		return fail(err, OP_EXIT_CONFIG, file, lineno,
+			    "'%s' is not a field name (letters, digits, _; or name.first, name.last, -)", fs);
+	else
+		kind = op_field_kind(fs);
+	if (ks < ke) {
+		size_t kl = (size_t)(ke - ks);
+		if (drop || kind == OP_MAP_FIRST || kind == OP_MAP_LAST)
+			return fail(err, OP_EXIT_CONFIG, file, lineno, "unexpected '%.*s' after '%s'",
+				    (int)kl, ks, fs);
+		if (kl == 4 && !memcmp(ks, "text", 4))
+			kind = OP_MAP_TEXT;
+		else if (kl == 4 && !memcmp(ks, "date", 4))
+			kind = OP_MAP_DATE;
+		else if (kl == 6 && !memcmp(ks, "number", 6))
+			kind = OP_MAP_NUMBER;
+		else
+			return fail(err, OP_EXIT_CONFIG, file, lineno, "'%.*s': text, date or number expected",
+				    (int)kl, ks);
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->e = op_xrealloc(m->e, m->cap * sizeof *m->e);
+	}
+	normalize(norm, cs, (size_t)(ce - cs));
+	m->e[m->n++] = (entry){ op_xstrdup(norm->p), drop ? NULL : op_xstrdup(fs), kind };
+	return 0;
+}
+
+op_mapping *op_mapping_load(const char *file, op_err *err)
 {
 	op_mapping *m = op_xcalloc(1, sizeof *m);
 	if (!file)
 		return m;
 	FILE *f = fopen(file, "r");
-	if (!f)	/* unreadable, as an unreadable rule file: 66, not 78 */
-		op_die(OP_EXIT_NOINPUT, "%s: %s", file, strerror(errno));
+	if (!f) {	/* unreadable, as an unreadable rule file: 66, not 78 */
+		fail(err, OP_EXIT_NOINPUT, file, 0, "%s", strerror(errno));
+		op_mapping_free(m);
+		return NULL;
+	}
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0;
 	ssize_t len;
 	op_buf norm = { 0 };
-	while ((len = op_xgetline(&line, &cap, f)) > 0) {
+	int bad = 0;
+	while (!bad && (len = op_xgetline(&line, &cap, f)) > 0) {
 		lineno++;
 		char *s = line, *e = line + len;
 		if (lineno == 1 && len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
 			s += 3;
 		trim(&s, &e);
-		if (s == e || *s == '#')
-			continue;
-		char *cs, *ce, *eq;
-		if (*s == '"') {
-			cs = s + 1;
-			ce = memchr(cs, '"', (size_t)(e - cs));
-			if (!ce)
-				op_die(OP_EXIT_CONFIG, "%s:%lu: unclosed quote in the column name", file, lineno);
-			eq = ce + 1;
-			while (eq < e && (*eq == ' ' || *eq == '\t'))
-				eq++;
-			if (eq == e || *eq != '=')
-				op_die(OP_EXIT_CONFIG, "%s:%lu: '=' expected after the column name", file, lineno);
-		} else {
-			eq = memchr(s, '=', (size_t)(e - s));
-			if (!eq)
-				op_die(OP_EXIT_CONFIG, "%s:%lu: 'Column Name = field' expected", file, lineno);
-			cs = s;
-			ce = eq;
-			trim(&cs, &ce);
-		}
-		if (cs == ce)
-			op_die(OP_EXIT_CONFIG, "%s:%lu: empty column name", file, lineno);
-		/* the right side: field [kind], a trailing # comment allowed */
-		char *fs = eq + 1, *fe = e, *hash = memchr(fs, '#', (size_t)(fe - fs));
-		if (hash)
-			fe = hash;
-		trim(&fs, &fe);
-		char *sp = fs;
-		while (sp < fe && *sp != ' ' && *sp != '\t')
-			sp++;
-		char *field = op_xstrndup(fs, (size_t)(sp - fs));
-		char *ks = sp, *ke = fe;
-		trim(&ks, &ke);
-		int kind;
-		if (!*field)
-			op_die(OP_EXIT_CONFIG, "%s:%lu: field name expected after '='", file, lineno);
-		if (!strcmp(field, "-")) {
-			free(field);
-			field = NULL;
-			kind = OP_MAP_DROP;
-		} else if (!field_ok(field)) {
-			op_die(OP_EXIT_CONFIG, "%s:%lu: '%s' is not a field name (letters, digits, _; or name.first, name.last, -)",
-			       file, lineno, field);
-		} else {
-			kind = op_field_kind(field);
-		}
-		if (ks < ke) {
-			size_t kl = (size_t)(ke - ks);
-			if (!field || kind == OP_MAP_FIRST || kind == OP_MAP_LAST)
-				op_die(OP_EXIT_CONFIG, "%s:%lu: unexpected '%.*s' after '%s'", file, lineno,
-				       (int)kl, ks, field ? field : "-");
-			if (kl == 4 && !memcmp(ks, "text", 4))
-				kind = OP_MAP_TEXT;
-			else if (kl == 4 && !memcmp(ks, "date", 4))
-				kind = OP_MAP_DATE;
-			else if (kl == 6 && !memcmp(ks, "number", 6))
-				kind = OP_MAP_NUMBER;
-			else
-				op_die(OP_EXIT_CONFIG, "%s:%lu: '%.*s': text, date or number expected", file,
-				       lineno, (int)kl, ks);
-		}
-		if (m->n == m->cap) {
-			m->cap = m->cap ? 2 * m->cap : 16;
-			m->e = op_xrealloc(m->e, m->cap * sizeof *m->e);
-		}
-		normalize(&norm, cs, (size_t)(ce - cs));
-		m->e[m->n++] = (entry){ op_xstrdup(norm.p), field, kind };
+		if (s != e && *s != '#')
+			bad = map_line(m, s, e, &norm, file, lineno, err);
 	}
-	int err = ferror(f) ? errno : 0;
+	if (!bad && ferror(f))
+		bad = fail(err, OP_EXIT_NOINPUT, file, 0, "read error: %s", strerror(errno));
 	free(line);
 	op_buf_free(&norm);
 	fclose(f);
-	if (err) {
-		op_mapping_free(m);	/* nothing left behind for a leak checker */
-		op_die(OP_EXIT_NOINPUT, "%s: read error: %s", file, strerror(err));
+	if (bad) {
+		op_mapping_free(m);
+		return NULL;
 	}
 	return m;
 }

@@ -5,6 +5,7 @@
 #ifndef OP_MAPPING_H
 #define OP_MAPPING_H
 #include "opflow.h"
+#include "operr.h"
 
 /* How a mapped value is read. */
 enum {
@@ -21,9 +22,10 @@ typedef struct op_mapping op_mapping;
 /* The built-in aliases, plus the map file when file is not NULL.  A map
  * file has one "Column Name = field [text|date|number]" per line ("#"
  * comments, blank lines; the column may be "quoted"; field "-" drops the
- * column, name.first / name.last compose `name`).  A bad file is fatal:
- * "FILE:LINE: what is wrong", exit 78. */
-op_mapping *op_mapping_load(const char *file);
+ * column, name.first / name.last compose `name`).  A bad file: NULL, with
+ * err->msg "FILE:LINE: what is wrong" and err->code OP_EXIT_CONFIG (78),
+ * or "FILE: why" and OP_EXIT_NOINPUT (66) when it cannot be read. */
+op_mapping *op_mapping_load(const char *file, op_err *err);
 void op_mapping_free(op_mapping *m);
 
 /* The field column `col` maps to (NUL-terminated, owned by m or static)

@@ -18,7 +18,6 @@
 #ifndef OP_FUZZ_H
 #define OP_FUZZ_H
 
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,45 +73,6 @@ static inline int fuzz_utf8(const char *s, size_t n)
 	}
 	return 1;
 }
-
-/* ---- a loader that exits on a bad file (lib/mapping.c, until it returns
- * an op_err as the rest of lib/ does) ----
- *
- * Its error path ends in op_die/exit, which would end the fuzzer.  Its
- * harness is linked with -Wl,--wrap=exit and FUZZ_WRAP_EXIT defined
- * (FUZZ_WRAP_mapping in the Makefile): inside
- * FUZZ_CATCH_EXIT an exit returns to the harness instead, after checking
- * that the status is one a program may end with on bad input (opflow(7) EXIT STATUS).
- * What the loader had allocated is lost on that path, as it is when the
- * program exits, hence FUZZ_FLAGS("-detect_leaks=0") for such harnesses. */
-#ifdef FUZZ_WRAP_EXIT
-static jmp_buf fuzz_exit_jmp;
-static volatile int fuzz_exit_armed, fuzz_exit_code;
-noreturn void __real_exit(int code);
-noreturn void __wrap_exit(int code);
-noreturn void __wrap_exit(int code)
-{
-	if (!fuzz_exit_armed)
-		__real_exit(code);
-	fuzz_exit_armed = 0;
-	fuzz_exit_code = code;
-	if (code != OP_EXIT_DATAERR && code != OP_EXIT_NOINPUT && code != OP_EXIT_CONFIG)
-		fuzz_fail("exit(%d) on bad input", code);
-	longjmp(fuzz_exit_jmp, 1);
-}
-
-/* Runs stmt; rc = 0 when it returned, else the status it exited with. */
-#define FUZZ_CATCH_EXIT(rc, stmt) do { \
-	if (setjmp(fuzz_exit_jmp)) { \
-		(rc) = fuzz_exit_code; \
-	} else { \
-		fuzz_exit_armed = 1; \
-		stmt; \
-		fuzz_exit_armed = 0; \
-		(rc) = 0; \
-	} \
-} while (0)
-#endif
 
 /* The input as a file a loader can open by name (a memfd, rewritten for
  * each input; the name stays the same, so messages are stable). */
