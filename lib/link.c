@@ -1,0 +1,837 @@
+/* link.c - thread enquiries, count follow-ups and replies, join CRM rows.
+ * MIT licence, see COPYING.
+ *
+ * Threading is a union-find over Message-IDs (RFC 5322 §3.6.4): a message
+ * is united with its In-Reply-To and with every id of its References, so
+ * the thread is the connected set, whatever order the messages arrive in
+ * and whatever loops a broken References field draws; union by rank and
+ * path halving keep a 10,000-message thread linear.  Neither headers nor
+ * bodies are held: per message a node, its kind and time; per enquiry or
+ * CRM row, where its line lies in the spool.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "hmap.h"
+#include "link.h"
+
+#define NOTIME INT64_MAX	/* undated: after every time */
+#define NONE UINT32_MAX
+
+typedef struct {
+	uint32_t parent;
+	uint8_t rank, seen;	/* seen: a message with this id was read */
+} node;
+
+typedef struct {		/* one message kept for the thread */
+	op_time at;
+	uint64_t off;		/* incoming: its line in the spool */
+	uint64_t email;		/* incoming: hash of the lower-cased address */
+	uint32_t node, seq;
+	uint32_t len_or_who;	/* incoming: line length; outgoing: sender */
+	uint8_t out, by_subject;
+} msg;
+
+typedef struct {		/* one CRM row or form, by deal id or id */
+	op_time at;		/* the first snapshot's received_at */
+	op_time updated;	/* the kept snapshot's updated_at */
+	uint64_t off, first_off, email;
+	uint32_t len, first_len, seq, enq_node;
+	uint8_t deal, joined;
+} row;
+
+typedef struct {		/* one record to write */
+	op_time at, last_in, first_out;
+	uint64_t off, email;
+	uint32_t len, seq, followups, responses, early, who;
+	uint32_t row, deal;	/* row: NONE for a mail thread */
+	uint8_t deal_by;	/* 1 by id, 2 by email */
+	uint8_t by_subject;	/* a message joined by sender and subject */
+} enq;
+
+struct op_link {
+	op_link_opt o;
+	node *nodes;
+	size_t nnodes, capnodes;
+	msg *msgs;
+	size_t nmsgs, capmsgs;
+	row *rows;
+	size_t nrows, caprows;
+	op_hmap ids, keys, whos;	/* Message-ID -> node, row key -> row, sender -> who */
+	op_hmap subjects;		/* --by-subject: address and subject -> last */
+	struct last { uint32_t node; op_time at; } *last;
+	size_t nlast, caplast;
+	char **who;
+	size_t nwho, capwho;
+	FILE *spool;
+	uint64_t spooled;
+	uint32_t seq;
+	unsigned long long autos, dups, snapshots, orphans, early, followups, responses, joined;
+	op_buf tmp, key;
+};
+
+#define GROW(p, n, cap) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? 2 * (cap) : 64; \
+		(p) = op_xrealloc((p), (cap) * sizeof *(p)); \
+	} \
+} while (0)
+
+op_link *op_link_new(const op_link_opt *o)
+{
+	op_link *l = op_xcalloc(1, sizeof *l);
+	l->o = *o;
+	l->spool = tmpfile();
+	if (!l->spool)
+		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
+	return l;
+}
+
+/* ---- union-find over Message-IDs ---- */
+
+static uint32_t new_node(op_link *l)
+{
+	GROW(l->nodes, l->nnodes, l->capnodes);
+	l->nodes[l->nnodes] = (node){ .parent = (uint32_t)l->nnodes };
+	return (uint32_t)l->nnodes++;
+}
+
+static uint32_t node_of(op_link *l, const char *id, size_t n)
+{
+	int isnew;
+	void **v = op_hmap_put(&l->ids, id, n, &isnew);
+	if (isnew)
+		*v = (void *)(uintptr_t)(new_node(l) + 1);
+	return (uint32_t)((uintptr_t)*v - 1);
+}
+
+static uint32_t find(node *nd, uint32_t x)
+{
+	while (nd[x].parent != x) {
+		nd[x].parent = nd[nd[x].parent].parent;	/* path halving */
+		x = nd[x].parent;
+	}
+	return x;
+}
+
+static void unite(node *nd, uint32_t a, uint32_t b)
+{
+	a = find(nd, a);
+	b = find(nd, b);
+	if (a == b)
+		return;
+	if (nd[a].rank < nd[b].rank) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	nd[b].parent = a;
+	if (nd[a].rank == nd[b].rank)
+		nd[a].rank++;
+}
+
+/* ---- reading a record ---- */
+
+/* A string member's content, or n = 0 when missing or null; -1 when it is
+ * there but no string. */
+static int str_of(op_rec *r, const char *key, op_buf *buf, const char **s, size_t *n)
+{
+	const op_field *f = op_rec_get(r, key, strlen(key));
+	*n = 0;
+	if (!f || f->type == OP_JNULL)
+		return 0;
+	if (f->type != OP_JSTR)
+		return -1;
+	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
+	return 0;
+}
+
+/* A Message-ID as the record gives it, without blanks and <>. */
+static void bare_id(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '<'))
+		(*s)++, (*n)--;
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '>'))
+		(*n)--;
+}
+
+/* A time member: 0 (NOTIME when missing or null) or -1. */
+static int time_of(op_rec *r, const char *key, op_time *t)
+{
+	const char *s;
+	size_t n;
+	op_buf b = {0};
+	int rc = str_of(r, key, &b, &s, &n);
+	*t = NOTIME;
+	if (!rc && n && op_time_parse(s, n, t, NULL))
+		rc = -1;
+	op_buf_free(&b);
+	return rc;
+}
+
+static uint64_t email_of(op_link *l, op_rec *r)
+{
+	const char *s;
+	size_t n;
+	if (str_of(r, "email", &l->tmp, &s, &n) || !n)
+		return 0;
+	char low[256];
+	if (n > sizeof low)
+		n = sizeof low;
+	for (size_t i = 0; i < n; i++)
+		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	return op_hash(low, n) | 1;	/* 0 is "no email" */
+}
+
+static uint64_t spool(op_link *l, op_rec *r)
+{
+	uint64_t off = l->spooled;
+	if (fwrite(r->line, 1, r->len, l->spool) != r->len)
+		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
+	l->spooled += r->len;
+	return off;
+}
+
+static uint32_t who_of(op_link *l, op_rec *r)
+{
+	const char *s;
+	size_t n;
+	int isnew;
+	if (str_of(r, "email", &l->tmp, &s, &n) || !n)
+		return NONE;
+	void **v = op_hmap_put(&l->whos, s, n, &isnew);
+	if (isnew) {
+		GROW(l->who, l->nwho, l->capwho);
+		l->who[l->nwho] = op_xstrndup(s, n);
+		*v = (void *)(uintptr_t)++l->nwho;
+	}
+	return (uint32_t)((uintptr_t)*v - 1);
+}
+
+static int is_message(op_rec *r)
+{
+	static const char *const keys[] = { "message_id", "in_reply_to", "references", "direction" };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const op_field *f = op_rec_get(r, keys[i], strlen(keys[i]));
+		if (f && f->type != OP_JNULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* direction: 0 in, 1 out, -1 not "in" or "out"; auto: 1 when set */
+static int kind_of(op_stream *st, op_link *l, op_rec *r, int *out, int *autom)
+{
+	const char *s;
+	size_t n;
+	if (str_of(r, "direction", &l->tmp, &s, &n) || (n && !(n == 2 && !memcmp(s, "in", 2)) &&
+							 !(n == 3 && !memcmp(s, "out", 3)))) {
+		op_reject(st, "direction: \"in\" or \"out\" expected");
+		return -1;
+	}
+	*out = n == 3;
+	if (str_of(r, "auto", &l->tmp, &s, &n) ||
+	    (n && !(n == 5 && !memcmp(s, "reply", 5)) && !(n == 6 && !memcmp(s, "bounce", 6)) &&
+	     !(n == 4 && !memcmp(s, "bulk", 4)))) {
+		op_reject(st, "auto: \"reply\", \"bounce\" or \"bulk\" expected");
+		return -1;
+	}
+	*autom = n > 0;
+	return 0;
+}
+
+/* The thread links of r, checked before anything is kept. */
+static int check_links(op_stream *st, op_link *l, op_rec *r)
+{
+	const char *s;
+	size_t n;
+	if (str_of(r, "message_id", &l->tmp, &s, &n) || str_of(r, "in_reply_to", &l->tmp, &s, &n)) {
+		op_reject(st, "message_id and in_reply_to: strings expected");
+		return -1;
+	}
+	const op_field *f = op_rec_get(r, "references", 10);
+	if (f && f->type != OP_JNULL) {
+		const char *e;
+		size_t en, pos = 0;
+		if (f->type != OP_JARR)
+			goto bad;
+		while (op_jarr_next(f->v, f->vlen, &pos, &e, &en))
+			if (op_jtype_of(e) != OP_JSTR)
+				goto bad;
+	}
+	return 0;
+bad:
+	op_reject(st, "references: an array of strings expected");
+	return -1;
+}
+
+/* 1 when s names a Message-ID to thread by */
+static int link_to(op_link *l, uint32_t self, const char *s, size_t n)
+{
+	bare_id(&s, &n);
+	if (n)
+		unite(l->nodes, self, node_of(l, s, n));
+	return n > 0;
+}
+
+/* --by-subject: the customer's address (ours on their side: `to` of a
+ * message we sent) and the subject without Re:, Fwd: and the like, lower
+ * case with blanks collapsed, into l->key; 0 when either is missing. */
+static int subject_key(op_link *l, op_rec *r, int out)
+{
+	static const char *const prefixes[] = { "re", "fwd", "fw", "aw", "sv", NULL };
+	const char *s;
+	size_t n;
+	op_buf_reset(&l->key);
+	if (str_of(r, out ? "to" : "email", &l->tmp, &s, &n) || !n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		op_buf_addc(&l->key, (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]));
+	op_buf_addc(&l->key, '\n');
+	size_t start = l->key.len;
+	if (str_of(r, "subject", &l->tmp, &s, &n))
+		return 0;
+	const char *end = s + n;
+	for (int again = 1; again;) {
+		again = 0;
+		while (s < end && (*s == ' ' || *s == '\t'))
+			s++;
+		for (int p = 0; prefixes[p]; p++) {
+			size_t k = strlen(prefixes[p]);
+			if ((size_t)(end - s) > k && !strncasecmp(s, prefixes[p], k) && s[k] == ':') {
+				s += k + 1;
+				again = 1;
+				break;
+			}
+		}
+	}
+	for (int blank = 0; s < end; s++) {
+		if (*s == ' ' || *s == '\t') {
+			blank = 1;
+			continue;
+		}
+		if (blank && l->key.len > start)
+			op_buf_addc(&l->key, ' ');
+		blank = 0;
+		op_buf_addc(&l->key, (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s));
+	}
+	return l->key.len > start;
+}
+
+/* Every message becomes the last of its address and subject; one with no
+ * In-Reply-To or References (not linked) joins the one before, when
+ * within the window of it: 1 when it did. */
+static int subject_link(op_link *l, op_rec *r, uint32_t self, op_time at, int out, int linked)
+{
+	int isnew;
+	if (!subject_key(l, r, out))
+		return 0;
+	void **v = op_hmap_put(&l->subjects, l->key.p, l->key.len, &isnew);
+	if (isnew) {
+		GROW(l->last, l->nlast, l->caplast);
+		*v = (void *)(uintptr_t)++l->nlast;
+		l->last[l->nlast - 1] = (struct last){ self, at };
+		return 0;
+	}
+	struct last *p = &l->last[(uintptr_t)*v - 1];
+	int near = !linked && at != NOTIME && p->at != NOTIME &&
+		   (at > p->at ? at - p->at : p->at - at) <= l->o.window;
+	if (near)
+		unite(l->nodes, self, p->node);
+	*p = (struct last){ self, at };
+	return near;
+}
+
+static int add_message(op_stream *st, op_link *l, op_rec *r)
+{
+	int out, autom;
+	op_time at;
+	const char *s;
+	size_t n;
+	if (kind_of(st, l, r, &out, &autom) || check_links(st, l, r))
+		return 0;
+	if (time_of(r, "received_at", &at)) {
+		op_reject(st, "received_at: an RFC 3339 time expected");
+		return 0;
+	}
+	if (autom && !l->o.keep_auto) {
+		l->autos++;
+		return 0;
+	}
+	uint32_t self = NONE;
+	str_of(r, "message_id", &l->tmp, &s, &n);
+	bare_id(&s, &n);
+	if (n) {
+		self = node_of(l, s, n);
+		if (l->nodes[self].seen) {
+			l->dups++;	/* the same mail in two exports: the first counts */
+			return 0;
+		}
+	} else {
+		self = new_node(l);
+	}
+	l->nodes[self].seen = 1;
+	str_of(r, "in_reply_to", &l->tmp, &s, &n);
+	int linked = link_to(l, self, s, n);
+	const op_field *f = op_rec_get(r, "references", 10);
+	if (f && f->type == OP_JARR) {
+		const char *e;
+		size_t en, pos = 0;
+		while (op_jarr_next(f->v, f->vlen, &pos, &e, &en)) {
+			op_jstr(e, en, 1, &l->tmp, &s, &n);
+			linked |= link_to(l, self, s, n);
+		}
+	}
+	GROW(l->msgs, l->nmsgs, l->capmsgs);
+	msg *m = &l->msgs[l->nmsgs++];
+	*m = (msg){ .at = at, .node = self, .seq = l->seq++, .out = (uint8_t)out };
+	if (l->o.by_subject)
+		m->by_subject = (uint8_t)subject_link(l, r, self, at, out, linked);
+	if (out) {
+		m->len_or_who = who_of(l, r);
+	} else {
+		m->email = email_of(l, r);
+		m->off = spool(l, r);
+		m->len_or_who = (uint32_t)r->len;
+	}
+	return 0;
+}
+
+static int is_deal(op_rec *r)
+{
+	static const char *const keys[] = { "deal_id", "status", "stage" };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const op_field *f = op_rec_get(r, keys[i], strlen(keys[i]));
+		if (f && f->type != OP_JNULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* The key of a row: deal_id, else id (strings, or numbers as written). */
+static int row_key(op_link *l, op_rec *r, const char **s, size_t *n)
+{
+	const op_field *f = op_rec_get(r, "deal_id", 7);
+	if (!f || f->type == OP_JNULL)
+		f = op_rec_get(r, "id", 2);
+	if (!f || (f->type != OP_JSTR && f->type != OP_JNUM))
+		return -1;
+	if (f->type == OP_JNUM) {
+		*s = f->v;
+		*n = f->vlen;
+	} else {
+		op_jstr(f->v, f->vlen, f->vesc, &l->tmp, s, n);
+	}
+	return *n ? 0 : -1;
+}
+
+static int add_row(op_stream *st, op_link *l, op_rec *r)
+{
+	op_time at, updated;
+	const char *s;
+	size_t n;
+	if (time_of(r, "received_at", &at) || time_of(r, "updated_at", &updated)) {
+		op_reject(st, "received_at and updated_at: RFC 3339 times expected");
+		return 0;
+	}
+	if (str_of(r, "enquiry_id", &l->tmp, &s, &n)) {
+		op_reject(st, "enquiry_id: a string expected");
+		return 0;
+	}
+	uint32_t enq_node = NONE;
+	bare_id(&s, &n);
+	if (n)
+		enq_node = node_of(l, s, n);
+	if (row_key(l, r, &s, &n)) {
+		op_reject(st, "no deal_id or id to know the row by");
+		return 0;
+	}
+	int isnew;
+	void **v = op_hmap_put(&l->keys, s, n, &isnew);
+	row *w;
+	if (isnew) {
+		GROW(l->rows, l->nrows, l->caprows);
+		*v = (void *)(uintptr_t)(l->nrows + 1);
+		w = &l->rows[l->nrows++];
+		*w = (row){ .at = at, .updated = NOTIME, .seq = l->seq++, .enq_node = NONE };
+	} else {
+		/* a later snapshot of the row: the newest by updated_at wins,
+		 * else the later in input order; the first received_at stays */
+		w = &l->rows[(uintptr_t)*v - 1];
+		l->snapshots++;
+		if (w->updated != NOTIME && updated != NOTIME && updated < w->updated)
+			return 0;
+	}
+	w->off = spool(l, r);
+	w->len = (uint32_t)r->len;
+	if (isnew) {
+		w->first_off = w->off;
+		w->first_len = w->len;
+	}
+	w->updated = updated;
+	w->email = email_of(l, r);
+	w->deal |= (uint8_t)is_deal(r);
+	if (enq_node != NONE)
+		w->enq_node = enq_node;
+	return 0;
+}
+
+int op_link_add(op_stream *st, op_rec *r, void *ctx)
+{
+	op_link *l = ctx;
+	if (r->len > UINT32_MAX || l->seq == NONE) {
+		op_reject(st, "too large to link (4 GiB lines or records)");
+		return 0;
+	}
+	return is_message(r) ? add_message(st, l, r) : add_row(st, l, r);
+}
+
+/* ---- settling threads and joins ---- */
+
+typedef struct {
+	enq *e;
+	size_t n, cap;
+} enqs;
+
+static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint32_t seq, uint64_t email)
+{
+	GROW(q->e, q->n, q->cap);
+	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .off = off, .len = len,
+			    .seq = seq, .email = email, .who = NONE, .row = NONE, .deal = NONE };
+	return (uint32_t)q->n++;
+}
+
+/* The enquiry of a thread is its earliest incoming message (the first in
+ * input order among equals); the other incoming ones are follow-ups. */
+static void incoming(op_link *l, enqs *q, uint32_t *tix)
+{
+	for (size_t i = 0; i < l->nmsgs; i++) {
+		msg *m = &l->msgs[i];
+		if (m->out)
+			continue;
+		uint32_t t = find(l->nodes, m->node);
+		if (tix[t] == NONE) {
+			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->seq, m->email);
+			continue;
+		}
+		enq *e = &q->e[tix[t]];
+		e->by_subject |= m->by_subject;
+		e->followups++;
+		if (m->at < e->at) {
+			e->at = m->at;
+			e->off = m->off;
+			e->len = m->len_or_who;
+			e->seq = m->seq;
+			e->email = m->email;
+		}
+		if (e->last_in == NOTIME || (m->at != NOTIME && m->at > e->last_in))
+			e->last_in = m->at;
+	}
+}
+
+/* Our messages: responses when not dated before the enquiry. */
+static void outgoing(op_link *l, enqs *q, const uint32_t *tix)
+{
+	for (size_t i = 0; i < l->nmsgs; i++) {
+		msg *m = &l->msgs[i];
+		if (!m->out)
+			continue;
+		uint32_t t = tix[find(l->nodes, m->node)];
+		if (t == NONE) {
+			l->orphans++;
+			continue;
+		}
+		enq *e = &q->e[t];
+		e->by_subject |= m->by_subject;
+		if (m->at != NOTIME && e->at != NOTIME && m->at < e->at) {
+			e->early++;
+			continue;
+		}
+		e->responses++;
+		if (m->at < e->first_out || e->who == NONE) {
+			if (m->at < e->first_out)
+				e->first_out = m->at;
+			e->who = m->len_or_who;
+		}
+	}
+}
+
+typedef struct {
+	uint64_t email;
+	op_time at;
+	uint32_t enq;
+} bymail;
+
+static int cmp_bymail(const void *a, const void *b)
+{
+	const bymail *x = a, *y = b;
+	if (x->email != y->email)
+		return x->email < y->email ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->enq < y->enq ? -1 : x->enq > y->enq;
+}
+
+/* The enquiry from the row's address received last at or before it and
+ * not more than the window before: the nearest after which it came. */
+static uint32_t nearest(const bymail *ix, size_t n, const row *w, op_time window)
+{
+	size_t lo = 0, hi = n;	/* first entry after (email, at) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix[mid].email < w->email || (ix[mid].email == w->email && ix[mid].at <= w->at))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || ix[lo - 1].email != w->email || w->at - ix[lo - 1].at > window)
+		return NONE;
+	return ix[lo - 1].enq;
+}
+
+/* Joins each CRM row to its enquiry: by enquiry_id, else by email.  An
+ * enquiry takes one row, the earliest created; another stands alone. */
+static void join(op_link *l, enqs *q, const uint32_t *tix)
+{
+	bymail *ix = op_xcalloc(q->n + 1, sizeof *ix);
+	size_t nix = 0;
+	for (size_t i = 0; i < q->n; i++)
+		if (q->e[i].email && q->e[i].at != NOTIME)
+			ix[nix++] = (bymail){ q->e[i].email, q->e[i].at, (uint32_t)i };
+	qsort(ix, nix, sizeof *ix, cmp_bymail);
+	for (size_t i = 0; i < l->nrows; i++) {
+		row *w = &l->rows[i];
+		if (!w->deal)
+			continue;
+		uint32_t t = w->enq_node == NONE ? NONE : tix[find(l->nodes, w->enq_node)];
+		uint8_t by = 1;
+		if (t == NONE && w->email && w->at != NOTIME) {
+			t = nearest(ix, nix, w, l->o.window);
+			by = 2;
+		}
+		if (t == NONE)
+			continue;
+		enq *e = &q->e[t];
+		if (e->deal != NONE) {
+			row *had = &l->rows[e->deal];
+			if (had->at <= w->at)
+				continue;
+			had->joined = 0;
+		}
+		e->deal = (uint32_t)i;
+		e->deal_by = by;
+		w->joined = 1;
+	}
+	free(ix);
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const enq *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void settle(op_link *l, enqs *q)
+{
+	uint32_t *tix = op_xmalloc((l->nnodes + 1) * sizeof *tix);
+	memset(tix, 0xff, (l->nnodes + 1) * sizeof *tix);
+	incoming(l, q, tix);
+	outgoing(l, q, tix);
+	for (size_t i = 0; i < l->nrows; i++) {
+		row *w = &l->rows[i];
+		if (!w->deal) {
+			uint32_t e = new_enq(q, w->at, w->off, w->len, w->seq, w->email);
+			q->e[e].row = (uint32_t)i;
+		}
+	}
+	join(l, q, tix);
+	free(tix);
+	for (size_t i = 0; i < l->nrows; i++) {
+		row *w = &l->rows[i];
+		if (w->deal && !w->joined) {
+			uint32_t e = new_enq(q, w->at, w->off, w->len, w->seq, w->email);
+			q->e[e].row = (uint32_t)i;
+		} else if (w->joined) {
+			l->joined++;
+		}
+	}
+	qsort(q->e, q->n, sizeof *q->e, cmp_seq);
+}
+
+/* ---- writing ---- */
+
+typedef struct {		/* a spooled line, read back and indexed */
+	op_buf b;
+	op_rec r;
+} line;
+
+static void read_back(op_link *l, line *ln, uint64_t off, uint32_t len)
+{
+	op_jerr e;
+	op_buf_reset(&ln->b);
+	op_buf_grow(&ln->b, len);
+	size_t got = 0;
+	while (got < len) {
+		ssize_t k = pread(fileno(l->spool), ln->b.p + got, len - got, (off_t)(off + got));
+		if (k <= 0)
+			op_die(OP_EXIT_IOERR, "spool file: %s", k ? strerror(errno) : "cut short");
+		got += (size_t)k;
+	}
+	ln->b.len = len;
+	if (op_rec_scan(&ln->r, ln->b.p, len, &e))
+		op_die(OP_EXIT_SOFTWARE, "spool file: a record changed: %s", e.msg);
+}
+
+typedef struct {
+	op_kv kv[16];
+	size_t n;
+	char times[2][23], nums[3][24];
+	op_buf who;
+} fields;
+
+static void put(fields *f, const char *key, const char *v, size_t vn)
+{
+	f->kv[f->n++] = (op_kv){ key, strlen(key), v, vn };
+}
+
+static void put_time(fields *f, const char *key, op_time t, int i)
+{
+	char *b = f->times[i];
+	if (t == NOTIME) {
+		put(f, key, "null", 4);
+		return;
+	}
+	b[0] = '"';
+	op_time_format(t, b + 1);
+	b[21] = '"';
+	put(f, key, b, 22);
+}
+
+static void put_num(fields *f, const char *key, unsigned long long v, int i)
+{
+	put(f, key, f->nums[i], (size_t)snprintf(f->nums[i], sizeof f->nums[i], "%llu", v));
+}
+
+/* key's value in r as it was written, when r has it */
+static void put_from(fields *f, const char *key, op_rec *r)
+{
+	const op_field *x = op_rec_get(r, key, strlen(key));
+	if (x)
+		put(f, key, x->v, x->vlen);
+}
+
+static const char *const crm_fields[] = { "status", "stage", "won", "value", "resolved_at" };
+
+/* The CRM row's outcome, as the row wrote it. */
+static void put_deal(fields *f, const enq *e, op_rec *d)
+{
+	const op_field *k = op_rec_get(d, "deal_id", 7);
+	if (!k || k->type == OP_JNULL)
+		k = op_rec_get(d, "id", 2);
+	put(f, "deal_id", k->v, k->vlen);
+	put(f, "crm_by", e->deal_by == 1 ? "\"id\"" : "\"email\"", e->deal_by == 1 ? 4 : 7);
+	for (size_t i = 0; i < sizeof crm_fields / sizeof *crm_fields; i++)
+		put_from(f, crm_fields[i], d);
+}
+
+/* No reply of ours in the mail: the CRM's responded_at, if it has one. */
+static void put_first_response(fields *f, const enq *e, op_rec *crm)
+{
+	const op_field *x = crm ? op_rec_get(crm, "responded_at", 12) : NULL;
+	if (e->first_out == NOTIME && x)
+		put(f, "first_response_at", x->v, x->vlen);
+	else
+		put_time(f, "first_response_at", e->first_out, 1);
+}
+
+static void warn_early(const enq *e, op_rec *r)
+{
+	const op_field *id = op_rec_get(r, "id", 2);
+	op_warn("%.*s: %u %s dated before the enquiry, not counted", id ? (int)id->vlen : 4,
+		id ? id->v : "null", e->early, e->early == 1 ? "reply" : "replies");
+}
+
+static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields *f)
+{
+	op_rec *crm = NULL;
+	read_back(l, &ln[0], e->off, e->len);
+	if (e->deal != NONE) {
+		read_back(l, &ln[1], l->rows[e->deal].off, l->rows[e->deal].len);
+		crm = &ln[1].r;
+	} else if (e->row != NONE) {
+		crm = &ln[0].r;
+	}
+	f->n = 0;
+	put_num(f, "followups", e->followups, 0);
+	put_time(f, "last_customer_at", e->last_in, 0);
+	put_num(f, "responses", e->responses, 1);
+	put_first_response(f, e, crm);
+	op_buf_reset(&f->who);
+	if (e->who != NONE)
+		op_buf_json_str(&f->who, l->who[e->who], strlen(l->who[e->who]));
+	put(f, "responded_by", e->who != NONE ? f->who.p : "null", e->who != NONE ? f->who.len : 4);
+	if (e->by_subject)
+		put(f, "thread_by", "\"subject\"", 9);
+	if (e->deal != NONE)
+		put_deal(f, e, crm);
+	if (e->row != NONE && l->rows[e->row].first_off != e->off) {
+		/* a snapshot row keeps the first export's creation times */
+		read_back(l, &ln[2], l->rows[e->row].first_off, l->rows[e->row].first_len);
+		put_from(f, "received_at", &ln[2].r);
+		put_from(f, "created_at", &ln[2].r);
+	}
+	if (e->early)
+		warn_early(e, &ln[0].r);
+	l->followups += e->followups;
+	l->responses += e->responses;
+	l->early += e->early;
+	op_emit_rec(st, &ln[0].r, f->kv, f->n);
+}
+
+void op_link_write(op_link *l, op_stream *st)
+{
+	enqs q = {0};
+	line ln[3];
+	fields f = {0};
+	memset(ln, 0, sizeof ln);
+	if (fflush(l->spool))
+		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
+	settle(l, &q);
+	for (size_t i = 0; i < q.n && !st->stop; i++)
+		emit_one(l, st, &q.e[i], ln, &f);
+	op_buf_printf(&st->extra, ",\"enquiries\":%zu,\"followups\":%llu,\"responses\":%llu,"
+		      "\"early_replies\":%llu,\"auto\":%llu,\"duplicates\":%llu,\"snapshots\":%llu,"
+		      "\"crm_joined\":%llu,\"orphan_replies\":%llu",
+		      q.n, l->followups, l->responses, l->early, l->autos, l->dups, l->snapshots,
+		      l->joined, l->orphans);
+	for (int i = 0; i < 3; i++) {
+		op_buf_free(&ln[i].b);
+		op_rec_free(&ln[i].r);
+	}
+	op_buf_free(&f.who);
+	free(q.e);
+}
+
+void op_link_free(op_link *l)
+{
+	if (!l)
+		return;
+	fclose(l->spool);
+	op_hmap_free(&l->ids, NULL);
+	op_hmap_free(&l->keys, NULL);
+	op_hmap_free(&l->whos, NULL);
+	op_hmap_free(&l->subjects, NULL);
+	free(l->last);
+	for (size_t i = 0; i < l->nwho; i++)
+		free(l->who[i]);
+	free(l->who);
+	free(l->nodes);
+	free(l->msgs);
+	free(l->rows);
+	op_buf_free(&l->tmp);
+	op_buf_free(&l->key);
+	free(l);
+}
