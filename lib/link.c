@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hmap.h"
+#include "idmap.h"
 #include "link.h"
 
 #define NOTIME INT64_MAX	/* undated: after every time */
@@ -26,27 +27,26 @@ typedef struct {
 	uint8_t rank, seen;	/* seen: a message with this id was read */
 } node;
 
-typedef struct {		/* one message kept for the thread */
+typedef struct {		/* one message kept for the thread: 32 bytes */
 	op_time at;
-	uint64_t off;		/* incoming: its line in the spool */
+	uint64_t off;		/* incoming: its line in the spool (input order) */
 	uint64_t email;		/* incoming: hash of the lower-cased address */
-	uint32_t node, seq;
 	uint32_t len_or_who;	/* incoming: line length; outgoing: sender */
-	uint8_t out, by_subject;
+	uint32_t node : 30, out : 1, by_subject : 1;
 } msg;
 
 typedef struct {		/* one CRM row or form, by deal id or id */
-	op_time at;		/* the first snapshot's received_at */
-	op_time updated;	/* the kept snapshot's updated_at */
-	uint64_t off, first_off, email;
-	uint32_t len, first_len, seq, enq_node;
+	op_time at;		/* the oldest snapshot's received_at */
+	op_time updated, first_updated;	/* the newest and the oldest snapshot's */
+	uint64_t off, first_off, order, email;	/* order: first in input */
+	uint32_t len, first_len, enq_node;
 	uint8_t deal, joined;
 } row;
 
 typedef struct {		/* one record to write */
 	op_time at, last_in, first_out;
-	uint64_t off, email;
-	uint32_t len, seq, followups, responses, early, who;
+	uint64_t off, order, email;	/* order: input order */
+	uint32_t len, followups, responses, early, who;
 	uint32_t row, deal;	/* row: NONE for a mail thread */
 	uint8_t deal_by;	/* 1 by id, 2 by email */
 	uint8_t by_subject;	/* a message joined by sender and subject */
@@ -60,7 +60,8 @@ struct op_link {
 	size_t nmsgs, capmsgs;
 	row *rows;
 	size_t nrows, caprows;
-	op_hmap ids, keys, whos;	/* Message-ID -> node, row key -> row, sender -> who */
+	op_idmap ids, keys;	/* Message-ID -> node, row key -> row */
+	op_hmap whos;		/* sender -> who */
 	op_hmap subjects;		/* --by-subject: address and subject -> last */
 	struct last { uint32_t node; op_time at; } *last;
 	size_t nlast, caplast;
@@ -68,7 +69,6 @@ struct op_link {
 	size_t nwho, capwho;
 	FILE *spool;
 	uint64_t spooled;
-	uint32_t seq;
 	unsigned long long autos, dups, snapshots, orphans, early, followups, responses, joined;
 	op_buf tmp, key;
 };
@@ -92,20 +92,17 @@ op_link *op_link_new(const op_link_opt *o)
 
 /* ---- union-find over Message-IDs ---- */
 
-static uint32_t new_node(op_link *l)
-{
-	GROW(l->nodes, l->nnodes, l->capnodes);
-	l->nodes[l->nnodes] = (node){ .parent = (uint32_t)l->nnodes };
-	return (uint32_t)l->nnodes++;
-}
-
+/* The node of a Message-ID (n > 0) or of a message without one; a node's
+ * number is its id's in l->ids. */
 static uint32_t node_of(op_link *l, const char *id, size_t n)
 {
-	int isnew;
-	void **v = op_hmap_put(&l->ids, id, n, &isnew);
-	if (isnew)
-		*v = (void *)(uintptr_t)(new_node(l) + 1);
-	return (uint32_t)((uintptr_t)*v - 1);
+	int isnew = 1;
+	uint32_t k = n ? op_idmap_put(&l->ids, id, n, &isnew) : op_idmap_new(&l->ids);
+	if (isnew) {
+		GROW(l->nodes, l->nnodes, l->capnodes);
+		l->nodes[l->nnodes++] = (node){ .parent = k };
+	}
+	return k;
 }
 
 static uint32_t find(node *nd, uint32_t x)
@@ -361,17 +358,12 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 		l->autos++;
 		return 0;
 	}
-	uint32_t self = NONE;
 	str_of(r, "message_id", &l->tmp, &s, &n);
 	bare_id(&s, &n);
-	if (n) {
-		self = node_of(l, s, n);
-		if (l->nodes[self].seen) {
-			l->dups++;	/* the same mail in two exports: the first counts */
-			return 0;
-		}
-	} else {
-		self = new_node(l);
+	uint32_t self = node_of(l, s, n);
+	if (l->nodes[self].seen) {
+		l->dups++;	/* the same mail in two exports: the first counts */
+		return 0;
 	}
 	l->nodes[self].seen = 1;
 	str_of(r, "in_reply_to", &l->tmp, &s, &n);
@@ -387,9 +379,9 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 	}
 	GROW(l->msgs, l->nmsgs, l->capmsgs);
 	msg *m = &l->msgs[l->nmsgs++];
-	*m = (msg){ .at = at, .node = self, .seq = l->seq++, .out = (uint8_t)out };
+	*m = (msg){ .at = at, .node = self, .out = (unsigned)out };
 	if (l->o.by_subject)
-		m->by_subject = (uint8_t)subject_link(l, r, self, at, out, linked);
+		m->by_subject = (unsigned)subject_link(l, r, self, at, out, linked);
 	if (out) {
 		m->len_or_who = who_of(l, r);
 	} else {
@@ -441,49 +433,55 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 		op_reject(st, "enquiry_id: a string expected");
 		return 0;
 	}
-	uint32_t enq_node = NONE;
 	bare_id(&s, &n);
-	if (n)
-		enq_node = node_of(l, s, n);
+	uint32_t enq_node = n ? node_of(l, s, n) : NONE;
 	if (row_key(l, r, &s, &n)) {
 		op_reject(st, "no deal_id or id to know the row by");
 		return 0;
 	}
 	int isnew;
-	void **v = op_hmap_put(&l->keys, s, n, &isnew);
+	uint32_t k = op_idmap_put(&l->keys, s, n, &isnew);
 	row *w;
 	if (isnew) {
 		GROW(l->rows, l->nrows, l->caprows);
-		*v = (void *)(uintptr_t)(l->nrows + 1);
 		w = &l->rows[l->nrows++];
-		*w = (row){ .at = at, .updated = NOTIME, .seq = l->seq++, .enq_node = NONE };
+		*w = (row){ .order = l->spooled, .updated = NOTIME, .first_updated = NOTIME, .enq_node = NONE };
 	} else {
-		/* a later snapshot of the row: the newest by updated_at wins,
-		 * else the later in input order; the first received_at stays */
-		w = &l->rows[(uintptr_t)*v - 1];
+		w = &l->rows[k];
 		l->snapshots++;
-		if (w->updated != NOTIME && updated != NOTIME && updated < w->updated)
-			return 0;
 	}
-	w->off = spool(l, r);
-	w->len = (uint32_t)r->len;
-	if (isnew) {
-		w->first_off = w->off;
-		w->first_len = w->len;
+	/* Snapshots of one row: the newest by updated_at is written, else
+	 * the last in input order; the oldest (else the first) keeps its
+	 * received_at and created_at, so the order of the exports does not
+	 * matter when they have updated_at. */
+	int newest = isnew || !(w->updated != NOTIME && updated != NOTIME && updated < w->updated);
+	int oldest = isnew || (updated != NOTIME && w->first_updated != NOTIME && updated < w->first_updated);
+	if (!newest && !oldest)
+		return 0;
+	uint64_t off = spool(l, r);
+	if (newest) {
+		w->off = off;
+		w->len = (uint32_t)r->len;
+		w->updated = updated;
+		w->email = email_of(l, r);
+		w->deal |= (uint8_t)is_deal(r);
+		if (enq_node != NONE)
+			w->enq_node = enq_node;
 	}
-	w->updated = updated;
-	w->email = email_of(l, r);
-	w->deal |= (uint8_t)is_deal(r);
-	if (enq_node != NONE)
-		w->enq_node = enq_node;
+	if (oldest) {
+		w->first_off = off;
+		w->first_len = (uint32_t)r->len;
+		w->first_updated = updated;
+		w->at = at;
+	}
 	return 0;
 }
 
 int op_link_add(op_stream *st, op_rec *r, void *ctx)
 {
 	op_link *l = ctx;
-	if (r->len > UINT32_MAX || l->seq == NONE) {
-		op_reject(st, "too large to link (4 GiB lines or records)");
+	if (r->len > UINT32_MAX) {
+		op_reject(st, "a line of 4 GiB or more");
 		return 0;
 	}
 	return is_message(r) ? add_message(st, l, r) : add_row(st, l, r);
@@ -496,11 +494,11 @@ typedef struct {
 	size_t n, cap;
 } enqs;
 
-static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint32_t seq, uint64_t email)
+static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_t order, uint64_t email)
 {
 	GROW(q->e, q->n, q->cap);
 	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .off = off, .len = len,
-			    .seq = seq, .email = email, .who = NONE, .row = NONE, .deal = NONE };
+			    .order = order, .email = email, .who = NONE, .row = NONE, .deal = NONE };
 	return (uint32_t)q->n++;
 }
 
@@ -514,7 +512,7 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 			continue;
 		uint32_t t = find(l->nodes, m->node);
 		if (tix[t] == NONE) {
-			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->seq, m->email);
+			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->off, m->email);
 			continue;
 		}
 		enq *e = &q->e[tix[t]];
@@ -524,7 +522,7 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 			e->at = m->at;
 			e->off = m->off;
 			e->len = m->len_or_who;
-			e->seq = m->seq;
+			e->order = m->off;
 			e->email = m->email;
 		}
 		if (e->last_in == NOTIME || (m->at != NOTIME && m->at > e->last_in))
@@ -628,13 +626,16 @@ static void join(op_link *l, enqs *q, const uint32_t *tix)
 	free(ix);
 }
 
-static int cmp_seq(const void *a, const void *b)
+static int cmp_order(const void *a, const void *b, void *vq)
 {
-	const enq *x = a, *y = b;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	const enqs *q = vq;
+	uint64_t x = q->e[*(const uint32_t *)a].order, y = q->e[*(const uint32_t *)b].order;
+	return x < y ? -1 : x > y;
 }
 
-static void settle(op_link *l, enqs *q)
+/* The enquiries' numbers in input order (sorting numbers, not the
+ * enquiries, keeps qsort's scratch at 4 bytes each). */
+static uint32_t *settle(op_link *l, enqs *q)
 {
 	uint32_t *tix = op_xmalloc((l->nnodes + 1) * sizeof *tix);
 	memset(tix, 0xff, (l->nnodes + 1) * sizeof *tix);
@@ -643,7 +644,7 @@ static void settle(op_link *l, enqs *q)
 	for (size_t i = 0; i < l->nrows; i++) {
 		row *w = &l->rows[i];
 		if (!w->deal) {
-			uint32_t e = new_enq(q, w->at, w->off, w->len, w->seq, w->email);
+			uint32_t e = new_enq(q, w->at, w->off, w->len, w->order, w->email);
 			q->e[e].row = (uint32_t)i;
 		}
 	}
@@ -652,13 +653,17 @@ static void settle(op_link *l, enqs *q)
 	for (size_t i = 0; i < l->nrows; i++) {
 		row *w = &l->rows[i];
 		if (w->deal && !w->joined) {
-			uint32_t e = new_enq(q, w->at, w->off, w->len, w->seq, w->email);
+			uint32_t e = new_enq(q, w->at, w->off, w->len, w->order, w->email);
 			q->e[e].row = (uint32_t)i;
 		} else if (w->joined) {
 			l->joined++;
 		}
 	}
-	qsort(q->e, q->n, sizeof *q->e, cmp_seq);
+	uint32_t *order = op_xcalloc(q->n + 1, sizeof *order);
+	for (size_t i = 0; i < q->n; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, q->n, sizeof *order, cmp_order, q);
+	return order;
 }
 
 /* ---- writing ---- */
@@ -799,9 +804,9 @@ void op_link_write(op_link *l, op_stream *st)
 	memset(ln, 0, sizeof ln);
 	if (fflush(l->spool))
 		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
-	settle(l, &q);
+	uint32_t *order = settle(l, &q);
 	for (size_t i = 0; i < q.n && !st->stop; i++)
-		emit_one(l, st, &q.e[i], ln, &f);
+		emit_one(l, st, &q.e[order[i]], ln, &f);
 	op_buf_printf(&st->extra, ",\"enquiries\":%zu,\"followups\":%llu,\"responses\":%llu,"
 		      "\"early_replies\":%llu,\"auto\":%llu,\"duplicates\":%llu,\"snapshots\":%llu,"
 		      "\"crm_joined\":%llu,\"orphan_replies\":%llu",
@@ -812,6 +817,7 @@ void op_link_write(op_link *l, op_stream *st)
 		op_rec_free(&ln[i].r);
 	}
 	op_buf_free(&f.who);
+	free(order);
 	free(q.e);
 }
 
@@ -820,8 +826,8 @@ void op_link_free(op_link *l)
 	if (!l)
 		return;
 	fclose(l->spool);
-	op_hmap_free(&l->ids, NULL);
-	op_hmap_free(&l->keys, NULL);
+	op_idmap_free(&l->ids);
+	op_idmap_free(&l->keys);
 	op_hmap_free(&l->whos, NULL);
 	op_hmap_free(&l->subjects, NULL);
 	free(l->last);
