@@ -155,18 +155,18 @@ static void bare_id(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* A time member: 0 (NOTIME when missing or null) or -1. */
-static int time_of(op_rec *r, const char *key, op_time *t)
+/* A time member: 0 (NOTIME when missing or null), or -1 with the record
+ * rejected. */
+static int time_of(op_stream *st, op_link *l, op_rec *r, const char *key, op_time *t)
 {
 	const char *s;
 	size_t n;
-	op_buf b = {0};
-	int rc = str_of(r, key, &b, &s, &n);
 	*t = NOTIME;
-	if (!rc && n && op_time_parse(s, n, t, NULL))
-		rc = -1;
-	op_buf_free(&b);
-	return rc;
+	if (str_of(r, key, &l->tmp, &s, &n) || (n && op_time_parse(s, n, t, NULL))) {
+		op_reject(st, "%s: an RFC 3339 time with a zone expected", key);
+		return -1;
+	}
+	return 0;
 }
 
 static uint64_t email_of(op_link *l, op_rec *r)
@@ -350,10 +350,8 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 	size_t n;
 	if (kind_of(st, l, r, &out, &autom) || check_links(st, l, r))
 		return 0;
-	if (time_of(r, "received_at", &at)) {
-		op_reject(st, "received_at: an RFC 3339 time expected");
+	if (time_of(st, l, r, "received_at", &at))
 		return 0;
-	}
 	if (autom && !l->o.keep_auto) {
 		l->autos++;
 		return 0;
@@ -425,10 +423,8 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	op_time at, updated;
 	const char *s;
 	size_t n;
-	if (time_of(r, "received_at", &at) || time_of(r, "updated_at", &updated)) {
-		op_reject(st, "received_at and updated_at: RFC 3339 times expected");
+	if (time_of(st, l, r, "received_at", &at) || time_of(st, l, r, "updated_at", &updated))
 		return 0;
-	}
 	if (str_of(r, "enquiry_id", &l->tmp, &s, &n)) {
 		op_reject(st, "enquiry_id: a string expected");
 		return 0;
@@ -752,11 +748,15 @@ static void put_first_response(fields *f, const enq *e, op_rec *crm)
 		put_time(f, "first_response_at", e->first_out, 1);
 }
 
-static void warn_early(const enq *e, op_rec *r)
+static void warn_early(const enq *e, op_rec *r, op_buf *tmp)
 {
+	const char *s = "(no id)";
+	size_t n = 7;
 	const op_field *id = op_rec_get(r, "id", 2);
-	op_warn("%.*s: %u %s dated before the enquiry, not counted", id ? (int)id->vlen : 4,
-		id ? id->v : "null", e->early, e->early == 1 ? "reply" : "replies");
+	if (id && id->type == OP_JSTR)
+		op_jstr(id->v, id->vlen, id->vesc, tmp, &s, &n);
+	op_warn("%.*s: %u %s dated before the enquiry, not counted", (int)n, s, e->early,
+		e->early == 1 ? "reply" : "replies");
 }
 
 static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields *f)
@@ -789,7 +789,7 @@ static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields
 		put_from(f, "created_at", &ln[2].r);
 	}
 	if (e->early)
-		warn_early(e, &ln[0].r);
+		warn_early(e, &ln[0].r, &l->tmp);
 	l->followups += e->followups;
 	l->responses += e->responses;
 	l->early += e->early;
