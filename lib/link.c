@@ -169,18 +169,24 @@ static int time_of(op_stream *st, op_link *l, op_rec *r, const char *key, op_tim
 	return 0;
 }
 
+/* s[0..n) with ASCII letters in lower case, appended to b */
+static void lower_into(op_buf *b, const char *s, size_t n)
+{
+	op_buf_grow(b, n);
+	for (size_t i = 0; i < n; i++)
+		b->p[b->len++] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	b->p[b->len] = 0;
+}
+
 static uint64_t email_of(op_link *l, op_rec *r)
 {
 	const char *s;
 	size_t n;
 	if (str_of(r, "email", &l->tmp, &s, &n) || !n)
 		return 0;
-	char low[256];
-	if (n > sizeof low)
-		n = sizeof low;
-	for (size_t i = 0; i < n; i++)
-		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
-	return op_hash(low, n) | 1;	/* 0 is "no email" */
+	op_buf_reset(&l->key);
+	lower_into(&l->key, s, n);
+	return op_hash(l->key.p, l->key.len) | 1;	/* 0 is "no email" */
 }
 
 static uint64_t spool(op_link *l, op_rec *r)
@@ -285,8 +291,7 @@ static int subject_key(op_link *l, op_rec *r, int out)
 	op_buf_reset(&l->key);
 	if (str_of(r, out ? "to" : "email", &l->tmp, &s, &n) || !n)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		op_buf_addc(&l->key, (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]));
+	lower_into(&l->key, s, n);
 	op_buf_addc(&l->key, '\n');
 	size_t start = l->key.len;
 	if (str_of(r, "subject", &l->tmp, &s, &n))
