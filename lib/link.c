@@ -39,13 +39,17 @@ typedef struct {		/* one CRM row or form, by deal id or id */
 	op_time at;		/* the oldest snapshot's received_at */
 	op_time updated, first_updated;	/* the newest and the oldest snapshot's */
 	uint64_t off, first_off, order, email;	/* order: first in input */
-	uint32_t len, first_len, enq_node;
+	uint32_t len, first_len;
+	uint32_t enq;		/* the node of its enquiry_id; after threading,
+				 * that thread's enquiry (NONE: none) */
 	uint8_t deal, joined;
 } row;
 
 typedef struct {		/* one record to write */
 	op_time at, last_in, first_out;
-	uint64_t off, order, email;	/* order: input order */
+	uint64_t off;		/* input order: a thread's enquiry's line in the
+				 * spool, a row's first place (its line: the row's) */
+	uint64_t email;
 	uint32_t len, followups, responses, early, who;
 	uint32_t row, deal;	/* row: NONE for a mail thread */
 	uint8_t deal_by;	/* 1 by id, 2 by email */
@@ -446,7 +450,7 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	if (isnew) {
 		GROW(l->rows, l->nrows, l->caprows);
 		w = &l->rows[l->nrows++];
-		*w = (row){ .order = l->spooled, .updated = NOTIME, .first_updated = NOTIME, .enq_node = NONE };
+		*w = (row){ .order = l->spooled, .updated = NOTIME, .first_updated = NOTIME, .enq = NONE };
 	} else {
 		w = &l->rows[k];
 		l->snapshots++;
@@ -467,7 +471,7 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 		w->email = email_of(l, r);
 		w->deal |= (uint8_t)is_deal(r);
 		if (enq_node != NONE)
-			w->enq_node = enq_node;
+			w->enq = enq_node;
 	}
 	if (oldest) {
 		w->first_off = off;
@@ -495,11 +499,11 @@ typedef struct {
 	size_t n, cap;
 } enqs;
 
-static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_t order, uint64_t email)
+static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_t email)
 {
 	GROW(q->e, q->n, q->cap);
 	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .off = off, .len = len,
-			    .order = order, .email = email, .who = NONE, .row = NONE, .deal = NONE };
+			    .email = email, .who = NONE, .row = NONE, .deal = NONE };
 	return (uint32_t)q->n++;
 }
 
@@ -513,7 +517,7 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 			continue;
 		uint32_t t = find(l->nodes, m->node);
 		if (tix[t] == NONE) {
-			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->off, m->email);
+			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->email);
 			continue;
 		}
 		enq *e = &q->e[tix[t]];
@@ -523,7 +527,6 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 			e->at = m->at;
 			e->off = m->off;
 			e->len = m->len_or_who;
-			e->order = m->off;
 			e->email = m->email;
 		}
 		if (e->last_in == NOTIME || (m->at != NOTIME && m->at > e->last_in))
@@ -593,7 +596,7 @@ static uint32_t nearest(const bymail *ix, size_t n, const row *w, op_time window
 
 /* Joins each CRM row to its enquiry: by enquiry_id, else by email.  An
  * enquiry takes one row, the earliest created; another stands alone. */
-static void join(op_link *l, enqs *q, const uint32_t *tix)
+static void join(op_link *l, enqs *q)
 {
 	bymail *ix = op_xcalloc(q->n + 1, sizeof *ix);
 	size_t nix = 0;
@@ -605,7 +608,7 @@ static void join(op_link *l, enqs *q, const uint32_t *tix)
 		row *w = &l->rows[i];
 		if (!w->deal)
 			continue;
-		uint32_t t = w->enq_node == NONE ? NONE : tix[find(l->nodes, w->enq_node)];
+		uint32_t t = w->enq;
 		uint8_t by = 1;
 		if (t == NONE && w->email && w->at != NOTIME) {
 			t = nearest(ix, nix, w, l->o.window);
@@ -630,36 +633,55 @@ static void join(op_link *l, enqs *q, const uint32_t *tix)
 static int cmp_order(const void *a, const void *b, void *vq)
 {
 	const enqs *q = vq;
-	uint64_t x = q->e[*(const uint32_t *)a].order, y = q->e[*(const uint32_t *)b].order;
+	uint64_t x = q->e[*(const uint32_t *)a].off, y = q->e[*(const uint32_t *)b].off;
 	return x < y ? -1 : x > y;
 }
 
 /* The enquiries' numbers in input order (sorting numbers, not the
  * enquiries, keeps qsort's scratch at 4 bytes each). */
-static uint32_t *settle(op_link *l, enqs *q)
+/* The threads' enquiries, and each CRM row's by enquiry_id; what only
+ * threading needed is freed as soon as it is done with, for the peak. */
+static void threads(op_link *l, enqs *q)
 {
+	op_idmap_free(&l->ids);
+	op_hmap_free(&l->subjects, NULL);
 	uint32_t *tix = op_xmalloc((l->nnodes + 1) * sizeof *tix);
 	memset(tix, 0xff, (l->nnodes + 1) * sizeof *tix);
 	incoming(l, q, tix);
 	outgoing(l, q, tix);
-	for (size_t i = 0; i < l->nrows; i++) {
-		row *w = &l->rows[i];
-		if (!w->deal) {
-			uint32_t e = new_enq(q, w->at, w->off, w->len, w->order, w->email);
-			q->e[e].row = (uint32_t)i;
-		}
-	}
-	join(l, q, tix);
+	for (size_t i = 0; i < l->nrows; i++)
+		if (l->rows[i].enq != NONE)
+			l->rows[i].enq = tix[find(l->nodes, l->rows[i].enq)];
 	free(tix);
+	free(l->msgs);
+	free(l->nodes);
+	l->msgs = NULL;
+	l->nodes = NULL;
+	l->nmsgs = l->nnodes = l->capmsgs = l->capnodes = 0;
+}
+
+/* Rows that are enquiries of their own: forms before the join (they can
+ * be joined), CRM rows that joined nothing after it. */
+static void row_enquiries(op_link *l, enqs *q, int deals)
+{
 	for (size_t i = 0; i < l->nrows; i++) {
 		row *w = &l->rows[i];
-		if (w->deal && !w->joined) {
-			uint32_t e = new_enq(q, w->at, w->off, w->len, w->order, w->email);
+		if (w->deal == deals && !w->joined) {
+			uint32_t e = new_enq(q, w->at, w->order, 0, w->email);
 			q->e[e].row = (uint32_t)i;
-		} else if (w->joined) {
-			l->joined++;
 		}
 	}
+}
+
+static uint32_t *settle(op_link *l, enqs *q)
+{
+	op_idmap_free(&l->keys);
+	threads(l, q);
+	row_enquiries(l, q, 0);
+	join(l, q);
+	row_enquiries(l, q, 1);
+	for (size_t i = 0; i < l->nrows; i++)
+		l->joined += l->rows[i].joined;
 	uint32_t *order = op_xcalloc(q->n + 1, sizeof *order);
 	for (size_t i = 0; i < q->n; i++)
 		order[i] = (uint32_t)i;
@@ -767,7 +789,8 @@ static void warn_early(const enq *e, op_rec *r, op_buf *tmp)
 static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields *f)
 {
 	op_rec *crm = NULL;
-	read_back(l, &ln[0], e->off, e->len);
+	const row *own = e->row != NONE ? &l->rows[e->row] : NULL;
+	read_back(l, &ln[0], own ? own->off : e->off, own ? own->len : e->len);
 	if (e->deal != NONE) {
 		read_back(l, &ln[1], l->rows[e->deal].off, l->rows[e->deal].len);
 		crm = &ln[1].r;
@@ -787,9 +810,9 @@ static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields
 		put(f, "thread_by", "\"subject\"", 9);
 	if (e->deal != NONE)
 		put_deal(f, e, crm);
-	if (e->row != NONE && l->rows[e->row].first_off != e->off) {
-		/* a snapshot row keeps the first export's creation times */
-		read_back(l, &ln[2], l->rows[e->row].first_off, l->rows[e->row].first_len);
+	if (own && own->first_off != own->off) {
+		/* a snapshot row keeps the oldest export's creation times */
+		read_back(l, &ln[2], own->first_off, own->first_len);
 		put_from(f, "received_at", &ln[2].r);
 		put_from(f, "created_at", &ln[2].r);
 	}
