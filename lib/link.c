@@ -691,25 +691,34 @@ static uint32_t *settle(op_link *l, enqs *q)
 
 /* ---- writing ---- */
 
-typedef struct {		/* a spooled line, read back and indexed */
-	op_buf b;
+/* A spooled line read back and indexed.  Reads go through a window of the
+ * spool, since enquiries are written in spool order: one pread per 64 KiB
+ * rather than one per line. */
+typedef struct {
+	op_buf b;		/* the spool from base on */
+	uint64_t base;
 	op_rec r;
 } line;
+
+#define WINDOW (64 * 1024)
 
 static void read_back(op_link *l, line *ln, uint64_t off, uint32_t len)
 {
 	op_jerr e;
-	op_buf_reset(&ln->b);
-	op_buf_grow(&ln->b, len);
-	size_t got = 0;
-	while (got < len) {
-		ssize_t k = pread(fileno(l->spool), ln->b.p + got, len - got, (off_t)(off + got));
-		if (k <= 0)
-			op_die(OP_EXIT_IOERR, "spool file: %s", k ? strerror(errno) : "cut short");
-		got += (size_t)k;
+	if (off < ln->base || off + len > ln->base + ln->b.len) {
+		size_t want = len > WINDOW ? len : WINDOW, got = 0;
+		op_buf_reset(&ln->b);
+		op_buf_grow(&ln->b, want);
+		while (got < len) {
+			ssize_t k = pread(fileno(l->spool), ln->b.p + got, want - got, (off_t)(off + got));
+			if (k <= 0)
+				op_die(OP_EXIT_IOERR, "spool file: %s", k ? strerror(errno) : "cut short");
+			got += (size_t)k;
+		}
+		ln->b.len = got;
+		ln->base = off;
 	}
-	ln->b.len = len;
-	if (op_rec_scan(&ln->r, ln->b.p, len, &e))
+	if (op_rec_scan(&ln->r, ln->b.p + (off - ln->base), len, &e))
 		op_die(OP_EXIT_SOFTWARE, "spool file: a record changed: %s", e.msg);
 }
 
