@@ -56,6 +56,16 @@ typedef struct {		/* one record to write */
 	uint8_t by_subject;	/* a message joined by sender and subject */
 } enq;
 
+/* The members enq-link reads, found in one pass over a record. */
+enum { K_MESSAGE_ID, K_IN_REPLY_TO, K_REFERENCES, K_DIRECTION, K_AUTO, K_RECEIVED_AT,
+       K_UPDATED_AT, K_EMAIL, K_TO, K_SUBJECT, K_DEAL_ID, K_ID, K_STATUS, K_STAGE,
+       K_ENQUIRY_ID, NKEYS };
+static const char *const key_names[NKEYS] = {
+	"message_id", "in_reply_to", "references", "direction", "auto", "received_at",
+	"updated_at", "email", "to", "subject", "deal_id", "id", "status", "stage",
+	"enquiry_id",
+};
+
 struct op_link {
 	op_link_opt o;
 	node *nodes;
@@ -75,6 +85,7 @@ struct op_link {
 	uint64_t spooled;
 	unsigned long long autos, dups, snapshots, orphans, early, followups, responses, joined;
 	op_buf tmp, key;
+	const op_field *k[NKEYS];	/* the current record's members, by K_ */
 };
 
 #define GROW(p, n, cap) do { \
@@ -136,17 +147,42 @@ static void unite(node *nd, uint32_t a, uint32_t b)
 
 /* ---- reading a record ---- */
 
-/* A string member's content, or n = 0 when missing or null; -1 when it is
- * there but no string. */
-static int str_of(op_rec *r, const char *key, op_buf *buf, const char **s, size_t *n)
+static void gather(op_link *l, op_rec *r)
 {
-	const op_field *f = op_rec_get(r, key, strlen(key));
+	int esc = 0;
+	memset(l->k, 0, sizeof l->k);
+	for (size_t i = 0; i < r->nf; i++) {
+		const op_field *f = &r->f[i];
+		esc |= f->kesc;
+		for (int j = 0; j < NKEYS && !f->kesc; j++)
+			if (f->klen && f->k[0] == key_names[j][0] && !strncmp(f->k, key_names[j], f->klen) &&
+			    !key_names[j][f->klen]) {
+				l->k[j] = f;
+				break;
+			}
+	}
+	/* a key written with escapes: the scanner decodes it */
+	for (int j = 0; j < NKEYS && esc; j++)
+		l->k[j] = op_rec_get(r, key_names[j], strlen(key_names[j]));
+}
+
+/* Member k is there and not null. */
+static int has(op_link *l, int k)
+{
+	return l->k[k] && l->k[k]->type != OP_JNULL;
+}
+
+/* Member k's string, or n = 0 when missing or null; -1 when it is there
+ * but no string. */
+static int str_of(op_link *l, int k, const char **s, size_t *n)
+{
+	const op_field *f = l->k[k];
 	*n = 0;
-	if (!f || f->type == OP_JNULL)
+	if (!has(l, k))
 		return 0;
 	if (f->type != OP_JSTR)
 		return -1;
-	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
+	op_jstr(f->v, f->vlen, f->vesc, &l->tmp, s, n);
 	return 0;
 }
 
@@ -161,13 +197,13 @@ static void bare_id(const char **s, size_t *n)
 
 /* A time member: 0 (NOTIME when missing or null), or -1 with the record
  * rejected. */
-static int time_of(op_stream *st, op_link *l, op_rec *r, const char *key, op_time *t)
+static int time_of(op_stream *st, op_link *l, int k, op_time *t)
 {
 	const char *s;
 	size_t n;
 	*t = NOTIME;
-	if (str_of(r, key, &l->tmp, &s, &n) || (n && op_time_parse(s, n, t, NULL))) {
-		op_reject(st, "%s: an RFC 3339 time with a zone expected", key);
+	if (str_of(l, k, &s, &n) || (n && op_time_parse(s, n, t, NULL))) {
+		op_reject(st, "%s: an RFC 3339 time with a zone expected", key_names[k]);
 		return -1;
 	}
 	return 0;
@@ -182,11 +218,11 @@ static void lower_into(op_buf *b, const char *s, size_t n)
 	b->p[b->len] = 0;
 }
 
-static uint64_t email_of(op_link *l, op_rec *r)
+static uint64_t email_of(op_link *l)
 {
 	const char *s;
 	size_t n;
-	if (str_of(r, "email", &l->tmp, &s, &n) || !n)
+	if (str_of(l, K_EMAIL, &s, &n) || !n)
 		return 0;
 	op_buf_reset(&l->key);
 	lower_into(&l->key, s, n);
@@ -202,12 +238,12 @@ static uint64_t spool(op_link *l, op_rec *r)
 	return off;
 }
 
-static uint32_t who_of(op_link *l, op_rec *r)
+static uint32_t who_of(op_link *l)
 {
 	const char *s;
 	size_t n;
 	int isnew;
-	if (str_of(r, "email", &l->tmp, &s, &n) || !n)
+	if (str_of(l, K_EMAIL, &s, &n) || !n)
 		return NONE;
 	void **v = op_hmap_put(&l->whos, s, n, &isnew);
 	if (isnew) {
@@ -218,29 +254,24 @@ static uint32_t who_of(op_link *l, op_rec *r)
 	return (uint32_t)((uintptr_t)*v - 1);
 }
 
-static int is_message(op_rec *r)
+static int is_message(op_link *l)
 {
-	static const char *const keys[] = { "message_id", "in_reply_to", "references", "direction" };
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		const op_field *f = op_rec_get(r, keys[i], strlen(keys[i]));
-		if (f && f->type != OP_JNULL)
-			return 1;
-	}
-	return 0;
+	return has(l, K_MESSAGE_ID) || has(l, K_IN_REPLY_TO) || has(l, K_REFERENCES) ||
+	       has(l, K_DIRECTION);
 }
 
 /* direction: 0 in, 1 out, -1 not "in" or "out"; auto: 1 when set */
-static int kind_of(op_stream *st, op_link *l, op_rec *r, int *out, int *autom)
+static int kind_of(op_stream *st, op_link *l, int *out, int *autom)
 {
 	const char *s;
 	size_t n;
-	if (str_of(r, "direction", &l->tmp, &s, &n) || (n && !(n == 2 && !memcmp(s, "in", 2)) &&
+	if (str_of(l, K_DIRECTION, &s, &n) || (n && !(n == 2 && !memcmp(s, "in", 2)) &&
 							 !(n == 3 && !memcmp(s, "out", 3)))) {
 		op_reject(st, "direction: \"in\" or \"out\" expected");
 		return -1;
 	}
 	*out = n == 3;
-	if (str_of(r, "auto", &l->tmp, &s, &n) ||
+	if (str_of(l, K_AUTO, &s, &n) ||
 	    (n && !(n == 5 && !memcmp(s, "reply", 5)) && !(n == 6 && !memcmp(s, "bounce", 6)) &&
 	     !(n == 4 && !memcmp(s, "bulk", 4)))) {
 		op_reject(st, "auto: \"reply\", \"bounce\" or \"bulk\" expected");
@@ -251,16 +282,16 @@ static int kind_of(op_stream *st, op_link *l, op_rec *r, int *out, int *autom)
 }
 
 /* The thread links of r, checked before anything is kept. */
-static int check_links(op_stream *st, op_link *l, op_rec *r)
+static int check_links(op_stream *st, op_link *l)
 {
 	const char *s;
 	size_t n;
-	if (str_of(r, "message_id", &l->tmp, &s, &n) || str_of(r, "in_reply_to", &l->tmp, &s, &n)) {
+	if (str_of(l, K_MESSAGE_ID, &s, &n) || str_of(l, K_IN_REPLY_TO, &s, &n)) {
 		op_reject(st, "message_id and in_reply_to: strings expected");
 		return -1;
 	}
-	const op_field *f = op_rec_get(r, "references", 10);
-	if (f && f->type != OP_JNULL) {
+	const op_field *f = l->k[K_REFERENCES];
+	if (has(l, K_REFERENCES)) {
 		const char *e;
 		size_t en, pos = 0;
 		if (f->type != OP_JARR)
@@ -287,18 +318,18 @@ static int link_to(op_link *l, uint32_t self, const char *s, size_t n)
 /* --by-subject: the customer's address (ours on their side: `to` of a
  * message we sent) and the subject without Re:, Fwd: and the like, lower
  * case with blanks collapsed, into l->key; 0 when either is missing. */
-static int subject_key(op_link *l, op_rec *r, int out)
+static int subject_key(op_link *l, int out)
 {
 	static const char *const prefixes[] = { "re", "fwd", "fw", "aw", "sv", NULL };
 	const char *s;
 	size_t n;
 	op_buf_reset(&l->key);
-	if (str_of(r, out ? "to" : "email", &l->tmp, &s, &n) || !n)
+	if (str_of(l, out ? K_TO : K_EMAIL, &s, &n) || !n)
 		return 0;
 	lower_into(&l->key, s, n);
 	op_buf_addc(&l->key, '\n');
 	size_t start = l->key.len;
-	if (str_of(r, "subject", &l->tmp, &s, &n))
+	if (str_of(l, K_SUBJECT, &s, &n))
 		return 0;
 	const char *end = s + n;
 	for (int again = 1; again;) {
@@ -330,10 +361,10 @@ static int subject_key(op_link *l, op_rec *r, int out)
 /* Every message becomes the last of its address and subject; one with no
  * In-Reply-To or References (not linked) joins the one before, when
  * within the window of it: 1 when it did. */
-static int subject_link(op_link *l, op_rec *r, uint32_t self, op_time at, int out, int linked)
+static int subject_link(op_link *l, uint32_t self, op_time at, int out, int linked)
 {
 	int isnew;
-	if (!subject_key(l, r, out))
+	if (!subject_key(l, out))
 		return 0;
 	void **v = op_hmap_put(&l->subjects, l->key.p, l->key.len, &isnew);
 	if (isnew) {
@@ -357,15 +388,15 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 	op_time at;
 	const char *s;
 	size_t n;
-	if (kind_of(st, l, r, &out, &autom) || check_links(st, l, r))
+	if (kind_of(st, l, &out, &autom) || check_links(st, l))
 		return 0;
-	if (time_of(st, l, r, "received_at", &at))
+	if (time_of(st, l, K_RECEIVED_AT, &at))
 		return 0;
 	if (autom && !l->o.keep_auto) {
 		l->autos++;
 		return 0;
 	}
-	str_of(r, "message_id", &l->tmp, &s, &n);
+	str_of(l, K_MESSAGE_ID, &s, &n);
 	bare_id(&s, &n);
 	uint32_t self = node_of(l, s, n);
 	if (l->nodes[self].seen) {
@@ -373,9 +404,9 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 		return 0;
 	}
 	l->nodes[self].seen = 1;
-	str_of(r, "in_reply_to", &l->tmp, &s, &n);
+	str_of(l, K_IN_REPLY_TO, &s, &n);
 	int linked = link_to(l, self, s, n);
-	const op_field *f = op_rec_get(r, "references", 10);
+	const op_field *f = l->k[K_REFERENCES];
 	if (f && f->type == OP_JARR) {
 		const char *e;
 		size_t en, pos = 0;
@@ -388,34 +419,26 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 	msg *m = &l->msgs[l->nmsgs++];
 	*m = (msg){ .at = at, .node = self, .out = (unsigned)out };
 	if (l->o.by_subject)
-		m->by_subject = (unsigned)subject_link(l, r, self, at, out, linked);
+		m->by_subject = (unsigned)subject_link(l, self, at, out, linked);
 	if (out) {
-		m->len_or_who = who_of(l, r);
+		m->len_or_who = who_of(l);
 	} else {
-		m->email = email_of(l, r);
+		m->email = email_of(l);
 		m->off = spool(l, r);
 		m->len_or_who = (uint32_t)r->len;
 	}
 	return 0;
 }
 
-static int is_deal(op_rec *r)
+static int is_deal(op_link *l)
 {
-	static const char *const keys[] = { "deal_id", "status", "stage" };
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		const op_field *f = op_rec_get(r, keys[i], strlen(keys[i]));
-		if (f && f->type != OP_JNULL)
-			return 1;
-	}
-	return 0;
+	return has(l, K_DEAL_ID) || has(l, K_STATUS) || has(l, K_STAGE);
 }
 
 /* The key of a row: deal_id, else id (strings, or numbers as written). */
-static int row_key(op_link *l, op_rec *r, const char **s, size_t *n)
+static int row_key(op_link *l, const char **s, size_t *n)
 {
-	const op_field *f = op_rec_get(r, "deal_id", 7);
-	if (!f || f->type == OP_JNULL)
-		f = op_rec_get(r, "id", 2);
+	const op_field *f = l->k[has(l, K_DEAL_ID) ? K_DEAL_ID : K_ID];
 	if (!f || (f->type != OP_JSTR && f->type != OP_JNUM))
 		return -1;
 	if (f->type == OP_JNUM) {
@@ -432,15 +455,15 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	op_time at, updated;
 	const char *s;
 	size_t n;
-	if (time_of(st, l, r, "received_at", &at) || time_of(st, l, r, "updated_at", &updated))
+	if (time_of(st, l, K_RECEIVED_AT, &at) || time_of(st, l, K_UPDATED_AT, &updated))
 		return 0;
-	if (str_of(r, "enquiry_id", &l->tmp, &s, &n)) {
+	if (str_of(l, K_ENQUIRY_ID, &s, &n)) {
 		op_reject(st, "enquiry_id: a string expected");
 		return 0;
 	}
 	bare_id(&s, &n);
 	uint32_t enq_node = n ? node_of(l, s, n) : NONE;
-	if (row_key(l, r, &s, &n)) {
+	if (row_key(l, &s, &n)) {
 		op_reject(st, "no deal_id or id to know the row by");
 		return 0;
 	}
@@ -468,8 +491,8 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 		w->off = off;
 		w->len = (uint32_t)r->len;
 		w->updated = updated;
-		w->email = email_of(l, r);
-		w->deal |= (uint8_t)is_deal(r);
+		w->email = email_of(l);
+		w->deal |= (uint8_t)is_deal(l);
 		if (enq_node != NONE)
 			w->enq = enq_node;
 	}
@@ -489,7 +512,8 @@ int op_link_add(op_stream *st, op_rec *r, void *ctx)
 		op_reject(st, "a line of 4 GiB or more");
 		return 0;
 	}
-	return is_message(r) ? add_message(st, l, r) : add_row(st, l, r);
+	gather(l, r);
+	return is_message(l) ? add_message(st, l, r) : add_row(st, l, r);
 }
 
 /* ---- settling threads and joins ---- */
