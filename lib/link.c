@@ -113,6 +113,8 @@ static uint32_t node_of(op_link *l, const char *id, size_t n)
 {
 	int isnew = 1;
 	uint32_t k = n ? op_idmap_put(&l->ids, id, n, &isnew) : op_idmap_new(&l->ids);
+	if (k >= 1u << 30)	/* msg.node's 30 bits */
+		op_die(OP_EXIT_SOFTWARE, "more than a billion Message-IDs");
 	if (isnew) {
 		GROW(l->nodes, l->nnodes, l->capnodes);
 		l->nodes[l->nnodes++] = (node){ .parent = k };
