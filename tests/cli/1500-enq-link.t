@@ -66,6 +66,19 @@ tcase "idempotent: last month's export after this month's" \
 	 enq-link $ALL | sort | cmp - $T/a"
 expect_rc 0
 
+tcase "standard input, spooled, gives the same" "cd $L && cat $ALL | enq-link > $T/stdin && enq-link $ALL | cmp - $T/stdin"
+expect_rc 0
+
+tcase "an input that cannot be read: the others are linked, status 66" \
+	"cd $L && enq-link missing.jsonl inbox.jsonl > $T/o; rc=\$?; wc -l < $T/o; exit \$rc"
+expect_rc 66
+expect_out <<'E'
+5
+E
+expect_err <<'E'
+enq-link: missing.jsonl: No such file or directory
+E
+
 tcase "--keep-auto: auto-replies thread like other mail" "cd $L && enq-link --keep-auto $ALL | sed -E '$proj' | cut -d' ' -f1-6"
 expect_out <<'E'
 a1.8812@mail.example.net f=1 last="2026-10-06T09:00:00Z" r=3 first="2026-10-05T08:12:30Z" by="noreply@heatco.example"
