@@ -27,13 +27,19 @@ typedef struct {
 	uint8_t rank, seen;	/* seen: a message with this id was read */
 } node;
 
-typedef struct {		/* one message kept for the thread: 32 bytes */
+typedef struct {		/* an incoming message: 32 bytes */
 	op_time at;
-	uint64_t off;		/* incoming: its line in the spool (input order) */
-	uint64_t email;		/* incoming: hash of the lower-cased address */
-	uint32_t len_or_who;	/* incoming: line length; outgoing: sender */
-	uint32_t node : 30, out : 1, by_subject : 1;
-} msg;
+	uint64_t off;		/* its line in the spool (input order) */
+	uint64_t email;		/* hash of the lower-cased address */
+	uint32_t len;
+	uint32_t node : 31, by_subject : 1;	/* ids are fewer than 2^31 (idmap) */
+} in_msg;
+
+typedef struct {		/* a message of ours: 16 bytes */
+	op_time at;
+	uint32_t who;		/* sender (NONE: none) */
+	uint32_t node : 31, by_subject : 1;
+} out_msg;
 
 typedef struct {		/* one CRM row or form, by deal id or id */
 	op_time at;		/* the oldest snapshot's received_at */
@@ -70,8 +76,10 @@ struct op_link {
 	op_link_opt o;
 	node *nodes;
 	size_t nnodes, capnodes;
-	msg *msgs;
-	size_t nmsgs, capmsgs;
+	in_msg *ins;
+	size_t nins, capins;
+	out_msg *outs;
+	size_t nouts, capouts;
 	row *rows;
 	size_t nrows, caprows;
 	op_idmap ids, keys;	/* Message-ID -> node, row key -> row */
@@ -113,8 +121,6 @@ static uint32_t node_of(op_link *l, const char *id, size_t n)
 {
 	int isnew = 1;
 	uint32_t k = n ? op_idmap_put(&l->ids, id, n, &isnew) : op_idmap_new(&l->ids);
-	if (k >= 1u << 30)	/* msg.node's 30 bits */
-		op_die(OP_EXIT_SOFTWARE, "more than a billion Message-IDs");
 	if (isnew) {
 		GROW(l->nodes, l->nnodes, l->capnodes);
 		l->nodes[l->nnodes++] = (node){ .parent = k };
@@ -417,17 +423,16 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 			linked |= link_to(l, self, s, n);
 		}
 	}
-	GROW(l->msgs, l->nmsgs, l->capmsgs);
-	msg *m = &l->msgs[l->nmsgs++];
-	*m = (msg){ .at = at, .node = self, .out = (unsigned)out };
-	if (l->o.by_subject)
-		m->by_subject = (unsigned)subject_link(l, self, at, out, linked);
+	unsigned by_subject = l->o.by_subject && subject_link(l, self, at, out, linked);
 	if (out) {
-		m->len_or_who = who_of(l);
+		GROW(l->outs, l->nouts, l->capouts);
+		l->outs[l->nouts++] = (out_msg){ .at = at, .who = who_of(l), .node = self,
+						 .by_subject = by_subject };
 	} else {
-		m->email = email_of(l);
-		m->off = spool(l, r);
-		m->len_or_who = (uint32_t)r->len;
+		GROW(l->ins, l->nins, l->capins);
+		l->ins[l->nins++] = (in_msg){ .at = at, .email = email_of(l), .off = spool(l, r),
+					      .len = (uint32_t)r->len, .node = self,
+					      .by_subject = by_subject };
 	}
 	return 0;
 }
@@ -537,13 +542,11 @@ static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_
  * input order among equals); the other incoming ones are follow-ups. */
 static void incoming(op_link *l, enqs *q, uint32_t *tix)
 {
-	for (size_t i = 0; i < l->nmsgs; i++) {
-		msg *m = &l->msgs[i];
-		if (m->out)
-			continue;
+	for (size_t i = 0; i < l->nins; i++) {
+		const in_msg *m = &l->ins[i];
 		uint32_t t = find(l->nodes, m->node);
 		if (tix[t] == NONE) {
-			tix[t] = new_enq(q, m->at, m->off, m->len_or_who, m->email);
+			tix[t] = new_enq(q, m->at, m->off, m->len, m->email);
 			continue;
 		}
 		enq *e = &q->e[tix[t]];
@@ -552,7 +555,7 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 		if (m->at < e->at) {
 			e->at = m->at;
 			e->off = m->off;
-			e->len = m->len_or_who;
+			e->len = m->len;
 			e->email = m->email;
 		}
 		if (e->last_in == NOTIME || (m->at != NOTIME && m->at > e->last_in))
@@ -563,10 +566,8 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 /* Our messages: responses when not dated before the enquiry. */
 static void outgoing(op_link *l, enqs *q, const uint32_t *tix)
 {
-	for (size_t i = 0; i < l->nmsgs; i++) {
-		msg *m = &l->msgs[i];
-		if (!m->out)
-			continue;
+	for (size_t i = 0; i < l->nouts; i++) {
+		const out_msg *m = &l->outs[i];
 		uint32_t t = tix[find(l->nodes, m->node)];
 		if (t == NONE) {
 			l->orphans++;
@@ -582,7 +583,7 @@ static void outgoing(op_link *l, enqs *q, const uint32_t *tix)
 		if (m->at < e->first_out || e->who == NONE) {
 			if (m->at < e->first_out)
 				e->first_out = m->at;
-			e->who = m->len_or_who;
+			e->who = m->who;
 		}
 	}
 }
@@ -674,16 +675,20 @@ static void threads(op_link *l, enqs *q)
 	uint32_t *tix = op_xmalloc((l->nnodes + 1) * sizeof *tix);
 	memset(tix, 0xff, (l->nnodes + 1) * sizeof *tix);
 	incoming(l, q, tix);
+	free(l->ins);
+	l->ins = NULL;
+	l->nins = l->capins = 0;
 	outgoing(l, q, tix);
+	free(l->outs);
+	l->outs = NULL;
+	l->nouts = l->capouts = 0;
 	for (size_t i = 0; i < l->nrows; i++)
 		if (l->rows[i].enq != NONE)
 			l->rows[i].enq = tix[find(l->nodes, l->rows[i].enq)];
 	free(tix);
-	free(l->msgs);
 	free(l->nodes);
-	l->msgs = NULL;
 	l->nodes = NULL;
-	l->nmsgs = l->nnodes = l->capmsgs = l->capnodes = 0;
+	l->nnodes = l->capnodes = 0;
 }
 
 /* Rows that are enquiries of their own: forms before the join (they can
@@ -898,7 +903,8 @@ void op_link_free(op_link *l)
 		free(l->who[i]);
 	free(l->who);
 	free(l->nodes);
-	free(l->msgs);
+	free(l->ins);
+	free(l->outs);
 	free(l->rows);
 	op_buf_free(&l->tmp);
 	op_buf_free(&l->key);
