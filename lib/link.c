@@ -44,7 +44,7 @@ typedef struct {		/* a message of ours: 16 bytes */
 typedef struct {		/* one CRM row or form, by deal id or id */
 	op_time at;		/* the oldest snapshot's received_at */
 	op_time updated, first_updated;	/* the newest and the oldest snapshot's */
-	uint64_t off, first_off, order, email;	/* order: first in input */
+	uint64_t off, first_off, email;	/* first_off: its place in the output */
 	uint32_t len, first_len;
 	uint32_t enq;		/* the node of its enquiry_id; after threading,
 				 * that thread's enquiry (NONE: none) */
@@ -53,8 +53,8 @@ typedef struct {		/* one CRM row or form, by deal id or id */
 
 typedef struct {		/* one record to write */
 	op_time at, last_in, first_out;
-	uint64_t off;		/* input order: a thread's enquiry's line in the
-				 * spool, a row's first place (its line: the row's) */
+	uint64_t off;		/* output order: a thread's enquiry's line in the
+				 * spool, a row's oldest snapshot's (its line: the row's) */
 	uint64_t email;
 	uint32_t len, followups, responses, early, who;
 	uint32_t row, deal;	/* row: NONE for a mail thread */
@@ -151,6 +151,27 @@ static void unite(node *nd, uint32_t a, uint32_t b)
 	nd[b].parent = a;
 	if (nd[a].rank == nd[b].rank)
 		nd[a].rank++;
+}
+
+#define ROOT 255	/* rank of a flattened root: union by rank stays below 32 */
+
+/* After the last union: every node points at its root, and a root's
+ * parent field is free to hold its thread's enquiry (NONE so far). */
+static void flatten(node *nd, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		nd[i].parent = find(nd, (uint32_t)i);
+	for (size_t i = 0; i < n; i++)
+		if (nd[i].parent == i) {
+			nd[i].rank = ROOT;
+			nd[i].parent = NONE;
+		}
+}
+
+/* The enquiry slot of x's thread, once flattened. */
+static uint32_t *thread_of(node *nd, uint32_t x)
+{
+	return &nd[nd[x].rank == ROOT ? x : nd[x].parent].parent;
 }
 
 /* ---- reading a record ---- */
@@ -480,7 +501,7 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	if (isnew) {
 		GROW(l->rows, l->nrows, l->caprows);
 		w = &l->rows[l->nrows++];
-		*w = (row){ .order = l->spooled, .updated = NOTIME, .first_updated = NOTIME, .enq = NONE };
+		*w = (row){ .updated = NOTIME, .first_updated = NOTIME, .enq = NONE };
 	} else {
 		w = &l->rows[k];
 		l->snapshots++;
@@ -540,16 +561,16 @@ static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_
 
 /* The enquiry of a thread is its earliest incoming message (the first in
  * input order among equals); the other incoming ones are follow-ups. */
-static void incoming(op_link *l, enqs *q, uint32_t *tix)
+static void incoming(op_link *l, enqs *q)
 {
 	for (size_t i = 0; i < l->nins; i++) {
 		const in_msg *m = &l->ins[i];
-		uint32_t t = find(l->nodes, m->node);
-		if (tix[t] == NONE) {
-			tix[t] = new_enq(q, m->at, m->off, m->len, m->email);
+		uint32_t *t = thread_of(l->nodes, m->node);
+		if (*t == NONE) {
+			*t = new_enq(q, m->at, m->off, m->len, m->email);
 			continue;
 		}
-		enq *e = &q->e[tix[t]];
+		enq *e = &q->e[*t];
 		e->by_subject |= m->by_subject;
 		e->followups++;
 		if (m->at < e->at) {
@@ -564,11 +585,11 @@ static void incoming(op_link *l, enqs *q, uint32_t *tix)
 }
 
 /* Our messages: responses when not dated before the enquiry. */
-static void outgoing(op_link *l, enqs *q, const uint32_t *tix)
+static void outgoing(op_link *l, enqs *q)
 {
 	for (size_t i = 0; i < l->nouts; i++) {
 		const out_msg *m = &l->outs[i];
-		uint32_t t = tix[find(l->nodes, m->node)];
+		uint32_t t = *thread_of(l->nodes, m->node);
 		if (t == NONE) {
 			l->orphans++;
 			continue;
@@ -672,20 +693,18 @@ static void threads(op_link *l, enqs *q)
 {
 	op_idmap_free(&l->ids);
 	op_hmap_free(&l->subjects, NULL);
-	uint32_t *tix = op_xmalloc((l->nnodes + 1) * sizeof *tix);
-	memset(tix, 0xff, (l->nnodes + 1) * sizeof *tix);
-	incoming(l, q, tix);
+	flatten(l->nodes, l->nnodes);
+	incoming(l, q);
 	free(l->ins);
 	l->ins = NULL;
 	l->nins = l->capins = 0;
-	outgoing(l, q, tix);
+	outgoing(l, q);
 	free(l->outs);
 	l->outs = NULL;
 	l->nouts = l->capouts = 0;
 	for (size_t i = 0; i < l->nrows; i++)
 		if (l->rows[i].enq != NONE)
-			l->rows[i].enq = tix[find(l->nodes, l->rows[i].enq)];
-	free(tix);
+			l->rows[i].enq = *thread_of(l->nodes, l->rows[i].enq);
 	free(l->nodes);
 	l->nodes = NULL;
 	l->nnodes = l->capnodes = 0;
@@ -698,7 +717,7 @@ static void row_enquiries(op_link *l, enqs *q, int deals)
 	for (size_t i = 0; i < l->nrows; i++) {
 		row *w = &l->rows[i];
 		if (w->deal == deals && !w->joined) {
-			uint32_t e = new_enq(q, w->at, w->order, 0, w->email);
+			uint32_t e = new_enq(q, w->at, w->first_off, 0, w->email);
 			q->e[e].row = (uint32_t)i;
 		}
 	}
