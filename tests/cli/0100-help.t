@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 MAN=$TESTS/../man
 
-for p in enq-parse enq-classify enq-train enq-route kpi-rollup exc-flag kpi-report; do
+for p in enq-parse enq-classify enq-train enq-route enq-link kpi-rollup exc-flag kpi-report; do
 	tcase "$p --help" "$p --help"
 	expect_rc 0
 	awk 'length($0) > 79 { print FILENAME ":" FNR ": " length($0) " columns" }' "$T/.out" > "$T/wide"
