@@ -178,18 +178,14 @@ static void parse_require(op_parser *p, void *vc)
 	} else {
 		r.cat = op_p_name(p, "category (or *)");
 	}
-	while (!op_p_end(p)) {
-		r.fields = op_xrealloc(r.fields, (r.n + 1) * sizeof *r.fields);
-		r.fields[r.n++] = op_p_name(p, "field name");
-	}
-	if (!r.n) {
-		free(r.fields);
+	/* the field list lives in the rules' arena like everything else, so
+	 * an error that leaves the statement half read leaks nothing: the
+	 * rest of the line holds at most one name per two bytes */
+	const char **f = op_p_alloc(p, ((p->len - p->pos) / 2 + 1) * sizeof *f);
+	while (!op_p_end(p))
+		f[r.n++] = op_p_name(p, "field name");
+	if (!r.n)
 		op_p_error(p, "field names expected after the category");
-	}
-	/* the field list lives in the rules' arena like everything else */
-	const char **f = op_p_alloc(p, r.n * sizeof *f);
-	memcpy(f, r.fields, r.n * sizeof *f);
-	free(r.fields);
 	r.fields = f;
 	PUSH(c, reqs, r);
 }
