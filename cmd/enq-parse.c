@@ -8,8 +8,9 @@
  *   {"id":..., <the enquiry's fields>, "channel":..., "source":{...}}
  *
  * Each source feeds its members by name, value and kind to one record
- * builder (lib/record: the name, id and channel rules; lib/normalize:
- * dates and numbers); what is here is options and wiring.  JSON lines
+ * builder (lib/record: the name, id and channel rules, dates and numbers;
+ * plan.h: CSV columns and JSON members to keys), its kind decided by
+ * lib/csv/sniff.h; what is here is options and wiring.  JSON lines
  * keep their members and order; renamed keys, normalized dates and the
  * added id, channel and source are the only changes.  MIT licence. */
 #include <sys/stat.h>
@@ -21,23 +22,13 @@
 
 #include "charset.h"
 #include "csvio.h"
-#include "hmap.h"
 #include "mail.h"
 #include "mailbox.h"
 #include "mapping.h"
+#include "plan.h"
 #include "record.h"
 #include "sniff.h"
 #include "stream.h"
-#include "uniq.h"
-
-typedef struct {
-	char *key;		/* the record key */
-	char *prefix;		/* ,"key": */
-	size_t plen;
-	int kind;		/* mapping.h's, or record.h's id or channel */
-	int mapped;		/* by the map file or an alias */
-	const char *col;	/* the column's name (owned by the plan) */
-} column;
 
 typedef struct {
 	op_cli *cli;
@@ -57,18 +48,11 @@ typedef struct {
 	op_buf header_row, rejects_header;
 	int header_done;
 
-	/* CSV: the column plan, made from the first row's names */
-	column *cols;
-	char **colnames;
-	size_t ncols;
-	int decoded;		/* read through a UTF-16/32 decoder */
-
-	/* JSONL: key -> its mapping, cached */
-	op_hmap keys;
+	op_plan plan;		/* CSV: made from the first row's names */
+	int decoded;		/* CSV: read through a UTF-16/32 decoder */
+	op_jsonmap jmap;	/* JSON lines */
 
 	op_buf tmp, tmp2;
-	const char **renamed;	/* JSON lines: targets taken in this record */
-	size_t caprenamed;
 
 	/* mail: records with defects, and those missing text (exit 65) */
 	int mail_read;
@@ -243,162 +227,6 @@ static void read_email(ctx *c, FILE *f, const char *name)
 
 /* ---- delimited text ---- */
 
-static void plan_free(ctx *c)
-{
-	for (size_t i = 0; i < c->ncols; i++) {
-		free(c->cols[i].key);
-		free(c->cols[i].prefix);
-		free(c->colnames[i]);
-	}
-	free(c->cols);
-	free(c->colnames);
-	c->cols = NULL;
-	c->colnames = NULL;
-	c->ncols = 0;
-}
-
-/* Once per file: the fields records are useless without (a time for
- * every KPI and SLA, text to classify) that no column gives. */
-static void warn_unmapped(ctx *c)
-{
-	int when = 0, text = 0;
-	for (size_t i = 0; i < c->ncols; i++) {
-		const char *k = c->cols[i].key;
-		when |= k && !strcmp(k, "received_at");
-		text |= k && (!strcmp(k, "subject") || !strcmp(k, "body"));
-	}
-	if (when && text)
-		return;
-	op_buf *b = &c->tmp;
-	op_buf_reset(b);
-	for (size_t i = 0; i < c->ncols && b->len < 200; i++)
-		op_buf_printf(b, "%s\"%.40s\"", i ? ", " : "", c->colnames[i]);
-	if (b->len >= 200)
-		op_buf_adds(b, ", ...");
-	op_warn("%s: no column maps to %s (columns: %s): map %s with -m; --show-mapping shows how each column is read",
-		c->file, !when && !text ? "received_at nor to subject or body" : !when ? "received_at" : "subject or body",
-		b->p ? b->p : "", !when && !text ? "them" : "one");
-}
-
-/* --show-mapping: each column, the key it is written under, and how its
- * value is read. */
-static void show_mapping(ctx *c)
-{
-	static const char *const kinds[] = { "text", "date", "number" };
-	for (size_t i = 0; i < c->ncols; i++) {
-		const column *k = &c->cols[i];
-		printf("%s -> ", c->colnames[i]);
-		if (k->kind == OP_MAP_DROP)
-			puts("dropped (the map file says -)");
-		else if (k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
-			printf("name (its %s part)\n", k->kind == OP_MAP_FIRST ? "first" : "last");
-		else if (k->kind == OP_REC_ID || k->kind == OP_REC_CHANNEL)
-			printf("%s\n", k->key);
-		else
-			printf("%s (%s%s)\n", k->key, kinds[k->kind],
-			       k->mapped ? "" : ", not mapped: kept under its own name");
-	}
-}
-
-/* Columns to keys: mapped ones first (the first column to claim a field
- * gets it), then everything else under its snake_case name, made unique. */
-static void plan(ctx *c, const char *const *names, size_t n)
-{
-	plan_free(c);
-	c->ncols = n;
-	c->cols = op_xcalloc(n ? n : 1, sizeof *c->cols);
-	c->colnames = op_xcalloc(n ? n : 1, sizeof *c->colnames);
-	int direct_name = 0, have_id = 0, have_channel = 0, first = 0, last = 0;
-	const char **target = op_xcalloc(n ? n : 1, sizeof *target);
-	int *kinds = op_xcalloc(n ? n : 1, sizeof *kinds);
-	op_uniq used = { 0 };	/* the keys given out, and those enq-parse writes */
-	op_uniq_take(&used, "id");
-	op_uniq_take(&used, "source");
-	op_uniq_take(&used, "channel");
-	for (size_t i = 0; i < n; i++) {
-		c->colnames[i] = op_xstrdup(names[i]);
-		c->cols[i].col = c->colnames[i];
-		target[i] = op_mapping_find(c->map, names[i], &kinds[i]);
-		if (target[i] && !strcmp(target[i], "name"))
-			direct_name = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		column *k = &c->cols[i];
-		const char *t = target[i];
-		k->kind = OP_MAP_TEXT;
-		if (!t)
-			continue;
-		k->mapped = 1;
-		if (kinds[i] == OP_MAP_DROP) {
-			k->kind = OP_MAP_DROP;
-		} else if (kinds[i] == OP_MAP_FIRST || kinds[i] == OP_MAP_LAST) {
-			/* the first column of each part, unless a column is
-			 * the name itself */
-			int *taken = kinds[i] == OP_MAP_FIRST ? &first : &last;
-			if (!direct_name && !(*taken)++)
-				k->kind = kinds[i];
-		} else if (!strcmp(t, "id")) {
-			if (have_id++)
-				continue;
-			k->kind = OP_REC_ID;
-			k->key = op_xstrdup("id");
-		} else if (!strcmp(t, "channel")) {
-			if (have_channel++)
-				continue;
-			k->kind = OP_REC_CHANNEL;
-			k->key = op_xstrdup("channel");
-		} else if (!strcmp(t, "source")) {
-			continue;
-		} else if (op_uniq_take(&used, t)) {
-			k->key = op_xstrdup(t);
-			k->kind = kinds[i];
-		}
-	}
-	if (first || last)
-		op_uniq_take(&used, "name");	/* the record builder's */
-	op_buf b = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		column *k = &c->cols[i];
-		if (k->key || k->kind == OP_MAP_DROP || k->kind == OP_MAP_FIRST || k->kind == OP_MAP_LAST)
-			continue;
-		op_buf_reset(&b);
-		op_snake_case(&b, names[i]);
-		if (!b.len)
-			op_buf_printf(&b, "col_%zu", i + 1);
-		char *base = op_xstrdup(b.p);
-		op_uniq_make(&used, base, &b);
-		free(base);
-		k->key = op_xstrdup(b.p);
-	}
-	for (size_t i = 0; i < n; i++) {
-		column *k = &c->cols[i];
-		if (!k->key)
-			continue;
-		op_buf_reset(&b);
-		op_record_prefix(&b, k->key);
-		k->prefix = op_xstrdup(b.p);
-		k->plen = b.len;
-	}
-	op_buf_free(&b);
-	op_uniq_free(&used);
-	free(target);
-	free(kinds);
-	warn_unmapped(c);
-}
-
-/* A row that was read but cannot be a record, written back as CSV into
- * c->tmp2. */
-static void row_raw(ctx *c, const char *const *fields, size_t n)
-{
-	op_buf *b = &c->tmp2;
-	op_buf_reset(b);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			op_buf_addc(b, (char)c->row_delim);
-		op_csv_field(b, fields[i], strlen(fields[i]), c->row_delim);
-	}
-}
-
 /* A row turned away, to --rejects under the file's header row (once per
  * file, and not again when the last one written was the same), so that
  * the rejects file reads back as the input did. */
@@ -424,18 +252,13 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	if (st->stop)
 		return 1;
 	st->in++;
-	op_record_start(&c->rec);
-	for (size_t i = 0; i < n; i++) {
-		const column *k = &c->cols[i];
-		const char *v = fields[i];
-		if (k->kind != OP_MAP_DROP &&
-		    op_record_add(&c->rec, k->prefix, k->plen, *v ? v : NULL, strlen(v), k->kind, k->col) < 0) {
-			row_raw(c, fields, n);
-			reject_row(c, c->tmp2.p, c->tmp2.len, line, c->rec.norm.err.p);
-			return st->stop;
-		}
+	if (op_plan_row(&c->plan, &c->rec, fields, n)) {
+		/* written back as read, with the delimiter the file is read by */
+		op_csv_row(&c->tmp2, fields, n, c->row_delim);
+		reject_row(c, c->tmp2.p, c->tmp2.len, line, c->rec.norm.err.p);
+	} else {
+		op_record_emit(&c->rec, st, line, NULL, 0);
 	}
-	op_record_emit(&c->rec, st, line, NULL, 0);
 	return st->stop;
 }
 
@@ -456,9 +279,10 @@ static int on_names(const char *const *names, size_t n, void *vc)
 	 * a sniffed tab makes it tsv, as -f tsv would */
 	if (c->row_delim == '\t' && strcmp(c->format, "tsv"))
 		op_record_source(&c->rec, "tsv", c->file);
-	plan(c, names, n);
+	op_plan_make(&c->plan, c->map, names, n);
+	op_plan_warn(&c->plan, c->file, &c->tmp);
 	if (c->show_mapping)
-		show_mapping(c);
+		op_plan_show(&c->plan, stdout);
 	return c->show_mapping;
 }
 
@@ -485,160 +309,16 @@ static void read_csv(ctx *c, FILE *f, const char *name, int kind)
 
 /* ---- JSON lines ---- */
 
-typedef struct {
-	const char *target;	/* NULL: passes as it is */
-	int kind;
-	/* the key as written, decoded ("\u0069d" is id): what it is when
-	 * it passes as it is */
-	unsigned char is_id, is_channel, is_source, is_name;
-	op_buf pre, tpre;	/* ,"key": as written, and of the target */
-} jkey;
-
-static const jkey *lookup_key(ctx *c, const op_field *f)
-{
-	void **slot;
-	int isnew;
-	slot = op_hmap_put(&c->keys, f->k, f->klen, &isnew);
-	if (!isnew)
-		return *slot;
-	const char *k;
-	size_t kn;
-	op_jstr(f->k - 1, f->klen + 2, f->kesc, &c->tmp, &k, &kn);
-	char *key = op_xstrndup(k, kn);
-	jkey *j = op_xcalloc(1, sizeof *j);
-	int kind = OP_MAP_TEXT;
-	j->target = op_mapping_find(c->map, key, &kind);
-	j->kind = kind;
-	j->is_id = !strcmp(key, "id");
-	j->is_channel = !strcmp(key, "channel");
-	j->is_source = !strcmp(key, "source");
-	j->is_name = !strcmp(key, "name");
-	if (j->target && !strcmp(j->target, "source"))
-		j->target = NULL;
-	if (!j->target)
-		j->kind = op_field_kind(key) == OP_MAP_DATE || op_field_kind(key) == OP_MAP_NUMBER
-			  ? op_field_kind(key) : OP_MAP_TEXT;
-	else
-		op_record_prefix(&j->tpre, j->target);
-	op_buf_addc(&j->pre, ',');
-	op_buf_add(&j->pre, f->k - 1, f->klen + 2);
-	op_buf_addc(&j->pre, ':');
-	free(key);
-	*slot = j;
-	return j;
-}
-
-/* Member i's decoded string value (into buf when it has escapes). */
-static void jstring(const op_field *f, op_buf *buf, const char **s, size_t *n)
-{
-	op_buf_reset(buf);
-	op_jstr(f->v, f->vlen, f->vesc, buf, s, n);
-}
-
-/* A member's value, as it is or, for a date or number given as a string,
- * normalized: 0, or -1 with the line rejected. */
-static int jvalue(ctx *c, const op_field *f, const op_buf *pre, int kind)
-{
-	op_record *rec = &c->rec;
-	if ((kind != OP_MAP_DATE && kind != OP_MAP_NUMBER) || f->type != OP_JSTR)
-		return op_record_add(rec, pre->p, pre->len, f->v, f->vlen, OP_REC_JSON, NULL);
-	const char *s;
-	size_t sn;
-	char col[128];
-	jstring(f, &c->tmp, &s, &sn);
-	op_norm_trim(&s, &sn);
-	snprintf(col, sizeof col, "%.*s", (int)(f->klen > 120 ? 120 : f->klen), f->k);
-	if (!op_record_add(rec, pre->p, pre->len, s, sn, kind, col))
-		return 0;
-	op_reject(&c->st, "%s", rec->norm.err.p);
-	return -1;
-}
-
-/* Whether the record names someone, as it is or renamed ("Full Name"):
- * First and Last Name are then left as they are, not made into a second
- * name. */
-static int has_name(ctx *c, const op_rec *r)
-{
-	for (size_t i = 0; i < r->nf; i++) {
-		const jkey *j = lookup_key(c, &r->f[i]);
-		if (j->target ? !strcmp(j->target, "name") && j->kind == OP_MAP_TEXT : j->is_name)
-			return 1;
-	}
-	return 0;
-}
-
-/* Whether target is taken in r: a member has that key, or another one
- * was renamed to it; when not, it is now. */
-static int taken(ctx *c, op_rec *r, const char *target, size_t *nrenamed)
-{
-	if (op_rec_get(r, target, strlen(target)))
-		return 1;
-	for (size_t k = 0; k < *nrenamed; k++)
-		if (!strcmp(c->renamed[k], target))
-			return 1;
-	if (*nrenamed == c->caprenamed) {
-		c->caprenamed = c->caprenamed ? 2 * c->caprenamed : 16;
-		c->renamed = op_xrealloc(c->renamed, c->caprenamed * sizeof *c->renamed);
-	}
-	c->renamed[(*nrenamed)++] = target;
-	return 0;
-}
-
-/* A JSON record: its members keep their order and form, renamed by the
- * mapping where the key is free, dates and numbers normalized. */
+/* A JSON record: its members mapped (lib/record/plan.h). */
 static int on_jsonl(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
-	op_record *rec = &c->rec;
-	size_t nrenamed = 0;
-	int have_name = has_name(c, r);
-	op_record_start(rec);
-	for (size_t i = 0; i < r->nf; i++) {
-		const op_field *f = &r->f[i];
-		const jkey *j = lookup_key(c, f);
-		const char *key = NULL;	/* NULL: the key as it was */
-		int kind = j->kind;
-		if (j->is_source && f->type == OP_JOBJ) {
-			/* a record enq-parse wrote already: its source stays */
-			rec->keep_source = 1;
-		} else if (j->target && kind == OP_MAP_DROP) {
-			continue;
-		} else if (j->target && (kind == OP_MAP_FIRST || kind == OP_MAP_LAST)) {
-			/* a part of the name, unless it is there already */
-			const char *s;
-			size_t sn;
-			if (!have_name && f->type == OP_JSTR) {
-				jstring(f, &c->tmp, &s, &sn);
-				if (!op_record_add(rec, NULL, 0, s, sn, kind, NULL))
-					continue;
-			}
-		} else if (j->target && !taken(c, r, j->target, &nrenamed)) {
-			key = j->target;
-		}
-		int is_id = key ? !strcmp(key, "id") : j->is_id;
-		int is_ch = key ? !strcmp(key, "channel") : j->is_channel;
-		if (is_id && !rec->has_id) {
-			/* the record's own id, first in the output, as a string;
-			 * one that cannot be (blank, null, an object) is left
-			 * out for the content id, not kept beside it */
-			const char *s = f->v;
-			size_t sn = f->vlen;
-			if (f->type == OP_JSTR)
-				jstring(f, &c->tmp, &s, &sn);
-			if (f->type == OP_JSTR || f->type == OP_JNUM)
-				op_record_add(rec, NULL, 0, s, sn, OP_REC_ID, NULL);
-			continue;
-		}
-		if (is_ch) {
-			if (rec->channel)
-				continue;	/* --channel replaces it */
-			rec->channel_inline = 1;
-		}
-		if (jvalue(c, f, key ? &j->tpre : &j->pre, kind))
-			return st->stop;
+	if (op_jsonmap_record(&c->jmap, &c->rec, r)) {
+		op_reject(st, "%s", c->rec.norm.err.p);
+		return st->stop;
 	}
 	/* the id of a line without one: its digest, exactly as written */
-	op_record_emit(rec, st, (unsigned long)st->lineno, r->line, r->len);
+	op_record_emit(&c->rec, st, (unsigned long)st->lineno, r->line, r->len);
 	return 0;
 }
 
@@ -656,24 +336,69 @@ static void reject_file(ctx *c, const char *name, const char *why)
 		c->st.stop = 1;
 }
 
-/* A file that is no text, or text that cannot be read without being told
- * its charset: turned away with a message that says what to do.  1 when
- * it was. */
-static int not_text(ctx *c, const char *name, const char *b, size_t n, const char *wide)
+/* A directory: a maildir's messages, else no input. */
+static void read_dir(ctx *c, const char *path, int kind)
 {
-	const char *utf16;
-	if (n >= 4 && !memcmp(b, "PK\3\4", 4))
-		reject_file(c, name, "a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV");
-	else if (n >= 8 && !memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
-		reject_file(c, name, "an OLE2 file (an .xls workbook?), not text: export it as CSV");
-	else if (!wide && !c->encoding && (utf16 = op_utf16_guess(b, n))) {
-		char why[128];
-		snprintf(why, sizeof why, "looks like %s without a byte order mark: give --encoding %s",
-			 utf16, utf16);
-		reject_file(c, name, why);
-	} else
-		return 0;
-	return 1;
+	if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
+		op_warn("%s: is a directory", path);
+		c->st.noinput = 1;
+	} else if (!op_is_maildir(path)) {
+		op_warn("%s: a directory but not a maildir (no cur/ or new/)", path);
+		c->st.noinput = 1;
+	} else {
+		c->format = "maildir";
+		int r = op_maildir_each(path, on_message, c);
+		if (r < 0)
+			op_warn("%s: %s", path, strerror(errno));
+		if (r < 0 || r == 1)
+			c->st.noinput = 1;
+	}
+}
+
+/* The records of in, of its kind. */
+static void read_kind(ctx *c, const op_input *in, const char *name)
+{
+	c->decoded = in->decoded;
+	c->format = op_kind_name(in->kind);
+	op_record_source(&c->rec, c->format, name);
+	switch (in->kind) {
+	case OP_KIND_EMAIL:
+		read_email(c, in->in, name);
+		break;
+	case OP_KIND_MBOX:
+		if (op_mbox_each(in->in, name, on_message, c) < 0) {
+			op_warn("%s: read error: %s", name, strerror(errno));
+			c->st.noinput = 1;
+		}
+		break;
+	case OP_KIND_JSONL:
+		c->st.name = name;
+		op_stream_file(&c->st, in->in, on_jsonl, c);
+		break;
+	default:
+		read_csv(c, in->in, name, in->kind);
+		break;
+	}
+}
+
+/* A file (or stdin): its kind decided (lib/csv/sniff.h), then read. */
+static void read_file(ctx *c, FILE *f, const char *name)
+{
+	op_input in;
+	op_err e;
+	if (op_input_open(&in, f, c->kind, c->encoding, name, &e)) {
+		if (e.code == OP_EXIT_NOINPUT) {
+			op_warn("%s: %s", name, e.msg);
+			c->st.noinput = 1;
+		} else {
+			reject_file(c, name, e.msg);
+		}
+	} else if (c->show_mapping && in.kind != OP_KIND_CSV && in.kind != OP_KIND_TSV) {
+		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
+	} else {
+		read_kind(c, &in, name);
+	}
+	op_input_close(&in);
 }
 
 static void one_input(ctx *c, const char *path)
@@ -681,28 +406,14 @@ static void one_input(ctx *c, const char *path)
 	int std = !strcmp(path, "-");
 	const char *name = std ? "<stdin>" : path;
 	struct stat sb;
-	int kind = c->kind;
 	c->file = name;
 	c->rec.default_channel = "web";	/* mail's is email (on_message) */
 	op_norm_file(&c->rec.norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		if (kind != OP_KIND_AUTO && kind != OP_KIND_MAILDIR) {
-			op_warn("%s: is a directory", name);
-			c->st.noinput = 1;
-		} else if (!op_is_maildir(path)) {
-			op_warn("%s: a directory but not a maildir (no cur/ or new/)", name);
-			c->st.noinput = 1;
-		} else {
-			c->format = "maildir";
-			int r = op_maildir_each(path, on_message, c);
-			if (r < 0)
-				op_warn("%s: %s", name, strerror(errno));
-			if (r < 0 || r == 1)
-				c->st.noinput = 1;
-		}
+		read_dir(c, path, c->kind);
 		return;
 	}
-	if (kind == OP_KIND_MAILDIR) {
+	if (c->kind == OP_KIND_MAILDIR) {
 		op_warn("%s: not a maildir (no cur/ or new/)", name);
 		c->st.noinput = 1;
 		return;
@@ -713,76 +424,9 @@ static void one_input(ctx *c, const char *path)
 		c->st.noinput = 1;
 		return;
 	}
-	const char *peek;
-	size_t npeek, bom, unit;
-	FILE *pf = op_peek_open(f, 4096, &peek, &npeek), *df = NULL, *in = pf;
-	if (!pf) {
-		op_warn("%s: read error: %s", name, strerror(errno));
-		c->st.noinput = 1;
-		if (!std)
-			fclose(f);
-		return;
-	}
-	const char *wide = op_wide_charset(peek, npeek, c->encoding, &bom, &unit);
-	if (not_text(c, name, peek, npeek, wide))
-		goto done;
-	if (wide) {
-		/* UTF-16 or UTF-32: sniffed and read as UTF-8 */
-		df = op_decode_open(pf, wide, unit, bom, name);
-		in = op_peek_open(df, 4096, &peek, &npeek);
-		if (!in) {
-			op_warn("%s: read error: %s", name, strerror(errno));
-			c->st.noinput = 1;
-			in = df;
-			goto done;
-		}
-	}
-	if (kind == OP_KIND_AUTO && (kind = op_sniff_kind(peek, npeek)) < 0) {
-		reject_file(c, name, "not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl");
-		goto done;
-	}
-	c->decoded = wide != NULL;
-	if (c->show_mapping && kind != OP_KIND_CSV && kind != OP_KIND_TSV) {
-		reject_file(c, name, "not delimited text: --show-mapping shows the columns of CSV and TSV");
-		goto done;
-	}
-	c->format = kind == OP_KIND_EMAIL ? "email" : kind == OP_KIND_MBOX ? "mbox" :
-		    kind == OP_KIND_JSONL ? "jsonl" : kind == OP_KIND_TSV ? "tsv" : "csv";
-	op_record_source(&c->rec, c->format, name);
-	switch (kind) {
-	case OP_KIND_EMAIL:
-		read_email(c, in, name);
-		break;
-	case OP_KIND_MBOX:
-		if (op_mbox_each(in, name, on_message, c) < 0) {
-			op_warn("%s: read error: %s", name, strerror(errno));
-			c->st.noinput = 1;
-		}
-		break;
-	case OP_KIND_JSONL:
-		c->st.name = name;
-		op_stream_file(&c->st, in, on_jsonl, c);
-		break;
-	default:
-		read_csv(c, in, name, kind);
-		break;
-	}
-done:
-	if (in != pf)
-		fclose(in);
-	if (df && in != df)
-		fclose(df);
-	fclose(pf);
+	read_file(c, f, name);
 	if (!std)
 		fclose(f);
-}
-
-static void free_jkey(void *p)
-{
-	jkey *j = p;
-	op_buf_free(&j->pre);
-	op_buf_free(&j->tpre);
-	free(j);
 }
 
 static const char usage[] =
@@ -875,6 +519,7 @@ int main(int argc, char **argv)
 	c.map = op_mapping_load(mapfile, &err);
 	if (!c.map)
 		op_die(err.code, "%s", err.msg);
+	c.jmap.map = c.map;
 
 	c.rec.norm.tz = cli.tz;
 	op_stream_init(&c.st, &cli);
@@ -895,10 +540,9 @@ int main(int argc, char **argv)
 	if (rc == OP_EXIT_OK && c.incomplete)
 		rc = OP_EXIT_DATAERR;
 
-	plan_free(&c);
+	op_plan_free(&c.plan);
+	op_jsonmap_free(&c.jmap);
 	op_mapping_free(c.map);
-	op_hmap_free(&c.keys, free_jkey);
-	free(c.renamed);
 	op_buf_free(&c.tmp);
 	op_buf_free(&c.tmp2);
 	op_record_free(&c.rec);

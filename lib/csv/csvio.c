@@ -832,3 +832,13 @@ void op_csv_field(op_buf *out, const char *s, size_t n, int delim)
 {
 	cell(out, s, n, delim, 0);
 }
+
+void op_csv_row(op_buf *out, const char *const *fields, size_t n, int delim)
+{
+	op_buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			op_buf_addc(out, (char)delim);
+		cell(out, fields[i], strlen(fields[i]), delim, 0);
+	}
+}

@@ -82,4 +82,7 @@ void op_csv_cell(op_buf *out, const char *s, size_t n, int delim);
 /* The same without the formula guard: the field as it was read, for a
  * reader of CSV (enq-parse's --rejects) rather than a spreadsheet. */
 void op_csv_field(op_buf *out, const char *s, size_t n, int delim);
+/* A row of fields[0..n) so, delimited by delim (no line end), into out,
+ * reset first. */
+void op_csv_row(op_buf *out, const char *const *fields, size_t n, int delim);
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "opflow.h"
 #include "sniff.h"
 
@@ -156,4 +157,56 @@ FILE *op_peek_open(FILE *f, size_t want, const char **buf, size_t *n)
 	*buf = p->buf;
 	*n = p->n;
 	return r;
+}
+
+/* A file that is no text, or text that cannot be read without being told
+ * its charset: -1 with e saying what to do. */
+static int not_text(const char *b, size_t n, const char *wide, const char *encoding, op_err *e)
+{
+	const char *utf16;
+	if (n >= 4 && !memcmp(b, "PK\3\4", 4))
+		return op_errf(e, OP_EXIT_DATAERR, "a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV");
+	if (n >= 8 && !memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+		return op_errf(e, OP_EXIT_DATAERR, "an OLE2 file (an .xls workbook?), not text: export it as CSV");
+	if (!wide && !encoding && (utf16 = op_utf16_guess(b, n)))
+		return op_errf(e, OP_EXIT_DATAERR, "looks like %s without a byte order mark: give --encoding %s",
+			       utf16, utf16);
+	return 0;
+}
+
+int op_input_open(op_input *in, FILE *f, int kind, const char *encoding, const char *name,
+		  op_err *e)
+{
+	const char *head;
+	size_t nhead, bom, unit;
+	*in = (op_input){ .kind = kind };
+	in->in = in->pf = op_peek_open(f, 4096, &head, &nhead);
+	if (!in->pf)
+		return op_errf(e, OP_EXIT_NOINPUT, "read error: %s", strerror(errno));
+	const char *wide = op_wide_charset(head, nhead, encoding, &bom, &unit);
+	if (not_text(head, nhead, wide, encoding, e))
+		return -1;
+	if (wide) {
+		/* UTF-16 or UTF-32: sniffed and read as UTF-8 */
+		in->in = in->df = op_decode_open(in->pf, wide, unit, bom, name);
+		FILE *p = op_peek_open(in->df, 4096, &head, &nhead);
+		if (!p)
+			return op_errf(e, OP_EXIT_NOINPUT, "read error: %s", strerror(errno));
+		in->in = p;
+		in->decoded = 1;
+	}
+	if (kind == OP_KIND_AUTO && (in->kind = op_sniff_kind(head, nhead)) < 0)
+		return op_errf(e, OP_EXIT_DATAERR, "not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl");
+	return 0;
+}
+
+void op_input_close(op_input *in)
+{
+	if (in->in && in->in != in->pf && in->in != in->df)
+		fclose(in->in);
+	if (in->df)
+		fclose(in->df);
+	if (in->pf)
+		fclose(in->pf);
+	*in = (op_input){ 0 };
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "operr.h"
+
 enum op_kind {
 	OP_KIND_AUTO,
 	OP_KIND_EMAIL,		/* one RFC 5322 message */
@@ -40,5 +42,26 @@ int op_sniff_kind(const char *buf, size_t n);
  * Works on pipes; f stays the caller's to close, after the new FILE.
  * Returns NULL with errno set on a read error. */
 FILE *op_peek_open(FILE *f, size_t want, const char **buf, size_t *n);
+
+/* A file opened as input: its kind decided and its text read as UTF-8. */
+typedef struct {
+	FILE *in;		/* what to read */
+	int kind;		/* the kind given, else sniffed */
+	int decoded;		/* UTF-16 or UTF-32, read through a decoder */
+	FILE *pf, *df;		/* private */
+} op_input;
+
+/* f (name: for messages) as input of kind (OP_KIND_AUTO: sniffed from
+ * its start), its charset `encoding` (NULL: UTF-8, or what a byte order
+ * mark says): 0, or -1 with e->msg saying why and e->code
+ *   OP_EXIT_NOINPUT  a read error
+ *   OP_EXIT_DATAERR  no input enq-parse reads: a ZIP or OLE2 workbook,
+ *                    UTF-16 without a byte order mark and no encoding
+ *                    given, not clearly one kind; the message says what
+ *                    to do.
+ * Either way op_input_close(in) after, and f stays the caller's. */
+int op_input_open(op_input *in, FILE *f, int kind, const char *encoding, const char *name,
+		  op_err *e);
+void op_input_close(op_input *in);
 
 #endif

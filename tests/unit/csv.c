@@ -11,6 +11,7 @@
 
 #include "charset.h"
 #include "csvio.h"
+#include "sniff.h"
 #include "tap.h"
 
 
@@ -230,6 +231,44 @@ static const char *cell(const char *s, int delim)
 	op_buf_reset(&b);
 	op_csv_cell(&b, s, strlen(s), delim);
 	return b.p ? b.p : "";
+}
+
+/* The input of bytes b[0..n) opened as kind: "KIND first-line", or
+ * "CODE: message" when it is turned away. */
+static const char *input(const char *b, size_t n, int kind, const char *encoding)
+{
+	static char got[600];
+	FILE *f = fmemopen((void *)b, n, "rb");
+	op_input in;
+	op_err e;
+	if (op_input_open(&in, f, kind, encoding, "t", &e)) {
+		snprintf(got, sizeof got, "%d: %s", e.code, e.msg);
+	} else {
+		char line[64] = "";
+		if (!fgets(line, sizeof line, in.in))
+			line[0] = 0;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(got, sizeof got, "%s%s %s", op_kind_name(in.kind), in.decoded ? "/decoded" : "", line);
+	}
+	op_input_close(&in);
+	fclose(f);
+	return got;
+}
+
+static void inputs(void)
+{
+	is(input("a,b\n1,2\n", 8, OP_KIND_AUTO, NULL), "csv a,b", "delimited text sniffed");
+	is(input("{\"a\":1}\n", 8, OP_KIND_TSV, NULL), "tsv {\"a\":1}", "a kind given is kept");
+	is(input("\xFF\xFE{\0\"\0a\0\"\0:\0\x31\0}\0\n\0", 20, OP_KIND_AUTO, NULL),
+	   "jsonl/decoded {\"a\":1}", "UTF-16 with a byte order mark: decoded, then sniffed");
+	is(input("a\0,\0b\0\n\0", 8, OP_KIND_AUTO, NULL),
+	   "65: looks like UTF-16LE without a byte order mark: give --encoding UTF-16LE", "UTF-16 without one: turned away");
+	is(input("a\0,\0b\0\n\0", 8, OP_KIND_AUTO, "utf-16le"), "csv/decoded a,b", "  unless its encoding is given");
+	is(input("PK\3\4xxxx", 8, OP_KIND_CSV, NULL),
+	   "65: a ZIP file (an .xlsx or .ods workbook?), not text: export it as CSV", "a workbook: turned away");
+	is(input("x,y\n{\"b\":2}\nz,w\n", 16, OP_KIND_AUTO, NULL),
+	   "65: not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl",
+	   "half JSON: not clearly one kind");
 }
 
 int main(void)
@@ -567,6 +606,14 @@ int main(void)
 	char sp[1024];
 	snprintf(sp, sizeof sp, "%s/csv-spectrum", dir ? dir : "tests/data");
 	spectrum(sp);
+	inputs();
+	{
+		static const char *const f[] = { "a;b", "", "=1", "x\"y" };
+		op_buf b = { 0 };
+		op_csv_row(&b, f, 4, ';');
+		is(b.p, "\"a;b\";;=1;\"x\"\"y\"", "a row written back as read, delimited");
+		op_buf_free(&b);
+	}
 
 	op_buf_free(&rows);
 	op_buf_free(&names);
