@@ -140,11 +140,11 @@ static void attachments(const op_mail *m, op_buf *b)
 		const char *type = m->att[i].type ? m->att[i].type : "application/octet-stream";
 		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
 		if (m->att[i].filename)
-			op_buf_json_str(b, m->att[i].filename, strlen(m->att[i].filename));
+			op_buf_json_cstr(b, m->att[i].filename);
 		else
 			op_buf_adds(b, "null");
 		op_buf_adds(b, ",\"type\":");
-		op_buf_json_str(b, type, strlen(type));
+		op_buf_json_cstr(b, type);
 		op_buf_printf(b, ",\"size\":%zu}", m->att[i].size);
 	}
 	op_buf_addc(b, ']');

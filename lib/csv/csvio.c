@@ -292,10 +292,10 @@ static void on_field(void *s, size_t len, void *data)
 		st->row_bad = st->big = 1;
 		return;
 	}
-	if (i >= st->offcap) {
-		st->offcap = st->offcap ? st->offcap * 2 : 64;
-		st->off = op_xrealloc(st->off, st->offcap * sizeof *st->off);
-		st->fp = op_xrealloc(st->fp, st->offcap * sizeof *st->fp);
+	if (i >= st->offcap) {	/* two arrays of one length */
+		size_t cap = st->offcap;
+		st->off = op_grow(st->off, i, &st->offcap, sizeof *st->off);
+		st->fp = op_grow(st->fp, i, &cap, sizeof *st->fp);
 	}
 	st->off[i] = st->fields.len;
 	if (st->conv) {
@@ -381,10 +381,8 @@ static void make_room(op_csv *st, size_t need)
 		if (st->row_l1_end != NONE)
 			st->row_l1_end -= d;
 	}
-	if (st->cap - st->len < need) {
-		st->cap = st->cap * 2 > st->len + need ? st->cap * 2 : st->len + need;
-		st->b = op_xrealloc(st->b, st->cap);
-	}
+	if (st->cap - st->len < need)
+		st->b = op_reserve(st->b, st->len + need, &st->cap, 1);
 }
 
 /* UTF-16 or UTF-32 (Excel's "Unicode Text" is UTF-16LE) read and turned

@@ -227,10 +227,7 @@ static int map_line(op_mapping *m, char *s, char *e, op_buf *norm, const char *f
 			return fail(err, OP_EXIT_CONFIG, file, lineno, "'%.*s': text, date or number expected",
 				    (int)kl, ks);
 	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 16;
-		m->e = op_xrealloc(m->e, m->cap * sizeof *m->e);
-	}
+	m->e = op_grow(m->e, m->n, &m->cap, sizeof *m->e);
 	normalize(norm, cs, (size_t)(ce - cs));
 	m->e[m->n++] = (entry){ op_xstrdup(norm->p), drop ? NULL : op_xstrdup(fs), kind };
 	return 0;

@@ -96,12 +96,6 @@ struct op_link {
 	const op_field *k[NKEYS];	/* the current record's members, by K_ */
 };
 
-#define GROW(p, n, cap) do { \
-	if ((n) == (cap)) { \
-		(cap) = (cap) ? 2 * (cap) : 64; \
-		(p) = op_xrealloc((p), (cap) * sizeof *(p)); \
-	} \
-} while (0)
 
 op_link *op_link_new(const op_link_opt *o)
 {
@@ -122,7 +116,7 @@ static uint32_t node_of(op_link *l, const char *id, size_t n)
 	int isnew = 1;
 	uint32_t k = n ? op_idmap_put(&l->ids, id, n, &isnew) : op_idmap_new(&l->ids);
 	if (isnew) {
-		GROW(l->nodes, l->nnodes, l->capnodes);
+		l->nodes = op_grow(l->nodes, l->nnodes, &l->capnodes, sizeof *l->nodes);
 		l->nodes[l->nnodes++] = (node){ .parent = k };
 	}
 	return k;
@@ -276,7 +270,7 @@ static uint32_t who_of(op_link *l)
 		return NONE;
 	void **v = op_hmap_put(&l->whos, s, n, &isnew);
 	if (isnew) {
-		GROW(l->who, l->nwho, l->capwho);
+		l->who = op_grow(l->who, l->nwho, &l->capwho, sizeof *l->who);
 		l->who[l->nwho] = op_xstrndup(s, n);
 		*v = (void *)(uintptr_t)++l->nwho;
 	}
@@ -397,7 +391,7 @@ static int subject_link(op_link *l, uint32_t self, op_time at, int out, int link
 		return 0;
 	void **v = op_hmap_put(&l->subjects, l->key.p, l->key.len, &isnew);
 	if (isnew) {
-		GROW(l->last, l->nlast, l->caplast);
+		l->last = op_grow(l->last, l->nlast, &l->caplast, sizeof *l->last);
 		*v = (void *)(uintptr_t)++l->nlast;
 		l->last[l->nlast - 1] = (struct last){ self, at };
 		return 0;
@@ -446,11 +440,11 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 	}
 	unsigned by_subject = l->o.by_subject && subject_link(l, self, at, out, linked);
 	if (out) {
-		GROW(l->outs, l->nouts, l->capouts);
+		l->outs = op_grow(l->outs, l->nouts, &l->capouts, sizeof *l->outs);
 		l->outs[l->nouts++] = (out_msg){ .at = at, .who = who_of(l), .node = self,
 						 .by_subject = by_subject };
 	} else {
-		GROW(l->ins, l->nins, l->capins);
+		l->ins = op_grow(l->ins, l->nins, &l->capins, sizeof *l->ins);
 		l->ins[l->nins++] = (in_msg){ .at = at, .email = email_of(l), .off = spool(l, r),
 					      .len = (uint32_t)r->len, .node = self,
 					      .by_subject = by_subject };
@@ -499,7 +493,7 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	uint32_t k = op_idmap_put(&l->keys, s, n, &isnew);
 	row *w;
 	if (isnew) {
-		GROW(l->rows, l->nrows, l->caprows);
+		l->rows = op_grow(l->rows, l->nrows, &l->caprows, sizeof *l->rows);
 		w = &l->rows[l->nrows++];
 		*w = (row){ .updated = NOTIME, .first_updated = NOTIME, .enq = NONE };
 	} else {
@@ -553,7 +547,7 @@ typedef struct {
 
 static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_t email)
 {
-	GROW(q->e, q->n, q->cap);
+	q->e = op_grow(q->e, q->n, &q->cap, sizeof *q->e);
 	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .off = off, .len = len,
 			    .email = email, .who = NONE, .row = NONE, .deal = NONE };
 	return (uint32_t)q->n++;
@@ -863,7 +857,7 @@ static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields
 	put_first_response(f, e, crm);
 	op_buf_reset(&f->who);
 	if (e->who != NONE)
-		op_buf_json_str(&f->who, l->who[e->who], strlen(l->who[e->who]));
+		op_buf_json_cstr(&f->who, l->who[e->who]);
 	put(f, "responded_by", e->who != NONE ? f->who.p : "null", e->who != NONE ? f->who.len : 4);
 	if (e->by_subject)
 		put(f, "thread_by", "\"subject\"", 9);

@@ -77,10 +77,7 @@ static size_t parse_fields(const char *s, size_t n, fields *fs)
 		 * a MIME boundary after a header block with no empty line */
 		if (nend == pos || i >= le || s[i] != ':' || (s[pos] == '-' && s[pos + 1] == '-'))
 			return pos;
-		if (fs->n == fs->cap) {
-			fs->cap = fs->cap ? fs->cap * 2 : 16;
-			fs->f = op_xrealloc(fs->f, fs->cap * sizeof *fs->f);
-		}
+		fs->f = op_grow(fs->f, fs->n, &fs->cap, sizeof *fs->f);
 		field *f = &fs->f[fs->n++];
 		f->name = s + pos;
 		f->nlen = nend - pos;
@@ -701,10 +698,7 @@ static void add_text(result *r, const char *s, size_t n, const partinfo *pi)
 
 static void add_att(result *r, char *filename, const char *type, size_t size)
 {
-	if (r->natt == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 4;
-		r->att = op_xrealloc(r->att, r->cap * sizeof *r->att);
-	}
+	r->att = op_grow(r->att, r->natt, &r->cap, sizeof *r->att);
 	op_attachment *a = &r->att[r->natt++];
 	a->filename = filename;
 	a->type = op_xstrdup(type);

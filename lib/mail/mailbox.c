@@ -247,10 +247,7 @@ static int list_dir(DIR *d, char ***names, size_t *nn)
 			break;
 		if (e->d_name[0] == '.')
 			continue;
-		if (*nn == cap) {
-			cap = cap ? cap * 2 : 64;
-			*names = op_xrealloc(*names, cap * sizeof **names);
-		}
+		*names = op_grow(*names, *nn, &cap, sizeof **names);
 		(*names)[(*nn)++] = op_xstrdup(e->d_name);
 	}
 	int err = errno;

@@ -12,7 +12,7 @@
 void op_record_prefix(op_buf *b, const char *key)
 {
 	op_buf_addc(b, ',');
-	op_buf_json_str(b, key, strlen(key));
+	op_buf_json_cstr(b, key);
 	op_buf_addc(b, ':');
 }
 
@@ -169,7 +169,7 @@ int op_record_emit(op_record *r, op_stream *st, unsigned long line, const char *
 	if (r->channel || !r->channel_inline) {
 		const char *ch = r->channel ? r->channel : r->has_channel ? r->chan.p : r->default_channel;
 		op_buf_adds(o, ",\"channel\":");
-		op_buf_json_str(o, ch, strlen(ch));
+		op_buf_json_cstr(o, ch);
 	}
 	if (!r->keep_source) {
 		op_buf_add(o, r->src.p, r->src.len);
