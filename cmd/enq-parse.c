@@ -57,6 +57,13 @@ typedef struct {
 	/* mail: records with defects, and those missing text (exit 65) */
 	int mail_read;
 	unsigned long long defective, incomplete;
+	/* mail: whose is ours (direction "out"): --ours and --ours-file
+	 * addresses and @domains, --direction, a sent folder */
+	char **ours;
+	size_t nours;
+	const char *direction;
+	int sent_folder;
+	op_buf unquoted;
 } ctx;
 
 /* ---- mail ---- */
@@ -121,6 +128,60 @@ static void count_defects(ctx *c, const op_mail *m)
 		if (c->cli->strict)
 			c->st.stop = 1;
 	}
+}
+
+/* 1 when addr is one of ours: an address given, or at a domain given */
+static int is_ours(const ctx *c, const char *addr)
+{
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	for (size_t i = 0; at && i < c->nours; i++)
+		if (!strcasecmp(c->ours[i], c->ours[i][0] == '@' ? at : addr))
+			return 1;
+	return 0;
+}
+
+/* ,"key":"v" into the record's tail (v NULL: nothing): the thread links,
+ * direction and the like are not part of the digest id, so a mail
+ * without a Message-ID keeps the id it had before enq-parse wrote them */
+static void tail_str(ctx *c, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	op_record_prefix(&c->rec.tail, k);
+	op_buf_json_cstr(&c->rec.tail, v);
+}
+
+/* The maildir flags of a file name "...:2,RS" (seen S, replied R) */
+static void maildir_flags(ctx *c, const char *file)
+{
+	const char *base = strrchr(file, '/'), *info = strstr(base ? base : file, ":2,");
+	op_buf_printf(&c->rec.tail, ",\"seen\":%s,\"replied\":%s",
+		      info && strchr(info + 3, 'S') ? "true" : "false",
+		      info && strchr(info + 3, 'R') ? "true" : "false");
+}
+
+/* What tells a thread apart, into the record's tail: message_id,
+ * in_reply_to, references, direction, auto, a maildir's flags */
+static void mail_links(ctx *c, const op_mail *m, const op_msg_src *src)
+{
+	op_buf *b = &c->rec.tail;
+	tail_str(c, "message_id", m->message_id);
+	tail_str(c, "in_reply_to", m->in_reply_to);
+	if (m->nrefs) {
+		op_buf_adds(b, ",\"references\":[");
+		for (size_t i = 0; i < m->nrefs; i++) {
+			if (i)
+				op_buf_addc(b, ',');
+			op_buf_json_cstr(b, m->refs[i]);
+		}
+		op_buf_addc(b, ']');
+	}
+	const char *dir = c->direction ? c->direction :
+			  c->sent_folder || is_ours(c, m->from_addr) ? "out" : "in";
+	tail_str(c, "direction", dir);
+	tail_str(c, "auto", op_mail_auto(m));
+	if (!strcmp(c->format, "maildir"))
+		maildir_flags(c, src->file);
 }
 
 /* A member of a message by name, of kind (v NULL: null) */
@@ -196,11 +257,19 @@ static int on_message(const char *msg, size_t len, const op_msg_src *src, void *
 		add_str(c, "from_email", from, OP_MAP_TEXT);
 	add_str(c, "to", m.to_addr, OP_MAP_TEXT);
 	add_str(c, "subject", m.subject, OP_MAP_TEXT);
-	add_str(c, "body", m.body, OP_MAP_TEXT);
+	/* body: what this mail says, without the mail it quotes; the whole
+	 * as body_full when that differs */
+	op_mail_unquote(&c->unquoted, m.body, strlen(m.body));
+	const char *said = c->unquoted.p ? c->unquoted.p : "";
+	int quoted = strcmp(said, m.body) != 0;
+	add_str(c, "body", said, OP_MAP_TEXT);
 	attachments(&m, &c->tmp2);
 	add_str(c, "attachments", c->tmp2.p, OP_REC_JSON);
 	if (m.message_id)
 		add_str(c, "id", m.message_id, OP_REC_ID);
+	mail_links(c, &m, src);
+	if (quoted)
+		tail_str(c, "body_full", m.body);
 	mail_meta(c, &m, when_from);
 	if (op_record_emit(&c->rec, st, src->line, NULL, 0))
 		count_defects(c, &m);
@@ -336,6 +405,27 @@ static void reject_file(ctx *c, const char *name, const char *why)
 		c->st.stop = 1;
 }
 
+/* 1 when the maildir at path is a sent folder by its name: Sent (most
+ * mailers, Maildir++ .Sent), Sent Items (Outlook), Sent Messages (Apple
+ * Mail), Gesendet and Gesendete Objekte (German ones) */
+static int is_sent_folder(const char *path)
+{
+	static const char *const names[] = { "sent", "sent items", "sent messages", "gesendet",
+					     "gesendete objekte", NULL };
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b && path[b - 1] != '/')
+		b--;
+	if (b < n && path[b] == '.')
+		b++;
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n - b && !strncasecmp(path + b, names[i], n - b))
+			return 1;
+	return 0;
+}
+
 /* A directory: a maildir's messages, else no input. */
 static void read_dir(ctx *c, const char *path, int kind)
 {
@@ -347,6 +437,7 @@ static void read_dir(ctx *c, const char *path, int kind)
 		c->st.noinput = 1;
 	} else {
 		c->format = "maildir";
+		c->sent_folder = is_sent_folder(path);
 		int r = op_maildir_each(path, on_message, c);
 		if (r < 0)
 			op_warn("%s: %s", path, strerror(errno));
@@ -401,12 +492,14 @@ static void read_file(ctx *c, FILE *f, const char *name)
 	op_input_close(&in);
 }
 
+
 static void one_input(ctx *c, const char *path)
 {
 	int std = !strcmp(path, "-");
 	const char *name = std ? "<stdin>" : path;
 	struct stat sb;
 	c->file = name;
+	c->sent_folder = 0;
 	c->rec.default_channel = "web";	/* mail's is email (on_message) */
 	op_norm_file(&c->rec.norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -429,6 +522,50 @@ static void one_input(ctx *c, const char *path)
 		fclose(f);
 }
 
+/* An --ours address or @domain s[0..n), trimmed: 0 when it is not one
+ * (no "@", or blanks inside) */
+static int add_ours(ctx *c, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	const char *at = memchr(s, '@', n);
+	if (!at || at == s + n - 1 || memchr(s, ' ', n) || memchr(s, '\t', n))
+		return 0;
+	c->ours = op_xrealloc(c->ours, (c->nours + 1) * sizeof *c->ours);
+	c->ours[c->nours] = op_xmalloc(n + 1);
+	memcpy(c->ours[c->nours], s, n);
+	c->ours[c->nours++][n] = 0;
+	return 1;
+}
+
+/* --ours-file: an address or @domain a line; blank lines and lines
+ * starting with # skipped; anything else stops the run (78) */
+static void read_ours(ctx *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		op_die(OP_EXIT_NOINPUT, "--ours-file: %s: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	for (unsigned long no = 1; (got = getline(&line, &cap, f)) >= 0; no++) {
+		size_t n = (size_t)got, k = 0;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		while (k < n && (line[k] == ' ' || line[k] == '\t'))
+			k++;
+		if (k < n && line[k] != '#' && !add_ours(c, line, n))
+			op_die(OP_EXIT_CONFIG, "%s:%lu: not an address or @domain", path, no);
+	}
+	int bad = ferror(f);
+	free(line);
+	fclose(f);
+	if (bad)
+		op_die(OP_EXIT_NOINPUT, "--ours-file: %s: read error", path);
+}
+
 static const char usage[] =
 	"Usage: enq-parse [-f KIND] [-m MAPFILE] [options] [file|maildir...]\n"
 	"Turn mail, CSV/TSV exports and JSON lines into enquiry records.\n"
@@ -446,6 +583,10 @@ static const char usage[] =
 	"      --channel NAME    the channel of every record (default: email for\n"
 	"                        mail, a channel column, else web)\n"
 	"      --dedup           drop exact repeats (counted in --stats)\n"
+	"      --ours ADDR       mail from ADDR (or any address @DOMAIN) is ours:\n"
+	"                        direction out (repeatable)\n"
+	"      --ours-file FILE  the same, one address or @domain a line\n"
+	"      --direction D     in or out: the direction of every mail\n"
 	"      --show-mapping    print how each column of CSV/TSV input is read\n"
 	"                        (column -> field, kind), no records\n";
 
@@ -453,9 +594,10 @@ int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
-	const char *mapfile = NULL;
+	const char *mapfile = NULL, *oursfile = NULL;
 	int ch;
-	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP };
+	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP,
+	       O_OURS, O_OURSFILE, O_DIRECTION };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
@@ -469,6 +611,9 @@ int main(int argc, char **argv)
 		{ "channel", required_argument, NULL, O_CHANNEL },
 		{ "dedup", no_argument, NULL, O_DEDUP },
 		{ "show-mapping", no_argument, NULL, O_SHOWMAP },
+		{ "ours", required_argument, NULL, O_OURS },
+		{ "ours-file", required_argument, NULL, O_OURSFILE },
+		{ "direction", required_argument, NULL, O_DIRECTION },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "f:m:d:", longopts)) != -1) {
@@ -507,6 +652,16 @@ int main(int argc, char **argv)
 			break;
 		case O_DEDUP: c.rec.dedup = 1; break;
 		case O_SHOWMAP: c.show_mapping = 1; break;
+		case O_OURS:
+			if (!add_ours(&c, optarg, strlen(optarg)))
+				op_usage_error(&cli, "--ours: '%s' is not an address or @domain", optarg);
+			break;
+		case O_OURSFILE: oursfile = optarg; op_cli_file(&cli, "--ours-file", optarg, OP_FILE_IN); break;
+		case O_DIRECTION:
+			if (strcmp(optarg, "in") && strcmp(optarg, "out"))
+				op_usage_error(&cli, "--direction: '%s' is not in or out", optarg);
+			c.direction = optarg;
+			break;
 		}
 	}
 	if (c.rec.channel) {
@@ -515,6 +670,8 @@ int main(int argc, char **argv)
 			op_usage_error(&cli, "--channel: not valid UTF-8");
 		op_buf_free(&t);
 	}
+	if (oursfile)
+		read_ours(&c, oursfile);
 	op_err err;
 	c.map = op_mapping_load(mapfile, &err);
 	if (!c.map)
@@ -545,6 +702,10 @@ int main(int argc, char **argv)
 	op_mapping_free(c.map);
 	op_buf_free(&c.tmp);
 	op_buf_free(&c.tmp2);
+	op_buf_free(&c.unquoted);
+	for (size_t i = 0; i < c.nours; i++)
+		free(c.ours[i]);
+	free(c.ours);
 	op_record_free(&c.rec);
 	op_buf_free(&c.header_row);
 	op_buf_free(&c.rejects_header);

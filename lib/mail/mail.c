@@ -1017,6 +1017,68 @@ static void walk(ctx *c, const char *s, size_t n, const char *deftype, int depth
 	free(fs.f);
 }
 
+/* The next msg-id "<...>" of v[*pos..n) (RFC 5322 3.6.4): 1 with its
+ * text in *id, *idn, else 0. */
+static int next_id(const char *v, size_t n, size_t *pos, const char **id, size_t *idn)
+{
+	const char *lt = *pos < n ? memchr(v + *pos, '<', n - *pos) : NULL;
+	const char *gt = lt ? memchr(lt, '>', n - (size_t)(lt - v)) : NULL;
+	if (!gt)
+		return 0;
+	*id = lt + 1;
+	*idn = (size_t)(gt - lt - 1);
+	*pos = (size_t)(gt - v) + 1;
+	return 1;
+}
+
+/* The first msg-id of a field; a value without <> is taken whole (some
+ * mailers leave them out). */
+static char *first_id(const char *v, size_t n)
+{
+	const char *id;
+	size_t idn, pos = 0;
+	return next_id(v, n, &pos, &id, &idn) ? addr_dup(id, idn) : addr_dup(v, n);
+}
+
+/* References: at most OP_MAIL_MAXREFS ids, the first (the thread's root)
+ * and the newest, as RFC 5537 3.4.4 trims a long one; ids without <> are
+ * not ids here (the field is a list of them). */
+static void references(op_mail *m, const char *v, size_t n)
+{
+	const char *id;
+	size_t idn, pos = 0, total = 0, i = 0;
+	while (next_id(v, n, &pos, &id, &idn))
+		total++;
+	if (!total)
+		return;
+	m->refs = op_xmalloc((total < OP_MAIL_MAXREFS ? total : OP_MAIL_MAXREFS) * sizeof *m->refs);
+	for (pos = 0; next_id(v, n, &pos, &id, &idn); i++) {
+		if (i && total - i >= OP_MAIL_MAXREFS)
+			continue;
+		char *r = addr_dup(id, idn);
+		if (r)
+			m->refs[m->nrefs++] = r;
+	}
+}
+
+/* The first word of field f (up to a blank, ';' or '('), lower case,
+ * into dst; "" when absent or too long. */
+static void first_word(op_buf *b, const field *f, char *dst, size_t dsz)
+{
+	size_t n, k = 0;
+	const char *v = unfold(b, f, &n);
+	dst[0] = 0;
+	if (!f)
+		return;
+	while (k < n && !is_sp((unsigned char)v[k]) && v[k] != ';' && v[k] != '(')
+		k++;
+	if (k >= dsz)
+		return;
+	for (size_t i = 0; i < k; i++)
+		dst[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20 : v[i]);
+	dst[k] = 0;
+}
+
 int op_mail_parse(const char *msg, size_t len, op_mail *m)
 {
 	memset(m, 0, sizeof *m);
@@ -1067,12 +1129,25 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 	}
 	if ((f = get_field(&fs, "message-id"))) {
 		v = unfold(&b, f, &n);
-		const char *lt = memchr(v, '<', n);
-		const char *gt = lt ? memchr(lt, '>', n - (size_t)(lt - v)) : NULL;
-		if (lt && gt)
-			m->message_id = addr_dup(lt + 1, (size_t)(gt - lt - 1));
-		else
-			m->message_id = addr_dup(v, n);
+		m->message_id = first_id(v, n);
+	}
+	if ((f = get_field(&fs, "in-reply-to"))) {
+		v = unfold(&b, f, &n);
+		m->in_reply_to = first_id(v, n);
+	}
+	if ((f = get_field(&fs, "references"))) {
+		v = unfold(&b, f, &n);
+		references(m, v, n);
+	}
+	first_word(&b, get_field(&fs, "auto-submitted"), m->auto_submitted, sizeof m->auto_submitted);
+	if (!(f = get_field(&fs, "x-autoreply")))
+		f = get_field(&fs, "x-autorespond");
+	first_word(&b, f, m->autoreply, sizeof m->autoreply);
+	first_word(&b, get_field(&fs, "precedence"), m->precedence, sizeof m->precedence);
+	if (ct) {
+		v = unfold(&b, ct, &n);
+		if (n >= 16 && !strncasecmp(v, "multipart/report", 16))
+			param(v, n, "report-type", m->report_type, sizeof m->report_type);
 	}
 	/* no warning here: the caller says what it read received_at from */
 	v = unfold(&b, get_field(&fs, "date"), &n);
@@ -1117,6 +1192,10 @@ void op_mail_free(op_mail *m)
 	free(m->subject);
 	free(m->body);
 	free(m->message_id);
+	free(m->in_reply_to);
+	for (size_t i = 0; i < m->nrefs; i++)
+		free(m->refs[i]);
+	free(m->refs);
 	for (size_t i = 0; i < m->natt; i++) {
 		free(m->att[i].filename);
 		free(m->att[i].type);

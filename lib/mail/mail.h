@@ -5,7 +5,10 @@
 #define OP_MAIL_H
 #include <stddef.h>
 
+#include "opflow.h"
 #include "timefmt.h"
+
+#define OP_MAIL_MAXREFS 100
 
 typedef struct {
 	char *filename;		/* UTF-8, NULL when the part names none */
@@ -22,6 +25,18 @@ typedef struct {
 	char *to_addr;			/* the first To address */
 	char *subject, *body;		/* body: text/plain preferred, else HTML as text */
 	char *message_id;		/* without the <> */
+	char *in_reply_to;		/* In-Reply-To's first id, without the <> */
+	char **refs;			/* References' ids, oldest first, without
+					 * the <>: at most OP_MAIL_MAXREFS, the
+					 * first and the newest kept */
+	size_t nrefs;
+	/* what op_mail_auto reads: the first word of each field, lower
+	 * case, "" when absent */
+	char auto_submitted[32];	/* Auto-Submitted (RFC 3834) */
+	char autoreply[32];		/* X-Autoreply, else X-Autorespond */
+	char precedence[32];		/* Precedence */
+	char report_type[32];		/* the report-type of a top-level
+					 * multipart/report (RFC 6522) */
 	op_time date;			/* Date, UTC; valid when has_date */
 	int has_date;
 	char date_text[64];		/* a Date that was not understood, as
@@ -53,6 +68,16 @@ enum {
 	OP_DEFECT_COUNT = 11
 };
 #define OP_DEFECTS_LOST (OP_DEFECT_DEPTH_LIMIT | OP_DEFECT_PART_LIMIT)
+
+/* What machine wrote m, if one did: "bounce", "reply" or "bulk", else
+ * NULL (lib/mail/auto.c). */
+const char *op_mail_auto(const op_mail *m);
+
+/* body[0..n) without its quoted part into out (reset first): the text
+ * before a reply's attribution line ("On ... wrote:", Outlook's
+ * "-----Original Message-----" or "From: ... Sent: ..." block), with
+ * "> " lines left out, blank lines at the end trimmed (lib/mail/quote.c). */
+void op_mail_unquote(op_buf *out, const char *body, size_t n);
 
 /* The record's name of defect bit 1 << i ("charset-guessed"). */
 const char *op_defect_name(int i);

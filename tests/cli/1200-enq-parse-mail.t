@@ -31,7 +31,7 @@ done
 tcase "a clean message has no defects member" "cd $M && enq-parse clean.eml"
 expect_rc 0
 expect_out <<'E'
-{"id":"clean@example.com","received_at":"2026-03-03T09:00:00Z","name":"Ann","email":"ann@example.com","to":null,"subject":"Clean","body":"Nothing wrong here, café.","attachments":[],"channel":"email","source":{"format":"email","file":"clean.eml"}}
+{"id":"clean@example.com","received_at":"2026-03-03T09:00:00Z","name":"Ann","email":"ann@example.com","to":null,"subject":"Clean","body":"Nothing wrong here, café.","attachments":[],"message_id":"clean@example.com","direction":"in","channel":"email","source":{"format":"email","file":"clean.eml"}}
 E
 expect_err </dev/null
 
@@ -50,7 +50,7 @@ E
 tcase "a multipart without a boundary: named, read as text, marked" "cd $M && enq-parse boundary-missing.eml"
 expect_rc 0
 expect_out <<'E'
-{"id":"nob@example.com","received_at":"2026-03-03T09:00:00Z","name":"Ann","email":"ann@example.com","to":null,"subject":"No boundary","body":"Please send an engineer on Friday.","attachments":[],"defects":["boundary-missing"],"channel":"email","source":{"format":"email","file":"boundary-missing.eml"}}
+{"id":"nob@example.com","received_at":"2026-03-03T09:00:00Z","name":"Ann","email":"ann@example.com","to":null,"subject":"No boundary","body":"Please send an engineer on Friday.","attachments":[],"message_id":"nob@example.com","direction":"in","defects":["boundary-missing"],"channel":"email","source":{"format":"email","file":"boundary-missing.eml"}}
 E
 expect_err <<'E'
 enq-parse: boundary-missing.eml: multipart without a boundary parameter, its body read as text
@@ -71,9 +71,9 @@ tcase "mbox: received_at from the From_ line (naive in --tz), and said so" \
 	"cd $M && enq-parse --tz America/New_York nodate.mbox | sed 's/\"name\".*\"attachments\":\[\],//'"
 expect_rc 0
 expect_out <<'E'
-{"id":"enq-c508a3006d3d6cfa","received_at":"2026-03-05T15:00:00Z","received_at_from":"mbox-from","defects":["date-missing"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":1}}
-{"id":"enq-7354f5ab9b5840d4","received_at":"2026-03-06T10:30:00Z","received_at_from":"mbox-from","defects":["date-unparseable"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":7}}
-{"id":"enq-22c655e54d0f904b","received_at":null,"defects":["date-missing"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":14}}
+{"id":"enq-c508a3006d3d6cfa","received_at":"2026-03-05T15:00:00Z","direction":"in","received_at_from":"mbox-from","defects":["date-missing"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":1}}
+{"id":"enq-7354f5ab9b5840d4","received_at":"2026-03-06T10:30:00Z","direction":"in","received_at_from":"mbox-from","defects":["date-unparseable"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":7}}
+{"id":"enq-22c655e54d0f904b","received_at":null,"direction":"in","defects":["date-missing"],"channel":"email","source":{"format":"mbox","file":"nodate.mbox","line":14}}
 E
 expect_err <<'E'
 enq-parse: nodate.mbox:1: no Date field, received_at from the mbox From_ line
@@ -89,8 +89,8 @@ tcase "maildir: received_at from the file name, else (no time of 9 digits or mor
 	"enq-parse md | sed 's/\"name\".*\"attachments\":\[\],//'"
 expect_rc 0
 expect_out <<'E'
-{"id":"nodate@example.com","received_at":"2023-10-31T15:17:12Z","received_at_from":"maildir-name","defects":["date-missing"],"channel":"email","source":{"format":"maildir","file":"md/cur/1698765432.M1P2.host:2,S"}}
-{"id":"baddate@example.com","received_at":"2023-11-14T22:13:20Z","received_at_from":"maildir-mtime","defects":["date-unparseable"],"channel":"email","source":{"format":"maildir","file":"md/new/7.handmade"}}
+{"id":"nodate@example.com","received_at":"2023-10-31T15:17:12Z","message_id":"nodate@example.com","direction":"in","seen":true,"replied":false,"received_at_from":"maildir-name","defects":["date-missing"],"channel":"email","source":{"format":"maildir","file":"md/cur/1698765432.M1P2.host:2,S"}}
+{"id":"baddate@example.com","received_at":"2023-11-14T22:13:20Z","message_id":"baddate@example.com","direction":"in","seen":false,"replied":false,"received_at_from":"maildir-mtime","defects":["date-unparseable"],"channel":"email","source":{"format":"maildir","file":"md/new/7.handmade"}}
 E
 expect_err <<'E'
 enq-parse: md/cur/1698765432.M1P2.host:2,S: no Date field, received_at from the maildir file name

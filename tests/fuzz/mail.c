@@ -10,7 +10,8 @@
 #include "rfc2047.h"
 
 FUZZ_SEEDS("tests/data/mail/*.eml", "tests/data/mail/defects/*", "tests/data/parse/*.eml",
-	   "tests/data/parse/*.mbox", "tests/data/parse/maildir/*/*");
+	   "tests/data/parse/*.mbox", "tests/data/parse/maildir/*/*",
+	   "tests/data/threads/*/*/*");
 
 static void check_text(const char *what, const char *s, int body)
 {
@@ -58,7 +59,19 @@ static void check_mail(const char *msg, size_t len)
 		check_text("to_addr", m.to_addr, 0);
 		check_text("subject", m.subject, 0);
 		check_text("message_id", m.message_id, 0);
+		check_text("in_reply_to", m.in_reply_to, 0);
+		if (m.nrefs > OP_MAIL_MAXREFS)
+			fuzz_fail("%zu references", m.nrefs);
+		for (size_t i = 0; i < m.nrefs; i++)
+			check_text("reference", m.refs[i], 0);
 		check_text("body", m.body, 1);
+		op_buf said = { 0 };
+		op_mail_unquote(&said, m.body, strlen(m.body));
+		if (said.len > strlen(m.body))
+			fuzz_fail("the unquoted body is longer than the body");
+		check_text("unquoted body", said.p, 1);
+		op_buf_free(&said);
+		op_mail_auto(&m);
 		for (size_t i = 0; i < m.natt; i++) {
 			check_text("attachment filename", m.att[i].filename, 0);
 			check_text("attachment type", m.att[i].type, 0);

@@ -69,7 +69,10 @@ static int utf8(const char *s)
 static int all_utf8(void)
 {
 	int okay = utf8(m.from_name) && utf8(m.from_addr) && utf8(m.reply_name) && utf8(m.reply_addr)
-	    && utf8(m.to_addr) && utf8(m.subject) && utf8(m.body) && utf8(m.message_id);
+	    && utf8(m.to_addr) && utf8(m.subject) && utf8(m.body) && utf8(m.message_id)
+	    && utf8(m.in_reply_to);
+	for (size_t i = 0; i < m.nrefs; i++)
+		okay = okay && utf8(m.refs[i]);
 	for (size_t i = 0; i < m.natt; i++)
 		okay = okay && utf8(m.att[i].filename) && utf8(m.att[i].type);
 	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
