@@ -253,7 +253,6 @@ static void read_file(ctx *c, FILE *f, const char *name)
 	op_input_close(&in);
 }
 
-
 static void one_input(ctx *c, const char *path)
 {
 	int std = !strcmp(path, "-");
