@@ -9,8 +9,9 @@
  *
  * Each source feeds its members by name, value and kind to one record
  * builder (lib/record: the name, id and channel rules, dates and numbers;
- * plan.h: CSV columns and JSON members to keys), its kind decided by
- * lib/csv/sniff.h; what is here is options and wiring.  JSON lines
+ * plan.h: CSV columns and JSON members to keys; mailrec.h: a mail
+ * message), its kind decided by lib/csv/sniff.h; what is here is
+ * options and wiring.  JSON lines
  * keep their members and order; renamed keys, normalized dates and the
  * added id, channel and source are the only changes.  MIT licence. */
 #include <sys/stat.h>
@@ -18,12 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "charset.h"
 #include "csvio.h"
-#include "mail.h"
 #include "mailbox.h"
+#include "mailrec.h"
 #include "mapping.h"
 #include "plan.h"
 #include "record.h"
@@ -54,228 +54,10 @@ typedef struct {
 
 	op_buf tmp, tmp2;
 
-	/* mail: records with defects, and those missing text (exit 65) */
-	int mail_read;
-	unsigned long long defective, incomplete;
-	/* mail: whose is ours (direction "out"): --ours and --ours-file
-	 * addresses and @domains, --direction, a sent folder */
-	char **ours;
-	size_t nours;
-	const char *direction;
-	int sent_folder;
-	op_buf unquoted;
+	op_mailrec mail;	/* mail: --ours, --direction, the counts */
 } ctx;
 
-/* ---- mail ---- */
-
-/* received_at for a message whose Date is missing or not understood: the
- * mbox envelope's time, else the maildir's delivery time; the warning
- * names the field tried and what was taken.  *from: where the time came
- * from, NULL when there is none (received_at null). */
-static int fallback_time(ctx *c, const op_mail *m, const op_msg_src *src, op_time *t,
-			 const char **from)
-{
-	int naive;
-	const char *what = "received_at null";
-	*from = NULL;
-	if (src->envelope && op_mbox_from_time(src->envelope, src->envlen, t, &naive) == 0) {
-		if (naive)	/* the envelope's time is the local time of the host */
-			*t = op_tz_to_utc(c->cli->tz, *t, NULL);
-		*from = "mbox-from";
-		what = "received_at from the mbox From_ line";
-	} else if (src->delivered_from) {
-		*t = src->delivered;
-		*from = src->delivered_from;
-		what = strcmp(*from, "maildir-name") ? "received_at from the file's modification time"
-						      : "received_at from the maildir file name";
-	}
-	if (m->date_text[0])
-		op_warn("%s: Date '%s' not understood, %s", c->where, m->date_text, what);
-	else
-		op_warn("%s: no Date field, %s", c->where, what);
-	return *from != NULL;
-}
-
-/* ,"received_at_from":FROM,"defects":[...] into the record's tail (not
- * part of the digest id: a newer enq-parse that finds more defects keeps
- * the ids) */
-static void mail_meta(ctx *c, const op_mail *m, const char *from)
-{
-	op_buf *b = &c->rec.tail;
-	if (from)
-		op_buf_printf(b, ",\"received_at_from\":\"%s\"", from);
-	if (!m->defects)
-		return;
-	const char *sep = ",\"defects\":[\"";
-	for (int i = 0; i < OP_DEFECT_COUNT; i++)
-		if (m->defects & 1u << i) {
-			op_buf_printf(b, "%s%s\"", sep, op_defect_name(i));
-			sep = ",\"";
-		}
-	op_buf_addc(b, ']');
-}
-
-/* A record with defects was written: counted (a repeat --dedup drops is
- * not) */
-static void count_defects(ctx *c, const op_mail *m)
-{
-	if (m->defects)
-		c->defective++;
-	if (m->defects & OP_DEFECTS_LOST) {
-		/* written, but not whole: the status says so (65), and
-		 * --strict stops here */
-		c->incomplete++;
-		if (c->cli->strict)
-			c->st.stop = 1;
-	}
-}
-
-/* 1 when addr is one of ours: an address given, or at a domain given */
-static int is_ours(const ctx *c, const char *addr)
-{
-	const char *at = addr ? strrchr(addr, '@') : NULL;
-	for (size_t i = 0; at && i < c->nours; i++)
-		if (!strcasecmp(c->ours[i], c->ours[i][0] == '@' ? at : addr))
-			return 1;
-	return 0;
-}
-
-/* ,"key":"v" into the record's tail (v NULL: nothing): the thread links,
- * direction and the like are not part of the digest id, so a mail
- * without a Message-ID keeps the id it had before enq-parse wrote them */
-static void tail_str(ctx *c, const char *k, const char *v)
-{
-	if (!v)
-		return;
-	op_record_prefix(&c->rec.tail, k);
-	op_buf_json_cstr(&c->rec.tail, v);
-}
-
-/* The maildir flags of a file name "...:2,RS" (seen S, replied R) */
-static void maildir_flags(ctx *c, const char *file)
-{
-	const char *base = strrchr(file, '/'), *info = strstr(base ? base : file, ":2,");
-	op_buf_printf(&c->rec.tail, ",\"seen\":%s,\"replied\":%s",
-		      info && strchr(info + 3, 'S') ? "true" : "false",
-		      info && strchr(info + 3, 'R') ? "true" : "false");
-}
-
-/* What tells a thread apart, into the record's tail: message_id,
- * in_reply_to, references, direction, auto, a maildir's flags */
-static void mail_links(ctx *c, const op_mail *m, const op_msg_src *src)
-{
-	op_buf *b = &c->rec.tail;
-	tail_str(c, "message_id", m->message_id);
-	tail_str(c, "in_reply_to", m->in_reply_to);
-	if (m->nrefs) {
-		op_buf_adds(b, ",\"references\":[");
-		for (size_t i = 0; i < m->nrefs; i++) {
-			if (i)
-				op_buf_addc(b, ',');
-			op_buf_json_cstr(b, m->refs[i]);
-		}
-		op_buf_addc(b, ']');
-	}
-	const char *dir = c->direction ? c->direction :
-			  c->sent_folder || is_ours(c, m->from_addr) ? "out" : "in";
-	tail_str(c, "direction", dir);
-	tail_str(c, "auto", op_mail_auto(m));
-	if (!strcmp(c->format, "maildir"))
-		maildir_flags(c, src->file);
-}
-
-/* A member of a message by name, of kind (v NULL: null) */
-static void add_str(ctx *c, const char *k, const char *v, int kind)
-{
-	op_buf_reset(&c->tmp);
-	op_record_prefix(&c->tmp, k);
-	op_record_add(&c->rec, c->tmp.p, c->tmp.len, v, v ? strlen(v) : 0, kind, k);
-}
-
-/* The attachments, as a JSON array into b */
-static void attachments(const op_mail *m, op_buf *b)
-{
-	op_buf_reset(b);
-	op_buf_addc(b, '[');
-	for (size_t i = 0; i < m->natt; i++) {
-		const char *type = m->att[i].type ? m->att[i].type : "application/octet-stream";
-		op_buf_adds(b, i ? ",{\"filename\":" : "{\"filename\":");
-		if (m->att[i].filename)
-			op_buf_json_cstr(b, m->att[i].filename);
-		else
-			op_buf_adds(b, "null");
-		op_buf_adds(b, ",\"type\":");
-		op_buf_json_cstr(b, type);
-		op_buf_printf(b, ",\"size\":%zu}", m->att[i].size);
-	}
-	op_buf_addc(b, ']');
-}
-
-static int on_message(const char *msg, size_t len, const op_msg_src *src, void *vc)
-{
-	ctx *c = vc;
-	op_stream *st = &c->st;
-	op_mail m;
-	if (src->line)
-		snprintf(c->where, sizeof c->where, "%s:%lu", src->file, src->line);
-	else
-		snprintf(c->where, sizeof c->where, "%s", src->file);
-	st->in++;
-	c->mail_read = 1;
-	if (op_mail_parse(msg, len, &m)) {
-		op_reject_at(st, c->where, msg, len, "not a mail message: no header block");
-		return st->stop;
-	}
-	for (unsigned i = 0; i < m.nwarn && i < 4; i++)
-		op_warn("%s: %s", c->where, m.warn[i]);
-	if (m.nwarn > 4)
-		op_warn("%s: %u more warnings about this message not shown", c->where, m.nwarn - 4);
-	if (strcmp(c->format, "mbox"))
-		op_record_source(&c->rec, c->format, src->file);
-
-	/* the customer is who an answer goes to: Reply-To when it names
-	 * someone else than From (web-form mailers send From a no-reply
-	 * address), with From kept as from_email */
-	const char *name = m.from_name, *email = m.from_addr, *from = NULL;
-	if (m.reply_addr && (!m.from_addr || strcasecmp(m.reply_addr, m.from_addr))) {
-		email = m.reply_addr;
-		name = m.reply_name;
-		from = m.from_addr;
-	}
-	op_record_start(&c->rec);
-	c->rec.default_channel = "email";
-	op_time when = m.date;
-	const char *when_from = NULL;
-	char t[21];
-	int dated = m.has_date || fallback_time(c, &m, src, &when, &when_from);
-	if (dated)
-		op_time_format(when, t);
-	add_str(c, "received_at", dated ? t : NULL, OP_MAP_TEXT);
-	add_str(c, "name", name, OP_MAP_TEXT);
-	add_str(c, "email", email, OP_MAP_TEXT);
-	if (from)
-		add_str(c, "from_email", from, OP_MAP_TEXT);
-	add_str(c, "to", m.to_addr, OP_MAP_TEXT);
-	add_str(c, "subject", m.subject, OP_MAP_TEXT);
-	/* body: what this mail says, without the mail it quotes; the whole
-	 * as body_full when that differs */
-	op_mail_unquote(&c->unquoted, m.body, strlen(m.body));
-	const char *said = c->unquoted.p ? c->unquoted.p : "";
-	int quoted = strcmp(said, m.body) != 0;
-	add_str(c, "body", said, OP_MAP_TEXT);
-	attachments(&m, &c->tmp2);
-	add_str(c, "attachments", c->tmp2.p, OP_REC_JSON);
-	if (m.message_id)
-		add_str(c, "id", m.message_id, OP_REC_ID);
-	mail_links(c, &m, src);
-	if (quoted)
-		tail_str(c, "body_full", m.body);
-	mail_meta(c, &m, when_from);
-	if (op_record_emit(&c->rec, st, src->line, NULL, 0))
-		count_defects(c, &m);
-	op_mail_free(&m);
-	return st->stop;
-}
+/* ---- mail (lib/record/mailrec.h) ---- */
 
 static void read_email(ctx *c, FILE *f, const char *name)
 {
@@ -289,7 +71,7 @@ static void read_email(ctx *c, FILE *f, const char *name)
 		c->st.noinput = 1;
 	} else {
 		op_msg_src src = { .file = name };
-		on_message(b.p ? b.p : "", b.len, &src, c);
+		op_mailrec_message(b.p ? b.p : "", b.len, &src, &c->mail);
 	}
 	op_buf_free(&b);
 }
@@ -405,27 +187,6 @@ static void reject_file(ctx *c, const char *name, const char *why)
 		c->st.stop = 1;
 }
 
-/* 1 when the maildir at path is a sent folder by its name: Sent (most
- * mailers, Maildir++ .Sent), Sent Items (Outlook), Sent Messages (Apple
- * Mail), Gesendet and Gesendete Objekte (German ones) */
-static int is_sent_folder(const char *path)
-{
-	static const char *const names[] = { "sent", "sent items", "sent messages", "gesendet",
-					     "gesendete objekte", NULL };
-	size_t n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	size_t b = n;
-	while (b && path[b - 1] != '/')
-		b--;
-	if (b < n && path[b] == '.')
-		b++;
-	for (int i = 0; names[i]; i++)
-		if (strlen(names[i]) == n - b && !strncasecmp(path + b, names[i], n - b))
-			return 1;
-	return 0;
-}
-
 /* A directory: a maildir's messages, else no input. */
 static void read_dir(ctx *c, const char *path, int kind)
 {
@@ -436,9 +197,9 @@ static void read_dir(ctx *c, const char *path, int kind)
 		op_warn("%s: a directory but not a maildir (no cur/ or new/)", path);
 		c->st.noinput = 1;
 	} else {
-		c->format = "maildir";
-		c->sent_folder = is_sent_folder(path);
-		int r = op_maildir_each(path, on_message, c);
+		c->format = c->mail.format = "maildir";
+		c->mail.sent_folder = op_mailrec_sent_folder(path);
+		int r = op_maildir_each(path, op_mailrec_message, &c->mail);
 		if (r < 0)
 			op_warn("%s: %s", path, strerror(errno));
 		if (r < 0 || r == 1)
@@ -450,14 +211,14 @@ static void read_dir(ctx *c, const char *path, int kind)
 static void read_kind(ctx *c, const op_input *in, const char *name)
 {
 	c->decoded = in->decoded;
-	c->format = op_kind_name(in->kind);
+	c->format = c->mail.format = op_kind_name(in->kind);
 	op_record_source(&c->rec, c->format, name);
 	switch (in->kind) {
 	case OP_KIND_EMAIL:
 		read_email(c, in->in, name);
 		break;
 	case OP_KIND_MBOX:
-		if (op_mbox_each(in->in, name, on_message, c) < 0) {
+		if (op_mbox_each(in->in, name, op_mailrec_message, &c->mail) < 0) {
 			op_warn("%s: read error: %s", name, strerror(errno));
 			c->st.noinput = 1;
 		}
@@ -492,15 +253,14 @@ static void read_file(ctx *c, FILE *f, const char *name)
 	op_input_close(&in);
 }
 
-
 static void one_input(ctx *c, const char *path)
 {
 	int std = !strcmp(path, "-");
 	const char *name = std ? "<stdin>" : path;
 	struct stat sb;
 	c->file = name;
-	c->sent_folder = 0;
-	c->rec.default_channel = "web";	/* mail's is email (on_message) */
+	c->mail.sent_folder = 0;
+	c->rec.default_channel = "web";	/* mail's is email (mailrec.c) */
 	op_norm_file(&c->rec.norm);
 	if (!std && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		read_dir(c, path, c->kind);
@@ -520,50 +280,6 @@ static void one_input(ctx *c, const char *path)
 	read_file(c, f, name);
 	if (!std)
 		fclose(f);
-}
-
-/* An --ours address or @domain s[0..n), trimmed: 0 when it is not one
- * (no "@", or blanks inside) */
-static int add_ours(ctx *c, const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	const char *at = memchr(s, '@', n);
-	if (!at || at == s + n - 1 || memchr(s, ' ', n) || memchr(s, '\t', n))
-		return 0;
-	c->ours = op_xrealloc(c->ours, (c->nours + 1) * sizeof *c->ours);
-	c->ours[c->nours] = op_xmalloc(n + 1);
-	memcpy(c->ours[c->nours], s, n);
-	c->ours[c->nours++][n] = 0;
-	return 1;
-}
-
-/* --ours-file: an address or @domain a line; blank lines and lines
- * starting with # skipped; anything else stops the run (78) */
-static void read_ours(ctx *c, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		op_die(OP_EXIT_NOINPUT, "--ours-file: %s: %s", path, strerror(errno));
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	for (unsigned long no = 1; (got = getline(&line, &cap, f)) >= 0; no++) {
-		size_t n = (size_t)got, k = 0;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		while (k < n && (line[k] == ' ' || line[k] == '\t'))
-			k++;
-		if (k < n && line[k] != '#' && !add_ours(c, line, n))
-			op_die(OP_EXIT_CONFIG, "%s:%lu: not an address or @domain", path, no);
-	}
-	int bad = ferror(f);
-	free(line);
-	fclose(f);
-	if (bad)
-		op_die(OP_EXIT_NOINPUT, "--ours-file: %s: read error", path);
 }
 
 static const char usage[] =
@@ -590,14 +306,66 @@ static const char usage[] =
 	"      --show-mapping    print how each column of CSV/TSV input is read\n"
 	"                        (column -> field, kind), no records\n";
 
-int main(int argc, char **argv)
+enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL,
+       O_DEDUP, O_SHOWMAP, O_OURS, O_OURSFILE, O_DIRECTION };
+
+/* The files named on the command line: MAPFILE, --ours-file */
+typedef struct { const char *map, *ours; } files_named;
+
+/* One option of the command line's (ch, optarg) into c */
+static void option(ctx *c, int ch, files_named *fn)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
-	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
-	const char *mapfile = NULL, *oursfile = NULL;
-	int ch;
-	enum { O_HEADER = 1, O_NOHEADER, O_ENCODING, O_DATEORDER, O_DECCOMMA, O_DECPOINT, O_CHANNEL, O_DEDUP, O_SHOWMAP,
-	       O_OURS, O_OURSFILE, O_DIRECTION };
+	switch (ch) {
+	case 'f':
+		c->kind = op_kind_parse(optarg);
+		if (c->kind < 0)
+			op_usage_error(c->cli, "-f: '%s' is not an input kind (auto, email, mbox, maildir, csv, tsv, jsonl)", optarg);
+		break;
+	case 'm': fn->map = optarg; op_cli_file(c->cli, "-m", optarg, OP_FILE_IN); break;
+	case 'd':
+		if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
+			c->delim = '\t';
+		else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n' && optarg[0] != '\r')
+			c->delim = (unsigned char)optarg[0];
+		else
+			op_usage_error(c->cli, "--delimiter: '%s' is not one character (or 'tab')", optarg);
+		break;
+	case O_HEADER: c->header = optarg; break;
+	case O_NOHEADER: c->no_header = 1; break;
+	case O_ENCODING: c->encoding = optarg; break;
+	case O_DATEORDER:
+		if (!strcmp(optarg, "dmy"))
+			c->rec.norm.order = OP_DATE_DMY;
+		else if (!strcmp(optarg, "mdy"))
+			c->rec.norm.order = OP_DATE_MDY;
+		else
+			op_usage_error(c->cli, "--date-order: '%s' is not dmy or mdy", optarg);
+		break;
+	case O_DECCOMMA: c->rec.norm.decimal = ','; break;
+	case O_DECPOINT: c->rec.norm.decimal = '.'; break;
+	case O_CHANNEL:
+		if (!*optarg)
+			op_usage_error(c->cli, "--channel: empty name");
+		c->rec.channel = optarg;
+		break;
+	case O_DEDUP: c->rec.dedup = 1; break;
+	case O_SHOWMAP: c->show_mapping = 1; break;
+	case O_OURS:
+		if (!op_mailrec_add_ours(&c->mail, optarg, strlen(optarg)))
+			op_usage_error(c->cli, "--ours: '%s' is not an address or @domain", optarg);
+		break;
+	case O_OURSFILE: fn->ours = optarg; op_cli_file(c->cli, "--ours-file", optarg, OP_FILE_IN); break;
+	case O_DIRECTION:
+		if (strcmp(optarg, "in") && strcmp(optarg, "out"))
+			op_usage_error(c->cli, "--direction: '%s' is not in or out", optarg);
+		c->mail.direction = optarg;
+		break;
+	}
+}
+
+/* The command line into c: the options, then what they name read */
+static void options(ctx *c, int argc, char **argv)
+{
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
@@ -616,70 +384,58 @@ int main(int argc, char **argv)
 		{ "direction", required_argument, NULL, O_DIRECTION },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((ch = op_getopt(&cli, argc, argv, "f:m:d:", longopts)) != -1) {
-		switch (ch) {
-		case 'f':
-			c.kind = op_kind_parse(optarg);
-			if (c.kind < 0)
-				op_usage_error(&cli, "-f: '%s' is not an input kind (auto, email, mbox, maildir, csv, tsv, jsonl)", optarg);
-			break;
-		case 'm': mapfile = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
-		case 'd':
-			if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
-				c.delim = '\t';
-			else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n' && optarg[0] != '\r')
-				c.delim = (unsigned char)optarg[0];
-			else
-				op_usage_error(&cli, "--delimiter: '%s' is not one character (or 'tab')", optarg);
-			break;
-		case O_HEADER: c.header = optarg; break;
-		case O_NOHEADER: c.no_header = 1; break;
-		case O_ENCODING: c.encoding = optarg; break;
-		case O_DATEORDER:
-			if (!strcmp(optarg, "dmy"))
-				c.rec.norm.order = OP_DATE_DMY;
-			else if (!strcmp(optarg, "mdy"))
-				c.rec.norm.order = OP_DATE_MDY;
-			else
-				op_usage_error(&cli, "--date-order: '%s' is not dmy or mdy", optarg);
-			break;
-		case O_DECCOMMA: c.rec.norm.decimal = ','; break;
-		case O_DECPOINT: c.rec.norm.decimal = '.'; break;
-		case O_CHANNEL:
-			if (!*optarg)
-				op_usage_error(&cli, "--channel: empty name");
-			c.rec.channel = optarg;
-			break;
-		case O_DEDUP: c.rec.dedup = 1; break;
-		case O_SHOWMAP: c.show_mapping = 1; break;
-		case O_OURS:
-			if (!add_ours(&c, optarg, strlen(optarg)))
-				op_usage_error(&cli, "--ours: '%s' is not an address or @domain", optarg);
-			break;
-		case O_OURSFILE: oursfile = optarg; op_cli_file(&cli, "--ours-file", optarg, OP_FILE_IN); break;
-		case O_DIRECTION:
-			if (strcmp(optarg, "in") && strcmp(optarg, "out"))
-				op_usage_error(&cli, "--direction: '%s' is not in or out", optarg);
-			c.direction = optarg;
-			break;
-		}
-	}
-	if (c.rec.channel) {
+	files_named fn = { 0 };
+	int ch;
+	while ((ch = op_getopt(c->cli, argc, argv, "f:m:d:", longopts)) != -1)
+		option(c, ch, &fn);
+	if (c->rec.channel) {
 		op_buf t = { 0 };
-		if (op_to_utf8(&t, c.rec.channel, strlen(c.rec.channel), NULL))
-			op_usage_error(&cli, "--channel: not valid UTF-8");
+		if (op_to_utf8(&t, c->rec.channel, strlen(c->rec.channel), NULL))
+			op_usage_error(c->cli, "--channel: not valid UTF-8");
 		op_buf_free(&t);
 	}
-	if (oursfile)
-		read_ours(&c, oursfile);
 	op_err err;
-	c.map = op_mapping_load(mapfile, &err);
-	if (!c.map)
+	if (fn.ours && op_mailrec_read_ours(&c->mail, fn.ours, &err))
+		op_die_err(&err);
+	c->map = op_mapping_load(fn.map, &err);
+	if (!c->map)
 		op_die(err.code, "%s", err.msg);
-	c.jmap.map = c.map;
+	c->jmap.map = c->map;
+}
 
+/* The counts into --stats, the exit status, everything freed */
+static int finish(ctx *c)
+{
+	if (c->rec.dedup)
+		op_buf_printf(&c->st.extra, ",\"duplicates\":%llu", c->rec.dups);
+	if (c->mail.read)
+		op_buf_printf(&c->st.extra, ",\"defective\":%llu,\"incomplete\":%llu",
+			      c->mail.defective, c->mail.incomplete);
+	int rc = op_stream_finish(&c->st);
+	if (rc == OP_EXIT_OK && c->mail.incomplete)
+		rc = OP_EXIT_DATAERR;
+
+	op_plan_free(&c->plan);
+	op_jsonmap_free(&c->jmap);
+	op_mapping_free(c->map);
+	op_buf_free(&c->tmp);
+	op_buf_free(&c->tmp2);
+	op_mailrec_free(&c->mail);
+	op_record_free(&c->rec);
+	op_buf_free(&c->header_row);
+	op_buf_free(&c->rejects_header);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
+	options(&c, argc, argv);
 	c.rec.norm.tz = cli.tz;
 	op_stream_init(&c.st, &cli);
+	c.mail.rec = &c.rec;
+	c.mail.st = &c.st;
 	c.st.csv_hint = "looks like CSV: read it with -f csv";
 	int nfiles = argc - optind;
 	char *dash[] = { (char *)"-" };
@@ -688,27 +444,7 @@ int main(int argc, char **argv)
 		nfiles = 1;
 	for (int i = 0; i < nfiles && !c.st.stop; i++)
 		one_input(&c, files[i]);
-	if (c.rec.dedup)
-		op_buf_printf(&c.st.extra, ",\"duplicates\":%llu", c.rec.dups);
-	if (c.mail_read)
-		op_buf_printf(&c.st.extra, ",\"defective\":%llu,\"incomplete\":%llu", c.defective,
-			      c.incomplete);
-	int rc = op_stream_finish(&c.st);
-	if (rc == OP_EXIT_OK && c.incomplete)
-		rc = OP_EXIT_DATAERR;
-
-	op_plan_free(&c.plan);
-	op_jsonmap_free(&c.jmap);
-	op_mapping_free(c.map);
-	op_buf_free(&c.tmp);
-	op_buf_free(&c.tmp2);
-	op_buf_free(&c.unquoted);
-	for (size_t i = 0; i < c.nours; i++)
-		free(c.ours[i]);
-	free(c.ours);
-	op_record_free(&c.rec);
-	op_buf_free(&c.header_row);
-	op_buf_free(&c.rejects_header);
+	int rc = finish(&c);
 	op_cli_free(&cli);
 	return rc;
 }
