@@ -229,11 +229,13 @@ tcase "--version" "exc-flag --version"
 expect_out <<'E'
 exc-flag (opflow) 0.1.0
 E
+# E2 and E3 unanswered past due_at, E5 answered after it: breaches all.
 tcase "built-in rules without -r" "exc-flag --only six.jsonl | cut -c1-9"
 expect_rc 0
 expect_out <<'E'
 {"id":"E2
 {"id":"E3
+{"id":"E5
 E
 
 # --progress draws on a terminal only: script(1) gives the program one.

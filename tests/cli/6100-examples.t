@@ -1,12 +1,13 @@
 #!/bin/sh
-# share/examples: the example business's data reads cleanly, and the CRM
-# export is what its generator makes.
+# share/examples: the example business's data reads cleanly, enq-link ties
+# it together, and the CRM export, the Sent folder and the CRM snapshot are
+# what their generators make.
 . "$(dirname "$0")/../lib.sh"
 S=$TESTS/../share/examples
 
 tcase "the maildir, every message" "enq-parse --stats $S/maildir 2>&1 >mail.jsonl | sed 's/,\"seconds.*//'"
 expect_out <<'E'
-{"program":"enq-parse","in":33,"out":33,"rejected":0,"defective":0,"incomplete":0
+{"program":"enq-parse","in":35,"out":35,"rejected":0,"defective":0,"incomplete":0
 E
 tcase "the maildir's MIME, decoded" "grep -c '\"attachments\":\\[{' mail.jsonl; grep -o '“Thanks in advance” – Priya' mail.jsonl; grep -o '\"filename\":\"Plän Erdgeschoss.pdf\"' mail.jsonl; grep -o '\"subject\":\"Power flush price - urgent ½ day\"' mail.jsonl; grep -c 'track(' mail.jsonl"
 expect_out <<'E'
@@ -28,9 +29,17 @@ expect_out <<'E'
 E
 tcase "exc-flag reads them all" "cat mail.jsonl crm.jsonl | exc-flag --stats --now 2026-11-01T09:00:00Z 2>&1 >/dev/null | sed 's/,\"seconds.*//'"
 expect_out <<'E'
-{"program":"exc-flag","in":1489,"out":1489,"rejected":0,"flagged":0
+{"program":"exc-flag","in":1491,"out":1491,"rejected":0,"flagged":0
 E
 tcase "crm.csv is what scripts/gen-example-crm makes" "python3 $TESTS/../scripts/gen-example-crm | cmp - $S/crm.csv && echo same"
+expect_out <<'E'
+same
+E
+tcase "enq-link: replies, the out-of-office, the follow-up, the snapshots" "enq-parse --dedup $S/maildir $S/sent $S/webform.csv $S/crm-2026-10-15.csv $S/crm.csv | enq-link --stats 2>&1 >/dev/null | sed 's/,\"seconds.*//'"
+expect_out <<'E'
+{"program":"enq-link","in":1649,"out":1548,"rejected":0,"enquiries":1548,"followups":1,"responses":28,"early_replies":0,"auto":1,"duplicates":0,"snapshots":70,"crm_joined":1,"orphan_replies":0
+E
+tcase "sent/, the inbox's replies and the snapshot are what scripts/gen-example-sent makes" "cp -R $S ex && python3 $TESTS/../scripts/gen-example-sent ex && diff -r $S ex && echo same"
 expect_out <<'E'
 same
 E

@@ -26,6 +26,15 @@ report-2026-10.md
 E
 tcase "the Markdown report" "cat out/report-2026-10.md"
 expect_out_file "$G/monthly-report-2026-10.md"
+# enq-link ran: the 33 mail enquiries carry their first response from the
+# Sent folder (the follow-up and the out-of-office are no enquiries), so the
+# SLA is judged on it: answered in time is no breach.
+tcase "mail enquiries linked to the firm's replies" "jq -r 'select(.message_id != null) | if .first_response_at == null then \"unanswered\" elif .first_response_at > .due_at then \"late\" else \"in time\" end' out/routed-2026-10.jsonl | sort | uniq -c"
+expect_out <<'E'
+     20 in time
+      8 late
+      5 unanswered
+E
 tcase "a second run writes the same bytes" "cp -r out first && $M $S out 2026-10 2>/dev/null; for f in first/*; do cmp \$f out/\${f#first/} || exit 1; done && echo same"
 expect_out <<'E'
 same
