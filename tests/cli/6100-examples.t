@@ -39,6 +39,15 @@ tcase "enq-link: replies, the out-of-office, the follow-up, the snapshots" "enq-
 expect_out <<'E'
 {"program":"enq-link","in":1649,"out":1548,"rejected":0,"enquiries":1548,"followups":1,"responses":28,"early_replies":0,"auto":1,"duplicates":0,"snapshots":70,"crm_joined":1,"orphan_replies":0
 E
+# The built-in KPIs time the first answer from first_response_at, which
+# enq-link takes from the Sent folder (mail records have no responded_at).
+tcase "built-in KPIs: response times of the linked mail" "enq-parse $S/maildir $S/sent | enq-link | kpi-rollup -o table"
+expect_out <<'E'
+period   category  enquiries  median_resp_h  p90_resp_h  conversion
+-------  --------  ---------  -------------  ----------  ----------
+2026-09                    2          1.125       1.225           0
+2026-10                   31            1.5          49           0
+E
 tcase "sent/, the inbox's replies and the snapshot are what scripts/gen-example-sent makes" "cp -R $S ex && python3 $TESTS/../scripts/gen-example-sent ex && diff -r $S ex && echo same"
 expect_out <<'E'
 same
