@@ -130,21 +130,29 @@ static int number_value(op_norm *c, const char *s, size_t n, const char *col, op
 {
 	int dec = c->decimal ? c->decimal : c->file_decimal;
 	size_t at = out->len;
-	int pt = op_norm_number(s, n, 0, out) == 0;
+	int pt, cm;
 	op_buf_reset(&c->num);
-	int cm = op_norm_number(s, n, 1, &c->num) == 0;
-	int same = pt && cm && c->num.len == out->len - at &&
-		   !memcmp(c->num.p, out->p + at, c->num.len);
-	if (!same && pt && cm && dec)
-		pt = dec == '.', cm = !pt;
-	if (!same && !dec && pt != cm)
-		c->file_decimal = dec = pt ? '.' : ',';
-	if (same || (pt && dec == '.'))
-		return 0;
-	out->len = at;
-	if (cm && dec == ',') {
-		op_buf_add(out, c->num.p, c->num.len);
-		return 0;
+	if (dec || (!memchr(s, '.', n) && !memchr(s, ',', n))) {
+		/* the separator known, or none in the value (digits read the
+		 * same either way): one reading; the other only for the message */
+		if (op_norm_number(s, n, dec == ',', out) == 0)
+			return 0;
+		pt = dec && op_norm_number(s, n, dec != ',', &c->num) == 0;
+		cm = 0;
+	} else {
+		pt = op_norm_number(s, n, 0, out) == 0;
+		cm = op_norm_number(s, n, 1, &c->num) == 0;
+		int same = pt && cm && c->num.len == out->len - at &&
+			   !memcmp(c->num.p, out->p + at, c->num.len);
+		if (!same && pt != cm)
+			c->file_decimal = dec = pt ? '.' : ',';
+		if (same || (pt && !cm))
+			return 0;
+		out->len = at;
+		if (cm && !pt) {
+			op_buf_add(out, c->num.p, c->num.len);
+			return 0;
+		}
 	}
 	if (out->p)
 		out->p[at] = 0;
