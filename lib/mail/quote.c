@@ -2,10 +2,11 @@
  * part in a few ways, none standard: "> " before each line (RFC 3676
  * 4.5), an attribution line above it ("On <date>, <who> wrote:" and its
  * translations), Outlook's "-----Original Message-----" or its header
- * block "From: ... Sent: ...".  Everything from an attribution or a
- * separator on is the old mail; "> " lines before it are quotes of a
- * reply written in between, and are left out too.  One pass, each line
- * looked at with at most three after it.  MIT licence, see COPYING. */
+ * block "From: ... Sent: ...".  Everything from a separator, or from an
+ * attribution above unquoted text, on is the old mail; an attribution
+ * above "> " lines goes alone, since answers may be written between the
+ * quotes, which are left out.  One pass; each line
+ * is looked at with the few after it.  MIT licence, see COPYING. */
 #include <string.h>
 #include <strings.h>
 
@@ -113,6 +114,21 @@ static int quoted(const line *l)
 	return l->n && l->p[0] == '>' && !begins(l, ">From ");
 }
 
+/* Is the first line from *pos on that is not blank a "> " line?  *pos
+ * is left at it (the blank lines between are nobody's text). */
+static int quote_follows(const char *s, size_t n, size_t *pos)
+{
+	line l;
+	for (size_t at = *pos; next_line(s, n, pos, &l); at = *pos) {
+		trim(&l);
+		if (l.n) {
+			*pos = at;
+			return quoted(&l);
+		}
+	}
+	return 0;
+}
+
 void op_mail_unquote(op_buf *out, const char *body, size_t n)
 {
 	size_t pos = 0, keep = 0;	/* keep: out's length up to its last text */
@@ -127,8 +143,18 @@ void op_mail_unquote(op_buf *out, const char *body, size_t n)
 		int more = next_line(body, n, &after, &next);
 		if (more)
 			trim(&next);
-		if (attribution(t, more ? &next : NULL) || separator(&t, body, n, pos))
+		if (attribution(t, more ? &next : NULL)) {
+			if (!ends(&t, ":"))
+				pos = after;	/* Gmail's wrap: its second line too */
+			if (quote_follows(body, n, &pos))
+				continue;
 			break;
+		}
+		if (separator(&t, body, n, pos))
+			break;
+		/* no blank line first, nor two where a quote between them went */
+		if (blank(l) && (!out->len || (out->len > 1 && !memcmp(out->p + out->len - 2, "\n\n", 2))))
+			continue;
 		op_buf_add(out, l.p, l.n);
 		op_buf_addc(out, '\n');
 		if (!blank(l))

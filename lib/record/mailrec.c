@@ -192,7 +192,12 @@ static void mail_members(op_mailrec *c, const op_mail *m, const op_msg_src *src,
 	add_str(c, "subject", m->subject, OP_MAP_TEXT);
 	/* body: what this mail says, without the mail it quotes; the whole
 	 * as body_full (in the tail) when that differs */
-	op_mail_unquote(&c->unquoted, m->body, strlen(m->body));
+	size_t n = strlen(m->body);
+	op_mail_unquote(&c->unquoted, m->body, n);
+	/* a mail that is all quote (a forward as "> " lines) says nothing
+	 * new, but an empty body would lose what the enquiry is about */
+	if (!c->unquoted.len)
+		op_buf_add(&c->unquoted, m->body, n);
 	add_str(c, "body", c->unquoted.p ? c->unquoted.p : "", OP_MAP_TEXT);
 	attachments(m, &c->atts);
 	add_str(c, "attachments", c->atts.p, OP_REC_JSON);

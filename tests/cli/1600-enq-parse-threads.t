@@ -76,6 +76,14 @@ expect_out <<'E'
 0
 E
 
+printf 'From: a@customer.example\nTo: office@heatco.example\nSubject: Fwd: boiler\nMessage-ID: <allq@customer.example>\nDate: Mon, 3 Nov 2025 10:00:00 +0000\n\n> The boiler makes a noise.\n> Can you come?\n' > allquote.eml
+tcase "a mail that is all quote keeps its text as body, no body_full" \
+	"enq-parse allquote.eml | jq -c '[.body, .body_full]'"
+expect_rc 0
+expect_out <<'E'
+["> The boiler makes a noise.\n> Can you come?",null]
+E
+
 mkdir -p 'Sent Items' Gesendet .Sent other
 for d in 'Sent Items' Gesendet .Sent other; do cp -R "$D/Sent/cur" "$d/"; done
 tcase "a maildir named Sent Items, Gesendet or .Sent is ours; another name is not" \

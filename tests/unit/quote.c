@@ -51,6 +51,12 @@ int main(void)
 	is(unquote("From the garden side is easiest.\n>From here on, two escapes.\n"),
 	   "From the garden side is easiest.\n>From here on, two escapes.",
 	   ">From is mbox's escape, not a quote; From: alone is no Outlook block");
+	is(unquote("On Sat, 2016-04-23 at 18:18 +0200, Andy <a@b.example> wrote:\n"
+		   "> Is this list fine?\n\nGreat.\n\n> One question: when?\n\nTomorrow.\n"),
+	   "Great.\n\nTomorrow.",
+	   "an attribution above > lines goes alone: the answers between the quotes stay");
+	is(unquote("Thanks.\n\nOn Mon, 3 Nov 2025 at 10:02, Sam <s@h.example> wrote:\n\nCould we come Friday?\n"),
+	   "Thanks.", "an attribution above unquoted text: the old mail cut there");
 	is(unquote("> all quoted\n> nothing new\n"), "", "all quoted: empty");
 	is(unquote(""), "", "empty");
 	op_buf_free(&out);
