@@ -101,9 +101,18 @@ op_link *op_link_new(const op_link_opt *o)
 {
 	op_link *l = op_xcalloc(1, sizeof *l);
 	l->o = *o;
-	l->spool = tmpfile();
-	if (!l->spool)
-		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
+	/* in $TMPDIR, as enq-link(1) says (tmpfile(3) would ignore it),
+	 * unlinked at once: nothing is left behind, whatever ends the run */
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (asprintf(&path, "%s/enq-link.XXXXXX", dir) < 0)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	int fd = mkstemp(path);
+	if (fd < 0 || unlink(path) || !(l->spool = fdopen(fd, "w+")))
+		op_die(OP_EXIT_IOERR, "spool file in %s: %s", dir, strerror(errno));
+	free(path);
 	return l;
 }
 

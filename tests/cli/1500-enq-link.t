@@ -215,4 +215,19 @@ S1 f=1 last="2026-10-03T09:00:00Z" r=1 first="2026-10-03T11:00:00Z" by="sam@heat
 S4 f=0 last="2026-12-01T09:00:00Z" r=0 first=null by=null 
 E
 
+mkdir -p spooldir
+tcase "the spool file goes in \$TMPDIR, unlinked at once" \
+	"TMPDIR=\$PWD/spooldir enq-link \$DATA/link/inbox.jsonl | wc -l; ls -A spooldir | wc -l"
+expect_rc 0
+expect_out <<'E'
+5
+0
+E
+tcase "a \$TMPDIR that cannot hold it: 74, named" \
+	"TMPDIR=/nonexistent-dir enq-link \$DATA/link/inbox.jsonl"
+expect_rc 74
+expect_err <<'E'
+enq-link: spool file in /nonexistent-dir: No such file or directory
+E
+
 done_testing
