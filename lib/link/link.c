@@ -99,20 +99,22 @@ struct op_link {
 
 op_link *op_link_new(const op_link_opt *o)
 {
-	op_link *l = op_xcalloc(1, sizeof *l);
-	l->o = *o;
 	/* in $TMPDIR, as enq-link(1) says (tmpfile(3) would ignore it),
-	 * unlinked at once: nothing is left behind, whatever ends the run */
+	 * unlinked at once: nothing is left behind, whatever ends the run.
+	 * Made before anything is allocated, so that dying here leaks nothing. */
 	const char *dir = getenv("TMPDIR");
-	char *path;
+	char path[4096];
 	if (!dir || !*dir)
 		dir = "/tmp";
-	if (asprintf(&path, "%s/enq-link.XXXXXX", dir) < 0)
-		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	if (snprintf(path, sizeof path, "%s/enq-link.XXXXXX", dir) >= (int)sizeof path)
+		op_die(OP_EXIT_IOERR, "spool file in %s: %s", dir, strerror(ENAMETOOLONG));
 	int fd = mkstemp(path);
-	if (fd < 0 || unlink(path) || !(l->spool = fdopen(fd, "w+")))
+	FILE *spool = NULL;
+	if (fd < 0 || unlink(path) || !(spool = fdopen(fd, "w+")))
 		op_die(OP_EXIT_IOERR, "spool file in %s: %s", dir, strerror(errno));
-	free(path);
+	op_link *l = op_xcalloc(1, sizeof *l);
+	l->o = *o;
+	l->spool = spool;
 	return l;
 }
 
