@@ -130,7 +130,7 @@ static void one_line(op_stream *st, char *s, size_t n, op_record_fn fn, void *ct
 {
 	st->lineno++;
 	if (st->lineno == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-		s += 3, n -= 3;	/* a UTF-8 byte order mark some editors write */
+		s += 3, n -= 3, st->off += 3;	/* a UTF-8 byte order mark some editors write */
 	size_t i = 0;
 	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
 		i++;
@@ -193,7 +193,9 @@ static ssize_t file_read(void *src, char *buf, size_t n)
 	return (ssize_t)got;
 }
 
-static void read_lines(op_stream *st, void *src, reader_fn rd, op_record_fn fn, void *ctx)
+/* base: the input's offset at buf[0] */
+static void read_lines(op_stream *st, void *src, reader_fn rd, uint64_t base, op_record_fn fn,
+		       void *ctx)
 {
 	static char *buf;
 	static size_t cap;
@@ -219,6 +221,7 @@ static void read_lines(op_stream *st, void *src, reader_fn rd, op_record_fn fn, 
 				too_long(st);
 				overlong = 0;
 			} else {
+				st->off = base + start;
 				one_line(st, s, n && s[n - 1] == '\r' ? n - 1 : n, fn, ctx);
 			}
 			start = scanned = (size_t)(nl - buf) + (nl < buf + len);
@@ -227,6 +230,7 @@ static void read_lines(op_stream *st, void *src, reader_fn rd, op_record_fn fn, 
 		/* need more: keep the partial line, at the front */
 		memmove(buf, buf + start, len - start);
 		len -= start;
+		base += start;
 		start = 0;
 		scanned = len;
 		if (len > max) {
@@ -235,6 +239,7 @@ static void read_lines(op_stream *st, void *src, reader_fn rd, op_record_fn fn, 
 			if (st->rejects && fwrite(buf, 1, len, st->rejects) != len)
 				write_failed(st->cli->rejects);
 			overlong = 1;
+			base += len;
 			len = scanned = 0;
 		}
 		buf = op_grow(buf, len, &cap, 1);
@@ -281,7 +286,11 @@ void op_stream_run(op_stream *st, int nfiles, char **files, op_record_fn fn, voi
 			st->name = "<stdin>";
 		}
 		st->lineno = 0;
-		read_lines(st, &fd, fd_read, fn, ctx);
+		st->input++;
+		st->fd = fd;
+		/* standard input may be a file read from its middle */
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		read_lines(st, &fd, fd_read, at > 0 ? (uint64_t)at : 0, fn, ctx);
 		if (fd)
 			close(fd);
 	}
@@ -315,7 +324,9 @@ int op_stream_finish(op_stream *st)
 void op_stream_file(op_stream *st, FILE *f, op_record_fn fn, void *ctx)
 {
 	st->lineno = 0;
-	read_lines(st, f, file_read, fn, ctx);
+	st->input++;
+	st->fd = -1;
+	read_lines(st, f, file_read, 0, fn, ctx);
 }
 
 void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawlen,

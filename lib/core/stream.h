@@ -4,6 +4,7 @@
 #ifndef OP_STREAM_H
 #define OP_STREAM_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "jsonl.h"
 #include "cli.h"
@@ -20,6 +21,9 @@ struct op_stream {
 	unsigned long long lineno;	/* current line in it */
 	const char *line;		/* current raw line (no newline) */
 	size_t linelen;
+	uint64_t off;			/* where line starts in its input */
+	unsigned input;			/* the current input's number, from 1 */
+	int fd;				/* its descriptor; -1: a stdio stream */
 	unsigned long long in, out, rejected;
 	int noinput, stop;
 	op_buf extra;			/* ,"key":value members for --stats */

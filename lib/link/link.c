@@ -7,16 +7,15 @@
  * and whatever loops a broken References field draws; union by rank and
  * path halving keep a 10,000-message thread linear.  Neither headers nor
  * bodies are held: per message a node, its kind and time; per enquiry or
- * CRM row, where its line lies in the spool.
+ * CRM row, where its line lies (lines.h).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "hmap.h"
 #include "idmap.h"
+#include "lines.h"
 #include "link.h"
 
 #define NOTIME INT64_MAX	/* undated: after every time */
@@ -27,11 +26,15 @@ typedef struct {
 	uint8_t rank, seen;	/* seen: a message with this id was read */
 } node;
 
-typedef struct {		/* an incoming message: 32 bytes */
+/* The arrays below are many: 4-byte alignment keeps their 64-bit members
+ * from padding each element (x86 and ARM read them unaligned at no cost;
+ * the compiler knows the alignment elsewhere). */
+#define PACKED __attribute__((packed, aligned(4)))
+
+typedef struct PACKED {	/* an incoming message: 28 bytes */
 	op_time at;
-	uint64_t off;		/* its line in the spool (input order) */
+	uint64_t pos;		/* its line (lines.h; input order) */
 	uint64_t email;		/* hash of the lower-cased address */
-	uint32_t len;
 	uint32_t node : 31, by_subject : 1;	/* ids are fewer than 2^31 (idmap) */
 } in_msg;
 
@@ -41,22 +44,21 @@ typedef struct {		/* a message of ours: 16 bytes */
 	uint32_t node : 31, by_subject : 1;
 } out_msg;
 
-typedef struct {		/* one CRM row or form, by deal id or id */
+typedef struct PACKED {	/* one CRM row or form, by deal id or id: 56 bytes */
 	op_time at;		/* the oldest snapshot's received_at */
 	op_time updated, first_updated;	/* the newest and the oldest snapshot's */
-	uint64_t off, first_off, email;	/* first_off: its place in the output */
-	uint32_t len, first_len;
+	uint64_t pos, first_pos, email;	/* first_pos: its place in the output */
 	uint32_t enq;		/* the node of its enquiry_id; after threading,
 				 * that thread's enquiry (NONE: none) */
 	uint8_t deal, joined;
 } row;
 
-typedef struct {		/* one record to write */
+typedef struct PACKED {	/* one record to write: 68 bytes */
 	op_time at, last_in, first_out;
-	uint64_t off;		/* output order: a thread's enquiry's line in the
-				 * spool, a row's oldest snapshot's (its line: the row's) */
+	uint64_t pos;		/* output order: a thread's enquiry's line, a
+				 * row's oldest snapshot's (its line: the row's) */
 	uint64_t email;
-	uint32_t len, followups, responses, early, who;
+	uint32_t followups, responses, early, who;
 	uint32_t row, deal;	/* row: NONE for a mail thread */
 	uint8_t deal_by;	/* 1 by id, 2 by email */
 	uint8_t by_subject;	/* a message joined by sender and subject */
@@ -89,8 +91,7 @@ struct op_link {
 	size_t nlast, caplast;
 	char **who;
 	size_t nwho, capwho;
-	FILE *spool;
-	uint64_t spooled;
+	op_lines *lines;
 	unsigned long long autos, dups, snapshots, orphans, early, followups, responses, joined;
 	op_buf tmp, key;
 	const op_field *k[NKEYS];	/* the current record's members, by K_ */
@@ -99,22 +100,9 @@ struct op_link {
 
 op_link *op_link_new(const op_link_opt *o)
 {
-	/* in $TMPDIR, as enq-link(1) says (tmpfile(3) would ignore it),
-	 * unlinked at once: nothing is left behind, whatever ends the run.
-	 * Made before anything is allocated, so that dying here leaks nothing. */
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if (snprintf(path, sizeof path, "%s/enq-link.XXXXXX", dir) >= (int)sizeof path)
-		op_die(OP_EXIT_IOERR, "spool file in %s: %s", dir, strerror(ENAMETOOLONG));
-	int fd = mkstemp(path);
-	FILE *spool = NULL;
-	if (fd < 0 || unlink(path) || !(spool = fdopen(fd, "w+")))
-		op_die(OP_EXIT_IOERR, "spool file in %s: %s", dir, strerror(errno));
 	op_link *l = op_xcalloc(1, sizeof *l);
 	l->o = *o;
-	l->spool = spool;
+	l->lines = op_lines_new();
 	return l;
 }
 
@@ -263,15 +251,6 @@ static uint64_t email_of(op_link *l)
 	return op_hash(l->key.p, l->key.len) | 1;	/* 0 is "no email" */
 }
 
-static uint64_t spool(op_link *l, op_rec *r)
-{
-	uint64_t off = l->spooled;
-	if (fwrite(r->line, 1, r->len, l->spool) != r->len)
-		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
-	l->spooled += r->len;
-	return off;
-}
-
 static uint32_t who_of(op_link *l)
 {
 	const char *s;
@@ -416,7 +395,7 @@ static int subject_link(op_link *l, uint32_t self, op_time at, int out, int link
 	return near;
 }
 
-static int add_message(op_stream *st, op_link *l, op_rec *r)
+static int add_message(op_stream *st, op_link *l)
 {
 	int out, autom;
 	op_time at;
@@ -456,8 +435,8 @@ static int add_message(op_stream *st, op_link *l, op_rec *r)
 						 .by_subject = by_subject };
 	} else {
 		l->ins = op_grow(l->ins, l->nins, &l->capins, sizeof *l->ins);
-		l->ins[l->nins++] = (in_msg){ .at = at, .email = email_of(l), .off = spool(l, r),
-					      .len = (uint32_t)r->len, .node = self,
+		l->ins[l->nins++] = (in_msg){ .at = at, .email = email_of(l),
+					      .pos = op_lines_keep(l->lines, st), .node = self,
 					      .by_subject = by_subject };
 	}
 	return 0;
@@ -483,7 +462,7 @@ static int row_key(op_link *l, const char **s, size_t *n)
 	return *n ? 0 : -1;
 }
 
-static int add_row(op_stream *st, op_link *l, op_rec *r)
+static int add_row(op_stream *st, op_link *l)
 {
 	op_time at, updated;
 	const char *s;
@@ -519,10 +498,9 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 	int oldest = isnew || (updated != NOTIME && w->first_updated != NOTIME && updated < w->first_updated);
 	if (!newest && !oldest)
 		return 0;
-	uint64_t off = spool(l, r);
+	uint64_t pos = op_lines_keep(l->lines, st);
 	if (newest) {
-		w->off = off;
-		w->len = (uint32_t)r->len;
+		w->pos = pos;
 		w->updated = updated;
 		w->email = email_of(l);
 		w->deal |= (uint8_t)is_deal(l);
@@ -530,8 +508,7 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 			w->enq = enq_node;
 	}
 	if (oldest) {
-		w->first_off = off;
-		w->first_len = (uint32_t)r->len;
+		w->first_pos = pos;
 		w->first_updated = updated;
 		w->at = at;
 	}
@@ -541,12 +518,8 @@ static int add_row(op_stream *st, op_link *l, op_rec *r)
 int op_link_add(op_stream *st, op_rec *r, void *ctx)
 {
 	op_link *l = ctx;
-	if (r->len > UINT32_MAX) {
-		op_reject(st, "a line of 4 GiB or more");
-		return 0;
-	}
 	gather(l, r);
-	return is_message(l) ? add_message(st, l, r) : add_row(st, l, r);
+	return is_message(l) ? add_message(st, l) : add_row(st, l);
 }
 
 /* ---- settling threads and joins ---- */
@@ -556,10 +529,10 @@ typedef struct {
 	size_t n, cap;
 } enqs;
 
-static uint32_t new_enq(enqs *q, op_time at, uint64_t off, uint32_t len, uint64_t email)
+static uint32_t new_enq(enqs *q, op_time at, uint64_t pos, uint64_t email)
 {
 	q->e = op_grow(q->e, q->n, &q->cap, sizeof *q->e);
-	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .off = off, .len = len,
+	q->e[q->n] = (enq){ .at = at, .last_in = at, .first_out = NOTIME, .pos = pos,
 			    .email = email, .who = NONE, .row = NONE, .deal = NONE };
 	return (uint32_t)q->n++;
 }
@@ -572,7 +545,7 @@ static void incoming(op_link *l, enqs *q)
 		const in_msg *m = &l->ins[i];
 		uint32_t *t = thread_of(l->nodes, m->node);
 		if (*t == NONE) {
-			*t = new_enq(q, m->at, m->off, m->len, m->email);
+			*t = new_enq(q, m->at, m->pos, m->email);
 			continue;
 		}
 		enq *e = &q->e[*t];
@@ -580,8 +553,7 @@ static void incoming(op_link *l, enqs *q)
 		e->followups++;
 		if (m->at < e->at) {
 			e->at = m->at;
-			e->off = m->off;
-			e->len = m->len;
+			e->pos = m->pos;
 			e->email = m->email;
 		}
 		if (e->last_in == NOTIME || (m->at != NOTIME && m->at > e->last_in))
@@ -686,7 +658,7 @@ static void join(op_link *l, enqs *q)
 static int cmp_order(const void *a, const void *b, void *vq)
 {
 	const enqs *q = vq;
-	uint64_t x = q->e[*(const uint32_t *)a].off, y = q->e[*(const uint32_t *)b].off;
+	uint64_t x = q->e[*(const uint32_t *)a].pos, y = q->e[*(const uint32_t *)b].pos;
 	return x < y ? -1 : x > y;
 }
 
@@ -722,7 +694,7 @@ static void row_enquiries(op_link *l, enqs *q, int deals)
 	for (size_t i = 0; i < l->nrows; i++) {
 		row *w = &l->rows[i];
 		if (w->deal == deals && !w->joined) {
-			uint32_t e = new_enq(q, w->at, w->first_off, 0, w->email);
+			uint32_t e = new_enq(q, w->at, w->first_pos, w->email);
 			q->e[e].row = (uint32_t)i;
 		}
 	}
@@ -745,37 +717,6 @@ static uint32_t *settle(op_link *l, enqs *q)
 }
 
 /* ---- writing ---- */
-
-/* A spooled line read back and indexed.  Reads go through a window of the
- * spool, since enquiries are written in spool order: one pread per 64 KiB
- * rather than one per line. */
-typedef struct {
-	op_buf b;		/* the spool from base on */
-	uint64_t base;
-	op_rec r;
-} line;
-
-#define WINDOW (64 * 1024)
-
-static void read_back(op_link *l, line *ln, uint64_t off, uint32_t len)
-{
-	op_jerr e;
-	if (off < ln->base || off + len > ln->base + ln->b.len) {
-		size_t want = len > WINDOW ? len : WINDOW, got = 0;
-		op_buf_reset(&ln->b);
-		op_buf_grow(&ln->b, want);
-		while (got < len) {
-			ssize_t k = pread(fileno(l->spool), ln->b.p + got, want - got, (off_t)(off + got));
-			if (k <= 0)
-				op_die(OP_EXIT_IOERR, "spool file: %s", k ? strerror(errno) : "cut short");
-			got += (size_t)k;
-		}
-		ln->b.len = got;
-		ln->base = off;
-	}
-	if (op_rec_scan(&ln->r, ln->b.p + (off - ln->base), len, &e))
-		op_die(OP_EXIT_SOFTWARE, "spool file: a record changed: %s", e.msg);
-}
 
 typedef struct {
 	op_kv kv[16];
@@ -850,17 +791,15 @@ static void warn_early(const enq *e, op_rec *r, op_buf *tmp)
 		e->early == 1 ? "reply" : "replies");
 }
 
-static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields *f)
+static void emit_one(op_link *l, op_stream *st, const enq *e, op_line ln[3], fields *f)
 {
 	op_rec *crm = NULL;
 	const row *own = e->row != NONE ? &l->rows[e->row] : NULL;
-	read_back(l, &ln[0], own ? own->off : e->off, own ? own->len : e->len);
-	if (e->deal != NONE) {
-		read_back(l, &ln[1], l->rows[e->deal].off, l->rows[e->deal].len);
-		crm = &ln[1].r;
-	} else if (e->row != NONE) {
-		crm = &ln[0].r;
-	}
+	op_rec *r = op_lines_get(l->lines, &ln[0], own ? own->pos : e->pos);
+	if (e->deal != NONE)
+		crm = op_lines_get(l->lines, &ln[1], l->rows[e->deal].pos);
+	else if (e->row != NONE)
+		crm = r;
 	f->n = 0;
 	put_num(f, "followups", e->followups, 0);
 	put_time(f, "last_customer_at", e->last_in, 0);
@@ -874,28 +813,27 @@ static void emit_one(op_link *l, op_stream *st, const enq *e, line ln[3], fields
 		put(f, "thread_by", "\"subject\"", 9);
 	if (e->deal != NONE)
 		put_deal(f, e, crm);
-	if (own && own->first_off != own->off) {
+	if (own && own->first_pos != own->pos) {
 		/* a snapshot row keeps the oldest export's creation times */
-		read_back(l, &ln[2], own->first_off, own->first_len);
-		put_from(f, "received_at", &ln[2].r);
-		put_from(f, "created_at", &ln[2].r);
+		op_rec *first = op_lines_get(l->lines, &ln[2], own->first_pos);
+		put_from(f, "received_at", first);
+		put_from(f, "created_at", first);
 	}
 	if (e->early)
-		warn_early(e, &ln[0].r, &l->tmp);
+		warn_early(e, r, &l->tmp);
 	l->followups += e->followups;
 	l->responses += e->responses;
 	l->early += e->early;
-	op_emit_rec(st, &ln[0].r, f->kv, f->n);
+	op_emit_rec(st, r, f->kv, f->n);
 }
 
 void op_link_write(op_link *l, op_stream *st)
 {
 	enqs q = {0};
-	line ln[3];
+	op_line ln[3];
 	fields f = {0};
 	memset(ln, 0, sizeof ln);
-	if (fflush(l->spool))
-		op_die(OP_EXIT_IOERR, "spool file: %s", strerror(errno));
+	op_lines_seal(l->lines);
 	uint32_t *order = settle(l, &q);
 	for (size_t i = 0; i < q.n && !st->stop; i++)
 		emit_one(l, st, &q.e[order[i]], ln, &f);
@@ -904,10 +842,8 @@ void op_link_write(op_link *l, op_stream *st)
 		      "\"crm_joined\":%llu,\"orphan_replies\":%llu",
 		      q.n, l->followups, l->responses, l->early, l->autos, l->dups, l->snapshots,
 		      l->joined, l->orphans);
-	for (int i = 0; i < 3; i++) {
-		op_buf_free(&ln[i].b);
-		op_rec_free(&ln[i].r);
-	}
+	for (int i = 0; i < 3; i++)
+		op_line_free(&ln[i]);
 	op_buf_free(&f.who);
 	free(order);
 	free(q.e);
@@ -917,7 +853,7 @@ void op_link_free(op_link *l)
 {
 	if (!l)
 		return;
-	fclose(l->spool);
+	op_lines_free(l->lines);
 	op_idmap_free(&l->ids);
 	op_idmap_free(&l->keys);
 	op_hmap_free(&l->whos, NULL);

@@ -69,6 +69,24 @@ expect_rc 0
 tcase "standard input, spooled, gives the same" "cd $L && cat $ALL | enq-link > $T/stdin && enq-link $ALL | cmp - $T/stdin"
 expect_rc 0
 
+# files are read again in place, pipes from the spool: mixed, the output
+# keeps the order of the input
+tcase "a pipe between files, in input order" \
+	"cd $L && cat inbox.jsonl | enq-link sent.jsonl - webform.jsonl crm-oct.jsonl crm-nov.jsonl | cmp - $T/stdin"
+expect_rc 0
+
+tcase "standard input that is a file read from its middle" \
+	"cd $L && { head -n 2 > /dev/null; enq-link; } < inbox.jsonl > $T/mid; tail -n +3 inbox.jsonl | enq-link | cmp - $T/mid && wc -l < $T/mid"
+expect_rc 0
+expect_out <<'E'
+5
+E
+
+printf '\357\273\277' > "$T/bom.jsonl"
+cat "$L/inbox.jsonl" >> "$T/bom.jsonl"
+tcase "a byte order mark before the first line" "enq-link $L/inbox.jsonl > o-inbox && enq-link bom.jsonl | cmp - o-inbox"
+expect_rc 0
+
 tcase "an input that cannot be read: the others are linked, status 66" \
 	"cd $L && enq-link missing.jsonl inbox.jsonl > $T/o; rc=\$?; wc -l < $T/o; exit \$rc"
 expect_rc 66
@@ -217,17 +235,22 @@ E
 
 mkdir -p spooldir
 tcase "the spool file goes in \$TMPDIR, unlinked at once" \
-	"TMPDIR=\$PWD/spooldir enq-link \$DATA/link/inbox.jsonl | wc -l; ls -A spooldir | wc -l"
+	"enq-link < \$DATA/link/inbox.jsonl > /dev/null; cat \$DATA/link/inbox.jsonl | TMPDIR=\$PWD/spooldir enq-link | wc -l; ls -A spooldir | wc -l"
 expect_rc 0
 expect_out <<'E'
 5
 0
 E
 tcase "a \$TMPDIR that cannot hold it: 74, named" \
-	"TMPDIR=/nonexistent-dir enq-link \$DATA/link/inbox.jsonl"
+	"cat \$DATA/link/inbox.jsonl | TMPDIR=/nonexistent-dir enq-link"
 expect_rc 74
 expect_err <<'E'
 enq-link: spool file in /nonexistent-dir: No such file or directory
+E
+tcase "files need no spool" "TMPDIR=/nonexistent-dir enq-link \$DATA/link/inbox.jsonl | wc -l"
+expect_rc 0
+expect_out <<'E'
+5
 E
 
 done_testing
