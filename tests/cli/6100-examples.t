@@ -41,12 +41,15 @@ expect_out <<'E'
 E
 # The built-in KPIs time the first answer from first_response_at, which
 # enq-link takes from the Sent folder (mail records have no responded_at).
-tcase "built-in KPIs: response times of the linked mail" "enq-parse $S/maildir $S/sent | enq-link | kpi-rollup -o table"
+# sla_breaches: answered after due_at (enq-route), or unanswered when
+# due_at has passed by --now
+tcase "built-in KPIs: response times and breaches of the linked mail" \
+	"enq-parse $S/maildir $S/sent | enq-link | enq-route --now 2026-11-01T00:00:00Z | kpi-rollup --now 2026-11-01T00:00:00Z -o table"
 expect_out <<'E'
-period   category  enquiries  median_resp_h  p90_resp_h  conversion
--------  --------  ---------  -------------  ----------  ----------
-2026-09                    2          1.125       1.225           0
-2026-10                   31            1.5          49           0
+period   category  enquiries  median_resp_h  p90_resp_h  sla_breaches  conversion
+-------  --------  ---------  -------------  ----------  ------------  ----------
+2026-09                    2          1.125       1.225             0           0
+2026-10                   31            1.5          49            12           0
 E
 tcase "sent/, the inbox's replies and the snapshot are what scripts/gen-example-sent makes" "cp -R $S ex && python3 $TESTS/../scripts/gen-example-sent ex && diff -r $S ex && echo same"
 expect_out <<'E'
