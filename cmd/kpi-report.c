@@ -1,6 +1,7 @@
 /* kpi-report - the monthly report a person reads, from kpi-rollup's rows.
  *
- *   kpi-report [-f md|html|text] [-o FILE] [--title T] [--period P] [file...]
+ *   kpi-report [-f md|html|text] [-o FILE] [--title T] [--period P]
+ *              [--fail-on SEVERITY] [file...]
  *
  * Reads every row (one per group and period, flags from exc-flag when
  * present), then writes one document: Markdown for a mail body, one
@@ -35,15 +36,18 @@ static const char usage[] =
 	"      --title TEXT      the title (default: \"KPI report PERIOD\")\n"
 	"      --period P        report on period P (default: the latest)\n"
 	"  -n, --periods N       periods in the trend, ending with P (default 13)\n"
-	"      --series N        groups drawn in one chart (default 8)\n";
+	"      --series N        groups drawn in one chart (default 8)\n"
+	"      --fail-on SEV     exit 1 when a row of the period reported on has a\n"
+	"                        flag of SEV or worse (earlier periods' flags do not\n"
+	"                        count)\n";
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED };
 	op_report_opts o = { .format = OP_REPORT_MD, .periods = 13, .series = 8, .sentences = 10 };
 	const char *output = NULL;
-	int ch, format_given = 0;
-	enum { O_TITLE = 1, O_PERIOD, O_SERIES };
+	int ch, format_given = 0, fail_on = -1;
+	enum { O_TITLE = 1, O_PERIOD, O_SERIES, O_FAILON };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -51,6 +55,7 @@ int main(int argc, char **argv)
 		{ "period", required_argument, NULL, O_PERIOD },
 		{ "periods", required_argument, NULL, 'n' },
 		{ "series", required_argument, NULL, O_SERIES },
+		{ "fail-on", required_argument, NULL, O_FAILON },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "f:o:n:", longopts)) != -1) {
@@ -78,6 +83,11 @@ int main(int argc, char **argv)
 			break;
 		case 'n': o.periods = (size_t)op_opt_num(&cli, "--periods", optarg, 1, 1000); break;
 		case O_SERIES: o.series = (size_t)op_opt_num(&cli, "--series", optarg, 1, 100); break;
+		case O_FAILON:
+			fail_on = op_severity(optarg);
+			if (fail_on < 0)
+				op_usage_error(&cli, "--fail-on: '%s' is not a severity (low, medium, high, critical)", optarg);
+			break;
 		}
 	}
 
@@ -112,6 +122,9 @@ int main(int argc, char **argv)
 	int rc = op_stream_finish(&st);
 	if (wrote)
 		rc = OP_EXIT_IOERR;
+	size_t p = o.period ? op_kpitab_period(&t, o.period) : t.nperiod - 1;
+	if (rc == OP_EXIT_OK && fail_on >= 0 && t.nperiod && p != (size_t)-1 && op_kpitab_worst(&t, p) >= fail_on)
+		rc = OP_EXIT_FLAGGED;
 	op_kpitab_free(&t);
 	op_cli_free(&cli);
 	return rc;

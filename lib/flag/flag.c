@@ -8,8 +8,6 @@
 #include "fields.h"
 #include "flag.h"
 
-const char *const op_severities[] = { "low", "medium", "high", "critical", NULL };
-
 struct op_flagger {
 	op_flag *flags;
 	size_t n, cap;
@@ -24,11 +22,6 @@ struct op_flagger {
 	int worst;
 };
 typedef struct op_flagger ctx;
-
-int op_severity(const char *s)
-{
-	return op_p_index(s, op_severities);
-}
 
 static void parse_flag(op_parser *p, void *vc)
 {

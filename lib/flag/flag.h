@@ -4,10 +4,8 @@
 #ifndef OP_FLAG_H
 #define OP_FLAG_H
 #include "rules.h"
+#include "severity.h"
 #include "stream.h"
-
-extern const char *const op_severities[];	/* low .. critical, NULL-terminated */
-int op_severity(const char *s);			/* its index, or -1 */
 
 typedef struct {
 	const char *name, *owner;	/* owner may be NULL */

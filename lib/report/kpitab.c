@@ -14,16 +14,6 @@
 #include "jvalue.h"
 #include "kpitab.h"
 
-const char *const op_severities[] = { "low", "medium", "high", "critical", NULL };
-
-int op_severity(const char *s)
-{
-	for (int i = 0; op_severities[i]; i++)
-		if (!strcmp(s, op_severities[i]))
-			return i;
-	return -1;
-}
-
 /* the members of a row that are not group keys or KPIs */
 static int reserved(const char *k, size_t n)
 {
@@ -486,4 +476,14 @@ void op_kpitab_free(op_kpitab *t)
 	op_buf_free(&t->key);
 	op_buf_free(&t->tmp);
 	op_arena_free(&t->a);
+}
+
+int op_kpitab_worst(const op_kpitab *t, size_t p)
+{
+	int worst = -1;
+	for (size_t i = 0; i < t->nrow; i++)
+		for (size_t k = 0; t->row[i].period == p && k < t->row[i].nflag; k++)
+			if (t->row[i].flag[k].sev > worst)
+				worst = t->row[i].flag[k].sev;
+	return worst;
 }

@@ -11,6 +11,7 @@
 #include "hmap.h"
 #include "jsonl.h"
 #include "operr.h"
+#include "severity.h"
 
 enum { OP_KV_NULL, OP_KV_NUM, OP_KV_TEXT };
 
@@ -20,9 +21,6 @@ typedef struct {
 	const char *s;		/* OP_KV_TEXT: a string, or other JSON as written */
 } op_kval;
 
-/* The severities of exc-flag, least severe first. */
-extern const char *const op_severities[];	/* NULL-terminated */
-int op_severity(const char *s);			/* index, or -1 */
 
 typedef struct {
 	const char *name, *message, *owner;	/* message, owner: NULL when null */
@@ -82,6 +80,8 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err);
 void op_kpitab_finish(op_kpitab *t);
 /* The rank of a period label, or (size_t)-1. */
 size_t op_kpitab_period(const op_kpitab *t, const char *label);
+/* The most severe flag on the rows of period p (op_severities), -1: none. */
+int op_kpitab_worst(const op_kpitab *t, size_t p);
 /* The row of group g for period rank p, or NULL. */
 const op_krow *op_kpitab_at(const op_kpitab *t, size_t g, size_t p);
 /* Value k of a row (null past its end). */

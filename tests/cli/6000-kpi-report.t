@@ -370,4 +370,27 @@ expect_out <<'E'
 9
 E
 
+# --fail-on: the reported period's flags only
+K='"kpi":{"by":["team"],"names":["enquiries"]}'
+printf '%s\n' \
+	"{\"period\":\"2026-09\",\"team\":\"a\",\"enquiries\":1,$K,\"flags\":[{\"name\":\"x\",\"severity\":\"critical\",\"message\":null,\"owner\":null}]}" \
+	"{\"period\":\"2026-10\",\"team\":\"a\",\"enquiries\":2,$K,\"flags\":[{\"name\":\"y\",\"severity\":\"medium\",\"message\":null,\"owner\":null}]}" > failon.jsonl
+tcase "--fail-on high: a critical flag on September's row, October reported: 0" "kpi-report --fail-on high failon.jsonl > /dev/null"
+expect_rc 0
+tcase "--fail-on high, --period 2026-09: the report still written" "kpi-report --fail-on high --period 2026-09 failon.jsonl | grep -c '^### Critical'"
+expect_rc 0
+expect_out <<'E'
+1
+E
+tcase "--fail-on high --period 2026-09: status 1" "kpi-report --fail-on high --period 2026-09 -o r.md failon.jsonl"
+expect_rc 1
+tcase "--fail-on medium: October's medium flag: 1" "kpi-report --fail-on medium -o r.md failon.jsonl"
+expect_rc 1
+tcase "--fail-on: not a severity" "kpi-report --fail-on urgent failon.jsonl"
+expect_rc 64
+expect_err <<'E'
+kpi-report: --fail-on: 'urgent' is not a severity (low, medium, high, critical)
+Try 'kpi-report --help' for more information.
+E
+
 done_testing

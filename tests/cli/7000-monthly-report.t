@@ -89,6 +89,71 @@ expect_rc 78
 expect_out < /dev/null
 expect_grep 'monthly-report: kpi-rollup failed \(exit 78\)' .err
 
+# flags on an earlier month's rows are in the report, not in the status
+mkdir -p "$T/biz5"
+printf 'EXPORTS=enq.csv\nTZ_NAME=UTC\n' > "$T/biz5/monthly.conf"
+printf 'flag september high when period == "2026-09" message "old news"\n' > "$T/biz5/alerts.rules"
+printf 'by month(received_at), category\nkpi enquiries = count()\n' > "$T/biz5/kpis.conf"
+printf 'id,received_at,email,subject,category\nC1,2026-09-03 10:00,a@example.com,Quote,quote\nC2,2026-09-04 10:00,b@example.com,Leak,repair\nC3,2026-10-01 09:30,c@example.com,Quote,quote\n' > "$T/biz5/enq.csv"
+tcase "high flags on September's rows only: October's run exits 0" "$M biz5 out5 2026-10 && grep 'earlier periods' out5/report-2026-10.md"
+expect_rc 0
+expect_out <<'E'
+2 more flags on rows of earlier periods, not listed.
+E
+tcase "... and September's exits 1" "$M biz5 out5 2026-09"
+expect_rc 1
+tcase "latest.md stays at the newest month when an older one is run" "readlink out5/latest.md"
+expect_out <<'E'
+report-2026-10.md
+E
+# --fill: repair had enquiries in September and none in October
+tcase "a group with no enquiries this month still has its row, of zeros" \
+	"grep '\"period\":\"2026-10\"' out5/kpis-2026-10.jsonl | grep -o '\"category\":\"[a-z]*\",\"enquiries\":[0-9]*'"
+expect_out <<'E'
+"category":"quote","enquiries":1
+"category":"repair","enquiries":0
+E
+
+# a folder with a space in its name, PARSE_OPTS naming a file in it
+mkdir -p "$T/my biz"
+cp "$T/biz5/enq.csv" "$T/my biz/"
+printf 'EXPORTS=enq.csv\nPARSE_OPTS="--ours-file ours.txt"\n' > "$T/my biz/monthly.conf"
+printf '@heatco.example\n' > "$T/my biz/ours.txt"
+printf 'team t owners ann\nroute all -> t sla 4h\n' > "$T/my biz/route.rules"
+tcase "CONFIG_DIR with a space; PARSE_OPTS' files are the config folder's" \
+	"$M 'my biz' 'out 6' 2026-10 && grep -c '\"owner\":\"ann\"' 'out 6/routed-2026-10.jsonl'"
+expect_rc 0
+expect_out <<'E'
+3
+E
+
+# no month: the month before, where the business is.  At 00:30 on
+# 1 November in Auckland it is still 31 October in UTC.
+mkdir -p "$T/fake"
+cat > "$T/fake/date" <<'D'
+#!/bin/sh
+for a; do [ "$a" = -d ] && exec /bin/date "$@"; done
+exec /bin/date -d @1793446200 "$@"
+D
+chmod +x "$T/fake/date"
+printf 'EXPORTS=enq.csv\nTZ_NAME=Pacific/Auckland\n' > "$T/biz5/monthly.conf"
+tcase "no month given: last month in TZ_NAME, not in UTC" "PATH=$T/fake:\$PATH $M biz5 out7; ls out7 | grep report"
+expect_out <<'E'
+report-2026-10.html
+report-2026-10.md
+E
+
+# a run killed outright leaves its work folder; the next one removes it
+sh -c 'echo $$' > "$T/deadpid"
+mkdir -p "$T/out5/.monthly-report.$(cat "$T/deadpid").Xy12ab" "$T/out5/.monthly-report.$$.live"
+tcase "a dead run's work folder is removed, a live one's kept" "$M biz5 out5 2026-10; ls -A out5 | grep -c '^\.monthly-report'"
+expect_out <<'E'
+1
+E
+
+tcase "--help" "$M --help"
+expect_rc 0
+expect_grep '^usage: monthly-report CONFIG_DIR OUT_DIR \[YYYY-MM\]' .out
 tcase "usage" "$M biz"
 expect_rc 64
 tcase "not a month" "$M biz out 2026-13"
