@@ -68,16 +68,15 @@ static void emit_through(op_stream *st, const char *s, size_t n)
 	char msg[256] = "";
 	op_buf_reset(&st->wbuf);
 	int r = st->cli->output->record(st->writer, s, n, &st->wbuf, msg, sizeof msg);
+	if (st->wbuf.len)	/* a header comes before the first record, written or not */
+		put(st, st->wbuf.p, st->wbuf.len);
 	if (r < 0) {
 		op_reject_at(st, NULL, s, n, "%s", msg);
 		return;
 	}
 	if (*msg)
 		op_warn("%s:%llu: %s", st->name, st->lineno, msg);
-	if (r) {
-		put(st, st->wbuf.p, st->wbuf.len);
-		st->out++;
-	}
+	st->out += r > 0;
 }
 
 void op_emit(op_stream *st, const char *s, size_t n)
