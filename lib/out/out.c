@@ -25,6 +25,7 @@ static const char *const fmt_names[] = { "jsonl", "csv", "tsv", "ics" };
 typedef struct {
 	const op_expr *path;	/* NULL: the member named head */
 	char *head;		/* the header row's name */
+	size_t hlen;
 } column;
 
 struct op_writer {
@@ -65,7 +66,7 @@ static void add_column(op_writer *w, const op_expr *path, const char *head, size
 	char *h = op_xmalloc(n + 1);
 	memcpy(h, head, n);
 	h[n] = 0;
-	w->col[w->ncol++] = (column){ path, h };
+	w->col[w->ncol++] = (column){ path, h, n };
 }
 
 /* The field path at the start of s[0..n), parsed into w's arena: its
@@ -263,7 +264,7 @@ static void put_cell(op_writer *w, op_buf *out, const char *s, size_t n, size_t 
 static void header(op_writer *w, op_buf *out)
 {
 	for (size_t i = 0; i < w->ncol; i++)
-		put_cell(w, out, w->col[i].head, strlen(w->col[i].head), i);
+		put_cell(w, out, w->col[i].head, w->col[i].hlen, i);
 	op_buf_addc(out, '\n');
 	w->headed = 1;
 }
@@ -276,7 +277,7 @@ static const char *not_a_column(op_writer *w)
 		const char *s;
 		size_t n, c = 0;
 		op_jstr(f->k - 1, f->klen + 2, f->kesc, &w->tmp, &s, &n);
-		while (c < w->ncol && (strlen(w->col[c].head) != n || memcmp(w->col[c].head, s, n)))
+		while (c < w->ncol && (w->col[c].hlen != n || memcmp(w->col[c].head, s, n)))
 			c++;
 		if (c == w->ncol) {
 			op_buf_reset(&w->cell);
@@ -301,7 +302,7 @@ static void row(op_writer *w, op_buf *out, char *msg, size_t msgsz)
 		const op_field *f;
 		if (w->col[i].path)
 			op_path_span(&w->ev, w->col[i].path, &v, &n, &esc);
-		else if ((f = op_rec_get(&w->rec, w->col[i].head, strlen(w->col[i].head))) != NULL)
+		else if ((f = op_rec_get(&w->rec, w->col[i].head, w->col[i].hlen)) != NULL)
 			v = f->v, n = f->vlen, found++;
 		cell_text(w, v, n);
 		put_cell(w, out, w->cell.p ? w->cell.p : "", w->cell.len, i);
