@@ -263,8 +263,9 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 			free(shorts);
 			all = NULL;
 			shorts = NULL;
-			if (c->output)
-				c->writer = c->output->open(c);
+			/* the command line's files: ended here, like its usage */
+			if (c->output && c->output->open(c, &c->writer, &e))
+				op_die_err(&e);
 			return -1;
 		default:
 			return ch;

@@ -6,6 +6,7 @@
 #define OP_CLI_H
 
 #include <getopt.h>
+#include "operr.h"
 #include "opflow.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -32,10 +33,11 @@ typedef struct op_writer op_writer;
 typedef struct op_cli op_cli;
 typedef struct {
 	const char *help;	/* its options' lines for --help */
-	/* After the options: the writer for c->oformat, or NULL for JSON
-	 * lines; a format, columns or map it cannot use ends the program
-	 * (64, 66, 78), nothing of it left allocated. */
-	op_writer *(*open)(const op_cli *c);
+	/* After the options: *w the writer for c->oformat (NULL for JSON
+	 * lines), 0; or -1 with e, nothing of it left allocated, for columns
+	 * or a map it cannot use (66, 78).  A format it does not know, or
+	 * options that do not go together, are usage errors (64). */
+	int (*open)(const op_cli *c, op_writer **w, op_err *e);
 	/* The record line s[0..n): what to write for it appended to out,
 	 * line ends included; 1, 0 when it is passed over, -1 when it cannot
 	 * be written (msg says why, and the record is rejected).  A note

@@ -189,7 +189,7 @@ static int columns_map(op_writer *w, const char *path, char *msg, size_t msgsz, 
 	return rc;
 }
 
-static op_writer *open_writer(const op_cli *c)
+static int open_writer(const op_cli *c, op_writer **wp, op_err *err)
 {
 	int fmt = F_JSONL;
 	if (c->oformat) {
@@ -204,8 +204,9 @@ static op_writer *open_writer(const op_cli *c)
 			       c->columns ? "--columns" : "--columns-map");
 	if (c->columns && c->columns_map)
 		op_usage_error(c, "--columns and --columns-map: one or the other");
+	*wp = NULL;
 	if (fmt == F_JSONL)
-		return NULL;
+		return 0;
 	op_writer *w = op_xcalloc(1, sizeof *w);
 	w->fmt = (enum fmt)fmt;
 	w->now = c->now;
@@ -216,10 +217,11 @@ static op_writer *open_writer(const op_cli *c)
 	if ((c->columns && columns_arg(w, c->columns, msg, sizeof msg)) ||
 	    (c->columns_map && columns_map(w, c->columns_map, msg, sizeof msg, &code))) {
 		writer_free(w);		/* nothing left behind (LeakSanitizer) */
-		op_die(code, "%s", msg);
+		return op_errf(err, code, "%s", msg);
 	}
 	w->defaults = tabular && !w->ncol;
-	return w;
+	*wp = w;
+	return 0;
 }
 
 /* Without --columns: the first record's members, in its order. */

@@ -58,6 +58,14 @@ id,category,priority
 q,quote,normal
 E
 
+tcase "enq-parse -o csv: the records it builds, as rows" \
+	"printf 'Name,Email,Message\nAnn Lee,ann@example.com,\"Hi, a quote\"\n' > in.csv && enq-parse -o csv --columns 'name,email,body,channel,source.format,source.line' in.csv"
+expect_rc 0
+expect_out <<'E'
+name,email,body,channel,source.format,source.line
+Ann Lee,ann@example.com,"Hi, a quote",web,csv,2
+E
+
 tcase "--columns-map: the columns and their names, in the file's order" \
 	"printf '# a comment\n\nid\tEnquiry ID\n  source.file   Source File  \n.\"email\"  E-mail, work\n' > m.map && $X -o csv --columns-map m.map $D/awkward.jsonl"
 expect_rc 0
