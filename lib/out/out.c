@@ -212,7 +212,7 @@ static int open_writer(const op_cli *c, op_writer **wp, op_err *err)
 	w->now = c->now;
 	w->tz = c->tz;
 	op_eval_init(&w->ev, c->now, c->tz);
-	char msg[600];
+	char msg[sizeof err->msg];
 	int code = OP_EXIT_CONFIG;
 	if ((c->columns && columns_arg(w, c->columns, msg, sizeof msg)) ||
 	    (c->columns_map && columns_map(w, c->columns_map, msg, sizeof msg, &code))) {
