@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "classify.h"
+#include "out.h"
 #include "stream.h"
 
 static const char usage[] =
@@ -29,7 +30,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out };
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int flags = 0, ch;

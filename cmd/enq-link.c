@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "link.h"
+#include "out.h"
 
 static const char usage[] =
 	"Usage: enq-link [options] [file...]\n"
@@ -23,7 +24,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage };
+	op_cli cli = { .usage = usage, .output = &op_records_out };
 	op_link_opt o = { .window = 14 * 86400 };
 	int ch;
 	enum { O_KEEPAUTO = 1, O_WINDOW, O_SUBJECT };

@@ -25,6 +25,7 @@
 #include "mailbox.h"
 #include "mailrec.h"
 #include "mapping.h"
+#include "out.h"
 #include "plan.h"
 #include "record.h"
 #include "sniff.h"
@@ -429,7 +430,7 @@ static int finish(ctx *c)
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out };
 	ctx c = { .cli = &cli, .kind = OP_KIND_AUTO, .rec.norm.order = OP_DATE_ANY };
 	options(&c, argc, argv);
 	c.rec.norm.tz = cli.tz;

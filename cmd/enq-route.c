@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out.h"
 #include "route.h"
 #include "state.h"
 
@@ -76,7 +77,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out };
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL;
 	int ch;
 	enum { O_STATE = 1, O_CLOSE };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "flag.h"
+#include "out.h"
 
 static const char usage[] =
 	"Usage: exc-flag [-r RULES] [options] [file...]\n"
@@ -24,7 +25,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG, .output = &op_records_out };
 	const char *rules = NULL, **by = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;

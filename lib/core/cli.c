@@ -12,7 +12,7 @@
 
 enum {
 	O_REJECTS = 0x1000, O_STRICT, O_STATS, O_PROGRESS, O_LINEBUF, O_MAXLINE,
-	O_NOW, O_TZ, O_VERSION,
+	O_NOW, O_TZ, O_VERSION, O_COLUMNS, O_COLMAP,
 };
 
 static const struct option common[] = {
@@ -26,6 +26,13 @@ static const struct option common[] = {
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
+};
+
+/* a program that writes records (op_cli.output) also takes these */
+static const struct option outopts[] = {
+	{ "output-format", required_argument, NULL, 'o' },
+	{ "columns", required_argument, NULL, O_COLUMNS },
+	{ "columns-map", required_argument, NULL, O_COLMAP },
 };
 
 static const char common_help[] =
@@ -57,11 +64,13 @@ static const struct { int code; unsigned only; const char *what; } exits[] = {
 static void usage(const op_cli *c, FILE *f)
 {
 	fputs(c->usage, f);
+	if (c->output)
+		fputs(c->output->help, f);
 	fputs(common_help, f);
 	/* "Exit status: 0 ok, 64 usage, ..." filled to 79 columns */
 	size_t nx = sizeof exits / sizeof *exits, use[sizeof exits / sizeof *exits], nuse = 0;
 	for (size_t i = 0; i < nx; i++)
-		if (!exits[i].only || (c->exits & exits[i].only))
+		if (!exits[i].only || ((c->exits | (c->output ? OP_EXITS_CONFIG : 0)) & exits[i].only))
 			use[nuse++] = i;
 	size_t col = (size_t)fprintf(f, "Exit status:");
 	for (size_t k = 0; k < nuse; k++) {
@@ -188,15 +197,17 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 	if (!all) {
 		/* first call: defaults, and the program's options joined to ours */
 		size_t n = 0, k = sizeof common / sizeof *common;
+		size_t ko = c->output ? sizeof outopts / sizeof *outopts : 0;
 		op_setprogname(argv[0]);	/* first: an out-of-memory message names us */
 		while (longopts && longopts[n].name)
 			n++;
-		all = op_xcalloc(n + k + 1, sizeof *all);
+		all = op_xcalloc(n + k + ko + 1, sizeof *all);
 		memcpy(all, longopts, n * sizeof *all);
 		memcpy(all + n, common, k * sizeof *all);
+		memcpy(all + n + k, outopts, ko * sizeof *all);
 		size_t sl = strlen(shortopts);
-		shorts = op_xmalloc(sl + 3);
-		snprintf(shorts, sl + 3, "%sh", shortopts);
+		shorts = op_xmalloc(sl + 5);
+		snprintf(shorts, sl + 5, "%sh%s", shortopts, c->output ? "o:" : "");
 		if (!c->max_line)
 			c->max_line = 64 << 20;
 		c->now = time(NULL);
@@ -219,6 +230,16 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 			c->max_line = (size_t)op_opt_num(c, "--max-line", optarg, 16, 1LL << 40);
 			break;
 		case O_NOW: set_now(c, "--now", optarg); break;
+		case 'o':
+			if (!c->output)
+				return ch;	/* the program's own -o */
+			c->oformat = optarg;
+			break;
+		case O_COLUMNS: c->columns = optarg; break;
+		case O_COLMAP:
+			c->columns_map = optarg;
+			op_cli_file(c, "--columns-map", optarg, OP_FILE_IN);
+			break;
 		case O_TZ:
 			op_tz_free(c->tz);
 			c->tz = op_tz_load(optarg, &e);
@@ -242,6 +263,9 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 			free(shorts);
 			all = NULL;
 			shorts = NULL;
+			/* the command line's files: ended here, like its usage */
+			if (c->output && c->output->open(c, &c->writer, &e))
+				op_die_err(&e);
 			return -1;
 		default:
 			return ch;

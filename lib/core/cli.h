@@ -6,6 +6,7 @@
 #define OP_CLI_H
 
 #include <getopt.h>
+#include "operr.h"
 #include "opflow.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -21,7 +22,33 @@ typedef struct {
 } op_cli_file_t;
 enum { OP_FILE_IN = 1, OP_FILE_OUT = 2 };
 
+/* Records written in another form than JSON lines (-o csv, tsv, ics).
+ * A program that writes records offers -o FORMAT (--output-format),
+ * --columns and --columns-map by naming op_records_out (lib/out, out.h)
+ * in its op_cli .output: op_getopt then takes those options and opens
+ * the writer when they end, and op_emit writes each record through it
+ * (opflow(7) CONVENTIONS).  The writer lives above core; core calls it
+ * through this table. */
+typedef struct op_writer op_writer;
+typedef struct op_cli op_cli;
 typedef struct {
+	const char *help;	/* its options' lines for --help */
+	/* After the options: *w the writer for c->oformat (NULL for JSON
+	 * lines), 0; or -1 with e, nothing of it left allocated, for columns
+	 * or a map it cannot use (66, 78).  A format it does not know, or
+	 * options that do not go together, are usage errors (64). */
+	int (*open)(const op_cli *c, op_writer **w, op_err *e);
+	/* The record line s[0..n): what to write for it appended to out,
+	 * line ends included; 1, 0 when it is passed over, -1 when it cannot
+	 * be written (msg says why, and the record is rejected).  A note
+	 * about it in msg with 0 or 1 is said on stderr. */
+	int (*record)(op_writer *w, const char *s, size_t n, op_buf *out, char *msg, size_t msgsz);
+	/* At the end: what is left to write (a trailer) into out, its counts
+	 * (",\"name\":N") into stats; frees w. */
+	void (*close)(op_writer *w, op_buf *out, op_buf *stats);
+} op_output;
+
+struct op_cli {
 	const char *usage;	/* "Usage: ...\n" plus the program's options */
 	unsigned exits;		/* statuses beyond the common ones --help lists */
 	const char *rejects;
@@ -32,7 +59,10 @@ typedef struct {
 	const char *tz_name;
 	op_cli_file_t *files;	/* op_cli_file's, until the options end */
 	size_t nfiles;
-} op_cli;
+	const op_output *output;	/* set by a program that writes records */
+	const char *oformat, *columns, *columns_map;	/* -o, --columns, --columns-map */
+	op_writer *writer;	/* opened when the options end; the stream's */
+};
 
 /* Like getopt_long: returns the program's own option characters (optarg
  * set), -1 when done.  Handles the common options itself; -h prints usage

@@ -43,6 +43,7 @@ void op_stream_init(op_stream *st, const op_cli *cli)
 	st->cli = cli;
 	st->t0 = now_seconds();
 	st->csv_hint = "looks like CSV; run it through enq-parse first";
+	st->writer = cli->writer;
 	if (!cli->line_buffered)
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (cli->rejects) {
@@ -52,8 +53,38 @@ void op_stream_init(op_stream *st, const op_cli *cli)
 	}
 }
 
+static void put(op_stream *st, const char *s, size_t n)
+{
+	if (fwrite_unlocked(s, 1, n, stdout) != n)
+		write_failed("write error");
+	if (st->cli->line_buffered && fflush(stdout))
+		write_failed("write error");
+}
+
+/* -o csv, tsv, ics: the record through the writer; one it cannot write
+ * is turned away as bad input is, with its line as it came out */
+static void emit_through(op_stream *st, const char *s, size_t n)
+{
+	char msg[256] = "";
+	op_buf_reset(&st->wbuf);
+	int r = st->cli->output->record(st->writer, s, n, &st->wbuf, msg, sizeof msg);
+	if (st->wbuf.len)	/* a header comes before the first record, written or not */
+		put(st, st->wbuf.p, st->wbuf.len);
+	if (r < 0) {
+		op_reject_at(st, NULL, s, n, "%s", msg);
+		return;
+	}
+	if (*msg)
+		op_warn("%s:%llu: %s", st->name, st->lineno, msg);
+	st->out += r > 0;
+}
+
 void op_emit(op_stream *st, const char *s, size_t n)
 {
+	if (st->writer) {
+		emit_through(st, s, n);
+		return;
+	}
 	if (fwrite_unlocked(s, 1, n, stdout) != n || putc_unlocked('\n', stdout) == EOF)
 		write_failed("write error");
 	if (st->cli->line_buffered && fflush(stdout))
@@ -305,6 +336,12 @@ int op_stream_finish(op_stream *st)
 		rc = OP_EXIT_DATAERR;
 	if (st->noinput)
 		rc = OP_EXIT_NOINPUT;
+	if (st->writer) {
+		op_buf_reset(&st->wbuf);
+		st->cli->output->close(st->writer, &st->wbuf, &st->extra);
+		st->writer = NULL;
+		put(st, st->wbuf.p ? st->wbuf.p : "", st->wbuf.len);
+	}
 	errno = 0;
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout))
 		write_failed("write error");
@@ -317,6 +354,7 @@ int op_stream_finish(op_stream *st)
 			now_seconds() - st->t0);
 	op_rec_free(&st->rec);
 	op_buf_free(&st->obuf);
+	op_buf_free(&st->wbuf);
 	op_buf_free(&st->extra);
 	return rc;
 }

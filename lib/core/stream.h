@@ -30,6 +30,8 @@ struct op_stream {
 	FILE *rejects;
 	op_rec rec;
 	op_buf obuf;			/* scratch for spliced lines */
+	op_writer *writer;		/* -o csv, tsv, ics (op_cli.output) */
+	op_buf wbuf;			/* what it writes for a record */
 	double t0;
 	unsigned long long total_bytes, done_bytes;	/* for --progress */
 	double last_progress;
@@ -41,7 +43,8 @@ struct op_stream {
 void op_stream_init(op_stream *st, const op_cli *cli);
 /* Reads every file (none: stdin; "-": stdin) and calls fn per record. */
 void op_stream_run(op_stream *st, int nfiles, char **files, op_record_fn fn, void *ctx);
-/* Write one record line (a newline is added). */
+/* Write one record line (a newline is added), or what -o's writer makes
+ * of it. */
 void op_emit(op_stream *st, const char *s, size_t n);
 /* Write r with kv set (op_rec_splice), or as it was when n == 0. */
 void op_emit_rec(op_stream *st, op_rec *r, const op_kv *kv, size_t n);

@@ -28,6 +28,7 @@
 
 #include "charset.h"
 #include "csvio.h"
+#include "jsonl.h"
 #include "uniq.h"
 
 #define CHUNK (64 * 1024)	/* bytes per fread */
@@ -819,11 +820,56 @@ static void cell(op_buf *out, const char *s, size_t n, int delim, int guard)
 		op_buf_addc(out, '"');
 }
 
+/* OWASP "CSV injection": a cell starting with one of starts is a formula
+ * to Excel, LibreOffice and Google Sheets, unless it is a plain number */
+static int formula(const char *s, size_t n, const char *starts)
+{
+	return n && memchr(starts, s[0], strlen(starts)) && !plain_number(s, n);
+}
+
 void op_csv_cell(op_buf *out, const char *s, size_t n, int delim)
 {
-	/* OWASP "CSV injection": a cell starting with one of these is a
-	 * formula to Excel, LibreOffice and Google Sheets */
-	cell(out, s, n, delim, n && memchr("=+-@\t\r", s[0], 6) && !plain_number(s, n));
+	cell(out, s, n, delim, formula(s, n, "=+-@\t\r"));
+}
+
+void op_tsv_cell(op_buf *out, const char *s, size_t n)
+{
+	/* a leading TAB or CR is written \t, \r here: no formula */
+	if (formula(s, n, "=+-@"))
+		op_buf_addc(out, '\'');
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
+				: s[i] == '\\' ? "\\\\" : NULL;
+		if (!esc) {
+			run++;
+			continue;
+		}
+		op_buf_add(out, s + i - run, run);
+		op_buf_add(out, esc, 2);
+		run = 0;
+	}
+	op_buf_add(out, s + n - run, run);
+}
+
+void op_csv_text(op_buf *out, const char *v, size_t n, op_buf *tmp)
+{
+	enum op_jtype type = op_jtype_of(v);
+	const char *s = v;
+	if (type == OP_JSTR)
+		op_jstr(v, n, memchr(v, '\\', n) != NULL, tmp, &s, &n);
+	else if (type == OP_JNULL)
+		n = 0;
+	/* cells are text: a \u0000 shows as U+FFFD, as render shows the
+	 * other control characters */
+	const char *nul;
+	while ((nul = memchr(s, 0, n)) != NULL) {
+		op_buf_add(out, s, (size_t)(nul - s));
+		op_buf_adds(out, "\xEF\xBF\xBD");
+		n -= (size_t)(nul - s) + 1;
+		s = nul + 1;
+	}
+	op_buf_add(out, s, n);
 }
 
 void op_csv_field(op_buf *out, const char *s, size_t n, int delim)

@@ -79,6 +79,14 @@ int op_csv_sniff(const char *buf, size_t n);
  * OWASP "CSV injection") gets a ' in front, unless it is a plain decimal
  * number such as -12.5 or +1e3. */
 void op_csv_cell(op_buf *out, const char *s, size_t n, int delim);
+/* A cell of tab-separated text (no delimiter, no line end), as
+ * PostgreSQL's COPY text format and Miller write it: TAB, LF, CR and
+ * backslash as \t \n \r \\; with op_csv_cell's ' before a formula. */
+void op_tsv_cell(op_buf *out, const char *s, size_t n);
+/* Append to out the text a cell shows for the JSON value v[0..n): a
+ * string's content (decoded in tmp when it has escapes), null as nothing,
+ * anything else as its JSON text (true, 1.10, [1,2]); a NUL as U+FFFD. */
+void op_csv_text(op_buf *out, const char *v, size_t n, op_buf *tmp);
 /* The same without the formula guard: the field as it was read, for a
  * reader of CSV (enq-parse's --rejects) rather than a spreadsheet. */
 void op_csv_field(op_buf *out, const char *s, size_t n, int delim);

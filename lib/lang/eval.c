@@ -260,10 +260,9 @@ void op_val_as_text(op_eval *ev, const op_val *v, const char **s, size_t *n)
 
 static int eval(op_eval *ev, const op_expr *e, op_val *out);
 
-static int eval_path(op_eval *ev, const op_expr *e0, op_val *out)
+int op_path_span(op_eval *ev, const op_expr *e0, const char **v, size_t *n, int *esc)
 {
 	op_expr *e = (op_expr *)e0;	/* the field cache is the only thing written */
-	memset(out, 0, sizeof *out);
 	if (!ev->rec)
 		return 0;
 	const op_field *f;
@@ -276,15 +275,26 @@ static int eval_path(op_eval *ev, const op_expr *e0, op_val *out)
 	}
 	if (!f)
 		return 0;
-	const char *v = f->v;
-	size_t n = f->vlen;
+	*v = f->v;
+	*n = f->vlen;
 	for (size_t i = 1; i < e->nseg; i++) {
-		int ok = e->segs[i].idx >= 0 ? op_jarr_get(v, n, (size_t)e->segs[i].idx, &v, &n)
-					     : op_jobj_get(v, n, e->segs[i].name, e->segs[i].len, &v, &n, &ev->tmp);
+		int ok = e->segs[i].idx >= 0 ? op_jarr_get(*v, *n, (size_t)e->segs[i].idx, v, n)
+					     : op_jobj_get(*v, *n, e->segs[i].name, e->segs[i].len, v, n, &ev->tmp);
 		if (!ok)
 			return 0;
 	}
-	from_span(ev, v, n, e->nseg == 1 ? f->vesc : memchr(v, '\\', n) != NULL, out);
+	*esc = e->nseg == 1 ? f->vesc : memchr(*v, '\\', *n) != NULL;
+	return 1;
+}
+
+static int eval_path(op_eval *ev, const op_expr *e, op_val *out)
+{
+	const char *v;
+	size_t n;
+	int esc;
+	memset(out, 0, sizeof *out);
+	if (op_path_span(ev, e, &v, &n, &esc))
+		from_span(ev, v, n, esc, out);
 	return 0;
 }
 

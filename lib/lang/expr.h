@@ -84,6 +84,16 @@ op_expr *op_p_template(op_parser *p, const char *what);
 int op_expr_is_path(const op_expr *e);
 /* The field an expression names when it is a plain top-level path. */
 const char *op_expr_field(const op_expr *e);
+/* A field path (opflow-rules(5) Field paths) at the start of s[0..n),
+ * alone, outside any rule file (-o csv's --columns): its tree in a, and
+ * in *used how many bytes it took; NULL when s does not start with one,
+ * msg saying why and *used where. */
+op_expr *op_path_parse(const char *s, size_t n, op_arena *a, op_lang *lang, size_t *used,
+		       char *msg, size_t msgsz);
+/* The value span the path e (op_expr_is_path) leads to in ev's record:
+ * 1 with v, n, and esc (the span may hold escapes), or 0 when it leads
+ * nowhere. */
+int op_path_span(op_eval *ev, const op_expr *e, const char **v, size_t *n, int *esc);
 
 void op_eval_init(op_eval *ev, op_time now, const op_tz *tz);
 void op_eval_record(op_eval *ev, op_rec *r);

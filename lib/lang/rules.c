@@ -230,6 +230,26 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 	return r;
 }
 
+op_expr *op_path_parse(const char *s, size_t n, op_arena *a, op_lang *lang, size_t *used,
+		       char *msg, size_t msgsz)
+{
+	jmp_buf jb;
+	size_t errpos = 0;
+	op_parser p = {
+		.file = "", .text = s, .len = n, .arena = a, .lang = lang, .fixed_pos = -1,
+		.jmp = &jb, .errmsg = msg, .errmsglen = msgsz, .errpos = &errpos,
+	};
+	if (setjmp(jb)) {
+		*used = errpos;
+		return NULL;
+	}
+	op_expr *e = op_parse_postfix(&p);
+	if (!op_expr_is_path(e))
+		op_p_error_at(&p, 0, "not a field path");
+	*used = p.pos;
+	return e;
+}
+
 /* The rule file's text into text; 0, or -1 with e (66 when it cannot be
  * read, 78 when it is too large to be a rule file). */
 static int read_rules(const char *path, op_buf *text, op_err *e)

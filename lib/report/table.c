@@ -30,22 +30,10 @@ void op_grid_init(op_grid *g, size_t ncol, const char *const *names)
 void op_grid_cell(op_grid *g, const char *json, size_t n)
 {
 	enum op_jtype type = op_jtype_of(json);
-	const char *s = json;
-	if (type == OP_JSTR)
-		op_jstr(json, n, memchr(json, '\\', n) != NULL, &g->tmp, &s, &n);
-	else if (type == OP_JNULL)
-		n = 0;
 	if (type != OP_JNUM && type != OP_JNULL)
 		g->t.align[g->t.ncell % g->t.ncol] = 'l';
-	/* cells are C strings: a \u0000 shows as U+FFFD, as render shows
-	 * the other control characters */
 	op_buf_reset(&g->text);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i])
-			op_buf_addc(&g->text, s[i]);
-		else
-			op_buf_adds(&g->text, "\xEF\xBF\xBD");
-	}
+	op_csv_text(&g->text, json, n, &g->tmp);
 	op_table_add(&g->t, g->text.p ? g->text.p : "");
 }
 
