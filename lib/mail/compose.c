@@ -23,6 +23,7 @@
 #include "charset.h"
 #include "compose.h"
 #include "hmap.h"
+#include "mail.h"
 #include "rfc2047.h"
 
 #define LINE 76
@@ -122,26 +123,14 @@ static const char *shown(char out[64], const char *s)
 	return out;
 }
 
-/* s as header text: each run of spaces and control characters one space,
- * none at either end (compose.h says why); -1 when s is not UTF-8 */
+/* s as header text (op_mail_clean: compose.h says why); -1 when s is not
+ * UTF-8 */
 static int clean(op_buf *b, const char *s, size_t n)
 {
 	op_buf_reset(b);
-	op_buf_grow(b, n);
 	if (op_utf8_valid_prefix(s, n) != n)
 		return -1;
-	int gap = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c == 0x7f) {
-			gap = 1;
-			continue;
-		}
-		if (gap && b->len)
-			op_buf_addc(b, ' ');
-		gap = 0;
-		op_buf_addc(b, (char)c);
-	}
+	op_mail_clean(b, s, n);
 	return 0;
 }
 
