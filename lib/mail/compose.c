@@ -98,16 +98,18 @@ static int addr_ok(const char *a)
 	return ln <= 64 && dot_atom(a, ln) && domain_ok(at + 1, n - ln - 1);
 }
 
-/* A message id without its <>: printable ASCII but space, < and >.  Not
- * held to RFC 5322 section 3.6.4's dot-atoms: ids other mailers made are
- * written back as they came, and threads still join on them. */
+/* A message id without its <>: atext, "." and "@" (RFC 5322 section
+ * 3.6.4), and "[" "]" for a no-fold-literal right side.  Not held to the
+ * dot-atoms' form: ids other mailers made are written back as they came,
+ * and threads still join on them.  Nothing a reader takes for a comment
+ * "(", a quoted string, or the id's end. */
 static int id_ok(const char *s, size_t n)
 {
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>')
+		if (!atext(c) && c != '.' && c != '@' && c != '[' && c != ']')
 			return 0;
 	}
 	return 1;
@@ -484,8 +486,10 @@ struct op_maildir {
 	char host[1024];	/* the host name as the maildir spec escapes it */
 };
 
-/* The names in dir/sub as KEYs: each one's longest prefix of KEYCHARS. */
-static int read_names(op_maildir *md, const char *sub, op_err *e)
+/* The names in dir/sub as KEYs, each one's longest prefix of KEYCHARS:
+ * into md->have, or, when key is given, only compared with it (one draft
+ * needs no table).  1 when key is there, 0, or -1. */
+static int read_names(op_maildir *md, const char *sub, const char *key, op_err *e)
 {
 	op_buf p = { 0 };
 	op_buf_printf(&p, "%s/%s", md->dir, sub);
@@ -495,17 +499,22 @@ static int read_names(op_maildir *md, const char *sub, op_err *e)
 		op_buf_free(&p);
 		return -1;
 	}
+	size_t kn = key ? strlen(key) : 0;
+	int rc = 0;
 	struct dirent *de;
 	errno = 0;
-	while ((de = readdir(d))) {
+	while (!rc && (de = readdir(d))) {
 		size_t k = strspn(de->d_name, KEYCHARS);
-		if (k && de->d_name[0] != '.') {
+		if (key)
+			rc = k == kn && !memcmp(de->d_name, key, k);
+		else if (k && de->d_name[0] != '.') {
 			int isnew;
 			*op_hmap_put(&md->have, de->d_name, k, &isnew) = md;	/* present */
 		}
 		errno = 0;
 	}
-	int rc = errno ? op_errf(e, OP_EXIT_IOERR, "%s: %s", p.p, strerror(errno)) : 0;
+	if (!rc && errno)
+		rc = op_errf(e, OP_EXIT_IOERR, "%s: %s", p.p, strerror(errno));
 	closedir(d);
 	op_buf_free(&p);
 	return rc;
@@ -531,7 +540,8 @@ static void host_name(char *out, size_t cap)
 	out[o] = 0;
 }
 
-op_maildir *op_maildir_open(const char *dir, op_err *e)
+/* The directories made, a handle with no names read yet. */
+static op_maildir *make(const char *dir, op_err *e)
 {
 	static const char *const sub[] = { "", "/tmp", "/new", "/cur" };
 	op_buf p = { 0 };
@@ -548,7 +558,13 @@ op_maildir *op_maildir_open(const char *dir, op_err *e)
 	op_maildir *md = op_xcalloc(1, sizeof *md);
 	md->dir = op_xstrdup(dir);
 	host_name(md->host, sizeof md->host);
-	if (read_names(md, "new", e) || read_names(md, "cur", e)) {
+	return md;
+}
+
+op_maildir *op_maildir_open(const char *dir, op_err *e)
+{
+	op_maildir *md = make(dir, e);
+	if (md && (read_names(md, "new", NULL, e) || read_names(md, "cur", NULL, e))) {
 		op_maildir_close(md);
 		return NULL;
 	}
@@ -596,14 +612,18 @@ static int deliver(op_maildir *md, const char *dst, const char *msg, size_t n, c
 	return rc;
 }
 
-int op_maildir_add(op_maildir *md, const char *key, const char *msg, size_t n, op_err *e)
+static int key_ok(const op_maildir *md, const char *key, op_err *e)
 {
 	char sh[64];
 	size_t kn = strspn(key, KEYCHARS);
 	if (!kn || kn > 200 || key[kn] || key[0] == '.')
 		return op_errf(e, OP_EXIT_SOFTWARE, "%s: '%s' cannot name a draft", md->dir, shown(sh, key));
-	if (op_hmap_get(&md->have, key, kn))
-		return 1;
+	return 0;
+}
+
+/* cur/KEY:2,D, through tmp/; KEY known to be new */
+static int write_draft(op_maildir *md, const char *key, const char *msg, size_t n, op_err *e)
+{
 	/* rename(2) would replace a file of that very name: only another run
 	 * writing the same draft at the same moment can have put one there */
 	op_buf dst = { 0 };
@@ -614,16 +634,31 @@ int op_maildir_add(op_maildir *md, const char *key, const char *msg, size_t n, o
 	if (rc)
 		return op_errf(e, OP_EXIT_IOERR, "%s/%s: %s", md->dir, where, strerror(errno));
 	int isnew;
-	*op_hmap_put(&md->have, key, kn, &isnew) = md;
+	*op_hmap_put(&md->have, key, strlen(key), &isnew) = md;
 	return 0;
+}
+
+int op_maildir_add(op_maildir *md, const char *key, const char *msg, size_t n, op_err *e)
+{
+	if (key_ok(md, key, e))
+		return -1;
+	if (op_hmap_get(&md->have, key, strlen(key)))
+		return 1;
+	return write_draft(md, key, msg, n, e);
 }
 
 int op_maildir_put(const char *dir, const char *key, const char *msg, size_t n, op_err *e)
 {
-	op_maildir *md = op_maildir_open(dir, e);
+	op_maildir *md = make(dir, e);
 	if (!md)
 		return -1;
-	int rc = op_maildir_add(md, key, msg, n, e);
+	int rc = key_ok(md, key, e);
+	if (!rc)
+		rc = read_names(md, "new", key, e);
+	if (!rc)
+		rc = read_names(md, "cur", key, e);
+	if (!rc)
+		rc = write_draft(md, key, msg, n, e);
 	op_maildir_close(md);
 	return rc;
 }

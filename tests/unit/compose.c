@@ -231,6 +231,9 @@ static void refused(void)
 	h.message_id = "a b@c";
 	is(compose(&h, "x"), "Message-ID: 'a b@c' is not a message id", "a message id with a space");
 	h = base;
+	h.message_id = "a(b@c";
+	is(compose(&h, "x"), "Message-ID: 'a(b@c' is not a message id", "a message id with a comment's (");
+	h = base;
 	h.references = "ok@a.example bad>@b.example";
 	is(compose(&h, "x"), "References: 'ok@a.example bad>@b.example' is not a list of message ids",
 	    "a reference with >");
