@@ -102,10 +102,11 @@ static int addr_ok(const char *a)
  * 3.6.4), and "[" "]" for a no-fold-literal right side.  Not held to the
  * dot-atoms' form: ids other mailers made are written back as they came,
  * and threads still join on them.  Nothing a reader takes for a comment
- * "(", a quoted string, or the id's end. */
+ * "(", a quoted string, or the id's end.  At most 900 characters: an id
+ * cannot be folded, and its line must stay within RFC 5322's 998. */
 static int id_ok(const char *s, size_t n)
 {
-	if (!n)
+	if (!n || n > 900)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -30,7 +30,8 @@ typedef struct {
  * other C0, DEL) is one space, none at either end, so no value can start
  * a header line.  Refused with code 65 and a message naming the field
  * (out unchanged): a missing or invalid to_addr or from address, a
- * message id of other than atext, ".", "@", "[" and "]", header text or a body
+ * message id of other than atext, ".", "@", "[" and "]" or of over 900
+ * characters, header text or a body
  * that is not UTF-8.  Returns 0 or -1. */
 int op_compose(op_buf *out, const op_compose_hdr *h, const char *body, size_t len, op_err *e);
 

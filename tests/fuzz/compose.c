@@ -3,7 +3,8 @@
  * from and body (a field not there keeps a good value).  op_compose
  * refuses (65, a message, out unchanged) or writes a message whose header
  * lines each start a field it writes, once, or fold one (no value ever
- * starts a header), lines within 998, and 76 where an encoded word is;
+ * starts a header), lines within 76 but for one id or address alone on
+ * one, and within 998;
  * lib/mail reads back the subject, address and id given, and the body
  * decodes to the one given.  MIT licence. */
 #include "fuzz.h"
@@ -31,8 +32,10 @@ static size_t check_header(const char *m, size_t n)
 		size_t len = (size_t)(e - m) - i;
 		if (len > 998)
 			fuzz_fail("a header line of %zu", len);
-		if (len > 76 && memmem(m + i, len, "=?", 2))
-			fuzz_fail("a line of %zu with an encoded word", len);
+		/* past 76 only an id or an address, which cannot be folded */
+		const char *t = m[i] == ' ' ? m + i + 1 : memchr(m + i, ' ', len);
+		if (len > 76 && (!t || memchr(t + 1, ' ', (size_t)(m + i + len - t - 1))))
+			fuzz_fail("a line of %zu that could have been folded", len);
 		if (m[i] != ' ') {
 			size_t f = 0;
 			while (f < NFIELDS && !(len > strlen(fields[f]) && !strncmp(m + i, fields[f], strlen(fields[f]))

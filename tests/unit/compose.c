@@ -233,6 +233,15 @@ static void refused(void)
 	h = base;
 	h.message_id = "a(b@c";
 	is(compose(&h, "x"), "Message-ID: 'a(b@c' is not a message id", "a message id with a comment's (");
+	char longid[902];
+	memset(longid, 'i', 901);
+	longid[901] = 0;
+	h.message_id = longid + 1;
+	compose(&h, "x");
+	ok(!rc && longest(msg.p) == 914, "a message id of 900: one line of 914");
+	h.message_id = longid;
+	compose(&h, "x");
+	ok(rc && !strncmp(err.msg, "Message-ID: 'iii", 16), "a message id of 901 refused");
 	h = base;
 	h.references = "ok@a.example bad>@b.example";
 	is(compose(&h, "x"), "References: 'ok@a.example bad>@b.example' is not a list of message ids",
