@@ -116,30 +116,33 @@ static const char *unfold(op_buf *b, const field *f, size_t *n)
 	return b->p ? b->p + a : "";
 }
 
-/* Controls become spaces, runs of spaces one, ends trimmed; a copy, or
- * NULL when nothing is left. */
-static char *clean_dup(const char *s, size_t n)
+void op_mail_clean(op_buf *out, const char *s, size_t n)
 {
-	char *o = op_xmalloc(n + 1);
-	size_t k = 0;
+	op_buf_grow(out, n);
+	size_t start = out->len;
 	int sp = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= ' ' || c == 0x7F) {
-			sp = k > 0;
+			sp = out->len > start;
 			continue;
 		}
 		if (sp)
-			o[k++] = ' ';
+			out->p[out->len++] = ' ';
 		sp = 0;
-		o[k++] = (char)c;
+		out->p[out->len++] = (char)c;
 	}
-	o[k] = 0;
-	if (!k) {
-		free(o);
-		return NULL;
-	}
-	return o;
+	out->p[out->len] = 0;
+}
+
+/* op_mail_clean's text, a copy, or NULL when nothing is left. */
+static char *clean_dup(const char *s, size_t n)
+{
+	op_buf b = { 0 };
+	op_mail_clean(&b, s, n);
+	if (!b.len)
+		op_buf_free(&b);
+	return b.p;
 }
 
 /* parsing state */

@@ -82,6 +82,11 @@ void op_mail_unquote(op_buf *out, const char *body, size_t n);
 /* The record's name of defect bit 1 << i ("charset-guessed"). */
 const char *op_defect_name(int i);
 
+/* s[0..n) appended to out with each run of spaces and control characters
+ * (C0, DEL) one space, none at either end: header text as records hold
+ * it, and as lib/mail/compose.c writes it, so no value starts a line. */
+void op_mail_clean(op_buf *out, const char *s, size_t n);
+
 /* Parse msg[0..len) (CRLF or LF line ends; a leading mbox "From " line is
  * skipped) into *m, which the caller frees with op_mail_free.  Best effort
  * on any bytes: returns 0, or -1 (and *m empty) when the input does not
