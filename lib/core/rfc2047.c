@@ -1,5 +1,6 @@
 /* rfc2047.c - MIME encodings of header text and part bodies: RFC 2047
- * encoded words, RFC 2045/2231 parameters, base64 and quoted-printable.
+ * encoded words, RFC 2045/2231 parameters, base64 and quoted-printable,
+ * read and written.
  * Every loop here is one forward pass over its input: hostile headers cost
  * linear time.  MIT licence, see COPYING.
  *
@@ -16,6 +17,7 @@
 
 #include "charset.h"
 #include "rfc2047.h"
+#include "utf8.h"
 
 static int hexval(int c)
 {
@@ -35,15 +37,15 @@ static int is_wsp(int c)
 
 /* base64 */
 
+static const char b64abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static signed char b64[256];
 static int b64_ready;
 
 static void b64_init(void)
 {
-	const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	memset(b64, -1, sizeof b64);
 	for (int i = 0; i < 64; i++)
-		b64[(unsigned char)a[i]] = (signed char)i;
+		b64[(unsigned char)b64abc[i]] = (signed char)i;
 	b64_ready = 1;
 }
 
@@ -486,4 +488,135 @@ int op_mime_param(op_buf *out, const char *s, size_t n, const char *name, int *f
 		*fell = f && cs[0];
 	op_buf_free(&b);
 	return 0;
+}
+
+/* encoding */
+
+/* =XX, upper-case as RFC 2045 section 6.7 (1) wants */
+static void hex_escape(op_buf *out, unsigned char c)
+{
+	static const char hexdig[] = "0123456789ABCDEF";
+	char x[3] = { '=', hexdig[c >> 4], hexdig[c & 15] };
+	op_buf_add(out, x, 3);
+}
+
+void op_base64_encode(op_buf *out, const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	op_buf_grow(out, (n + 2) / 3 * 4);
+	char *o = out->p + out->len;
+	for (size_t i = 0; i < n; i += 3) {
+		size_t k = n - i < 3 ? n - i : 3;
+		unsigned long acc = (unsigned long)p[i] << 16 | (k > 1 ? (unsigned long)p[i + 1] << 8 : 0)
+		    | (k > 2 ? p[i + 2] : 0);
+		*o++ = b64abc[acc >> 18];
+		*o++ = b64abc[(acc >> 12) & 63];
+		*o++ = k > 1 ? b64abc[(acc >> 6) & 63] : '=';
+		*o++ = k > 2 ? b64abc[acc & 63] : '=';
+	}
+	out->len = (size_t)(o - out->p);
+	out->p[out->len] = 0;
+}
+
+/* what a Q word may carry as it is (section 5 (3)); a space is "_" */
+static int q_plain(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+	    || c == '!' || c == '*' || c == '+' || c == '-' || c == '/' || c == ' ';
+}
+
+/* the length of the character at s: a valid UTF-8 sequence, else a byte */
+static size_t char_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = *p < 0x80 ? 1 : op_utf8_seq(p, p + n);
+	return k ? k : 1;
+}
+
+#define EW_FRAME 12	/* "=?UTF-8?Q?" and "?=" */
+
+size_t op_rfc2047_word(op_buf *out, const char *s, size_t n, size_t max)
+{
+	if (max > OP_EW_MAX)
+		max = OP_EW_MAX;
+	if (max <= EW_FRAME)
+		return 0;
+	size_t room = max - EW_FRAME;
+	size_t q = 0, qlen = 0, b = 0;	/* bytes each form holds, Q's length */
+	while (q < n) {
+		size_t k = char_len(s + q, n - q), c = 0;
+		for (size_t j = 0; j < k; j++)
+			c += q_plain((unsigned char)s[q + j]) ? 1 : 3;
+		if (qlen + c > room)
+			break;
+		qlen += c;
+		q += k;
+	}
+	while (b < n) {
+		size_t k = char_len(s + b, n - b);
+		if ((b + k + 2) / 3 * 4 > room)
+			break;
+		b += k;
+	}
+	if (!q && !b)
+		return 0;
+	/* the same text: Q, readable in a raw header, unless B is 5 shorter
+	 * (the bias of Python's email._encoded_words.encode) */
+	int use_b = b > q || (b == q && (b + 2) / 3 * 4 + 5 <= qlen);
+	if (use_b) {
+		op_buf_adds(out, "=?UTF-8?B?");
+		op_base64_encode(out, s, b);
+	} else {
+		op_buf_adds(out, "=?UTF-8?Q?");
+		for (size_t i = 0; i < q; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == ' ')
+				op_buf_addc(out, '_');
+			else if (q_plain(c))
+				op_buf_addc(out, (char)c);
+			else
+				hex_escape(out, c);
+		}
+	}
+	op_buf_adds(out, "?=");
+	return use_b ? b : q;
+}
+
+#define QP_LINE 76	/* RFC 2045 section 6.7 (5), the "=" of a soft break included */
+
+/* a line break of s at s[i]: 1 for LF, 2 for CRLF, else 0 */
+static size_t line_break(const char *s, size_t n, size_t i)
+{
+	if (s[i] == '\n')
+		return 1;
+	return s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 0;
+}
+
+void op_qp_encode(op_buf *out, const char *s, size_t n)
+{
+	op_buf_grow(out, n + n / 8);
+	size_t col = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t br = line_break(s, n, i);
+		if (br) {
+			op_buf_addc(out, '\n');
+			col = 0;
+			i += br - 1;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i];
+		int last = i + 1 == n || line_break(s, n, i + 1);
+		int plain = (c > ' ' && c < 0x7f && c != '=') || ((c == ' ' || c == '\t') && !last);
+		size_t w = plain ? 1 : 3;
+		/* room for the "=" of a soft break after it, unless it ends the line */
+		if (col + w > QP_LINE - !last) {
+			op_buf_add(out, "=\n", 2);
+			col = 0;
+		}
+		if (plain)
+			op_buf_addc(out, (char)c);
+		else
+			hex_escape(out, c);
+		col += w;
+	}
 }

@@ -1,7 +1,8 @@
 /* rfc2047.h - the MIME encodings of header text and part bodies: RFC 2047
  * encoded words, RFC 2045 parameters with RFC 2231 extended values, and
- * the base64 and quoted-printable decoders both headers and bodies use.
- * All output is valid UTF-8 (see charset.h).  MIT licence, see COPYING. */
+ * the base64 and quoted-printable decoders both headers and bodies use;
+ * the encoders a message we write needs.  All decoded output is valid
+ * UTF-8 (see charset.h).  MIT licence, see COPYING. */
 #ifndef OP_RFC2047_H
 #define OP_RFC2047_H
 #include <stddef.h>
@@ -48,5 +49,34 @@ int op_base64_decode(op_buf *out, const char *s, size_t n);
  * encoding of RFC 2047 instead: "_" is a space and there are no lines.
  * Returns 1 when an "=" was kept (the text was damaged), else 0. */
 int op_qp_decode(op_buf *out, const char *s, size_t n, int header);
+
+/* Encoding, for the messages opflow writes (lib/mail/compose.c). */
+
+/* The longest encoded word of RFC 2047 (section 2) */
+#define OP_EW_MAX 75
+
+/* One encoded word in UTF-8 of at most max characters (max <= OP_EW_MAX)
+ * appended to out, holding the longest prefix of whole characters of the
+ * UTF-8 text s[0..n) that fits: a character is never split across two
+ * words (section 5), so each word decodes alone.  Q (=?UTF-8?Q?...?=) or
+ * B (=?UTF-8?B?...?=), whichever holds more, else Q unless B is 5
+ * characters shorter (Q stays readable in a raw header); Q leaves only
+ * letters, digits and ! * + - / as they are and writes a space "_", the
+ * strictest of section 5's three places, so the word may stand for a
+ * word of a phrase (a display name) too.  Returns the bytes of s taken,
+ * 0 when not even the first character fits (out unchanged). */
+size_t op_rfc2047_word(op_buf *out, const char *s, size_t n, size_t max);
+
+/* s[0..n) as base64 (RFC 2045 section 6.8) appended to out, padded, in
+ * one line. */
+void op_base64_encode(op_buf *out, const void *s, size_t n);
+
+/* s[0..n) as quoted-printable (RFC 2045 section 6.7) appended to out:
+ * printable ASCII but "=" as it is, everything else =XX (upper-case hex),
+ * spaces and tabs too where they would end a line; lines broken where s
+ * has LF (a CRLF read as one LF; a lone CR is a byte, =0D), the breaks
+ * written as LF, and soft breaks ("=" LF) keeping each line within 76
+ * characters without splitting an =XX. */
+void op_qp_encode(op_buf *out, const char *s, size_t n);
 
 #endif

@@ -252,13 +252,16 @@ static void put2(char *p, unsigned v)
 	p[1] = '0' + v % 10;
 }
 
+/* t within years 0000..9999, the range that formats */
+static op_time clamp(op_time t)
+{
+	return t < OP_TIME_MIN ? OP_TIME_MIN : t > OP_TIME_MAX ? OP_TIME_MAX : t;
+}
+
 /* "YYYY-MM-DDTHH:MM:SS" into p (19 chars), clamped to years 0000..9999 */
 static void put_civil(op_time t, char *p)
 {
-	if (t < OP_TIME_MIN)
-		t = OP_TIME_MIN;
-	if (t > OP_TIME_MAX)
-		t = OP_TIME_MAX;
+	t = clamp(t);
 	int64_t days = op_time_days(t), y;
 	unsigned sod = (unsigned)(t - days * 86400), m, d;
 	op_civil_from_days(days, &y, &m, &d);
@@ -299,6 +302,29 @@ size_t op_time_format_off(op_time t, int32_t off, char out[26])
 	put2(out + 23, a % 60);
 	out[25] = 0;
 	return 25;
+}
+
+size_t op_time_format_rfc5322(op_time t, char out[32])
+{
+	static const char wdays[] = "MonTueWedThuFriSatSun";
+	static const char mons[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	t = clamp(t);
+	int64_t days = op_time_days(t), y;
+	unsigned m, d;
+	op_civil_from_days(days, &y, &m, &d);
+	char c[20];
+	put_civil(t, c);
+	memcpy(out, wdays + 3 * op_weekday(days), 3);
+	memcpy(out + 3, ", ", 2);
+	memcpy(out + 5, c + 8, 2);
+	out[7] = ' ';
+	memcpy(out + 8, mons + 3 * (m - 1), 3);
+	out[11] = ' ';
+	memcpy(out + 12, c, 4);
+	out[16] = ' ';
+	memcpy(out + 17, c + 11, 8);
+	memcpy(out + 25, " +0000", 7);	/* with its NUL */
+	return 31;
 }
 
 /* --- RFC 5322 ------------------------------------------------------------ */

@@ -68,6 +68,11 @@ size_t op_time_format(op_time t, char out[21]);
  * written "+00:00"); returns 25.  Clamped like op_time_format. */
 size_t op_time_format_off(op_time t, int32_t off, char out[26]);
 
+/* RFC 5322 date-time (section 3.3) in UTC, as a message's Date field
+ * holds it: "Thu, 03 Dec 2026 07:13:42 +0000" (31 chars + NUL); returns
+ * 31.  Clamped like op_time_format. */
+size_t op_time_format_rfc5322(op_time t, char out[32]);
+
 /* RFC 5322 date-time (section 3.3) with the obsolete forms of section 4.3:
  * optional day of week, 2-digit years (00-49 -> 20xx, 50-99 -> 19xx),
  * 3-digit years (+1900), missing seconds, zone as +hhmm/-hhmm or the names

@@ -353,26 +353,18 @@ static void dump_fsum(op_buf *out, const char *key, const op_fsum *s)
  * which matters when a million values go from --partial to --merge. */
 static void base64_doubles(op_buf *out, const double *v, size_t n)
 {
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t nb = n * 8, i = 0;
-	op_buf_grow(out, (nb + 2) / 3 * 4 + 1);
-	char *o = out->p + out->len;
-	unsigned char t[3];
-	while (i < nb) {
-		size_t k;
-		for (k = 0; k < 3 && i < nb; k++, i++) {
+	unsigned char t[24 * 8];	/* a multiple of 3: no padding between chunks */
+	op_buf_grow(out, (n * 8 + 2) / 3 * 4);
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; k < sizeof t && i < n; i++) {
 			uint64_t u;
-			memcpy(&u, &v[i / 8], sizeof u);
-			t[k] = (unsigned char)(u >> (8 * (i % 8)));
+			memcpy(&u, &v[i], sizeof u);
+			for (int j = 0; j < 8; j++)
+				t[k++] = (unsigned char)(u >> (8 * j));
 		}
-		uint32_t acc = (uint32_t)t[0] << 16 | (k > 1 ? (uint32_t)t[1] << 8 : 0) | (k > 2 ? t[2] : 0);
-		*o++ = abc[acc >> 18];
-		*o++ = abc[(acc >> 12) & 63];
-		*o++ = k > 1 ? abc[(acc >> 6) & 63] : '=';
-		*o++ = k > 2 ? abc[acc & 63] : '=';
+		op_base64_encode(out, t, k);
 	}
-	out->len = (size_t)(o - out->p);
-	out->p[out->len] = 0;
 }
 
 static int cmpstr(const void *a, const void *b)

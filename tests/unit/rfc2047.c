@@ -42,6 +42,20 @@ static const char *qp(const char *s, int header)
 	return b.p ? b.p : "";
 }
 
+static const char *word(const char *s, size_t max)
+{
+	op_buf_reset(&b);
+	rc = (int)op_rfc2047_word(&b, s, strlen(s), max);
+	return b.p ? b.p : "";
+}
+
+static const char *qpe(const char *s)
+{
+	op_buf_reset(&b);
+	op_qp_encode(&b, s, strlen(s));
+	return b.p ? b.p : "";
+}
+
 int main(void)
 {
 	/* encoded words */
@@ -106,6 +120,58 @@ int main(void)
 	is(qp("trail   \nx=  \ny", 0), "trail\nxy", "trailing whitespace and '=  ' soft break");
 	is(qp("a=ZZb=", 0), "a=ZZb", "bad escapes kept, final '=' a soft break");
 	is(qp("a_b=5Fc", 1), "a b_c", "Q encoding: _ is a space");
+
+	/* encoders */
+	is(word("Grüße aus Köln", 75), "=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=", "B when 5 shorter than Q (24, 29)");
+	is_num(rc, 17, "... takes it all");
+	is(word("Grüße aus Kölner Land", 75), "=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6lner_Land?=", "Q when B is not 5 shorter (32, 36)");
+	is(word("Привет", 75), "=?UTF-8?B?0J/RgNC40LLQtdGC?=", "B word where it is shorter");
+	is(word("a.b", 75), "=?UTF-8?Q?a=2Eb?=", "Q leaves only a phrase's characters");
+	is(word("ab", 75), "=?UTF-8?Q?ab?=", "Q on a tie");
+	is(word("aaaü", 19), "=?UTF-8?Q?aaa?=", "a character is never split across words");
+	is_num(rc, 3, "... 3 bytes taken");
+	is(word("aaaü", 20), "=?UTF-8?B?YWFhw7w=?=", "B where it holds more");
+	is(word("ü", 15), "", "no room for one character: nothing");
+	is_num(rc, 0, "... 0 taken");
+	is(word("€", 20), "=?UTF-8?B?4oKs?=", "B takes the character Q cannot fit");
+	is(word("x", 200), "=?UTF-8?Q?x?=", "max above 75 is 75");
+	static const char *const b64cases[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" }, { "\xff\xfe\xfd", "//79" },
+	};
+	for (size_t i = 0; i < sizeof b64cases / sizeof b64cases[0]; i++) {
+		op_buf_reset(&b);
+		op_base64_encode(&b, b64cases[i][0], strlen(b64cases[i][0]));
+		is(b.p ? b.p : "", b64cases[i][1], "base64 of '%s' (RFC 4648 section 10)", b64cases[i][0]);
+	}
+	is(qpe("caf\xc3\xa9 = ok\n"), "caf=C3=A9 =3D ok\n", "QP: 8-bit and = escaped");
+	is(qpe("end \ntab\t\r\nlast "), "end=20\ntab=09\nlast=20", "QP: whitespace ending a line, CRLF as LF");
+	op_buf_reset(&b);
+	op_qp_encode(&b, "a\rb", 4);
+	is(b.p, "a=0Db=00", "QP: lone CR and NUL escaped");
+	char l[200];
+	memset(l, 'x', 76);
+	l[76] = 0;
+	is(qpe(l), l, "QP: a line of 76 stays one");
+	l[76] = 'y';
+	l[77] = 0;
+	is(qpe(l), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\nxy",
+	    "QP: 77 broken after 75, the = making 76");
+	memset(l, 'x', 74);
+	strcpy(l + 74, "\xc3\xa9");
+	is(qpe(l), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\n=C3=A9",
+	    "QP: an escape is never split by a soft break");
+	memset(l, 'x', 74);
+	strcpy(l + 74, "\xc3\nz");
+	is(qpe(l), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\n=C3\nz",
+	    "QP: =XX at 74 to 77 would pass 76: broken before it");
+	/* and the decoder reads back what the encoder wrote */
+	const char *rt = "Gr\xc3\xbc\xc3\x9f Gott =\t\n\n  lange Zeile \xe2\x80\x93 "
+	    "lange Zeile lange Zeile lange Zeile lange Zeile lange Zeile lange Zeile \n";
+	op_buf enc = { 0 };
+	op_qp_encode(&enc, rt, strlen(rt));
+	is(qp(enc.p, 0), rt, "QP encode then decode gives the text back");
+	op_buf_free(&enc);
 
 	op_buf_free(&b);
 	return done_testing();

@@ -156,6 +156,23 @@ static void test_rfc3339(void)
 			bad2++;
 	}
 	is_num(bad2, 0, "format/parse round trip 1900..2100");
+
+	/* RFC 5322: the weekday right, and op_time_parse_rfc5322 reads it back */
+	char r[32];
+	is_num(op_time_format_rfc5322(1796282022, r), 31, "RFC 5322 format returns 31");
+	is(r, "Thu, 03 Dec 2026 07:13:42 +0000", "RFC 5322 date-time in UTC");
+	op_time_format_rfc5322(1709164800, r);
+	is(r, "Thu, 29 Feb 2024 00:00:00 +0000", "RFC 5322 leap day");
+	op_time_format_rfc5322(INT64_MAX, r);
+	is(r, "Fri, 31 Dec 9999 23:59:59 +0000", "RFC 5322 format clamps, weekday of the clamped date");
+	int bad3 = 0;
+	for (op_time x = -2208988800LL; x < 4133980799LL; x += 7 * 3600 + 13 * 60 + 17) {
+		op_time back;
+		op_time_format_rfc5322(x, r);
+		if (op_time_parse_rfc5322(r, 31, &back) || back != x)
+			bad3++;
+	}
+	is_num(bad3, 0, "RFC 5322 format/parse round trip 1900..2100");
 }
 
 static void test_rfc5322(void)
