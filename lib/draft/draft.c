@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "compose.h"
 #include "datefmt.h"
 #include "digest.h"
 #include "draft.h"
@@ -58,11 +59,16 @@ struct op_draft {
 	op_hmap bykey;			/* "name/lang" -> tmpl index + 1 */
 	op_expr *resubject;		/* "Re: {subject}" */
 	int all;
+	op_maildir *md;			/* --maildir */
+	const char *domain;		/* of the Message-IDs: from's */
+	op_time now;
+	op_err merr;			/* the maildir's, which stops the run */
+	int mfailed;
 	op_eval ev;
 	op_fields out;
-	op_buf sbuf, subject, body, tmp, key, err;
+	op_buf sbuf, subject, body, tmp, key, err, msg, ids, addr, name, idbuf;
 	/* counts */
-	unsigned long long drafted, fallback, failed, noaddr, notemplate, skipped, human_n;
+	unsigned long long drafted, fallback, failed, noaddr, notemplate, skipped, human_n, written, already, unsent;
 };
 typedef struct op_draft ctx;
 
@@ -597,6 +603,93 @@ static void draft_member(ctx *c, const tmpl *t)
 	op_buf_addc(b, '}');
 }
 
+/* a message id compose takes: no control, space, < or > */
+static int id_ok(const char *s, size_t n)
+{
+	if (!n || n > 250)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '<' || s[i] == '>')
+			return 0;
+	return 1;
+}
+
+/* the record's string member key, NUL-terminated in b (empty: none) */
+static void cstr_field(ctx *c, op_rec *r, const char *key, op_buf *b)
+{
+	const char *s;
+	size_t n = 0;
+	op_buf_reset(b);
+	if (str_field(c, r, key, &c->tmp, &s, &n))
+		op_buf_add(b, s, n);
+	op_buf_grow(b, 1);	/* NUL-terminated even when empty */
+}
+
+/* The enquiry's references and its own id, space-separated, into c->ids
+ * (at its offset refs_at); the ids compose would refuse left out. */
+static void thread_ids(ctx *c, op_rec *r, size_t *mid_at)
+{
+	const op_field *f = op_rec_get(r, "references", 10);
+	size_t pos = 0, n, len;
+	const char *item, *s;
+	while (f && f->type == OP_JARR && op_jarr_next(f->v, f->vlen, &pos, &item, &n)) {
+		if (op_jtype_of(item) != OP_JSTR)
+			continue;
+		op_jstr(item, n, memchr(item, '\\', n) != NULL, &c->tmp, &s, &len);
+		if (id_ok(s, len)) {
+			op_buf_add(&c->ids, s, len);
+			op_buf_addc(&c->ids, ' ');
+		}
+	}
+	*mid_at = c->ids.len;
+	if (str_field(c, r, "message_id", &c->tmp, &s, &len) && id_ok(s, len))
+		op_buf_add(&c->ids, s, len);
+	else if (c->ids.len)
+		c->ids.len--;	/* the space */
+	op_buf_addc(&c->ids, 0);
+}
+
+/* The draft as a message into the maildir, named after the enquiry's id
+ * so that a second run finds it there: 0, or -1 when the maildir cannot
+ * be written (c->merr). */
+static int put_message(ctx *c, op_stream *st, op_rec *r, const char *id, size_t idn)
+{
+	uint64_t d[2];
+	char hex[17], key[40], mid[300];
+	op_digest(id, idn, d);
+	op_digest_hex64(d, hex);
+	snprintf(key, sizeof key, "opflow-draft-%s", hex);
+	snprintf(mid, sizeof mid, "draft.%s@%s", hex, c->domain);
+	op_buf_reset(&c->ids);
+	size_t mid_at;
+	thread_ids(c, r, &mid_at);
+	cstr_field(c, r, "email", &c->addr);
+	cstr_field(c, r, "name", &c->name);
+	op_compose_hdr h = {
+		.from = c->from, .to_name = c->name.len ? c->name.p : NULL, .to_addr = c->addr.p,
+		.subject = c->subject.p ? c->subject.p : "", .message_id = mid,
+		.in_reply_to = c->ids.p[mid_at] ? c->ids.p + mid_at : NULL,
+		.references = c->ids.p[0] ? c->ids.p : NULL, .date = c->now,
+	};
+	op_err e;
+	op_buf_reset(&c->msg);
+	if (op_compose(&c->msg, &h, c->body.p ? c->body.p : "", c->body.len, &e)) {
+		op_warn("%s:%llu: %.*s: no message: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, e.msg);
+		c->unsent++;
+		return 0;
+	}
+	int rc = op_maildir_add(c->md, key, c->msg.p, c->msg.len, &c->merr);
+	if (rc < 0) {
+		c->mfailed = 1;
+		return -1;
+	}
+	if (rc)
+		c->already++;
+	else
+		c->written++;
+	return 0;
+}
+
 int op_draft_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -614,6 +707,15 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 	op_buf task = {0};
 	if (choose(c, st, r, lang, &t, &fallback))
 		return 0;
+	const char *id;
+	size_t idn;
+	if (!str_field(c, r, "id", &c->idbuf, &id, &idn)) {
+		const op_field *f = op_rec_get(r, "id", 2);
+		if (f && f->type == OP_JNUM)
+			id = f->v, idn = f->vlen;
+		else
+			id = "(no id)", idn = 7;
+	}
 	op_buf_reset(&c->err);
 	if (!str_field(c, r, "email", &c->sbuf, &addr, &addrlen) || !addrlen) {
 		op_buf_adds(&c->err, "no reply address");
@@ -623,10 +725,6 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 		op_buf_addc(&c->err, '\'');
 	}
 	if (c->err.len) {
-		const char *id;
-		size_t idn;
-		if (!str_field(c, r, "id", &c->tmp, &id, &idn))
-			id = "(no id)", idn = 7;
 		op_warn("%s:%llu: %.*s: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, c->err.p);
 		c->noaddr++;
 		op_buf_adds(&task, "Find another way to answer ");
@@ -646,6 +744,10 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 	} else {
 		c->drafted++;
 		draft_member(c, t);
+		if (c->md && put_message(c, st, r, id, idn)) {
+			op_buf_free(&task);
+			return 1;
+		}
 		if (fallback) {
 			c->fallback++;
 			op_fields_bool(&c->out, "draft_lang_fallback", 1);
@@ -835,6 +937,11 @@ op_draft *op_draft_load(const op_draft_opts *o, const op_cli *cli, op_err *e)
 	if ((c->dir && load_templates(c, e)) || check_rules(c, e))
 		goto fail;
 	op_eval_init(&c->ev, cli->now, cli->tz ? cli->tz : c->tz);
+	c->now = cli->now;
+	const char *at = c->from ? strrchr(c->from, '@') : NULL;
+	c->domain = at ? op_arena_strndup(&c->rules->arena, at + 1, strcspn(at + 1, ">")) : "opflow.invalid";
+	if (o->maildir && !(c->md = op_maildir_open(o->maildir, e)))
+		goto fail;
 	return c;
 fail:
 	op_draft_free(c);
@@ -843,8 +950,7 @@ fail:
 
 const op_err *op_draft_error(const op_draft *d)
 {
-	(void)d;
-	return NULL;
+	return d->mfailed ? &d->merr : NULL;
 }
 
 void op_draft_stats(const op_draft *c, op_buf *x)
@@ -852,6 +958,9 @@ void op_draft_stats(const op_draft *c, op_buf *x)
 	op_buf_printf(x, ",\"drafted\":%llu,\"lang_fallback\":%llu,\"draft_errors\":%llu,\"no_address\":%llu,"
 		      "\"no_template\":%llu,\"skipped\":%llu,\"needs_human\":%llu",
 		      c->drafted, c->fallback, c->failed, c->noaddr, c->notemplate, c->skipped, c->human_n);
+	if (c->md)
+		op_buf_printf(x, ",\"messages_written\":%llu,\"messages_there\":%llu,\"messages_refused\":%llu",
+			      c->written, c->already, c->unsent);
 }
 
 void op_draft_free(op_draft *c)
@@ -869,6 +978,12 @@ void op_draft_free(op_draft *c)
 	op_buf_free(&c->tmp);
 	op_buf_free(&c->key);
 	op_buf_free(&c->err);
+	op_buf_free(&c->msg);
+	op_buf_free(&c->ids);
+	op_buf_free(&c->addr);
+	op_buf_free(&c->name);
+	op_buf_free(&c->idbuf);
+	op_maildir_close(c->md);
 	free(c->draft);
 	free(c->asks);
 	free(c->humans);
