@@ -534,7 +534,10 @@ static int render(ctx *c, op_rec *r, const tmpl *t)
 	c->ev.datelang = lang < 0 ? 0 : lang;
 	int rc = 0;
 	if (op_render(&c->ev, t->subject ? t->subject : c->resubject, &c->subject)) {
-		op_buf_printf(&c->err, "%s:%u: %s", t->file, t->subject_line, c->ev.err);
+		if (t->subject)
+			op_buf_printf(&c->err, "%s:%u: %s", t->file, t->subject_line, c->ev.err);
+		else
+			op_buf_printf(&c->err, "%s: %s (the default Subject: Re: {subject})", t->file, c->ev.err);
 		rc = -1;
 	}
 	for (size_t i = 0; !rc && i < t->n; i++) {
@@ -550,6 +553,16 @@ static int render(ctx *c, op_rec *r, const tmpl *t)
 	}
 	c->ev.strict = 0;
 	one_line(&c->subject);
+	/* a value's CR LF or CR is a line break like the template's own */
+	size_t k = 0;
+	for (size_t i = 0; i < c->body.len; i++)
+		if (c->body.p[i] != '\r')
+			c->body.p[k++] = c->body.p[i];
+		else if (i + 1 == c->body.len || c->body.p[i + 1] != '\n')
+			c->body.p[k++] = '\n';
+	c->body.len = k;
+	if (c->body.p)
+		c->body.p[k] = 0;
 	/* "Re: Re: ..." when the customer's subject was a reply already */
 	if (c->subject.len >= 7 && !strncasecmp(c->subject.p, "Re: ", 4) && !strncasecmp(c->subject.p + 4, "Re:", 3)) {
 		memmove(c->subject.p, c->subject.p + 4, c->subject.len - 4);
