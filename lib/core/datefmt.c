@@ -78,6 +78,23 @@ int op_datefmt_check(const char *fmt, const char **bad)
 	return 0;
 }
 
+/* v in at least width digits, zero-padded: no printf per directive */
+static void digits(op_buf *b, long long v, int width)
+{
+	char t[24];
+	int n = 0, neg = v < 0;
+	unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		t[n++] = (char)('0' + u % 10);
+	while ((u /= 10) && n < 20);
+	while (n < width)
+		t[n++] = '0';
+	if (neg)
+		op_buf_addc(b, '-');
+	while (n)
+		op_buf_addc(b, t[--n]);
+}
+
 void op_datefmt(op_buf *b, const op_tm *tm, const char *fmt, int lang)
 {
 	const char *const *nm = names[lang >= 0 && lang < 8 ? lang : 0];
@@ -87,21 +104,21 @@ void op_datefmt(op_buf *b, const op_tm *tm, const char *fmt, int lang)
 			continue;
 		}
 		switch (*++s) {
-		case 'Y': op_buf_printf(b, "%04lld", (long long)tm->year); break;
-		case 'y': op_buf_printf(b, "%02lld", (long long)(tm->year % 100)); break;
-		case 'm': op_buf_printf(b, "%02u", tm->month); break;
-		case 'd': op_buf_printf(b, "%02u", tm->day); break;
-		case 'e': op_buf_printf(b, "%u", tm->day); break;	/* not strftime's space pad: a letter wants none */
-		case 'H': op_buf_printf(b, "%02u", tm->hour); break;
-		case 'I': op_buf_printf(b, "%02u", tm->hour % 12 ? tm->hour % 12 : 12); break;
-		case 'M': op_buf_printf(b, "%02u", tm->min); break;
-		case 'S': op_buf_printf(b, "%02u", tm->sec); break;
+		case 'Y': digits(b, tm->year, 4); break;
+		case 'y': digits(b, (tm->year % 100 + 100) % 100, 2); break;
+		case 'm': digits(b, tm->month, 2); break;
+		case 'd': digits(b, tm->day, 2); break;
+		case 'e': digits(b, tm->day, 1); break;	/* not strftime's space pad: a letter wants none */
+		case 'H': digits(b, tm->hour, 2); break;
+		case 'I': digits(b, tm->hour % 12 ? tm->hour % 12 : 12, 2); break;
+		case 'M': digits(b, tm->min, 2); break;
+		case 'S': digits(b, tm->sec, 2); break;
 		case 'p': op_buf_adds(b, tm->hour < 12 ? "am" : "pm"); break;
 		case 'A': op_buf_adds(b, nm[tm->wday]); break;
 		case 'a': op_buf_adds(b, nm[7 + tm->wday]); break;
 		case 'B': op_buf_adds(b, nm[14 + tm->month - 1]); break;
 		case 'b': op_buf_adds(b, nm[26 + tm->month - 1]); break;
-		case 'j': op_buf_printf(b, "%03u", tm->yday + 1); break;
+		case 'j': digits(b, tm->yday + 1, 3); break;
 		default: op_buf_addc(b, *s); break;	/* %%, and what op_datefmt_check refused */
 		}
 	}

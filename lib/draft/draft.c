@@ -766,18 +766,19 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 			op_fields_bool(&c->out, "draft_lang_fallback", 1);
 		}
 	}
-	int rc = task.len || is_true(r, "needs_human") ? 1 : human_task(c, st, &task);
+	int kept = is_true(r, "needs_human");
+	int rc = task.len || kept ? 1 : human_task(c, st, &task);
 	if (rc < 0) {
 		op_buf_free(&task);
 		return 0;
 	}
 	/* a task enq-route gave stands */
-	if (!is_true(r, "needs_human")) {
+	if (!kept) {
 		op_fields_bool(&c->out, "needs_human", rc);
 		if (rc)
 			op_fields_str(&c->out, "task", task.p, task.len);
 	}
-	c->human_n += rc || is_true(r, "needs_human");
+	c->human_n += rc;
 	op_buf_free(&task);
 	size_t n;
 	const op_kv *kv = op_fields_kv(&c->out, &n);
