@@ -66,7 +66,7 @@ struct op_draft {
 	int mfailed;
 	op_eval ev;
 	op_fields out;
-	op_buf sbuf, subject, body, tmp, key, err, msg, ids, addr, name, idbuf;
+	op_buf sbuf, subject, body, tmp, key, err, msg, ids, addr, name, idbuf, task;
 	/* counts */
 	unsigned long long drafted, fallback, failed, noaddr, notemplate, skipped, human_n, written, already, unsent;
 };
@@ -703,32 +703,13 @@ static int put_message(ctx *c, op_stream *st, op_rec *r, const char *id, size_t 
 	return 0;
 }
 
-int op_draft_record(op_stream *st, op_rec *r, void *vc)
+/* The reply address, the template and its rendering: the draft into the
+ * record (1), or why there is none into task (0). */
+static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback, const char *id, size_t idn)
 {
-	ctx *c = vc;
-	if (!c->all && settled(r)) {
-		c->skipped++;
-		op_emit_rec(st, r, NULL, 0);
-		return 0;
-	}
-	op_eval_record(&c->ev, r);
-	op_fields_reset(&c->out);
-	const char *lang = record_lang(c, r), *addr;
+	const char *addr;
 	size_t addrlen;
-	const tmpl *t;
-	int fallback;
-	op_buf task = {0};
-	if (choose(c, st, r, lang, &t, &fallback))
-		return 0;
-	const char *id;
-	size_t idn;
-	if (!str_field(c, r, "id", &c->idbuf, &id, &idn)) {
-		const op_field *f = op_rec_get(r, "id", 2);
-		if (f && f->type == OP_JNUM)
-			id = f->v, idn = f->vlen;
-		else
-			id = "(no id)", idn = 7;
-	}
+	op_buf *task = &c->task;
 	op_buf_reset(&c->err);
 	if (!str_field(c, r, "email", &c->sbuf, &addr, &addrlen) || !addrlen) {
 		op_buf_adds(&c->err, "no reply address");
@@ -740,46 +721,77 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 	if (c->err.len) {
 		op_warn("%s:%llu: %.*s: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, c->err.p);
 		c->noaddr++;
-		op_buf_adds(&task, "Find another way to answer ");
-		who(c, r, &task);
-		op_buf_printf(&task, ": %s", c->err.p);
+		op_buf_adds(task, "Find another way to answer ");
+		who(c, r, task);
+		op_buf_printf(task, ": %s", c->err.p);
 	} else if (!t) {
 		c->notemplate++;
-		op_buf_adds(&task, "Write a reply to ");
-		who(c, r, &task);
-		op_buf_adds(&task, ": no template for it");
+		op_buf_adds(task, "Write a reply to ");
+		who(c, r, task);
+		op_buf_adds(task, ": no template for it");
 	} else if (render(c, r, t)) {
 		c->failed++;
 		op_fields_str(&c->out, "draft_error", c->err.p, c->err.len);
-		op_buf_adds(&task, "Write a reply to ");
-		who(c, r, &task);
-		op_buf_printf(&task, ": the draft failed (%s)", c->err.p);
+		op_buf_adds(task, "Write a reply to ");
+		who(c, r, task);
+		op_buf_printf(task, ": the draft failed (%s)", c->err.p);
 	} else {
 		c->drafted++;
 		draft_member(c, t);
-		if (c->md && put_message(c, st, r, id, idn)) {
-			op_buf_free(&task);
-			return 1;
-		}
 		if (fallback) {
 			c->fallback++;
 			op_fields_bool(&c->out, "draft_lang_fallback", 1);
 		}
+		return 1;
 	}
-	int kept = is_true(r, "needs_human");
-	int rc = task.len || kept ? 1 : human_task(c, st, &task);
-	if (rc < 0) {
-		op_buf_free(&task);
+	return 0;
+}
+
+/* the record's id as text, for messages and the message's name */
+static void record_id(ctx *c, op_rec *r, const char **id, size_t *idn)
+{
+	if (str_field(c, r, "id", &c->idbuf, id, idn))
+		return;
+	const op_field *f = op_rec_get(r, "id", 2);
+	if (f && f->type == OP_JNUM)
+		*id = f->v, *idn = f->vlen;
+	else
+		*id = "(no id)", *idn = 7;
+}
+
+int op_draft_record(op_stream *st, op_rec *r, void *vc)
+{
+	ctx *c = vc;
+	if (!c->all && settled(r)) {
+		c->skipped++;
+		op_emit_rec(st, r, NULL, 0);
 		return 0;
 	}
+	op_eval_record(&c->ev, r);
+	op_fields_reset(&c->out);
+	op_buf_reset(&c->task);
+	const tmpl *t;
+	int fallback;
+	if (choose(c, st, r, record_lang(c, r), &t, &fallback))
+		return 0;
+	const char *id;
+	size_t idn;
+	record_id(c, r, &id, &idn);
+	int drafted = outcome(c, st, r, t, fallback, id, idn);
+	int kept = is_true(r, "needs_human");
+	int needs = c->task.len || kept ? 1 : human_task(c, st, &c->task);
+	if (needs < 0)
+		return 0;
 	/* a task enq-route gave stands */
 	if (!kept) {
-		op_fields_bool(&c->out, "needs_human", rc);
-		if (rc)
-			op_fields_str(&c->out, "task", task.p, task.len);
+		op_fields_bool(&c->out, "needs_human", needs);
+		if (needs)
+			op_fields_str(&c->out, "task", c->task.p, c->task.len);
 	}
-	c->human_n += rc;
-	op_buf_free(&task);
+	c->human_n += needs;
+	/* the message last: a record rejected above leaves none behind */
+	if (c->md && drafted && put_message(c, st, r, id, idn))
+		return 1;
 	size_t n;
 	const op_kv *kv = op_fields_kv(&c->out, &n);
 	op_emit_rec(st, r, kv, n);
@@ -997,6 +1009,7 @@ void op_draft_free(op_draft *c)
 	op_buf_free(&c->addr);
 	op_buf_free(&c->name);
 	op_buf_free(&c->idbuf);
+	op_buf_free(&c->task);
 	op_maildir_close(c->md);
 	free(c->draft);
 	free(c->asks);
