@@ -411,7 +411,8 @@ static int settled(op_rec *r)
 
 /* An addr-spec a mail client takes (RFC 5322 3.4.1, dot-atom forms only:
  * a quoted local part or a domain literal is refused, as no customer
- * types one). */
+ * types one), in ASCII as op_compose writes it (an RFC 6531 address
+ * needs SMTPUTF8 all the way). */
 static int addr_ok(const char *s, size_t n)
 {
 	const char *at = memchr(s, '@', n);
@@ -421,7 +422,7 @@ static int addr_ok(const char *s, size_t n)
 	for (const char *p = s; p < s + n; p++) {
 		unsigned char ch = (unsigned char)*p;
 		int dot = ch == '.';
-		if (p != at && !dot && !(ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		if (p != at && !dot && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 					(ch >= '0' && ch <= '9') || (p < at ? strchr("!#$%&'*+/=?^_`{|}~-", ch) != NULL
 									   : ch == '-')))
 			return 0;

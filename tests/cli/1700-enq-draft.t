@@ -22,17 +22,20 @@ expect_out <<'E'
 {"id":"E11","category":"repair","name":"Ivy","email":"ivy@@example","due_at":"2026-10-05T11:58:00Z","needs_human":true,"task":"Find another way to answer Ivy: invalid reply address 'ivy@@example'"}
 {"id":"E12","category":"repair","name":"Jo\r\nBcc: evil@example.com","email":"jo@example.com","subject":"Hi\r\nX-Evil: 1","due_at":"2026-10-05T11:58:00Z","message_id":"m12@example.com","draft":{"template":"repair.en.txt","lang":"en","subject":"Re: Hi  X-Evil: 1","body":"Dear Jo\nBcc: evil@example.com,\n\nwe will call by Monday 5 October, 12:58.\n\nTest Firm\n"},"needs_human":false}
 {"id":"E13","category":"complaint","name":"Kim","email":"kim@example.com","needs_human":true,"task":"Write a reply to Kim: no template for it"}
+{"id":"E14","category":"repair","name":"José","email":"josé@example.es","due_at":"2026-10-05T11:58:00Z","needs_human":true,"task":"Find another way to answer José: invalid reply address 'josé@example.es'"}
 E
 expect_err <<'E'
 enq-draft: d/in.jsonl:10: E10: no reply address
 enq-draft: d/in.jsonl:11: E11: invalid reply address 'ivy@@example'
+enq-draft: d/in.jsonl:14: E14: invalid reply address 'josé@example.es'
 E
 
 tcase "--all drafts answered and automatic mail; --stats" "enq-draft -r d/t.rules --all --stats d/in.jsonl 2>&1 >/dev/null | sed 's/,\"seconds.*//'"
 expect_out <<'E'
 enq-draft: d/in.jsonl:10: E10: no reply address
 enq-draft: d/in.jsonl:11: E11: invalid reply address 'ivy@@example'
-{"program":"enq-draft","in":13,"out":13,"rejected":0,"drafted":6,"lang_fallback":1,"draft_errors":3,"no_address":2,"no_template":2,"skipped":0,"needs_human":9
+enq-draft: d/in.jsonl:14: E14: invalid reply address 'josé@example.es'
+{"program":"enq-draft","in":14,"out":14,"rejected":0,"drafted":6,"lang_fallback":1,"draft_errors":3,"no_address":3,"no_template":2,"skipped":0,"needs_human":10
 E
 
 tcase "--templates overrides the rules' directory" "mkdir t2 && printf 'Subject: S\n\nB {name}\n' > t2/billing.en.txt && sed -n 4p d/in.jsonl | enq-draft -r d/t.rules --templates t2 2>&1"
