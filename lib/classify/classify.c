@@ -638,6 +638,37 @@ void op_classify_stats(const op_classify *c, op_buf *extra)
 		      c->by_input, c->by_rules, c->by_model, c->by_default);
 }
 
+/* a name once in a NULL-terminated list of at most cap - 1 */
+static void add_once(const char **list, size_t cap, const char *name)
+{
+	size_t i = 0;
+	while (list[i] && strcmp(list[i], name))
+		i++;
+	if (!list[i] && i + 1 < cap)
+		list[i] = name;
+}
+
+const char **op_classify_names(const op_classify *c, int what)
+{
+	size_t cap = 2 + c->nnames + c->nexts;
+	for (size_t i = 0; i < c->nreqs; i++)
+		cap += c->reqs[i].n;
+	const char **list = op_xcalloc(cap, sizeof *list);
+	if (what == OP_CLASSIFY_CATEGORIES) {
+		for (size_t i = 0; i < c->nnames; i++)
+			add_once(list, cap, c->names[i]);
+		add_once(list, cap, c->deflt ? c->deflt : "other");
+	} else if (what == OP_CLASSIFY_REQUIRED) {
+		for (size_t i = 0; i < c->nreqs; i++)
+			for (size_t j = 0; j < c->reqs[i].n; j++)
+				add_once(list, cap, c->reqs[i].fields[j]);
+	} else {
+		for (size_t i = 0; i < c->nexts; i++)
+			add_once(list, cap, c->exts[i].field);
+	}
+	return list;
+}
+
 void op_classify_free(op_classify *c)
 {
 	if (!c)

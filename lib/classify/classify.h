@@ -23,5 +23,10 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 int op_classify_record(op_stream *st, op_rec *r, void *classify);
 /* ,"by_input":N,"by_rules":N,... for --stats */
 void op_classify_stats(const op_classify *c, op_buf *extra);
+/* What the rules name, for enq-draft --check: the categories (the default
+ * last), the fields `require` asks for, or the fields `extract` makes; a
+ * NULL-terminated list the caller frees (the names are the rules'). */
+enum { OP_CLASSIFY_CATEGORIES, OP_CLASSIFY_REQUIRED, OP_CLASSIFY_EXTRACTED };
+const char **op_classify_names(const op_classify *c, int what);
 void op_classify_free(op_classify *c);
 #endif

@@ -10,6 +10,7 @@
 enum kind {
 	E_LIT, E_PATH, E_TEXT, E_NOT, E_NEG, E_AND, E_OR, E_CMP, E_ARITH, E_MATCH,
 	E_IN, E_CALL, E_LIST, E_TEMPLATE,
+	E_SLOT,		/* a template's {expr:format|fallback}: a, fmt, b (E_LIT), lit its text */
 };
 enum cmpop { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE };
 
@@ -54,6 +55,7 @@ struct op_expr {
 	seg *segs;
 	size_t nseg;
 	op_rx *rx;
+	const char *fmt;	/* E_SLOT: the time format, or NULL */
 	const op_builtin *fn;
 	op_expr **args;
 	size_t nargs;
@@ -71,6 +73,9 @@ int op_eval_fail(op_eval *ev, const char *fmt, ...) __attribute__((format(printf
 int op_val_compare(op_eval *ev, const op_val *a, const op_val *b, int *res);
 /* Is x in `in` (a list, a JSON array or object, a string)? */
 int op_val_member(op_eval *ev, const op_val *x, const op_val *in);
+/* A list or JSON array as its items' text with sep between; any other
+ * value as op_val_text writes it. */
+void op_val_join(op_eval *ev, const op_val *v, const char *sep, size_t seplen, op_buf *out);
 /* This call's history for the evaluation's group (created when asked). */
 ring *op_hist_ring(const op_expr *call, op_eval *ev, int create);
 

@@ -144,6 +144,25 @@ static int fn_trim(op_eval *ev, const op_expr *e, const op_val *a, op_val *out)
 	return 0;
 }
 
+/* join(list, sep): the items as text, sep (default ", ") between */
+static int fn_join(op_eval *ev, const op_expr *e, const op_val *a, op_val *out)
+{
+	const char *sep = ", ";
+	size_t seplen = 2;
+	if (a[0].t == OP_VNULL)
+		return 0;
+	if (e->nargs == 2)
+		op_val_as_text(ev, &a[1], &sep, &seplen);
+	op_buf b = {0};		/* not ev->tmp: decoding an item uses it */
+	op_val_join(ev, &a[0], sep, seplen, &b);
+	char *c = op_eval_scratch(ev, b.len);
+	if (b.len)
+		memcpy(c, b.p, b.len);
+	op_val_str(out, c, b.len);
+	op_buf_free(&b);
+	return 0;
+}
+
 /* has(x): present and not empty; has(container, x): x is in it */
 static int fn_has(op_eval *ev, const op_expr *e, const op_val *a, op_val *out)
 {
@@ -286,6 +305,7 @@ const op_builtin op_builtins[] = {
 	{ "upper", 1, 1, 0, 0, 1, fn_case },
 	{ "trim", 1, 1, 0, 0, 0, fn_trim },
 	{ "has", 1, 2, 0, 0, 0, fn_has },
+	{ "join", 1, 2, 0, 0, 0, fn_join },
 	{ "contains", 2, 2, 0, 0, 0, fn_substr },
 	{ "startswith", 2, 2, 0, 0, 1, fn_substr },
 	{ "endswith", 2, 2, 0, 0, 2, fn_substr },

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "datefmt.h"
 
 /* ---- values ---------------------------------------------------------- */
 
@@ -259,6 +260,7 @@ void op_val_as_text(op_eval *ev, const op_val *v, const char **s, size_t *n)
 /* ---- evaluation ------------------------------------------------------ */
 
 static int eval(op_eval *ev, const op_expr *e, op_val *out);
+static int slot(op_eval *ev, const op_expr *e, op_buf *out);
 
 int op_path_span(op_eval *ev, const op_expr *e0, const char **v, size_t *n, int *esc)
 {
@@ -633,9 +635,10 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 		out->u.list.n = e->nargs;
 		return 0;
 	}
+	case E_SLOT:
 	case E_TEMPLATE: {
 		op_buf b2 = {0};
-		if (op_render(ev, e, &b2)) {
+		if (e->kind == E_SLOT ? slot(ev, e, &b2) : op_render(ev, e, &b2)) {
 			op_buf_free(&b2);
 			return -1;
 		}
@@ -663,13 +666,66 @@ int op_eval_cond(op_eval *ev, const op_expr *e)
 	return op_truthy(&v);
 }
 
+void op_val_join(op_eval *ev, const op_val *v, const char *sep, size_t seplen, op_buf *out)
+{
+	if (v->t == OP_VLIST) {
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			if (i)
+				op_buf_add(out, sep, seplen);
+			op_val_text(out, &v->u.list.v[i]);
+		}
+		return;
+	}
+	if (v->t != OP_VJSON || v->u.str.s[0] != '[') {
+		op_val_text(out, v);
+		return;
+	}
+	size_t pos = 0, n;
+	const char *item;
+	for (int first = 1; op_jarr_next(v->u.str.s, v->u.str.len, &pos, &item, &n); first = 0) {
+		op_val x;
+		from_span(ev, item, n, memchr(item, '\\', n) != NULL, &x);
+		if (!first)
+			op_buf_add(out, sep, seplen);
+		op_val_text(out, &x);
+	}
+}
+
+/* {expr:format|fallback}: the fallback when the value is null, "" or an
+ * empty list; a time formatted in the evaluation's zone and language */
+static int slot(op_eval *ev, const op_expr *e, op_buf *out)
+{
+	op_val v;
+	if (eval(ev, e->a, &v))
+		return -1;
+	if (!op_truthy(&v) && v.t != OP_VBOOL && v.t != OP_VNUM) {
+		if (e->b)
+			op_buf_add(out, e->b->lit.u.str.s, e->b->lit.u.str.len);
+		else if (ev->strict)
+			return op_eval_fail(ev, "%s has no value", e->lit.u.str.s);
+		return 0;
+	}
+	if (e->fmt) {
+		op_time t;
+		op_tm tm;
+		if (!op_val_time(ev, &v, &t))
+			return op_eval_fail(ev, "%s: the value is not a time", e->lit.u.str.s);
+		op_tz_local(ev->tz, t, &tm);
+		op_datefmt(out, &tm, e->fmt, ev->datelang);
+	} else {
+		op_val_text(out, &v);
+	}
+	return 0;
+}
+
 int op_render(op_eval *ev, const op_expr *t, op_buf *out)
 {
 	for (size_t i = 0; i < t->nargs; i++) {
-		op_val v;
-		if (eval(ev, t->args[i], &v))
+		const op_expr *part = t->args[i];
+		if (part->kind == E_LIT)
+			op_val_text(out, &part->lit);
+		else if (slot(ev, part, out))
 			return -1;
-		op_val_text(out, &v);
 	}
 	return 0;
 }

@@ -59,6 +59,9 @@ typedef struct op_eval {
 	unsigned long text_gen;		/* `text`, built once per record */
 	const char *text;
 	size_t textlen;
+	int strict;			/* a placeholder with no value and no fallback
+					 * fails the render (enq-draft) */
+	int datelang;			/* names of {time:%A}: an op_datelang index */
 } op_eval;
 
 /* What the trees of a rule file own besides its arena: the compiled
@@ -82,6 +85,10 @@ op_rx *op_parse_regex(op_parser *p);		/* /pattern/flags at the cursor */
 const char *op_p_string(op_parser *p, const char *what, size_t *len);
 op_expr *op_p_template(op_parser *p, const char *what);
 int op_expr_is_path(const op_expr *e);
+/* The top-level fields a template's placeholders read, one call per
+ * path (enq-draft --check); the placeholder as written ("{name|there}"). */
+void op_template_fields(const op_expr *t, void (*fn)(void *ctx, const op_expr *slot, const char *field), void *ctx);
+const char *op_slot_text(const op_expr *slot);
 /* The field an expression names when it is a plain top-level path. */
 const char *op_expr_field(const op_expr *e);
 /* A field path (opflow-rules(5) Field paths) at the start of s[0..n),

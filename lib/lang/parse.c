@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "datefmt.h"
 
 static op_expr *parse_or(op_parser *p);
 
@@ -428,6 +429,70 @@ const char *op_expr_field(const op_expr *e)
 	return e->kind == E_PATH && e->nseg == 1 && e->segs[0].idx < 0 ? e->segs[0].name : NULL;
 }
 
+/* Where a placeholder's expression ends: at the first ':' (a time
+ * format follows) or lone '|' (a fallback follows) outside quotes and
+ * brackets, else at its end. */
+static size_t slot_end(const char *s, size_t from, size_t to)
+{
+	int depth = 0;
+	for (size_t i = from; i < to; i++) {
+		char c = s[i];
+		if (c == '"') {
+			while (++i < to && s[i] != '"')
+				i += s[i] == '\\';
+		} else if (c == '(' || c == '[') {
+			depth++;
+		} else if (c == ')' || c == ']') {
+			depth--;
+		} else if (!depth && (c == ':' || (c == '|' && (i + 1 == to || s[i + 1] != '|') &&
+						   (i == from || s[i - 1] != '|')))) {
+			return i;
+		}
+	}
+	return to;
+}
+
+/* One placeholder, s[from..to) between its braces: EXPR[:FORMAT][|FALLBACK]
+ * -> E_SLOT. */
+static op_expr *slot(op_parser *p, const char *s, size_t from, size_t to, size_t at0)
+{
+	size_t xend = slot_end(s, from, to);
+	op_parser sub = *p;
+	sub.fixed_pos = (long)at0;
+	sub.text = s;
+	sub.len = xend;
+	sub.pos = from;
+	sub.seg = NULL;
+	sub.nseg = 0;
+	op_expr *e = node(p, E_SLOT, at0 + from);
+	e->a = op_parse_expr(&sub);
+	op_p_skip(&sub);
+	if (sub.pos != sub.len)
+		op_p_error_at(p, at0, "placeholder {%.*s}: unexpected '%.*s'", (int)(to - from), s + from,
+			      (int)(sub.len - sub.pos), s + sub.pos);
+	op_val_str(&e->lit, op_arena_strndup(p->arena, s + from - 1, to - from + 2), to - from + 2);
+	size_t bar = xend;
+	if (xend < to && s[xend] == ':') {
+		bar = xend + 1;
+		while (bar < to && s[bar] != '|')
+			bar++;
+		char *fmt = op_arena_strndup(p->arena, s + xend + 1, bar - xend - 1);
+		const char *bad;
+		if (op_datefmt_check(fmt, &bad))
+			op_p_error_at(p, at0, "placeholder %s: unknown directive '%.2s' (%%Y %%y %%m %%d %%e %%H %%I %%M "
+				      "%%S %%p %%A %%a %%B %%b %%j %%%%)", e->lit.u.str.s, bad);
+		e->fmt = fmt;
+	}
+	if (bar < to) {
+		e->b = node(p, E_LIT, at0 + bar);
+		char *fb = op_arena_strndup(p->arena, s + bar + 1, to - bar - 1);
+		for (char *c = fb; *c; c++)
+			*c = *c == '\x01' ? '{' : *c == '\x02' ? '}' : *c;
+		op_val_str(&e->b->lit, fb, to - bar - 1);
+	}
+	return e;
+}
+
 /* "text {expr} more" -> E_TEMPLATE: literal and expression parts.  s is
  * the decoded string (\x01 \x02 stand for \{ \}); at0 is where it
  * stands in the line, where any error in it is reported. */
@@ -457,19 +522,7 @@ op_expr *op_parse_template(op_parser *p, const char *s, size_t n, size_t at0)
 			const char *close = memchr(s + i, '}', n - i);
 			if (!close)
 				op_p_error_at(p, at0, "'{' without '}' in template (write \\{ for a brace)");
-			/* parse the placeholder as an expression of its own */
-			op_parser sub = *p;
-			sub.fixed_pos = (long)at0;
-			sub.text = s;
-			sub.len = (size_t)(close - s);
-			sub.pos = i + 1;
-			sub.seg = NULL;
-			sub.nseg = 0;
-			op_expr *x = op_parse_expr(&sub);
-			op_p_skip(&sub);
-			if (sub.pos != sub.len)
-				op_p_error_at(p, at0, "placeholder {%.*s}: unexpected '%.*s'", (int)(close - s - i - 1),
-					      s + i + 1, (int)(sub.len - sub.pos), s + sub.pos);
+			op_expr *x = slot(p, s, i + 1, (size_t)(close - s), at0);
 			if (np == 2048)
 				op_p_error_at(p, at0, "template too long (over 1000 placeholders)");
 			parts[np++] = x;
@@ -505,4 +558,29 @@ op_expr *op_p_template(op_parser *p, const char *what)
 	if (!s)
 		op_p_error(p, "%s (a \"string\") expected, found %s", what, op_lex_describe(p));
 	return op_parse_template(p, s, n, at0);
+}
+
+static void walk_fields(const op_expr *e, const op_expr *slot, void (*fn)(void *, const op_expr *, const char *),
+			void *ctx)
+{
+	if (!e)
+		return;
+	if (e->kind == E_PATH)
+		fn(ctx, slot, e->segs[0].name);
+	walk_fields(e->a, slot, fn, ctx);
+	walk_fields(e->b, slot, fn, ctx);
+	for (size_t i = 0; i < e->nargs; i++)
+		walk_fields(e->args[i], slot, fn, ctx);
+}
+
+void op_template_fields(const op_expr *t, void (*fn)(void *ctx, const op_expr *slot, const char *field), void *ctx)
+{
+	for (size_t i = 0; i < t->nargs; i++)
+		if (t->args[i]->kind == E_SLOT)
+			walk_fields(t->args[i]->a, t->args[i], fn, ctx);
+}
+
+const char *op_slot_text(const op_expr *slot)
+{
+	return slot->lit.u.str.s;
 }

@@ -250,6 +250,33 @@ op_expr *op_path_parse(const char *s, size_t n, op_arena *a, op_lang *lang, size
 	return e;
 }
 
+op_expr *op_rules_template(op_rules *r, const char *file, unsigned line, const char *text, size_t n)
+{
+	/* \{ \} \\ as in a rule's "string": the braces become the bytes
+	 * op_parse_template reads as literal ones */
+	char *s = op_arena_alloc(&r->arena, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\\' && i + 1 < n && strchr("{}\\", text[i + 1]))
+			i++, s[k++] = text[i] == '{' ? '\x01' : text[i] == '}' ? '\x02' : '\\';
+		else
+			s[k++] = text[i];
+	}
+	s[k] = 0;
+	jmp_buf jb;
+	char errmsg[400];
+	size_t errpos = 0;
+	op_parser ps = {
+		.file = file, .text = s, .len = k, .line = line, .arena = &r->arena, .lang = &r->lang,
+		.fixed_pos = -1, .jmp = &jb, .errmsg = errmsg, .errmsglen = sizeof errmsg, .errpos = &errpos,
+	};
+	if (setjmp(jb)) {
+		op_warn("%s:%u:%zu: %s", file, line, errpos + 1, errmsg);
+		return NULL;
+	}
+	return op_parse_template(&ps, s, k, 0);
+}
+
 /* The rule file's text into text; 0, or -1 with e (66 when it cannot be
  * read, 78 when it is too large to be a rule file). */
 static int read_rules(const char *path, op_buf *text, op_err *e)

@@ -40,6 +40,10 @@ op_rules *op_rules_load(const char *path, const char *embedded, const op_stmt *k
 op_rules *op_rules_parse(const char *name, const char *text, size_t len, const op_stmt *kinds,
 			 void *ctx, unsigned features, int *nerrors);
 void op_rules_free(op_rules *r);
+/* A line of a template file (enq-draft), n bytes of UTF-8 text where \{
+ * \} and \\ stand for themselves, parsed as a template into r's arena;
+ * NULL after "file:line:col: what" on stderr. */
+op_expr *op_rules_template(op_rules *r, const char *file, unsigned line, const char *text, size_t n);
 const char *op_embedded(const char *name);	/* build/embed.c */
 
 /* ---- for statement parsers ---- */

@@ -3,6 +3,7 @@
  * lives above the engines, so the language below them needs none of
  * their headers.  MIT licence, see COPYING. */
 #include "classify.h"
+#include "draft.h"
 #include "flag.h"
 #include "rollup.h"
 #include "route.h"
@@ -11,5 +12,6 @@
 const op_engine op_engines[] = {
 	{ op_classify_statements, "enq-classify" }, { op_route_statements, "enq-route" },
 	{ op_flag_statements, "exc-flag" }, { op_rollup_statements, "kpi-rollup" },
+	{ op_draft_statements, "enq-draft" },
 	{ NULL, NULL },
 };

@@ -277,6 +277,62 @@ static void templates(void)
 	op_rules_free(r);
 }
 
+/* one template rendered against rec, in zone tz, names in language lang */
+static void render_is(const char *tmpl, const char *rec, int strict, int lang, const char *want, const char *what)
+{
+	int nerr;
+	char line[400];
+	snprintf(line, sizeof line, "s \"%s\"\n", tmpl);
+	op_rules *r = parse(line, 0, &nerr);
+	if (nerr) {
+		is(errs, want, "%s", what);
+		op_rules_free(r);
+		return;
+	}
+	op_err e;
+	op_tz *tz = op_tz_load("Europe/Berlin", &e);
+	op_rec rr = {0};
+	op_rec_scan(&rr, rec, strlen(rec), NULL);
+	op_eval ev;
+	op_eval_init(&ev, 0, tz);
+	ev.strict = strict;
+	ev.datelang = lang;
+	op_eval_record(&ev, &rr);
+	op_buf b = {0};
+	if (op_render(&ev, kept[0], &b))
+		is(ev.err, want, "%s", what);
+	else
+		is(b.p ? b.p : "", want, "%s", what);
+	op_buf_free(&b);
+	op_eval_free(&ev);
+	op_rec_free(&rr);
+	op_tz_free(tz);
+	op_rules_free(r);
+}
+
+/* the extensions for enq-draft: fallbacks, time formats, strictness */
+static void template_ext(void)
+{
+	const char *rec = "{\"name\":\"{x}\",\"e\":\"\",\"t\":\"2026-10-05T11:58:00Z\",\"l\":[\"a\",\"b\"],"
+			  "\"z\":0}";
+	render_is("Dear {name|there}", rec, 1, 0, "Dear {x}", "a value is not expanded again");
+	render_is("Dear {e|there}, {nope|you}", rec, 1, 0, "Dear there, you", "fallback for empty and missing");
+	render_is("[{e}]", rec, 0, 0, "[]", "not strict: empty is empty");
+	render_is("Dear {e}", rec, 1, 0, "{e} has no value", "strict: empty is an error naming it");
+	render_is("{z} {z|none}", rec, 1, 0, "0 0", "0 is a value");
+	render_is("{t:%A %e %B %Y, %H:%M}", rec, 1, 0, "Monday 5 October 2026, 13:58", "a time in the zone");
+	render_is("{t:%A %a %B %b}", rec, 1, 1, "Montag Mo Oktober Okt", "German names");
+	render_is("{t:%A %B}", rec, 1, 7, "poniedziałek październik", "Polish names");
+	render_is("{t:%d.%m.%y %I%p %j %%}", rec, 1, 2, "05.10.26 01pm 278 %", "numbers");
+	render_is("{nope:%H|soon}", rec, 1, 0, "soon", "format with fallback");
+	render_is("{name:%H}", rec, 1, 0, "{name:%H}: the value is not a time", "not a time");
+	render_is("{t:%Q}", rec, 1, 0, "unit: t.rules:1:3: placeholder {t:%Q}: unknown directive '%Q' (%Y %y %m %d %e %H %I %M %S %p %A %a %B %b %j %%)\n",
+		  "unknown directive");
+	render_is("{join(l)} / {join(l, \\\"+\\\")} / {l}", rec, 1, 0, "a, b / a+b / [\"a\",\"b\"]", "join");
+	render_is("{coalesce(e, \\\"a|b\\\")}", rec, 1, 0, "a|b", "a bar inside a string is no fallback");
+	render_is("{e||nope}", rec, 0, 0, "false", "|| is or, not a fallback");
+}
+
 static void history(void)
 {
 	int nerr;
@@ -335,6 +391,7 @@ int main(void)
 	evaluation();
 	errors();
 	templates();
+	template_ext();
 	history();
 	loading();
 	return done_testing();

@@ -1,0 +1,148 @@
+#!/bin/sh
+# enq-draft: drafts from template files, tasks, the template language's
+# fallbacks and time formats, --check, --maildir (read back with Python's
+# mailbox and email), and bad templates and records with exact messages.
+. "$(dirname "$0")/../lib.sh"
+D=$DATA/draft
+cp -R "$D" "$T/d"
+
+tcase "drafts, languages, questions, tasks, skipped, addresses" "enq-draft -r d/t.rules d/in.jsonl"
+expect_rc 0
+expect_out <<'E'
+{"id":"E1","category":"repair","name":"Anna Kowalski","email":"anna@example.com","subject":"Boiler","due_at":"2026-10-05T11:58:00Z","missing":["postcode","phone"],"message_id":"m1@example.com","references":["m0@example.com"],"draft":{"template":"repair.en.txt","lang":"en","subject":"Re: Boiler","body":"Dear Anna Kowalski,\n\nwe will call by Monday 5 October, 12:58.\n- What is the postcode?\n- What is your phone number?\n\nTest Firm\n"},"needs_human":true,"task":"Ask Anna Kowalski for postcode, phone (repair, due Mon 12:58)"}
+{"id":"E2","category":"repair","lang":"de","name":"Jörg Weiß","email":"joerg@example.de","subject":"Heizung","due_at":"2026-10-05T11:58:00Z","missing":["postcode"],"draft":{"template":"repair.de.txt","lang":"de","subject":"AW: Heizung","body":"Guten Tag Jörg Weiß,\n\nwir rufen bis Montag, 5. Oktober, 12:58 an.\n- Wie lautet die Postleitzahl?\n"},"needs_human":true,"task":"Ask Jörg Weiß for postcode (repair, due Mon 12:58)"}
+{"id":"E3","category":"repair","lang":"fr","name":"Zoé","email":"zoe@example.fr","due_at":"2026-10-05T11:58:00Z","missing":[],"draft":{"template":"repair.en.txt","lang":"en","subject":"Re: your repair","body":"Dear Zoé,\n\nwe will call by Monday 5 October, 12:58.\n\nTest Firm\n"},"draft_lang_fallback":true,"needs_human":false}
+{"id":"E4","category":"billing","name":"Bo","email":"bo@example.com","needs_human":true,"task":"Write a reply to Bo: no template for it"}
+{"id":"E5","category":"repair","name":"Cy","email":"cy@example.com","responses":1}
+{"id":"E6","category":"repair","name":"Di","email":"di@example.com","auto":"reply"}
+{"id":"E7","category":"repair","name":"Ed","email":"ed@example.com","needs_human":true,"task":"Call back now","draft_error":"repair.en.txt:5: {due_at:%A %e %B, %H:%M} has no value"}
+{"id":"E8","category":"general","name":"{order_ref}","email":"f@example.com","subject":"Q","order_ref":"{name}","draft":{"template":"general.en.txt","lang":"en","subject":"Re: Q","body":"Hello {order_ref},\n\nthanks for {name}. A brace: {x}.\n"},"needs_human":false}
+{"id":"E9","category":"general","name":"Gil","email":"g@example.com","tags":["vip"],"draft":{"template":"general.en.formal.txt","lang":"en","subject":"Your enquiry","body":"Dear Gil,\n\nthank you.\n"},"needs_human":false}
+{"id":"E10","category":"repair","name":"Hal","due_at":"2026-10-05T11:58:00Z","needs_human":true,"task":"Find another way to answer Hal: no reply address"}
+{"id":"E11","category":"repair","name":"Ivy","email":"ivy@@example","due_at":"2026-10-05T11:58:00Z","needs_human":true,"task":"Find another way to answer Ivy: invalid reply address 'ivy@@example'"}
+{"id":"E12","category":"repair","name":"Jo\r\nBcc: evil@example.com","email":"jo@example.com","subject":"Hi\r\nX-Evil: 1","due_at":"2026-10-05T11:58:00Z","message_id":"m12@example.com","draft":{"template":"repair.en.txt","lang":"en","subject":"Re: Hi  X-Evil: 1","body":"Dear Jo\nBcc: evil@example.com,\n\nwe will call by Monday 5 October, 12:58.\n\nTest Firm\n"},"needs_human":false}
+{"id":"E13","category":"complaint","name":"Kim","email":"kim@example.com","needs_human":true,"task":"Write a reply to Kim: no template for it"}
+{"id":"E14","category":"repair","name":"José","email":"josé@example.es","due_at":"2026-10-05T11:58:00Z","needs_human":true,"task":"Find another way to answer José: invalid reply address 'josé@example.es'"}
+E
+expect_err <<'E'
+enq-draft: d/in.jsonl:10: E10: no reply address
+enq-draft: d/in.jsonl:11: E11: invalid reply address 'ivy@@example'
+enq-draft: d/in.jsonl:14: E14: invalid reply address 'josé@example.es'
+E
+
+tcase "--all drafts answered and automatic mail; --stats" "enq-draft -r d/t.rules --all --stats d/in.jsonl 2>&1 >/dev/null | sed 's/,\"seconds.*//'"
+expect_out <<'E'
+enq-draft: d/in.jsonl:10: E10: no reply address
+enq-draft: d/in.jsonl:11: E11: invalid reply address 'ivy@@example'
+enq-draft: d/in.jsonl:14: E14: invalid reply address 'josé@example.es'
+{"program":"enq-draft","in":14,"out":14,"rejected":0,"drafted":6,"lang_fallback":1,"draft_errors":3,"no_address":3,"no_template":2,"skipped":0,"needs_human":10
+E
+
+tcase "--templates overrides the rules' directory" "mkdir t2 && printf 'Subject: S\n\nB {name}\n' > t2/billing.en.txt && sed -n 4p d/in.jsonl | enq-draft -r d/t.rules --templates t2 2>&1"
+expect_rc 78
+expect_out <<'E'
+enq-draft: d/t.rules:6: draft general.formal: no template general.formal.LANG.txt in t2
+E
+
+tcase "an unterminated placeholder: 78 at load, file:line" "mkdir t3 && printf 'Subject: S\n\nDear {name,\n' > t3/repair.en.txt && enq-draft --templates t3 </dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-draft: t3/repair.en.txt:3:1: '{' without '}' in template (write \{ for a brace)
+E
+
+tcase "an unknown time directive, {questions} not alone, a bad file name" "mkdir t4 && printf 'At {due_at:%%H %%Q}\n- {questions}\n' > t4/repair.en.txt && : > t4/notes.txt && enq-draft --templates t4 </dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-draft: t4/notes.txt: not a template name (NAME.LANG.txt or NAME.LANG.VARIANT.txt: repair.en.txt)
+enq-draft: t4/repair.en.txt:1:1: placeholder {due_at:%H %Q}: unknown directive '%Q' (%Y %y %m %d %e %H %I %M %S %p %A %a %B %b %j %%)
+enq-draft: t4/repair.en.txt:2: {questions} stands on a line of its own
+E
+
+tcase "a template of 10 MB: 78 naming the file" "mkdir t5 && head -c 10000000 /dev/zero | tr '\\\\0' x > t5/repair.en.txt && enq-draft --templates t5 </dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-draft: t5/repair.en.txt: larger than 64 KiB, the limit of a template
+E
+
+tcase "--check: a complete set" "printf 'Hallo {name|zusammen}, {order_ref|}\n' > d/tmpl/general.de.txt && enq-draft --check -r d/t.rules --classify-rules d/classify.rules"
+expect_rc 0
+expect_out </dev/null
+
+tcase "--check: an unknown field, a value the sample lacks, a category and a question missing" "mkdir t6 && printf 'Subject: {subjcet}\n\n{text}\n' > t6/repair.en.txt && printf '{due_at:%%A} {missing|x}\n{questions}\n' > t6/repair.de.txt && printf 'ask phone en \"P?\"\nask phone de \"T?\"\n' > r6 && enq-draft --check -r r6 --templates t6 --classify-rules d/classify.rules"
+expect_rc 78
+expect_out <<'E'
+repair.en.txt:1: {subjcet}: no record has a field 'subjcet'
+category general: no template in en (general.en.txt)
+category general: no template in de (general.de.txt)
+required field postcode: no question in en (ask postcode en "...")
+required field postcode: no question in de (ask postcode de "...")
+E
+
+# ---- --maildir ----
+cat > "$T/readmd.py" <<'PY'
+import email.policy, mailbox, sys
+md = mailbox.Maildir(sys.argv[1], factory=None, create=False)
+for key in sorted(md.keys()):
+    m = md.get_message(key)
+    msg = email.message_from_bytes(md.get_bytes(key), policy=email.policy.default)
+    print(key, m.get_flags(), m.get_subdir(), [type(d).__name__ for d in msg.defects])
+    for h in msg.keys():
+        print(" %s: %s" % (h, msg[h]))
+    print(" |" + msg.get_content().replace("\n", "\n |"))
+PY
+tcase "--maildir: messages a mail library reads without defects, D flag, replies to the enquiry" "sed -n '1p;12p' d/in.jsonl | enq-draft -r d/t.rules --maildir Drafts --now 2026-10-05T09:00:00Z --stats 2>&1 >/dev/null | sed 's/,\"seconds.*//' && python3 readmd.py Drafts && ls Drafts/tmp"
+expect_rc 0
+expect_out <<'E'
+{"program":"enq-draft","in":2,"out":2,"rejected":0,"drafted":2,"lang_fallback":0,"draft_errors":0,"no_address":0,"no_template":0,"skipped":0,"needs_human":1,"messages_written":2,"messages_there":0,"messages_refused":0
+opflow-draft-25ee39db0d14a1de D cur []
+ Date: Mon, 05 Oct 2026 09:00:00 +0000
+ From: Test Firm <office@firm.example>
+ To: "Jo Bcc: evil@example.com" <jo@example.com>
+ Subject: Re: Hi X-Evil: 1
+ Message-ID: <draft.25ee39db0d14a1de@firm.example>
+ In-Reply-To: <m12@example.com>
+ References: <m12@example.com>
+ MIME-Version: 1.0
+ Content-Type: text/plain; charset="utf-8"
+ Content-Transfer-Encoding: 7bit
+ |Dear Jo
+ |Bcc: evil@example.com,
+ |
+ |we will call by Monday 5 October, 12:58.
+ |
+ |Test Firm
+ |
+opflow-draft-8b2f98eb8dfca9b2 D cur []
+ Date: Mon, 05 Oct 2026 09:00:00 +0000
+ From: Test Firm <office@firm.example>
+ To: Anna Kowalski <anna@example.com>
+ Subject: Re: Boiler
+ Message-ID: <draft.8b2f98eb8dfca9b2@firm.example>
+ In-Reply-To: <m1@example.com>
+ References: <m0@example.com> <m1@example.com>
+ MIME-Version: 1.0
+ Content-Type: text/plain; charset="utf-8"
+ Content-Transfer-Encoding: 7bit
+ |Dear Anna Kowalski,
+ |
+ |we will call by Monday 5 October, 12:58.
+ |- What is the postcode?
+ |- What is your phone number?
+ |
+ |Test Firm
+ |
+E
+
+tcase "--maildir: a second run writes nothing new" "sed -n '1p;12p' d/in.jsonl | enq-draft -r d/t.rules --maildir Drafts --stats 2>&1 >/dev/null | sed 's/,\"seconds.*//'; ls Drafts/cur | wc -l"
+expect_out <<'E'
+{"program":"enq-draft","in":2,"out":2,"rejected":0,"drafted":2,"lang_fallback":0,"draft_errors":0,"no_address":0,"no_template":0,"skipped":0,"needs_human":1,"messages_written":0,"messages_there":2,"messages_refused":0
+2
+E
+
+tcase "--maildir: a maildir that cannot be made: 74, nothing written" "mkdir -p ro/new ro/cur && : > ro/tmp && sed -n 1p d/in.jsonl | enq-draft -r d/t.rules --maildir ro; echo rc=\$?; find ro -type f"
+expect_out <<'E'
+rc=74
+ro/tmp
+E
+
+done_testing
