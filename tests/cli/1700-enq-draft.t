@@ -145,4 +145,12 @@ rc=74
 ro/tmp
 E
 
+# the tasks as iCalendar VTODOs for a task tool: one per record that
+# needs a person, as the records say (the format: 8200-output-formats.t)
+tcase "-o ics: a task for every record that needs a person" \
+	"enq-draft -r d/t.rules --now 2026-10-05T09:00:00Z d/in.jsonl 2>/dev/null | grep -o '\"id\":\"[^\"]*\".*\"needs_human\":true' | cut -d'\"' -f4 > want; enq-draft -r d/t.rules -o ics --now 2026-10-05T09:00:00Z d/in.jsonl 2>/dev/null | sed -n 's/^UID:\(.*\)@opflow\r\$/\1/p' | cmp - want && wc -l < want"
+expect_out <<'E'
+8
+E
+
 done_testing
