@@ -24,16 +24,21 @@
 #define SYMBITS 6		/* the model has fewer than 64 symbols */
 
 /* A gram is its symbols, SYMBITS each, the last lowest; its penalties
- * one byte a language, the first lowest, so that a hit adds eight of them
- * with two additions (see push).  The grams of one and two letters are
- * looked up directly in short[], those of three and four by open
- * addressing: gram[i] (0: an empty slot) and pen[i], a probe reading only
- * the small gram array. */
+ * four bits a language, the first lowest, so that a hit adds eight of
+ * them with two additions (see add).  The grams of one and two symbols
+ * are looked up directly in shortpen[] (0: no penalty for anyone, as for
+ * a gram the model lacks), those of three and four by open addressing in
+ * tab[], at most half full (gram 0: an empty slot), a gram beside its
+ * penalties, so that a hit reads one cache line.  The tables are kept
+ * small, 80 KB, for the program's other work shares the cache: a lookup
+ * that misses it is most of the cost. */
 #define SHORT (1u << 2 * SYMBITS)
+typedef struct {
+	uint32_t gram, pen;
+} slot;
 struct op_langid {
-	uint64_t shortpen[SHORT];
-	uint32_t *gram;
-	uint64_t *pen;
+	uint32_t shortpen[SHORT];
+	slot *tab;
 	uint32_t mask;
 	unsigned shift;
 };
@@ -81,34 +86,33 @@ static int32_t next_cp(const unsigned char **p, const unsigned char *end)
 }
 
 /* the penalties of gram g, 0 when the model lacks it */
-static uint64_t find(const op_langid *m, uint32_t g)
+static uint32_t find(const op_langid *m, uint32_t g)
 {
 	for (uint32_t i = hash(m, g);; i = (i + 1) & m->mask) {
-		if (m->gram[i] == g)
-			return m->pen[i];
-		if (!m->gram[i])
+		if (m->tab[i].gram == g)
+			return m->tab[i].pen;
+		if (!m->tab[i].gram)
 			return 0;
 	}
 }
 
-/* the model's text: per gram the penalties (A-Z, a-z: 0 to 51) and the
+/* the model's text: per gram the penalties (A to P: 0 to 15) and the
  * gram's letters up to '|' (scripts/gen-lang-model) */
 op_langid *op_langid_new(void)
 {
 	op_langid *m = op_xcalloc(1, sizeof *m);
 	unsigned bits = 1;
-	while ((1u << bits) < 2 * op_langmodel_ngrams)	/* half full at most */
+	while ((1u << bits) < op_langmodel_ngrams)	/* the long grams: half full at most */
 		bits++;
 	m->mask = (1u << bits) - 1;
 	m->shift = 32 - bits;
-	m->gram = op_xcalloc((size_t)m->mask + 1, sizeof *m->gram);
-	m->pen = op_xcalloc((size_t)m->mask + 1, sizeof *m->pen);
+	m->tab = op_xcalloc((size_t)m->mask + 1, sizeof *m->tab);
 	const unsigned char *p = (const unsigned char *)op_langmodel_grams;
 	const unsigned char *end = p + strlen(op_langmodel_grams);
 	while (p < end) {
-		uint64_t pen = 0;
+		uint32_t pen = 0;
 		for (int l = 0; l < OP_LANGID_NLANG; l++, p++)
-			pen |= (uint64_t)(*p >= 'a' ? *p - 'a' + 26 : *p - 'A') << 8 * l;
+			pen |= (uint32_t)(*p - 'A') << 4 * l;
 		uint32_t g = 0;
 		while (*p != '|') {
 			int32_t cp = next_cp(&p, end);
@@ -120,10 +124,10 @@ op_langid *op_langid_new(void)
 			continue;
 		}
 		uint32_t i = hash(m, g);
-		while (m->gram[i])
+		while (m->tab[i].gram)
 			i = (i + 1) & m->mask;
-		m->gram[i] = g;
-		m->pen[i] = pen;
+		m->tab[i].gram = g;
+		m->tab[i].pen = pen;
 	}
 	return m;
 }
@@ -132,45 +136,52 @@ void op_langid_free(op_langid *m)
 {
 	if (!m)
 		return;
-	free(m->gram);
-	free(m->pen);
+	free(m->tab);
 	free(m);
 }
 
-/* The scores: the languages' penalties added in 16-bit lanes, even
- * languages in even, odd in odd; a penalty is at most 51 and a text's
- * OP_LANGID_CAP bytes give at most 4 grams a byte and 4 more at the end,
- * so a lane holds at most 51 * 8196 < 2^19: it is spilled into the
- * 32-bit totals every 1024 grams (51 * 1024 < 2^16). */
+/* The scores: the languages' penalties added in 8-bit lanes, even
+ * languages in even, odd in odd, spilled into the 32-bit totals every
+ * 16 grams (a penalty is at most 15: 15 * 16 < 2^8). */
 typedef struct {
 	uint32_t win;		/* the last four symbols */
 	unsigned have;		/* how many of them there are */
 	unsigned grams;		/* since the last spill */
-	uint64_t even, odd;
+	uint32_t even, odd;
 	uint32_t score[OP_LANGID_NLANG];
 } scan;
 
 static void spill(scan *sc)
 {
-	for (int l = 0; l < OP_LANGID_NLANG; l++)
-		sc->score[l] += (uint32_t)(((l & 1 ? sc->odd : sc->even) >> (l / 2 * 16)) & 0xFFFF);
+	for (int k = 0; k < OP_LANGID_NLANG / 2; k++) {
+		sc->score[2 * k] += sc->even >> 8 * k & 0xFF;
+		sc->score[2 * k + 1] += sc->odd >> 8 * k & 0xFF;
+	}
 	sc->even = sc->odd = 0;
 	sc->grams = 0;
 }
 
-/* sym read: the grams it ends */
+static inline void add(scan *sc, uint32_t pen)
+{
+	sc->even += pen & 0x0F0F0F0Fu;
+	sc->odd += pen >> 4 & 0x0F0F0F0Fu;
+}
+
+/* sym read: the grams it ends (a boundary alone is none; the window
+ * starts with one, so there are always two symbols or more) */
 static void push(const op_langid *m, scan *sc, unsigned sym)
 {
-	sc->win = (sc->win << SYMBITS | sym) & ((1u << 4 * SYMBITS) - 1);
+	uint32_t w = sc->win = (sc->win << SYMBITS | sym) & ((1u << 4 * SYMBITS) - 1);
 	if (sc->have < 4)
 		sc->have++;
-	for (unsigned n = sym == BOUNDARY ? 2 : 1; n <= sc->have; n++) {
-		uint32_t g = sc->win & ((1u << n * SYMBITS) - 1);
-		uint64_t p = n <= 2 ? m->shortpen[g] : find(m, g);
-		sc->even += p & 0x00FF00FF00FF00FFull;
-		sc->odd += p >> 8 & 0x00FF00FF00FF00FFull;
-	}
-	if ((sc->grams += 4) >= 1024)
+	if (sym != BOUNDARY)
+		add(sc, m->shortpen[sym]);
+	add(sc, m->shortpen[w & (SHORT - 1)]);
+	if (sc->have >= 3)
+		add(sc, find(m, w & ((1u << 3 * SYMBITS) - 1)));
+	if (sc->have == 4)
+		add(sc, find(m, w));
+	if ((sc->grams += 4) >= 16)
 		spill(sc);
 }
 
@@ -200,8 +211,13 @@ const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_lang
 	unsigned last = BOUNDARY;
 	int best;
 	while (p < end) {
-		int32_t cp = next_cp(&p, end);
-		unsigned sym = cp < 0 ? 0 : symbol((uint32_t)cp);
+		unsigned sym;
+		if (*p < 0x80) {
+			sym = op_langmodel_sym[*p++];
+		} else {
+			int32_t cp = next_cp(&p, end);
+			sym = cp < 0 ? 0 : symbol((uint32_t)cp);
+		}
 		if (sym == IGNORED)
 			continue;
 		if (sym == FOREIGN)

@@ -13,7 +13,7 @@
 #define OP_LANGID_MIN_MARGIN 3.0	/* nats between the first and the second, or "und" */
 /* past doubt: the first leads by this many nats after this many letters */
 #define OP_LANGID_SURE 30.0
-#define OP_LANGID_SURE_LETTERS 24
+#define OP_LANGID_SURE_LETTERS 16
 
 /* the model (langmodel.c, generated) */
 extern const char *const op_langmodel_langs[OP_LANGID_NLANG];	/* ISO 639-1 */
