@@ -5,9 +5,9 @@
  * Scored rules (category, priority, tag, extract, require, threshold,
  * default; opflow-rules(5)) and, with -m, the model enq-train learned,
  * for what the rules leave undecided (lib/classify).  Adds category,
- * confidence, priority (each with who decided), tags, missing and the
- * extracted fields; a category or priority the record has stands unless
- * --reclassify.  MIT. */
+ * confidence, priority (each with who decided), lang, tags, missing and
+ * the extracted fields; a category or priority the record has stands
+ * unless --reclassify, a lang always.  MIT. */
 #include <stdlib.h>
 
 #include "classify.h"
@@ -16,7 +16,7 @@
 
 static const char usage[] =
 	"Usage: enq-classify [-r RULES] [-m MODEL] [options] [file...]\n"
-	"Add category, confidence, priority, tags, missing and extracted fields.\n"
+	"Add category, confidence, priority, lang, tags, missing and extracted fields.\n"
 	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
 	"  -m, --model MODEL     a model from enq-train, for what the rules leave\n"
 	"                        undecided\n"
@@ -26,7 +26,8 @@ static const char usage[] =
 	"                        score), scores, who decided, the model's top 3\n"
 	"      --reclassify      decide category and priority even where the record\n"
 	"                        has them (the old values go to category_was and\n"
-	"                        priority_was)\n";
+	"                        priority_was)\n"
+	"      --no-lang         no `lang` member (the text's language, ISO 639-1)\n";
 
 int main(int argc, char **argv)
 {
@@ -34,13 +35,14 @@ int main(int argc, char **argv)
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int flags = 0, ch;
-	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY };
+	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "min-prob", required_argument, NULL, O_MINPROB },
 		{ "reclassify", no_argument, NULL, O_RECLASSIFY },
+		{ "no-lang", no_argument, NULL, O_NOLANG },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
 		case 'm': model = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
 		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;
 		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
+		case O_NOLANG: flags |= OP_CLASSIFY_NOLANG; break;
 		case O_MINPROB:
 			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");
 			break;

@@ -1,7 +1,8 @@
 /* classify.c - the engine of enq-classify: the classify statements of the
  * rule language (category, priority, tag, extract, require, threshold,
  * default), the literal prefilter over their regexes, the learned model
- * for what the rules leave undecided, and the fields each record gets.
+ * for what the rules leave undecided, the language of the text, and the
+ * fields each record gets.
  * MIT licence, see COPYING.  The meaning of it all: man/enq-classify.1. */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "classify.h"
 #include "fields.h"
+#include "langid.h"
 #include "model.h"
 #include "modeltext.h"
 #include "prefilter.h"
@@ -78,6 +80,10 @@ struct op_classify {
 	op_expr *mtext;
 	op_feats feats;
 	double *prob, min_prob;
+	/* the language: langid over `text` (none with --no-lang) */
+	op_langid *langid;
+	op_rules *lrules;
+	op_expr *ltext;
 	/* per record */
 	double *score;
 	unsigned char *fired;
@@ -154,7 +160,7 @@ static void parse_extract(op_parser *p, void *vc)
 	size_t at = op_p_skip(p);
 	r.field = op_p_name(p, "field name");
 	static const char *const own[] = { "category", "confidence", "category_by", "category_was", "priority",
-					   "priority_by", "priority_was", "tags", "missing", "explain", NULL };
+					   "priority_by", "priority_was", "tags", "missing", "explain", "lang", NULL };
 	for (int i = 0; own[i]; i++)
 		if (!strcmp(r.field, own[i]))
 			op_p_error_at(p, at, "'%s' is a field enq-classify sets itself", r.field);
@@ -568,6 +574,16 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		op_fields_cstr(&c->out, "priority", levels[prio < 0 ? NORMAL : prio]);
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
 		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
+	/* the record's own language stands (man/enq-classify.1, LANGUAGE) */
+	if (c->langid && blank(field(r, "lang"))) {
+		const char *s;
+		size_t n;
+		if (op_modeltext_eval(&c->ev, c->ltext, &s, &n) < 0) {
+			what = "lang";
+			goto evalerr;
+		}
+		op_fields_cstr(&c->out, "lang", op_langid_guess(c->langid, s, n, NULL));
+	}
 	op_fields_json(&c->out, "tags", c->tagv.p, c->tagv.len);
 	missing_member(c, r, category, op_fields_add(&c->out, "missing"));
 	for (size_t i = 0; i < c->nexts; i++)
@@ -614,6 +630,11 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 		    !(c->mtext = op_modeltext_parse(model, op_model_text_expr(c->model), &c->mrules, e)))
 			goto fail;
 		c->prob = op_xmalloc(op_model_nclasses(c->model) * sizeof *c->prob);
+	}
+	if (!(flags & OP_CLASSIFY_NOLANG)) {
+		if (!(c->ltext = op_modeltext_parse("lang", "text", &c->lrules, e)))
+			goto fail;
+		c->langid = op_langid_new();
 	}
 	c->score = op_xcalloc(c->nnames ? c->nnames : 1, sizeof *c->score);
 	c->fired = op_xcalloc(c->nnames ? c->nnames : 1, 1);
@@ -677,6 +698,8 @@ void op_classify_free(op_classify *c)
 	op_pf_free(c->pf);
 	op_rules_free(c->rules);
 	op_rules_free(c->mrules);
+	op_rules_free(c->lrules);
+	op_langid_free(c->langid);
 	op_model_free(c->model);
 	op_feats_free(&c->feats);
 	free(c->prob);

@@ -10,6 +10,7 @@ typedef struct op_classify op_classify;
 
 #define OP_CLASSIFY_EXPLAIN 1		/* --explain */
 #define OP_CLASSIFY_RECLASSIFY 2	/* --reclassify: the record's own values go */
+#define OP_CLASSIFY_NOLANG 4		/* --no-lang: no `lang` member */
 
 /* The statements; pass an op_classify_new() as the rules' ctx. */
 extern const op_stmt op_classify_statements[];

@@ -38,11 +38,11 @@ E
 
 tcase "a category the record had stands (5200 has the rest)" "sed -n 5p $C/enq.jsonl | enq-classify -r $C/basic.rules"
 expect_out <<'E'
-{"id":"C5","received_at":"2026-10-08T13:00:00Z","email":"dan@example.com","subject":"Cancel","body":"Please cancel my contract. Order ORD-445566.","category":"old","confidence":1.000,"category_by":"input","priority":"normal","priority_by":"default","tags":[],"missing":[]}
+{"id":"C5","received_at":"2026-10-08T13:00:00Z","email":"dan@example.com","subject":"Cancel","body":"Please cancel my contract. Order ORD-445566.","category":"old","confidence":1.000,"category_by":"input","priority":"normal","priority_by":"default","lang":"en","tags":[],"missing":[]}
 E
 tcase "--reclassify: replaced in place, the old one beside it" "sed -n 5p $C/enq.jsonl | enq-classify -r $C/basic.rules --reclassify"
 expect_out <<'E'
-{"id":"C5","received_at":"2026-10-08T13:00:00Z","email":"dan@example.com","subject":"Cancel","body":"Please cancel my contract. Order ORD-445566.","category":"misc","confidence":0.000,"category_by":"default","category_was":"old","priority":"normal","priority_by":"default","tags":[],"missing":[]}
+{"id":"C5","received_at":"2026-10-08T13:00:00Z","email":"dan@example.com","subject":"Cancel","body":"Please cancel my contract. Order ORD-445566.","category":"misc","confidence":0.000,"category_by":"default","category_was":"old","priority":"normal","priority_by":"default","lang":"en","tags":[],"missing":[]}
 E
 
 tcase "--stats" "enq-classify -r $C/basic.rules --stats $C/enq.jsonl 2>&1 >/dev/null | sed 's/\"seconds\":[0-9.]*/\"seconds\":S/'"

@@ -18,27 +18,27 @@ J
 tcase "kept: a string category, a priority that is a level; null, blank, 3, High are not" "enq-classify -r k.rules k.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"K1","subject":"quote please","category":"repair","priority":"low","confidence":1.000,"category_by":"input","priority_by":"input","tags":[],"missing":["phone"]}
-{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","tags":[],"missing":["email"]}
-{"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","tags":[],"missing":["email"]}
-{"id":"K4","subject":"hi","email":"a@example.com","category":"quote","confidence":0.4,"category_by":"crm-bot","priority":"normal","priority_by":"default","tags":[],"missing":[]}
-{"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","tags":[],"missing":[]}
-{"id":"K6","subject":"quote","category":"qu\u006fte","priority":"\u0068igh","confidence":1.000,"category_by":"input","priority_by":"input","tags":[],"missing":["email"]}
+{"id":"K1","subject":"quote please","category":"repair","priority":"low","confidence":1.000,"category_by":"input","priority_by":"input","lang":"fr","tags":[],"missing":["phone"]}
+{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"fr","tags":[],"missing":["email"]}
+{"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","lang":"und","tags":[],"missing":["email"]}
+{"id":"K4","subject":"hi","email":"a@example.com","category":"quote","confidence":0.4,"category_by":"crm-bot","priority":"normal","priority_by":"default","lang":"und","tags":[],"missing":[]}
+{"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","lang":"und","tags":[],"missing":[]}
+{"id":"K6","subject":"quote","category":"qu\u006fte","priority":"\u0068igh","confidence":1.000,"category_by":"input","priority_by":"input","lang":"und","tags":[],"missing":["email"]}
 E
 expect_err </dev/null
 tcase "--reclassify: decided again, the old values beside them" "enq-classify -r k.rules --reclassify k.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"K1","subject":"quote please","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"repair","priority_by":"default","priority_was":"low","tags":[],"missing":["email"]}
-{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","tags":[],"missing":["email"]}
-{"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","tags":[],"missing":["email"]}
-{"id":"K4","subject":"hi","email":"a@example.com","category":"other","confidence":0.000,"category_by":"default","category_was":"quote","priority":"normal","priority_by":"default","tags":[],"missing":[]}
-{"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","tags":[],"missing":[]}
-{"id":"K6","subject":"quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"qu\u006fte","priority_by":"default","priority_was":"\u0068igh","tags":[],"missing":["email"]}
+{"id":"K1","subject":"quote please","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"repair","priority_by":"default","priority_was":"low","lang":"fr","tags":[],"missing":["email"]}
+{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"fr","tags":[],"missing":["email"]}
+{"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","lang":"und","tags":[],"missing":["email"]}
+{"id":"K4","subject":"hi","email":"a@example.com","category":"other","confidence":0.000,"category_by":"default","category_was":"quote","priority":"normal","priority_by":"default","lang":"und","tags":[],"missing":[]}
+{"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","lang":"und","tags":[],"missing":[]}
+{"id":"K6","subject":"quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"qu\u006fte","priority_by":"default","priority_was":"\u0068igh","lang":"und","tags":[],"missing":["email"]}
 E
 tcase "a string with a NUL is no value: decided, and kept beside" "printf '{\"id\":\"N\",\"category\":\"a\\\\u0000b\",\"priority\":\"high\\\\u0000\"}\\n' | enq-classify -r k.rules"
 expect_out <<'E'
-{"id":"N","category":"other","priority":"normal","confidence":0.000,"category_by":"default","category_was":"a\u0000b","priority_by":"default","priority_was":"high\u0000","tags":[],"missing":[]}
+{"id":"N","category":"other","priority":"normal","confidence":0.000,"category_by":"default","category_was":"a\u0000b","priority_by":"default","priority_was":"high\u0000","lang":"und","tags":[],"missing":[]}
 E
 tcase "a second run over enq-classify's output changes nothing" "enq-classify -r k.rules k.jsonl > once; enq-classify -r k.rules once | cmp - once && echo same"
 expect_out <<'E'
