@@ -9,7 +9,7 @@
 #define OP_LANGID_NLANG 8	/* the model's languages */
 #define OP_LANGID_MAXCP 0x180	/* code points the model's letters come from */
 #define OP_LANGID_CAP 2048	/* bytes of a text read, at most */
-#define OP_LANGID_MIN_LETTERS 10	/* fewer: "und" */
+#define OP_LANGID_MIN_LETTERS 12	/* fewer: "und" */
 #define OP_LANGID_MIN_MARGIN 3.0	/* nats between the first and the second, or "und" */
 /* past doubt: the first leads by this many nats after this many letters */
 #define OP_LANGID_SURE 30.0

@@ -18,8 +18,8 @@ J
 tcase "kept: a string category, a priority that is a level; null, blank, 3, High are not" "enq-classify -r k.rules k.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"K1","subject":"quote please","category":"repair","priority":"low","confidence":1.000,"category_by":"input","priority_by":"input","lang":"fr","tags":[],"missing":["phone"]}
-{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"fr","tags":[],"missing":["email"]}
+{"id":"K1","subject":"quote please","category":"repair","priority":"low","confidence":1.000,"category_by":"input","priority_by":"input","lang":"und","tags":[],"missing":["phone"]}
+{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"und","tags":[],"missing":["email"]}
 {"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","lang":"und","tags":[],"missing":["email"]}
 {"id":"K4","subject":"hi","email":"a@example.com","category":"quote","confidence":0.4,"category_by":"crm-bot","priority":"normal","priority_by":"default","lang":"und","tags":[],"missing":[]}
 {"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","lang":"und","tags":[],"missing":[]}
@@ -29,8 +29,8 @@ expect_err </dev/null
 tcase "--reclassify: decided again, the old values beside them" "enq-classify -r k.rules --reclassify k.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"K1","subject":"quote please","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"repair","priority_by":"default","priority_was":"low","lang":"fr","tags":[],"missing":["email"]}
-{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"fr","tags":[],"missing":["email"]}
+{"id":"K1","subject":"quote please","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":"repair","priority_by":"default","priority_was":"low","lang":"und","tags":[],"missing":["email"]}
+{"id":"K2","subject":"quote, urgent","category":"quote","priority":"high","confidence":0.731,"category_by":"rules","priority_by":"rules","lang":"und","tags":[],"missing":["email"]}
 {"id":"K3","subject":"a quote","category":"quote","priority":"normal","confidence":0.731,"category_by":"rules","category_was":3,"priority_by":"default","priority_was":"High","lang":"und","tags":[],"missing":["email"]}
 {"id":"K4","subject":"hi","email":"a@example.com","category":"other","confidence":0.000,"category_by":"default","category_was":"quote","priority":"normal","priority_by":"default","lang":"und","tags":[],"missing":[]}
 {"id":"K5","subject":"hi","category":"other","priority_by":"default","confidence":0.000,"category_by":"default","priority":"normal","lang":"und","tags":[],"missing":[]}
