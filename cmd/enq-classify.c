@@ -29,7 +29,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .with_calendar = 1 };
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int flags = 0, ch;

@@ -76,7 +76,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .with_calendar = 1 };
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL;
 	int ch;
 	enum { O_STATE = 1, O_CLOSE };

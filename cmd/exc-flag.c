@@ -24,7 +24,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG, .with_calendar = 1 };
 	const char *rules = NULL, **by = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;

@@ -423,8 +423,8 @@ int op_val_member(op_eval *ev, const op_val *x, const op_val *in)
 static int business_add(op_eval *ev, op_time t, const op_val *d, int sign, op_val *out)
 {
 	if (!ev->business)
-		return op_eval_fail(ev, "business time (%s) needs the working hours of enq-route rules",
-			   d->business == 1 ? "bh" : "bd");
+		return op_eval_fail(ev, "business time (%s) needs working hours (`hours` in the rules, or --calendar FILE)",
+				    d->business == 1 ? "bh" : "bd");
 	op_time r;
 	int rc = ev->business(ev->cal, t, sign * d->u.dur, d->business, &r);
 	if (rc)
