@@ -150,10 +150,12 @@ int main(int argc, char **argv)
 		op_die_err(&e);
 	}
 	op_eval_init(&c.ev, cli.now, cli.tz);
-	/* business time: the built-in calendar goes with the built-in KPIs */
+	/* business time: the built-in calendar goes with the built-in KPIs;
+	 * --merge evaluates nothing, and needs none */
 	op_calendar *cal;
 	if (op_calendar_for(&cli, kfile ? kfile : er ? "-e" : NULL, &cal, &e) ||
-	    op_calendar_attach(cal, kr, &c.ev, &e) || op_calendar_attach(cal, er, &c.ev, &e))
+	    op_calendar_attach(cal, c.merge ? NULL : kr, &c.ev, &e) ||
+	    op_calendar_attach(cal, c.merge ? NULL : er, &c.ev, &e))
 		op_die_err(&e);
 
 	op_stream st;

@@ -41,6 +41,16 @@ period   n  resp_bh  total_bd
 2026-12  1        4       0.5
 E
 
+tcase "--partial with the calendar, --merge without: the same rows" \
+	"kpi-rollup -k $D/kpis.conf --calendar $D/office.conf --partial $D/enq.jsonl | kpi-rollup -k $D/kpis.conf --merge -o table"
+expect_rc 0
+expect_out <<'E'
+period   n  resp_bh  total_bd
+-------  -  -------  --------
+2026-11  4        0         0
+2026-12  1        4       0.5
+E
+
 # A calendar with no timezone is in --tz's zone: Friday 16:00Z is 11:00 in
 # New York, so 6 bh that Friday (0.75 of 8) and Monday 10:00Z is before
 # 09:00 there; + 4bh is Friday 15:00 EST.
