@@ -50,8 +50,39 @@ void op_calendar_hours_into(op_parser *p, op_cal *cal)
 	} while (!op_p_end(p));
 }
 
+op_cal *op_calendar_team(const op_calendar *c, const char *name, size_t n)
+{
+	for (size_t i = 0; i < c->nteams; i++)
+		if (strlen(c->teams[i].name) == n && !memcmp(c->teams[i].name, name, n))
+			return c->teams[i].cal;
+	return NULL;
+}
+
+/* `hours team NAME ...`: that team's hours, replacing an earlier file's */
+static void team_hours(op_parser *p, op_calendar *c)
+{
+	const char *name = op_p_name(p, "team name");
+	op_calteam *t = NULL;
+	for (size_t i = 0; i < c->nteams && !t; i++)
+		if (!strcmp(c->teams[i].name, name))
+			t = &c->teams[i];
+	if (!t) {
+		c->teams = op_grow(c->teams, c->nteams, &c->capteams, sizeof *c->teams);
+		t = &c->teams[c->nteams++];
+		*t = (op_calteam){ op_xstrdup(name), op_cal_new(), c->layer };
+	} else if (t->layer != c->layer) {
+		op_cal_clear_hours(t->cal);
+		t->layer = c->layer;
+	}
+	op_calendar_hours_into(p, t->cal);
+}
+
 void op_calendar_hours(op_parser *p, op_calendar *c)
 {
+	if (op_p_accept(p, "team")) {
+		team_hours(p, c);
+		return;
+	}
 	if (!c->hours_here)	/* this file's hours replace a calendar file's */
 		op_cal_clear_hours(c->cal);
 	c->hours_here = 1;
@@ -137,7 +168,7 @@ static void st_holidays(op_parser *p, void *c) { op_calendar_holidays(p, c); }
 
 const op_stmt op_calendar_statements[] = {
 	{ "timezone", st_timezone, "timezone ZONE" },
-	{ "hours", st_hours, "hours DAYS HH:MM-HH:MM [HH:MM-HH:MM...] [DAYS ...]" },
+	{ "hours", st_hours, "hours [team NAME] DAYS HH:MM-HH:MM [HH:MM-HH:MM...] [DAYS ...]" },
 	{ "holiday", st_holiday, "holiday YYYY-MM-DD [YYYY-MM-DD...]" },
 	{ "holidays", st_holidays, "holidays FILE" },
 	{ NULL, NULL, NULL },
@@ -153,6 +184,7 @@ op_calendar *op_calendar_new(void)
 void op_calendar_layer(op_calendar *c)
 {
 	c->tz_here = c->hours_here = 0;
+	c->layer++;
 }
 
 int op_calendar_read(op_calendar *c, const char *path, op_err *e)
@@ -172,6 +204,8 @@ int op_calendar_read(op_calendar *c, const char *path, op_err *e)
 void op_calendar_zone(op_calendar *c, const op_tz *tz)
 {
 	op_cal_set_tz(c->cal, c->tz ? c->tz : tz);
+	for (size_t i = 0; i < c->nteams; i++)
+		op_cal_inherit(c->teams[i].cal, c->cal);
 }
 
 int op_calendar_for(const op_cli *cli, const char *rules_path, op_calendar **out, op_err *e)
@@ -189,6 +223,33 @@ int op_calendar_for(const op_cli *cli, const char *rules_path, op_calendar **out
 	return 0;
 }
 
+/* the hours of the record's team when the calendar gives it some, else
+ * the calendar's */
+static const op_cal *cal_of(op_eval *ev)
+{
+	op_calendar *c = ev->cal;
+	const op_field *f;
+	if (c->nteams && ev->rec && (f = op_rec_get(ev->rec, "team", 4)) && f->type == OP_JSTR) {
+		const char *s;
+		size_t n;
+		op_jstr(f->v, f->vlen, f->vesc, &c->tmp, &s, &n);
+		const op_cal *t = op_calendar_team(c, s, n);
+		if (t)
+			return t;
+	}
+	return c->cal;
+}
+
+static int business(op_eval *ev, op_time from, int64_t amount, int unit, op_time *out)
+{
+	return op_cal_add(cal_of(ev), from, amount, unit, out);
+}
+
+static double between(op_eval *ev, op_time a, op_time b, int unit)
+{
+	return op_cal_business_between(cal_of(ev), a, b, unit);
+}
+
 int op_calendar_attach(op_calendar *c, const op_rules *r, op_eval *ev, op_err *e)
 {
 	if (!c) {
@@ -198,9 +259,9 @@ int op_calendar_attach(op_calendar *c, const op_rules *r, op_eval *ev, op_err *e
 				       r->file, r->lang.business_line, r->lang.business_what);
 		return 0;
 	}
-	ev->business = op_cal_business;
-	ev->between = op_cal_business_between;
-	ev->cal = c->cal;
+	ev->business = business;
+	ev->between = between;
+	ev->cal = c;
 	return 0;
 }
 
@@ -210,5 +271,11 @@ void op_calendar_free(op_calendar *c)
 		return;
 	op_cal_free(c->cal);
 	op_tz_free(c->tz);
+	for (size_t i = 0; i < c->nteams; i++) {
+		free(c->teams[i].name);
+		op_cal_free(c->teams[i].cal);
+	}
+	free(c->teams);
+	op_buf_free(&c->tmp);
 	free(c);
 }

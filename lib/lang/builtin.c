@@ -188,7 +188,7 @@ static int fn_business(op_eval *ev, const op_expr *e, const op_val *a, op_val *o
 	if (!ev->between)
 		return op_eval_fail(ev, "%s() needs a calendar (--calendar FILE)", e->fn->name);
 	if (op_val_time(ev, &a[0], &s) && op_val_time(ev, &a[1], &t))
-		number(out, ev->between(ev->cal, s, t, e->fn->arg));
+		number(out, ev->between(ev, s, t, e->fn->arg));
 	return 0;
 }
 

@@ -38,13 +38,15 @@ typedef struct op_val {
 } op_val;
 
 /* How business durations are added to a time: set when a calendar is
- * loaded (a calendar file, enq-route's rules; lib/calfile); without one
- * they are an error.  Returns 0, -1 when the calendar has no working
- * hours, -2 when the result falls outside years 0001..9999. */
-typedef int (*op_business_fn)(void *cal, op_time from, int64_t amount, int unit, op_time *out);
+ * loaded (a calendar file, enq-route's rules; lib/calfile), which may
+ * pick the hours by the record (its team's); without one they are an
+ * error.  Returns 0, -1 when the calendar has no working hours, -2 when
+ * the result falls outside years 0001..9999. */
+struct op_eval;
+typedef int (*op_business_fn)(struct op_eval *ev, op_time from, int64_t amount, int unit, op_time *out);
 /* bhours() (unit 1, hours) and bdays() (unit 2, working days) from a to b
  * in the same calendar; negative when b is before a. */
-typedef double (*op_between_fn)(void *cal, op_time a, op_time b, int unit);
+typedef double (*op_between_fn)(struct op_eval *ev, op_time a, op_time b, int unit);
 
 typedef struct op_eval {
 	op_rec *rec;
@@ -55,7 +57,7 @@ typedef struct op_eval {
 	char err[256];
 	op_business_fn business;
 	op_between_fn between;
-	void *cal;
+	void *cal;			/* theirs */
 	const char *group;		/* history group (exc-flag --by) */
 	size_t grouplen;
 	const op_lang *lang;		/* for history state */

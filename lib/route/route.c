@@ -199,6 +199,14 @@ static int known_owner(const ctx *c, unsigned line, const char *what, const op_o
 	return !found;
 }
 
+/* a team's hours: its own (`team ... hours`), else the calendar's for it
+ * (`hours team NAME`), else the calendar's */
+static const op_cal *team_cal(const ctx *c, const op_team *t)
+{
+	const op_cal *tc = t->cal ? t->cal : op_calendar_team(c->calendar, t->name, strlen(t->name));
+	return tc ? tc : c->cal;
+}
+
 static int finish_rules(ctx *c, const op_cli *cli)
 {
 	int errors = 0;
@@ -242,7 +250,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 		op_buf_json_cstr(&r->json, r->team->name);
 		r->team_len = r->json.len;
 		op_buf_json_cstr(&r->json, r->name);
-		const op_cal *cal = r->team->cal ? r->team->cal : c->cal;
+		const op_cal *cal = team_cal(c, r->team);
 		if (r->sla_unit > 0 && !op_cal_has_hours(cal)) {
 			op_warn("%s:%u: route %s: a business-time sla needs working hours "
 				"(an `hours` statement, or --calendar FILE)", file, r->line, r->name);
@@ -361,7 +369,7 @@ static int due_time(ctx *c, op_stream *st, const route *rt, op_time start, op_ti
 			goto range;
 		*sla_min = rt->sla / 60;
 	} else if (rt->sla_unit > 0) {
-		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
+		const op_cal *cal = team_cal(c, rt->team);
 		if (op_cal_add(cal, start, rt->sla, rt->sla_unit, due))
 			goto range;
 		*sla_min = rt->sla_unit == 1 ? rt->sla : (op_cal_between(cal, start, *due) + 30) / 60;

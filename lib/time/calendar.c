@@ -360,11 +360,6 @@ int op_cal_add(const op_cal *c, op_time from, int64_t amount, int unit, op_time 
 	return *out < MIN_T || *out > MAX_T ? OP_CAL_RANGE : 0;
 }
 
-int op_cal_business(void *cal, op_time from, int64_t amount, int unit, op_time *out)
-{
-	return op_cal_add(cal, from, amount, unit, out);
-}
-
 int64_t op_cal_between(const op_cal *c, op_time a, op_time b)
 {
 	if (b <= a || !c->week_min || a < MIN_T || b > MAX_T)
@@ -416,7 +411,7 @@ double op_cal_days_between(const op_cal *c, op_time a, op_time b)
 	return day_share(c, da, a, MAX_T) + (double)working_days(c, da + 1, db) + day_share(c, db, MIN_T, b);
 }
 
-double op_cal_business_between(void *cal, op_time a, op_time b, int unit)
+double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit)
 {
 	int sign = b < a ? -1 : 1;
 	if (b < a) {
@@ -425,8 +420,8 @@ double op_cal_business_between(void *cal, op_time a, op_time b, int unit)
 		b = t;
 	}
 	if (unit == 2)
-		return sign * op_cal_days_between(cal, a, b);
-	return sign * (double)op_cal_between(cal, a, b) / 3600;
+		return sign * op_cal_days_between(c, a, b);
+	return sign * (double)op_cal_between(c, a, b) / 3600;
 }
 
 static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };

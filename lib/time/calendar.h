@@ -1,8 +1,8 @@
 /* calendar.h - business hours: a weekly schedule of opening intervals in
  * local wall-clock time, holidays, a time zone (lib/tz), and arithmetic in
  * business time across nights, weekends, holidays and DST changes.  The
- * rule language's `4bh` and `2bd` durations go through op_cal_business
- * (an op_business_fn, lib/expr.h).  MIT licence.
+ * rule language's `4bh` and `2bd` durations and bhours()/bdays() come
+ * here through lib/calfile.  MIT licence.
  *
  * Business time is real elapsed time inside opening intervals: an interval
  * 00:00-24:00 on the day the clocks go forward holds 23 hours.  Adding
@@ -62,8 +62,6 @@ int op_cal_parse_span(const char *s, int *from_min, int *to_min);
  * the zone's offset does not change across them. */
 enum { OP_CAL_NOHOURS = -1, OP_CAL_RANGE = -2 };
 int op_cal_add(const op_cal *c, op_time from, int64_t amount, int unit, op_time *out);
-/* The op_business_fn for op_eval (cal is an op_cal *). */
-int op_cal_business(void *cal, op_time from, int64_t amount, int unit, op_time *out);
 /* Business seconds between a and b (a <= b), for reporting an SLA that was
  * given in business days as minutes. */
 int64_t op_cal_between(const op_cal *c, op_time a, op_time b);
@@ -75,8 +73,7 @@ int64_t op_cal_between(const op_cal *c, op_time a, op_time b);
  * bounded by the holidays in the span, not its length. */
 double op_cal_days_between(const op_cal *c, op_time a, op_time b);
 /* The rule language's bhours() (unit 1: business hours) and bdays()
- * (unit 2: working days) from a to b, negative when b is before a (an
- * op_between_fn, expr.h). */
-double op_cal_business_between(void *cal, op_time a, op_time b, int unit);
+ * (unit 2: working days) from a to b, negative when b is before a. */
+double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit);
 
 #endif

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 D=$DATA/calendar
 export OPFLOW_NOW=2026-12-31T00:00:00Z
+MSGS="jq -r '.id + \" \" + .flags[0].message'"	# each record's id and flag message
 
 # office.conf: Monday to Friday 09:00-17:00 London (GMT in Nov/Dec), closed
 # 25 December and (its holidays file) 28 December.
@@ -18,7 +19,7 @@ export OPFLOW_NOW=2026-12-31T00:00:00Z
 # D: answered before it came (b < a): -2 bh, -0.25 bd.
 # E: Saturday, the same instant: 0; + 4bh from Monday's opening: 13:00.
 tcase "exc-flag --calendar: bhours, bdays and + 4bh" \
-	"exc-flag -r $D/flag.rules --calendar $D/office.conf $D/enq.jsonl | jq -r '.id + \" \" + .flags[0].message'"
+	"exc-flag -r $D/flag.rules --calendar $D/office.conf $D/enq.jsonl | $MSGS"
 expect_rc 0
 expect_out <<'E'
 A 2 bh 0.25 bd, 4bh: 2026-11-23T12:00:00Z
@@ -55,7 +56,7 @@ E
 # New York, so 6 bh that Friday (0.75 of 8) and Monday 10:00Z is before
 # 09:00 there; + 4bh is Friday 15:00 EST.
 tcase "a calendar without a timezone: --tz" \
-	"exc-flag -r $D/flag.rules --calendar $D/utc.conf --tz America/New_York $D/enq.jsonl | jq -r '.id + \" \" + .flags[0].message' | head -1"
+	"exc-flag -r $D/flag.rules --calendar $D/utc.conf --tz America/New_York $D/enq.jsonl | $MSGS | head -1"
 expect_out <<'E'
 A 6 bh 0.75 bd, 4bh: 2026-11-20T20:00:00Z
 E
@@ -65,7 +66,7 @@ E
 # 1.5 = 6.5 bh; B: 2.5 (Thursday) + 3.5 (Saturday 26th) + 2.5 (Tuesday) =
 # 8.5 bh, 2.5/9 + 1 + 2.5/9 bd.
 tcase "--calendar builtin" \
-	"exc-flag -r $D/flag.rules --calendar builtin $D/enq.jsonl | jq -r '.id + \" \" + .flags[0].message' | head -2"
+	"exc-flag -r $D/flag.rules --calendar builtin $D/enq.jsonl | $MSGS | head -2"
 expect_out <<'E'
 A 6.5 bh 1.3333333333333335 bd, 4bh: 2026-11-21T11:30:00Z
 B 8.5 bh 1.5555555555555554 bd, 4bh: 2026-12-26T10:30:00Z
@@ -113,6 +114,27 @@ B slow
 C other
 D other
 E other
+E
+
+# Per-team hours: teams.conf opens the emergency team round the clock
+# (`hours team emergency`), with the calendar's holidays.  A: Friday 16:00
+# to Monday 10:00 is 66 h, 8/24 + 1 + 1 + 10/24 = 2.75 days; B, of the
+# office, is A of office.conf; C: 2 h on the 24th, none on Christmas Day,
+# 1 h on the 26th; + 4bh goes on to 02:00.
+tcase "hours team NAME: the record's team's hours" \
+	"exc-flag -r $D/flag.rules --calendar $D/teams.conf $D/teams.jsonl | $MSGS"
+expect_rc 0
+expect_out <<'E'
+A 66 bh 2.75 bd, 4bh: 2026-11-20T20:00:00Z
+B 2 bh 0.25 bd, 4bh: 2026-11-23T12:00:00Z
+C 3 bh 0.125 bd, 4bh: 2026-12-26T02:00:00Z
+E
+tcase "enq-route: a team's SLA in its hours from the calendar file" \
+	"printf '%s\n' '{\"id\":\"U\",\"priority\":\"urgent\",\"received_at\":\"2026-11-20T16:00:00Z\"}' '{\"id\":\"N\",\"received_at\":\"2026-11-20T16:00:00Z\"}' | enq-route -r $D/route-team.rules --calendar $D/teams.conf | jq -r '.id + \" \" + .team + \" \" + .due_at'"
+expect_rc 0
+expect_out <<'E'
+U emergency 2026-11-20T20:00:00Z
+N office 2026-11-23T12:00:00Z
 E
 
 # Bad calendar files: 78 with the file and line, 66 when there is none.

@@ -191,7 +191,7 @@ static void test_london(op_tz *ldn)
 static const char *between(const op_cal *c, const char *a, const char *b, int unit)
 {
 	static char out[32];
-	snprintf(out, sizeof out, "%.6f", op_cal_business_between((void *)c, T(a), T(b), unit));
+	snprintf(out, sizeof out, "%.6f", op_cal_business_between(c, T(a), T(b), unit));
 	return out;
 }
 
