@@ -1,8 +1,9 @@
 /* route.c - the engine of enq-route (man/enq-route.1): the statements
- * of route rules (team, away, route; timezone, hours, holiday, holidays
- * are lib/calfile's, over --calendar's), the calendar and teams they build, and per record the first route that
- * holds, its team's owner (lib/assign) and the SLA clock (lib/calendar)
- * spliced into the record.  MIT licence, see COPYING. */
+ * of route rules (team, away, route; timezone, hours, holiday and
+ * holidays are lib/calfile's, over --calendar's), the calendar and teams
+ * they build, and per record the first route that holds, its team's
+ * owner (lib/assign) and the SLA clock (lib/calendar) spliced into the
+ * record.  MIT licence, see COPYING. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
