@@ -31,7 +31,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out,
+		       .with_calendar = 1 };
 	const char *rules = NULL, *model = NULL;
 	double min_prob = 0;
 	int flags = 0, ch;

@@ -77,7 +77,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out,
+		       .with_calendar = 1 };
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL;
 	int ch;
 	enum { O_STATE = 1, O_CLOSE };

@@ -25,7 +25,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG, .output = &op_records_out };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG,
+		       .output = &op_records_out, .with_calendar = 1 };
 	const char *rules = NULL, **by = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;

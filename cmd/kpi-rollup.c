@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calfile.h"
 #include "rollup.h"
 #include "stream.h"
 
@@ -76,7 +77,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
+	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .with_calendar = 1 };
 	op_rollup_opts o = {0};
 	ctx c = {0};
 	const char *kfile = NULL, *from = NULL, *to = NULL;
@@ -149,6 +150,13 @@ int main(int argc, char **argv)
 		op_die_err(&e);
 	}
 	op_eval_init(&c.ev, cli.now, cli.tz);
+	/* business time: the built-in calendar goes with the built-in KPIs;
+	 * --merge evaluates nothing, and needs none */
+	op_calendar *cal;
+	if (op_calendar_for(&cli, kfile ? kfile : er ? "-e" : NULL, &cal, &e) ||
+	    op_calendar_attach(cal, c.merge ? NULL : kr, &c.ev, &e) ||
+	    op_calendar_attach(cal, c.merge ? NULL : er, &c.ev, &e))
+		op_die_err(&e);
 
 	op_stream st;
 	op_stream_init(&st, &cli);
@@ -169,6 +177,7 @@ int main(int argc, char **argv)
 	int rc = op_stream_finish(&st);
 
 	op_eval_free(&c.ev);
+	op_calendar_free(cal);
 	op_rollup_free(c.r);
 	op_rules_free(kr);
 	op_rules_free(er);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calfile.h"
 #include "classify.h"
 #include "fields.h"
 #include "langid.h"
@@ -74,6 +75,7 @@ struct op_classify {
 	op_rules *rules;
 	op_pf *pf;
 	op_eval ev;
+	op_calendar *calendar;
 	/* the model */
 	op_model *model;
 	op_rules *mrules;
@@ -618,7 +620,8 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 	c->min_prob = min_prob;
 	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
 	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
-	if (!(c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0, e)))
+	if (!(c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0, e)) ||
+	    op_calendar_for(cli, rules, &c->calendar, e))
 		goto fail;
 	/* one literal scan per subject instead of one pcre2 run per rule;
 	 * OPFLOW_NO_PREFILTER=1 measures what that saves */
@@ -647,6 +650,8 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 	c->miss = op_xcalloc(nreq ? nreq : 1, sizeof *c->miss);
 	op_eval_init(&c->ev, cli->now, cli->tz);
 	c->ev.lang = &c->rules->lang;
+	if (op_calendar_attach(c->calendar, c->rules, &c->ev, e))
+		goto fail;
 	return c;
 fail:
 	op_classify_free(c);
@@ -700,6 +705,7 @@ void op_classify_free(op_classify *c)
 	op_rules_free(c->mrules);
 	op_rules_free(c->lrules);
 	op_langid_free(c->langid);
+	op_calendar_free(c->calendar);
 	op_model_free(c->model);
 	op_feats_free(&c->feats);
 	free(c->prob);

@@ -12,7 +12,7 @@
 
 enum {
 	O_REJECTS = 0x1000, O_STRICT, O_STATS, O_PROGRESS, O_LINEBUF, O_MAXLINE,
-	O_NOW, O_TZ, O_VERSION, O_COLUMNS, O_COLMAP,
+	O_NOW, O_TZ, O_VERSION, O_COLUMNS, O_COLMAP, O_CALENDAR,
 };
 
 static const struct option common[] = {
@@ -26,6 +26,7 @@ static const struct option common[] = {
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "calendar", required_argument, NULL, O_CALENDAR },	/* last: with_calendar */
 };
 
 /* a program that writes records (op_cli.output) also takes these */
@@ -44,7 +45,11 @@ static const char common_help[] =
 	"      --line-buffered   flush output after every record\n"
 	"      --max-line SIZE   reject longer input lines (default 64M)\n"
 	"      --now TIME        fix \"now\" (RFC 3339; also OPFLOW_NOW)\n"
-	"      --tz ZONE         time zone for naive times and calendar buckets\n"
+	"      --tz ZONE         time zone for naive times and calendar buckets\n";
+static const char calendar_help[] =
+	"      --calendar FILE   working hours, holidays and time zone of business\n"
+	"                        time (4bh, bhours()); builtin: the built-in one\n";
+static const char common_end[] =
 	"  -h, --help            this help\n"
 	"      --version         print the version\n";
 
@@ -67,6 +72,9 @@ static void usage(const op_cli *c, FILE *f)
 	if (c->output)
 		fputs(c->output->help, f);
 	fputs(common_help, f);
+	if (c->with_calendar)
+		fputs(calendar_help, f);
+	fputs(common_end, f);
 	/* "Exit status: 0 ok, 64 usage, ..." filled to 79 columns */
 	size_t nx = sizeof exits / sizeof *exits, use[sizeof exits / sizeof *exits], nuse = 0;
 	for (size_t i = 0; i < nx; i++)
@@ -196,7 +204,7 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 	static char *shorts;
 	if (!all) {
 		/* first call: defaults, and the program's options joined to ours */
-		size_t n = 0, k = sizeof common / sizeof *common;
+		size_t n = 0, k = sizeof common / sizeof *common - !c->with_calendar;
 		size_t ko = c->output ? sizeof outopts / sizeof *outopts : 0;
 		op_setprogname(argv[0]);	/* first: an out-of-memory message names us */
 		while (longopts && longopts[n].name)
@@ -246,6 +254,11 @@ int op_getopt(op_cli *c, int argc, char **argv, const char *shortopts,
 			if (!c->tz)
 				op_usage_error(c, "--tz: %s", e.msg);
 			c->tz_name = optarg;
+			break;
+		case O_CALENDAR:
+			c->calendar = optarg;
+			if (strcmp(optarg, "builtin"))
+				op_cli_file(c, "--calendar", optarg, OP_FILE_IN);
 			break;
 		case 'h':
 			usage(c, stdout);

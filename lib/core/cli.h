@@ -1,6 +1,7 @@
 /* cli.h - the command line every program shares: getopt_long over its own
  * options plus the common ones (--rejects, --strict, --stats, --progress,
- * --line-buffered, --max-line, --now, --tz, --help, --version).
+ * --line-buffered, --max-line, --now, --tz, --help, --version; and
+ * --calendar for the programs that evaluate the rule language).
  * MIT licence. */
 #ifndef OP_CLI_H
 #define OP_CLI_H
@@ -57,6 +58,9 @@ struct op_cli {
 	op_time now;		/* --now, OPFLOW_NOW, or the clock */
 	op_tz *tz;		/* --tz (NULL: UTC) */
 	const char *tz_name;
+	int with_calendar;	/* the program evaluates the rule language:
+				 * --calendar is one of its options */
+	const char *calendar;	/* --calendar FILE (or "builtin") */
 	op_cli_file_t *files;	/* op_cli_file's, until the options end */
 	size_t nfiles;
 	const op_output *output;	/* set by a program that writes records */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calfile.h"
 #include "fields.h"
 #include "flag.h"
 
@@ -12,6 +13,7 @@ struct op_flagger {
 	op_flag *flags;
 	size_t n, cap;
 	op_rules *rules;
+	op_calendar *calendar;
 	op_eval ev;
 	op_fields out;
 	op_buf group, tmp;
@@ -150,12 +152,17 @@ op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int 
 	c->by = by;
 	c->nby = nby;
 	c->only = only;
-	if (!(c->rules = op_rules_load(rules, "alerts.rules", op_flag_statements, c, OP_FEAT_HISTORY, e))) {
+	if (!(c->rules = op_rules_load(rules, "alerts.rules", op_flag_statements, c, OP_FEAT_HISTORY, e)) ||
+	    op_calendar_for(cli, rules, &c->calendar, e)) {
 		op_flagger_free(c);
 		return NULL;
 	}
 	op_eval_init(&c->ev, cli->now, cli->tz);
 	c->ev.lang = &c->rules->lang;
+	if (op_calendar_attach(c->calendar, c->rules, &c->ev, e)) {
+		op_flagger_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -181,6 +188,7 @@ void op_flagger_free(op_flagger *c)
 		return;
 	op_eval_free(&c->ev);
 	op_rules_free(c->rules);
+	op_calendar_free(c->calendar);
 	op_fields_free(&c->out);
 	op_buf_free(&c->group);
 	op_buf_free(&c->tmp);

@@ -37,6 +37,8 @@ typedef struct op_builtin {
 extern const op_builtin op_builtins[];
 /* The builtin called name (len bytes), or NULL. */
 const op_builtin *op_builtin_find(const char *name, size_t len);
+/* Is f bhours() or bdays(), business time that needs a calendar? */
+int op_builtin_business(const op_builtin *f);
 /* Their names, NULL-terminated, for "did you mean". */
 void op_builtin_names(const char **out);
 

@@ -199,6 +199,18 @@ static int fn_between(op_eval *ev, const op_expr *e, const op_val *a, op_val *ou
 	return 0;
 }
 
+/* bhours (arg 1), bdays (2): business time between two times in the
+ * loaded calendar (lib/calfile), null when either is not a time */
+static int fn_business(op_eval *ev, const op_expr *e, const op_val *a, op_val *out)
+{
+	op_time s, t;
+	if (!ev->between)
+		return op_eval_fail(ev, "%s() needs a calendar (--calendar FILE)", e->fn->name);
+	if (op_val_time(ev, &a[0], &s) && op_val_time(ev, &a[1], &t))
+		number(out, ev->between(ev, s, t, e->fn->arg));
+	return 0;
+}
+
 enum { CAL_YEAR, CAL_QUARTER, CAL_MONTH, CAL_WEEK, CAL_DAY, CAL_WEEKDAY, CAL_HOUR };
 
 /* the calendar of a time in the --tz zone (arg: a CAL_) */
@@ -314,6 +326,8 @@ const op_builtin op_builtins[] = {
 	{ "minutes", 2, 2, 0, 0, 60, fn_between },
 	{ "hours", 2, 2, 0, 0, 3600, fn_between },
 	{ "days", 2, 2, 0, 0, 86400, fn_between },
+	{ "bhours", 2, 2, 0, 0, 1, fn_business },
+	{ "bdays", 2, 2, 0, 0, 2, fn_business },
 	{ "year", 1, 1, 0, 0, CAL_YEAR, fn_calendar },
 	{ "quarter", 1, 1, 0, 0, CAL_QUARTER, fn_calendar },
 	{ "month", 1, 1, 0, 0, CAL_MONTH, fn_calendar },
@@ -342,6 +356,11 @@ const op_builtin *op_builtin_find(const char *name, size_t len)
 		if (strlen(f->name) == len && !memcmp(f->name, name, len))
 			return f;
 	return NULL;
+}
+
+int op_builtin_business(const op_builtin *f)
+{
+	return f->fn == fn_business;
 }
 
 void op_builtin_names(const char **out)

@@ -435,10 +435,10 @@ int op_val_member(op_eval *ev, const op_val *x, const op_val *in)
 static int business_add(op_eval *ev, op_time t, const op_val *d, int sign, op_val *out)
 {
 	if (!ev->business)
-		return op_eval_fail(ev, "business time (%s) needs the working hours of enq-route rules",
-			   d->business == 1 ? "bh" : "bd");
+		return op_eval_fail(ev, "business time (%s) needs working hours (`hours` in the rules, or --calendar FILE)",
+				    d->business == 1 ? "bh" : "bd");
 	op_time r;
-	int rc = ev->business(ev->cal, t, sign * d->u.dur, d->business, &r);
+	int rc = ev->business(ev, t, sign * d->u.dur, d->business, &r);
 	if (rc)
 		return op_eval_fail(ev, "business time: %s", rc == -2 ? "the result falls outside years 0001..9999"
 							     : "no working hours in the calendar");

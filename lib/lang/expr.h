@@ -37,11 +37,16 @@ typedef struct op_val {
 	size_t rawlen;
 } op_val;
 
-/* How business durations are added to a time: set by enq-route, whose
- * rules define the calendar; elsewhere they are an error.  Returns 0, -1
- * when the calendar has no working hours, -2 when the result falls outside
- * years 0001..9999. */
-typedef int (*op_business_fn)(void *cal, op_time from, int64_t amount, int unit, op_time *out);
+/* How business durations are added to a time: set when a calendar is
+ * loaded (a calendar file, enq-route's rules; lib/calfile), which may
+ * pick the hours by the record (its team's); without one they are an
+ * error.  Returns 0, -1 when the calendar has no working hours, -2 when
+ * the result falls outside years 0001..9999. */
+struct op_eval;
+typedef int (*op_business_fn)(struct op_eval *ev, op_time from, int64_t amount, int unit, op_time *out);
+/* bhours() (unit 1, hours) and bdays() (unit 2, working days) from a to b
+ * in the same calendar; negative when b is before a. */
+typedef double (*op_between_fn)(struct op_eval *ev, op_time a, op_time b, int unit);
 
 typedef struct op_eval {
 	op_rec *rec;
@@ -51,7 +56,8 @@ typedef struct op_eval {
 	unsigned long gen;		/* bumped per record: field caches */
 	char err[256];
 	op_business_fn business;
-	void *cal;
+	op_between_fn between;
+	void *cal;			/* theirs */
 	const char *group;		/* history group (exc-flag --by) */
 	size_t grouplen;
 	const op_lang *lang;		/* for history state */
@@ -72,6 +78,10 @@ struct op_lang {
 	size_t nrx, caprx;
 	op_expr **hist;
 	size_t nhist, caphist;
+	/* the first business time (4bh, bdays()), for a program that must
+	 * refuse it without a calendar: its line (0: none) and text */
+	unsigned business_line;
+	const char *business_what;
 };
 
 #define OP_FEAT_HISTORY 1	/* prev(), mean_prev(), stddev_prev() (exc-flag) */

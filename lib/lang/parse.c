@@ -8,6 +8,7 @@
 
 #include "ast.h"
 #include "datefmt.h"
+#include "rules.h"
 
 static op_expr *parse_or(op_parser *p);
 
@@ -160,6 +161,21 @@ static void history(op_parser *p, op_expr *e)
 	l->hist[l->nhist++] = e;
 }
 
+/* remember the first business time of the file (op_lang) */
+static void uses_business(op_parser *p, size_t pos, const char *s, size_t n, const char *suffix)
+{
+	if (p->lang->business_line)
+		return;
+	size_t tokpos = p->tokpos;
+	p->tokpos = pos;
+	p->lang->business_line = op_p_line(p);
+	p->tokpos = tokpos;
+	char *w = op_arena_alloc(p->arena, n + strlen(suffix) + 1);
+	memcpy(w, s, n);
+	strcpy(w + n, suffix);
+	p->lang->business_what = w;
+}
+
 static op_expr *parse_call(op_parser *p, size_t pos, const char *name, size_t len)
 {
 	const op_builtin *f = builtin(p, pos, name, len);
@@ -180,6 +196,8 @@ static op_expr *parse_call(op_parser *p, size_t pos, const char *name, size_t le
 	memcpy(e->args, args, n * sizeof *args);
 	if (f->feat & OP_FEAT_HISTORY)
 		history(p, e);
+	if (op_builtin_business(f))
+		uses_business(p, pos, f->name, strlen(f->name), "()");
 	return e;
 }
 
@@ -198,6 +216,8 @@ static op_expr *parse_number(op_parser *p, const op_token *t)
 		e->lit.t = OP_VDUR;
 		e->lit.u.dur = v;
 		e->lit.business = (uint8_t)business;
+		if (business)
+			uses_business(p, pos, s, len, "");
 	} else {
 		char tmp[64];
 		if (len >= sizeof tmp)

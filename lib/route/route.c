@@ -1,18 +1,16 @@
 /* route.c - the engine of enq-route (man/enq-route.1): the statements
- * of route rules (timezone, hours, holiday, holidays, team, away, route),
- * the calendar and teams they build, and per record the first route that
- * holds, its team's owner (lib/assign) and the SLA clock (lib/calendar)
- * spliced into the record.  MIT licence, see COPYING. */
-#include <errno.h>
+ * of route rules (team, away, route; timezone, hours, holiday and
+ * holidays are lib/calfile's, over --calendar's), the calendar and teams
+ * they build, and per record the first route that holds, its team's
+ * owner (lib/assign) and the SLA clock (lib/calendar) spliced into the
+ * record.  MIT licence, see COPYING. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "calfile.h"
 #include "fields.h"
 #include "route.h"
-
-#define MAX_HOLIDAY_FILE (1u << 20)
 
 static const char *const priorities[] = { "low", "normal", "high", "urgent", NULL };
 
@@ -45,8 +43,8 @@ struct op_route {
 	away *aways;
 	size_t naway, capaway;
 	op_assigner as;
-	op_cal *cal;
-	op_tz *tz;
+	op_calendar *calendar;
+	op_cal *cal;		/* calendar's */
 	const op_tz *naive_tz;
 	op_eval ev;
 	op_time now;
@@ -58,121 +56,12 @@ typedef struct op_route ctx;
 
 /* ---- statements ---- */
 
-static void parse_timezone(op_parser *p, void *vc)
-{
-	ctx *c = vc;
-	size_t at = op_p_skip(p);
-	const char *name = op_p_word(p, "time zone (Europe/London)");
-	op_err e;
-	if (c->tz)
-		op_p_error_at(p, at, "timezone given twice");
-	if (!(c->tz = op_tz_load(name, &e)))
-		op_p_error_at(p, at, "%s", e.msg);
-}
-
-static void parse_hours_into(op_parser *p, op_cal *cal)
-{
-	do {
-		size_t at = op_p_skip(p);
-		const char *days = op_p_word(p, "days (mon-fri 09:00-17:30)");
-		unsigned mask;
-		int spans = 0, from, to;
-		if (op_cal_parse_days(days, &mask))
-			op_p_error_at(p, at, "'%s' is not a day or days (mon-fri, sat, mon,wed,fri, daily)", days);
-		op_token t;
-		while (op_lex_peek(p, &t) == OP_T_NUMBER) {
-			at = op_p_skip(p);
-			const char *w = op_p_word(p, "opening hours");
-			if (op_cal_parse_span(w, &from, &to))
-				op_p_error_at(p, at, "'%s' is not opening hours (HH:MM-HH:MM, 09:00-17:30)", w);
-			if (op_cal_add_hours(cal, mask, from, to))
-				op_p_error_at(p, at, "'%s' overlaps hours already given for %s (or more than %d spans a day)",
-					      w, days, OP_CAL_MAX_SPANS);
-			spans++;
-		}
-		if (!spans)
-			op_p_error(p, "opening hours (09:00-17:30) expected after '%s'", days);
-	} while (!op_p_end(p));
-}
-
-static void parse_hours(op_parser *p, void *vc)
-{
-	parse_hours_into(p, ((ctx *)vc)->cal);
-}
-
-/* a YYYY-MM-DD date, as days since 1970 */
-static int date_days(const char *s, int64_t *days)
-{
-	op_time t;
-	int naive;
-	if (strlen(s) != 10 || op_time_parse(s, 10, &t, &naive))
-		return -1;
-	*days = op_time_days(t);
-	return 0;
-}
-
-static void parse_holiday(op_parser *p, void *vc)
-{
-	ctx *c = vc;
-	do {
-		size_t at = op_p_skip(p);
-		const char *w = op_p_word(p, "date (YYYY-MM-DD)");
-		int64_t d;
-		if (date_days(w, &d))
-			op_p_error_at(p, at, "'%s' is not a date (YYYY-MM-DD)", w);
-		op_cal_add_holiday(c->cal, d);
-	} while (!op_p_end(p));
-}
-
-/* `holidays FILE`: one date a line, anything after it (a name) and `#`
- * lines ignored; a relative FILE is read next to the rule file. */
-static void parse_holidays(op_parser *p, void *vc)
-{
-	ctx *c = vc;
-	size_t at = op_p_skip(p);
-	const char *name = op_p_word(p, "file of holidays");
-	op_buf path = {0};
-	const char *slash = strrchr(p->file, '/');
-	if (name[0] != '/' && slash)
-		op_buf_add(&path, p->file, (size_t)(slash - p->file + 1));
-	op_buf_adds(&path, name);
-	char *copy = op_p_strdup(p, path.p);
-	op_buf_free(&path);
-	FILE *f = fopen(copy, "rb");
-	if (!f)
-		op_p_error_at(p, at, "%s: %s", copy, strerror(errno));
-	char *text = op_p_alloc(p, MAX_HOLIDAY_FILE + 1);
-	size_t n = fread(text, 1, MAX_HOLIDAY_FILE + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || n > MAX_HOLIDAY_FILE)
-		op_p_error_at(p, at, "%s: %s", copy, bad ? "read error" : "larger than 1 MiB");
-	text[n] = 0;
-	/* the lines are walked as C strings: a NUL would end the file there */
-	const char *nul = memchr(text, 0, n);
-	if (nul) {
-		unsigned at_line = 1;
-		for (const char *q = text; q < nul; q++)
-			at_line += *q == '\n';
-		op_p_error_at(p, at, "%s:%u: a NUL byte (not a text file?)", copy, at_line);
-	}
-	unsigned line = 0;
-	for (char *s = text, *nl; *s; s = nl ? nl + 1 : s + strlen(s)) {
-		nl = strchr(s, '\n');
-		if (nl)
-			*nl = 0;
-		line++;
-		s += strspn(s, " \t\r");
-		if (!*s || *s == '#')
-			continue;
-		size_t k = strcspn(s, " \t\r");
-		s[k] = 0;
-		int64_t d;
-		if (date_days(s, &d))
-			op_p_error_at(p, at, "%s:%u: '%.40s' is not a date (YYYY-MM-DD)", copy, line, s);
-		op_cal_add_holiday(c->cal, d);
-	}
-}
+/* the calendar statements (lib/calfile), over --calendar's or the
+ * built-in calendar: see op_route_load */
+static void parse_timezone(op_parser *p, void *vc) { op_calendar_timezone(p, ((ctx *)vc)->calendar); }
+static void parse_hours(op_parser *p, void *vc) { op_calendar_hours(p, ((ctx *)vc)->calendar); }
+static void parse_holiday(op_parser *p, void *vc) { op_calendar_holiday(p, ((ctx *)vc)->calendar); }
+static void parse_holidays(op_parser *p, void *vc) { op_calendar_holidays(p, ((ctx *)vc)->calendar); }
 
 static int is_team_word(op_parser *p)
 {
@@ -212,7 +101,7 @@ static void parse_team(op_parser *p, void *vc)
 		} else if (op_p_accept(p, "hours")) {
 			op_cal *cal = op_cal_new();
 			t->cal = cal;
-			parse_hours_into(p, cal);
+			op_calendar_hours_into(p, cal);
 		} else {
 			op_p_error(p, "'owners', 'assign' or 'hours' expected");
 		}
@@ -311,12 +200,21 @@ static int known_owner(const ctx *c, unsigned line, const char *what, const op_o
 	return !found;
 }
 
+/* a team's hours: its own (`team ... hours`), else the calendar's for it
+ * (`hours team NAME`), else the calendar's */
+static const op_cal *team_cal(const ctx *c, const op_team *t)
+{
+	const op_cal *tc = t->cal ? t->cal : op_calendar_team(c->calendar, t->name, strlen(t->name));
+	return tc ? tc : c->cal;
+}
+
 static int finish_rules(ctx *c, const op_cli *cli)
 {
 	int errors = 0;
 	const char *file = c->rules->file;
-	op_cal_set_tz(c->cal, c->tz ? c->tz : cli->tz);
-	c->naive_tz = cli->tz ? cli->tz : c->tz;
+	const op_tz *tz = c->calendar->tz;
+	op_calendar_zone(c->calendar, cli->tz);
+	c->naive_tz = cli->tz ? cli->tz : tz;
 	for (size_t i = 0; i < c->as.nt; i++)
 		if (c->as.tv[i]->cal)
 			op_cal_inherit(c->as.tv[i]->cal, c->cal);
@@ -353,10 +251,10 @@ static int finish_rules(ctx *c, const op_cli *cli)
 		op_buf_json_cstr(&r->json, r->team->name);
 		r->team_len = r->json.len;
 		op_buf_json_cstr(&r->json, r->name);
-		const op_cal *cal = r->team->cal ? r->team->cal : c->cal;
+		const op_cal *cal = team_cal(c, r->team);
 		if (r->sla_unit > 0 && !op_cal_has_hours(cal)) {
-			op_warn("%s:%u: route %s: a business-time sla needs working hours (an `hours` statement)",
-				file, r->line, r->name);
+			op_warn("%s:%u: route %s: a business-time sla needs working hours "
+				"(an `hours` statement, or --calendar FILE)", file, r->line, r->name);
 			errors++;
 		}
 	}
@@ -364,7 +262,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 	for (size_t i = 0; i < c->naway; i++) {
 		away *a = &c->aways[i];
 		errors += known_owner(c, a->line, "away", a->owner);
-		a->owner->away_until = a->naive ? op_tz_to_utc(c->tz ? c->tz : cli->tz, a->local, NULL) : a->local;
+		a->owner->away_until = a->naive ? op_tz_to_utc(tz ? tz : cli->tz, a->local, NULL) : a->local;
 	}
 	return errors;
 }
@@ -472,7 +370,7 @@ static int due_time(ctx *c, op_stream *st, const route *rt, op_time start, op_ti
 			goto range;
 		*sla_min = rt->sla / 60;
 	} else if (rt->sla_unit > 0) {
-		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
+		const op_cal *cal = team_cal(c, rt->team);
 		if (op_cal_add(cal, start, rt->sla, rt->sla_unit, due))
 			goto range;
 		*sla_min = rt->sla_unit == 1 ? rt->sla : (op_cal_between(cal, start, *due) + 30) / 60;
@@ -550,7 +448,8 @@ op_route *op_route_new(void)
 {
 	ctx *c = op_xcalloc(1, sizeof *c);
 	op_assign_init(&c->as);
-	c->cal = op_cal_new();
+	c->calendar = op_calendar_new();
+	c->cal = c->calendar->cal;
 	return c;
 }
 
@@ -558,16 +457,21 @@ op_route *op_route_load(const char *rules, const op_cli *cli, op_err *e)
 {
 	ctx *c = op_route_new();
 	c->now = cli->now;
+	/* the rules' calendar statements over --calendar's, or over the
+	 * built-in calendar when the rules are the built-in ones */
+	if ((cli->calendar || !rules) && op_calendar_read(c->calendar, cli->calendar ? cli->calendar : "builtin", e)) {
+		op_route_free(c);
+		return NULL;
+	}
+	op_calendar_layer(c->calendar);
 	if (!(c->rules = op_rules_load(rules, "route.rules", op_route_statements, c, 0, e)) ||
 	    (finish_rules(c, cli) && op_errf(e, OP_EXIT_CONFIG, "%s", ""))) {
 		op_route_free(c);	/* finish_rules said what was wrong */
 		return NULL;
 	}
 	op_eval_init(&c->ev, cli->now, c->naive_tz);
-	if (op_cal_has_hours(c->cal)) {
-		c->ev.business = op_cal_business;
-		c->ev.cal = c->cal;
-	}
+	if (op_cal_has_hours(c->cal))
+		op_calendar_attach(c->calendar, NULL, &c->ev, e);
 	return c;
 }
 
@@ -590,8 +494,7 @@ void op_route_free(op_route *c)
 	for (size_t i = 0; i < c->as.nt; i++)
 		op_cal_free(c->as.tv[i]->cal);
 	op_assign_free(&c->as);
-	op_cal_free(c->cal);
-	op_tz_free(c->tz);
+	op_calendar_free(c->calendar);
 	op_fields_free(&c->out);
 	op_buf_free(&c->idbuf);
 	op_buf_free(&c->sbuf);

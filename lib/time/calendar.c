@@ -123,6 +123,13 @@ void op_cal_add_holiday(op_cal *c, int64_t day)
 	c->nhol++;
 }
 
+void op_cal_clear_hours(op_cal *c)
+{
+	memset(c->nsp, 0, sizeof c->nsp);
+	memset(c->day_min, 0, sizeof c->day_min);
+	c->week_min = 0;
+}
+
 void op_cal_inherit(op_cal *dst, const op_cal *src)
 {
 	dst->tz = src->tz;
@@ -353,11 +360,6 @@ int op_cal_add(const op_cal *c, op_time from, int64_t amount, int unit, op_time 
 	return *out < MIN_T || *out > MAX_T ? OP_CAL_RANGE : 0;
 }
 
-int op_cal_business(void *cal, op_time from, int64_t amount, int unit, op_time *out)
-{
-	return op_cal_add(cal, from, amount, unit, out);
-}
-
 int64_t op_cal_between(const op_cal *c, op_time a, op_time b)
 {
 	if (b <= a || !c->week_min || a < MIN_T || b > MAX_T)
@@ -367,6 +369,59 @@ int64_t op_cal_between(const op_cal *c, op_time a, op_time b)
 	if (walk(c, a, &rem, 1, &b, &end) < 0)
 		return 0;
 	return b - a - rem;
+}
+
+/* open seconds of `day` (0 on a holiday) */
+static int64_t day_secs(const op_cal *c, int64_t day)
+{
+	return is_holiday(c, day) ? 0 : secs_into(c, day, MAX_T);
+}
+
+/* working days in [lo, hi): weekdays with hours, less the holidays on them */
+static int64_t working_days(const op_cal *c, int64_t lo, int64_t hi)
+{
+	int64_t n = 0;
+	for (int wd = 0; wd < 7; wd++) {
+		if (!c->nsp[wd])
+			continue;
+		/* the days d in [lo, hi) with op_weekday(d) == wd */
+		int64_t first = lo + ((wd - op_weekday(lo)) % 7 + 7) % 7;
+		if (first < hi)
+			n += (hi - 1 - first) / 7 + 1;
+	}
+	for (size_t i = hol_lower(c, lo); i < c->nhol && c->hol[i] < hi; i++)
+		n -= c->nsp[op_weekday(c->hol[i])] > 0;
+	return n;
+}
+
+/* the share of `day`'s open time from instant s to instant t */
+static double day_share(const op_cal *c, int64_t day, op_time s, op_time t)
+{
+	int64_t all = day_secs(c, day);
+	return all ? (double)(secs_into(c, day, t) - secs_into(c, day, s)) / (double)all : 0;
+}
+
+double op_cal_days_between(const op_cal *c, op_time a, op_time b)
+{
+	if (b <= a || !c->week_min || a < MIN_T || b > MAX_T)
+		return 0;
+	int64_t da = local_day(c, a), db = local_day(c, b);
+	if (da == db)
+		return day_share(c, da, a, b);
+	return day_share(c, da, a, MAX_T) + (double)working_days(c, da + 1, db) + day_share(c, db, MIN_T, b);
+}
+
+double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit)
+{
+	int sign = b < a ? -1 : 1;
+	if (b < a) {
+		op_time t = a;
+		a = b;
+		b = t;
+	}
+	if (unit == 2)
+		return sign * op_cal_days_between(c, a, b);
+	return sign * (double)op_cal_between(c, a, b) / 3600;
 }
 
 static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };

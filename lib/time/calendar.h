@@ -1,8 +1,8 @@
 /* calendar.h - business hours: a weekly schedule of opening intervals in
  * local wall-clock time, holidays, a time zone (lib/tz), and arithmetic in
  * business time across nights, weekends, holidays and DST changes.  The
- * rule language's `4bh` and `2bd` durations go through op_cal_business
- * (an op_business_fn, lib/expr.h).  MIT licence.
+ * rule language's `4bh` and `2bd` durations and bhours()/bdays() come
+ * here through lib/calfile.  MIT licence.
  *
  * Business time is real elapsed time inside opening intervals: an interval
  * 00:00-24:00 on the day the clocks go forward holds 23 hours.  Adding
@@ -41,6 +41,9 @@ void op_cal_set_tz(op_cal *c, const op_tz *tz);
 int op_cal_add_hours(op_cal *c, unsigned mask, int from_min, int to_min);
 /* A local date (days since 1970-01-01) with no business hours. */
 void op_cal_add_holiday(op_cal *c, int64_t day);
+/* Forget the weekly hours (a rule file's `hours` replacing a calendar
+ * file's). */
+void op_cal_clear_hours(op_cal *c);
 /* dst takes src's zone and holidays (a team calendar with its own hours). */
 void op_cal_inherit(op_cal *dst, const op_cal *src);
 int op_cal_has_hours(const op_cal *c);
@@ -59,10 +62,18 @@ int op_cal_parse_span(const char *s, int *from_min, int *to_min);
  * the zone's offset does not change across them. */
 enum { OP_CAL_NOHOURS = -1, OP_CAL_RANGE = -2 };
 int op_cal_add(const op_cal *c, op_time from, int64_t amount, int unit, op_time *out);
-/* The op_business_fn for op_eval (cal is an op_cal *). */
-int op_cal_business(void *cal, op_time from, int64_t amount, int unit, op_time *out);
 /* Business seconds between a and b (a <= b), for reporting an SLA that was
  * given in business days as minutes. */
 int64_t op_cal_between(const op_cal *c, op_time a, op_time b);
+/* Working days from a to b (a <= b): each working day counts the share
+ * of its own open time that lies between them, so a whole working day is
+ * 1 however long it is (Saturday 09:00-12:30 as much as Monday
+ * 08:30-17:30), Tuesday 10:00 to Wednesday 10:00 is 1 (as Tuesday 10:00 +
+ * 1bd is Wednesday 10:00), and a holiday or a closed day is 0.  Work is
+ * bounded by the holidays in the span, not its length. */
+double op_cal_days_between(const op_cal *c, op_time a, op_time b);
+/* The rule language's bhours() (unit 1: business hours) and bdays()
+ * (unit 2: working days) from a to b, negative when b is before a. */
+double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit);
 
 #endif

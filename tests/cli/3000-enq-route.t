@@ -200,7 +200,7 @@ enq-route: $D/bad.jsonl:3: record has no id (a string or number)
 enq-route: $D/bad.jsonl:4: received_at: "yesterday" is not an RFC 3339 time
 enq-route: $D/bad.jsonl:5: received_at: 1763892000 is not an RFC 3339 time
 enq-route: $D/bad.jsonl:6: record has no id (a string or number)
-enq-route: $D/bad.jsonl:7: $D/nofallback.rules:4: route billing: business time (bh) needs the working hours of enq-route rules
+enq-route: $D/bad.jsonl:7: $D/nofallback.rules:4: route billing: business time (bh) needs working hours (\`hours\` in the rules, or --calendar FILE)
 enq-route: $D/bad.jsonl:8: enquiry X8 matches no route and the rules have no fallback; passed unrouted
 EOF
 tcase "rejects hold the bad lines as they were" "enq-route -r $D/nofallback.rules --rejects rej $D/bad.jsonl >/dev/null 2>&1; sed -n '2,7p' $D/bad.jsonl | cmp - rej && echo same"
@@ -264,7 +264,7 @@ EOF
 tcase "errors found once all rules are read" "enq-route -r $D/late.rules $D/enq.jsonl"
 expect_rc 78
 expect_err <<EOF
-enq-route: $D/late.rules:3: route a: a business-time sla needs working hours (an \`hours\` statement)
+enq-route: $D/late.rules:3: route a: a business-time sla needs working hours (an \`hours\` statement, or --calendar FILE)
 enq-route: $D/late.rules:4: route b: no team 'salse' (did you mean 'sales'?)
 enq-route: $D/late.rules:5: route c can never match: route b above has no condition
 EOF

@@ -2,7 +2,8 @@
  * against cases worked out by hand (the calendar on the wall, zdump for
  * the offsets): Friday 17:00 + 4bh, holiday Mondays, the DST weekends of
  * Europe and the US, enquiries received outside hours, zero and huge
- * amounts, a team with its own hours, business days, going backwards.
+ * amounts, a team with its own hours, business days, going backwards,
+ * and the business time between two times (bhours(), bdays()).
  * MIT licence. */
 #include <stdio.h>
 #include <string.h>
@@ -186,6 +187,66 @@ static void test_london(op_tz *ldn)
 	op_cal_free(c);
 }
 
+/* bhours() (unit 1) or bdays() (unit 2) from a to b, to 6 places */
+static const char *between(const op_cal *c, const char *a, const char *b, int unit)
+{
+	static char out[32];
+	snprintf(out, sizeof out, "%.6f", op_cal_business_between(c, T(a), T(b), unit));
+	return out;
+}
+
+/* the built-in calendar.conf: Monday to Friday 08:30-17:30 (9 h), Saturday
+ * 09:00-12:30 (3.5 h), England's bank holidays of 2026 */
+static void test_between(op_tz *ldn)
+{
+	op_cal *c = op_cal_new();
+	op_cal_set_tz(c, ldn);
+	op_cal_add_hours(c, 0x1f, 8 * 60 + 30, 17 * 60 + 30);
+	op_cal_add_hours(c, 0x20, 9 * 60, 12 * 60 + 30);
+	static const char *const hol[] = { "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
+					   "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28" };
+	for (size_t i = 0; i < sizeof hol / sizeof *hol; i++)
+		op_cal_add_holiday(c, day(hol[i]));
+
+	/* Friday 16:00 to Monday 10:00 (GMT): 1.5 h of Friday's 9, all 3.5
+	 * of Saturday, 1.5 of Monday's 9 */
+	is(between(c, "2026-11-20T16:00:00Z", "2026-11-23T10:00:00Z", 1), "6.500000",
+	   "bhours Friday 16:00 to Monday 10:00: 1.5 + 3.5 + 1.5");
+	is(between(c, "2026-11-20T16:00:00Z", "2026-11-23T10:00:00Z", 2), "1.333333",
+	   "bdays of the same: 1.5/9 + 1 + 1.5/9");
+	is(between(c, "2026-11-23T10:00:00Z", "2026-11-20T16:00:00Z", 1), "-6.500000", "bhours b < a: negative");
+	is(between(c, "2026-11-23T10:00:00Z", "2026-11-20T16:00:00Z", 2), "-1.333333", "bdays b < a: negative");
+	is(between(c, "2026-11-24T11:00:00Z", "2026-11-24T11:00:00Z", 1), "0.000000", "bhours of one instant: 0");
+	is(between(c, "2026-11-24T11:00:00Z", "2026-11-24T11:00:00Z", 2), "0.000000", "bdays of one instant: 0");
+	is(between(c, "2026-11-24T10:00:00Z", "2026-11-25T10:00:00Z", 2), "1.000000",
+	   "bdays Tuesday 10:00 to Wednesday 10:00: 1 (as Tuesday 10:00 + 1bd)");
+	is(between(c, "2026-11-21T13:00:00Z", "2026-11-23T08:00:00Z", 1), "0.000000",
+	   "bhours Saturday 13:00 to Monday 08:00, all outside hours: 0");
+	is(between(c, "2026-11-22T12:00:00Z", "2026-11-23T09:00:00Z", 2), "0.055556",
+	   "bdays Sunday noon to Monday 09:00: 0.5/9");
+	/* Christmas: Thursday 24th 12:00 to Tuesday 29th 12:00 skips Friday
+	 * 25th and Monday 28th; Saturday 26th is open */
+	is(between(c, "2026-12-24T12:00:00Z", "2026-12-29T12:00:00Z", 1), "12.500000",
+	   "bhours over two holidays: 5.5 (Thursday) + 3.5 (Saturday) + 3.5 (Tuesday)");
+	is(between(c, "2026-12-24T12:00:00Z", "2026-12-29T12:00:00Z", 2), "2.000000",
+	   "bdays of the same: 5.5/9 + 1 + 3.5/9");
+	is(between(c, "2026-12-25T00:00:00Z", "2026-12-26T00:00:00Z", 1), "0.000000", "bhours of a holiday: 0");
+	/* spring forward, Sunday 29 March: Monday 08:30-10:30 BST is 07:30-09:30Z */
+	is(between(c, "2026-03-27T17:00:00Z", "2026-03-30T09:30:00Z", 1), "6.000000",
+	   "bhours over spring forward: 0.5 + 3.5 + 2 (to 10:30 BST)");
+	is(between(c, "2026-03-27T17:00:00Z", "2026-03-30T09:30:00Z", 2), "1.277778",
+	   "bdays of the same: 0.5/9 + 1 + 2/9");
+	/* fall back, Sunday 25 October: Friday 17:00 BST is 16:00Z */
+	is(between(c, "2026-10-23T16:00:00Z", "2026-10-26T10:00:00Z", 1), "5.500000",
+	   "bhours over fall back: 0.5 (Friday to 17:30 BST) + 3.5 + 1.5 (to 10:00 GMT)");
+	/* 2026: 313 Mondays to Saturdays, 8 holidays on them */
+	is(between(c, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 2), "305.000000",
+	   "bdays of 2026: 313 working weekdays less 8 bank holidays");
+	is(between(c, "2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z", 1), "48.500000",
+	   "bhours of a week: 5 x 9 + 3.5");
+	op_cal_free(c);
+}
+
 static void test_new_york(op_tz *ny)
 {
 	op_cal *c = office(ny, 9 * 60, 17 * 60);
@@ -205,6 +266,7 @@ int main(void)
 	ok(ldn && ny, "zones load");
 	if (ldn && ny) {
 		test_london(ldn);
+		test_between(ldn);
 		test_new_york(ny);
 	}
 	op_tz_free(ldn);

@@ -174,7 +174,7 @@ static void evaluation(void)
 	is(eval_on("hour(t)", R), "10", "hour() in the zone");
 	is(eval_on("quarter(t)", R), "\"2026-Q4\"", "quarter()");
 	is(eval_on("year(t)", R), "2026", "year()");
-	is(eval_on("t + 4bh", R), "error: business time (bh) needs the working hours of enq-route rules",
+	is(eval_on("t + 4bh", R), "error: business time (bh) needs working hours (`hours` in the rules, or --calendar FILE)",
 	   "business durations need a calendar");
 	/* strings, lists, functions */
 	is(eval_on("s =~ /^hello/i", R), "true", "regex, caseless");
