@@ -288,7 +288,7 @@ int op_slas_check(op_slas *s, const char *file, const op_cal *cal)
 				pol->name, fallback);
 			errors++;
 		}
-		if (!pol->when)
+		if (!pol->when && !fallback)
 			fallback = pol->name;
 		int business = 0;
 		for (int k = 0; k < OP_SLA_NTARGETS; k++)
