@@ -67,16 +67,22 @@ static int advance(const op_sla_clock *k, int unit, op_time from, int64_t secs, 
  * the customer).  base is where the clock would end without pauses: when
  * the pauses took none of its time before base (none, or all at night),
  * base is the answer, as op_cal_add gave it (a business day's end is its
- * own rule). */
+ * own rule), found without walking the calendar again when no pause
+ * falls before it. */
 static int due_time(const op_sla_clock *k, int unit, op_time start, op_time base, op_time until, int64_t budget,
 		    op_time *due)
 {
-	if (running(k, unit, start, base < until ? base : until) + run(k, unit, until, base) == budget) {
+	op_time end = base < until ? base : until;
+	size_t i = 0;
+	while (i < k->npause && k->pause[i].to <= start)
+		i++;
+	if (i == k->npause || k->pause[i].from >= end ||
+	    running(k, unit, start, end) + run(k, unit, end, base) == budget) {
 		*due = base;
 		return 0;
 	}
 	op_time cur = start;
-	for (size_t i = 0; i < k->npause && k->pause[i].from < until; i++) {
+	for (; i < k->npause && k->pause[i].from < until; i++) {
 		const op_sla_span *p = &k->pause[i];
 		if (p->to <= cur)
 			continue;
