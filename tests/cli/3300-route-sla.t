@@ -102,6 +102,25 @@ expect_out <<'E'
 same
 E
 
+# ---- a DST change inside a paused span, holidays given twice ----
+# Open around the clock; Sunday 29 March 2026 has 23 hours (00:00Z to
+# 23:00Z); 31 March is a holiday, in the rules and again in hol.txt.
+# D1 from Saturday 12:00Z, on hold all Sunday: 12 h Saturday, then 12 h
+# from Monday 00:00 BST (Sunday 23:00Z): due Monday 11:00Z (a 24-hour
+# Sunday would give 12:00Z).  At Thursday 00:00Z (now) it has used 12 h
+# + Monday 24 h + Wednesday 24 h + Thursday's first hour (Wednesday
+# 23:00Z-00:00Z) = 61 h = 3660 minutes, and is 2 days 13 h late.
+# D2 from Monday 12:00Z: 11 h Monday, Tuesday off once, 13 h Wednesday:
+# due Wednesday 12:00Z; 11 + 24 + 1 = 36 h used, 12 h late.
+tcase "DST inside a pause, a holiday given twice" \
+	"printf '%s\\n' '{\"id\":\"D1\",\"received_at\":\"2026-03-28T12:00:00Z\",\"history\":[{\"at\":\"2026-03-29T00:00:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-03-29T23:00:00Z\",\"status\":\"open\"}]}' '{\"id\":\"D2\",\"received_at\":\"2026-03-30T12:00:00Z\"}' |
+	enq-route -r $D/dst.rules --now 2026-04-02T00:00:00Z | jq -c '[.id, .sla_status.first]'"
+expect_rc 0
+expect_out <<'E'
+["D1",{"due_at":"2026-03-30T11:00:00Z","state":"breached","used_min":3660,"remaining_min":0,"breached_by_min":3660,"at_risk":false}]
+["D2",{"due_at":"2026-04-01T12:00:00Z","state":"breached","used_min":2160,"remaining_min":0,"breached_by_min":720,"at_risk":false}]
+E
+
 # ---- bad policies: 78 at load, file:line ----
 cat > c.rules <<'R'
 hours mon-fri 09:00-17:00
