@@ -241,7 +241,7 @@ static void parse_warn(op_parser *p, policy *pol)
 	if (op_lex_peek(p, &t) == OP_T_NUMBER) {
 		char *end;
 		n = strtod(op_arena_strndup(p->arena, t.s, t.len), &end);
-		if (*end || n != (int)n)
+		if (*end || n < 1 || n > 99 || n != (int)n)	/* range first: no cast of 1e300 */
 			n = 0;
 		op_lex_take(p, &t);
 	}
