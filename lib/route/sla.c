@@ -343,10 +343,11 @@ int op_sla_rec_time(op_stream *st, op_rec *r, const char *key, const op_tz *tz, 
 	return -1;
 }
 
-static int64_t rec_count(op_rec *r, const char *key)
+/* a count as a double, only compared: 1e300 would not fit an integer */
+static double rec_count(op_rec *r, const char *key)
 {
 	const op_field *f = op_rec_get(r, key, strlen(key));
-	return f && f->type == OP_JNUM ? (int64_t)op_jnum(f->v, f->vlen) : 0;
+	return f && f->type == OP_JNUM ? op_jnum(f->v, f->vlen) : 0;
 }
 
 static int pauses_status(const policy *pol, const char *s, size_t n)

@@ -81,16 +81,20 @@ E
 # ---- bad records: named, kept aside, the rest flows ----
 # X4 (standard): first 4h of wall time from 12:00 is 16:00, 60 used;
 # resolved 12:30, resolve 3bd due Thursday 12:00: met, 30 of 1440 used.
+# X5: absurd counts are only compared: more than one response, so next
+# (from 10:00, due 14:00) is unknown; resolve 1bd from an opening: 17:00.
 cat > bad.jsonl <<'J'
 {"id":"X1","priority":"urgent","received_at":"2026-11-23T09:00:00Z","history":{"at":"2026-11-23T10:00:00Z"}}
 {"id":"X2","priority":"urgent","received_at":"2026-11-23T09:00:00Z","history":[{"at":"2026-11-23T10:00:00Z","status":"open"},{"at":"yesterday","status":"on hold"}]}
 {"id":"X3","priority":"urgent","received_at":"2026-11-23T09:00:00Z","first_response_at":"soon"}
 {"id":"X4","priority":"normal","received_at":"2026-11-23T12:00:00Z","resolved_at":"2026-11-23T12:30:00Z"}
+{"id":"X5","priority":"urgent","received_at":"2026-11-23T09:00:00Z","first_response_at":"2026-11-23T09:30:00Z","followups":1e300,"last_customer_at":"2026-11-23T10:00:00Z","responses":1e300}
 J
 tcase "bad histories and times are rejected" "enq-route -r $D/sla.rules --rejects rej bad.jsonl >o; rc=\$?; $Q o; exit \$rc"
 expect_rc 65
 expect_out <<'E'
 {"id":"X4","sla":240,"due_at":"2026-11-23T16:00:00Z","s":{"policy":"standard","first":{"due_at":"2026-11-23T16:00:00Z","state":"open","used_min":60,"remaining_min":180,"breached_by_min":0,"at_risk":false},"next":null,"resolve":{"due_at":"2026-11-26T12:00:00Z","state":"met","used_min":30,"remaining_min":1410,"breached_by_min":0,"at_risk":false}}}
+{"id":"X5","sla":60,"due_at":"2026-11-23T10:00:00Z","s":{"policy":"urgent","first":{"due_at":"2026-11-23T10:00:00Z","state":"met","used_min":30,"remaining_min":30,"breached_by_min":0,"at_risk":false},"next":{"due_at":"2026-11-23T14:00:00Z","state":"unknown","used_min":null,"remaining_min":null,"breached_by_min":null,"at_risk":false},"resolve":{"due_at":"2026-11-23T17:00:00Z","state":"open","used_min":240,"remaining_min":240,"breached_by_min":0,"at_risk":false}}}
 E
 expect_err <<'E'
 enq-route: bad.jsonl:1: history: an array of {"at": TIME, "status": STRING} expected
