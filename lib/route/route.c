@@ -11,6 +11,7 @@
 #include "calfile.h"
 #include "fields.h"
 #include "route.h"
+#include "sla.h"
 
 static const char *const priorities[] = { "low", "normal", "high", "urgent", NULL };
 
@@ -49,7 +50,8 @@ struct op_route {
 	op_eval ev;
 	op_time now;
 	op_fields out;
-	op_buf idbuf, sbuf;
+	op_slas *slas;
+	op_buf idbuf, sbuf, slabuf;
 	unsigned long long unrouted;
 };
 typedef struct op_route ctx;
@@ -161,6 +163,11 @@ static void parse_route(op_parser *p, void *vc)
 	c->routes[c->n++] = r;
 }
 
+static void parse_sla(op_parser *p, void *vc)
+{
+	op_sla_parse(p, ((ctx *)vc)->slas);
+}
+
 const op_stmt op_route_statements[] = {
 	{ "timezone", parse_timezone, "timezone ZONE" },
 	{ "hours", parse_hours, "hours DAYS HH:MM-HH:MM [HH:MM-HH:MM...] [DAYS ...]" },
@@ -170,6 +177,8 @@ const op_stmt op_route_statements[] = {
 	{ "away", parse_away, "away OWNER until DATE" },
 	{ "route", parse_route,
 	  "route NAME [when EXPR] -> TEAM [owner X] [sla DURATION] [priority P] [human] [task \"TEXT {field}\"]" },
+	{ "sla", parse_sla,
+	  "sla NAME [when EXPR]: first|next|resolve DURATION [, ...] [pause when status in [\"S\", ...]] [warn at N %]" },
 	{ NULL, NULL, NULL },
 };
 
@@ -259,6 +268,7 @@ static int finish_rules(ctx *c, const op_cli *cli)
 		}
 	}
 	free(names);
+	errors += op_slas_check(c->slas, file, c->cal);
 	for (size_t i = 0; i < c->naway; i++) {
 		away *a = &c->aways[i];
 		errors += known_owner(c, a->line, "away", a->owner);
@@ -298,24 +308,10 @@ static int priority_of(op_rec *r, op_buf *tmp)
 /* received_at as an instant: missing or null starts the clock now */
 static int received(ctx *c, op_stream *st, op_rec *r, op_time *t)
 {
-	const op_field *f = op_rec_get(r, "received_at", 11);
-	*t = c->now;
-	if (!f || f->type == OP_JNULL)
-		return 0;
-	const char *s;
-	size_t n;
-	int naive;
-	if (f->type == OP_JSTR) {
-		op_jstr(f->v, f->vlen, f->vesc, &c->sbuf, &s, &n);
-		if (!op_time_parse(s, n, t, &naive)) {
-			if (naive)
-				*t = op_tz_to_utc(c->naive_tz, *t, NULL);
-			if (op_time_in_range(*t))
-				return 0;
-		}
-	}
-	op_reject(st, "received_at: %.*s is not an RFC 3339 time", (int)(f->vlen > 60 ? 60 : f->vlen), f->v);
-	return -1;
+	int rc = op_sla_rec_time(st, r, "received_at", c->naive_tz, &c->sbuf, t);
+	if (!rc)
+		*t = c->now;
+	return rc < 0 ? -1 : 0;
 }
 
 /* the record's id, decoded: 0, or -1 after rejecting the record */
@@ -401,6 +397,13 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	int64_t sla_min;
 	if (received(c, st, r, &start) || due_time(c, st, rt, start, &due, &sla_min))
 		return 0;
+	/* a policy's first-reply target overrides the route's sla */
+	op_buf_reset(&c->slabuf);
+	op_sla_env env = { c->rules->file, &c->ev, rt->team->cal ? rt->team->cal : c->cal, c->naive_tz, start,
+			   c->now };
+	int policy = op_slas_any(c->slas) ? op_sla_record(c->slas, &env, st, r, &c->slabuf, &due, &sla_min) : 0;
+	if (policy < 0)
+		return 0;
 	const op_owner *owner = rt->owner, *from = NULL;
 	if (!owner)
 		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
@@ -416,13 +419,15 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	if (from)
 		op_fields_json(f, "reassigned_from", from->json, from->jsonlen);
 	op_fields_json(f, "route", rt->json.p + rt->team_len, rt->json.len - rt->team_len);
-	if (rt->sla_unit >= 0) {
+	if (rt->sla_unit >= 0 || policy) {
 		op_fields_int(f, "sla", sla_min);
 		op_fields_time(f, "due_at", due);
 	} else {
 		op_fields_json(f, "sla", "null", 4);
 		op_fields_json(f, "due_at", "null", 4);
 	}
+	if (op_slas_any(c->slas))
+		op_fields_json(f, "sla_status", c->slabuf.p, c->slabuf.len);
 	op_fields_bool(f, "needs_human", rt->human);
 	if (rt->task) {
 		op_buf_reset(&c->sbuf);
@@ -450,6 +455,7 @@ op_route *op_route_new(void)
 	op_assign_init(&c->as);
 	c->calendar = op_calendar_new();
 	c->cal = c->calendar->cal;
+	c->slas = op_slas_new();
 	return c;
 }
 
@@ -496,6 +502,8 @@ void op_route_free(op_route *c)
 	op_assign_free(&c->as);
 	op_calendar_free(c->calendar);
 	op_fields_free(&c->out);
+	op_slas_free(c->slas);
+	op_buf_free(&c->slabuf);
 	op_buf_free(&c->idbuf);
 	op_buf_free(&c->sbuf);
 	for (size_t i = 0; i < c->n; i++)

@@ -424,6 +424,16 @@ double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit)
 	return sign * (double)op_cal_between(c, a, b) / 3600;
 }
 
+int op_cal_add_secs(const op_cal *c, op_time from, int64_t secs, op_time *out)
+{
+	if (!c->week_min)
+		return OP_CAL_NOHOURS;
+	if (from < MIN_T || from > MAX_T || secs < 0 || secs > MAX_T - from)
+		return OP_CAL_RANGE;
+	int rc = walk(c, from, &secs, 1, NULL, out);
+	return rc < 0 ? rc : *out > MAX_T ? OP_CAL_RANGE : 0;
+}
+
 static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 static int day_of(const char *s, size_t n)

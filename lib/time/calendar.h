@@ -62,6 +62,10 @@ int op_cal_parse_span(const char *s, int *from_min, int *to_min);
  * the zone's offset does not change across them. */
 enum { OP_CAL_NOHOURS = -1, OP_CAL_RANGE = -2 };
 int op_cal_add(const op_cal *c, op_time from, int64_t amount, int unit, op_time *out);
+/* from + secs (>= 0) business seconds, to the second, where op_cal_add
+ * counts whole minutes: an SLA clock restarting after a pause carries
+ * what is left of its budget.  0, or OP_CAL_NOHOURS / OP_CAL_RANGE. */
+int op_cal_add_secs(const op_cal *c, op_time from, int64_t secs, op_time *out);
 /* Business seconds between a and b (a <= b), for reporting an SLA that was
  * given in business days as minutes. */
 int64_t op_cal_between(const op_cal *c, op_time a, op_time b);

@@ -259,7 +259,7 @@ enq-route: $D/bad.rules:13:48: unknown priority 'critical' (low, normal, high, u
 enq-route: $D/bad.rules:14:43: sla: whole minutes or more expected
 enq-route: $D/bad.rules:15:23: '=' is not a comparison: use '=='
 enq-route: $D/bad.rules:16:18: 'owner', 'sla', 'priority', 'human' or 'task' expected
-enq-route: $D/bad.rules:17:1: 'flag' is a statement of exc-flag, not of enq-route (which reads: timezone, hours, holiday, holidays, team, away, route)
+enq-route: $D/bad.rules:17:1: 'flag' is a statement of exc-flag, not of enq-route (which reads: timezone, hours, holiday, holidays, team, away, route, sla)
 EOF
 tcase "errors found once all rules are read" "enq-route -r $D/late.rules $D/enq.jsonl"
 expect_rc 78

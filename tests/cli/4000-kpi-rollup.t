@@ -265,7 +265,7 @@ E
 tcase "bad records" "cp $D/bad.jsonl . && kpi-rollup --rejects rej bad.jsonl"
 expect_rc 65
 expect_out <<'E'
-{"period":"2026-01","category":"billing","enquiries":2,"median_resp_h":null,"p90_resp_h":null,"median_resp_bh":null,"sla_breaches":0,"conversion":0.5,"kpi":{"by":["category"],"names":["enquiries","median_resp_h","p90_resp_h","median_resp_bh","sla_breaches","conversion"],"owner":{},"unit":{"median_resp_h":"h","p90_resp_h":"h","median_resp_bh":"bh"}}}
+{"period":"2026-01","category":"billing","enquiries":2,"median_resp_h":null,"p90_resp_h":null,"median_resp_bh":null,"sla_breaches":0,"conversion":0.5,"first_reply_met":null,"resolved_in_time":null,"sla_at_risk":0,"kpi":{"by":["category"],"names":["enquiries","median_resp_h","p90_resp_h","median_resp_bh","sla_breaches","conversion","first_reply_met","resolved_in_time","sla_at_risk"],"owner":{},"unit":{"median_resp_h":"h","p90_resp_h":"h","median_resp_bh":"bh"}}}
 E
 expect_err <<'E'
 kpi-rollup: bad.jsonl:2:26: unexpected end of line, value expected

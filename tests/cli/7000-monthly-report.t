@@ -22,7 +22,7 @@ report-2026-10.md
 routed-2026-10.jsonl
 report-2026-10.md
 65
-6
+9
 E
 tcase "the Markdown report" "cat out/report-2026-10.md"
 expect_out_file "$G/monthly-report-2026-10.md"
