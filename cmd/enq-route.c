@@ -18,7 +18,8 @@
 #include "state.h"
 
 #define STATE_KIND "enq-route"
-#define STATE_VERSION 1
+#define STATE_VERSION 2		/* 2: "closed TIME" (1: "closed"), still read */
+#define FORGET_AFTER (90 * 86400)	/* --forget-after's default, 90d */
 
 /* --close FILE: enquiry ids, one a line, or records with an id */
 static int read_close(op_assigner *as, const char *path)
@@ -67,23 +68,56 @@ static int read_close(op_assigner *as, const char *path)
 	return bad;
 }
 
+/* --state: the file read in chunks into the assigner; dies on error */
+static void load_state(op_state *st, op_assigner *as, const char *path)
+{
+	op_err e;
+	const char *p;
+	size_t n;
+	unsigned long line;
+	int k;
+	if (op_state_open(st, path, STATE_KIND, STATE_VERSION, &e))
+		op_die_err(&e);
+	as->stateful = 1;
+	op_assign_reserve(as, st->lines);
+	while ((k = op_state_next(st, &p, &n, &line, &e)) > 0)
+		if (op_assign_load(as, p, n, path, line, &e))
+			op_die_err(&e);
+	if (k < 0)
+		op_die_err(&e);
+}
+
+typedef struct {
+	op_assigner *as;
+	size_t at;
+} dump_pos;
+
+static int dump_next(void *arg, op_buf *out)
+{
+	dump_pos *d = arg;
+	return op_assign_dump(d->as, out, &d->at);
+}
+
 static const char usage[] =
 	"Usage: enq-route [-r RULES] [options] [file...]\n"
 	"Give each enquiry a team, an owner and a due time (first matching route).\n"
 	"  -r, --rules FILE      route rules (default: the built-in route.rules)\n"
 	"      --state FILE      remember assignments between runs (locked, atomic)\n"
-	"      --close FILE      enquiry ids (or records) now closed; needs --state\n";
+	"      --close FILE      enquiry ids (or records) now closed; needs --state\n"
+	"      --forget-after D  drop from the state what was closed D ago (default 90d)\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL;
 	int ch;
-	enum { O_STATE = 1, O_CLOSE };
+	int64_t forget = FORGET_AFTER;
+	enum { O_STATE = 1, O_CLOSE, O_FORGET };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "state", required_argument, NULL, O_STATE },
 		{ "close", required_argument, NULL, O_CLOSE },
+		{ "forget-after", required_argument, NULL, O_FORGET },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -99,6 +133,10 @@ int main(int argc, char **argv)
 		case O_CLOSE:
 			close_path = optarg;
 			op_cli_file(&cli, "--close", optarg, OP_FILE_IN);
+			break;
+		case O_FORGET:
+			if (op_duration_parse(optarg, strlen(optarg), &forget, NULL))
+				op_usage_error(&cli, "--forget-after: '%s' is not a duration (such as 90d or 26w)", optarg);
 			break;
 		}
 	}
@@ -121,10 +159,11 @@ int main(int argc, char **argv)
 
 	op_state state = { .lockfd = -1 };
 	int bad_close = 0;
+	as->now = cli.now;
+	if (__builtin_sub_overflow(cli.now, forget, &as->forget_before))
+		as->forget_before = OP_ASSIGN_OPEN;	/* before all time: nothing is forgotten */
 	if (state_path) {
-		if (op_state_open(&state, state_path, STATE_KIND, STATE_VERSION, &e) ||
-		    op_assign_load(as, state.body.p, state.body.len, state_path, state.bodyline, &e))
-			op_die_err(&e);
+		load_state(&state, as, state_path);
 		if (close_path)
 			bad_close = read_close(as, close_path);
 	}
@@ -141,14 +180,10 @@ int main(int argc, char **argv)
 	/* records that reached the output are the ones to remember; after an
 	 * output error the next run assigns them again, the same way */
 	if (state_path) {
-		if (rc != OP_EXIT_IOERR) {
-			op_buf body = {0};
-			op_assign_dump(as, &body);
-			if (op_state_commit(&state, STATE_KIND, STATE_VERSION, body.p ? body.p : "", body.len, &e)) {
-				op_warn("%s", e.msg);
-				rc = OP_EXIT_IOERR;
-			}
-			op_buf_free(&body);
+		dump_pos d = { as, 0 };
+		if (rc != OP_EXIT_IOERR && op_state_commit(&state, STATE_KIND, STATE_VERSION, dump_next, &d, &e)) {
+			op_warn("%s", e.msg);
+			rc = OP_EXIT_IOERR;
 		}
 		op_state_close(&state);
 	}
