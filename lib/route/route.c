@@ -53,6 +53,9 @@ struct op_route {
 	op_fields out;
 	op_buf idbuf, sbuf;
 	unsigned long long unrouted;
+	int replay;		/* received_at is now (op_route_replay) */
+	int quiet;		/* records not written (op_route_quiet) */
+	int routed;		/* out holds what the last record got */
 };
 typedef struct op_route ctx;
 
@@ -490,22 +493,30 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	const char *id;
 	size_t idn;
 	const route *rt;
-	if (record_id(c, st, r, &id, &idn) || first_route(c, st, &rt))
+	op_time start, due;
+	c->routed = 0;
+	if (record_id(c, st, r, &id, &idn))
+		return 0;
+	/* a replay routes each record as at its arrival */
+	if (c->replay && received(c, st, r, &start))
+		return 0;
+	c->ev.now = c->replay ? start : c->now;
+	if (first_route(c, st, &rt))
 		return 0;
 	if (!rt) {
 		op_warn("%s:%llu: enquiry %.*s matches no route and the rules have no fallback; passed unrouted",
 			st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id);
 		c->unrouted++;
-		op_emit_rec(st, r, NULL, 0);
+		if (!c->quiet)
+			op_emit_rec(st, r, NULL, 0);
 		return 0;
 	}
-	op_time start, due;
 	int64_t sla_min;
-	if (received(c, st, r, &start) || due_time(c, st, rt, start, &due, &sla_min))
+	if ((!c->replay && received(c, st, r, &start)) || due_time(c, st, rt, start, &due, &sla_min))
 		return 0;
 	const op_owner *owner = rt->owner, *from = NULL;
 	if (!owner)
-		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
+		owner = op_assign_pick(&c->as, rt->team, id, idn, c->ev.now,
 				       c->as.stateful && is_closed(r, &c->sbuf), &from);
 
 	op_fields *f = &c->out;
@@ -542,7 +553,9 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	}
 	size_t n;
 	const op_kv *kv = op_fields_kv(f, &n);
-	op_emit_rec(st, r, kv, n);
+	c->routed = 1;
+	if (!c->quiet)
+		op_emit_rec(st, r, kv, n);
 	return 0;
 }
 
@@ -574,6 +587,19 @@ op_route *op_route_load(const char *rules, const op_cli *cli, op_err *e)
 op_assigner *op_route_assigner(op_route *c)
 {
 	return &c->as;
+}
+
+void op_route_replay(op_route *c, int quiet)
+{
+	c->replay = 1;
+	c->quiet = quiet;
+	c->as.stateful = 1;
+}
+
+const op_kv *op_route_result(op_route *c, size_t *n)
+{
+	*n = 0;
+	return c->routed ? op_fields_kv(&c->out, n) : NULL;
 }
 
 unsigned long long op_route_unrouted(const op_route *c)
