@@ -221,6 +221,8 @@ static const char usage[] =
 	"      --state FILE      remember assignments between runs (locked, atomic)\n"
 	"      --close FILE      enquiry ids (or records) now closed; needs --state\n"
 	"      --forget-after D  drop from the state what was closed D ago (default 90d)\n"
+	"      --explain         add an `explain` object: the route (file:line), the\n"
+	"                        values it compared, the SLA day by day\n"
 	"      --replay          route as at each received_at; the state is not written\n"
 	"      --compare OLD     replay with the rules OLD and RULES: what changes\n";
 
@@ -228,15 +230,16 @@ int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	const char *rules = NULL, *state_path = NULL, *close_path = NULL, *old_rules = NULL;
-	int ch, replay = 0;
+	int ch, replay = 0, explain = 0;
 	int64_t forget = FORGET_AFTER;
-	enum { O_STATE = 1, O_CLOSE, O_FORGET, O_REPLAY, O_COMPARE };
+	enum { O_STATE = 1, O_CLOSE, O_FORGET, O_REPLAY, O_COMPARE, O_EXPLAIN };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "state", required_argument, NULL, O_STATE },
 		{ "close", required_argument, NULL, O_CLOSE },
 		{ "forget-after", required_argument, NULL, O_FORGET },
 		{ "replay", no_argument, NULL, O_REPLAY },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "compare", required_argument, NULL, O_COMPARE },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -260,6 +263,9 @@ int main(int argc, char **argv)
 			break;
 		case O_REPLAY:
 			replay = 1;
+			break;
+		case O_EXPLAIN:
+			explain = 1;
 			break;
 		case O_COMPARE:
 			old_rules = optarg;
@@ -292,6 +298,8 @@ int main(int argc, char **argv)
 	op_assigner *as = op_route_assigner(route), *both[2] = { as, old ? op_route_assigner(old) : NULL };
 	if (replay)
 		op_route_replay(route, old != NULL);
+	if (explain)
+		op_route_explain(route);
 	if (old)
 		op_route_replay(old, 1);
 

@@ -59,6 +59,13 @@ typedef struct op_eval {
 	unsigned long text_gen;		/* `text`, built once per record */
 	const char *text;
 	size_t textlen;
+	/* --explain: when set, each comparison, `in` and regex match the
+	 * evaluation makes is appended, a JSON object each, after a comma
+	 * when trace is not empty: {"left":V,"op":"<","right":V,"holds":B},
+	 * {"left":V,"op":"in","right":V,"holds":B}, and for =~ and !~ the
+	 * text the regex matched instead of the subject (often all the text):
+	 * {"op":"=~","regex":"/re/i","match":"text" or null,"holds":B}. */
+	op_buf *trace;
 } op_eval;
 
 /* What the trees of a rule file own besides its arena: the compiled

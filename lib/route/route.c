@@ -56,6 +56,8 @@ struct op_route {
 	int replay;		/* received_at is now (op_route_replay) */
 	int quiet;		/* records not written (op_route_quiet) */
 	int routed;		/* out holds what the last record got */
+	int explain;		/* --explain */
+	op_buf trace;		/* the comparisons of the route that held */
 };
 typedef struct op_route ctx;
 
@@ -451,6 +453,7 @@ static int first_route(ctx *c, op_stream *st, const route **rt)
 {
 	*rt = NULL;
 	for (size_t i = 0; i < c->n && !*rt; i++) {
+		op_buf_reset(&c->trace);
 		int t = c->routes[i].when ? op_eval_cond(&c->ev, c->routes[i].when) : 1;
 		if (t < 0) {
 			op_reject(st, "%s:%u: route %s: %s", c->rules->file, c->routes[i].line, c->routes[i].name,
@@ -484,6 +487,53 @@ static int due_time(ctx *c, op_stream *st, const route *rt, op_time start, op_ti
 range:
 	op_reject(st, "route %s: due time beyond year 9999", rt->name);
 	return -1;
+}
+
+#define EXPLAIN_DAYS 62	/* days of an SLA shown one by one */
+
+static void explain_day(void *arg, int64_t day, int64_t secs, const char *skipped)
+{
+	op_buf *b = arg;
+	int64_t y;
+	unsigned m, d;
+	op_civil_from_days(day, &y, &m, &d);
+	op_buf_printf(b, "%s{\"date\":\"%04lld-%02u-%02u\",\"minutes\":%.15g", b->p[b->len - 1] == '[' ? "" : ",",
+		      (long long)y, m, d, (double)secs / 60);
+	if (skipped)
+		op_buf_printf(b, ",\"skipped\":\"%s\"", skipped);
+	op_buf_addc(b, '}');
+}
+
+/* --explain: the route that held (file:line, what its condition compared)
+ * and how its SLA gave due_at, business time day by day */
+static void explain_member(ctx *c, op_buf *b, const route *rt, op_time start, op_time due)
+{
+	char t[21];
+	op_buf_adds(b, "{\"rules\":[{\"at\":");
+	op_buf_reset(&c->sbuf);
+	op_buf_printf(&c->sbuf, "%s:%u", c->rules->file, rt->line);
+	op_buf_json_str(b, c->sbuf.p, c->sbuf.len);
+	op_buf_adds(b, ",\"route\":");
+	op_buf_add(b, rt->json.p + rt->team_len, rt->json.len - rt->team_len);
+	op_buf_adds(b, ",\"compared\":[");
+	op_buf_add(b, c->trace.p ? c->trace.p : "", c->trace.len);
+	op_buf_adds(b, "]}]");
+	if (rt->sla_unit >= 0) {
+		op_buf_adds(b, ",\"sla\":{\"start\":\"");
+		op_buf_add(b, t, op_time_format(start, t));
+		op_buf_adds(b, "\",\"due_at\":\"");
+		op_buf_add(b, t, op_time_format(due, t));
+		op_buf_printf(b, "\",\"business\":%s", rt->sla_unit ? "true" : "false");
+	}
+	if (rt->sla_unit > 0) {
+		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
+		op_buf_adds(b, ",\"days\":[");
+		int64_t n = op_cal_days(cal, start, due, EXPLAIN_DAYS, explain_day, b);
+		op_buf_addc(b, ']');
+		if (n > EXPLAIN_DAYS)
+			op_buf_printf(b, ",\"days_left_out\":%lld", (long long)(n - EXPLAIN_DAYS));
+	}
+	op_buf_adds(b, rt->sla_unit >= 0 ? "}}" : "}");
 }
 
 int op_route_record(op_stream *st, op_rec *r, void *vc)
@@ -551,6 +601,8 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 		op_fields_cstr(f, "priority", priorities[rt->priority]);
 		op_fields_cstr(f, "priority_by", "route");
 	}
+	if (c->explain)
+		explain_member(c, op_fields_add(f, "explain"), rt, start, due);
 	size_t n;
 	const op_kv *kv = op_fields_kv(f, &n);
 	c->routed = 1;
@@ -596,6 +648,12 @@ void op_route_replay(op_route *c, int quiet)
 	c->as.stateful = 1;
 }
 
+void op_route_explain(op_route *c)
+{
+	c->explain = 1;
+	c->ev.trace = &c->trace;
+}
+
 const op_kv *op_route_result(op_route *c, size_t *n)
 {
 	*n = 0;
@@ -621,6 +679,7 @@ void op_route_free(op_route *c)
 	op_fields_free(&c->out);
 	op_buf_free(&c->idbuf);
 	op_buf_free(&c->sbuf);
+	op_buf_free(&c->trace);
 	for (size_t i = 0; i < c->n; i++)
 		op_buf_free(&c->routes[i].json);
 	free(c->routes);

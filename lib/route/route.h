@@ -24,6 +24,8 @@ int op_route_record(op_stream *st, op_rec *r, void *route);
  * assignments are remembered in memory as with --state; quiet: records
  * are routed, not written (--compare reads op_route_result instead). */
 void op_route_replay(op_route *c, int quiet);
+/* --explain: an `explain` field in each routed record (man/enq-route.1). */
+void op_route_explain(op_route *c);
 /* The fields the last record was given, NULL when it was not routed
  * (no route, or rejected). */
 const op_kv *op_route_result(op_route *c, size_t *n);
