@@ -306,6 +306,8 @@ int main(int argc, char **argv)
 	op_state state = { .lockfd = -1, .fd = -1 };
 	int bad_close = 0;
 	as->now = cli.now;
+	if (old)
+		both[1]->now = cli.now;	/* the time version 1 closed lines are taken to */
 	if (__builtin_sub_overflow(cli.now, forget, &as->forget_before))
 		as->forget_before = OP_ASSIGN_OPEN;	/* before all time: nothing is forgotten */
 	if (state_path) {
