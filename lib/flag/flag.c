@@ -143,10 +143,11 @@ int op_flagger_record(op_stream *st, op_rec *r, void *vc)
 			continue;
 		if (fired++)
 			op_buf_addc(b, ',');
-		if (flag_object(c, st, f, b))
-			return 0;
+		/* before its message's template adds to the trace */
 		if (c->ev.trace)
 			explain_flag(c, f, fired == 1);
+		if (flag_object(c, st, f, b))
+			return 0;
 		f->fired++;
 		if (f->severity > c->worst)
 			c->worst = f->severity;

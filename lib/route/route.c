@@ -54,7 +54,7 @@ struct op_route {
 	op_buf idbuf, sbuf;
 	unsigned long long unrouted;
 	int replay;		/* received_at is now (op_route_replay) */
-	int quiet;		/* records not written (op_route_quiet) */
+	int quiet;		/* records not written (op_route_replay) */
 	int routed;		/* out holds what the last record got */
 	int explain;		/* --explain */
 	op_buf trace;		/* the comparisons of the route that held */
@@ -452,6 +452,8 @@ static int record_id(ctx *c, op_stream *st, op_rec *r, const char **id, size_t *
 static int first_route(ctx *c, op_stream *st, const route **rt)
 {
 	*rt = NULL;
+	/* what the conditions compare, not what a task's template does */
+	c->ev.trace = c->explain ? &c->trace : NULL;
 	for (size_t i = 0; i < c->n && !*rt; i++) {
 		op_buf_reset(&c->trace);
 		int t = c->routes[i].when ? op_eval_cond(&c->ev, c->routes[i].when) : 1;
@@ -463,6 +465,7 @@ static int first_route(ctx *c, op_stream *st, const route **rt)
 		if (t)
 			*rt = &c->routes[i];
 	}
+	c->ev.trace = NULL;
 	return 0;
 }
 
@@ -651,7 +654,6 @@ void op_route_replay(op_route *c, int quiet)
 void op_route_explain(op_route *c)
 {
 	c->explain = 1;
-	c->ev.trace = &c->trace;
 }
 
 const op_kv *op_route_result(op_route *c, size_t *n)

@@ -76,4 +76,12 @@ tcase "enq-classify --explain: the text each regex matched, and what was compare
 expect_out <<'E'
 "explain":{"rules":[{"at":"c.rules:1","category":"quote","score":2,"compared":[{"op":"=~","regex":"/\\b(quote|price)\\b/i","match":"Price","holds":true}]},{"at":"c.rules:2","priority":"high","compared":[{"left":"phone","op":"in","right":["phone","chat"],"holds":true}]},{"at":"c.rules:3","tag":"no_ref","compared":[{"op":"!~","regex":"/ref \\d+/","match":null,"holds":true}]}],"by":"rules","scores":{"quote":2}}}
 E
+# a template's comparisons (task, message) are not the condition's
+printf 'team t owners x\nroute a when value > 1 -> t task "big: {value > 100}"\n' > t.rules
+printf 'flag f low when value > 1 message "big: {value > 100}"\n' > tf.rules
+tcase "a task's or message's comparisons are not in explain" "echo '{\"id\":\"1\",\"value\":250}' | enq-route -r t.rules --explain | sed 's/.*\"explain\"/\"explain\"/'; echo '{\"id\":\"1\",\"value\":250}' | exc-flag -r tf.rules --explain | sed 's/.*\"explain\"/\"explain\"/'"
+expect_out <<'E'
+"explain":{"rules":[{"at":"t.rules:2","route":"a","compared":[{"left":250,"op":">","right":1,"holds":true}]}]}}
+"explain":{"rules":[{"at":"tf.rules:1","flag":"f","compared":[{"left":250,"op":">","right":1,"holds":true}]}]}}
+E
 done_testing
