@@ -329,8 +329,8 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 
 int op_assign_dump(op_assigner *a, op_buf *out, size_t *at)
 {
-	if (!*at) {
-		a->forgotten = 0;
+	size_t from = *at;
+	if (!from) {
 		for (size_t i = 0; i < a->nt; i++) {
 			if (a->tv[i]->mode != OP_ASSIGN_ROUND_ROBIN)
 				continue;
@@ -339,12 +339,11 @@ int op_assign_dump(op_assigner *a, op_buf *out, size_t *at)
 			op_buf_printf(out, " %llu\n", (unsigned long long)a->tv[i]->rr);
 		}
 	}
-	for (; *at < a->na && out->len < DUMP_CHUNK; ++*at) {
+	/* one entry at least a call, however long the rr lines were */
+	for (; *at < a->na && (*at == from || out->len < DUMP_CHUNK); ++*at) {
 		const op_assigned *e = &a->av[*at];
-		if (e->closed_at != OP_ASSIGN_OPEN && e->closed_at < a->forget_before) {
-			a->forgotten++;
+		if (e->closed_at != OP_ASSIGN_OPEN && e->closed_at < a->forget_before)
 			continue;
-		}
 		size_t n;
 		const char *t = id_text(a, e, &n);
 		op_buf_adds(out, "a ");

@@ -76,7 +76,6 @@ typedef struct {
 				 * of a version 1 file (no time) is taken to */
 	op_time forget_before;	/* enquiries closed before are not written */
 	unsigned long long fresh;	/* assignments made this run */
-	unsigned long long forgotten;	/* closed ones the last dump left out */
 } op_assigner;
 
 int op_assign_mode(const char *s);	/* -1 when not a mode */

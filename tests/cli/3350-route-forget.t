@@ -84,4 +84,15 @@ opflow-state enq-route 2
 end 20000
 20000
 E
+# rr lines alone longer than a 64 KiB piece: the enquiries still follow
+awk 'BEGIN { for (i = 1; i <= 700; i++) { n = sprintf("team_%03d_", i); while (length(n) < 100) n = n "x"
+	printf "team %s owners ann assign round-robin\n", n }
+	printf "route all -> %s\n", n }' > many.rules
+tcase "700 round-robin teams of 100-byte names, and an enquiry" "echo '{\"id\":\"Z\"}' | timeout 20 enq-route -r many.rules --state mst > /dev/null; echo \$?; grep -c '^rr' mst; grep '^a' mst | cut -c1-12; tail -1 mst"
+expect_out <<'E'
+0
+700
+a Z team_700
+end 701
+E
 done_testing
