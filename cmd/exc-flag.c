@@ -21,7 +21,9 @@ static const char usage[] =
 	"      --fail-on SEV     exit 1 when a flag of SEV or worse fired\n"
 	"                        (low, medium, high, critical)\n"
 	"      --by FIELD,...    history groups for prev(), mean_prev(), stddev_prev()\n"
-	"      --summary         counts per flag on stderr at the end\n";
+	"      --summary         counts per flag on stderr at the end\n"
+	"      --explain         add an `explain` object to flagged records: the flags\n"
+	"                        (file:line) and the values they compared\n";
 
 int main(int argc, char **argv)
 {
@@ -30,14 +32,15 @@ int main(int argc, char **argv)
 	const char *rules = NULL, **by = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;
-	int summary = 0, only = 0, fail_on = -1, ch;
-	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY };
+	int summary = 0, only = 0, fail_on = -1, explain = 0, ch;
+	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "only", no_argument, NULL, O_ONLY },
 		{ "fail-on", required_argument, NULL, O_FAILON },
 		{ "by", required_argument, NULL, O_BY },
 		{ "summary", no_argument, NULL, O_SUMMARY },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -51,6 +54,7 @@ int main(int argc, char **argv)
 			break;
 		case O_BY: byarg = optarg; break;
 		case O_SUMMARY: summary = 1; break;
+		case O_EXPLAIN: explain = 1; break;
 		}
 	}
 	if (byarg) {
@@ -63,6 +67,8 @@ int main(int argc, char **argv)
 	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli, &e);
 	if (!fl)
 		op_die_err(&e);
+	if (explain)
+		op_flagger_explain(fl);
 
 	op_stream st;
 	op_stream_init(&st, &cli);

@@ -91,6 +91,7 @@ struct op_classify {
 	unsigned char *fired;
 	op_fields out;
 	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
+	op_buf trace;		/* --explain: what the last condition compared */
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
@@ -231,7 +232,10 @@ const op_stmt op_classify_statements[] = {
 
 /* ---- per record ---------------------------------------------------------- */
 
-static void explain_rule(ctx *c, unsigned line, const char *kind, const char *name, const char *extra)
+/* compared: the rule has a condition, whose comparisons and matches
+ * (c->trace) are shown */
+static void explain_rule(ctx *c, unsigned line, const char *kind, const char *name, const char *extra,
+			 int compared)
 {
 	op_buf *b = &c->explain;
 	op_buf_adds(b, b->len ? ",{\"at\":" : "{\"rules\":[{\"at\":");
@@ -242,7 +246,19 @@ static void explain_rule(ctx *c, unsigned line, const char *kind, const char *na
 	op_buf_json_cstr(b, name);
 	if (extra)
 		op_buf_adds(b, extra);
+	if (compared) {
+		op_buf_adds(b, ",\"compared\":[");
+		op_buf_add(b, c->trace.p ? c->trace.p : "", c->trace.len);
+		op_buf_addc(b, ']');
+	}
 	op_buf_addc(b, '}');
+}
+
+/* a rule's condition: 1, 0, or -1 on an error */
+static int cond(ctx *c, const op_expr *when)
+{
+	op_buf_reset(&c->trace);
+	return op_eval_cond(&c->ev, when);
 }
 
 /* no value: absent, null, or a string, array or object with nothing but
@@ -327,7 +343,7 @@ static int extract(ctx *c, op_stream *st, op_rec *r)
 		c->extoff[i] = start;
 		c->extlen[i] = c->ext.len - start;
 		if (c->explain_on)
-			explain_rule(c, e->line, "extract", e->field, NULL);
+			explain_rule(c, e->line, "extract", e->field, NULL, 0);
 	}
 	return 0;
 }
@@ -368,7 +384,7 @@ static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, 
 static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 {
 	for (size_t i = 0; i < c->ncats; i++) {
-		int t = op_eval_cond(&c->ev, c->cats[i].when);
+		int t = cond(c, c->cats[i].when);
 		if (t < 0) {
 			*what = "category";
 			*line = c->cats[i].line;
@@ -380,27 +396,27 @@ static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 			if (c->explain_on) {
 				char sc[40];
 				snprintf(sc, sizeof sc, ",\"score\":%.15g", c->cats[i].score);
-				explain_rule(c, c->cats[i].line, "category", c->names[c->cats[i].cat], sc);
+				explain_rule(c, c->cats[i].line, "category", c->names[c->cats[i].cat], sc, 1);
 			}
 		}
 	}
 	*prio = -1;
 	for (size_t i = 0; i < c->npris; i++) {
-		int t = op_eval_cond(&c->ev, c->pris[i].when);
+		int t = cond(c, c->pris[i].when);
 		if (t < 0) {
 			*what = "priority";
 			*line = c->pris[i].line;
 			return -1;
 		}
 		if (t && c->explain_on)
-			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL);
+			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL, 1);
 		if (t && c->pris[i].level > *prio)
 			*prio = c->pris[i].level;
 	}
 	op_buf_reset(&c->tagv);
 	op_buf_addc(&c->tagv, '[');
 	for (size_t i = 0; i < c->ntags; i++) {
-		int t = op_eval_cond(&c->ev, c->tags[i].when);
+		int t = cond(c, c->tags[i].when);
 		if (t < 0) {
 			*what = "tag";
 			*line = c->tags[i].line;
@@ -409,7 +425,7 @@ static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 		if (!t)
 			continue;
 		if (c->explain_on)
-			explain_rule(c, c->tags[i].line, "tag", c->tags[i].name, NULL);
+			explain_rule(c, c->tags[i].line, "tag", c->tags[i].name, NULL, 1);
 		/* two rules may give one tag: it is listed once */
 		if (c->tagseen[c->tags[i].first] == c->recno)
 			continue;
@@ -649,6 +665,8 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 		nreq += c->reqs[i].n;
 	c->miss = op_xcalloc(nreq ? nreq : 1, sizeof *c->miss);
 	op_eval_init(&c->ev, cli->now, cli->tz);
+	if (c->explain_on)
+		c->ev.trace = &c->trace;
 	c->ev.lang = &c->rules->lang;
 	if (op_calendar_attach(c->calendar, c->rules, &c->ev, e))
 		goto fail;
@@ -724,6 +742,7 @@ void op_classify_free(op_classify *c)
 	op_fields_free(&c->out);
 	op_buf_free(&c->tagv);
 	op_buf_free(&c->explain);
+	op_buf_free(&c->trace);
 	op_buf_free(&c->tmp);
 	op_buf_free(&c->ext);
 	op_buf_free(&c->incat);

@@ -20,6 +20,7 @@ struct op_flagger {
 	const char **by;
 	size_t nby;
 	int only;
+	op_buf trace, explain;	/* --explain: a flag's comparisons; the flags' */
 	unsigned long long flagged;
 	int worst;
 };
@@ -98,6 +99,23 @@ static int flag_object(ctx *c, op_stream *st, const op_flag *f, op_buf *b)
 	return 0;
 }
 
+/* --explain: f held; its file:line and what its condition compared */
+static void explain_flag(ctx *c, const op_flag *f, int first)
+{
+	op_buf *b = &c->explain;
+	if (first)
+		op_buf_reset(b);
+	op_buf_adds(b, first ? "{\"rules\":[{\"at\":" : ",{\"at\":");
+	op_buf_reset(&c->tmp);
+	op_buf_printf(&c->tmp, "%s:%u", c->rules->file, f->line);
+	op_buf_json_str(b, c->tmp.p, c->tmp.len);
+	op_buf_adds(b, ",\"flag\":");
+	op_buf_json_cstr(b, f->name);
+	op_buf_adds(b, ",\"compared\":[");
+	op_buf_add(b, c->trace.p ? c->trace.p : "", c->trace.len);
+	op_buf_adds(b, "]}");
+}
+
 int op_flagger_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -110,6 +128,7 @@ int op_flagger_record(op_stream *st, op_rec *r, void *vc)
 	op_buf_addc(b, '[');
 	for (size_t i = 0; i < c->n; i++) {
 		op_flag *f = &c->flags[i];
+		op_buf_reset(&c->trace);
 		int t = op_eval_cond(&c->ev, f->when);
 		if (t < 0) {
 			op_reject(st, "%s:%u: flag %s: %s", c->rules->file, f->line, f->name, c->ev.err);
@@ -119,6 +138,9 @@ int op_flagger_record(op_stream *st, op_rec *r, void *vc)
 			continue;
 		if (fired++)
 			op_buf_addc(b, ',');
+		/* before its message's template adds to the trace */
+		if (c->ev.trace)
+			explain_flag(c, f, fired == 1);
 		if (flag_object(c, st, f, b))
 			return 0;
 		f->fired++;
@@ -128,6 +150,11 @@ int op_flagger_record(op_stream *st, op_rec *r, void *vc)
 	op_history_commit(&c->ev);
 	if (fired) {
 		op_buf_addc(b, ']');
+		if (c->ev.trace) {
+			b = op_fields_add(&c->out, "explain");
+			op_buf_add(b, c->explain.p, c->explain.len);
+			op_buf_adds(b, "]}");
+		}
 		size_t n;
 		const op_kv *kv = op_fields_kv(&c->out, &n);
 		c->flagged++;
@@ -166,6 +193,11 @@ op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int 
 	return c;
 }
 
+void op_flagger_explain(op_flagger *c)
+{
+	c->ev.trace = &c->trace;
+}
+
 const op_flag *op_flagger_flags(const op_flagger *c, size_t *n)
 {
 	*n = c->n;
@@ -192,6 +224,8 @@ void op_flagger_free(op_flagger *c)
 	op_fields_free(&c->out);
 	op_buf_free(&c->group);
 	op_buf_free(&c->tmp);
+	op_buf_free(&c->trace);
+	op_buf_free(&c->explain);
 	free(c->flags);
 	free(c);
 }

@@ -27,6 +27,8 @@ op_flagger *op_flagger_load(const char *rules, const char **by, size_t nby, int 
 			    op_err *e);	/* NULL with e: 66 or 78 */
 /* An op_record_fn: flag r and write it (or reject it). */
 int op_flagger_record(op_stream *st, op_rec *r, void *flagger);
+/* --explain: an `explain` field in each flagged record (man/exc-flag.1). */
+void op_flagger_explain(op_flagger *c);
 /* The rules in their order, with what each fired. */
 const op_flag *op_flagger_flags(const op_flagger *c, size_t *n);
 unsigned long long op_flagger_flagged(const op_flagger *c);	/* records flagged */

@@ -538,6 +538,38 @@ ring *op_hist_ring(const op_expr *e, op_eval *ev, int create)
 }
 
 
+/* ev->trace: a comparison or `in` (op) of a and b that gave out */
+static void trace(op_eval *ev, const char *op, const op_val *a, const op_val *b, const op_val *out)
+{
+	op_buf *t = ev->trace;
+	op_buf_adds(t, t->len ? ",{\"left\":" : "{\"left\":");
+	op_val_json(t, a);
+	op_buf_printf(t, ",\"op\":\"%s\",\"right\":", op);
+	op_val_json(t, b);
+	op_buf_printf(t, ",\"holds\":%s}", out->u.b ? "true" : "false");
+}
+
+/* ev->trace: a regex match of e over s (r: 1 matched, 0 not) */
+static void trace_match(op_eval *ev, const op_expr *e, const char *s, int r, const op_val *out)
+{
+	op_buf *t = ev->trace;
+	size_t pn, from, to;
+	const char *flags, *pat = op_rx_pattern(e->rx, &pn, &flags);
+	op_buf_printf(t, "%s{\"op\":\"%s\",\"regex\":", t->len ? "," : "", e->op ? "!~" : "=~");
+	op_buf re = {0};	/* not ev->tmp: s may be in it */
+	op_buf_printf(&re, "/%.*s/%s", (int)pn, pat, flags);
+	op_buf_json_str(t, re.p, re.len);
+	op_buf_free(&re);
+	op_buf_adds(t, ",\"match\":");
+	if (r > 0 && op_rx_group(e->rx, 0, &from, &to))
+		op_buf_json_str(t, s + from, to - from);
+	else
+		op_buf_adds(t, "null");
+	op_buf_printf(t, ",\"holds\":%s}", out->u.b ? "true" : "false");
+}
+
+static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+
 static int eval(op_eval *ev, const op_expr *e, op_val *out)
 {
 	op_val a, b;
@@ -586,15 +618,14 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 		if (eval(ev, e->a, &a) || eval(ev, e->b, &b))
 			return -1;
 		out->t = OP_VBOOL;
-		if (e->op == C_EQ || e->op == C_NE) {
+		if (e->op == C_EQ || e->op == C_NE)
 			out->u.b = values_equal(ev, &a, &b) == (e->op == C_EQ);
-			return 0;
-		}
-		if (!op_val_compare(ev, &a, &b, &r)) {
+		else if (!op_val_compare(ev, &a, &b, &r))
 			out->u.b = 0;
-			return 0;
-		}
-		out->u.b = e->op == C_LT ? r < 0 : e->op == C_LE ? r <= 0 : e->op == C_GT ? r > 0 : r >= 0;
+		else
+			out->u.b = e->op == C_LT ? r < 0 : e->op == C_LE ? r <= 0 : e->op == C_GT ? r > 0 : r >= 0;
+		if (ev->trace)
+			trace(ev, cmp_names[e->op], &a, &b, out);
 		return 0;
 	case E_MATCH: {
 		if (eval(ev, e->a, &a))
@@ -611,6 +642,8 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 		if (r < 0)
 			return op_eval_fail(ev, "%s", rxe.msg);
 		out->u.b = r == (e->op == 0);
+		if (ev->trace)
+			trace_match(ev, e, s, r, out);
 		return 0;
 	}
 	case E_IN:
@@ -618,6 +651,8 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 			return -1;
 		out->t = OP_VBOOL;
 		out->u.b = a.t != OP_VNULL && op_val_member(ev, &a, &b);
+		if (ev->trace)
+			trace(ev, "in", &a, &b, out);
 		return 0;
 	case E_ARITH:
 		if (eval(ev, e->a, &a) || eval(ev, e->b, &b))

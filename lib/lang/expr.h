@@ -68,6 +68,13 @@ typedef struct op_eval {
 	int strict;			/* a placeholder with no value and no fallback
 					 * fails the render (enq-draft) */
 	int datelang;			/* names of {time:%A}: an op_datelang index */
+	/* --explain: when set, each comparison, `in` and regex match the
+	 * evaluation makes is appended, a JSON object each, after a comma
+	 * when trace is not empty: {"left":V,"op":"<","right":V,"holds":B},
+	 * {"left":V,"op":"in","right":V,"holds":B}, and for =~ and !~ the
+	 * text the regex matched instead of the subject (often all the text):
+	 * {"op":"=~","regex":"/re/i","match":"text" or null,"holds":B}. */
+	op_buf *trace;
 } op_eval;
 
 /* What the trees of a rule file own besides its arena: the compiled

@@ -53,6 +53,11 @@ struct op_route {
 	op_slas *slas;
 	op_buf idbuf, sbuf, slabuf;
 	unsigned long long unrouted;
+	int replay;		/* received_at is now (op_route_replay) */
+	int quiet;		/* records not written (op_route_replay) */
+	int routed;		/* out holds what the last record got */
+	int explain;		/* --explain */
+	op_buf trace;		/* the comparisons of the route that held */
 };
 typedef struct op_route ctx;
 
@@ -341,7 +346,10 @@ static int record_id(ctx *c, op_stream *st, op_rec *r, const char **id, size_t *
 static int first_route(ctx *c, op_stream *st, const route **rt)
 {
 	*rt = NULL;
+	/* what the conditions compare, not what a task's template does */
+	c->ev.trace = c->explain ? &c->trace : NULL;
 	for (size_t i = 0; i < c->n && !*rt; i++) {
+		op_buf_reset(&c->trace);
 		int t = c->routes[i].when ? op_eval_cond(&c->ev, c->routes[i].when) : 1;
 		if (t < 0) {
 			op_reject(st, "%s:%u: route %s: %s", c->rules->file, c->routes[i].line, c->routes[i].name,
@@ -351,6 +359,7 @@ static int first_route(ctx *c, op_stream *st, const route **rt)
 		if (t)
 			*rt = &c->routes[i];
 	}
+	c->ev.trace = NULL;
 	return 0;
 }
 
@@ -377,6 +386,53 @@ range:
 	return -1;
 }
 
+#define EXPLAIN_DAYS 62	/* days of an SLA shown one by one */
+
+static void explain_day(void *arg, int64_t day, int64_t secs, const char *skipped)
+{
+	op_buf *b = arg;
+	int64_t y;
+	unsigned m, d;
+	op_civil_from_days(day, &y, &m, &d);
+	op_buf_printf(b, "%s{\"date\":\"%04lld-%02u-%02u\",\"minutes\":%.15g", b->p[b->len - 1] == '[' ? "" : ",",
+		      (long long)y, m, d, (double)secs / 60);
+	if (skipped)
+		op_buf_printf(b, ",\"skipped\":\"%s\"", skipped);
+	op_buf_addc(b, '}');
+}
+
+/* --explain: the route that held (file:line, what its condition compared)
+ * and how its SLA gave due_at, business time day by day */
+static void explain_member(ctx *c, op_buf *b, const route *rt, op_time start, op_time due)
+{
+	char t[21];
+	op_buf_adds(b, "{\"rules\":[{\"at\":");
+	op_buf_reset(&c->sbuf);
+	op_buf_printf(&c->sbuf, "%s:%u", c->rules->file, rt->line);
+	op_buf_json_str(b, c->sbuf.p, c->sbuf.len);
+	op_buf_adds(b, ",\"route\":");
+	op_buf_add(b, rt->json.p + rt->team_len, rt->json.len - rt->team_len);
+	op_buf_adds(b, ",\"compared\":[");
+	op_buf_add(b, c->trace.p ? c->trace.p : "", c->trace.len);
+	op_buf_adds(b, "]}]");
+	if (rt->sla_unit >= 0) {
+		op_buf_adds(b, ",\"sla\":{\"start\":\"");
+		op_buf_add(b, t, op_time_format(start, t));
+		op_buf_adds(b, "\",\"due_at\":\"");
+		op_buf_add(b, t, op_time_format(due, t));
+		op_buf_printf(b, "\",\"business\":%s", rt->sla_unit ? "true" : "false");
+	}
+	if (rt->sla_unit > 0) {
+		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
+		op_buf_adds(b, ",\"days\":[");
+		int64_t n = op_cal_days(cal, start, due, EXPLAIN_DAYS, explain_day, b);
+		op_buf_addc(b, ']');
+		if (n > EXPLAIN_DAYS)
+			op_buf_printf(b, ",\"days_left_out\":%lld", (long long)(n - EXPLAIN_DAYS));
+	}
+	op_buf_adds(b, rt->sla_unit >= 0 ? "}}" : "}");
+}
+
 int op_route_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -384,18 +440,26 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	const char *id;
 	size_t idn;
 	const route *rt;
-	if (record_id(c, st, r, &id, &idn) || first_route(c, st, &rt))
+	op_time start, due;
+	c->routed = 0;
+	if (record_id(c, st, r, &id, &idn))
+		return 0;
+	/* a replay routes each record as at its arrival */
+	if (c->replay && received(c, st, r, &start))
+		return 0;
+	c->ev.now = c->replay ? start : c->now;
+	if (first_route(c, st, &rt))
 		return 0;
 	if (!rt) {
 		op_warn("%s:%llu: enquiry %.*s matches no route and the rules have no fallback; passed unrouted",
 			st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id);
 		c->unrouted++;
-		op_emit_rec(st, r, NULL, 0);
+		if (!c->quiet)
+			op_emit_rec(st, r, NULL, 0);
 		return 0;
 	}
-	op_time start, due;
 	int64_t sla_min;
-	if (received(c, st, r, &start) || due_time(c, st, rt, start, &due, &sla_min))
+	if ((!c->replay && received(c, st, r, &start)) || due_time(c, st, rt, start, &due, &sla_min))
 		return 0;
 	/* a policy's first-reply target overrides the route's sla */
 	op_buf_reset(&c->slabuf);
@@ -406,7 +470,7 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	const op_owner *owner = rt->owner, *from = NULL;
 	if (!owner)
-		owner = op_assign_pick(&c->as, rt->team, id, idn, c->now,
+		owner = op_assign_pick(&c->as, rt->team, id, idn, c->ev.now,
 				       c->as.stateful && is_closed(r, &c->sbuf), &from);
 
 	op_fields *f = &c->out;
@@ -443,9 +507,13 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 		op_fields_cstr(f, "priority", priorities[rt->priority]);
 		op_fields_cstr(f, "priority_by", "route");
 	}
+	if (c->explain)
+		explain_member(c, op_fields_add(f, "explain"), rt, start, due);
 	size_t n;
 	const op_kv *kv = op_fields_kv(f, &n);
-	op_emit_rec(st, r, kv, n);
+	c->routed = 1;
+	if (!c->quiet)
+		op_emit_rec(st, r, kv, n);
 	return 0;
 }
 
@@ -486,6 +554,24 @@ op_assigner *op_route_assigner(op_route *c)
 	return &c->as;
 }
 
+void op_route_replay(op_route *c, int quiet)
+{
+	c->replay = 1;
+	c->quiet = quiet;
+	c->as.stateful = 1;
+}
+
+void op_route_explain(op_route *c)
+{
+	c->explain = 1;
+}
+
+const op_kv *op_route_result(op_route *c, size_t *n)
+{
+	*n = 0;
+	return c->routed ? op_fields_kv(&c->out, n) : NULL;
+}
+
 unsigned long long op_route_unrouted(const op_route *c)
 {
 	return c->unrouted;
@@ -506,6 +592,7 @@ void op_route_free(op_route *c)
 	op_buf_free(&c->slabuf);
 	op_buf_free(&c->idbuf);
 	op_buf_free(&c->sbuf);
+	op_buf_free(&c->trace);
 	for (size_t i = 0; i < c->n; i++)
 		op_buf_free(&c->routes[i].json);
 	free(c->routes);

@@ -19,6 +19,16 @@ op_route *op_route_load(const char *rules, const op_cli *cli, op_err *e);
 op_assigner *op_route_assigner(op_route *c);
 /* An op_record_fn: route r and write it (or reject it). */
 int op_route_record(op_stream *st, op_rec *r, void *route);
+/* Replay (enq-route --replay): each record's received_at is the time of
+ * its routing (who is away, least-open's counts, now() in conditions),
+ * assignments are remembered in memory as with --state; quiet: records
+ * are routed, not written (--compare reads op_route_result instead). */
+void op_route_replay(op_route *c, int quiet);
+/* --explain: an `explain` field in each routed record (man/enq-route.1). */
+void op_route_explain(op_route *c);
+/* The fields the last record was given, NULL when it was not routed
+ * (no route, or rejected). */
+const op_kv *op_route_result(op_route *c, size_t *n);
 unsigned long long op_route_unrouted(const op_route *c);	/* passed without a route */
 void op_route_free(op_route *c);
 #endif

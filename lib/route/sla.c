@@ -300,7 +300,7 @@ int op_slas_check(op_slas *s, const char *file, const op_cal *cal)
 		for (int k = 0; k < OP_SLA_NTARGETS; k++)
 			business |= pol->t[k].unit > 0;
 		if (business && !op_cal_has_hours(cal)) {
-			op_warn("%s:%u: sla %s: a business-time target needs working hours (an `hours` statement)",
+			op_warn("%s:%u: sla %s: a business-time target needs working hours (an `hours` statement, or --calendar FILE)",
 				file, pol->line, pol->name);
 			errors++;
 		}

@@ -434,6 +434,25 @@ int op_cal_add_secs(const op_cal *c, op_time from, int64_t secs, op_time *out)
 	return rc < 0 ? rc : *out > MAX_T ? OP_CAL_RANGE : 0;
 }
 
+int64_t op_cal_days(const op_cal *c, op_time a, op_time b, int64_t max, op_cal_day_fn *fn, void *arg)
+{
+	if (b < a || a < MIN_T || b > MAX_T)
+		return 0;
+	int64_t first = local_day(c, a), last = local_day(c, b);
+	for (int64_t d = first; d <= last && d - first < max; d++) {
+		int w = op_weekday(d);
+		int64_t secs = 0;
+		for (int i = 0; i < c->nsp[w] && !is_holiday(c, d); i++) {
+			op_time from = at(c, d, c->sp[w][i].from), to = at(c, d, c->sp[w][i].to);
+			from = from < a ? a : from;
+			to = to > b ? b : to;
+			secs += to > from ? to - from : 0;
+		}
+		fn(arg, d, secs, is_holiday(c, d) ? "holiday" : c->nsp[w] ? NULL : "closed");
+	}
+	return last - first + 1;
+}
+
 static const char *const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
 static int day_of(const char *s, size_t n)

@@ -79,5 +79,12 @@ double op_cal_days_between(const op_cal *c, op_time a, op_time b);
 /* The rule language's bhours() (unit 1: business hours) and bdays()
  * (unit 2: working days) from a to b, negative when b is before a. */
 double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit);
+/* The same day by day, to show how a due time was counted: fn gets each
+ * local date (days since 1970) from a's to b's, the business seconds of
+ * [a, b) inside it, and why it counts none: "holiday", "closed" (no hours
+ * that weekday), or NULL.  At most max days are given; returns how many
+ * days [a, b] spans (more than max: the rest were left out). */
+typedef void op_cal_day_fn(void *arg, int64_t day, int64_t secs, const char *skipped);
+int64_t op_cal_days(const op_cal *c, op_time a, op_time b, int64_t max, op_cal_day_fn *fn, void *arg);
 
 #endif

@@ -52,7 +52,7 @@ tcase "--state: first run assigns round-robin / least-open, skips the away" "enq
 expect_rc 0
 expect_out <<'E'
 "owner":"dave" "owner":"bob" "owner":"carol" "owner":"bob" "owner":"grace" "owner":"olga" "owner":"eve" "owner":"olga" "owner":"carol" "owner":null "owner":null "owner":"dave" "owner":"carol" "owner":"dave" 
-opflow-state enq-route 1
+opflow-state enq-route 2
 rr sales 3
 a R01 service dave open
 a R02 sales bob open
@@ -62,7 +62,7 @@ a R05 accounts grace open
 a R06 night olga open
 a R07 service eve open
 a R08 night olga open
-a R12 service dave closed
+a R12 service dave closed 2026-11-23T12:00:00Z
 a Ré13 sales carol open
 a 14 service dave open
 end 12
@@ -78,10 +78,10 @@ E
 tcase "least-open: --close and closed records lower the counts" "enq-route -r $D/route.rules --state st2 $D/enq.jsonl > /dev/null; printf 'R01\n{\"id\":14,\"status\":\"closed\"}\n\nnobody\n' > closed; printf '%s\n' '{\"id\":\"S1\",\"category\":\"complaint\"}' '{\"id\":\"S2\",\"category\":\"complaint\"}' '{\"id\":\"R07\",\"category\":\"complaint\",\"status\":\"won\"}' '{\"id\":\"S3\",\"category\":\"complaint\"}' | enq-route -r $D/route.rules --state st2 --close closed | grep -o '\"owner\":[^,]*' | tr '\n' ' '; echo; grep service st2"
 expect_out <<'E'
 "owner":"dave" "owner":"dave" "owner":"eve" "owner":"eve" 
-a R01 service dave closed
-a R07 service eve closed
-a R12 service dave closed
-a 14 service dave closed
+a R01 service dave closed 2026-11-23T12:00:00Z
+a R07 service eve closed 2026-11-23T12:00:00Z
+a R12 service dave closed 2026-11-23T12:00:00Z
+a 14 service dave closed 2026-11-23T12:00:00Z
 a S1 service dave open
 a S2 service dave open
 a S3 service eve open
@@ -90,7 +90,7 @@ E
 tcase "a --close line without an id" "printf 'R02\n{\"x\":1}\n{bad\n' > cl2; enq-route -r $D/route.rules --state st2 --close cl2 < /dev/null; echo \$?; grep R02 st2"
 expect_out <<'E'
 65
-a R02 sales bob closed
+a R02 sales bob closed 2026-11-23T12:00:00Z
 E
 expect_err <<'E'
 enq-route: cl2:2: a record with an id expected
@@ -134,7 +134,7 @@ D open
 E
 
 printf 'opflow-state enq-route 1\nrr sales 1\na X sales bob open\n' > trunc
-printf 'opflow-state enq-route 2\nend 0\n' > future
+printf 'opflow-state enq-route 3\nend 0\n' > future
 printf 'opflow-state exc-flag 1\nend 0\n' > other
 printf 'opflow-state enq-route 1\nrr sales 1\na X sales bob maybe\nend 2\n' > damaged
 printf 'opflow-state enq-route 1\na X sales bob open\na X sales eve open\nend 2\n' > twice
@@ -148,12 +148,12 @@ E
 tcase "state: a later version" "enq-route --state future $D/enq.jsonl"
 expect_rc 78
 expect_err <<'E'
-enq-route: future:1: state format version 2, this enq-route reads version 1
+enq-route: future:1: state format version 3, this enq-route reads versions 1 to 2
 E
 tcase "state: another program's" "enq-route --state other $D/enq.jsonl"
 expect_rc 78
 expect_err <<'E'
-enq-route: other:1: not an opflow enq-route state file ("opflow-state enq-route 1" expected)
+enq-route: other:1: not an opflow enq-route state file ("opflow-state enq-route 2" expected)
 E
 tcase "state: a damaged line" "enq-route --state damaged $D/enq.jsonl"
 expect_rc 78

@@ -60,7 +60,7 @@ tcase "15 runs killed with SIGKILL at random moments" "
 		wait \$pid 2>/dev/null
 		[ ! -e ks ] && continue
 		enq-route -r fair.rules --state ks < /dev/null > /dev/null 2>> errs || bad=\$((bad + 1))
-		head -1 ks | grep -qx 'opflow-state enq-route 1' || bad=\$((bad + 1))
+		head -1 ks | grep -qx 'opflow-state enq-route 2' || bad=\$((bad + 1))
 		n=\$(grep -c '^a ' ks)
 		tail -1 ks | grep -qx \"end \$((n + 1))\" || bad=\$((bad + 1))
 	done < delays

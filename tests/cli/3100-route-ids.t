@@ -82,7 +82,7 @@ E3 "alice"
 "assigned":1
 a E1 sales carol open
 a E2 sales bob open
-a E3 sales alice closed
+a E3 sales alice closed 2026-11-23T12:00:00Z
 E
 
 tcase "the next run keeps carol, and says nothing more" "enq-route -r r2.rules --state s1 e.jsonl | $owners"

@@ -145,7 +145,7 @@ printf 'team t owners a\nroute r -> t\nsla x: first 1bh\n' > nohours.rules
 tcase "a business target needs hours" "enq-route -r nohours.rules </dev/null"
 expect_rc 78
 expect_err <<'E'
-enq-route: nohours.rules:3: sla x: a business-time target needs working hours (an `hours` statement)
+enq-route: nohours.rules:3: sla x: a business-time target needs working hours (an `hours` statement, or --calendar FILE)
 E
 printf 'sla x: first soon\nsla y: first 1h, first 2h\nsla w: first 1h warn at 100 %%\nsla v: first 90s\nsla u: first 1h pause when status in []\nsla t first 1h\nsla s: first 1h warn at 1e300 %%\n' > syntax.rules
 tcase "syntax errors name the column" "enq-route -r syntax.rules </dev/null"

@@ -1,7 +1,7 @@
 /* state.c - fuzz the state file of enq-route --state: lib/state (the
  * header, its version, the closing "end N" count) and the body lines
- * lib/assign reads from it ("rr TEAM POS", "a ID TEAM OWNER open|closed",
- * %XX escapes), as enq-route reads them.  A bad file is refused with
+ * lib/assign reads from it ("rr TEAM POS", "a ID TEAM OWNER open", "a ID
+ * TEAM OWNER closed [TIME]", %XX escapes), as enq-route reads them.  A bad file is refused with
  * "FILE:LINE: what", never a crash; a good one's body, committed to a new
  * file, reads back the same; and whatever the assigner then writes (after
  * it has assigned more) it reads back, to the same lines again.
@@ -13,7 +13,7 @@
 FUZZ_SEEDS("tests/data/fuzz-seeds/state/*.state");
 
 #define KIND "enq-route"	/* as enq-route's */
-#define VERSION 1
+#define VERSION 2
 
 static char dir[64], in_path[96], out_path[96];
 
@@ -94,29 +94,61 @@ static unsigned long lines_of(const char *s, size_t n)
 	return k;
 }
 
+/* the body of an open state, all of it: 0, or -1 with err */
+static int read_body(op_state *st, op_buf *body, op_err *err)
+{
+	const char *p;
+	size_t n;
+	unsigned long line;
+	int k;
+	while ((k = op_state_next(st, &p, &n, &line, err)) > 0) {
+		if (line != 2 + lines_of(body->p ? body->p : "", body->len))
+			fuzz_fail("a chunk at line %lu after %zu bytes", line, body->len);
+		op_buf_add(body, p, n);
+	}
+	return k;
+}
+
+/* an op_state_commit source: one buffer in one go */
+static int whole(void *arg, op_buf *out)
+{
+	const op_buf *b = arg;
+	op_buf_add(out, b->p ? b->p : "", b->len);
+	return 0;
+}
+
+/* all a's state, as op_assign_dump writes it in chunks */
+static void dump_all(op_assigner *a, op_buf *out)
+{
+	size_t at = 0;
+	while (op_assign_dump(a, out, &at))
+		;
+}
+
 /* assigner a's state, committed to a state file as enq-route does: the
  * file opens and loads into a new assigner, which writes it the same */
-static void check_dump(const op_assigner *a, const char *what)
+static void check_dump(op_assigner *a, const char *what)
 {
-	op_buf d1 = {0}, d2 = {0};
-	op_assign_dump(a, &d1);
+	op_buf d1 = {0}, d2 = {0}, body = {0};
+	dump_all(a, &d1);
 	if (d1.len && d1.p[d1.len - 1] != '\n')
 		fuzz_fail("%s: state not in lines", what);
 	op_state so;
 	op_err err = { 0 };
 	unlink(out_path);
 	if (op_state_open(&so, out_path, KIND, VERSION, &err) ||
-	    op_state_commit(&so, KIND, VERSION, d1.p ? d1.p : "", d1.len, &err))
+	    op_state_commit(&so, KIND, VERSION, whole, &d1, &err))
 		fuzz_fail("%s: commit: %s", what, err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err))
+	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &body, &err))
 		fuzz_fail("%s: the state written does not open: %s", what, err.msg);
 	op_assigner b;
 	teams(&b);
-	if (op_assign_load(&b, so.body.p ? so.body.p : "", so.body.len, out_path, so.bodyline, &err))
+	if (op_assign_load(&b, body.p ? body.p : "", body.len, out_path, 2, &err))
 		fuzz_fail("%s: the state written does not load: %s", what, err.msg);
 	op_state_close(&so);
-	op_assign_dump(&b, &d2);
+	op_buf_free(&body);
+	dump_all(&b, &d2);
 	if (d1.len != d2.len || (d1.len && memcmp(d1.p, d2.p, d1.len)))
 		fuzz_fail("%s: state written, read and written again differs", what);
 	op_assign_free(&b);
@@ -146,16 +178,14 @@ static void rerun(op_assigner *a, const uint8_t *d, size_t n)
 
 /* lib/assign on the body: refused with its line, or a state that is
  * written back loadable, before and after a run's assignments */
-static void check_body(const op_state *st, const uint8_t *d, size_t n)
+static void check_body(const char *body, size_t len, const uint8_t *d, size_t n)
 {
 	op_assigner a;
 	teams(&a);
 	op_err err = { 0 };
-	const char *body = st->body.p ? st->body.p : "";
-	size_t len = st->body.len;
 	unsigned long nl = lines_of(body, len);
-	if (op_assign_load(&a, body, len, in_path, st->bodyline, &err)) {
-		check_err(err.msg, in_path, st->bodyline, st->bodyline + (nl ? nl - 1 : 0));
+	if (op_assign_load(&a, body, len, in_path, 2, &err)) {
+		check_err(err.msg, in_path, 2, 2 + (nl ? nl - 1 : 0));
 		op_assign_free(&a);
 		return;
 	}
@@ -198,8 +228,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	write_file(in_path, d, n);
 	op_state st;
 	op_err err = { 0 };
+	op_buf all = {0};
 	int rc = op_state_open(&st, in_path, KIND, VERSION, &err);
+	if (!rc)
+		rc = read_body(&st, &all, &err);
 	if (rc && err.code == OP_EXIT_CONFIG) {
+		op_buf_free(&all);
 		check_err(err.msg, in_path, 1, lines_of((const char *)d, n) + 1);
 		op_state_close(&st);
 		cleanup();
@@ -210,9 +244,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 	/* the body: the lines between the header and "end N", N of them */
 	const char *nl = memchr(d, '\n', n);
-	const char *body = st.body.p ? st.body.p : "";
-	size_t len = st.body.len;
-	if (!nl || st.bodyline != 2 || len > n || (size_t)((const char *)d + n - nl) < len + 1 ||
+	const char *body = all.p ? all.p : "";
+	size_t len = all.len;
+	if (!nl || len > n || (size_t)((const char *)d + n - nl) < len + 1 ||
 	    memcmp(nl + 1, body, len) || (len && body[len - 1] != '\n'))
 		fuzz_fail("the body is not the lines after the header");
 	const char *last = nl + 1 + len;
@@ -222,19 +256,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	/* committed to a new file, read back: the same body */
 	op_state so;
 	unlink(out_path);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err) || so.body.len)
+	op_buf back = {0};
+	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &back, &err) || back.len)
 		fuzz_fail("a new state file: %s", err.msg);
-	if (op_state_commit(&so, KIND, VERSION, body, len, &err))
+	if (op_state_commit(&so, KIND, VERSION, whole, &all, &err))
 		fuzz_fail("commit: %s", err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err))
+	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &back, &err))
 		fuzz_fail("the state committed does not read back: %s", err.msg);
-	if (so.body.len != len || (len && memcmp(so.body.p, body, len)))
+	if (back.len != len || (len && memcmp(back.p, body, len)))
 		fuzz_fail("the state committed reads back different");
 	op_state_close(&so);
+	op_buf_free(&back);
 
-	check_body(&st, d, n);
+	check_body(body, len, d, n);
 	op_state_close(&st);
+	op_buf_free(&all);
 	cleanup();
 	return 0;
 }

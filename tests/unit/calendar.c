@@ -259,6 +259,46 @@ static void test_new_york(op_tz *ny)
 	op_cal_free(c);
 }
 
+/* op_cal_days into text: "DAY MINUTES [SKIPPED]; ..." with DAY days
+ * since 1970 */
+static void days_line(void *arg, int64_t d, int64_t secs, const char *skipped)
+{
+	char *b = arg;
+	size_t n = strlen(b);
+	snprintf(b + n, 512 - n, "%s%lld %lld%s%s", n ? "; " : "", (long long)d, (long long)(secs / 60),
+		 skipped ? " " : "", skipped ? skipped : "");
+}
+
+static void test_days(op_tz *ldn)
+{
+	char b[512] = "", want[512];
+	op_cal *c = op_cal_new();
+	op_cal_set_tz(c, ldn);
+	op_cal_add_hours(c, 0x7f, 0, 24 * 60);
+	op_cal_add_holiday(c, day("2026-03-30"));
+	/* clocks forward at 01:00 UTC on Sunday 29 March: that day holds
+	 * 23 hours; Saturday from 12:00 GMT holds 12; Monday a holiday */
+	int64_t n = op_cal_days(c, T("2026-03-28T12:00:00Z"), T("2026-03-30T10:00:00+01:00"), 10, days_line, b);
+	snprintf(want, sizeof want, "%lld 720; %lld 1380; %lld 0 holiday", (long long)day("2026-03-28"),
+		 (long long)day("2026-03-29"), (long long)day("2026-03-30"));
+	is(b, want, "days: a day of 23 hours at the spring change, a holiday skipped");
+	is_num(n, 3, "days: three of them");
+	b[0] = 0;
+	n = op_cal_days(c, T("2026-03-28T12:00:00Z"), T("2026-03-30T10:00:00+01:00"), 1, days_line, b);
+	snprintf(want, sizeof want, "%lld 720", (long long)day("2026-03-28"));
+	is(b, want, "days: at most max given");
+	is_num(n, 3, "days: and the count of all");
+	op_cal_free(c);
+
+	c = office(ldn, 9 * 60, 17 * 60);	/* mon-fri */
+	b[0] = 0;
+	n = op_cal_days(c, T("2026-11-20T16:00:00Z"), T("2026-11-23T10:00:00Z"), 10, days_line, b);
+	snprintf(want, sizeof want, "%lld 60; %lld 0 closed; %lld 0 closed; %lld 60", (long long)day("2026-11-20"),
+		 (long long)day("2026-11-21"), (long long)day("2026-11-22"), (long long)day("2026-11-23"));
+	is(b, want, "days: Friday 16:00 to Monday 10:00 is an hour each end, the weekend closed");
+	op_cal_free(c);
+}
+
 int main(void)
 {
 	test_parse();
@@ -268,6 +308,7 @@ int main(void)
 		test_london(ldn);
 		test_between(ldn);
 		test_new_york(ny);
+		test_days(ldn);
 	}
 	op_tz_free(ldn);
 	op_tz_free(ny);
