@@ -4,6 +4,8 @@
 #ifndef OP_AST_H
 #define OP_AST_H
 
+#include <string.h>
+
 #include "expr.h"
 #include "hmap.h"
 
@@ -92,5 +94,15 @@ static inline void op_val_str(op_val *v, const char *s, size_t n)
 static inline char *op_eval_scratch(op_eval *ev, size_t n)
 {
 	return op_arena_alloc(&ev->scratch, n + 1);
+}
+
+/* b's text moved into the scratch as a string value; b is freed */
+static inline void op_val_str_from(op_eval *ev, op_val *v, op_buf *b)
+{
+	char *c = op_eval_scratch(ev, b->len);
+	if (b->len)
+		memcpy(c, b->p, b->len);
+	op_val_str(v, c, b->len);
+	op_buf_free(b);
 }
 #endif

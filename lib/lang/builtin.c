@@ -155,11 +155,7 @@ static int fn_join(op_eval *ev, const op_expr *e, const op_val *a, op_val *out)
 		op_val_as_text(ev, &a[1], &sep, &seplen);
 	op_buf b = {0};		/* not ev->tmp: decoding an item uses it */
 	op_val_join(ev, &a[0], sep, seplen, &b);
-	char *c = op_eval_scratch(ev, b.len);
-	if (b.len)
-		memcpy(c, b.p, b.len);
-	op_val_str(out, c, b.len);
-	op_buf_free(&b);
+	op_val_str_from(ev, out, &b);
 	return 0;
 }
 

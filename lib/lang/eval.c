@@ -677,11 +677,7 @@ static int eval(op_eval *ev, const op_expr *e, op_val *out)
 			op_buf_free(&b2);
 			return -1;
 		}
-		char *c = op_eval_scratch(ev, b2.len);
-		if (b2.len)
-			memcpy(c, b2.p, b2.len);
-		op_val_str(out, c, b2.len);
-		op_buf_free(&b2);
+		op_val_str_from(ev, out, &b2);
 		return 0;
 	}
 	}
