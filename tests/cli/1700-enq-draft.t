@@ -153,4 +153,18 @@ expect_out <<'E'
 8
 E
 
+# a maildir that fails part way: the file-size limit (SIGXFSZ ignored, so
+# write(2) fails with EFBIG) lets the first, short draft through and stops
+# the second, long one: 74, the first kept, nothing left in tmp/
+sed -n 1p "$DATA/draft/in.jsonl" > "$T/two.jsonl"
+sed -n 1p "$DATA/draft/in.jsonl" | sed "s/\"E1\"/\"E1b\"/; s/Anna Kowalski/Anna $(printf '%02000d' 0)/" >> "$T/two.jsonl"
+tcase "--maildir: a write that fails part way: 74, the drafts before it kept, nothing half-written" \
+	"(trap '' XFSZ; ulimit -f 4; enq-draft -r d/t.rules --maildir part two.jsonl > /dev/null 2> err); echo rc=\$?; cat err; ls part/cur | wc -l; ls part/tmp | wc -l"
+expect_out <<'E'
+rc=74
+enq-draft: part/tmp: File too large
+1
+0
+E
+
 done_testing
