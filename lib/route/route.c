@@ -51,7 +51,7 @@ struct op_route {
 	op_time now;
 	op_fields out;
 	op_slas *slas;
-	op_buf idbuf, sbuf, slabuf;
+	op_buf idbuf, sbuf, slabuf, slaexp;
 	unsigned long long unrouted;
 	int replay;		/* received_at is now (op_route_replay) */
 	int quiet;		/* records not written (op_route_replay) */
@@ -386,21 +386,6 @@ range:
 	return -1;
 }
 
-#define EXPLAIN_DAYS 62	/* days of an SLA shown one by one */
-
-static void explain_day(void *arg, int64_t day, int64_t secs, const char *skipped)
-{
-	op_buf *b = arg;
-	int64_t y;
-	unsigned m, d;
-	op_civil_from_days(day, &y, &m, &d);
-	op_buf_printf(b, "%s{\"date\":\"%04lld-%02u-%02u\",\"minutes\":%.15g", b->p[b->len - 1] == '[' ? "" : ",",
-		      (long long)y, m, d, (double)secs / 60);
-	if (skipped)
-		op_buf_printf(b, ",\"skipped\":\"%s\"", skipped);
-	op_buf_addc(b, '}');
-}
-
 /* --explain: the route that held (file:line, what its condition compared)
  * and how its SLA gave due_at, business time day by day */
 static void explain_member(ctx *c, op_buf *b, const route *rt, op_time start, op_time due)
@@ -415,6 +400,13 @@ static void explain_member(ctx *c, op_buf *b, const route *rt, op_time start, op
 	op_buf_adds(b, ",\"compared\":[");
 	op_buf_add(b, c->trace.p ? c->trace.p : "", c->trace.len);
 	op_buf_adds(b, "]}]");
+	if (c->slaexp.len) {
+		/* a policy's first reply stood for the route's sla */
+		op_buf_adds(b, ",\"sla\":");
+		op_buf_add(b, c->slaexp.p, c->slaexp.len);
+		op_buf_addc(b, '}');
+		return;
+	}
 	if (rt->sla_unit >= 0) {
 		op_buf_adds(b, ",\"sla\":{\"start\":\"");
 		op_buf_add(b, t, op_time_format(start, t));
@@ -425,10 +417,10 @@ static void explain_member(ctx *c, op_buf *b, const route *rt, op_time start, op
 	if (rt->sla_unit > 0) {
 		const op_cal *cal = rt->team->cal ? rt->team->cal : c->cal;
 		op_buf_adds(b, ",\"days\":[");
-		int64_t n = op_cal_days(cal, start, due, EXPLAIN_DAYS, explain_day, b);
+		int64_t n = op_cal_days_json(b, cal, start, due, OP_CAL_EXPLAIN_DAYS);
 		op_buf_addc(b, ']');
-		if (n > EXPLAIN_DAYS)
-			op_buf_printf(b, ",\"days_left_out\":%lld", (long long)(n - EXPLAIN_DAYS));
+		if (n > OP_CAL_EXPLAIN_DAYS)
+			op_buf_printf(b, ",\"days_left_out\":%lld", (long long)(n - OP_CAL_EXPLAIN_DAYS));
 	}
 	op_buf_adds(b, rt->sla_unit >= 0 ? "}}" : "}");
 }
@@ -463,8 +455,9 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	/* a policy's first-reply target overrides the route's sla */
 	op_buf_reset(&c->slabuf);
+	op_buf_reset(&c->slaexp);
 	op_sla_env env = { c->rules->file, &c->ev, rt->team->cal ? rt->team->cal : c->cal, c->naive_tz, start,
-			   c->now };
+			   c->now, c->explain ? &c->slaexp : NULL };
 	int policy = op_slas_any(c->slas) ? op_sla_record(c->slas, &env, st, r, &c->slabuf, &due, &sla_min) : 0;
 	if (policy < 0)
 		return 0;
@@ -590,6 +583,7 @@ void op_route_free(op_route *c)
 	op_fields_free(&c->out);
 	op_slas_free(c->slas);
 	op_buf_free(&c->slabuf);
+	op_buf_free(&c->slaexp);
 	op_buf_free(&c->idbuf);
 	op_buf_free(&c->sbuf);
 	op_buf_free(&c->trace);

@@ -493,6 +493,55 @@ static int judge(const op_sla_clock *k, const policy *pol, int which, const op_s
 	return rc;
 }
 
+/* [a, b) of a target's clock, for --explain: business time day by day,
+ * wall time as one span */
+static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, op_time z)
+{
+	char ta[21], tz[21];
+	if (unit > 0) {
+		int64_t n = op_cal_days_json(b, k->cal, a, z, OP_CAL_EXPLAIN_DAYS);
+		if (n > OP_CAL_EXPLAIN_DAYS)
+			op_buf_printf(b, ",{\"days_left_out\":%lld}", (long long)(n - OP_CAL_EXPLAIN_DAYS));
+		return;
+	}
+	op_time_format(a, ta);
+	op_time_format(z, tz);
+	op_buf_printf(b, "%s{\"from\":\"%s\",\"to\":\"%s\",\"minutes\":%lld}",
+		      b->p[b->len - 1] == '[' ? "" : ",", ta, tz, (long long)((z - a) / 60));
+}
+
+/* How target `which`'s due time was counted from start: the clock's
+ * runs, with the paused spans between them skipped. */
+static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, int which, op_time start,
+			   const op_sla_result *x)
+{
+	char t1[21], t2[21];
+	op_time_format(start, t1);
+	op_time_format(x->due, t2);
+	op_buf_printf(b, "%s{\"target\":\"%s\",\"duration\":", b->p[b->len - 1] == '[' ? "" : ",",
+		      target_names[which]);
+	op_buf_json_cstr(b, pol->as_written[which]);
+	op_buf_printf(b, ",\"start\":\"%s\",\"due_at\":\"%s\",\"counted\":[", t1, t2);
+	op_time at = start;
+	for (size_t i = 0; i < k->npause && at < x->due; i++) {
+		const op_sla_span *p = &k->pause[i];
+		if (p->to <= at)
+			continue;
+		if (p->from >= x->due)
+			break;
+		if (p->from > at)
+			explain_run(b, k, pol->t[which].unit, at, p->from);
+		op_time_format(p->from > at ? p->from : at, t1);
+		op_time_format(p->to < x->due ? p->to : x->due, t2);
+		op_buf_printf(b, "%s{\"from\":\"%s\",\"to\":\"%s\",\"skipped\":\"paused\"}",
+			      b->p[b->len - 1] == '[' ? "" : ",", t1, t2);
+		at = p->to;
+	}
+	if (at < x->due)
+		explain_run(b, k, pol->t[which].unit, at, x->due);
+	op_buf_adds(b, "]}");
+}
+
 int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, op_buf *json, op_time *due,
 		  int64_t *minutes)
 {
@@ -517,6 +566,15 @@ int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, o
 	op_sla_clock k = { env->cal, s->sp, (size_t)np, env->now, pol->warn };
 	op_buf_adds(json, "{\"policy\":");
 	op_buf_json_cstr(json, pol->name);
+	if (env->explain) {
+		op_buf_adds(env->explain, "{\"policy\":");
+		op_buf_json_cstr(env->explain, pol->name);
+		op_buf_reset(&s->tmp);
+		op_buf_printf(&s->tmp, "%s:%u", env->file, pol->line);
+		op_buf_adds(env->explain, ",\"at\":");
+		op_buf_json_str(env->explain, s->tmp.p, s->tmp.len);
+		op_buf_adds(env->explain, ",\"targets\":[");
+	}
 	int first = 0;
 	for (int w = 0; w < OP_SLA_NTARGETS; w++) {
 		op_buf_printf(json, ",\"%s\":", target_names[w]);
@@ -530,6 +588,8 @@ int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, o
 			return -1;
 		}
 		put_target(json, &x);
+		if (env->explain)
+			explain_target(env->explain, &k, pol, w, w == OP_SLA_NEXT ? t.customer : env->start, &x);
 		if (w == OP_SLA_FIRST) {
 			first = 1;
 			*due = x.due;
@@ -537,5 +597,7 @@ int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, o
 		}
 	}
 	op_buf_addc(json, '}');
+	if (env->explain)
+		op_buf_adds(env->explain, "]}");
 	return first;
 }

@@ -90,6 +90,8 @@ typedef struct {
 	const op_cal *cal;	/* the routed team's */
 	const op_tz *naive_tz;
 	op_time start, now;
+	op_buf *explain;	/* --explain: the policy and how each due time was
+				 * counted, as JSON (NULL: not asked) */
 } op_sla_env;
 int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, op_buf *json, op_time *due,
 		  int64_t *minutes);

@@ -517,3 +517,21 @@ int op_cal_parse_span(const char *s, int *from, int *to)
 		return -1;
 	return 0;
 }
+
+static void day_json(void *arg, int64_t day, int64_t secs, const char *skipped)
+{
+	op_buf *b = arg;
+	int64_t y;
+	unsigned m, d;
+	op_civil_from_days(day, &y, &m, &d);
+	op_buf_printf(b, "%s{\"date\":\"%04lld-%02u-%02u\",\"minutes\":%.15g",
+		      b->len && b->p[b->len - 1] == '[' ? "" : ",", (long long)y, m, d, (double)secs / 60);
+	if (skipped)
+		op_buf_printf(b, ",\"skipped\":\"%s\"", skipped);
+	op_buf_addc(b, '}');
+}
+
+int64_t op_cal_days_json(op_buf *out, const op_cal *c, op_time a, op_time b, int64_t max)
+{
+	return op_cal_days(c, a, b, max, day_json, out);
+}

@@ -22,6 +22,7 @@
 #define OP_CALENDAR_H
 
 #include <stdint.h>
+#include "opflow.h"
 #include "timefmt.h"
 #include "tz.h"
 
@@ -86,5 +87,10 @@ double op_cal_business_between(const op_cal *c, op_time a, op_time b, int unit);
  * days [a, b] spans (more than max: the rest were left out). */
 typedef void op_cal_day_fn(void *arg, int64_t day, int64_t secs, const char *skipped);
 int64_t op_cal_days(const op_cal *c, op_time a, op_time b, int64_t max, op_cal_day_fn *fn, void *arg);
+/* The same as JSON objects appended to out, a comma before each unless
+ * out ends in '[': {"date":"2026-11-20","minutes":30} with
+ * "skipped":"holiday" or "closed" where the day counts none (--explain). */
+int64_t op_cal_days_json(op_buf *out, const op_cal *c, op_time a, op_time b, int64_t max);
+#define OP_CAL_EXPLAIN_DAYS 62	/* days --explain shows one by one */
 
 #endif

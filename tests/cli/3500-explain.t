@@ -84,4 +84,34 @@ expect_out <<'E'
 "explain":{"rules":[{"at":"t.rules:2","route":"a","compared":[{"left":250,"op":">","right":1,"holds":true}]}]}}
 "explain":{"rules":[{"at":"tf.rules:1","flag":"f","compared":[{"left":250,"op":">","right":1,"holds":true}]}]}}
 E
+# an SLA policy's targets counted: the next reply's four business hours
+# from the follow-up at 11:00, one before the pause (12:00, on hold until
+# "now", 13:00) and three after: due 16:00; the resolution's eight from
+# 10:00: two, the pause, four, and two on Tuesday from 09:00
+cat > "$T/sla.rules" <<'R'
+timezone Europe/London
+hours    mon-fri 09:00-17:00
+team     service owners dave eve  assign least-open
+sla urgent when priority == "urgent": first 1bh, next 4bh, resolve 1bd \
+    pause when status in ["waiting on customer", "on hold"] warn at 75 %
+sla normal: first 4bh, resolve 3bd
+route all -> service sla 2d
+R
+tcase "enq-route --explain: an SLA policy's targets, paused spans skipped" \
+	"echo '{\"id\":\"U1\",\"priority\":\"urgent\",\"received_at\":\"2026-11-23T10:00:00Z\",\"first_response_at\":\"2026-11-23T10:30:00Z\",\"followups\":1,\"responses\":1,\"last_customer_at\":\"2026-11-23T11:00:00Z\",\"history\":[{\"at\":\"2026-11-23T12:00:00Z\",\"status\":\"on hold\"}]}' | enq-route -r sla.rules --now 2026-11-23T13:00:00Z --explain | sed 's/.*\"sla\":{\"policy/{\"policy/; s/}}}\$/}/' | sed 's/{\"target/\n{\"target/g'"
+expect_out <<'E'
+{"policy":"urgent","at":"sla.rules:4","targets":[
+{"target":"first","duration":"1bh","start":"2026-11-23T10:00:00Z","due_at":"2026-11-23T11:00:00Z","counted":[{"date":"2026-11-23","minutes":60}]},
+{"target":"next","duration":"4bh","start":"2026-11-23T11:00:00Z","due_at":"2026-11-23T16:00:00Z","counted":[{"date":"2026-11-23","minutes":60},{"from":"2026-11-23T12:00:00Z","to":"2026-11-23T13:00:00Z","skipped":"paused"},{"date":"2026-11-23","minutes":180}]},
+{"target":"resolve","duration":"1bd","start":"2026-11-23T10:00:00Z","due_at":"2026-11-24T11:00:00Z","counted":[{"date":"2026-11-23","minutes":120},{"from":"2026-11-23T12:00:00Z","to":"2026-11-23T13:00:00Z","skipped":"paused"},{"date":"2026-11-23","minutes":240},{"date":"2026-11-24","minutes":120}]}]}
+E
+
+# wall time: two hours from 10:00, paused 10:30-11:00: due 12:30
+printf 'team t owners a\nsla w: first 2h pause when status in ["on hold"]\nroute all -> t\n' > "$T/w.rules"
+tcase "enq-route --explain: a wall-time target in spans, the pause skipped" \
+	"echo '{\"id\":\"W\",\"received_at\":\"2026-11-23T10:00:00Z\",\"history\":[{\"at\":\"2026-11-23T10:30:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-11-23T11:00:00Z\",\"status\":\"open\"}]}' | enq-route -r w.rules --now 2026-11-23T13:00:00Z --explain | sed 's/.*\"counted\"://'"
+expect_out <<'E'
+[{"from":"2026-11-23T10:00:00Z","to":"2026-11-23T10:30:00Z","minutes":30},{"from":"2026-11-23T10:30:00Z","to":"2026-11-23T11:00:00Z","skipped":"paused"},{"from":"2026-11-23T11:00:00Z","to":"2026-11-23T12:30:00Z","minutes":90}]}]}}}
+E
+
 done_testing
