@@ -16,9 +16,10 @@ int op_grid_fmt_of(const char *name)
 	return -1;
 }
 
-void op_grid_init(op_grid *g, size_t ncol, const char *const *names)
+void op_grid_init(op_grid *g, size_t ncol, const char *const *names, enum op_grid_fmt fmt)
 {
 	memset(g, 0, sizeof *g);
+	g->people = fmt == OP_FMT_MD || fmt == OP_FMT_TABLE;
 	char *align = op_xcalloc(ncol + 1, 1);
 	memset(align, 'r', ncol);
 	op_table_init(&g->t, ncol, align);
@@ -33,6 +34,18 @@ void op_grid_cell(op_grid *g, const char *json, size_t n)
 	if (type != OP_JNUM && type != OP_JNULL)
 		g->t.align[g->t.ncell % g->t.ncol] = 'l';
 	op_buf_reset(&g->text);
+	char num[64];
+	/* a fraction of more than 15 digits, for a person: 15 at most (one
+	 * written shorter, or an integer, is shown as written) */
+	if (g->people && type == OP_JNUM && n > 16 && n < sizeof num) {
+		memcpy(num, json, n);
+		num[n] = 0;
+		if (strpbrk(num, ".eE")) {
+			op_buf_printf(&g->text, "%.15g", strtod(num, NULL));
+			op_table_add(&g->t, g->text.p);
+			return;
+		}
+	}
 	op_csv_text(&g->text, json, n, &g->tmp);
 	op_table_add(&g->t, g->text.p ? g->text.p : "");
 }

@@ -20,9 +20,13 @@ typedef struct {
 	op_table t;		/* row 0 the names; align 'r' while every cell
 				 * of the column is a number or null */
 	op_buf text, tmp;
+	int people;		/* md, table: read by a person */
 } op_grid;
 
-void op_grid_init(op_grid *g, size_t ncol, const char *const *names);
+/* fmt: the format it will be written in (md and table show a fraction
+ * with at most 15 significant digits: 44.275, not 44.27500000000002, the
+ * float noise of a computed median; csv and tsv keep every digit). */
+void op_grid_init(op_grid *g, size_t ncol, const char *const *names, enum op_grid_fmt fmt);
 /* The next cell, the JSON text of a value (null, a number, a string, ...). */
 void op_grid_cell(op_grid *g, const char *json, size_t n);
 /* Write the header and every row (not JSONL) through emit, one line at a

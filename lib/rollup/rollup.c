@@ -941,7 +941,7 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 					names[k++] = b.p;
 				}
 		}
-		op_grid_init(&f.t, ncol, (const char *const *)names);
+		op_grid_init(&f.t, ncol, (const char *const *)names, fmt);
 		for (size_t i = 0; i < ncol; i++)
 			free(names[i]);
 		free(names);

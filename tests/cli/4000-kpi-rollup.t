@@ -81,11 +81,11 @@ E
 
 tcase "-o table" "kpi-rollup -e 'by year(received_at)' -e 'kpi n = count()' -e 'kpi won = rate(status == \"won\")' -o table $D/small.jsonl"
 expect_out <<'E'
-period   n                 won
-------  --  ------------------
-2025     1                   1
-2026    11  0.5454545454545454
-         2                 0.5
+period   n                won
+------  --  -----------------
+2025     1                  1
+2026    11  0.545454545454545
+         2                0.5
 E
 
 # cells from records are text, not markup or terminal control: the same
@@ -278,5 +278,21 @@ E
 tcase "--strict stops, no rows" "kpi-rollup --strict bad.jsonl"
 expect_rc 65
 expect_out </dev/null
+
+# float noise: 0.1 + 0.2 is 0.30000000000000004; a person's table shows
+# 15 significant digits at most, csv keeps every one
+printf '{"received_at":"2026-10-01T10:00:00Z","v":0.1}\n{"received_at":"2026-10-02T10:00:00Z","v":0.2}\n' > "$T/noise.jsonl"
+tcase "-o table and md: no float noise; csv: every digit" \
+	"for f in table md csv; do kpi-rollup -e 'by month(received_at)' -e 'kpi s = sum(v)' -o \$f noise.jsonl; done"
+expect_out <<'E'
+period     s
+-------  ---
+2026-10  0.3
+| period | s |
+|:---|---:|
+| 2026-10 | 0.3 |
+period,s
+2026-10,0.30000000000000004
+E
 
 done_testing

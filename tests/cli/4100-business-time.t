@@ -75,10 +75,10 @@ tcase "the built-in KPIs count business hours in the built-in calendar" \
 	"kpi-rollup -o table $D/enq.jsonl"
 expect_rc 0
 expect_out <<'E'
-period   category  enquiries  median_resp_h          p90_resp_h  median_resp_bh  sla_breaches  conversion  first_reply_met  resolved_in_time  sla_at_risk
--------  --------  ---------  -------------  ------------------  --------------  ------------  ----------  ---------------  ----------------  -----------
-2026-11                    4              0  52.800000000000004               0             0           0                                               0
-2026-12                    1            116                 116             8.5             0           0                                               0
+period   category  enquiries  median_resp_h  p90_resp_h  median_resp_bh  sla_breaches  conversion  first_reply_met  resolved_in_time  sla_at_risk
+-------  --------  ---------  -------------  ----------  --------------  ------------  ----------  ---------------  ----------------  -----------
+2026-11                    4              0        52.8               0             0           0                                               0
+2026-12                    1            116         116             8.5             0           0                                               0
 E
 
 # Without a calendar, business time in rules of one's own is refused
