@@ -464,9 +464,10 @@ static int read_times(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *
 	return 0;
 }
 
-/* Target `which` of pol (the policy and the record have it) into x. */
+/* Target `which` of pol (the policy and the record have it) into x, the
+ * time its clock stopped at into *until (OP_TIME_MAX: not yet). */
 static int judge(const op_sla_clock *k, const policy *pol, int which, const op_sla_env *env, op_rec *r,
-		 const times *t, op_sla_result *x)
+		 const times *t, op_sla_result *x, op_time *until)
 {
 	const op_time *stop = NULL;
 	op_time start = env->start;
@@ -485,6 +486,7 @@ static int judge(const op_sla_clock *k, const policy *pol, int which, const op_s
 		else
 			unknown = rec_count(r, "responses") > 1;
 	}
+	*until = stop ? *stop : OP_TIME_MAX;
 	int rc = op_sla_target(k, pol->t[which], start, stop, x);
 	if (unknown) {
 		x->state = OP_SLA_UNKNOWN;
@@ -511,9 +513,10 @@ static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, o
 }
 
 /* How target `which`'s due time was counted from start: the clock's
- * runs, with the paused spans between them skipped. */
+ * runs, with the paused spans between them skipped; a pause after the
+ * clock stopped (until) moves nothing, as in due_time. */
 static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, int which, op_time start,
-			   const op_sla_result *x)
+			   op_time until, const op_sla_result *x)
 {
 	char t1[21], t2[21];
 	op_time_format(start, t1);
@@ -527,15 +530,16 @@ static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, 
 		const op_sla_span *p = &k->pause[i];
 		if (p->to <= at)
 			continue;
-		if (p->from >= x->due)
+		if (p->from >= x->due || p->from >= until)
 			break;
 		if (p->from > at)
 			explain_run(b, k, pol->t[which].unit, at, p->from);
+		op_time to = p->to < until ? p->to : until;
 		op_time_format(p->from > at ? p->from : at, t1);
-		op_time_format(p->to < x->due ? p->to : x->due, t2);
+		op_time_format(to < x->due ? to : x->due, t2);
 		op_buf_printf(b, "%s{\"from\":\"%s\",\"to\":\"%s\",\"skipped\":\"paused\"}",
 			      b->p[b->len - 1] == '[' ? "" : ",", t1, t2);
-		at = p->to;
+		at = to;
 	}
 	if (at < x->due)
 		explain_run(b, k, pol->t[which].unit, at, x->due);
@@ -579,17 +583,18 @@ int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, o
 	for (int w = 0; w < OP_SLA_NTARGETS; w++) {
 		op_buf_printf(json, ",\"%s\":", target_names[w]);
 		op_sla_result x;
+		op_time until;
 		if (pol->t[w].unit < 0 || (w == OP_SLA_NEXT && !t.has_customer)) {
 			op_buf_adds(json, "null");
 			continue;
 		}
-		if (judge(&k, pol, w, env, r, &t, &x)) {
+		if (judge(&k, pol, w, env, r, &t, &x, &until)) {
 			op_reject(st, "sla %s: %s due time beyond year 9999", pol->name, target_names[w]);
 			return -1;
 		}
 		put_target(json, &x);
 		if (env->explain)
-			explain_target(env->explain, &k, pol, w, w == OP_SLA_NEXT ? t.customer : env->start, &x);
+			explain_target(env->explain, &k, pol, w, w == OP_SLA_NEXT ? t.customer : env->start, until, &x);
 		if (w == OP_SLA_FIRST) {
 			first = 1;
 			*due = x.due;

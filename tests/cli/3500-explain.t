@@ -106,6 +106,14 @@ expect_out <<'E'
 {"target":"resolve","duration":"1bd","start":"2026-11-23T10:00:00Z","due_at":"2026-11-24T11:00:00Z","counted":[{"date":"2026-11-23","minutes":120},{"from":"2026-11-23T12:00:00Z","to":"2026-11-23T13:00:00Z","skipped":"paused"},{"date":"2026-11-23","minutes":240},{"date":"2026-11-24","minutes":120}]}]}
 E
 
+# a wait on the customer after the first reply (10:20) does not move that
+# target: 1bh from 10:00 is due 11:00, all sixty minutes counted, no pause
+tcase "enq-route --explain: a pause after a target was met is not skipped in it" \
+	"echo '{\"id\":\"M\",\"priority\":\"urgent\",\"received_at\":\"2026-11-23T10:00:00Z\",\"first_response_at\":\"2026-11-23T10:20:00Z\",\"history\":[{\"at\":\"2026-11-23T10:40:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-11-23T12:00:00Z\",\"status\":\"open\"}]}' | enq-route -r sla.rules --now 2026-11-23T13:00:00Z --explain | jq -c '.explain.sla.targets[0] | [.due_at, .counted]'"
+expect_out <<'E'
+["2026-11-23T11:00:00Z",[{"date":"2026-11-23","minutes":60}]]
+E
+
 # wall time: two hours from 10:00, paused 10:30-11:00: due 12:30
 printf 'team t owners a\nsla w: first 2h pause when status in ["on hold"]\nroute all -> t\n' > "$T/w.rules"
 tcase "enq-route --explain: a wall-time target in spans, the pause skipped" \
