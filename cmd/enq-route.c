@@ -80,9 +80,12 @@ static void load_state(op_state *st, op_assigner **as, int nas, const char *path
 	int k;
 	if (op_state_open(st, path, STATE_KIND, STATE_VERSION, &e))
 		op_die_err(&e);
+	/* room for the entries "end N" promises, but no more than the body
+	 * can hold: a damaged N must reach the message, not exhaust memory */
+	unsigned long long most = st->left / (sizeof "a I T O open\n" - 1);
 	for (int i = 0; i < nas; i++) {
 		as[i]->stateful = 1;
-		op_assign_reserve(as[i], st->lines);
+		op_assign_reserve(as[i], st->lines < most ? st->lines : (size_t)most);
 	}
 	while ((k = op_state_next(st, &p, &n, &line, &e)) > 0)
 		for (int i = 0; i < nas; i++)
