@@ -234,6 +234,8 @@ static void parse_pause(op_parser *p, policy *pol)
 /* `warn at N %`, after `warn` */
 static void parse_warn(op_parser *p, policy *pol)
 {
+	if (pol->warn)
+		op_p_error(p, "sla %s: warn given twice", pol->name);
 	op_p_expect(p, "at");
 	size_t at = op_p_skip(p);
 	op_token t;
