@@ -300,9 +300,10 @@ static int nth_working(const op_cal *c, int64_t day, int64_t k, int dir, int64_t
 	for (int d = 0; d < 7; d++)
 		per_week += c->nsp[d] > 0;
 	while (k > 0) {
-		if (day < MIN_DAY + 7 || day > MAX_DAY - 7)
+		/* as in walk: a day either side, whole weeks inside */
+		if (day < MIN_DAY - 1 || day > MAX_DAY + 1)
 			return OP_CAL_RANGE;
-		if (k > 2 * per_week) {
+		if (k > 2 * per_week && day + 7 * dir >= MIN_DAY && day + 7 * dir <= MAX_DAY) {
 			int64_t lo = dir > 0 ? day + 1 : day - 7, hi = lo + 7, lost = 0;
 			for (size_t i = hol_lower(c, lo); i < c->nhol && c->hol[i] < hi; i++)
 				lost += c->nsp[op_weekday(c->hol[i])] > 0;

@@ -128,6 +128,9 @@ static void test_london(op_tz *ldn)
 	is(add(c, "9999-12-31T10:00:00Z", 60, 1), "9999-12-31T11:00:00Z", "9999-12-31 10:00 + 1bh: 11:00");
 	is(add(c, "9999-12-31T17:00:00Z", 60, 1), "error -2", "9999-12-31 17:00 + 1bh: past the year, refused");
 	is(add(c, "0001-01-01T10:00:00Z", 60, 1), "0001-01-01T11:00:00Z", "0001-01-01 10:00 + 1bh: 11:00");
+	is(add(c, "9999-12-27T10:00:00Z", 1, 2), "9999-12-28T10:00:00Z", "Monday 9999-12-27 10:00 + 1bd: Tuesday 10:00");
+	is(add(c, "9999-12-31T10:00:00Z", 1, 2), "error -2", "Friday 9999-12-31 + 1bd: past the year, refused");
+	is(add(c, "0001-01-03T10:00:00Z", -1, 2), "0001-01-02T10:00:00Z", "Wednesday 0001-01-03 10:00 - 1bd: Tuesday 10:00");
 
 	/* business days keep the position in the working day */
 	is(add(c, "2026-11-24T10:00:00Z", 1, 2), "2026-11-25T10:00:00Z", "Tuesday 10:00 + 1bd: Wednesday 10:00");
