@@ -498,14 +498,16 @@ static int judge(const op_sla_clock *k, const policy *pol, int which, const op_s
 }
 
 /* [a, b) of a target's clock, for --explain: business time day by day,
- * wall time as one span */
-static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, op_time z)
+ * *left more days at most for the whole target (a history of many pauses
+ * has as many runs), the rest counted in *out; wall time as one span */
+static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, op_time z, int64_t *left,
+			int64_t *out)
 {
 	char ta[21], tz[21];
 	if (unit > 0) {
-		int64_t n = op_cal_days_json(b, k->cal, a, z, OP_CAL_EXPLAIN_DAYS);
-		if (n > OP_CAL_EXPLAIN_DAYS)
-			op_buf_printf(b, ",{\"days_left_out\":%lld}", (long long)(n - OP_CAL_EXPLAIN_DAYS));
+		int64_t n = op_cal_days_json(b, k->cal, a, z, *left);
+		*out += n > *left ? n - *left : 0;
+		*left -= n > *left ? *left : n;
 		return;
 	}
 	op_time_format(a, ta);
@@ -528,6 +530,7 @@ static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, 
 	op_buf_json_cstr(b, pol->as_written[which]);
 	op_buf_printf(b, ",\"start\":\"%s\",\"due_at\":\"%s\",\"counted\":[", t1, t2);
 	op_time at = start;
+	int64_t left = OP_CAL_EXPLAIN_DAYS, out = 0;
 	for (size_t i = 0; i < k->npause && at < x->due; i++) {
 		const op_sla_span *p = &k->pause[i];
 		if (p->to <= at)
@@ -535,7 +538,7 @@ static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, 
 		if (p->from >= x->due || p->from >= until)
 			break;
 		if (p->from > at)
-			explain_run(b, k, pol->t[which].unit, at, p->from);
+			explain_run(b, k, pol->t[which].unit, at, p->from, &left, &out);
 		op_time to = p->to < until ? p->to : until;
 		op_time_format(p->from > at ? p->from : at, t1);
 		op_time_format(to < x->due ? to : x->due, t2);
@@ -544,7 +547,9 @@ static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, 
 		at = to;
 	}
 	if (at < x->due)
-		explain_run(b, k, pol->t[which].unit, at, x->due);
+		explain_run(b, k, pol->t[which].unit, at, x->due, &left, &out);
+	if (out)
+		op_buf_printf(b, ",{\"days_left_out\":%lld}", (long long)out);
 	op_buf_adds(b, "]}");
 }
 
