@@ -80,9 +80,12 @@ static void load_state(op_state *st, op_assigner **as, int nas, const char *path
 	int k;
 	if (op_state_open(st, path, STATE_KIND, STATE_VERSION, &e))
 		op_die_err(&e);
+	/* room for the entries "end N" promises, but no more than the body
+	 * can hold: a damaged N must reach the message, not exhaust memory */
+	unsigned long long most = st->left / (sizeof "a I T O open\n" - 1);
 	for (int i = 0; i < nas; i++) {
 		as[i]->stateful = 1;
-		op_assign_reserve(as[i], st->lines);
+		op_assign_reserve(as[i], st->lines < most ? st->lines : (size_t)most);
 	}
 	while ((k = op_state_next(st, &p, &n, &line, &e)) > 0)
 		for (int i = 0; i < nas; i++)
@@ -117,8 +120,9 @@ static void value_of(const op_kv *kv, size_t n, const char *key, const char **v,
 		}
 }
 
-/* a time field of r, 0 when it has none (or not a time) */
-static int time_of(compare *c, op_rec *r, const char *key, op_time *t)
+/* a time field of r (a naive one in tz), 0 when it has none (or not a
+ * time) */
+static int time_of(compare *c, op_rec *r, const char *key, const op_tz *tz, op_time *t)
 {
 	const op_field *f = op_rec_get(r, key, strlen(key));
 	const char *s;
@@ -130,20 +134,21 @@ static int time_of(compare *c, op_rec *r, const char *key, op_time *t)
 	if (op_time_parse(s, n, t, &naive))
 		return 0;
 	if (naive)
-		*t = op_tz_to_utc(c->cli->tz, *t, NULL);
+		*t = op_tz_to_utc(tz, *t, NULL);
 	return 1;
 }
 
 /* As the built-in KPIs count a breach (share/rules/kpis.conf): the first
  * response, or --now while there is none, after due_at.  due: the JSON
- * due_at a route gave. */
-static const char *outcome(compare *c, op_rec *r, const char *due, size_t n)
+ * due_at route gave; a naive response time is read as route reads it. */
+static const char *outcome(compare *c, op_rec *r, const op_route *route, const char *due, size_t n)
 {
+	const op_tz *tz = op_route_naive_tz(route);
 	op_time d, t;
 	int naive;
 	if (n < 2 || due[0] != '"' || op_time_parse(due + 1, n - 2, &d, &naive))
 		return "none";
-	if (time_of(c, r, "first_response_at", &t) || time_of(c, r, "responded_at", &t))
+	if (time_of(c, r, "first_response_at", tz, &t) || time_of(c, r, "responded_at", tz, &t))
 		return t > d ? "breached" : "met";
 	return c->cli->now > d ? "breached" : "open";
 }
@@ -186,8 +191,8 @@ static int compare_record(op_stream *st, op_rec *r, void *arg)
 	}
 	value_of(okv, on, "due_at", &a, &an);
 	value_of(nkv, nn, "due_at", &b, &bn);
-	a = outcome(c, r, a, an);
-	b = outcome(c, r, b, bn);
+	a = outcome(c, r, c->old, a, an);
+	b = outcome(c, r, c->new, b, bn);
 	differ(c, C_BREACH, a, strlen(a), b, strlen(b));
 	return 0;
 }

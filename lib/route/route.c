@@ -570,6 +570,11 @@ unsigned long long op_route_unrouted(const op_route *c)
 	return c->unrouted;
 }
 
+const op_tz *op_route_naive_tz(const op_route *c)
+{
+	return c->naive_tz;
+}
+
 void op_route_free(op_route *c)
 {
 	if (!c)

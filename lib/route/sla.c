@@ -234,6 +234,8 @@ static void parse_pause(op_parser *p, policy *pol)
 /* `warn at N %`, after `warn` */
 static void parse_warn(op_parser *p, policy *pol)
 {
+	if (pol->warn)
+		op_p_error(p, "sla %s: warn given twice", pol->name);
 	op_p_expect(p, "at");
 	size_t at = op_p_skip(p);
 	op_token t;
@@ -464,9 +466,10 @@ static int read_times(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *
 	return 0;
 }
 
-/* Target `which` of pol (the policy and the record have it) into x. */
+/* Target `which` of pol (the policy and the record have it) into x, the
+ * time its clock stopped at into *until (OP_TIME_MAX: not yet). */
 static int judge(const op_sla_clock *k, const policy *pol, int which, const op_sla_env *env, op_rec *r,
-		 const times *t, op_sla_result *x)
+		 const times *t, op_sla_result *x, op_time *until)
 {
 	const op_time *stop = NULL;
 	op_time start = env->start;
@@ -485,6 +488,7 @@ static int judge(const op_sla_clock *k, const policy *pol, int which, const op_s
 		else
 			unknown = rec_count(r, "responses") > 1;
 	}
+	*until = stop ? *stop : OP_TIME_MAX;
 	int rc = op_sla_target(k, pol->t[which], start, stop, x);
 	if (unknown) {
 		x->state = OP_SLA_UNKNOWN;
@@ -494,14 +498,16 @@ static int judge(const op_sla_clock *k, const policy *pol, int which, const op_s
 }
 
 /* [a, b) of a target's clock, for --explain: business time day by day,
- * wall time as one span */
-static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, op_time z)
+ * *left more days at most for the whole target (a history of many pauses
+ * has as many runs), the rest counted in *out; wall time as one span */
+static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, op_time z, int64_t *left,
+			int64_t *out)
 {
 	char ta[21], tz[21];
 	if (unit > 0) {
-		int64_t n = op_cal_days_json(b, k->cal, a, z, OP_CAL_EXPLAIN_DAYS);
-		if (n > OP_CAL_EXPLAIN_DAYS)
-			op_buf_printf(b, ",{\"days_left_out\":%lld}", (long long)(n - OP_CAL_EXPLAIN_DAYS));
+		int64_t n = op_cal_days_json(b, k->cal, a, z, *left);
+		*out += n > *left ? n - *left : 0;
+		*left -= n > *left ? *left : n;
 		return;
 	}
 	op_time_format(a, ta);
@@ -511,9 +517,10 @@ static void explain_run(op_buf *b, const op_sla_clock *k, int unit, op_time a, o
 }
 
 /* How target `which`'s due time was counted from start: the clock's
- * runs, with the paused spans between them skipped. */
+ * runs, with the paused spans between them skipped; a pause after the
+ * clock stopped (until) moves nothing, as in due_time. */
 static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, int which, op_time start,
-			   const op_sla_result *x)
+			   op_time until, const op_sla_result *x)
 {
 	char t1[21], t2[21];
 	op_time_format(start, t1);
@@ -523,22 +530,26 @@ static void explain_target(op_buf *b, const op_sla_clock *k, const policy *pol, 
 	op_buf_json_cstr(b, pol->as_written[which]);
 	op_buf_printf(b, ",\"start\":\"%s\",\"due_at\":\"%s\",\"counted\":[", t1, t2);
 	op_time at = start;
+	int64_t left = OP_CAL_EXPLAIN_DAYS, out = 0;
 	for (size_t i = 0; i < k->npause && at < x->due; i++) {
 		const op_sla_span *p = &k->pause[i];
 		if (p->to <= at)
 			continue;
-		if (p->from >= x->due)
+		if (p->from >= x->due || p->from >= until)
 			break;
 		if (p->from > at)
-			explain_run(b, k, pol->t[which].unit, at, p->from);
+			explain_run(b, k, pol->t[which].unit, at, p->from, &left, &out);
+		op_time to = p->to < until ? p->to : until;
 		op_time_format(p->from > at ? p->from : at, t1);
-		op_time_format(p->to < x->due ? p->to : x->due, t2);
+		op_time_format(to < x->due ? to : x->due, t2);
 		op_buf_printf(b, "%s{\"from\":\"%s\",\"to\":\"%s\",\"skipped\":\"paused\"}",
 			      b->p[b->len - 1] == '[' ? "" : ",", t1, t2);
-		at = p->to;
+		at = to;
 	}
 	if (at < x->due)
-		explain_run(b, k, pol->t[which].unit, at, x->due);
+		explain_run(b, k, pol->t[which].unit, at, x->due, &left, &out);
+	if (out)
+		op_buf_printf(b, ",{\"days_left_out\":%lld}", (long long)out);
 	op_buf_adds(b, "]}");
 }
 
@@ -579,17 +590,18 @@ int op_sla_record(op_slas *s, const op_sla_env *env, op_stream *st, op_rec *r, o
 	for (int w = 0; w < OP_SLA_NTARGETS; w++) {
 		op_buf_printf(json, ",\"%s\":", target_names[w]);
 		op_sla_result x;
+		op_time until;
 		if (pol->t[w].unit < 0 || (w == OP_SLA_NEXT && !t.has_customer)) {
 			op_buf_adds(json, "null");
 			continue;
 		}
-		if (judge(&k, pol, w, env, r, &t, &x)) {
+		if (judge(&k, pol, w, env, r, &t, &x, &until)) {
 			op_reject(st, "sla %s: %s due time beyond year 9999", pol->name, target_names[w]);
 			return -1;
 		}
 		put_target(json, &x);
 		if (env->explain)
-			explain_target(env->explain, &k, pol, w, w == OP_SLA_NEXT ? t.customer : env->start, &x);
+			explain_target(env->explain, &k, pol, w, w == OP_SLA_NEXT ? t.customer : env->start, until, &x);
 		if (w == OP_SLA_FIRST) {
 			first = 1;
 			*due = x.due;

@@ -199,10 +199,18 @@ static int walk(const op_cal *c, op_time from, int64_t *rem, int dir, const op_t
 	op_time cur = from;
 	int64_t day = local_day(c, from);
 	for (int first = 1;; first = 0, day += dir) {
-		if (day < MIN_DAY + 7 || day > MAX_DAY - 7)
+		/* a day either side: local days of the first and last
+		 * instants (callers refuse a result outside the years) */
+		if (day > MAX_DAY + 1 && limit) {
+			*out = *limit;	/* <= MAX_T: all of it walked */
+			return 1;
+		}
+		if (day < MIN_DAY - 1 || day > MAX_DAY + 1)
 			return OP_CAL_RANGE;
-		if (!first && *rem > 2 * c->week_min * 60) {
-			int64_t lo = dir > 0 ? day : day - 6, hi = lo + 7;
+		int64_t lo = dir > 0 ? day : day - 6, hi = lo + 7;
+		/* a whole week skipped stays inside the years: the last
+		 * week's business time is walked, not refused */
+		if (!first && *rem > 2 * c->week_min * 60 && lo >= MIN_DAY && hi <= MAX_DAY) {
 			if (steady(c, lo, hi) && (!limit || at(c, hi, 0) <= *limit)) {
 				int64_t wk = c->week_min * 60 - holiday_secs(c, lo, hi);
 				if (*rem > wk) {
@@ -292,9 +300,10 @@ static int nth_working(const op_cal *c, int64_t day, int64_t k, int dir, int64_t
 	for (int d = 0; d < 7; d++)
 		per_week += c->nsp[d] > 0;
 	while (k > 0) {
-		if (day < MIN_DAY + 7 || day > MAX_DAY - 7)
+		/* as in walk: a day either side, whole weeks inside */
+		if (day < MIN_DAY - 1 || day > MAX_DAY + 1)
 			return OP_CAL_RANGE;
-		if (k > 2 * per_week) {
+		if (k > 2 * per_week && day + 7 * dir >= MIN_DAY && day + 7 * dir <= MAX_DAY) {
 			int64_t lo = dir > 0 ? day + 1 : day - 7, hi = lo + 7, lost = 0;
 			for (size_t i = hol_lower(c, lo); i < c->nhol && c->hol[i] < hi; i++)
 				lost += c->nsp[op_weekday(c->hol[i])] > 0;

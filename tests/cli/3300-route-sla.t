@@ -147,7 +147,7 @@ expect_rc 78
 expect_err <<'E'
 enq-route: nohours.rules:3: sla x: a business-time target needs working hours (an `hours` statement, or --calendar FILE)
 E
-printf 'sla x: first soon\nsla y: first 1h, first 2h\nsla w: first 1h warn at 100 %%\nsla v: first 90s\nsla u: first 1h pause when status in []\nsla t first 1h\nsla s: first 1h warn at 1e300 %%\n' > syntax.rules
+printf 'sla x: first soon\nsla y: first 1h, first 2h\nsla w: first 1h warn at 100 %%\nsla v: first 90s\nsla u: first 1h pause when status in []\nsla t first 1h\nsla s: first 1h warn at 1e300 %%\nsla r: first 1h warn at 50 %% warn at 60 %%\nsla q: first 1h pause when status in ["a"] pause when status in ["b"]\n' > syntax.rules
 tcase "syntax errors name the column" "enq-route -r syntax.rules </dev/null"
 expect_rc 78
 expect_err <<'E'
@@ -158,6 +158,8 @@ enq-route: syntax.rules:4:14: first: whole minutes or more expected
 enq-route: syntax.rules:5:39: 'a status ("waiting on customer")' expected, found ']'
 enq-route: syntax.rules:6:7: ':' expected, found 'first'
 enq-route: syntax.rules:7:25: warn at: a whole percentage from 1 to 99 expected
+enq-route: syntax.rules:8:30: sla r: warn given twice
+enq-route: syntax.rules:9:44: sla q: pause given twice
 E
 
 done_testing

@@ -66,6 +66,14 @@ expect_err <<'E'
 enq-route: badtime:2: damaged line "a X s ann closed yesterday"
 enq-route: naive:2: damaged line "a X s ann closed 2026-11-23T12:00:00"
 E
+# a damaged count in the last line claims four thousand million entries:
+# refused as damaged, not an attempt to make room for them all
+printf 'opflow-state enq-route 2\na X s ann open\nend 4000000000\n' > hugeend
+tcase "an \"end N\" larger than the file can hold is damage, not a reservation" "enq-route -r lo.rules --state hugeend < /dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-route: hugeend:3: damaged state file: "end 4000000000" but 1 lines before it
+E
 tcase "--forget-after needs a duration" "enq-route -r lo.rules --state st --forget-after 3bd < /dev/null"
 expect_rc 64
 expect_err <<'E'

@@ -132,4 +132,19 @@ expect_rc 78
 expect_err <<'E'
 enq-route: bad.rules:1: route x: no team 'nowhere' (define it with `team nowhere owners ...`)
 E
+# times without a zone are London's, as the rules say (BST in July):
+# received 10:00 = 09:00Z, answered 10:30 = 09:30Z: in time under 1h (due
+# 10:00Z) and 2h (due 11:00Z) alike, so no breach outcome changes
+printf 'timezone Europe/London\nteam s owners ann\nroute all -> s sla 1h\n' > lon1.rules
+printf 'timezone Europe/London\nteam s owners ann\nroute all -> s sla 2h\n' > lon2.rules
+tcase "--compare: a naive first_response_at in the rules' zone" "echo '{\"id\":\"N\",\"received_at\":\"2026-07-01T10:00:00\",\"first_response_at\":\"2026-07-01T10:30:00\"}' | enq-route -r lon2.rules --compare lon1.rules --now 2026-07-02T00:00:00Z"
+expect_rc 0
+expect_out <<'E'
+enquiries: 1
+team changed: 0
+owner changed: 0
+due_at changed: 1
+  N: "2026-07-01T10:00:00Z" -> "2026-07-01T11:00:00Z"
+breach changed: 0
+E
 done_testing

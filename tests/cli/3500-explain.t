@@ -106,12 +106,33 @@ expect_out <<'E'
 {"target":"resolve","duration":"1bd","start":"2026-11-23T10:00:00Z","due_at":"2026-11-24T11:00:00Z","counted":[{"date":"2026-11-23","minutes":120},{"from":"2026-11-23T12:00:00Z","to":"2026-11-23T13:00:00Z","skipped":"paused"},{"date":"2026-11-23","minutes":240},{"date":"2026-11-24","minutes":120}]}]}
 E
 
+# a wait on the customer after the first reply (10:20) does not move that
+# target: 1bh from 10:00 is due 11:00, all sixty minutes counted, no pause
+tcase "enq-route --explain: a pause after a target was met is not skipped in it" \
+	"echo '{\"id\":\"M\",\"priority\":\"urgent\",\"received_at\":\"2026-11-23T10:00:00Z\",\"first_response_at\":\"2026-11-23T10:20:00Z\",\"history\":[{\"at\":\"2026-11-23T10:40:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-11-23T12:00:00Z\",\"status\":\"open\"}]}' | enq-route -r sla.rules --now 2026-11-23T13:00:00Z --explain | jq -c '.explain.sla.targets[0] | [.due_at, .counted]'"
+expect_out <<'E'
+["2026-11-23T11:00:00Z",[{"date":"2026-11-23","minutes":60}]]
+E
+
 # wall time: two hours from 10:00, paused 10:30-11:00: due 12:30
 printf 'team t owners a\nsla w: first 2h pause when status in ["on hold"]\nroute all -> t\n' > "$T/w.rules"
 tcase "enq-route --explain: a wall-time target in spans, the pause skipped" \
 	"echo '{\"id\":\"W\",\"received_at\":\"2026-11-23T10:00:00Z\",\"history\":[{\"at\":\"2026-11-23T10:30:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-11-23T11:00:00Z\",\"status\":\"open\"}]}' | enq-route -r w.rules --now 2026-11-23T13:00:00Z --explain | sed 's/.*\"counted\"://'"
 expect_out <<'E'
 [{"from":"2026-11-23T10:00:00Z","to":"2026-11-23T10:30:00Z","minutes":30},{"from":"2026-11-23T10:30:00Z","to":"2026-11-23T11:00:00Z","skipped":"paused"},{"from":"2026-11-23T11:00:00Z","to":"2026-11-23T12:30:00Z","minutes":90}]}]}}}
+E
+
+# the 62 days are the target's, however many pauses split it: 50bd from
+# Monday 23 November 09:00 is the close of Friday 29 January, and the day
+# on hold (7 December) moves it a working day on, to Monday 1 February.
+# Run 1 lists 23 November to 7 December (15 days), then the pause; run 2
+# the remaining 47 days, 8 December to Saturday 23 January, and leaves
+# out the 9 to 1 February
+printf 'timezone UTC\nhours mon-fri 09:00-17:00\nteam t owners x\nsla long: resolve 50bd pause when status in ["on hold"]\nroute all -> t\n' > long.rules
+tcase "enq-route --explain: a policy's target lists 62 days in all, across its pauses" \
+	"echo '{\"id\":\"L\",\"received_at\":\"2026-11-23T09:00:00Z\",\"history\":[{\"at\":\"2026-12-07T09:00:00Z\",\"status\":\"on hold\"},{\"at\":\"2026-12-08T09:00:00Z\",\"status\":\"open\"}]}' | enq-route -r long.rules --explain --now 2026-12-10T00:00:00Z | jq -c '.explain.sla.targets[0] | [.due_at, (.counted | map(select(.date)) | length), .counted[15], .counted[-2], .counted[-1]]'"
+expect_out <<'E'
+["2027-02-01T17:00:00Z",62,{"from":"2026-12-07T09:00:00Z","to":"2026-12-08T09:00:00Z","skipped":"paused"},{"date":"2027-01-23","minutes":0,"skipped":"closed"},{"days_left_out":9}]
 E
 
 done_testing

@@ -122,6 +122,15 @@ static void test_london(op_tz *ldn)
 	is(add(c, "2026-11-23T12:00:00Z", 1000000000000LL, 1), "error -2", "10^12 bh: past year 9999, refused");
 	is(add(c, "2026-11-23T12:00:00Z", -1000000000000LL, 1), "error -2", "-10^12 bh: before year 1, refused");
 	is(add(c, "2026-11-23T12:00:00Z", 10000000, 2), "error -2", "10^7 bd: refused");
+	/* the first and last weeks of the years are walked, not refused:
+	 * 9999-12-31 is a Friday, 0001-01-01 a Monday (London's local mean
+	 * time, 1 min 15 s behind UTC, puts 10:00Z inside its hours) */
+	is(add(c, "9999-12-31T10:00:00Z", 60, 1), "9999-12-31T11:00:00Z", "9999-12-31 10:00 + 1bh: 11:00");
+	is(add(c, "9999-12-31T17:00:00Z", 60, 1), "error -2", "9999-12-31 17:00 + 1bh: past the year, refused");
+	is(add(c, "0001-01-01T10:00:00Z", 60, 1), "0001-01-01T11:00:00Z", "0001-01-01 10:00 + 1bh: 11:00");
+	is(add(c, "9999-12-27T10:00:00Z", 1, 2), "9999-12-28T10:00:00Z", "Monday 9999-12-27 10:00 + 1bd: Tuesday 10:00");
+	is(add(c, "9999-12-31T10:00:00Z", 1, 2), "error -2", "Friday 9999-12-31 + 1bd: past the year, refused");
+	is(add(c, "0001-01-03T10:00:00Z", -1, 2), "0001-01-02T10:00:00Z", "Wednesday 0001-01-03 10:00 - 1bd: Tuesday 10:00");
 
 	/* business days keep the position in the working day */
 	is(add(c, "2026-11-24T10:00:00Z", 1, 2), "2026-11-25T10:00:00Z", "Tuesday 10:00 + 1bd: Wednesday 10:00");
@@ -244,6 +253,10 @@ static void test_between(op_tz *ldn)
 	   "bdays of 2026: 313 working weekdays less 8 bank holidays");
 	is(between(c, "2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z", 1), "48.500000",
 	   "bhours of a week: 5 x 9 + 3.5");
+	is(between(c, "9999-12-31T10:00:00Z", "9999-12-31T23:59:59Z", 1), "7.500000",
+	   "bhours on the last day of the years, a Friday: 10:00 to 17:30");
+	is(between(c, "0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z", 1), "9.000000",
+	   "bhours on the first day, a Monday: 08:30-17:30");
 	op_cal_free(c);
 }
 
