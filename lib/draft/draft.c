@@ -718,6 +718,7 @@ static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback
 		op_buf_adds(&c->err, "invalid reply address '");
 		op_buf_add(&c->err, addr, addrlen > 80 ? 80 : addrlen);
 		op_buf_addc(&c->err, '\'');
+		one_line(&c->err);	/* a line of its own on stderr, in the task */
 	}
 	if (c->err.len) {
 		op_warn("%s:%llu: %.*s: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, c->err.p);
@@ -786,6 +787,7 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 	/* a task enq-route gave stands */
 	if (!kept) {
 		op_fields_bool(&c->out, "needs_human", needs);
+		one_line(&c->task);	/* a name's CR LF too: the task is one line */
 		if (needs)
 			op_fields_str(&c->out, "task", c->task.p, c->task.len);
 	}

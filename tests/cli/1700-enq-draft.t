@@ -167,4 +167,15 @@ enq-draft: part/tmp: File too large
 0
 E
 
+# a task is one line: a name's CR LF is a space there, and an address's
+# on standard error too
+tcase "a task is one line, whatever the name or address holds" \
+	"printf '%s\n' '{\"id\":\"N1\",\"category\":\"repair\",\"name\":\"Eve\\r\\nBcc: x@example.com\",\"email\":\"eve@example.com\",\"due_at\":\"2026-10-05T11:58:00Z\",\"missing\":[\"phone\"]}' '{\"id\":\"N2\",\"category\":\"repair\",\"name\":\"Flo\",\"email\":\"flo@example.com\\nBcc: y@example.com\"}' | enq-draft -r d/t.rules 2>&1 | grep -o 'task\":\"[^\"]*\"\|^enq-draft: .*'"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:2: N2: invalid reply address 'flo@example.com Bcc: y@example.com'
+task":"Ask Eve  Bcc: x@example.com for phone (repair, due Mon 12:58)"
+task":"Find another way to answer Flo: invalid reply address 'flo@example.com Bcc: y@example.com'"
+E
+
 done_testing
