@@ -617,17 +617,6 @@ static void draft_member(ctx *c, const tmpl *t)
 	op_buf_addc(b, '}');
 }
 
-/* a message id compose takes: no control, space, < or > */
-static int id_ok(const char *s, size_t n)
-{
-	if (!n || n > 250)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '<' || s[i] == '>')
-			return 0;
-	return 1;
-}
-
 /* the record's string member key, NUL-terminated in b (empty: none) */
 static void cstr_field(ctx *c, op_rec *r, const char *key, op_buf *b)
 {
@@ -650,13 +639,13 @@ static void thread_ids(ctx *c, op_rec *r, size_t *mid_at)
 		if (op_jtype_of(item) != OP_JSTR)
 			continue;
 		op_jstr(item, n, memchr(item, '\\', n) != NULL, &c->tmp, &s, &len);
-		if (id_ok(s, len)) {
+		if (op_compose_id_ok(s, len)) {
 			op_buf_add(&c->ids, s, len);
 			op_buf_addc(&c->ids, ' ');
 		}
 	}
 	*mid_at = c->ids.len;
-	if (str_field(c, r, "message_id", &c->tmp, &s, &len) && id_ok(s, len))
+	if (str_field(c, r, "message_id", &c->tmp, &s, &len) && op_compose_id_ok(s, len))
 		op_buf_add(&c->ids, s, len);
 	else if (c->ids.len)
 		c->ids.len--;	/* the space */

@@ -104,7 +104,7 @@ static int addr_ok(const char *a)
  * and threads still join on them.  Nothing a reader takes for a comment
  * "(", a quoted string, or the id's end.  At most 900 characters: an id
  * cannot be folded, and its line must stay within RFC 5322's 998. */
-static int id_ok(const char *s, size_t n)
+int op_compose_id_ok(const char *s, size_t n)
 {
 	if (!n || n > 900)
 		return 0;
@@ -385,16 +385,16 @@ static int check_ids(const op_compose_hdr *h, op_err *e)
 	char sh[64];
 	if (!h->message_id || !*h->message_id)
 		return op_errf(e, OP_EXIT_DATAERR, "Message-ID: missing");
-	if (!id_ok(h->message_id, strlen(h->message_id)))
+	if (!op_compose_id_ok(h->message_id, strlen(h->message_id)))
 		return op_errf(e, OP_EXIT_DATAERR, "Message-ID: '%s' is not a message id",
 		    shown(sh, h->message_id));
-	if (h->in_reply_to && *h->in_reply_to && !id_ok(h->in_reply_to, strlen(h->in_reply_to)))
+	if (h->in_reply_to && *h->in_reply_to && !op_compose_id_ok(h->in_reply_to, strlen(h->in_reply_to)))
 		return op_errf(e, OP_EXIT_DATAERR, "In-Reply-To: '%s' is not a message id",
 		    shown(sh, h->in_reply_to));
 	const char *r = h->references ? h->references : "";
 	for (size_t i = 0, n = strlen(r), k; i < n; i = k + 1) {
 		k = word_end(r, n, i);
-		if (k > i && !id_ok(r + i, k - i))
+		if (k > i && !op_compose_id_ok(r + i, k - i))
 			return op_errf(e, OP_EXIT_DATAERR, "References: '%s' is not a list of message ids",
 			    shown(sh, r));
 	}

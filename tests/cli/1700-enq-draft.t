@@ -178,4 +178,15 @@ task":"Ask Eve  Bcc: x@example.com for phone (repair, due Mon 12:58)"
 task":"Find another way to answer Flo: invalid reply address 'flo@example.com Bcc: y@example.com'"
 E
 
+# an id the message cannot hold (RFC 5322 3.6.4: no comma, colon,
+# parenthesis or quote) is left out of In-Reply-To and References; the
+# draft is written all the same
+tcase "--maildir: ids a message cannot hold left out, the draft written" \
+	"printf '%s\n' '{\"id\":\"I1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\",\"message_id\":\"m(1)@example.com\",\"references\":[\"a,b@example.com\",\"m0@example.com\",\"c:d@example.com\"]}' | enq-draft -r d/t.rules --maildir ids --stats 2>&1 >/dev/null | sed 's/.*\"messages_written\"/\"messages_written\"/; s/,\"seconds.*//'; grep -h '^In-Reply-To\|^References' ids/cur/*"
+expect_rc 0
+expect_out <<'E'
+"messages_written":1,"messages_there":0,"messages_refused":0
+References: <m0@example.com>
+E
+
 done_testing
