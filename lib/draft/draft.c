@@ -523,6 +523,12 @@ static void one_line(op_buf *b)
 			b->p[i] = ' ';
 }
 
+/* s starts with a reply's prefix, Re: or the German AW: (RFC 5322 3.6.5) */
+static int reply_prefix(const char *s)
+{
+	return !strncasecmp(s, "Re:", 3) || !strncasecmp(s, "AW:", 3);
+}
+
 /* Subject and body of t into c->subject and c->body; 0, or -1 with
  * c->err naming the file, the line and what was wrong */
 static int render(ctx *c, op_rec *r, const tmpl *t)
@@ -564,8 +570,10 @@ static int render(ctx *c, op_rec *r, const tmpl *t)
 	c->body.len = k;
 	if (c->body.p)
 		c->body.p[k] = 0;
-	/* "Re: Re: ..." when the customer's subject was a reply already */
-	if (c->subject.len >= 7 && !strncasecmp(c->subject.p, "Re: ", 4) && !strncasecmp(c->subject.p + 4, "Re:", 3)) {
+	/* "Re: Re: ..." or "AW: AW: ..." when the customer's subject was a
+	 * reply already: the template's prefix goes */
+	if (c->subject.len >= 7 && reply_prefix(c->subject.p) && c->subject.p[3] == ' ' &&
+	    reply_prefix(c->subject.p + 4)) {
 		memmove(c->subject.p, c->subject.p + 4, c->subject.len - 4);
 		c->subject.len -= 4;
 		c->subject.p[c->subject.len] = 0;

@@ -189,4 +189,14 @@ expect_out <<'E'
 References: <m0@example.com>
 E
 
+# a customer's reply already: the template's Re: or AW: is not doubled
+tcase "a subject that was a reply: no AW: AW: nor Re: Re:" \
+	"printf '%s\n' '{\"id\":\"S1\",\"category\":\"repair\",\"lang\":\"de\",\"name\":\"Jörg\",\"email\":\"j@example.de\",\"subject\":\"AW: Heizung\",\"due_at\":\"2026-10-05T11:58:00Z\"}' '{\"id\":\"S2\",\"category\":\"repair\",\"name\":\"Al\",\"email\":\"a@example.com\",\"subject\":\"Aw: Leak\",\"due_at\":\"2026-10-05T11:58:00Z\"}' '{\"id\":\"S3\",\"category\":\"repair\",\"name\":\"Al\",\"email\":\"a@example.com\",\"subject\":\"re: Leak\",\"due_at\":\"2026-10-05T11:58:00Z\"}' | enq-draft -r d/t.rules | grep -o 'draft.*\"subject\":\"[^\"]*\"' | sed 's/\"body.*//; s/.*\"subject\"://'"
+expect_rc 0
+expect_out <<'E'
+"AW: Heizung"
+"Aw: Leak"
+"re: Leak"
+E
+
 done_testing
