@@ -746,16 +746,19 @@ static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback
 	return 0;
 }
 
-/* the record's id as text, for messages and the message's name */
-static void record_id(ctx *c, op_rec *r, const char **id, size_t *idn)
+/* the record's id as text, for messages and the message's name: 1, or 0
+ * and "(no id)" when it has none (or "") */
+static int record_id(ctx *c, op_rec *r, const char **id, size_t *idn)
 {
-	if (str_field(c, r, "id", &c->idbuf, id, idn))
-		return;
+	if (str_field(c, r, "id", &c->idbuf, id, idn) && *idn)
+		return 1;
 	const op_field *f = op_rec_get(r, "id", 2);
-	if (f && f->type == OP_JNUM)
+	if (f && f->type == OP_JNUM) {
 		*id = f->v, *idn = f->vlen;
-	else
-		*id = "(no id)", *idn = 7;
+		return 1;
+	}
+	*id = "(no id)", *idn = 7;
+	return 0;
 }
 
 int op_draft_record(op_stream *st, op_rec *r, void *vc)
@@ -775,7 +778,12 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	const char *id;
 	size_t idn;
-	record_id(c, r, &id, &idn);
+	/* the message's file is named after the id: without one, two
+	 * enquiries would share a file and the second's draft be lost */
+	if (!record_id(c, r, &id, &idn) && c->md) {
+		op_reject(st, "record has no id (a string or number): no message can be named after it");
+		return 0;
+	}
 	int drafted = outcome(c, st, r, t, fallback, id, idn);
 	int kept = is_true(r, "needs_human");
 	int needs = c->task.len || kept ? 1 : human_task(c, st, &c->task);

@@ -199,4 +199,16 @@ expect_out <<'E'
 "re: Leak"
 E
 
+# the message is named after the id: two enquiries without one would
+# share a file, and the second's draft be lost as "there"
+tcase "--maildir: a record without an id is rejected, not drafted into another's file" \
+	"printf '%s\n' '{\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\"}' '{\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bo@example.com\",\"subject\":\"S\",\"order_ref\":\"R2\"}' '{\"id\":7,\"category\":\"general\",\"name\":\"Cy\",\"email\":\"cy@example.com\",\"subject\":\"S\",\"order_ref\":\"R3\"}' | enq-draft -r d/t.rules --maildir noid --stats 2>&1 >/dev/null | sed 's/,\"drafted.*\"messages_written\"/ \"messages_written\"/; s/,\"seconds.*//'; ls noid/cur | wc -l"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:1: record has no id (a string or number): no message can be named after it
+enq-draft: <stdin>:2: record has no id (a string or number): no message can be named after it
+{"program":"enq-draft","in":3,"out":1,"rejected":2 "messages_written":1,"messages_there":0,"messages_refused":0
+1
+E
+
 done_testing
