@@ -702,8 +702,10 @@ static int put_message(ctx *c, op_stream *st, op_rec *r, const char *id, size_t 
 }
 
 /* The reply address, the template and its rendering: the draft into the
- * record (1), or why there is none into task (0). */
-static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback, const char *id, size_t idn)
+ * record (1), or why there is none into task (0); in *tally the count
+ * --stats adds it to once the record is written. */
+static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback, const char *id, size_t idn,
+		   unsigned long long **tally)
 {
 	const char *addr;
 	size_t addrlen;
@@ -719,28 +721,26 @@ static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback
 	}
 	if (c->err.len) {
 		op_warn("%s:%llu: %.*s: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, c->err.p);
-		c->noaddr++;
+		*tally = &c->noaddr;
 		op_buf_adds(task, "Find another way to answer ");
 		who(c, r, task);
 		op_buf_printf(task, ": %s", c->err.p);
 	} else if (!t) {
-		c->notemplate++;
+		*tally = &c->notemplate;
 		op_buf_adds(task, "Write a reply to ");
 		who(c, r, task);
 		op_buf_adds(task, ": no template for it");
 	} else if (render(c, r, t)) {
-		c->failed++;
+		*tally = &c->failed;
 		op_fields_str(&c->out, "draft_error", c->err.p, c->err.len);
 		op_buf_adds(task, "Write a reply to ");
 		who(c, r, task);
 		op_buf_printf(task, ": the draft failed (%s)", c->err.p);
 	} else {
-		c->drafted++;
+		*tally = &c->drafted;
 		draft_member(c, t);
-		if (fallback) {
-			c->fallback++;
+		if (fallback)
 			op_fields_bool(&c->out, "draft_lang_fallback", 1);
-		}
 		return 1;
 	}
 	return 0;
@@ -784,7 +784,8 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 		op_reject(st, "record has no id (a string or number): no message can be named after it");
 		return 0;
 	}
-	int drafted = outcome(c, st, r, t, fallback, id, idn);
+	unsigned long long *tally;
+	int drafted = outcome(c, st, r, t, fallback, id, idn, &tally);
 	int kept = is_true(r, "needs_human");
 	int needs = c->task.len || kept ? 1 : human_task(c, st, &c->task);
 	if (needs < 0)
@@ -796,6 +797,9 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 		if (needs)
 			op_fields_str(&c->out, "task", c->task.p, c->task.len);
 	}
+	/* counted only now: a record rejected above is in none */
+	(*tally)++;
+	c->fallback += drafted && fallback;
 	c->human_n += needs;
 	/* the message last: a record rejected above leaves none behind */
 	if (c->md && drafted && put_message(c, st, r, id, idn))

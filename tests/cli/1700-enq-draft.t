@@ -211,4 +211,14 @@ enq-draft: <stdin>:2: record has no id (a string or number): no message can be n
 1
 E
 
+# records in = out + rejected, and the outcomes add up to those out: a
+# record a human rule rejects is counted in none of them
+tcase "--stats: a record rejected by a human rule is not counted drafted" \
+	"printf '%s\n' '{\"id\":\"H1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\",\"missing\":[\"phone\"],\"due_at\":\"soon\"}' '{\"id\":\"H2\",\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bo@example.com\",\"subject\":\"S\",\"order_ref\":\"R2\"}' | enq-draft -r d/t.rules --stats 2>&1 >/dev/null | sed 's/,\"lang_fallback.*//'"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:1: d/t.rules:7: human: {due_at:%a %H:%M|no SLA}: the value is not a time
+{"program":"enq-draft","in":2,"out":1,"rejected":1,"drafted":1
+E
+
 done_testing
