@@ -255,6 +255,9 @@ static int parse_template(ctx *c, tmpl *t, const char *path, const char *s, size
 {
 	unsigned line = 0;
 	int errors = 0;
+	/* a byte order mark, as Windows editors save UTF-8, is not text */
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		s += 3, n -= 3;
 	const char *end = s + n;
 	if (n >= 8 && !memcmp(s, "Subject:", 8)) {
 		const char *nl = memchr(s, '\n', n);

@@ -221,4 +221,12 @@ enq-draft: <stdin>:1: d/t.rules:7: human: {due_at:%a %H:%M|no SLA}: the value is
 {"program":"enq-draft","in":2,"out":1,"rejected":1,"drafted":1
 E
 
+# a template saved by a Windows editor: UTF-8 with a byte order mark
+tcase "a template with a byte order mark: its Subject line still read" \
+	"mkdir tb && printf '\357\273\277Subject: Hello {name}\n\nBody\n' > tb/general.en.txt && printf '%s\n' '{\"id\":\"B1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\"}' | enq-draft --templates tb"
+expect_rc 0
+expect_out <<'E'
+{"id":"B1","category":"general","name":"Al","email":"al@example.com","draft":{"template":"general.en.txt","lang":"en","subject":"Hello Al","body":"Body\n"},"needs_human":false}
+E
+
 done_testing
