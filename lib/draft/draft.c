@@ -412,30 +412,6 @@ static int settled(op_rec *r)
 	return f && f->type != OP_JNULL && f->type != OP_JFALSE && !(f->type == OP_JSTR && f->vlen == 2);
 }
 
-/* An addr-spec a mail client takes (RFC 5322 3.4.1, dot-atom forms only:
- * a quoted local part or a domain literal is refused, as no customer
- * types one), in ASCII as op_compose writes it (an RFC 6531 address
- * needs SMTPUTF8 all the way). */
-static int addr_ok(const char *s, size_t n)
-{
-	const char *at = memchr(s, '@', n);
-	if (!at || at == s || at == s + n - 1 || n > 254 || memchr(at + 1, '@', (size_t)(s + n - at - 1)) ||
-	    !memchr(at + 1, '.', (size_t)(s + n - at - 1)))
-		return 0;	/* and a domain of one label is no customer's */
-	for (const char *p = s; p < s + n; p++) {
-		unsigned char ch = (unsigned char)*p;
-		int dot = ch == '.';
-		if (p != at && !dot && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-					(ch >= '0' && ch <= '9') || (p < at ? strchr("!#$%&'*+/=?^_`{|}~-", ch) != NULL
-									   : ch == '-')))
-			return 0;
-		/* no dot first, last, next to '@' or doubled */
-		if (dot && (p == s || p == s + n - 1 || p[-1] == '.' || p[-1] == '@' || p[1] == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 /* the record's language (enq-classify's lang), the default when it has
  * none or is unsure ("und"); in c->lang */
 static const char *record_lang(ctx *c, op_rec *r)
@@ -716,7 +692,7 @@ static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback
 	op_buf_reset(&c->err);
 	if (!str_field(c, r, "email", &c->sbuf, &addr, &addrlen) || !addrlen) {
 		op_buf_adds(&c->err, "no reply address");
-	} else if (!addr_ok(addr, addrlen)) {
+	} else if (!op_compose_addr_ok(addr, addrlen)) {	/* the address the message needs */
 		op_buf_adds(&c->err, "invalid reply address '");
 		op_buf_add(&c->err, addr, addrlen > 80 ? 80 : addrlen);
 		op_buf_addc(&c->err, '\'');

@@ -88,9 +88,8 @@ static int domain_ok(const char *d, size_t n)
  * form), or an address literal, [192.0.2.1] or [IPv6:2001:db8::1], that
  * inet_pton reads.  So no space, control, quote, comma or angle bracket
  * ever reaches the To line. */
-static int addr_ok(const char *a)
+int op_compose_addr_ok(const char *a, size_t n)
 {
-	size_t n = strlen(a);
 	const char *at = memchr(a, '@', n);
 	if (!at || n > 254)
 		return 0;
@@ -342,7 +341,7 @@ static int split_from(scratch *s, const char *from, op_err *e)
 	op_buf_free(&raw);
 	if (rc)
 		return op_errf(e, OP_EXIT_DATAERR, "From: the name is not UTF-8");
-	if (!addr_ok(s->addr.p ? s->addr.p : ""))
+	if (!op_compose_addr_ok(s->addr.p ? s->addr.p : "", s->addr.len))
 		return op_errf(e, OP_EXIT_DATAERR, "From: '%s' is not an address (local@domain)",
 		    shown(sh, from));
 	return 0;
@@ -407,7 +406,7 @@ static int compose(op_buf *out, const op_compose_hdr *h, const char *body, size_
 	char sh[64];
 	if (!h->to_addr || !*h->to_addr)
 		return op_errf(e, OP_EXIT_DATAERR, "To: no reply address");
-	if (!addr_ok(h->to_addr))
+	if (!op_compose_addr_ok(h->to_addr, strlen(h->to_addr)))
 		return op_errf(e, OP_EXIT_DATAERR, "To: '%s' is not an address (local@domain)",
 		    shown(sh, h->to_addr));
 	if (check_ids(h, e))

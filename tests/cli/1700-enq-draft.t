@@ -229,4 +229,17 @@ expect_out <<'E'
 {"id":"B1","category":"general","name":"Al","email":"al@example.com","draft":{"template":"general.en.txt","lang":"en","subject":"Hello Al","body":"Body\n"},"needs_human":false}
 E
 
+# an address the message could not be written to is no reply address:
+# a task, not a draft that silently never reaches the maildir
+tcase "--maildir: an address compose refuses (hyphen-led label, 65-character local part) is a task" \
+	"printf '%s\n' '{\"id\":\"V1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@-example.com\",\"subject\":\"S\",\"order_ref\":\"R\"}' '{\"id\":\"V2\",\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com\",\"subject\":\"S\",\"order_ref\":\"R\"}' | enq-draft -r d/t.rules --maildir va --stats > va.out 2> va.err; sed 's/.*\"needs_human\":true,\"task\"/task/' va.out; sed 's/,\"seconds.*//' va.err"
+expect_rc 0
+expect_out <<'E'
+task:"Find another way to answer Al: invalid reply address 'al@-example.com'"}
+task:"Find another way to answer Bo: invalid reply address 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com'"}
+enq-draft: <stdin>:1: V1: invalid reply address 'al@-example.com'
+enq-draft: <stdin>:2: V2: invalid reply address 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com'
+{"program":"enq-draft","in":2,"out":2,"rejected":0,"drafted":0,"lang_fallback":0,"draft_errors":0,"no_address":2,"no_template":0,"skipped":0,"needs_human":2,"messages_written":0,"messages_there":0,"messages_refused":0
+E
+
 done_testing
