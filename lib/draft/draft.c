@@ -103,8 +103,11 @@ static void parse_from(op_parser *p, void *vc)
 		op_p_error(p, "from given twice");
 	size_t at = op_p_skip(p);
 	c->from = op_p_string(p, "from (\"Name <address>\")", NULL);
+	op_err e;
 	if (!strchr(c->from, '@') || strpbrk(c->from, "\r\n"))
 		op_p_error_at(p, at, "from: \"Name <address>\" or \"address\" expected");
+	else if (op_compose_from_check(c->from, &e))	/* else no message could be written */
+		op_p_error_at(p, at, "%s", e.msg);
 	c->from_given = 1;
 }
 

@@ -347,6 +347,15 @@ static int split_from(scratch *s, const char *from, op_err *e)
 	return 0;
 }
 
+int op_compose_from_check(const char *from, op_err *e)
+{
+	scratch s = { { 0 }, { 0 } };
+	int rc = split_from(&s, from, e);
+	op_buf_free(&s.name);
+	op_buf_free(&s.addr);
+	return rc;
+}
+
 /* 7bit (RFC 2045 section 2.7) when each line is ASCII text of at most
  * 998 bytes, else quoted-printable */
 static int seven_bit(const char *s, size_t n)

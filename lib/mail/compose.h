@@ -35,6 +35,9 @@ typedef struct {
  * that is not UTF-8.  Returns 0 or -1. */
 int op_compose(op_buf *out, const op_compose_hdr *h, const char *body, size_t len, op_err *e);
 
+/* from as op_compose takes it: 0, or -1 with the message it would give */
+int op_compose_from_check(const char *from, op_err *e);
+
 /* 1 when a[0..n) is a reply address op_compose takes (compose.c's
  * op_compose_addr_ok says which); 0 when it would refuse the message */
 int op_compose_addr_ok(const char *a, size_t n);

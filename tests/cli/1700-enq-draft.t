@@ -242,4 +242,13 @@ enq-draft: <stdin>:2: V2: invalid reply address 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 {"program":"enq-draft","in":2,"out":2,"rejected":0,"drafted":0,"lang_fallback":0,"draft_errors":0,"no_address":2,"no_template":0,"skipped":0,"needs_human":2,"messages_written":0,"messages_there":0,"messages_refused":0
 E
 
+# a From no message can carry is the rules' error, found at load, not a
+# refusal of every message of the run
+tcase "from: an address compose refuses is a 78 at load" \
+	"sed 's/^from .*/from \"Test Firm <office@firm>\"/' d/t.rules > d/bad.rules && enq-draft -r d/bad.rules --maildir fb </dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-draft: d/bad.rules:3:6: From: 'Test Firm <office@firm>' is not an address (local@domain)
+E
+
 done_testing
