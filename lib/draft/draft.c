@@ -103,8 +103,11 @@ static void parse_from(op_parser *p, void *vc)
 		op_p_error(p, "from given twice");
 	size_t at = op_p_skip(p);
 	c->from = op_p_string(p, "from (\"Name <address>\")", NULL);
+	op_err e;
 	if (!strchr(c->from, '@') || strpbrk(c->from, "\r\n"))
 		op_p_error_at(p, at, "from: \"Name <address>\" or \"address\" expected");
+	else if (op_compose_from_check(c->from, &e))	/* else no message could be written */
+		op_p_error_at(p, at, "%s", e.msg);
 	c->from_given = 1;
 }
 
@@ -255,6 +258,9 @@ static int parse_template(ctx *c, tmpl *t, const char *path, const char *s, size
 {
 	unsigned line = 0;
 	int errors = 0;
+	/* a byte order mark, as Windows editors save UTF-8, is not text */
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		s += 3, n -= 3;
 	const char *end = s + n;
 	if (n >= 8 && !memcmp(s, "Subject:", 8)) {
 		const char *nl = memchr(s, '\n', n);
@@ -409,30 +415,6 @@ static int settled(op_rec *r)
 	return f && f->type != OP_JNULL && f->type != OP_JFALSE && !(f->type == OP_JSTR && f->vlen == 2);
 }
 
-/* An addr-spec a mail client takes (RFC 5322 3.4.1, dot-atom forms only:
- * a quoted local part or a domain literal is refused, as no customer
- * types one), in ASCII as op_compose writes it (an RFC 6531 address
- * needs SMTPUTF8 all the way). */
-static int addr_ok(const char *s, size_t n)
-{
-	const char *at = memchr(s, '@', n);
-	if (!at || at == s || at == s + n - 1 || n > 254 || memchr(at + 1, '@', (size_t)(s + n - at - 1)) ||
-	    !memchr(at + 1, '.', (size_t)(s + n - at - 1)))
-		return 0;	/* and a domain of one label is no customer's */
-	for (const char *p = s; p < s + n; p++) {
-		unsigned char ch = (unsigned char)*p;
-		int dot = ch == '.';
-		if (p != at && !dot && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-					(ch >= '0' && ch <= '9') || (p < at ? strchr("!#$%&'*+/=?^_`{|}~-", ch) != NULL
-									   : ch == '-')))
-			return 0;
-		/* no dot first, last, next to '@' or doubled */
-		if (dot && (p == s || p == s + n - 1 || p[-1] == '.' || p[-1] == '@' || p[1] == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 /* the record's language (enq-classify's lang), the default when it has
  * none or is unsure ("und"); in c->lang */
 static const char *record_lang(ctx *c, op_rec *r)
@@ -523,6 +505,12 @@ static void one_line(op_buf *b)
 			b->p[i] = ' ';
 }
 
+/* s starts with a reply's prefix, Re: or the German AW: (RFC 5322 3.6.5) */
+static int reply_prefix(const char *s)
+{
+	return !strncasecmp(s, "Re:", 3) || !strncasecmp(s, "AW:", 3);
+}
+
 /* Subject and body of t into c->subject and c->body; 0, or -1 with
  * c->err naming the file, the line and what was wrong */
 static int render(ctx *c, op_rec *r, const tmpl *t)
@@ -564,8 +552,10 @@ static int render(ctx *c, op_rec *r, const tmpl *t)
 	c->body.len = k;
 	if (c->body.p)
 		c->body.p[k] = 0;
-	/* "Re: Re: ..." when the customer's subject was a reply already */
-	if (c->subject.len >= 7 && !strncasecmp(c->subject.p, "Re: ", 4) && !strncasecmp(c->subject.p + 4, "Re:", 3)) {
+	/* "Re: Re: ..." or "AW: AW: ..." when the customer's subject was a
+	 * reply already: the template's prefix goes */
+	if (c->subject.len >= 7 && reply_prefix(c->subject.p) && c->subject.p[3] == ' ' &&
+	    reply_prefix(c->subject.p + 4)) {
 		memmove(c->subject.p, c->subject.p + 4, c->subject.len - 4);
 		c->subject.len -= 4;
 		c->subject.p[c->subject.len] = 0;
@@ -617,17 +607,6 @@ static void draft_member(ctx *c, const tmpl *t)
 	op_buf_addc(b, '}');
 }
 
-/* a message id compose takes: no control, space, < or > */
-static int id_ok(const char *s, size_t n)
-{
-	if (!n || n > 250)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '<' || s[i] == '>')
-			return 0;
-	return 1;
-}
-
 /* the record's string member key, NUL-terminated in b (empty: none) */
 static void cstr_field(ctx *c, op_rec *r, const char *key, op_buf *b)
 {
@@ -650,13 +629,13 @@ static void thread_ids(ctx *c, op_rec *r, size_t *mid_at)
 		if (op_jtype_of(item) != OP_JSTR)
 			continue;
 		op_jstr(item, n, memchr(item, '\\', n) != NULL, &c->tmp, &s, &len);
-		if (id_ok(s, len)) {
+		if (op_compose_id_ok(s, len)) {
 			op_buf_add(&c->ids, s, len);
 			op_buf_addc(&c->ids, ' ');
 		}
 	}
 	*mid_at = c->ids.len;
-	if (str_field(c, r, "message_id", &c->tmp, &s, &len) && id_ok(s, len))
+	if (str_field(c, r, "message_id", &c->tmp, &s, &len) && op_compose_id_ok(s, len))
 		op_buf_add(&c->ids, s, len);
 	else if (c->ids.len)
 		c->ids.len--;	/* the space */
@@ -705,8 +684,10 @@ static int put_message(ctx *c, op_stream *st, op_rec *r, const char *id, size_t 
 }
 
 /* The reply address, the template and its rendering: the draft into the
- * record (1), or why there is none into task (0). */
-static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback, const char *id, size_t idn)
+ * record (1), or why there is none into task (0); in *tally the count
+ * --stats adds it to once the record is written. */
+static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback, const char *id, size_t idn,
+		   unsigned long long **tally)
 {
 	const char *addr;
 	size_t addrlen;
@@ -714,50 +695,52 @@ static int outcome(ctx *c, op_stream *st, op_rec *r, const tmpl *t, int fallback
 	op_buf_reset(&c->err);
 	if (!str_field(c, r, "email", &c->sbuf, &addr, &addrlen) || !addrlen) {
 		op_buf_adds(&c->err, "no reply address");
-	} else if (!addr_ok(addr, addrlen)) {
+	} else if (!op_compose_addr_ok(addr, addrlen)) {	/* the address the message needs */
 		op_buf_adds(&c->err, "invalid reply address '");
 		op_buf_add(&c->err, addr, addrlen > 80 ? 80 : addrlen);
 		op_buf_addc(&c->err, '\'');
+		one_line(&c->err);	/* a line of its own on stderr, in the task */
 	}
 	if (c->err.len) {
 		op_warn("%s:%llu: %.*s: %s", st->name, st->lineno, (int)(idn > 80 ? 80 : idn), id, c->err.p);
-		c->noaddr++;
+		*tally = &c->noaddr;
 		op_buf_adds(task, "Find another way to answer ");
 		who(c, r, task);
 		op_buf_printf(task, ": %s", c->err.p);
 	} else if (!t) {
-		c->notemplate++;
+		*tally = &c->notemplate;
 		op_buf_adds(task, "Write a reply to ");
 		who(c, r, task);
 		op_buf_adds(task, ": no template for it");
 	} else if (render(c, r, t)) {
-		c->failed++;
+		*tally = &c->failed;
 		op_fields_str(&c->out, "draft_error", c->err.p, c->err.len);
 		op_buf_adds(task, "Write a reply to ");
 		who(c, r, task);
 		op_buf_printf(task, ": the draft failed (%s)", c->err.p);
 	} else {
-		c->drafted++;
+		*tally = &c->drafted;
 		draft_member(c, t);
-		if (fallback) {
-			c->fallback++;
+		if (fallback)
 			op_fields_bool(&c->out, "draft_lang_fallback", 1);
-		}
 		return 1;
 	}
 	return 0;
 }
 
-/* the record's id as text, for messages and the message's name */
-static void record_id(ctx *c, op_rec *r, const char **id, size_t *idn)
+/* the record's id as text, for messages and the message's name: 1, or 0
+ * and "(no id)" when it has none (or "") */
+static int record_id(ctx *c, op_rec *r, const char **id, size_t *idn)
 {
-	if (str_field(c, r, "id", &c->idbuf, id, idn))
-		return;
+	if (str_field(c, r, "id", &c->idbuf, id, idn) && *idn)
+		return 1;
 	const op_field *f = op_rec_get(r, "id", 2);
-	if (f && f->type == OP_JNUM)
+	if (f && f->type == OP_JNUM) {
 		*id = f->v, *idn = f->vlen;
-	else
-		*id = "(no id)", *idn = 7;
+		return 1;
+	}
+	*id = "(no id)", *idn = 7;
+	return 0;
 }
 
 int op_draft_record(op_stream *st, op_rec *r, void *vc)
@@ -777,8 +760,14 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 		return 0;
 	const char *id;
 	size_t idn;
-	record_id(c, r, &id, &idn);
-	int drafted = outcome(c, st, r, t, fallback, id, idn);
+	/* the message's file is named after the id: without one, two
+	 * enquiries would share a file and the second's draft be lost */
+	if (!record_id(c, r, &id, &idn) && c->md) {
+		op_reject(st, "record has no id (a string or number): no message can be named after it");
+		return 0;
+	}
+	unsigned long long *tally;
+	int drafted = outcome(c, st, r, t, fallback, id, idn, &tally);
 	int kept = is_true(r, "needs_human");
 	int needs = c->task.len || kept ? 1 : human_task(c, st, &c->task);
 	if (needs < 0)
@@ -786,9 +775,13 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 	/* a task enq-route gave stands */
 	if (!kept) {
 		op_fields_bool(&c->out, "needs_human", needs);
+		one_line(&c->task);	/* a name's CR LF too: the task is one line */
 		if (needs)
 			op_fields_str(&c->out, "task", c->task.p, c->task.len);
 	}
+	/* counted only now: a record rejected above is in none */
+	(*tally)++;
+	c->fallback += drafted && fallback;
 	c->human_n += needs;
 	/* the message last: a record rejected above leaves none behind */
 	if (c->md && drafted && put_message(c, st, r, id, idn))

@@ -88,9 +88,8 @@ static int domain_ok(const char *d, size_t n)
  * form), or an address literal, [192.0.2.1] or [IPv6:2001:db8::1], that
  * inet_pton reads.  So no space, control, quote, comma or angle bracket
  * ever reaches the To line. */
-static int addr_ok(const char *a)
+int op_compose_addr_ok(const char *a, size_t n)
 {
-	size_t n = strlen(a);
 	const char *at = memchr(a, '@', n);
 	if (!at || n > 254)
 		return 0;
@@ -104,7 +103,7 @@ static int addr_ok(const char *a)
  * and threads still join on them.  Nothing a reader takes for a comment
  * "(", a quoted string, or the id's end.  At most 900 characters: an id
  * cannot be folded, and its line must stay within RFC 5322's 998. */
-static int id_ok(const char *s, size_t n)
+int op_compose_id_ok(const char *s, size_t n)
 {
 	if (!n || n > 900)
 		return 0;
@@ -342,10 +341,19 @@ static int split_from(scratch *s, const char *from, op_err *e)
 	op_buf_free(&raw);
 	if (rc)
 		return op_errf(e, OP_EXIT_DATAERR, "From: the name is not UTF-8");
-	if (!addr_ok(s->addr.p ? s->addr.p : ""))
+	if (!op_compose_addr_ok(s->addr.p ? s->addr.p : "", s->addr.len))
 		return op_errf(e, OP_EXIT_DATAERR, "From: '%s' is not an address (local@domain)",
 		    shown(sh, from));
 	return 0;
+}
+
+int op_compose_from_check(const char *from, op_err *e)
+{
+	scratch s = { { 0 }, { 0 } };
+	int rc = split_from(&s, from, e);
+	op_buf_free(&s.name);
+	op_buf_free(&s.addr);
+	return rc;
 }
 
 /* 7bit (RFC 2045 section 2.7) when each line is ASCII text of at most
@@ -385,16 +393,16 @@ static int check_ids(const op_compose_hdr *h, op_err *e)
 	char sh[64];
 	if (!h->message_id || !*h->message_id)
 		return op_errf(e, OP_EXIT_DATAERR, "Message-ID: missing");
-	if (!id_ok(h->message_id, strlen(h->message_id)))
+	if (!op_compose_id_ok(h->message_id, strlen(h->message_id)))
 		return op_errf(e, OP_EXIT_DATAERR, "Message-ID: '%s' is not a message id",
 		    shown(sh, h->message_id));
-	if (h->in_reply_to && *h->in_reply_to && !id_ok(h->in_reply_to, strlen(h->in_reply_to)))
+	if (h->in_reply_to && *h->in_reply_to && !op_compose_id_ok(h->in_reply_to, strlen(h->in_reply_to)))
 		return op_errf(e, OP_EXIT_DATAERR, "In-Reply-To: '%s' is not a message id",
 		    shown(sh, h->in_reply_to));
 	const char *r = h->references ? h->references : "";
 	for (size_t i = 0, n = strlen(r), k; i < n; i = k + 1) {
 		k = word_end(r, n, i);
-		if (k > i && !id_ok(r + i, k - i))
+		if (k > i && !op_compose_id_ok(r + i, k - i))
 			return op_errf(e, OP_EXIT_DATAERR, "References: '%s' is not a list of message ids",
 			    shown(sh, r));
 	}
@@ -407,7 +415,7 @@ static int compose(op_buf *out, const op_compose_hdr *h, const char *body, size_
 	char sh[64];
 	if (!h->to_addr || !*h->to_addr)
 		return op_errf(e, OP_EXIT_DATAERR, "To: no reply address");
-	if (!addr_ok(h->to_addr))
+	if (!op_compose_addr_ok(h->to_addr, strlen(h->to_addr)))
 		return op_errf(e, OP_EXIT_DATAERR, "To: '%s' is not an address (local@domain)",
 		    shown(sh, h->to_addr));
 	if (check_ids(h, e))

@@ -35,6 +35,17 @@ typedef struct {
  * that is not UTF-8.  Returns 0 or -1. */
 int op_compose(op_buf *out, const op_compose_hdr *h, const char *body, size_t len, op_err *e);
 
+/* from as op_compose takes it: 0, or -1 with the message it would give */
+int op_compose_from_check(const char *from, op_err *e);
+
+/* 1 when a[0..n) is a reply address op_compose takes (compose.c's
+ * op_compose_addr_ok says which); 0 when it would refuse the message */
+int op_compose_addr_ok(const char *a, size_t n);
+
+/* 1 when s[0..n) is a message id op_compose takes (without its <>), as
+ * above; 0 when it would refuse the message for it */
+int op_compose_id_ok(const char *s, size_t n);
+
 /* msg[0..n) into the maildir dir (dir, tmp/, new/, cur/ made when
  * missing, mode 0700) as cur/KEY:2,D through tmp/ (write, fsync, rename;
  * the tmp file removed on any failure: nothing half-written).  KEY is the

@@ -167,4 +167,88 @@ enq-draft: part/tmp: File too large
 0
 E
 
+# a task is one line: a name's CR LF is a space there, and an address's
+# on standard error too
+tcase "a task is one line, whatever the name or address holds" \
+	"printf '%s\n' '{\"id\":\"N1\",\"category\":\"repair\",\"name\":\"Eve\\r\\nBcc: x@example.com\",\"email\":\"eve@example.com\",\"due_at\":\"2026-10-05T11:58:00Z\",\"missing\":[\"phone\"]}' '{\"id\":\"N2\",\"category\":\"repair\",\"name\":\"Flo\",\"email\":\"flo@example.com\\nBcc: y@example.com\"}' | enq-draft -r d/t.rules 2>&1 | grep -o 'task\":\"[^\"]*\"\|^enq-draft: .*'"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:2: N2: invalid reply address 'flo@example.com Bcc: y@example.com'
+task":"Ask Eve  Bcc: x@example.com for phone (repair, due Mon 12:58)"
+task":"Find another way to answer Flo: invalid reply address 'flo@example.com Bcc: y@example.com'"
+E
+
+# an id the message cannot hold (RFC 5322 3.6.4: no comma, colon,
+# parenthesis or quote) is left out of In-Reply-To and References; the
+# draft is written all the same
+tcase "--maildir: ids a message cannot hold left out, the draft written" \
+	"printf '%s\n' '{\"id\":\"I1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\",\"message_id\":\"m(1)@example.com\",\"references\":[\"a,b@example.com\",\"m0@example.com\",\"c:d@example.com\"]}' | enq-draft -r d/t.rules --maildir ids --stats 2>&1 >/dev/null | sed 's/.*\"messages_written\"/\"messages_written\"/; s/,\"seconds.*//'; grep -h '^In-Reply-To\|^References' ids/cur/*"
+expect_rc 0
+expect_out <<'E'
+"messages_written":1,"messages_there":0,"messages_refused":0
+References: <m0@example.com>
+E
+
+# a customer's reply already: the template's Re: or AW: is not doubled
+tcase "a subject that was a reply: no AW: AW: nor Re: Re:" \
+	"printf '%s\n' '{\"id\":\"S1\",\"category\":\"repair\",\"lang\":\"de\",\"name\":\"Jörg\",\"email\":\"j@example.de\",\"subject\":\"AW: Heizung\",\"due_at\":\"2026-10-05T11:58:00Z\"}' '{\"id\":\"S2\",\"category\":\"repair\",\"name\":\"Al\",\"email\":\"a@example.com\",\"subject\":\"Aw: Leak\",\"due_at\":\"2026-10-05T11:58:00Z\"}' '{\"id\":\"S3\",\"category\":\"repair\",\"name\":\"Al\",\"email\":\"a@example.com\",\"subject\":\"re: Leak\",\"due_at\":\"2026-10-05T11:58:00Z\"}' | enq-draft -r d/t.rules | grep -o 'draft.*\"subject\":\"[^\"]*\"' | sed 's/\"body.*//; s/.*\"subject\"://'"
+expect_rc 0
+expect_out <<'E'
+"AW: Heizung"
+"Aw: Leak"
+"re: Leak"
+E
+
+# the message is named after the id: two enquiries without one would
+# share a file, and the second's draft be lost as "there"
+tcase "--maildir: a record without an id is rejected, not drafted into another's file" \
+	"printf '%s\n' '{\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\"}' '{\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bo@example.com\",\"subject\":\"S\",\"order_ref\":\"R2\"}' '{\"id\":7,\"category\":\"general\",\"name\":\"Cy\",\"email\":\"cy@example.com\",\"subject\":\"S\",\"order_ref\":\"R3\"}' | enq-draft -r d/t.rules --maildir noid --stats 2>&1 >/dev/null | sed 's/,\"drafted.*\"messages_written\"/ \"messages_written\"/; s/,\"seconds.*//'; ls noid/cur | wc -l"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:1: record has no id (a string or number): no message can be named after it
+enq-draft: <stdin>:2: record has no id (a string or number): no message can be named after it
+{"program":"enq-draft","in":3,"out":1,"rejected":2 "messages_written":1,"messages_there":0,"messages_refused":0
+1
+E
+
+# records in = out + rejected, and the outcomes add up to those out: a
+# record a human rule rejects is counted in none of them
+tcase "--stats: a record rejected by a human rule is not counted drafted" \
+	"printf '%s\n' '{\"id\":\"H1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\",\"subject\":\"S\",\"order_ref\":\"R1\",\"missing\":[\"phone\"],\"due_at\":\"soon\"}' '{\"id\":\"H2\",\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bo@example.com\",\"subject\":\"S\",\"order_ref\":\"R2\"}' | enq-draft -r d/t.rules --stats 2>&1 >/dev/null | sed 's/,\"lang_fallback.*//'"
+expect_rc 0
+expect_out <<'E'
+enq-draft: <stdin>:1: d/t.rules:7: human: {due_at:%a %H:%M|no SLA}: the value is not a time
+{"program":"enq-draft","in":2,"out":1,"rejected":1,"drafted":1
+E
+
+# a template saved by a Windows editor: UTF-8 with a byte order mark
+tcase "a template with a byte order mark: its Subject line still read" \
+	"mkdir tb && printf '\357\273\277Subject: Hello {name}\n\nBody\n' > tb/general.en.txt && printf '%s\n' '{\"id\":\"B1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@example.com\"}' | enq-draft --templates tb"
+expect_rc 0
+expect_out <<'E'
+{"id":"B1","category":"general","name":"Al","email":"al@example.com","draft":{"template":"general.en.txt","lang":"en","subject":"Hello Al","body":"Body\n"},"needs_human":false}
+E
+
+# an address the message could not be written to is no reply address:
+# a task, not a draft that silently never reaches the maildir
+tcase "--maildir: an address compose refuses (hyphen-led label, 65-character local part) is a task" \
+	"printf '%s\n' '{\"id\":\"V1\",\"category\":\"general\",\"name\":\"Al\",\"email\":\"al@-example.com\",\"subject\":\"S\",\"order_ref\":\"R\"}' '{\"id\":\"V2\",\"category\":\"general\",\"name\":\"Bo\",\"email\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com\",\"subject\":\"S\",\"order_ref\":\"R\"}' | enq-draft -r d/t.rules --maildir va --stats > va.out 2> va.err; sed 's/.*\"needs_human\":true,\"task\"/task/' va.out; sed 's/,\"seconds.*//' va.err"
+expect_rc 0
+expect_out <<'E'
+task:"Find another way to answer Al: invalid reply address 'al@-example.com'"}
+task:"Find another way to answer Bo: invalid reply address 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com'"}
+enq-draft: <stdin>:1: V1: invalid reply address 'al@-example.com'
+enq-draft: <stdin>:2: V2: invalid reply address 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb@example.com'
+{"program":"enq-draft","in":2,"out":2,"rejected":0,"drafted":0,"lang_fallback":0,"draft_errors":0,"no_address":2,"no_template":0,"skipped":0,"needs_human":2,"messages_written":0,"messages_there":0,"messages_refused":0
+E
+
+# a From no message can carry is the rules' error, found at load, not a
+# refusal of every message of the run
+tcase "from: an address compose refuses is a 78 at load" \
+	"sed 's/^from .*/from \"Test Firm <office@firm>\"/' d/t.rules > d/bad.rules && enq-draft -r d/bad.rules --maildir fb </dev/null"
+expect_rc 78
+expect_err <<'E'
+enq-draft: d/bad.rules:3:6: From: 'Test Firm <office@firm>' is not an address (local@domain)
+E
+
 done_testing
