@@ -176,13 +176,12 @@ static int compare_record(op_stream *st, op_rec *r, void *arg)
 	if (st->rejected != rejected)
 		return 0;
 	c->n++;
-	/* the id as the record has it: a string's text, a number's digits */
+	/* the id as the record writes it, a string's escapes kept, so that
+	 * one holding a line end cannot start a line of the report */
 	const op_field *idf = op_rec_get(r, "id", 2);
-	const char *id;
-	size_t idn;
-	op_jstr(idf->v, idf->vlen, idf->vesc, &c->tmp, &id, &idn);
+	int str = idf->type == OP_JSTR;
 	op_buf_reset(&c->id);
-	op_buf_add(&c->id, id, idn);
+	op_buf_add(&c->id, idf->v + str, idf->vlen - 2 * (size_t)str);
 	const char *a, *b;
 	for (int k = C_TEAM; k <= C_DUE; k++) {
 		value_of(okv, on, compared[k], &a, &an);

@@ -147,4 +147,17 @@ due_at changed: 1
   N: "2026-07-01T10:00:00Z" -> "2026-07-01T11:00:00Z"
 breach changed: 0
 E
+# an id holding a line end is written as the record writes it, escaped:
+# it cannot start a line of the report of its own
+tcase "--compare: an id with a line end stays on its line" "printf '%s\n' '{\"id\":\"a\\nteam changed: 99\",\"received_at\":\"2026-07-01T10:00:00Z\"}' | enq-route -r lon2.rules --compare lon1.rules --now 2026-07-02T00:00:00Z"
+expect_rc 0
+expect_out <<'E'
+enquiries: 1
+team changed: 0
+owner changed: 0
+due_at changed: 1
+  a\nteam changed: 99: "2026-07-01T11:00:00Z" -> "2026-07-01T12:00:00Z"
+breach changed: 0
+E
+
 done_testing
