@@ -153,6 +153,17 @@ static int alnum(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* does s start like the rest of an entity reference, "amp;" or "#38;"?
+ * Only then is a '&' before it markup in CommonMark: "Heating & Plumbing"
+ * is written as it is */
+static int entity(const char *s, size_t n)
+{
+	size_t i = n > 0 && s[0] == '#';
+	while (i < n && alnum((unsigned char)s[i]))
+		i++;
+	return i > 0 && i < n && s[i] == ';' && alnum((unsigned char)s[i - 1]);
+}
+
 void op_esc_md(op_buf *b, const char *s, size_t n)
 {
 	size_t start = b->len;
@@ -167,7 +178,7 @@ void op_esc_md(op_buf *b, const char *s, size_t n)
 		char c = copy[i];
 		int inword = c == '_' && i > 0 && i + 1 < len && alnum((unsigned char)copy[i - 1]) &&
 			     alnum((unsigned char)copy[i + 1]);
-		if (strchr("\\`*_[]<>|#&", c) && !inword)
+		if ((strchr("\\`*_[]<>|#", c) && !inword) || (c == '&' && entity(copy + i + 1, len - i - 1)))
 			op_buf_addc(b, '\\');
 		op_buf_addc(b, c);
 	}

@@ -54,7 +54,10 @@ int main(void)
 	is(b.p, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\xEF\xBF\xBD ", "HTML escapes, controls replaced");
 	op_buf_reset(&b);
 	op_esc_md(&b, "median_resp_h _x_ a|b *c* #1 [l](u) \\ `&", 40);
-	is(b.p, "median_resp_h \\_x\\_ a\\|b \\*c\\* \\#1 \\[l\\](u) \\\\ \\`\\&", "Markdown escapes, but not inside a word");
+	is(b.p, "median_resp_h \\_x\\_ a\\|b \\*c\\* \\#1 \\[l\\](u) \\\\ \\`&", "Markdown escapes, but not inside a word");
+	op_buf_reset(&b);
+	op_esc_md(&b, "Heating & Plumbing &amp; &#38; AT&T &x", 38);
+	is(b.p, "Heating & Plumbing \\&amp; \\&\\#38; AT&T &x", "Markdown: a & escaped only where it starts an entity");
 	op_buf_reset(&b);
 	op_esc_text(&b, "a\xC2\x85" "b\x7f\tc", 7);
 	is(b.p, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD c", "C1 and DEL replaced, a tab is a space");
