@@ -9,6 +9,7 @@
  * MIT licence. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "calfile.h"
@@ -70,6 +71,9 @@ static const char usage[] =
 	"      --from TIME        from the period holding TIME\n"
 	"                         (2026-01-01, 2026-01, 2026)\n"
 	"      --to TIME          up to the period before TIME\n"
+	"      --min-n N          a change on fewer than N records is not one (its\n"
+	"                         delta null, listed in low_n) unless a kpi sets\n"
+	"                         min_n (default 5)\n"
 	"      --approx           quantiles from a sketch (1 % relative error): memory\n"
 	"                         grows with groups, not records\n"
 	"      --partial          write mergeable state rows instead of KPIs\n"
@@ -83,7 +87,7 @@ int main(int argc, char **argv)
 	const char *kfile = NULL, *from = NULL, *to = NULL;
 	op_buf exprs = {0};
 	int fmt = OP_FMT_JSONL, partial = 0, ch;
-	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE };
+	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE, O_MIN_N };
 	static const struct option longopts[] = {
 		{ "kpis", required_argument, NULL, 'k' },
 		{ "expr", required_argument, NULL, 'e' },
@@ -95,6 +99,7 @@ int main(int argc, char **argv)
 		{ "approx", no_argument, NULL, O_APPROX },
 		{ "partial", no_argument, NULL, O_PARTIAL },
 		{ "merge", no_argument, NULL, O_MERGE },
+		{ "min-n", required_argument, NULL, O_MIN_N },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:", longopts)) != -1) {
@@ -119,6 +124,14 @@ int main(int argc, char **argv)
 		case O_APPROX: o.approx = 1; break;
 		case O_PARTIAL: partial = 1; break;
 		case O_MERGE: c.merge = 1; break;
+		case O_MIN_N: {
+			char *end;
+			o.has_min_n = 1;
+			o.min_n = strtod(optarg, &end);
+			if (*end || end == optarg || !(o.min_n >= 0 && o.min_n <= 1e15) || o.min_n != floor(o.min_n))
+				op_usage_error(&cli, "--min-n: '%s' is not a whole number of records", optarg);
+			break;
+		}
 		}
 	}
 	if (partial && c.merge)

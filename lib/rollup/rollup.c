@@ -26,11 +26,20 @@ typedef struct {
 
 typedef struct {
 	const char *name, *owner, *unit, *fnname, *file;
+	const char *label, *definition;
 	enum op_aggfn fn;
 	double q;
 	size_t in;
 	unsigned line;
 	int needs_time;
+	double min_n;		/* a change on fewer records is not one; -1 unset */
+	int digits;		/* -1: the reader's default */
+	/* for KEY in [...]: only the groups whose KEY is one of these JSON
+	 * texts have the KPI */
+	const char *for_key;
+	size_t for_at, nfor;
+	const char **for_vals;
+	int for_idx;
 } kpi_def;
 
 typedef struct {
@@ -62,6 +71,7 @@ struct op_rollup {
 	op_rollup_opts o;
 	int64_t bfrom, bto, keep_from;
 	char sig[17];		/* of the definitions, in --partial rows */
+	size_t rows_in;		/* an input with no `when`: the group's records */
 	op_hmap cells;
 	op_buf key, tmp, cellkey;
 	op_val *vals;
@@ -72,7 +82,12 @@ struct op_rollup {
 	int undated_cells;		/* some are in a cell (period null) */
 };
 
-static const char *const reserved[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
+static const char *const reserved[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", "base_n",
+					"low_n", NULL };
+
+/* what min_n is when a kpi does not say: below 5 records a median or a
+ * share swings by chance (kpi-rollup(1)) */
+#define DEFAULT_MIN_N 5
 
 op_rollup *op_rollup_new(void)
 {
@@ -190,11 +205,51 @@ static double pct_of(const char *s, size_t n)
 	return *end || d > 100 ? -1 : d / 100;
 }
 
-/* kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT] */
+/* for KEY in ["a", "b", ...]: the list as JSON texts.  A parse error
+ * jumps out of here, so the list is in the rules' arena until it ends. */
+static void parse_for(op_parser *p, kpi_def *k)
+{
+	k->for_at = op_p_skip(p);
+	k->for_key = op_p_name(p, "a group key after `for`");
+	op_p_expect(p, "in");
+	op_lex_expect(p, OP_T_LBRACK);
+	const char **v = NULL;
+	size_t *len = NULL, n = 0;
+	do {
+		op_token t;
+		if (op_lex_peek(p, &t) != OP_T_STRING)
+			op_p_error_at(p, op_p_skip(p), "for %s in [...]: a list of strings, as [\"sales\", \"service\"]",
+				      k->for_key);
+		const char **v2 = op_p_alloc(p, (n + 1) * sizeof *v2);
+		size_t *len2 = op_p_alloc(p, (n + 1) * sizeof *len2);
+		if (n) {
+			memcpy(v2, v, n * sizeof *v);
+			memcpy(len2, len, n * sizeof *len);
+		}
+		v2[n] = op_p_string(p, "group", &len2[n]);
+		v = v2, len = len2, n++;
+	} while (op_lex_accept(p, OP_T_COMMA));
+	op_lex_expect(p, OP_T_RBRACK);
+	/* the groups' keys are JSON texts: so are these */
+	op_buf j = {0};
+	for (size_t i = 0; i < n; i++) {
+		op_buf_reset(&j);
+		op_buf_json_str(&j, v[i], len[i]);
+		v[i] = op_arena_strndup(p->arena, j.p, j.len);
+	}
+	op_buf_free(&j);
+	k->for_vals = v;
+	k->nfor = n;
+}
+
+/* kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT]
+ * [label "TEXT"] [definition "TEXT"] [min_n N] [digits N]
+ * [for KEY in ["VALUE", ...]] */
 static void parse_kpi(op_parser *p, void *vr)
 {
 	op_rollup *r = vr;
-	kpi_def k = { .line = op_p_line(p), .file = p->file };
+	kpi_def k = { .line = op_p_line(p), .file = p->file, .min_n = -1, .digits = -1,
+		      .for_idx = -1 };
 	size_t at = op_p_skip(p);
 	/* the name ends where name characters do, so `kpi n=count()` is
 	 * `kpi n = count()`; anything else glued to it is op_p_name's error */
@@ -274,6 +329,25 @@ static void parse_kpi(op_parser *p, void *vr)
 		} else if (op_p_accept(p, "unit")) {
 			k.unit = op_lex_peek(p, &t) == OP_T_STRING ? op_p_string(p, "unit", &n)
 								   : op_p_word(p, "unit");
+		} else if (op_p_accept(p, "label")) {
+			k.label = op_p_string(p, "label", &n);
+		} else if (op_p_accept(p, "definition")) {
+			k.definition = op_p_string(p, "definition", &n);
+		} else if (op_p_accept(p, "min_n")) {
+			size_t s = op_p_skip(p);
+			k.min_n = op_p_number(p, "min_n");
+			if (!(k.min_n >= 0 && k.min_n <= 1e15) || k.min_n != floor(k.min_n))
+				op_p_error_at(p, s, "min_n: a whole number of records, 0 or more");
+		} else if (op_p_accept(p, "digits")) {
+			size_t s = op_p_skip(p);
+			double d = op_p_number(p, "digits");
+			if (!(d >= 0 && d <= 10) || d != floor(d))
+				op_p_error_at(p, s, "digits: a whole number from 0 to 10");
+			k.digits = (int)d;
+		} else if (op_p_accept(p, "for")) {
+			if (k.for_key)
+				op_p_error(p, "one `for` per kpi");
+			parse_for(p, &k);
 		} else {
 			break;
 		}
@@ -297,7 +371,8 @@ static void parse_kpi(op_parser *p, void *vr)
 
 const op_stmt op_rollup_statements[] = {
 	{ "by", parse_by, "by [day|week|month|quarter|year(TIME),] EXPR [as NAME], ..." },
-	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT]" },
+	{ "kpi", parse_kpi, "kpi NAME = AGG(EXPR) [by TIME] [when COND] [owner NAME] [unit UNIT] "
+	  "[label \"TEXT\"] [definition \"TEXT\"] [min_n N] [digits N] [for KEY in [\"VALUE\", ...]]" },
 	{ NULL, NULL, NULL },
 };
 
@@ -332,9 +407,29 @@ int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, op_err *err)
 				 k->file, k->line, k->name, k->fnname, k->fnname);
 			return -1;
 		}
+		if (k->min_n < 0)
+			k->min_n = o->has_min_n ? o->min_n : DEFAULT_MIN_N;
 		if (k->needs_time)
 			r->ins[k->in].t = r->pexpr;
 		r->ins[k->in].needs |= op_agg_needs(k->fn, o->approx);
+		if (k->for_key) {
+			for (size_t j = 0; j < r->nkeys; j++)
+				if (!strcmp(k->for_key, r->keys[j].name))
+					k->for_idx = (int)j;
+			if (k->for_idx < 0) {
+				op_errf(err, OP_EXIT_CONFIG, "%s:%u: kpi %s: for %s: not a group key of `by`",
+					 k->file, k->line, k->name, k->for_key);
+				return -1;
+			}
+		}
+	}
+	/* a count's base is the group's records: an input every record of
+	 * the group reaches (one with no `when`), shared or of its own */
+	for (r->rows_in = 0; r->rows_in < r->nins && r->ins[r->rows_in].where; r->rows_in++)
+		;
+	if (r->rows_in == r->nins) {
+		r->ins = op_grow(r->ins, r->nins, &r->capin, sizeof *r->ins);
+		r->ins[r->nins++] = (input_def){ .kind = IN_ROWS, .sig = "rows" };
 	}
 	if (o->has_from)
 		r->bfrom = op_bucket_of(r->kind, o->tz, o->from);
@@ -734,10 +829,57 @@ typedef struct {
 	size_t *voff, *poff;
 	double *vnum, *pnum;
 	int *vok, *pok;
+	uint64_t *vn, *pn;	/* the bases, "base_n" */
 } finisher;
 
-/* the KPI values of a cell (NULL: an empty one) into buf, offsets, numbers */
-static void values(finisher *f, cell *c, op_buf *buf, size_t *off, double *num, int *ok)
+/* does the kpi apply to the group (its `for`)? */
+static int applies(const kpi_def *k, const char *g, size_t glen)
+{
+	if (k->for_idx < 0)
+		return 1;
+	const char *s = "";
+	size_t n = 0, pos = 0;
+	for (int i = 0; i <= k->for_idx; i++)
+		next_key(g, glen, &pos, &s, &n);
+	for (size_t i = 0; i < k->nfor; i++)
+		if (strlen(k->for_vals[i]) == n && !memcmp(k->for_vals[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* how many records the kpi's value of a cell stands on: for a count,
+ * the group's records (5 breaches of 6 enquiries is not a small base);
+ * for a rate, the records its `when` let in; else the values it had */
+static uint64_t base_n(const op_rollup *r, const kpi_def *k, const cell *c)
+{
+	if (!c)
+		return 0;
+	const op_agg *a = &c->a[k->in];
+	switch (k->fn) {
+	case OP_AGG_COUNT: case OP_AGG_COUNTV: case OP_AGG_SUM: case OP_AGG_DISTINCT:
+		return c->a[r->rows_in].rows;
+	case OP_AGG_RATE:
+		return a->rows;
+	case OP_AGG_FIRST: case OP_AGG_LAST:
+		return a->nonnull;
+	default:
+		return a->nums;
+	}
+}
+
+static const char *kind_of(const kpi_def *k)
+{
+	switch (k->fn) {
+	case OP_AGG_COUNT: case OP_AGG_COUNTV: case OP_AGG_DISTINCT: return "count";
+	case OP_AGG_RATE: return "rate";
+	default: return "value";
+	}
+}
+
+/* the KPI values of a cell (NULL: an empty one) of group g into buf,
+ * offsets, numbers, bases */
+static void values(finisher *f, cell *c, const char *g, size_t glen, op_buf *buf, size_t *off,
+		   double *num, int *ok, uint64_t *base)
 {
 	op_rollup *r = f->r;
 	op_buf_reset(buf);
@@ -745,9 +887,103 @@ static void values(finisher *f, cell *c, op_buf *buf, size_t *off, double *num, 
 		kpi_def *k = &r->kpis[i];
 		op_agg *a = c ? &c->a[k->in] : &f->empty[k->in];
 		off[i] = buf->len;
-		ok[i] = op_agg_result(a, k->fn, k->q, buf, &num[i]);
+		if (applies(k, g, glen)) {
+			ok[i] = op_agg_result(a, k->fn, k->q, buf, &num[i]);
+			base[i] = base_n(r, k, c);
+		} else {
+			op_buf_adds(buf, "null");
+			ok[i] = 0;
+			base[i] = 0;
+		}
 	}
 	off[r->nkpis] = buf->len;
+}
+
+/* ,"base_n":{"KPI":N,...} */
+static void add_bases(op_buf *o, const op_rollup *r, const uint64_t *base)
+{
+	op_buf_adds(o, ",\"base_n\":{");
+	for (size_t i = 0; i < r->nkpis; i++) {
+		if (i)
+			op_buf_addc(o, ',');
+		op_buf_json_cstr(o, r->kpis[i].name);
+		op_buf_printf(o, ":%llu", (unsigned long long)base[i]);
+	}
+	op_buf_addc(o, '}');
+}
+
+/* is the change of kpi i on too few records to be one?  A count's
+ * change is measured against the period before; anything else stands
+ * on this period's records too */
+static int low_n(const finisher *f, size_t i)
+{
+	const kpi_def *k = &f->r->kpis[i];
+	return f->vok[i] && f->pok[i] && (f->pn[i] < k->min_n ||
+					   (k->fn != OP_AGG_COUNT && k->fn != OP_AGG_COUNTV && f->vn[i] < k->min_n));
+}
+
+enum meta { M_OWNER, M_UNIT, M_LABEL, M_DEFINITION, M_KIND, M_MIN_N, M_DIGITS };
+static const char *const meta_names[] = { "owner", "unit", "label", "definition", "kind", "min_n", "digits" };
+
+/* kpi k's entry in the meta map m as JSON text into v; 0: it has none */
+static int meta_of(const kpi_def *k, enum meta m, op_buf *v)
+{
+	const char *s = NULL;
+	switch (m) {
+	case M_OWNER: s = k->owner; break;
+	case M_UNIT: s = k->unit; break;
+	case M_LABEL: s = k->label ? k->label : k->name; break;
+	case M_DEFINITION: s = k->definition; break;
+	case M_KIND: s = kind_of(k); break;
+	case M_MIN_N: op_buf_printf(v, "%.0f", k->min_n); return 1;
+	case M_DIGITS:
+		if (k->digits < 0)
+			return 0;
+		op_buf_printf(v, "%d", k->digits);
+		return 1;
+	}
+	if (s)
+		op_buf_json_cstr(v, s);
+	return s != NULL;
+}
+
+/* ,"kpi":{"by":[...],"names":[...],"owner":{...},...}: what a reader
+ * needs to present the rows (opflow-record(7)) */
+static void add_kpi_meta(op_buf *o, op_rollup *r)
+{
+	op_buf_adds(o, ",\"kpi\":{\"by\":[");
+	for (size_t i = 0; i < r->nkeys; i++) {
+		if (i)
+			op_buf_addc(o, ',');
+		op_buf_json_cstr(o, r->keys[i].name);
+	}
+	op_buf_adds(o, "],\"names\":[");
+	for (size_t i = 0; i < r->nkpis; i++) {
+		if (i)
+			op_buf_addc(o, ',');
+		op_buf_json_cstr(o, r->kpis[i].name);
+	}
+	op_buf_addc(o, ']');
+	for (enum meta m = M_OWNER; m <= M_DIGITS; m++) {
+		op_buf_printf(o, ",\"%s\":{", meta_names[m]);
+		int first = 1;
+		for (size_t i = 0; i < r->nkpis; i++) {
+			op_buf_reset(&r->key);
+			if (!meta_of(&r->kpis[i], m, &r->key))
+				continue;
+			if (!first)
+				op_buf_addc(o, ',');
+			first = 0;
+			op_buf_json_cstr(o, r->kpis[i].name);
+			op_buf_addc(o, ':');
+			op_buf_add(o, r->key.p, r->key.len);
+		}
+		op_buf_addc(o, '}');
+	}
+	/* records no row counts, for kpi-report to say so */
+	if (op_rollup_undated(r))
+		op_buf_printf(o, ",\"undated\":%llu", r->undated);
+	op_buf_addc(o, '}');
 }
 
 static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, size_t glen,
@@ -758,7 +994,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 	char label[24], plabel[24] = "";
 	size_t pos = 0, ln = 0;
 	op_buf_reset(o);
-	values(f, c, &f->vals, f->voff, f->vnum, f->vok);
+	values(f, c, g, glen, &f->vals, f->voff, f->vnum, f->vok, f->vn);
 	/* cells in the order of the columns: period, keys, kpis, then with
 	 * --compare prev.period, prev.*, delta.*, delta_pct.* */
 	op_buf cellv = {0};
@@ -791,13 +1027,14 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 		if (fmt != OP_FMT_JSONL)
 			op_grid_cell(&f->t, f->vals.p + f->voff[i], f->voff[i + 1] - f->voff[i]);
 	}
+	add_bases(o, r, f->vn);
 	if (r->o.compare) {
 		int64_t pb = 0;
 		int has_prev = hasb && (r->o.compare == OP_CMP_PREVIOUS ? (pb = b - 1, 1)
 							    : op_bucket_year_before(r->kind, b, &pb));
 		cell *pc = has_prev ? cell_get(r, 1, pb, g, glen, 0) : NULL;
 		int exists = pc || (has_prev && r->o.fill && pb >= f->lo && pb <= f->hi);
-		values(f, pc, &f->prevs, f->poff, f->pnum, f->pok);
+		values(f, pc, g, glen, &f->prevs, f->poff, f->pnum, f->pok, f->pn);
 		if (has_prev)
 			op_bucket_label(r->kind, pb, plabel);
 		op_buf_reset(&cellv);
@@ -819,7 +1056,10 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			if (fmt != OP_FMT_JSONL)
 				op_grid_cell(&f->t, pv, pn);
 			f->pok[i] &= exists;
+			if (!exists)
+				f->pn[i] = 0;
 		}
+		add_bases(o, r, f->pn);
 		for (int pct = 0; pct < 2; pct++) {
 			op_buf_adds(o, pct ? "},\"delta_pct\":{" : "},\"delta\":{");
 			for (size_t i = 0; i < r->nkpis; i++) {
@@ -829,7 +1069,7 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 				op_buf_addc(o, ':');
 				op_buf_reset(&cellv);
 				double cur = f->vnum[i], prev = f->pnum[i];
-				if (!f->vok[i] || !f->pok[i] || (pct && prev == 0))
+				if (!f->vok[i] || !f->pok[i] || (pct && prev == 0) || low_n(f, i))
 					op_buf_adds(&cellv, "null");
 				else if (pct)
 					add_rounded(&cellv, (cur - prev) / fabs(prev) * 100, 1);
@@ -841,41 +1081,20 @@ static void emit_row(finisher *f, cell *c, int hasb, int64_t b, const char *g, s
 			}
 		}
 		op_buf_addc(o, '}');
+		/* the changes left null for their small base, by name */
+		int any = 0;
+		for (size_t i = 0; i < r->nkpis; i++)
+			if (low_n(f, i)) {
+				op_buf_adds(o, any++ ? "," : ",\"low_n\":[");
+				op_buf_json_cstr(o, r->kpis[i].name);
+			}
+		if (any)
+			op_buf_addc(o, ']');
 	}
 	op_buf_free(&cellv);
 	if (fmt == OP_FMT_JSONL) {
-		op_buf_adds(o, ",\"kpi\":{\"by\":[");
-		for (size_t i = 0; i < r->nkeys; i++) {
-			if (i)
-				op_buf_addc(o, ',');
-			op_buf_json_cstr(o, r->keys[i].name);
-		}
-		op_buf_adds(o, "],\"names\":[");
-		for (size_t i = 0; i < r->nkpis; i++) {
-			if (i)
-				op_buf_addc(o, ',');
-			op_buf_json_cstr(o, r->kpis[i].name);
-		}
-		for (int u = 0; u < 2; u++) {
-			op_buf_adds(o, u ? "},\"unit\":{" : "],\"owner\":{");
-			int first = 1;
-			for (size_t i = 0; i < r->nkpis; i++) {
-				const char *v = u ? r->kpis[i].unit : r->kpis[i].owner;
-				if (!v)
-					continue;
-				if (!first)
-					op_buf_addc(o, ',');
-				first = 0;
-				op_buf_json_cstr(o, r->kpis[i].name);
-				op_buf_addc(o, ':');
-				op_buf_json_cstr(o, v);
-			}
-		}
+		add_kpi_meta(o, r);
 		op_buf_addc(o, '}');
-		/* records no row counts, for kpi-report to say so */
-		if (op_rollup_undated(r))
-			op_buf_printf(o, ",\"undated\":%llu", r->undated);
-		op_buf_adds(o, "}}");
 		emit(ctx, o->p, o->len);
 	}
 }
@@ -922,6 +1141,8 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 	f.pnum = op_xcalloc(r->nkpis, sizeof *f.pnum);
 	f.vok = op_xcalloc(r->nkpis, sizeof *f.vok);
 	f.pok = op_xcalloc(r->nkpis, sizeof *f.pok);
+	f.vn = op_xcalloc(r->nkpis, sizeof *f.vn);
+	f.pn = op_xcalloc(r->nkpis, sizeof *f.pn);
 	if (fmt != OP_FMT_JSONL) {
 		size_t ncol = 1 + r->nkeys + r->nkpis * (r->o.compare ? 4 : 1) + (r->o.compare ? 1 : 0);
 		char **names = op_xcalloc(ncol, sizeof *names);
@@ -981,6 +1202,8 @@ int op_rollup_finish(op_rollup *r, enum op_grid_fmt fmt, op_emit_fn emit, void *
 	free(f.pnum);
 	free(f.vok);
 	free(f.pok);
+	free(f.vn);
+	free(f.pn);
 	op_buf_free(&f.row);
 	op_buf_free(&f.vals);
 	op_buf_free(&f.prevs);

@@ -27,6 +27,8 @@ typedef struct {
 	op_time from, to;		/* periods from the one holding `from` up
 					 * to the one holding to - 1 second */
 	const op_tz *tz;
+	int has_min_n;
+	double min_n;			/* --min-n: of the kpis that set none */
 } op_rollup_opts;
 
 /* After the statements are read: checks what needs the whole definition

@@ -252,7 +252,7 @@ tcase "kpi-rollup --from/--to: records without a date are undated, not outside" 
 	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --from 2026-03 --to 2026-04 --stats 2>&1 | $SECS"
 expect_rc 0
 expect_out <<'E'
-{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
+{"period":"2026-03","n":2,"base_n":{"n":2},"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"label":{"n":"n"},"definition":{},"kind":{"n":"count"},"min_n":{"n":5},"digits":{},"undated":2}}
 {"program":"kpi-rollup","in":4,"out":1,"rejected":0,"cells":1,"not_numbers":0,"not_times":0,"outside":0,"undated":2,"seconds":S}
 E
 
@@ -273,6 +273,7 @@ tcase "kpi-rollup --partial/--merge: the undated count travels" \
 	"cd $M && enq-parse nodate.mbox 2>/dev/null | kpi-rollup $K --partial > \$T/a && enq-parse date-missing.eml 2>/dev/null | kpi-rollup $K --partial > \$T/b && kpi-rollup $K --merge --from 2026-03 --to 2026-04 --stats \$T/a \$T/b 2>&1 | $SECS | grep -o '\"n\":2\\|\"undated\":2}}\\|\"outside.*'"
 expect_out <<'E'
 "n":2
+"n":2
 "undated":2}}
 "outside":0,"undated":2,"seconds":S}
 E
@@ -281,7 +282,7 @@ tcase "kpi-rollup --partial --from, --merge without: the undated the partial lef
 	"cd $M && enq-parse nodate.mbox date-missing.eml 2>/dev/null | kpi-rollup $K --partial --from 2026-03 --to 2026-04 > \$T/p && kpi-rollup $K --merge \$T/p"
 expect_rc 0
 expect_out <<'E'
-{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}
+{"period":"2026-03","n":2,"base_n":{"n":2},"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"label":{"n":"n"},"definition":{},"kind":{"n":"count"},"min_n":{"n":5},"digits":{},"undated":2}}
 E
 
 printf '%s\n' '{"period":"2026-03","n":2,"kpi":{"by":[],"names":["n"],"owner":{},"unit":{},"undated":2}}' > undated.jsonl

@@ -15,23 +15,23 @@ tcase "every aggregate, owners and units" "kpi-rollup -k $D/defs.conf $D/small.j
 expect_rc 0
 expect_out_file "$G/kpi-rollup-defs.jsonl"
 
-tcase "--compare previous" "kpi-rollup --compare previous $D/small.jsonl"
+tcase "--compare previous" "kpi-rollup --compare previous --min-n 0 $D/small.jsonl"
 expect_out_file "$G/kpi-rollup-compare.jsonl"
 
-tcase "--compare year --fill --from --to" "kpi-rollup --compare year --fill --from 2026-01 --to 2026-05 $D/small.jsonl"
+tcase "--compare year --fill --from --to" "kpi-rollup --compare year --fill --from 2026-01 --to 2026-05 --min-n 0 $D/small.jsonl"
 expect_out_file "$G/kpi-rollup-fill.jsonl"
 
 tcase "-e statements, no period: \"all\"" "kpi-rollup -e 'by channel' -e 'kpi n = count()' -e 'kpi v = sum(value) where status == \"won\"' $D/small.jsonl"
 expect_out <<'E'
-{"period":"all","channel":"chat","n":1,"v":null,"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"email","n":6,"v":1890.6,"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"phone","n":2,"v":null,"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"web","n":5,"v":1090,"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{}}}
+{"period":"all","channel":"chat","n":1,"v":null,"base_n":{"n":1,"v":1},"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{},"label":{"n":"n","v":"v"},"definition":{},"kind":{"n":"count","v":"value"},"min_n":{"n":5,"v":5},"digits":{}}}
+{"period":"all","channel":"email","n":6,"v":1890.6,"base_n":{"n":6,"v":6},"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{},"label":{"n":"n","v":"v"},"definition":{},"kind":{"n":"count","v":"value"},"min_n":{"n":5,"v":5},"digits":{}}}
+{"period":"all","channel":"phone","n":2,"v":null,"base_n":{"n":2,"v":2},"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{},"label":{"n":"n","v":"v"},"definition":{},"kind":{"n":"count","v":"value"},"min_n":{"n":5,"v":5},"digits":{}}}
+{"period":"all","channel":"web","n":5,"v":1090,"base_n":{"n":5,"v":5},"kpi":{"by":["channel"],"names":["n","v"],"owner":{},"unit":{},"label":{"n":"n","v":"v"},"definition":{},"kind":{"n":"count","v":"value"},"min_n":{"n":5,"v":5},"digits":{}}}
 E
 
 tcase "-k and -e add up; no by: one row" "kpi-rollup -e 'kpi n = count()' -e 'kpi ch = distinct(lower(channel))' $D/small.jsonl"
 expect_out <<'E'
-{"period":"all","n":14,"ch":4,"kpi":{"by":[],"names":["n","ch"],"owner":{},"unit":{}}}
+{"period":"all","n":14,"ch":4,"base_n":{"n":14,"ch":14},"kpi":{"by":[],"names":["n","ch"],"owner":{},"unit":{},"label":{"n":"n","ch":"ch"},"definition":{},"kind":{"n":"count","ch":"count"},"min_n":{"n":5,"ch":5},"digits":{}}}
 E
 
 tcase "expression keys with as, null group last" "kpi-rollup -e 'by len(category) > 5 as long, category' -e 'kpi n = count()' -o tsv $D/small.jsonl"
@@ -48,7 +48,7 @@ for b in day week month quarter year; do
 	expect_out_file "$G/kpi-rollup-$b.csv"
 done
 
-tcase "ISO week 53, compare year" "printf '%s\n' '{\"t\":\"2025-12-29T10:00:00Z\"}' '{\"t\":\"2026-12-31T10:00:00Z\"}' '{\"t\":\"2027-01-01T10:00:00Z\"}' '{\"t\":\"2027-01-04T10:00:00Z\"}' '{\"t\":\"2026-01-05T10:00:00Z\"}' | kpi-rollup -e 'by week(t)' -e 'kpi n = count()' --compare year --fill --from 2026-12-21 --to 2027-01-12 -o csv"
+tcase "ISO week 53, compare year" "printf '%s\n' '{\"t\":\"2025-12-29T10:00:00Z\"}' '{\"t\":\"2026-12-31T10:00:00Z\"}' '{\"t\":\"2027-01-01T10:00:00Z\"}' '{\"t\":\"2027-01-04T10:00:00Z\"}' '{\"t\":\"2026-01-05T10:00:00Z\"}' | kpi-rollup -e 'by week(t)' -e 'kpi n = count()' --compare year --fill --from 2026-12-21 --to 2027-01-12 --min-n 0 -o csv"
 expect_out <<'E'
 period,n,prev.period,prev.n,delta.n,delta_pct.n
 2026-W52,0,2025-W52,,,
@@ -57,7 +57,7 @@ period,n,prev.period,prev.n,delta.n,delta_pct.n
 2027-W02,0,2026-W02,1,-1,-100
 E
 
-tcase "29 February has no day a year before" "printf '%s\n' '{\"t\":\"2028-02-29\"}' '{\"t\":\"2027-02-28\"}' '{\"t\":\"2028-02-28\"}' | kpi-rollup -e 'by day(t)' -e 'kpi n = count()' --compare year -o csv"
+tcase "29 February has no day a year before" "printf '%s\n' '{\"t\":\"2028-02-29\"}' '{\"t\":\"2027-02-28\"}' '{\"t\":\"2028-02-28\"}' | kpi-rollup -e 'by day(t)' -e 'kpi n = count()' --compare year --min-n 0 -o csv"
 expect_out <<'E'
 period,n,prev.period,prev.n,delta.n,delta_pct.n
 2027-02-28,1,2026-02-28,,,
@@ -125,7 +125,7 @@ E
 
 tcase "--approx" "kpi-rollup --approx -e 'kpi p50 = median(value)' -e 'kpi p90 = p90(value)' -e 'kpi sd = stddev(value)' $D/small.jsonl"
 expect_out <<'E'
-{"period":"all","p50":90.57137796504898,"p90":846.5195562886174,"sd":455.110199442249,"kpi":{"by":[],"names":["p50","p90","sd"],"owner":{},"unit":{}}}
+{"period":"all","p50":90.57137796504898,"p90":846.5195562886174,"sd":455.110199442249,"base_n":{"p50":12,"p90":12,"sd":12},"kpi":{"by":[],"names":["p50","p90","sd"],"owner":{},"unit":{},"label":{"p50":"p50","p90":"p90","sd":"sd"},"definition":{},"kind":{"p50":"value","p90":"value","sd":"value"},"min_n":{"p50":5,"p90":5,"sd":5},"digits":{}}}
 E
 
 # ---- --partial and --merge ----
@@ -265,7 +265,7 @@ E
 tcase "bad records" "cp $D/bad.jsonl . && kpi-rollup --rejects rej bad.jsonl"
 expect_rc 65
 expect_out <<'E'
-{"period":"2026-01","category":"billing","enquiries":2,"median_resp_h":null,"p90_resp_h":null,"median_resp_bh":null,"sla_breaches":0,"conversion":0.5,"first_reply_met":null,"resolved_in_time":null,"sla_at_risk":0,"kpi":{"by":["category"],"names":["enquiries","median_resp_h","p90_resp_h","median_resp_bh","sla_breaches","conversion","first_reply_met","resolved_in_time","sla_at_risk"],"owner":{},"unit":{"median_resp_h":"h","p90_resp_h":"h","median_resp_bh":"bh"}}}
+{"period":"2026-01","category":"billing","enquiries":2,"median_resp_h":null,"p90_resp_h":null,"median_resp_bh":null,"sla_breaches":0,"conversion":0.5,"first_reply_met":null,"resolved_in_time":null,"sla_at_risk":0,"base_n":{"enquiries":2,"median_resp_h":0,"p90_resp_h":0,"median_resp_bh":0,"sla_breaches":2,"conversion":2,"first_reply_met":0,"resolved_in_time":0,"sla_at_risk":2},"kpi":{"by":["category"],"names":["enquiries","median_resp_h","p90_resp_h","median_resp_bh","sla_breaches","conversion","first_reply_met","resolved_in_time","sla_at_risk"],"owner":{},"unit":{"median_resp_h":"h","p90_resp_h":"h","median_resp_bh":"bh"},"label":{"enquiries":"Enquiries","median_resp_h":"Median first response","p90_resp_h":"First response, 90th percentile","median_resp_bh":"Median first response, business hours","sla_breaches":"SLA breaches","conversion":"Won","first_reply_met":"First replies in time","resolved_in_time":"Resolved in time","sla_at_risk":"Enquiries at risk"},"definition":{"enquiries":"enquiries received in the period (received_at)","median_resp_h":"median hours from received_at to the first reply (enq-link) or the CRM's responded_at; unanswered ones left out; quantile_cont","p90_resp_h":"90th percentile of the same hours: 9 in 10 answered enquiries were answered faster; quantile_cont","median_resp_bh":"median of the same time counted in business hours only (calendar.conf); quantile_cont","sla_breaches":"enquiries answered after their due_at (enq-route), or unanswered with due_at passed","conversion":"share of enquiries whose status is won (the CRM export)","first_reply_met":"share of first-reply targets met, of those judged so far (met or breached; enq-route's SLA policies)","resolved_in_time":"share of resolution targets met, of those judged so far (met or breached)","sla_at_risk":"enquiries with an SLA target 75 % used and not yet due"},"kind":{"enquiries":"count","median_resp_h":"value","p90_resp_h":"value","median_resp_bh":"value","sla_breaches":"count","conversion":"rate","first_reply_met":"rate","resolved_in_time":"rate","sla_at_risk":"count"},"min_n":{"enquiries":5,"median_resp_h":5,"p90_resp_h":5,"median_resp_bh":5,"sla_breaches":5,"conversion":5,"first_reply_met":5,"resolved_in_time":5,"sla_at_risk":5},"digits":{"median_resp_h":1,"p90_resp_h":1,"median_resp_bh":1}}}
 E
 expect_err <<'E'
 kpi-rollup: bad.jsonl:2:26: unexpected end of line, value expected

@@ -10,10 +10,10 @@ R=$DATA/route
 tcase "kpi ... when COND, and where COND gives the same" "kpi-rollup -e 'by channel' -e 'kpi v = sum(value) when status == \"won\"' $D/small.jsonl > when.out && kpi-rollup -e 'by channel' -e 'kpi v = sum(value) where status == \"won\"' $D/small.jsonl | cmp - when.out && cat when.out"
 expect_rc 0
 expect_out <<'E'
-{"period":"all","channel":"chat","v":null,"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"email","v":1890.6,"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"phone","v":null,"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{}}}
-{"period":"all","channel":"web","v":1090,"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{}}}
+{"period":"all","channel":"chat","v":null,"base_n":{"v":1},"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{},"label":{"v":"v"},"definition":{},"kind":{"v":"value"},"min_n":{"v":5},"digits":{}}}
+{"period":"all","channel":"email","v":1890.6,"base_n":{"v":6},"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{},"label":{"v":"v"},"definition":{},"kind":{"v":"value"},"min_n":{"v":5},"digits":{}}}
+{"period":"all","channel":"phone","v":null,"base_n":{"v":2},"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{},"label":{"v":"v"},"definition":{},"kind":{"v":"value"},"min_n":{"v":5},"digits":{}}}
+{"period":"all","channel":"web","v":1090,"base_n":{"v":5},"kpi":{"by":["channel"],"names":["v"],"owner":{},"unit":{},"label":{"v":"v"},"definition":{},"kind":{"v":"value"},"min_n":{"v":5},"digits":{}}}
 E
 expect_err </dev/null
 
