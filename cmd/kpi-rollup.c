@@ -9,7 +9,6 @@
  * MIT licence. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
 
 #include "calfile.h"
@@ -40,23 +39,6 @@ static int on_record(op_stream *st, op_rec *rec, void *vc)
 static void emit(void *st, const char *s, size_t n)
 {
 	op_emit(st, s, n);
-}
-
-/* --from/--to: a date, a time (naive ones in --tz), YYYY-MM or YYYY */
-static op_time when(const op_cli *cli, const char *opt, const char *arg)
-{
-	char buf[64];
-	op_time t;
-	int naive;
-	size_t n = strlen(arg);
-	if (n == 7 || n == 4)
-		n = (size_t)snprintf(buf, sizeof buf, "%s%s", arg, n == 7 ? "-01" : "-01-01");
-	else
-		n = (size_t)snprintf(buf, sizeof buf, "%s", arg);
-	if (n >= sizeof buf || op_time_parse(buf, n, &t, &naive) ||
-	    !op_time_in_range(t = naive ? op_tz_to_utc(cli->tz, t, NULL) : t))
-		op_usage_error(cli, "%s: '%s' is not a date or time (2026-03-01, 2026-03, 2026, RFC 3339)", opt, arg);
-	return t;
 }
 
 static const char usage[] =
@@ -124,14 +106,10 @@ int main(int argc, char **argv)
 		case O_APPROX: o.approx = 1; break;
 		case O_PARTIAL: partial = 1; break;
 		case O_MERGE: c.merge = 1; break;
-		case O_MIN_N: {
-			char *end;
+		case O_MIN_N:
 			o.has_min_n = 1;
-			o.min_n = strtod(optarg, &end);
-			if (*end || end == optarg || !(o.min_n >= 0 && o.min_n <= 1e15) || o.min_n != floor(o.min_n))
-				op_usage_error(&cli, "--min-n: '%s' is not a whole number of records", optarg);
+			o.min_n = (double)op_opt_num(&cli, "--min-n", optarg, 0, 1000000000000000LL);
 			break;
-		}
 		}
 	}
 	if (partial && c.merge)
@@ -141,9 +119,9 @@ int main(int argc, char **argv)
 	o.tz = cli.tz;
 	o.partial = partial;
 	if ((o.has_from = from != NULL))
-		o.from = when(&cli, "--from", from);
+		o.from = op_cli_time(&cli, "--from", from);
 	if ((o.has_to = to != NULL))
-		o.to = when(&cli, "--to", to);
+		o.to = op_cli_time(&cli, "--to", to);
 
 	/* the definitions: bad ones stop here, before any input is read */
 	c.r = op_rollup_new();

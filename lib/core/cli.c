@@ -116,6 +116,22 @@ double op_opt_real(const op_cli *c, const char *opt, const char *arg, double min
 	return v;
 }
 
+op_time op_cli_time(const op_cli *c, const char *opt, const char *arg)
+{
+	char buf[64];
+	op_time t;
+	int naive;
+	size_t n = strlen(arg);
+	if (n == 7 || n == 4)
+		n = (size_t)snprintf(buf, sizeof buf, "%s%s", arg, n == 7 ? "-01" : "-01-01");
+	else
+		n = (size_t)snprintf(buf, sizeof buf, "%s", arg);
+	if (n >= sizeof buf || op_time_parse(buf, n, &t, &naive) ||
+	    !op_time_in_range(t = naive ? op_tz_to_utc(c->tz, t, NULL) : t))
+		op_usage_error(c, "%s: '%s' is not a date or time (2026-03-01, 2026-03, 2026, RFC 3339)", opt, arg);
+	return t;
+}
+
 long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long long min, long long max)
 {
 	char *end;

@@ -90,5 +90,8 @@ long long op_opt_num(const op_cli *c, const char *opt, const char *arg, long lon
  * from 0 to 1"). */
 double op_opt_real(const op_cli *c, const char *opt, const char *arg, double min, double max,
 		   const char *what);
+/* A time for --from/--to: a date, an RFC 3339 time (naive ones in --tz),
+ * YYYY-MM or YYYY (their first day); exits 64 naming the option. */
+op_time op_cli_time(const op_cli *c, const char *opt, const char *arg);
 void op_cli_free(op_cli *c);
 #endif

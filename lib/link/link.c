@@ -835,8 +835,19 @@ void op_link_write(op_link *l, op_stream *st)
 	memset(ln, 0, sizeof ln);
 	op_lines_seal(l->lines);
 	uint32_t *order = settle(l, &q);
-	for (size_t i = 0; i < q.n && !st->stop; i++)
-		emit_one(l, st, &q.e[order[i]], ln, &f);
+	unsigned long long outside = 0;
+	for (size_t i = 0; i < q.n && !st->stop; i++) {
+		const enq *e = &q.e[order[i]];
+		/* every record was linked; only the range's are written (no
+		 * time: in no range) */
+		if ((l->o.has_from && (e->at == NOTIME || e->at < l->o.from)) ||
+		    (l->o.has_to && (e->at == NOTIME || e->at >= l->o.to)))
+			outside++;
+		else
+			emit_one(l, st, e, ln, &f);
+	}
+	if (l->o.has_from || l->o.has_to)
+		op_buf_printf(&st->extra, ",\"outside\":%llu", outside);
 	op_buf_printf(&st->extra, ",\"enquiries\":%zu,\"followups\":%llu,\"responses\":%llu,"
 		      "\"early_replies\":%llu,\"auto\":%llu,\"duplicates\":%llu,\"snapshots\":%llu,"
 		      "\"crm_joined\":%llu,\"orphan_replies\":%llu",

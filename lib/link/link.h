@@ -20,6 +20,8 @@ typedef struct {
 	op_time window;		/* CRM row by email: at most this after the enquiry;
 				 * --by-subject: at most this between messages */
 	int by_subject;		/* unlinked mail threads by sender and subject */
+	int has_from, has_to;	/* --from/--to: write only the enquiries */
+	op_time from, to;	/* received in [from, to); all are linked */
 } op_link_opt;
 
 typedef struct op_link op_link;

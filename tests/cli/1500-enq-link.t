@@ -52,6 +52,35 @@ WEB-0042 f=0 last="2026-10-11T16:02:00Z" r=0 first="2026-10-11T17:10:00Z" by=nul
 D-102 f=0 last="2026-10-08T09:30:00Z" r=0 first="2026-10-08T09:30:00Z" by=null 
 E
 
+# --from/--to: only the enquiries received in the range are written, but
+# every record is linked: f1's reply (12:00) and e1's still count;
+# --stats' followups and responses are those of the enquiries written
+tcase "--from/--to: the range's enquiries, linked with everything" "cd $L && $T/p enq-link --stats --from 2026-10-09 --to 2026-10-10T12:00:00Z $ALL"
+expect_rc 0
+expect_out <<'E'
+e1@example.org f=0 last="2026-10-09T09:15:00Z" r=1 first="2026-10-09T09:58:00Z" by="dana@heatco.example" 
+f1@example.co.uk f=0 last="2026-10-10T11:45:00Z" r=1 first="2026-10-10T12:00:00Z" by="dana@heatco.example" 
+E
+expect_err <<'E'
+{"program":"enq-link","in":24,"out":2,"rejected":0,"outside":5,"enquiries":7,"followups":0,"responses":2,"early_replies":0,"auto":3,"duplicates":0,"snapshots":3,"crm_joined":3,"orphan_replies":1,"seconds":S}
+E
+
+tcase "--from in --tz, wherever --tz is on the line; --to alone" "cd $L && enq-link --from '2026-10-10 12:00' --tz Asia/Tokyo $ALL | cut -c1-20; enq-link --to 2026-10-06 $ALL | cut -c1-20"
+expect_out <<'E'
+{"id":"f1@example.co
+{"id":"g1@example.co
+{"id":"WEB-0042","re
+{"id":"a1.8812@mail.
+E
+
+tcase "--to not after --from" "enq-link --from 2026-10 --to 2026-10-01 </dev/null"
+expect_rc 64
+expect_grep "^enq-link: --to is not after --from" .err
+
+tcase "--from: not a time" "enq-link --from 'last week' </dev/null"
+expect_rc 64
+expect_grep "^enq-link: --from: 'last week' is not a date or time" .err
+
 tcase "D-102's snapshots: the newest written, the first received_at kept" \
 	"cd $L && enq-link $ALL | grep '^{\"id\":\"D-102\"' | cut -c1-120"
 expect_out <<'E'

@@ -82,6 +82,6 @@ bad "base_n is reserved" 'kpi base_n = count()' \
 
 tcase "--min-n: a whole number" "kpi-rollup --min-n x </dev/null"
 expect_rc 64
-expect_grep "^kpi-rollup: --min-n: 'x' is not a whole number of records" .err
+expect_grep "^kpi-rollup: --min-n: 'x' is not a number from 0 to 1000000000000000" .err
 
 done_testing
