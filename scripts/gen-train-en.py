@@ -183,8 +183,9 @@ def quoted(r, s, biz):
 	q = r.choice(QUOTED)
 	lines = ['> ' + l for l in re.findall(r'.{1,70}(?:\s|$)', q)]
 	lines = [l.rstrip() for l in lines]
-	return '%s\n\nOn %s, %s <info@%s.example> wrote:\n%s\n> %s' % (
-		s, when(r), NAMES[biz], biz, '\n'.join(lines), NAMES[biz])
+	dom = re.sub(r'[^a-z]', '', NAMES[biz].lower()) + '.co.uk'
+	return '%s\n\nOn %s, %s <info@%s> wrote:\n%s\n> %s' % (
+		s, when(r), NAMES[biz], dom, '\n'.join(lines), NAMES[biz])
 
 
 def forward(r, s, subj):
