@@ -39,18 +39,24 @@ NAMES = {
 	'garage': 'Millfield Motors', 'cleaning': 'Sparkle Cleaning', 'photographer': 'Emma Hale Photography',
 	'gym': 'IronWorks Gym', 'estateagent': 'Fenwick Lettings', 'florist': 'Petal Lane Florist',
 	'drivingschool': 'Green Light Driving School', 'tutor': 'Brightmind Tutoring',
+	'removals': 'Swift Move Removals', 'nursery': 'Little Acorns Nursery', 'optician': 'Clearview Opticians',
+	'locksmith': 'KeyFix Locksmiths', 'builder': 'Stonebridge Builders', 'gardener': 'Greenleaf Gardens',
+	'printshop': 'Inkwell Print', 'catering': 'Fork & Feast Catering', 'pestcontrol': 'Guardian Pest Control',
+	'petgroomer': 'Waggy Tails Grooming',
 }
 
 
 def load():
-	"""Return [(business, n, category, priority, subject, body)]."""
+	"""Return [(business, n, category, priority, subject, body)].
+
+	BUSINESS.txt and BUSINESS-*.txt (later batches) are one business; its
+	originals are numbered on across them."""
 	items = []
-	for fn in sorted(os.listdir(DATA)):
-		if not fn.endswith('.txt'):
-			continue
-		biz = fn[:-4]
+	count = Counter()
+	files = [fn for fn in os.listdir(DATA) if fn.endswith('.txt')]
+	for fn in sorted(files, key=lambda fn: (fn[:-4].split('-')[0], fn[:-4])):
+		biz = fn[:-4].split('-')[0]
 		cur = None
-		n = 0
 		def close():
 			if cur is not None:
 				body = '\n'.join(cur[4]).strip('\n')
@@ -66,8 +72,8 @@ def load():
 					w = head.split()
 					if len(w) != 2 or w[0] not in CATS or w[1] not in PRIS:
 						sys.exit('%s:%d: bad header %r' % (fn, lineno, line))
-					n += 1
-					cur = [biz, n, w[0], w[1], [], subj.strip()]
+					count[biz] += 1
+					cur = [biz, count[biz], w[0], w[1], [], subj.strip()]
 				elif line.startswith('#') and cur is None:
 					continue
 				elif cur is None:
