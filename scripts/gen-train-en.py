@@ -11,7 +11,7 @@ scripts/gen-train-en.d/BUSINESS.txt:
 Each original is a group (en-BUSINESS-NNN).  Some of them get noise
 variants (typos, a signature, a quoted earlier reply of the business, a
 forward, phone-typed lower case, British/US spelling, a German or Spanish
-greeting), drawn from a fixed seed, in the same group.  About 20 % of the
+greeting, a website contact form, a voicemail transcript), drawn from a fixed seed, in the same group.  About 20 % of the
 groups of each business and category are held out.  Standard library only;
 the same data give the same bytes.
 
@@ -228,6 +228,25 @@ def mixed(r, s):
 	return '%s\n\n%s\n\n%s' % (g, s, c)
 
 
+def webform(r, s, subj):
+	"""The body as a website contact form sends it."""
+	fn, ln = person(r)
+	lines = ['Name: %s %s' % (fn, ln), 'Email: %s.%s@example.com' % (fn.lower(), ln.lower())]
+	if r.random() < 0.6:
+		lines.append('Phone: ' + r.choice(PHONES))
+	if subj and r.random() < 0.5:
+		lines.append('Subject: ' + subj)
+	lines += ['Message: ' + s, '', '--', 'This e-mail was sent from a contact form on your website.']
+	return '\n'.join(lines)
+
+
+def voicemail(r, s):
+	"""The body as a phone system's transcript of a voicemail."""
+	t = re.sub(r'\s+', ' ', s).replace("'", '').lower()
+	t = re.sub(r'[!?;:()]', '', t)
+	return 'Voicemail from %s (%d sec):\n"hi %s thanks bye"' % (r.choice(PHONES), r.randint(14, 95), t.rstrip('.'))
+
+
 def variant(r, kind, biz, subj, body):
 	"""Return (subject, body) of a variant, or None when the kind does not apply."""
 	if kind == 'typo':
@@ -246,11 +265,16 @@ def variant(r, kind, biz, subj, body):
 		return (subj, b) if b else None
 	if kind == 'mixed':
 		return subj, mixed(r, body)
+	if kind == 'webform':
+		return r.choice(['New enquiry from website', 'Website enquiry', 'Contact form submission']), webform(r, body, subj)
+	if kind == 'voicemail':
+		return r.choice(['Voicemail', 'New voicemail', 'Missed call and voicemail']), voicemail(r, body)
 	if kind == 'subject':
 		return r.choice(['', 'Hi', 'Question', 'Enquiry', '(no subject)', 'Quick one', 'Hello', 'Message from website']), body
 	raise ValueError(kind)
 
-KINDS = ['typo', 'typo', 'sig', 'sig', 'quote', 'quote', 'fwd', 'phone', 'spell', 'mixed', 'subject', 'subject']
+KINDS = ['typo', 'typo', 'sig', 'sig', 'quote', 'quote', 'fwd', 'phone', 'spell', 'mixed', 'subject', 'subject',
+	'webform', 'voicemail']
 
 
 def build():
@@ -375,7 +399,7 @@ def main():
 	for part, recs in out.items():
 		with open(os.path.join(OUT, '%s-en.jsonl' % part), 'w', encoding='utf-8', newline='\n') as f:
 			for o in recs:
-				f.write(json.dumps(o, ensure_ascii=False) + '\n')
+				f.write(json.dumps(o, ensure_ascii=False, separators=(',', ':')) + '\n')
 	print(tables(items, out))
 	if not check(items, out):
 		sys.exit(1)
