@@ -17,6 +17,7 @@ the same data give the same bytes.
 
     scripts/gen-train-en.py            write the files, print the checks
     scripts/gen-train-en.py --tables   print the balance tables only
+    scripts/gen-train-en.py --check    check the committed files are what it writes
 """
 import json, os, random, re, sys
 from collections import Counter, defaultdict
@@ -340,6 +341,11 @@ def check(items, out):
 			if gsplit.setdefault(o['group'], part) != part:
 				print('group in both parts', o['group']); ok = False
 	allr = out['train'] + out['heldout']
+	first = {}
+	for o in allr:
+		g = first.setdefault(o['body'], o['group'])
+		if g != o['group']:
+			print('same body in groups %s and %s' % (g, o['group'])); ok = False
 	n = len(allr)
 	cc = Counter(o['category'] for o in allr)
 	pc = Counter(o['priority'] for o in allr)
@@ -391,15 +397,27 @@ def tables(items, out):
 	return '\n'.join(L)
 
 
+def text(recs):
+	return ''.join(json.dumps(o, ensure_ascii=False, separators=(',', ':')) + '\n' for o in recs)
+
+
 def main():
 	items, out = build()
 	if '--tables' in sys.argv:
 		print(tables(items, out))
 		return
+	if '--check' in sys.argv:
+		# the committed files are what the data and this script make
+		bad = 0
+		for part, recs in out.items():
+			fn = os.path.join(OUT, '%s-en.jsonl' % part)
+			with open(fn, encoding='utf-8', newline='') as f:
+				if f.read() != text(recs):
+					print('%s: differs from what the script writes' % fn); bad = 1
+		sys.exit(bad or not check(items, out))
 	for part, recs in out.items():
 		with open(os.path.join(OUT, '%s-en.jsonl' % part), 'w', encoding='utf-8', newline='\n') as f:
-			for o in recs:
-				f.write(json.dumps(o, ensure_ascii=False, separators=(',', ':')) + '\n')
+			f.write(text(recs))
 	print(tables(items, out))
 	if not check(items, out):
 		sys.exit(1)
