@@ -28,6 +28,7 @@ OUT = os.path.join(TOP, 'share', 'train')
 CATS = ['quote', 'booking', 'billing', 'support', 'complaint', 'cancellation', 'general']
 PRIS = ['urgent', 'high', 'normal', 'low']
 SEED = 20261203
+VARIANT_SHARE = {'urgent': 0.8, 'high': 0.7, 'normal': 0.62, 'low': 0.45}
 HELD = 0.2
 
 # The business's own name, for quoted replies and forwards.
@@ -287,7 +288,9 @@ def build():
 		g = 'en-%s-%03d' % (biz, n)
 		groups[(biz, cat)].append(g)
 		texts = [(subj, body)]
-		k = 1 if r.random() < 0.62 else 0
+		# urgent items are the rarest originals and low ones the commonest: their
+		# share of variants evens the priorities out towards the target
+		k = 1 if r.random() < VARIANT_SHARE[pri] else 0
 		if r.random() < 0.2:
 			k += 1
 		tried = 0
