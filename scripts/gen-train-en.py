@@ -44,7 +44,9 @@ NAMES = {
 	'removals': 'Swift Move Removals', 'nursery': 'Little Acorns Nursery', 'optician': 'Clearview Opticians',
 	'locksmith': 'KeyFix Locksmiths', 'builder': 'Stonebridge Builders', 'gardener': 'Greenleaf Gardens',
 	'printshop': 'Inkwell Print', 'catering': 'Fork & Feast Catering', 'pestcontrol': 'Guardian Pest Control',
-	'petgroomer': 'Waggy Tails Grooming',
+	'petgroomer': 'Waggy Tails Grooming', 'roofer': 'Topline Roofing', 'kennels': 'Hillside Kennels & Cattery',
+	'tattoo': 'Black Anchor Tattoo', 'carhire': 'Easyway Car & Van Hire', 'beauty': 'Polished Nails & Beauty',
+	'windowcleaner': 'Crystal Clear Window Cleaning',
 }
 
 
