@@ -115,7 +115,7 @@ FIRST = ['Sarah', 'James', 'Priya', 'Tom', 'Aisha', 'Gareth', 'Chloe', 'Mohammed
 LAST = ['Walker', 'Patel', 'Hughes', 'Okafor', 'Brennan', 'Nowak', 'Clarke', 'Ahmed', 'Murray', 'Lewis',
 	'Chen', 'Doyle', 'Evans', 'Kaur', 'Fraser', 'Price', 'Turner', 'Osei', 'Byrne', 'Wright']
 PHONES = ['07700 900123', '07700 900 456', '+44 7700 900789', '0161 496 0321', '020 7946 0958',
-	'(555) 010-4477', '0117 496 0112', '07700 900 614']
+	'(212) 555-0147', '0117 496 0112', '07700 900 614']
 DISCLAIMERS = [
 	'This email and any attachments are confidential and intended solely for the addressee. '
 	'If you have received it in error please notify the sender and delete it.',
