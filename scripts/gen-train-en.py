@@ -212,7 +212,7 @@ def forward(r, s, subj):
 def phone(r, s):
 	s = s.lower().replace('\n\n', '\n').replace('. ', ' ').replace("'", '')
 	s = re.sub(r'\bi\b', 'i', s)
-	s = s.replace('you', 'u') if r.random() < 0.5 else s
+	s = re.sub(r'\byou\b', 'u', s) if r.random() < 0.5 else s
 	return s.rstrip('.')
 
 
