@@ -95,6 +95,15 @@ static int on_record(op_stream *st, op_rec *rec, void *vc)
 	return 0;
 }
 
+/* Can -j's threads read path again, as each reads -k and --calendar?
+ * Not standard input or a pipe. */
+static int rereadable(const char *path)
+{
+	struct stat sb;
+	return !path || !strcmp(path, "builtin") ||
+	       (strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode));
+}
+
 /* -j: the file in parts, each into a reader of its own, merged into c's
  * in the file's order; 0 when it is to be read the ordinary way */
 static int read_parts(op_stream *st, ctx *c, const defs *d, unsigned jobs, const char *name, int fd,
@@ -243,6 +252,8 @@ int main(int argc, char **argv)
 
 	defs d = { &cli, kfile, &exprs, &o, merge };
 	ctx_open(&c, &d);
+	if (!rereadable(kfile) || !rereadable(cli.calendar))
+		jobs = 1;
 
 	op_err e;
 	op_stream st;

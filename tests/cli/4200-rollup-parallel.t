@@ -122,6 +122,14 @@ expect_out <<'E'
 same
 E
 
+# each thread reads -k and --calendar again: from standard input it
+# could not, so such a run is one thread's
+tcase "-k - and --calendar from a pipe: one thread, the same rows" \
+	"kpi-rollup -k $D/defs.conf $D/small.jsonl > one && kpi-rollup -j 2 -k - $D/small.jsonl < $D/defs.conf | cmp - one && kpi-rollup -k $EX/kpis.conf --calendar $EX/calendar.conf --now 2026-10-20T00:00:00Z $D/small.jsonl > one && cat $EX/calendar.conf | kpi-rollup -j 2 -k $EX/kpis.conf --calendar /dev/stdin --now 2026-10-20T00:00:00Z $D/small.jsonl | cmp - one && echo same"
+expect_out <<'E'
+same
+E
+
 tcase "a file that cannot be opened among others" "./same 2 -- -k $D/defs.conf $D/small.jsonl nosuch.jsonl $D/small.jsonl && cat one.err"
 expect_out <<'E'
 same (status 66)
