@@ -42,9 +42,10 @@ $(B)/deps.mk: scripts/install-deps
 # include path
 LIBHDR  := $(wildcard lib/*/*.h)
 LIBINC  := $(patsubst %/,-I%,$(sort $(dir $(LIBHDR))))
-override CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-sign-compare \
+# -pthread: kpi-rollup -j reads a file's parts on threads (lib/rollup/split.c)
+override CFLAGS := -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Wshadow -Wno-sign-compare \
 	-Wwrite-strings $(LIBINC) $(SANFLAGS) $(DEPS_CFLAGS) $(CFLAGS)
-override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+override LDFLAGS := -pthread $(SANFLAGS) $(LDFLAGS)
 
 LIBSRC  := $(sort $(wildcard lib/*/*.c))
 LIBOBJ  := $(LIBSRC:lib/%.c=$(B)/lib/%.o)

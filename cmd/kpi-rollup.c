@@ -1,25 +1,84 @@
 /* kpi-rollup - the KPIs of a stream of records, per group and period.
  *
  *   kpi-rollup [-k KPIS] [-e STATEMENT]... [--compare previous|year]
- *              [--fill] [--from T] [--to T] [-o FORMAT] [file...]
+ *              [--fill] [--from T] [--to T] [-o FORMAT] [-j N] [file...]
  *
  * `by` and `kpi` statements (opflow-rules(5)) say what to compute; one row
  * per group and period comes out (the kpi-rollup row, kpi-rollup(1)).
- * --partial writes mergeable state instead, --merge reads it back.
+ * --partial writes mergeable state instead, --merge reads it back; -j
+ * reads a file in parts on threads and merges their states the same way.
  * MIT licence. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "calfile.h"
 #include "rollup.h"
+#include "split.h"
 #include "stream.h"
 
+/* What every reader of records is made from: the command line. */
+typedef struct {
+	const op_cli *cli;
+	const char *kfile;
+	const op_buf *exprs;
+	const op_rollup_opts *o;
+	int merge;
+} defs;
+
+/* A reader: the definitions read, a rollup, an evaluator and its
+ * calendar.  Each thread of -j has its own, as nothing of them may be
+ * shared: evaluating writes into the expressions (a field cache per
+ * record) and the regexes' match data, a calendar keeps a memo. */
 typedef struct {
 	op_rollup *r;
+	op_rules *kr, *er;
 	op_eval ev;
+	op_calendar *cal;
 	int merge;
 } ctx;
+
+static void ctx_open(ctx *c, const defs *d)
+{
+	op_err e;
+	c->merge = d->merge;
+	c->r = op_rollup_new();
+	c->kr = c->er = NULL;
+	/* the definitions: bad ones stop here, before any input is read */
+	if ((d->kfile || !d->exprs->len) &&
+	    !(c->kr = op_rules_load(d->kfile, "kpis.conf", op_rollup_statements, c->r, 0, &e)))
+		op_die_err(&e);
+	if (d->exprs->len) {
+		int nerr;
+		c->er = op_rules_parse("-e", d->exprs->p, d->exprs->len, op_rollup_statements, c->r, 0, &nerr);
+		if (nerr)
+			exit(OP_EXIT_CONFIG);
+	}
+	if (op_rollup_setup(c->r, d->o, &e)) {
+		if (e.code == OP_EXIT_USAGE)
+			op_usage_error(d->cli, "%s", e.msg);
+		op_die_err(&e);
+	}
+	op_eval_init(&c->ev, d->cli->now, d->cli->tz);
+	/* business time: the built-in calendar goes with the built-in KPIs;
+	 * --merge evaluates nothing, and needs none */
+	if (op_calendar_for(d->cli, d->kfile ? d->kfile : c->er ? "-e" : NULL, &c->cal, &e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->kr, &c->ev, &e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->er, &c->ev, &e))
+		op_die_err(&e);
+}
+
+static void ctx_close(ctx *c)
+{
+	op_eval_free(&c->ev);
+	op_calendar_free(c->cal);
+	op_rollup_free(c->r);
+	op_rules_free(c->kr);
+	op_rules_free(c->er);
+}
 
 static int on_record(op_stream *st, op_rec *rec, void *vc)
 {
@@ -34,6 +93,60 @@ static int on_record(op_stream *st, op_rec *rec, void *vc)
 	if (op_rollup_record(c->r, &c->ev))
 		op_reject(st, "%s", c->ev.err);
 	return 0;
+}
+
+/* Can -j's threads read path again, as each reads -k and --calendar?
+ * Not standard input or a pipe. */
+static int rereadable(const char *path)
+{
+	struct stat sb;
+	return !path || !strcmp(path, "builtin") ||
+	       (strcmp(path, "-") && !stat(path, &sb) && S_ISREG(sb.st_mode));
+}
+
+/* -j: the file in parts, each into a reader of its own, merged into c's
+ * in the file's order; 0 when it is to be read the ordinary way */
+static int read_parts(op_stream *st, ctx *c, const defs *d, unsigned jobs, const char *name, int fd,
+		      uint64_t size)
+{
+	ctx *w = op_xcalloc(jobs, sizeof *w);
+	void **wp = op_xcalloc(jobs, sizeof *wp);
+	unsigned long long in;
+	for (unsigned i = 0; i < jobs; i++) {
+		ctx_open(&w[i], d);
+		wp[i] = &w[i];
+	}
+	int ok = op_split_read(st, name, fd, size, jobs, on_record, wp, &in) == 0;
+	for (unsigned i = 0; i < jobs; i++) {
+		if (ok)
+			op_rollup_absorb(c->r, w[i].r);
+		ctx_close(&w[i]);	/* at once: the values kept are not held twice over */
+	}
+	if (ok)
+		st->in += in;
+	free(wp);
+	free(w);
+	return ok;
+}
+
+/* The inputs; with -j, a regular file in parts.  A pipe is read as it
+ * comes, on one thread: its parts cannot be reached but in order. */
+static void read_inputs(op_stream *st, ctx *c, const defs *d, unsigned jobs, int n, char **files)
+{
+	if (jobs < 2 || !n) {
+		op_stream_run(st, n, files, on_record, c);
+		return;
+	}
+	for (int i = 0; i < n && !st->stop; i++) {
+		struct stat sb;
+		int fd = strcmp(files[i], "-") ? open(files[i], O_RDONLY) : -1;
+		/* one that cannot be opened is op_stream_run's to report */
+		if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+		    !read_parts(st, c, d, jobs, files[i], fd, (uint64_t)sb.st_size))
+			op_stream_run(st, 1, files + i, on_record, c);
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 static void emit(void *st, const char *s, size_t n)
@@ -59,7 +172,9 @@ static const char usage[] =
 	"      --approx           quantiles from a sketch (1 % relative error): memory\n"
 	"                         grows with groups, not records\n"
 	"      --partial          write mergeable state rows instead of KPIs\n"
-	"      --merge            read state rows of --partial runs and finish them\n";
+	"      --merge            read state rows of --partial runs and finish them\n"
+	"  -j, --jobs N           read each regular file in N parts on N threads\n"
+	"                         (the same rows; a pipe is read on one)\n";
 
 int main(int argc, char **argv)
 {
@@ -68,7 +183,8 @@ int main(int argc, char **argv)
 	ctx c = {0};
 	const char *kfile = NULL, *from = NULL, *to = NULL;
 	op_buf exprs = {0};
-	int fmt = OP_FMT_JSONL, partial = 0, ch;
+	int fmt = OP_FMT_JSONL, partial = 0, merge = 0, ch;
+	unsigned jobs = 1;
 	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE, O_MIN_N };
 	static const struct option longopts[] = {
 		{ "kpis", required_argument, NULL, 'k' },
@@ -82,9 +198,10 @@ int main(int argc, char **argv)
 		{ "partial", no_argument, NULL, O_PARTIAL },
 		{ "merge", no_argument, NULL, O_MERGE },
 		{ "min-n", required_argument, NULL, O_MIN_N },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:", longopts)) != -1) {
+	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:j:", longopts)) != -1) {
 		switch (ch) {
 		case 'k': kfile = optarg; op_cli_file(&cli, "-k", optarg, OP_FILE_IN); break;
 		case 'e': op_buf_adds(&exprs, optarg); op_buf_addc(&exprs, '\n'); break;
@@ -105,14 +222,15 @@ int main(int argc, char **argv)
 		case O_TO: to = optarg; break;
 		case O_APPROX: o.approx = 1; break;
 		case O_PARTIAL: partial = 1; break;
-		case O_MERGE: c.merge = 1; break;
+		case O_MERGE: merge = 1; break;
 		case O_MIN_N:
 			o.has_min_n = 1;
 			o.min_n = (double)op_opt_num(&cli, "--min-n", optarg, 0, 1000000000000000LL);
 			break;
+		case 'j': jobs = (unsigned)op_opt_num(&cli, "-j", optarg, 1, 64); break;
 		}
 	}
-	if (partial && c.merge)
+	if (partial && merge)
 		op_usage_error(&cli, "--partial and --merge: one or the other");
 	if (partial && fmt != OP_FMT_JSONL)
 		op_usage_error(&cli, "--partial writes state rows; -o does not apply");
@@ -123,35 +241,15 @@ int main(int argc, char **argv)
 	if ((o.has_to = to != NULL))
 		o.to = op_cli_time(&cli, "--to", to);
 
-	/* the definitions: bad ones stop here, before any input is read */
-	c.r = op_rollup_new();
-	op_rules *kr = NULL, *er = NULL;
-	op_err e;
-	if ((kfile || !exprs.len) && !(kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c.r, 0, &e)))
-		op_die_err(&e);
-	if (exprs.len) {
-		int nerr;
-		er = op_rules_parse("-e", exprs.p, exprs.len, op_rollup_statements, c.r, 0, &nerr);
-		if (nerr)
-			exit(OP_EXIT_CONFIG);
-	}
-	if (op_rollup_setup(c.r, &o, &e)) {
-		if (e.code == OP_EXIT_USAGE)
-			op_usage_error(&cli, "%s", e.msg);
-		op_die_err(&e);
-	}
-	op_eval_init(&c.ev, cli.now, cli.tz);
-	/* business time: the built-in calendar goes with the built-in KPIs;
-	 * --merge evaluates nothing, and needs none */
-	op_calendar *cal;
-	if (op_calendar_for(&cli, kfile ? kfile : er ? "-e" : NULL, &cal, &e) ||
-	    op_calendar_attach(cal, c.merge ? NULL : kr, &c.ev, &e) ||
-	    op_calendar_attach(cal, c.merge ? NULL : er, &c.ev, &e))
-		op_die_err(&e);
+	defs d = { &cli, kfile, &exprs, &o, merge };
+	ctx_open(&c, &d);
+	if (!rereadable(kfile) || !rereadable(cli.calendar))
+		jobs = 1;
 
+	op_err e;
 	op_stream st;
 	op_stream_init(&st, &cli);
-	op_stream_run(&st, argc - optind, argv + optind, on_record, &c);
+	read_inputs(&st, &c, &d, jobs, argc - optind, argv + optind);
 	if (!st.stop) {
 		if (partial)
 			op_rollup_partial(c.r, emit, &st);
@@ -167,11 +265,7 @@ int main(int argc, char **argv)
 	op_rollup_stats(c.r, &st.extra);
 	int rc = op_stream_finish(&st);
 
-	op_eval_free(&c.ev);
-	op_calendar_free(cal);
-	op_rollup_free(c.r);
-	op_rules_free(kr);
-	op_rules_free(er);
+	ctx_close(&c);
 	op_buf_free(&exprs);
 	op_cli_free(&cli);
 	return rc;

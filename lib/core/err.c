@@ -16,13 +16,26 @@ void op_setprogname(const char *argv0)
 	op_progname = s ? s + 1 : argv0;
 }
 
+/* this thread's op_warn_divert, or none */
+static _Thread_local void (*divert)(void *ctx, const char *msg);
+static _Thread_local void *divert_ctx;
+
+void op_warn_divert(void (*fn)(void *ctx, const char *msg), void *ctx)
+{
+	divert = fn;
+	divert_ctx = ctx;
+}
+
 void op_vwarn(const char *fmt, va_list ap)
 {
 	/* one fprintf per message keeps lines whole when several programs of a
-	 * pipeline share the terminal */
+	 * pipeline share the terminal (and several threads stderr) */
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	fprintf(stderr, "%s: %s\n", op_progname, msg);
+	if (divert)
+		divert(divert_ctx, msg);
+	else
+		fprintf(stderr, "%s: %s\n", op_progname, msg);
 }
 
 void op_warn(const char *fmt, ...)
@@ -37,6 +50,7 @@ void op_die(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	divert = NULL;	/* the last word is said, whatever the thread */
 	op_vwarn(fmt, ap);
 	va_end(ap);
 	exit(code);

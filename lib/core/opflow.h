@@ -40,6 +40,11 @@ void op_setprogname(const char *argv0);
 void op_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void op_vwarn(const char *fmt, va_list ap);
 noreturn void op_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The calling thread's op_warn messages (without "prog: ") go to fn
+ * instead of stderr; fn NULL: to stderr again.  op_die's still reach
+ * stderr.  For a thread whose messages would come out of order
+ * (kpi-rollup -j). */
+void op_warn_divert(void (*fn)(void *ctx, const char *msg), void *ctx);
 
 /* Allocation that cannot fail: on exhaustion, a message and exit 70. */
 void *op_xmalloc(size_t n);

@@ -228,14 +228,13 @@ static ssize_t file_read(void *src, char *buf, size_t n)
 static void read_lines(op_stream *st, void *src, reader_fn rd, uint64_t base, op_record_fn fn,
 		       void *ctx)
 {
-	static char *buf;
-	static size_t cap;
 	size_t start = 0, len = 0, scanned = 0, max = st->cli->max_line;
 	int overlong = 0, eof = 0;
-	if (!buf) {
-		cap = 1 << 16;
-		buf = op_xmalloc(cap);
+	if (!st->rbuf) {
+		st->rcap = 1 << 16;
+		st->rbuf = op_xmalloc(st->rcap);
 	}
+	char *buf = st->rbuf;
 	/* buf[start..len) is unread; scanned: how far it has no newline */
 	while (!st->stop) {
 		char *nl = memchr(buf + scanned, '\n', len - scanned);
@@ -273,8 +272,8 @@ static void read_lines(op_stream *st, void *src, reader_fn rd, uint64_t base, op
 			base += len;
 			len = scanned = 0;
 		}
-		buf = op_grow(buf, len, &cap, 1);
-		ssize_t got = rd(src, buf + len, cap - len);
+		buf = st->rbuf = op_grow(st->rbuf, len, &st->rcap, 1);
+		ssize_t got = rd(src, buf + len, st->rcap - len);
 		if (got < 0) {
 			op_warn("%s: read error: %s", st->name, strerror(errno));
 			st->noinput = 1;
@@ -352,11 +351,56 @@ int op_stream_finish(op_stream *st)
 		fprintf(stderr, "{\"program\":\"%s\",\"in\":%llu,\"out\":%llu,\"rejected\":%llu%s,\"seconds\":%.3f}\n",
 			op_progname, st->in, st->out, st->rejected, st->extra.p ? st->extra.p : "",
 			now_seconds() - st->t0);
+	op_stream_part_free(st);
+	op_buf_free(&st->extra);
+	return rc;
+}
+
+void op_stream_part_init(op_stream *st, const op_stream *whole)
+{
+	memset(st, 0, sizeof *st);
+	st->cli = whole->cli;
+	st->csv_hint = whole->csv_hint;
+}
+
+/* a part of a file: pread(2) from *off up to end */
+typedef struct {
+	int fd;
+	uint64_t off, end;
+} range;
+
+static ssize_t range_read(void *src, char *buf, size_t n)
+{
+	range *r = src;
+	ssize_t got;
+	if (n > r->end - r->off)
+		n = (size_t)(r->end - r->off);
+	while ((got = pread(r->fd, buf, n, (off_t)r->off)) < 0 && errno == EINTR)
+		;
+	if (got > 0)
+		r->off += (uint64_t)got;
+	return got;
+}
+
+void op_stream_range(op_stream *st, const char *name, int fd, uint64_t from, uint64_t to,
+		     op_record_fn fn, void *ctx)
+{
+	range r = { fd, from, to };
+	st->name = name;
+	st->fd = fd;
+	/* a part after the first has no line 1, whose byte order mark is
+	 * taken off */
+	st->lineno = from > 0;
+	read_lines(st, &r, range_read, from, fn, ctx);
+}
+
+void op_stream_part_free(op_stream *st)
+{
 	op_rec_free(&st->rec);
 	op_buf_free(&st->obuf);
 	op_buf_free(&st->wbuf);
-	op_buf_free(&st->extra);
-	return rc;
+	free(st->rbuf);
+	st->rbuf = NULL;
 }
 
 void op_stream_file(op_stream *st, FILE *f, op_record_fn fn, void *ctx)

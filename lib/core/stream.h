@@ -38,6 +38,8 @@ struct op_stream {
 	/* said once per file when its first line is no JSON but looks like
 	 * a CSV header row; set by op_stream_init, a program may change it */
 	const char *csv_hint;
+	char *rbuf;			/* lines are read into it */
+	size_t rcap;
 };
 
 void op_stream_init(op_stream *st, const op_cli *cli);
@@ -68,4 +70,16 @@ void op_reject_at(op_stream *st, const char *where, const char *raw, size_t rawl
 /* Write s[0..n) and a newline to --rejects, when given, as no record: the
  * header row that makes rejected CSV rows readable again.  Not counted. */
 void op_rejects_line(op_stream *st, const char *s, size_t n);
+
+/* For threads reading parts of one regular file (kpi-rollup -j), each
+ * with a stream of its own: */
+/* A stream with whole's options that writes nothing (no --rejects, no
+ * output; its messages are op_warn's) and keeps its own counts. */
+void op_stream_part_init(op_stream *st, const op_stream *whole);
+/* Read fd's bytes [from, to) as the lines of the file called name, from
+ * and to at the start of a line (or the end); lines are numbered from
+ * the part's start: only the first part's are the file's. */
+void op_stream_range(op_stream *st, const char *name, int fd, uint64_t from, uint64_t to,
+		     op_record_fn fn, void *ctx);
+void op_stream_part_free(op_stream *st);
 #endif

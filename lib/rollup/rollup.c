@@ -739,6 +739,23 @@ int op_rollup_merge(op_rollup *r, op_rec *rec, op_err *err)
 	return rc;
 }
 
+/* kpi-rollup -j: a part's state, merged as --merge merges state rows */
+void op_rollup_absorb(op_rollup *r, const op_rollup *from)
+{
+	for (size_t i = 0; i < from->cells.cap; i++) {
+		const cell *f = from->cells.e[i].val;
+		if (!from->cells.e[i].key)
+			continue;
+		cell *c = cell_get(r, f->hasb, f->b, f->g, f->glen, 1);
+		for (size_t k = 0; k < r->nins; k++)
+			op_agg_merge(&c->a[k], &f->a[k], r->ins[k].needs);
+	}
+	r->unparsable_num += from->unparsable_num;
+	r->unparsable_time += from->unparsable_time;
+	r->outside += from->outside;
+	r->undated += from->undated;
+}
+
 /* ---- finishing -------------------------------------------------------- */
 
 /* JSON texts order: false, true, numbers (by value), strings and the

@@ -40,6 +40,9 @@ int op_rollup_setup(op_rollup *r, const op_rollup_opts *o, op_err *err);
 int op_rollup_record(op_rollup *r, op_eval *ev);
 /* A --partial state row (a scanned line): 0, or -1 with err (65). */
 int op_rollup_merge(op_rollup *r, op_rec *rec, op_err *err);
+/* Adds the state of from, a rollup of the same definitions and options
+ * fed other records, to r: as if r had been fed them too. */
+void op_rollup_absorb(op_rollup *r, const op_rollup *from);
 
 /* Output, one line at a time through emit (no newline in s). */
 typedef void (*op_emit_fn)(void *ctx, const char *s, size_t n);

@@ -1,5 +1,6 @@
 /* sketch.c - DDSketch, see sketch.h.  MIT licence, see COPYING. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,10 +9,15 @@
 
 static double log_gamma(void)
 {
-	static double lg;
-	if (!lg)
-		lg = log((1 + OP_SKETCH_ALPHA) / (1 - OP_SKETCH_ALPHA));
-	return lg;
+	/* atomic: kpi-rollup -j's threads may be the first to ask at once
+	 * (and all write the one value) */
+	static _Atomic double lg;
+	double g = atomic_load_explicit(&lg, memory_order_relaxed);
+	if (!g) {
+		g = log((1 + OP_SKETCH_ALPHA) / (1 - OP_SKETCH_ALPHA));
+		atomic_store_explicit(&lg, g, memory_order_relaxed);
+	}
+	return g;
 }
 
 /* magnitude m > 0 -> bucket; clamped so that an int32 always holds it
