@@ -6,11 +6,6 @@ D=$DATA/report
 G=$TESTS/cli/golden
 export OPFLOW_NOW=2026-11-01T00:00:00Z
 
-skip() {	# skip WHY: a test that cannot run here, counted as TAP wants
-	n=$((n + 1))
-	echo "ok $n # skip $what: $1"
-}
-
 exc-flag -r "$D/alerts.rules" "$D/monthly.jsonl" > flagged.jsonl
 
 # ---- the formats, exactly ----
@@ -115,16 +110,16 @@ expect_out <<'E'
 E
 
 what="HTML in a browser"
-if [ -x /usr/bin/chromium ]; then
+if have_browser; then
 	# a real browser lays the page out and paints it: a page that failed
 	# to render gives a blank (small) PNG
-	tcase "HTML in a browser" "HOME=\$T timeout 120 chromium --headless --no-sandbox --disable-gpu --screenshot=\$T/shot.png --window-size=1200,2000 report.html >/dev/null 2>&1; od -An -tx1 -j16 -N8 shot.png | tr -d ' \\n'; echo; [ \$(wc -c < shot.png) -gt 60000 ] && echo big enough"
+	tcase "HTML in a browser" "\$BROWSER shot report.html shot.png 1200 2000; od -An -tx1 -j16 -N8 shot.png | tr -d ' \\n'; echo; [ \$(wc -c < shot.png) -gt 60000 ] && echo big enough"
 	expect_out <<'E'
 000004b0000007d0
 big enough
 E
 else
-	skip "/usr/bin/chromium is not installed (apt-get install chromium)"
+	skip "/usr/bin/chromium is not installed (scripts/install-deps --test)"
 fi
 
 # ---- no data ----
