@@ -496,7 +496,7 @@ static void charts(doc *d)
 	op_buf_adds(d->b, "<div class=\"charts\">\n");
 	for (size_t k = 0; k < t->nkpi; k++) {
 		const op_kpi *kp = &t->kpi[k];
-		/* a rate is drawn in percent, its axis 0 to 100 */
+		/* a rate is drawn in percent, as the table shows it */
 		int rate = kp->kind == OP_NUM_RATE;
 		op_numfmt f = rate ? (op_numfmt){ OP_NUM_VALUE, "%", kp->digits >= 0 ? kp->digits : 0 } : op_kpi_fmt(kp);
 		/* the groups with the largest values now, when there are many */
