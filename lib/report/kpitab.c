@@ -17,7 +17,7 @@
 /* the members of a row that are not group keys or KPIs */
 static int reserved(const char *k, size_t n)
 {
-	static const char *const names[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", "n", "low_n", NULL };
+	static const char *const names[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
 	for (int i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !memcmp(names[i], k, n))
 			return 1;
@@ -122,7 +122,7 @@ static void read_kpi_meta(op_kpitab *t, op_kpi *kp, json_t *m)
 	json_t *kind = json_object_get(json_object_get(m, "kind"), k);
 	json_t *min_n = json_object_get(json_object_get(m, "min_n"), k);
 	json_t *digits = json_object_get(json_object_get(m, "digits"), k);
-	if (label && *label && kp->label == kp->name)
+	if (label && *label && strcmp(label, k) && kp->label == kp->name)
 		kp->label = adup(t, label, strlen(label));
 	if (def && !kp->definition)
 		kp->definition = adup(t, def, strlen(def));

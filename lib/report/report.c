@@ -552,7 +552,8 @@ static void charts(doc *d)
 }
 
 /* What the KPIs are, from kpi-rollup's "label", "definition", "unit",
- * "kind" and "min_n"; only when it gave a label or a definition. */
+ * "kind" and "min_n"; only KPIs it says one of the first three of (rows
+ * without that metadata have no glossary). */
 static void glossary(doc *d)
 {
 	const op_kpitab *t = d->t;
@@ -560,16 +561,19 @@ static void glossary(doc *d)
 	op_buf b = {0};
 	for (size_t k = 0; k < t->nkpi; k++) {
 		const op_kpi *kp = &t->kpi[k];
-		if (kp->label == kp->name && !kp->definition)
+		static const char *const kinds[] = { NULL, "a count", "a rate in %", NULL };
+		const char *sep = " (";
+		if (kp->label == kp->name && !kp->definition && kp->kind == OP_NUM_ANY)
 			continue;
-		op_buf_printf(&b, "%s (%s", kp->label, kp->name);
-		if (kp->kind == OP_NUM_RATE)
-			op_buf_adds(&b, ", a rate in %");
-		else if (kp->kind == OP_NUM_COUNT)
-			op_buf_adds(&b, ", a count");
-		if (kp->unit)
-			op_buf_printf(&b, ", in %s", kp->unit);
-		op_buf_adds(&b, ")");
+		const char *part[] = { kp->label != kp->name ? kp->name : NULL, kinds[kp->kind], kp->unit };
+		op_buf_adds(&b, kp->label);
+		for (int i = 0; i < 3; i++)
+			if (part[i]) {
+				op_buf_printf(&b, "%s%s%s", sep, i == 2 ? "in " : "", part[i]);
+				sep = ", ";
+			}
+		if (*sep == ',')
+			op_buf_addc(&b, ')');
 		if (kp->definition)
 			op_buf_printf(&b, ": %s", kp->definition);
 		if (kp->min_n > 0)

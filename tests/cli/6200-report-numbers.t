@@ -81,6 +81,11 @@ expect_out <<'E'
 - Web visits (visits, a count); a change on fewer than 5 enquiries is marked \*; owner: alice.
 - Satisfaction (score); a change on fewer than 5 enquiries is marked \*; owner: bob.
 E
+tcase "glossary: a label that is the name, as kpi-rollup writes by default, not repeated" \
+	"printf '%s\\n' '{\"period\":\"2026-10\",\"x\":1,\"kpi\":{\"by\":[],\"names\":[\"x\"],\"label\":{\"x\":\"x\"},\"kind\":{\"x\":\"value\"},\"unit\":{\"x\":\"h\"}}}' | kpi-report | tail -1"
+expect_out <<'E'
+- x (in h).
+E
 tcase "flags: their titles, never the rule's name" \
 	"kpi-report $M/monthly.jsonl | grep -c 'breaches_up\\|conversion_low\\|replies_late'; kpi-report $M/monthly.jsonl | sed -n '/^## Exceptions/,/^## Trend/p' | grep '^- '"
 expect_out <<'E'
