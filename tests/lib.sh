@@ -6,7 +6,12 @@
 #   expect_out_file GOLDEN          stdout, exactly, against a golden file
 #   expect_err <<'E' ... E          stderr, exactly ("" for empty: expect_err </dev/null)
 #   expect_grep PATTERN FILE        a line of FILE matches (grep -E)
+#   skip WHY                        a case that cannot run here, counted
 #   done_testing                    the plan, at the end
+#
+# $BROWSER is tests/browser (a page in headless Chromium: a screenshot, or
+# its width in a window of a given width); have_browser says whether
+# Chromium is there.
 #
 # Commands run with sh -c in a scratch directory $T; DATA is tests/data and
 # the programs come first on PATH (make check sets it).  Under SANITIZE=1 the
@@ -24,7 +29,8 @@ DATA=$TESTS/data
 T=$(mktemp -d "${TMPDIR:-/tmp}/opflow-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 GOLDEN_FMT=$TESTS/golden-fmt
-export DATA T LC_ALL=C TZ=UTC GOLDEN_FMT
+BROWSER=$TESTS/browser
+export DATA T LC_ALL=C TZ=UTC GOLDEN_FMT BROWSER
 cd "$T" || exit 1
 unset OPFLOW_NOW
 n=0 failed=0 what=
@@ -85,6 +91,13 @@ expect_grep() {
 	grep -Eq -- "$1" "$T/${2:-.out}"
 	_result $? "${2:-stdout} matches /$1/"
 }
+
+skip() {	# skip WHY: a test that cannot run here, counted as TAP wants
+	n=$((n + 1))
+	echo "ok $n # skip $what: $1"
+}
+
+have_browser() { [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; }
 
 done_testing() {
 	echo "1..$n"

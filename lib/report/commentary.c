@@ -27,29 +27,18 @@ void op_sentences_free(op_sentences *s)
 	memset(s, 0, sizeof *s);
 }
 
-typedef struct {
-	const op_kflag *f;	/* the first of its name and severity */
-	size_t g, n, order;	/* its group; how many; first seen */
-	size_t group[LIST_MAX], nown;
-	const char *own[LIST_MAX];
-} flagsum;
-
-static int severe_first(const void *a, const void *b)
-{
-	const flagsum *x = a, *y = b;
-	if (x->f->sev != y->f->sev)
-		return y->f->sev - x->f->sev;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* "low" .. "critical" with a count, for "3 exceptions: 1 high, 2 medium" */
-static void flag_sentences(const op_kpitab *t, size_t p, op_sentences *out, op_buf *b)
+/* "3 exceptions in 2026-10: 1 high, 2 medium." and no more: the
+ * exceptions section lists them; a resolved flag is not one */
+static void flag_sentence(const op_kpitab *t, size_t p, op_sentences *out, op_buf *b)
 {
 	size_t bysev[4] = {0}, total = 0;
 	for (size_t g = 0; g < t->ngroup; g++) {
 		const op_krow *r = op_kpitab_at(t, g, p);
-		for (size_t i = 0; r && i < r->nflag; i++, total++)
-			bysev[r->flag[i].sev]++;
+		for (size_t i = 0; r && i < r->nflag; i++)
+			if (!r->flag[i].resolved) {
+				bysev[r->flag[i].sev]++;
+				total++;
+			}
 	}
 	if (!total)
 		return;
@@ -60,63 +49,8 @@ static void flag_sentences(const op_kpitab *t, size_t p, op_sentences *out, op_b
 			op_buf_printf(b, "%s%zu %s", sep, bysev[s], op_severities[s]);
 			sep = ", ";
 		}
-	op_buf_addc(b, '.');
+	op_buf_adds(b, " (see Exceptions).");
 	say(out, b);
-
-	/* then one sentence per flag name and severity, the most severe
-	 * first: how many groups, which, and whose; gathered in one pass */
-	op_hmap seen = {0};
-	flagsum *sum = op_xcalloc(total, sizeof *sum);
-	size_t nsum = 0;
-	for (size_t g = 0; g < t->ngroup; g++) {
-		const op_krow *r = op_kpitab_at(t, g, p);
-		for (size_t i = 0; r && i < r->nflag; i++) {
-			const op_kflag *f = &r->flag[i];
-			int isnew;
-			op_buf_reset(b);
-			op_buf_printf(b, "%d%s", f->sev, f->name);
-			void **slot = op_hmap_put(&seen, b->p, b->len, &isnew);
-			if (isnew) {
-				sum[nsum] = (flagsum){ .f = f, .g = g, .order = nsum };
-				*slot = &sum[nsum++];
-			}
-			flagsum *fs = *slot;
-			if (fs->n < LIST_MAX)
-				fs->group[fs->n] = g;
-			fs->n++;
-			size_t o;
-			for (o = 0; f->owner && o < fs->nown && strcmp(fs->own[o], f->owner); o++)
-				;
-			if (f->owner && o == fs->nown && fs->nown < LIST_MAX)
-				fs->own[fs->nown++] = f->owner;
-		}
-	}
-	op_buf_reset(b);
-	qsort(sum, nsum, sizeof *sum, severe_first);
-	for (size_t i = 0; i < nsum; i++) {
-		const flagsum *fs = &sum[i];
-		const op_kflag *f = fs->f;
-		if (fs->n == 1) {
-			/* one: its own words say most */
-			op_buf_printf(b, "%s (%s)", f->name, op_severities[f->sev]);
-			if (t->nby)
-				op_buf_printf(b, ": %s", t->group[fs->g].label);
-			if (f->message)
-				op_buf_printf(b, ": %s", f->message);
-		} else {
-			op_buf_printf(b, "%zu %s (%s)", fs->n, f->name, op_severities[f->sev]);
-			for (size_t k = 0; t->nby && k < fs->n && k < LIST_MAX; k++)
-				op_buf_printf(b, "%s%s", k ? ", " : ": ", t->group[fs->group[k]].label);
-			if (t->nby && fs->n > LIST_MAX)
-				op_buf_printf(b, " and %zu more", fs->n - LIST_MAX);
-		}
-		for (size_t o = 0; o < fs->nown; o++)
-			op_buf_printf(b, "%s%s", o ? ", " : " (owner: ", fs->own[o]);
-		op_buf_adds(b, fs->nown ? ")." : ".");
-		say(out, b);
-	}
-	op_hmap_free(&seen, NULL);
-	free(sum);
 }
 
 typedef struct {
@@ -132,12 +66,12 @@ static int bigger_first(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* "billing: " when there are groups; the KPI's name, capitalised when it
+/* "billing: " when there are groups; the KPI's label, capitalised when it
  * starts the sentence and is a word (enquiries), not an identifier
  * (median_resp_h) */
 static void subject(const op_kpitab *t, size_t g, size_t k, op_buf *b)
 {
-	const char *name = t->kpi[k].name;
+	const char *name = t->kpi[k].label;
 	size_t at = b->len;
 	if (t->nby)
 		op_buf_printf(b, "%s: ", t->group[g].label);
@@ -150,25 +84,21 @@ static void subject(const op_kpitab *t, size_t g, size_t k, op_buf *b)
 static void change_sentence(const op_kpitab *t, const change *c, op_buf *b)
 {
 	const op_kpi *kp = &t->kpi[c->k];
+	op_numfmt f = op_kpi_fmt(kp);
 	subject(t, c->g, c->k, b);
 	if (c->v == c->prev) {
 		op_buf_adds(b, " unchanged at ");
-		op_fmt_value(b, c->v, kp->unit);
 	} else {
 		op_buf_adds(b, c->v > c->prev ? " rose " : " fell ");
-		/* a count reads best as a percentage; a time or an amount as
-		 * from-to, in its unit */
-		double pct;
-		if (op_pct_change(c->v, c->prev, kp->unit, &pct)) {
-			op_fmt_pct(b, pct);
-			op_buf_adds(b, " to ");
-		} else {
+		/* a count reads best as a percentage, a rate in points; a
+		 * time or an amount as from-to, in its unit */
+		if (!op_fmt_change(b, c->v, c->prev, &f)) {
 			op_buf_adds(b, "from ");
-			op_fmt_value(b, c->prev, kp->unit);
-			op_buf_adds(b, " to ");
+			op_fmt_kpi(b, c->prev, &f);
 		}
-		op_fmt_value(b, c->v, kp->unit);
+		op_buf_adds(b, " to ");
 	}
+	op_fmt_kpi(b, c->v, &f);
 	if (kp->owner)
 		op_buf_printf(b, " (owner: %s)", kp->owner);
 	op_buf_addc(b, '.');
@@ -179,19 +109,51 @@ static void values(const op_kpitab *t, const op_krow *r, op_buf *b)
 {
 	const char *sep = "";
 	for (size_t k = 0; k < t->nkpi; k++) {
-		const op_kval *v = op_krow_val(r, k);
-		if (v->t != OP_KV_NUM)
+		op_numfmt f = op_kpi_fmt(&t->kpi[k]);
+		double v;
+		if (!op_kpitab_num(t, r, k, &v))
 			continue;
-		op_buf_printf(b, "%s%s ", sep, t->kpi[k].name);
-		op_fmt_value(b, v->n, t->kpi[k].unit);
+		op_buf_printf(b, "%s%s ", sep, t->kpi[k].label);
+		op_fmt_kpi(b, v, &f);
 		sep = ", ";
 	}
 }
 
+/* "on 2 enquiries", or "on fewer than 5 enquiries" when the base is not
+ * given */
+static void base(const op_kpitab *t, size_t k, double n, op_buf *b)
+{
+	if (isnan(n))
+		op_buf_printf(b, "on fewer than %ld enquiries", t->kpi[k].min_n);
+	else
+		op_buf_printf(b, "on %.0f enquir%s", n, n == 1 ? "y" : "ies");
+}
+
+/* the changes on too small a base, in one sentence: their values and
+ * bases, never as a change */
+static void low_sentence(const op_kpitab *t, const change *low, size_t n, op_buf *b)
+{
+	op_buf_adds(b, "Too few enquiries to compare: ");
+	for (size_t i = 0; i < n && i < LIST_MAX; i++) {
+		op_numfmt f = op_kpi_fmt(&t->kpi[low[i].k]);
+		if (i)
+			op_buf_adds(b, "; ");
+		subject(t, low[i].g, low[i].k, b);
+		op_buf_addc(b, ' ');
+		op_fmt_kpi(b, low[i].v, &f);
+		op_buf_addc(b, ' ');
+		base(t, low[i].k, low[i].key, b);
+	}
+	if (n > LIST_MAX)
+		op_buf_printf(b, "; and %zu more, marked * in the table", n - LIST_MAX);
+	op_buf_addc(b, '.');
+}
+
 static int has_number(const op_kpitab *t, const op_krow *r)
 {
+	double v;
 	for (size_t k = 0; k < t->nkpi; k++)
-		if (op_krow_val(r, k)->t == OP_KV_NUM)
+		if (op_kpitab_num(t, r, k, &v))
 			return 1;
 	return 0;
 }
@@ -199,86 +161,92 @@ static int has_number(const op_kpitab *t, const op_krow *r)
 void op_commentary(const op_kpitab *t, size_t p, size_t max, op_sentences *out)
 {
 	op_buf b = {0};
-	flag_sentences(t, p, out, &b);
+	op_sentences more = {0};	/* changes, new and quiet groups */
+	flag_sentence(t, p, out, &b);
 
-	change *c = op_xcalloc(t->ngroup * (t->nkpi ? t->nkpi : 1) + 1, sizeof *c);
-	size_t n = 0, nnew = 0;
+	size_t cells = t->ngroup * (t->nkpi ? t->nkpi : 1) + 1;
+	change *c = op_xcalloc(cells, sizeof *c), *low = op_xcalloc(cells, sizeof *low);
+	size_t n = 0, nlow = 0, nnew = 0;
 	for (size_t g = 0; g < t->ngroup; g++) {
 		const op_krow *r = op_kpitab_at(t, g, p);
 		int any = 0;
 		for (size_t k = 0; r && k < t->nkpi; k++) {
-			const op_kval *v = op_krow_val(r, k);
-			double prev;
+			double v, prev, nbase;
 			const char *label;
-			if (v->t != OP_KV_NUM || !op_kpitab_prev(t, g, p, k, &prev, &label))
+			if (!op_kpitab_num(t, r, k, &v) || !op_kpitab_prev(t, g, p, k, &prev, &label))
 				continue;
 			any = 1;
-			c[n] = (change){ g, k, n, v->n, prev, 0 };
-			if (v->n != prev)
-				c[n].key = prev == 0 ? INFINITY : fabs((v->n - prev) / prev);
+			if (op_kpitab_low(t, r, k, &nbase)) {
+				low[nlow++] = (change){ g, k, nlow, v, prev, nbase };	/* key: the base */
+				continue;
+			}
+			c[n] = (change){ g, k, n, v, prev, 0 };
+			if (v != prev)
+				c[n].key = prev == 0 ? INFINITY : fabs((v - prev) / prev);
 			n++;
 		}
 		nnew += r && !any && has_number(t, r);
 	}
 	qsort(c, n, sizeof *c, bigger_first);
-	for (size_t i = 0; i < n && i < max; i++) {
+	for (size_t i = 0; i < n; i++) {
 		change_sentence(t, &c[i], &b);
-		say(out, &b);
-	}
-	if (n > max) {
-		if (c[max].key == 0)
-			op_buf_printf(&b, "%zu other figures unchanged.", n - max);
-		else if (isinf(c[max].key))	/* more rises from zero */
-			op_buf_printf(&b, "%zu more changes are in the table.", n - max);
-		else {
-			op_buf_printf(&b, "%zu smaller changes, of at most ", n - max);
-			op_fmt_pct(&b, 100 * c[max].key);
-			op_buf_adds(&b, ", are in the table.");
-		}
-		say(out, &b);
+		say(&more, &b);
 	}
 
 	/* groups with no earlier value to compare with */
-	size_t listed = 0;
 	for (size_t g = 0; g < t->ngroup && nnew; g++) {
 		const op_krow *r = op_kpitab_at(t, g, p);
-		double prev;
+		double v, prev;
 		const char *label;
 		int any = 0;
 		for (size_t k = 0; r && k < t->nkpi && !any; k++)
-			any = op_krow_val(r, k)->t == OP_KV_NUM && op_kpitab_prev(t, g, p, k, &prev, &label);
+			any = op_kpitab_num(t, r, k, &v) && op_kpitab_prev(t, g, p, k, &prev, &label);
 		if (!r || any || !has_number(t, r))
 			continue;
-		if (listed++ == max) {
-			op_buf_printf(&b, "%zu more groups with no earlier figures are in the table.", nnew - max);
-			say(out, &b);
-			break;
-		}
 		if (p > 0)
 			op_buf_printf(&b, "%s is new in %s: ", t->group[g].label, t->period[p]);
 		else
 			op_buf_printf(&b, "%s: ", t->group[g].label);
 		values(t, r, &b);
 		op_buf_addc(&b, '.');
-		say(out, &b);
+		say(&more, &b);
 	}
 
 	/* groups that went quiet: a row the period before, none now */
-	listed = 0;
 	for (size_t g = 0; g < t->ngroup && p > 0; g++) {
 		const op_krow *before = op_kpitab_at(t, g, p - 1);
 		if (op_kpitab_at(t, g, p) || !before || !has_number(t, before))
 			continue;
-		if (listed++ == max) {
-			op_buf_printf(&b, "More groups had figures for %s and none for %s.", t->period[p - 1], t->period[p]);
-			say(out, &b);
-			break;
-		}
 		op_buf_printf(&b, "%s: no figures for %s (", t->group[g].label, t->period[p]);
 		values(t, before, &b);
 		op_buf_printf(&b, " in %s).", t->period[p - 1]);
+		say(&more, &b);
+	}
+
+	/* at most max in all: the exceptions and the small bases are said,
+	 * the rest of the changes counted in one line */
+	size_t room = max > out->n + (nlow > 0) ? max - out->n - (nlow > 0) : 0;
+	size_t shown = more.n <= room ? more.n : room ? room - 1 : 0;
+	for (size_t i = 0; i < shown; i++) {
+		op_buf_adds(&b, more.s[i]);
 		say(out, &b);
 	}
+	if (shown < more.n) {
+		size_t rest = more.n - shown;
+		if (shown < n && rest == n - shown && c[shown].key == 0)
+			op_buf_printf(&b, "%zu other figure%s unchanged.", rest, rest == 1 ? "" : "s");
+		else if (rest == n - shown)
+			op_buf_printf(&b, "%zu more change%s in the table.", rest, rest == 1 ? " is" : "s are");
+		else
+			op_buf_printf(&b, "%zu more changes and groups are in the table and the trend.", rest);
+		say(out, &b);
+	}
+	if (nlow) {
+		low_sentence(t, low, nlow, &b);
+		say(out, &b);
+	}
+	op_sentences_free(&more);
 	free(c);
+	free(low);
 	op_buf_free(&b);
 }

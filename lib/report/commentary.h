@@ -12,10 +12,13 @@ typedef struct {
 	size_t n, cap;
 } op_sentences;
 
-/* Sentences about period rank p of a finished table: flags raised, then
- * at most max changes against the previous value, largest relative change
- * first (and one sentence counting the rest), then groups new in p, then
- * groups that had a row before p and none in it. */
+/* At most max sentences about period rank p of a finished table (max at
+ * least 3): the exceptions counted by severity (never listed: that is the
+ * exceptions section), then the changes against the previous value,
+ * largest relative change first, groups new in p and groups that had a
+ * row before p and none in it, as many as there is room for and one
+ * sentence counting the rest; last, the KPIs whose change is on too
+ * small a base (op_kpitab_low), with their bases, never as a change. */
 void op_commentary(const op_kpitab *t, size_t p, size_t max, op_sentences *out);
 void op_sentences_free(op_sentences *s);
 

@@ -17,7 +17,7 @@
 /* the members of a row that are not group keys or KPIs */
 static int reserved(const char *k, size_t n)
 {
-	static const char *const names[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", NULL };
+	static const char *const names[] = { "period", "prev", "delta", "delta_pct", "kpi", "flags", "base_n", "low_n", NULL };
 	for (int i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !memcmp(names[i], k, n))
 			return 1;
@@ -44,7 +44,8 @@ static size_t kpi_index(op_kpitab *t, const char *name, size_t n, int add)
 	}
 	if (isnew) {
 		t->kpi = op_grow(t->kpi, t->nkpi, &t->capkpi, sizeof *t->kpi);
-		t->kpi[t->nkpi] = (op_kpi){ adup(t, name, n), NULL, NULL };
+		const char *k = adup(t, name, n);
+		t->kpi[t->nkpi] = (op_kpi){ .name = k, .label = k, .kind = OP_NUM_ANY, .digits = -1, .min_n = -1 };
 		*slot = (void *)(uintptr_t)++t->nkpi;
 	}
 	return (size_t)(uintptr_t)*slot - 1;
@@ -76,6 +77,63 @@ static int string_map(json_t *o)
 	return 1;
 }
 
+/* an object of whole numbers from 0 to max, or absent */
+static int count_map(json_t *o, double max)
+{
+	const char *k;
+	json_t *v;
+	if (!o)
+		return 1;
+	if (!json_is_object(o))
+		return 0;
+	json_object_foreach(o, k, v) {
+		double d = json_number_value(v);
+		if (!json_is_number(v) || d < 0 || d > max || d != floor(d))
+			return 0;
+	}
+	return 1;
+}
+
+static int kind_of(const char *s)
+{
+	return !s ? OP_NUM_ANY : !strcmp(s, "count") ? OP_NUM_COUNT : !strcmp(s, "rate") ? OP_NUM_RATE
+	       : !strcmp(s, "value") ? OP_NUM_VALUE : -1;
+}
+
+static int kind_map(json_t *o)
+{
+	const char *k;
+	json_t *v;
+	if (!string_map(o))
+		return 0;
+	json_object_foreach(o, k, v)
+		if (kind_of(json_string_value(v)) < 0)
+			return 0;
+	return 1;
+}
+
+/* label, definition, kind, min_n and digits of KPI kp, the first given
+ * standing (as its owner and unit) */
+static void read_kpi_meta(op_kpitab *t, op_kpi *kp, json_t *m)
+{
+	const char *k = kp->name;
+	const char *label = json_string_value(json_object_get(json_object_get(m, "label"), k));
+	const char *def = json_string_value(json_object_get(json_object_get(m, "definition"), k));
+	json_t *kind = json_object_get(json_object_get(m, "kind"), k);
+	json_t *min_n = json_object_get(json_object_get(m, "min_n"), k);
+	json_t *digits = json_object_get(json_object_get(m, "digits"), k);
+	if (label && *label && strcmp(label, k) && kp->label == kp->name)
+		kp->label = adup(t, label, strlen(label));
+	if (def && !kp->definition)
+		kp->definition = adup(t, def, strlen(def));
+	if (kind && kp->kind == OP_NUM_ANY)
+		kp->kind = kind_of(json_string_value(kind));
+	if (min_n && kp->min_n < 0)
+		kp->min_n = (long)json_number_value(min_n);
+	if (digits && kp->digits < 0)
+		kp->digits = (int)json_number_value(digits);
+}
+
 void op_kpitab_input(op_kpitab *t, const char *name)
 {
 	if (name != t->input)
@@ -83,7 +141,8 @@ void op_kpitab_input(op_kpitab *t, const char *name)
 	t->input = name;
 }
 
-/* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}[,"undated":N]} */
+/* "kpi":{"by":[...],"names":[...],"owner":{...},"unit":{...}[,"undated":N]
+ *        [,"label":{...},"definition":{...},"kind":{...},"min_n":{...},"digits":{...}]} */
 static int read_meta(op_kpitab *t, const op_field *f, op_err *err)
 {
 	/* kpi-rollup repeats the same metadata on every row: decode it once */
@@ -100,8 +159,15 @@ static int read_meta(op_kpitab *t, const op_field *f, op_err *err)
 		op_errf(err, OP_EXIT_DATAERR, "\"kpi\" is not an object");
 	else if (!string_array(by) || !string_array(names))
 		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"by\" and \"names\" must be arrays of strings");
-	else if (!string_map(owner) || !string_map(unit))
-		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"owner\" and \"unit\" must map names to strings");
+	else if (!string_map(owner) || !string_map(unit) || !string_map(json_object_get(m, "label")) ||
+		 !string_map(json_object_get(m, "definition")))
+		op_errf(err, OP_EXIT_DATAERR,
+			"\"kpi\": \"owner\", \"unit\", \"label\" and \"definition\" must map names to strings");
+	else if (!kind_map(json_object_get(m, "kind")))
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"kind\" must map names to \"count\", \"rate\" or \"value\"");
+	else if (!count_map(json_object_get(m, "min_n"), 1e15) || !count_map(json_object_get(m, "digits"), OP_NUM_DIGITS_MAX))
+		op_errf(err, OP_EXIT_DATAERR, "\"kpi\": \"min_n\" must map names to counts, \"digits\" to 0 to %d",
+			OP_NUM_DIGITS_MAX);
 	else if (undated && (!json_is_number(undated) || json_number_value(undated) < 0
 			     || json_number_value(undated) > 1e15
 			     || json_number_value(undated) != floor(json_number_value(undated))))
@@ -139,6 +205,7 @@ static int read_meta(op_kpitab *t, const op_field *f, op_err *err)
 			kp->owner = adup(t, o, strlen(o));
 		if (u && !kp->unit)
 			kp->unit = adup(t, u, strlen(u));
+		read_kpi_meta(t, kp, m);
 	}
 	/* the same metadata repeats on a run's rows: a new one, or a new
 	 * file, is a new run */
@@ -203,6 +270,11 @@ static op_kval value_of(op_kpitab *t, const char *v, size_t vlen, int esc)
 	return kv;
 }
 
+static int text_or_null(json_t *v)
+{
+	return !v || json_is_string(v) || json_is_null(v);
+}
+
 static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err)
 {
 	json_t *a = op_jvalue(f->v, f->vlen), *o;
@@ -216,9 +288,11 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err
 	json_array_foreach(a, i, o) {
 		json_t *name = json_object_get(o, "name"), *sev = json_object_get(o, "severity");
 		json_t *msg = json_object_get(o, "message"), *own = json_object_get(o, "owner");
-		if (!json_is_string(name) || !json_is_string(sev) || (msg && !json_is_string(msg) && !json_is_null(msg)) ||
-		    (own && !json_is_string(own) && !json_is_null(own))) {
-			rc = op_errf(err, OP_EXIT_DATAERR, "flag %zu is not {name, severity, message, owner} with strings", i + 1);
+		json_t *title = json_object_get(o, "title"), *status = json_object_get(o, "status");
+		if (!json_is_string(name) || !json_is_string(sev) || !text_or_null(msg) || !text_or_null(own) ||
+		    !text_or_null(title) || !text_or_null(status)) {
+			rc = op_errf(err, OP_EXIT_DATAERR,
+				     "flag %zu is not {name, severity, message, owner, title, status} with strings", i + 1);
 			break;
 		}
 		op_kflag *fl = &row->flag[row->nflag++];
@@ -231,9 +305,41 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err
 		fl->name = adup(t, json_string_value(name), json_string_length(name));
 		fl->message = json_is_string(msg) ? adup(t, json_string_value(msg), json_string_length(msg)) : NULL;
 		fl->owner = json_is_string(own) ? adup(t, json_string_value(own), json_string_length(own)) : NULL;
+		fl->title = json_string_length(title) ? adup(t, json_string_value(title), json_string_length(title)) : fl->name;
+		fl->resolved = json_is_string(status) && !strcmp(json_string_value(status), "resolved");
 	}
 	json_decref(a);
 	return rc;
+}
+
+/* an object's numbers by KPI ("base_n"), NaN for the rest */
+static double *read_n(op_kpitab *t, const char *o, size_t olen)
+{
+	const char *v;
+	size_t vn;
+	double *n = op_arena_alloc(&t->a, (t->nkpi + 1) * sizeof *n);
+	for (size_t k = 0; k < t->nkpi; k++) {
+		n[k] = NAN;
+		if (op_jobj_get(o, olen, t->kpi[k].name, strlen(t->kpi[k].name), &v, &vn, &t->tmp) &&
+		    op_jtype_of(v) == OP_JNUM)
+			n[k] = op_jnum(v, vn);
+	}
+	return n;
+}
+
+/* "low_n":["KPI",...]: a mark for each KPI it names */
+static void read_low(op_kpitab *t, op_krow *row, const op_field *f)
+{
+	json_t *a = op_jvalue(f->v, f->vlen), *v;
+	size_t i;
+	row->low = op_arena_alloc(&t->a, t->nkpi + 1);
+	memset(row->low, 0, t->nkpi + 1);
+	json_array_foreach(a, i, v) {
+		size_t k = json_is_string(v) ? kpi_index(t, json_string_value(v), json_string_length(v), 0) : (size_t)-1;
+		if (k != (size_t)-1)
+			row->low[k] = 1;
+	}
+	json_decref(a);
 }
 
 static void read_prev(op_kpitab *t, op_krow *row, const op_field *f)
@@ -253,6 +359,8 @@ static void read_prev(op_kpitab *t, op_krow *row, const op_field *f)
 		op_jstr(v, vn, memchr(v, '\\', vn) != NULL, &t->tmp, &s, &n);
 		row->prev_period = adup(t, s, n);
 	}
+	if (op_jobj_get(f->v, f->vlen, "base_n", 6, &v, &vn, &t->tmp) && op_jtype_of(v) == OP_JOBJ)
+		row->prev_n = read_n(t, v, vn);
 }
 
 /* the group's identity (type and value of each key) into t->key, and its
@@ -361,9 +469,14 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err)
 		const op_field *f = op_rec_get(r, t->kpi[k].name, strlen(t->kpi[k].name));
 		row.v[k] = f ? value_of(t, f->v, f->vlen, f->vesc) : (op_kval){ OP_KV_NULL, NAN, NULL };
 	}
-	const op_field *prev = op_rec_get(r, "prev", 4);
+	const op_field *prev = op_rec_get(r, "prev", 4), *nf = op_rec_get(r, "base_n", 6);
+	const op_field *low = op_rec_get(r, "low_n", 5);
 	if (prev)
 		read_prev(t, &row, prev);
+	if (nf && nf->type == OP_JOBJ)
+		row.n = read_n(t, nf->v, nf->vlen);
+	if (low && low->type == OP_JARR)
+		read_low(t, &row, low);
 	t->row = op_grow(t->row, t->nrow, &t->caprow, sizeof *t->row);
 	t->row[t->nrow++] = row;
 	return 0;
@@ -445,19 +558,55 @@ const op_kval *op_krow_val(const op_krow *r, size_t k)
 int op_kpitab_prev(const op_kpitab *t, size_t g, size_t p, size_t k, double *v, const char **label)
 {
 	const op_krow *r = op_kpitab_at(t, g, p);
-	const op_kval *pv;
 	if (r && r->prev) {
-		if (k >= r->nprev || r->prev[k].t != OP_KV_NUM)
+		if (k >= r->nprev || r->prev[k].t != OP_KV_NUM ||
+		    (t->kpi[k].kind == OP_NUM_RATE && r->prev_n && r->prev_n[k] == 0))
 			return 0;
 		*v = r->prev[k].n;
 		*label = r->prev_period ? r->prev_period : (p ? t->period[p - 1] : "before");
 		return 1;
 	}
-	if (p == 0 || !(r = op_kpitab_at(t, g, p - 1)) || (pv = op_krow_val(r, k))->t != OP_KV_NUM)
+	if (p == 0 || !(r = op_kpitab_at(t, g, p - 1)) || !op_kpitab_num(t, r, k, v))
 		return 0;
-	*v = pv->n;
 	*label = t->period[p - 1];
 	return 1;
+}
+
+int op_kpitab_num(const op_kpitab *t, const op_krow *r, size_t k, double *v)
+{
+	const op_kval *kv = op_krow_val(r, k);
+	if (kv->t != OP_KV_NUM || (t->kpi[k].kind == OP_NUM_RATE && op_krow_n(r, k) == 0))
+		return 0;
+	*v = kv->n;
+	return 1;
+}
+
+double op_krow_n(const op_krow *r, size_t k)
+{
+	return r->n && k < r->nv ? r->n[k] : NAN;
+}
+
+int op_kpitab_low(const op_kpitab *t, const op_krow *r, size_t k, double *n)
+{
+	const op_krow *q;
+	double now = op_krow_n(r, k), before = NAN;
+	long min = t->kpi[k].min_n;
+	if (r->prev)
+		before = r->prev_n && k < r->nprev ? r->prev_n[k] : NAN;
+	else if (r->period > 0 && (q = op_kpitab_at(t, r->group, r->period - 1)))
+		before = op_krow_n(q, k);
+	/* kpi-rollup's rule: a count's change stands on the period before
+	 * (a fall from 20 to 0 is news); anything else on both */
+	int count = t->kpi[k].kind == OP_NUM_COUNT;
+	*n = count || isnan(now) || before < now ? before : now;
+	if (r->prev)	/* a --compare row: kpi-rollup judged, in low_n */
+		return r->low && k < r->nv && r->low[k];
+	return min > 0 && (before < min || (!count && now < min));
+}
+
+op_numfmt op_kpi_fmt(const op_kpi *kp)
+{
+	return (op_numfmt){ kp->kind, kp->unit, kp->digits };
 }
 
 void op_kpitab_free(op_kpitab *t)
@@ -483,7 +632,7 @@ int op_kpitab_worst(const op_kpitab *t, size_t p)
 	int worst = -1;
 	for (size_t i = 0; i < t->nrow; i++)
 		for (size_t k = 0; t->row[i].period == p && k < t->row[i].nflag; k++)
-			if (t->row[i].flag[k].sev > worst)
+			if (!t->row[i].flag[k].resolved && t->row[i].flag[k].sev > worst)
 				worst = t->row[i].flag[k].sev;
 	return worst;
 }

@@ -11,6 +11,7 @@
 #include "hmap.h"
 #include "jsonl.h"
 #include "operr.h"
+#include "render.h"
 #include "severity.h"
 
 enum { OP_KV_NULL, OP_KV_NUM, OP_KV_TEXT };
@@ -24,7 +25,9 @@ typedef struct {
 
 typedef struct {
 	const char *name, *message, *owner;	/* message, owner: NULL when null */
+	const char *title;	/* exc-flag's "title", else the name */
 	int sev;
+	int resolved;		/* "status":"resolved": an alert that stopped */
 } op_kflag;
 
 typedef struct {
@@ -34,6 +37,9 @@ typedef struct {
 	op_kval *prev;		/* "prev" as given (nprev values), or NULL */
 	size_t nprev;
 	const char *prev_period;
+	double *n, *prev_n;	/* "n" and "prev"."n" in KPI order (nv of
+				 * each), NaN where not given; or NULL */
+	unsigned char *low;	/* "low_n": 1 for each KPI named, or NULL */
 	op_kflag *flag;
 	size_t nflag;
 } op_krow;
@@ -44,8 +50,14 @@ typedef struct {
 	size_t nrows, cap;
 } op_kgroup;
 
+/* "kpi"."kind": what a person reads (op_numfmt in render.h) */
 typedef struct {
 	const char *name, *owner, *unit;	/* owner, unit: NULL when none */
+	const char *label;	/* "kpi"."label", else the name */
+	const char *definition;	/* NULL when none */
+	int kind;		/* OP_NUM_* (render.h); OP_NUM_ANY without "kind" */
+	int digits;		/* "kpi"."digits", -1 when none */
+	long min_n;		/* "kpi"."min_n", -1 when none */
 } op_kpi;
 
 typedef struct {
@@ -88,8 +100,21 @@ const op_krow *op_kpitab_at(const op_kpitab *t, size_t g, size_t p);
 const op_kval *op_krow_val(const op_krow *r, size_t k);
 /* The value KPI k of group g had before period p: the row's own "prev"
  * when it has one (kpi-rollup --compare), else the group's row for the
- * period before p in the input.  1 with *v (and *label) set, or 0. */
+ * period before p in the input.  1 with *v (and *label) set, or 0 (and
+ * for a rate over no records, as op_kpitab_num). */
 int op_kpitab_prev(const op_kpitab *t, size_t g, size_t p, size_t k, double *v, const char **label);
+/* The change of KPI k on row r against its previous value is on a small
+ * base: the row names it in "low_n", or its "n" (or the previous one's)
+ * is below the KPI's min_n.  1 with *n the smaller base known (NaN when
+ * none is), else 0. */
+int op_kpitab_low(const op_kpitab *t, const op_krow *r, size_t k, double *n);
+/* The number a person reads for KPI k on row r: 1 with *v, or 0 for null,
+ * text, or a rate over no records (its "n" 0: no rate, never 0 %). */
+int op_kpitab_num(const op_kpitab *t, const op_krow *r, size_t k, double *v);
+/* The base of KPI k on row r ("n"), NaN when not given. */
+double op_krow_n(const op_krow *r, size_t k);
+/* How a person reads KPI k. */
+op_numfmt op_kpi_fmt(const op_kpi *kp);
 void op_kpitab_free(op_kpitab *t);
 
 #endif

@@ -68,31 +68,84 @@ static int is_currency(const char *u)
 	return !strcmp(u, "£") || !strcmp(u, "$") || !strcmp(u, "€") || !strcmp(u, "¥");
 }
 
-void op_fmt_value(op_buf *b, double v, const char *unit)
+static int is_time(const char *u)
 {
-	if (!unit || !*unit || !isfinite(v)) {
-		op_fmt_num(b, v);
+	return !strcmp(u, "h") || !strcmp(u, "bh") || !strcmp(u, "min") || !strcmp(u, "d");
+}
+
+/* |v| in dec decimals (trim: trailing zeros dropped), grouped; the sign
+ * when it does not round to zero */
+static void fixed(op_buf *b, double v, int dec, int trim)
+{
+	char tmp[400];
+	double a = fabs(v), scale = pow(10, dec);
+	if (a >= 1e15) {
+		snprintf(tmp, sizeof tmp, "%.3g", v);	/* no false precision */
+		op_buf_adds(b, tmp);
 		return;
 	}
-	if (is_currency(unit)) {
+	/* half away from zero, as people round (printf would give 8.2 for
+	 * 8.25, which is exact in binary and rounds to even) */
+	snprintf(tmp, sizeof tmp, "%.*f", dec, a * scale < 9e15 ? round(a * scale) / scale : a);
+	size_t e = strlen(tmp);
+	if (trim && strchr(tmp, '.')) {
+		while (tmp[e - 1] == '0')
+			e--;
+		e -= tmp[e - 1] == '.';
+		tmp[e] = 0;
+	}
+	if (v < 0 && strspn(tmp, "0.") != strlen(tmp))
+		op_buf_addc(b, '-');
+	add_grouped(b, tmp);
+}
+
+void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
+{
+	const char *unit = f->unit && *f->unit ? f->unit : NULL;
+	if (!isfinite(v)) {
+		op_buf_adds(b, "n/a");
+		return;
+	}
+	if (f->kind == OP_NUM_RATE) {
+		fixed(b, 100 * v, f->digits >= 0 ? f->digits : 0, 0);
+		op_buf_adds(b, " %");
+		return;
+	}
+	int dec = f->digits >= 0 ? f->digits : f->kind == OP_NUM_COUNT ? 0 : unit && is_time(unit) ? 1 : 2;
+	int trim = f->digits < 0 && f->kind != OP_NUM_COUNT && !(unit && is_time(unit));
+	if (unit && is_currency(unit)) {
 		if (v < 0)
 			op_buf_addc(b, '-');
 		op_buf_adds(b, unit);
-		op_fmt_num(b, fabs(v));
-		return;
+		v = fabs(v);
 	}
-	op_fmt_num(b, v);
-	op_buf_addc(b, ' ');
-	op_buf_adds(b, unit);
+	fixed(b, v, dec, trim);
+	if (unit && !is_currency(unit)) {
+		op_buf_addc(b, ' ');
+		op_buf_adds(b, unit);
+	}
 }
 
-int op_pct_change(double v, double prev, const char *unit, double *pct)
+int op_fmt_change(op_buf *b, double v, double prev, const op_numfmt *f)
 {
-	if (unit || prev == 0)
+	if (f->kind == OP_NUM_RATE) {
+		/* halves: v - prev of two values near DBL_MAX would overflow */
+		double pp = 200 * fabs(v / 2 - prev / 2);
+		int dec = f->digits >= 0 ? f->digits : 0;
+		/* a change never reads as none: 0.4 pp, not 0 pp */
+		while (pp > 0 && pp < 0.5 * pow(10, -dec) && dec < OP_NUM_DIGITS_MAX)
+			dec++;
+		fixed(b, pp, dec, 0);
+		op_buf_adds(b, " pp");
+		return 1;
+	}
+	if ((f->kind != OP_NUM_COUNT && f->unit && *f->unit) || prev == 0)
 		return 0;
-	/* halves: v - prev of two values near DBL_MAX would overflow */
-	*pct = 100 * (v / 2 - prev / 2) / fabs(prev / 2);
-	return isfinite(*pct);
+	double pct = 100 * (v / 2 - prev / 2) / fabs(prev / 2);
+	if (!isfinite(pct))
+		return 0;
+	op_fmt_pct(b, pct);
+	return 1;
 }
 
 void op_fmt_pct(op_buf *b, double pct)
@@ -126,7 +179,11 @@ static void scrub(op_buf *b, const char *s, size_t n, void (*special)(op_buf *, 
 		else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
 			op_buf_adds(b, REPLACEMENT);	/* C1 controls, U+0080..U+009F */
 			i++;
-		} else
+		} else if (c == 0xE2 && i + 2 < n &&
+			   ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
+			    (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)))
+			i += 2;	/* bidi embedding, override or isolate: dropped */
+		else
 			special(b, (char)c);
 	}
 }
@@ -164,23 +221,58 @@ static int entity(const char *s, size_t n)
 	return i > 0 && i < n && s[i] == ';' && alnum((unsigned char)s[i - 1]);
 }
 
+/* the index of the '.' or ')' of an ordered list's marker that s starts
+ * with ("1. ", "12) "), or 0 */
+static size_t ordered_marker(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 9 && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0 || i == n || (s[i] != '.' && s[i] != ')'))
+		return 0;
+	return i + 1 == n || s[i + 1] == ' ' ? i : 0;
+}
+
+static int email_char(int c)
+{
+	return alnum(c) || c == '.' || c == '_' || c == '-' || c == '+';
+}
+
+/* does GitHub's Markdown read the character at i as markup, or as part of
+ * a link it makes by itself? */
+static int md_special(const char *s, size_t n, size_t i, size_t marker)
+{
+	char c = s[i];
+	unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = i + 1 < n ? (unsigned char)s[i + 1] : ' ';
+	switch (c) {
+	case '_':	/* not inside a word (median_resp_h): never emphasis */
+		return !(i > 0 && i + 1 < n && alnum(before) && alnum(after));
+	case '&': return entity(s + i + 1, n - i - 1);
+	case ':': return i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/';
+	case '@': return email_char(before) && alnum(after);
+	case '.':
+		return (marker && i == marker) ||
+		       (i >= 3 && !memcmp(s + i - 3, "www", 3) && (i == 3 || !alnum((unsigned char)s[i - 4])));
+	case ')': return marker && i == marker;
+	case '-': case '+': return i == 0 && (after == ' ' || (c == '-' && after == '-'));
+	default: return strchr("\\`*[]<>|#~", c) != NULL;
+	}
+}
+
 void op_esc_md(op_buf *b, const char *s, size_t n)
 {
 	size_t start = b->len;
 	op_esc_text(b, s, n);
-	/* now escape in place: markup characters get a backslash, except an
-	 * underscore inside a word (median_resp_h), which CommonMark never
-	 * reads as emphasis */
+	/* now escape in place, a backslash before each character that would
+	 * be markup */
 	size_t len = b->len - start;
 	char *copy = op_xstrndup(b->p + start, len);
+	size_t marker = ordered_marker(copy, len);
 	b->len = start;
 	for (size_t i = 0; i < len; i++) {
-		char c = copy[i];
-		int inword = c == '_' && i > 0 && i + 1 < len && alnum((unsigned char)copy[i - 1]) &&
-			     alnum((unsigned char)copy[i + 1]);
-		if ((strchr("\\`*_[]<>|#", c) && !inword) || (c == '&' && entity(copy + i + 1, len - i - 1)))
+		if (md_special(copy, len, i, marker))
 			op_buf_addc(b, '\\');
-		op_buf_addc(b, c);
+		op_buf_addc(b, copy[i]);
 	}
 	free(copy);
 }
@@ -308,7 +400,7 @@ void op_table_md(op_buf *b, const op_table *t)
 void op_table_html(op_buf *b, const op_table *t)
 {
 	size_t nrow = t->ncell / t->ncol;
-	op_buf_adds(b, "<table>\n");
+	op_buf_adds(b, "<div class=\"scroll\"><table>\n");
 	for (size_t r = 0; r < nrow; r++) {
 		op_buf_adds(b, r ? "<tr>" : "<thead><tr>");
 		for (size_t c = 0; c < t->ncol; c++) {
@@ -320,7 +412,7 @@ void op_table_html(op_buf *b, const op_table *t)
 		}
 		op_buf_adds(b, r ? "</tr>\n" : "</tr></thead>\n");
 	}
-	op_buf_adds(b, "</table>\n");
+	op_buf_adds(b, "</table></div>\n");
 }
 
 /* ---- charts ------------------------------------------------------------ */
@@ -429,7 +521,7 @@ static void tooltip(op_buf *b, const op_chart *c, size_t s, size_t x)
 	op_esc_html(b, c->xlabel[x], strlen(c->xlabel[x]));
 	op_buf_adds(b, ": ");
 	op_buf vb = {0};
-	op_fmt_value(&vb, c->y[s * c->nx + x], c->unit);
+	op_fmt_kpi(&vb, c->y[s * c->nx + x], c->fmt);
 	op_esc_html(b, vb.p, vb.len);
 	op_buf_free(&vb);
 	op_buf_adds(b, "</title>");
@@ -530,7 +622,7 @@ void op_sparkline(op_buf *b, const double *v, size_t n)
 		if (!isfinite(v[i]))
 			op_buf_adds(b, "·");	/* not a space: Markdown trims cells */
 		else if (hi == lo)
-			op_buf_adds(b, bars[3]);
+			op_buf_adds(b, bars[lo > 0 ? 7 : 0]);	/* from zero, as charts */
 		else {
 			/* (v - lo) / (hi - lo) could overflow for extreme values: scale
 			 * both by the same factor first */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bucket.h"
 #include "commentary.h"
 #include "render.h"
 #include "report.h"
@@ -20,6 +21,11 @@ typedef struct {
 	const op_report_opts *o;
 	size_t p, p0;		/* the period reported on, the first one shown */
 	const char *cmp;	/* the period compared with, or NULL */
+	size_t nx;		/* the periods of the trend, */
+	size_t *xp;		/* each a period rank, or -1 for a calendar period
+				 * no row has (a gap, never joined across) */
+	const char **xl;	/* and its label */
+	char (*fill)[24];	/* the labels of those gaps */
 } doc;
 
 static void esc(doc *d, const char *s)
@@ -105,31 +111,61 @@ static const char *keys_header(const op_kpitab *t, op_buf *b)
 	return b->p ? b->p : "";
 }
 
-static void cell_value(op_buf *b, const op_kval *v, const char *unit)
+static void cell_value(op_buf *b, const op_kpitab *t, const op_krow *r, size_t k)
 {
-	if (v->t == OP_KV_NUM)
-		op_fmt_value(b, v->n, unit);
+	const op_kval *v = op_krow_val(r, k);
+	op_numfmt f = op_kpi_fmt(&t->kpi[k]);
+	double n;
+	if (op_kpitab_num(t, r, k, &n))
+		op_fmt_kpi(b, n, &f);
 	else if (v->t == OP_KV_TEXT)
 		op_buf_adds(b, v->s);
 	else
 		op_buf_adds(b, "–");
 }
 
-/* "▲ 18 %" for a count, "▼ 1.7 h" for a KPI with a unit, "=" for none */
-static void cell_change(op_buf *b, const op_kpi *kp, const op_kval *v, int has_prev, double prev)
+/* "▲ 18 %" for a count, "▼ 14 pp" for a rate, "▼ 1.7 h" for a KPI with a
+ * unit, "=" for none; a '*' after it when the base is too small
+ * (op_kpitab_low), counted into *low */
+static void cell_change(doc *d, op_buf *b, const op_krow *r, size_t g, size_t k, size_t *low)
 {
-	if (v->t != OP_KV_NUM || !has_prev)
+	op_numfmt f = op_kpi_fmt(&d->t->kpi[k]);
+	double v, prev, n;
+	const char *label;
+	if (!op_kpitab_num(d->t, r, k, &v) || !op_kpitab_prev(d->t, g, d->p, k, &prev, &label))
 		return;
-	if (v->n == prev) {
+	if (v == prev)
 		op_buf_adds(b, "=");
-		return;
+	else {
+		op_buf_adds(b, v > prev ? "▲ " : "▼ ");
+		if (!op_fmt_change(b, v, prev, &f))
+			op_fmt_kpi(b, fabs(v - prev), &f);
 	}
-	op_buf_adds(b, v->n > prev ? "▲ " : "▼ ");
-	double pct;
-	if (op_pct_change(v->n, prev, kp->unit, &pct))
-		op_fmt_pct(b, pct);
+	if (op_kpitab_low(d->t, r, k, &n)) {
+		op_buf_addc(b, '*');
+		(*low)++;
+	}
+}
+
+/* the footnote of the changes marked '*': "on fewer than 5 enquiries"
+ * when the KPIs shown share their min_n */
+static void low_note(doc *d, size_t low)
+{
+	long min = -2;
+	op_buf b = {0};
+	if (!low)
+		return;
+	for (size_t k = 0; k < d->t->nkpi; k++)
+		if (d->t->kpi[k].min_n > 0)
+			min = min == -2 || min == d->t->kpi[k].min_n ? d->t->kpi[k].min_n : -1;
+	op_buf_adds(&b, "* On fewer enquiries than ");
+	if (min > 0)
+		op_buf_printf(&b, "%ld", min);
 	else
-		op_fmt_value(b, fabs(v->n - prev), kp->unit);
+		op_buf_adds(&b, "the KPI's minimum (see the glossary)");
+	op_buf_adds(&b, ", now or before: shown, not counted as a change.");
+	para(d, b.p, "note");
+	op_buf_free(&b);
 }
 
 static void glance(doc *d)
@@ -137,6 +173,7 @@ static void glance(doc *d)
 	const op_kpitab *t = d->t;
 	op_table tb;
 	op_buf b = {0}, h = {0};
+	size_t low = 0;
 	if (!t->nby) {
 		/* one group: a KPI a line reads better than one wide line */
 		op_table_init(&tb, 5, "lrrrl");
@@ -147,20 +184,20 @@ static void glance(doc *d)
 		op_table_add(&tb, "owner");
 		const op_krow *r = op_kpitab_at(t, 0, d->p);
 		for (size_t k = 0; k < t->nkpi; k++) {
-			const op_kval *v = op_krow_val(r, k);
+			op_numfmt f = op_kpi_fmt(&t->kpi[k]);
 			double prev;
 			const char *label;
 			int hp = op_kpitab_prev(t, 0, d->p, k, &prev, &label);
-			op_table_add(&tb, t->kpi[k].name);
+			op_table_add(&tb, t->kpi[k].label);
 			op_buf_reset(&b);
-			cell_value(&b, v, t->kpi[k].unit);
+			cell_value(&b, t, r, k);
 			op_table_add(&tb, b.p);
 			op_buf_reset(&b);
-			cell_change(&b, &t->kpi[k], v, hp, prev);
+			cell_change(d, &b, r, 0, k, &low);
 			op_table_add(&tb, b.p ? b.p : "");
 			op_buf_reset(&b);
 			if (hp)
-				op_fmt_value(&b, prev, t->kpi[k].unit);
+				op_fmt_kpi(&b, prev, &f);
 			op_table_add(&tb, hp ? b.p : "–");
 			op_table_add(&tb, t->kpi[k].owner ? t->kpi[k].owner : "");
 		}
@@ -173,7 +210,7 @@ static void glance(doc *d)
 		free(align);
 		op_table_add(&tb, keys_header(t, &h));
 		for (size_t k = 0; k < t->nkpi; k++) {
-			op_table_add(&tb, t->kpi[k].name);
+			op_table_add(&tb, t->kpi[k].label);
 			op_table_add(&tb, "change");
 		}
 		for (size_t g = 0; g < t->ngroup; g++) {
@@ -182,25 +219,23 @@ static void glance(doc *d)
 				continue;
 			op_table_add(&tb, t->group[g].label);
 			for (size_t k = 0; k < t->nkpi; k++) {
-				double prev;
-				const char *label;
-				int hp = op_kpitab_prev(t, g, d->p, k, &prev, &label);
 				op_buf_reset(&b);
-				cell_value(&b, op_krow_val(r, k), t->kpi[k].unit);
+				cell_value(&b, t, r, k);
 				op_table_add(&tb, b.p);
 				op_buf_reset(&b);
-				cell_change(&b, &t->kpi[k], op_krow_val(r, k), hp, prev);
+				cell_change(d, &b, r, g, k, &low);
 				op_table_add(&tb, b.p ? b.p : "");
 			}
 		}
 	}
 	table(d, &tb);
 	op_table_free(&tb);
+	low_note(d, low);
 	if (t->nby) {
 		op_buf_reset(&b);
 		for (size_t k = 0; k < t->nkpi; k++)
 			if (t->kpi[k].owner)
-				op_buf_printf(&b, "%s%s: %s", b.len ? "; " : "Owners: ", t->kpi[k].name, t->kpi[k].owner);
+				op_buf_printf(&b, "%s%s: %s", b.len ? "; " : "Owners: ", t->kpi[k].label, t->kpi[k].owner);
 		if (b.len) {
 			op_buf_addc(&b, '.');
 			para(d, b.p, NULL);
@@ -210,16 +245,51 @@ static void glance(doc *d)
 	op_buf_free(&h);
 }
 
+/* "Title, group: message (owner: x)" of a flag on group g */
+static void flag_line(const op_kpitab *t, size_t g, const op_kflag *f, op_buf *b)
+{
+	op_buf_adds(b, f->title);
+	if (t->nby)
+		op_buf_printf(b, ", %s", t->group[g].label);
+	if (f->message)
+		op_buf_printf(b, ": %s", f->message);
+	if (f->owner)
+		op_buf_printf(b, " (owner: %s)", f->owner);
+}
+
+/* the alerts that stopped, in one line: not exceptions */
+static void resolved(doc *d)
+{
+	const op_kpitab *t = d->t;
+	op_buf b = {0};
+	for (size_t g = 0; g < t->ngroup; g++) {
+		const op_krow *r = op_kpitab_at(t, g, d->p);
+		for (size_t i = 0; r && i < r->nflag; i++)
+			if (r->flag[i].resolved) {
+				op_buf_adds(&b, b.len ? "; " : "Resolved: ");
+				op_buf_adds(&b, r->flag[i].title);
+				if (t->nby)
+					op_buf_printf(&b, ", %s", t->group[g].label);
+			}
+	}
+	if (b.len) {
+		op_buf_addc(&b, '.');
+		para(d, b.p, NULL);
+	}
+	op_buf_free(&b);
+}
+
 static void exceptions(doc *d)
 {
 	const op_kpitab *t = d->t;
 	op_buf b = {0};
 	op_sentences items = {0};
 	size_t now = 0, earlier = 0;
-	for (size_t i = 0; i < t->nrow; i++) {
-		now += t->row[i].period == d->p ? t->row[i].nflag : 0;
-		earlier += t->row[i].period < d->p ? t->row[i].nflag : 0;
-	}
+	for (size_t i = 0; i < t->nrow; i++)
+		for (size_t k = 0; k < t->row[i].nflag; k++) {
+			now += t->row[i].period == d->p && !t->row[i].flag[k].resolved;
+			earlier += t->row[i].period < d->p && !t->row[i].flag[k].resolved;
+		}
 	heading(d, 2, "Exceptions", NULL);
 	if (!now) {
 		op_buf_printf(&b, "No flags on the rows for %s.", t->period[d->p]);
@@ -230,16 +300,10 @@ static void exceptions(doc *d)
 			const op_krow *r = op_kpitab_at(t, g, d->p);
 			for (size_t i = 0; r && i < r->nflag; i++) {
 				const op_kflag *f = &r->flag[i];
-				if (f->sev != s)
+				if (f->sev != s || f->resolved)
 					continue;
 				op_buf_reset(&b);
-				op_buf_adds(&b, f->name);
-				if (t->nby)
-					op_buf_printf(&b, ", %s", t->group[g].label);
-				if (f->message)
-					op_buf_printf(&b, ": %s", f->message);
-				if (f->owner)
-					op_buf_printf(&b, " (owner: %s)", f->owner);
+				flag_line(t, g, f, &b);
 				items.s = op_grow(items.s, items.n, &items.cap, sizeof *items.s);
 				items.s[items.n++] = op_xstrdup(b.p);
 			}
@@ -254,6 +318,7 @@ static void exceptions(doc *d)
 		list(d, items.s, items.n, "    ");
 		op_sentences_free(&items);
 	}
+	resolved(d);
 	if (earlier) {
 		op_buf_reset(&b);
 		op_buf_printf(&b, "%zu more flag%s on rows of earlier periods, not listed.", earlier,
@@ -266,43 +331,106 @@ static void exceptions(doc *d)
 static void trend_heading(doc *d, op_buf *b)
 {
 	op_buf_reset(b);
-	if (d->p0 == d->p)
-		op_buf_printf(b, "Trend, %s", d->t->period[d->p]);
+	if (d->nx == 1)
+		op_buf_printf(b, "Trend, %s", d->xl[0]);
 	else
-		op_buf_printf(b, "Trend, %s to %s", d->t->period[d->p0], d->t->period[d->p]);
+		op_buf_printf(b, "Trend, %s to %s", d->xl[0], d->xl[d->nx - 1]);
 }
 
-/* the values of KPI k for group g over the periods shown */
+/* a period label of kpi-rollup's (2026-03-05, 2026-W09, 2026-03, 2026-Q1,
+ * 2026) as its kind and number (bucket.h): 1, or 0 for another label */
+static int period_of(const char *s, int *kind, int64_t *b)
+{
+	long long y;
+	unsigned m, dd;
+	int n = -1;
+	char label[24];
+	size_t len = strlen(s);
+	if (len > 10)
+		return 0;
+	if (sscanf(s, "%4lld-%2u-%2u%n", &y, &m, &dd, &n) == 3 && (size_t)n == len && m >= 1 && m <= 12 && dd >= 1 &&
+	    dd <= op_days_in_month(y, m)) {
+		*kind = OP_BK_DAY;
+		*b = op_days_from_civil(y, m, dd);
+	} else if (n = -1, sscanf(s, "%4lld-W%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		/* the Monday of week m: week 1 holds 4 January */
+		int64_t jan4 = op_days_from_civil(y, 1, 4), mon = jan4 - op_weekday(jan4) + 7 * ((int64_t)m - 1) + 3;
+		*kind = OP_BK_WEEK;
+		*b = mon / 7 - (mon % 7 < 0);	/* weeks counted from 1969-12-29 */
+	} else if (n = -1, sscanf(s, "%4lld-Q%1u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		*kind = OP_BK_QUARTER;
+		*b = y * 4 + m - 1;
+	} else if (n = -1, sscanf(s, "%4lld-%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		*kind = OP_BK_MONTH;
+		*b = y * 12 + m - 1;
+	} else if (n = -1, sscanf(s, "%4lld%n", &y, &n) == 1 && (size_t)n == len) {
+		*kind = OP_BK_YEAR;
+		*b = y;
+	} else
+		return 0;
+	/* what writes back the same is the label of that period */
+	op_bucket_label(*kind, *b, label);
+	return !strcmp(label, s);
+}
+
+/* The periods of the trend: those of ranks p0..p, and when their labels
+ * are calendar periods of one kind, the ones between that no row has (a
+ * gap in a chart, never a line joining the months around it), the last
+ * o->periods of them. */
+static void trend_axis(doc *d)
+{
+	const op_kpitab *t = d->t;
+	int kind = -1, k, cal = 1;
+	int64_t first = 0, last = 0, b;
+	for (size_t p = d->p0; p <= d->p && cal; p++) {
+		cal = period_of(t->period[p], &k, &b) && (kind < 0 || k == kind);
+		kind = k;
+		first = p == d->p0 ? b : first;
+		last = b;
+	}
+	if (cal && last - first >= (int64_t)d->o->periods)
+		first = last - (int64_t)d->o->periods + 1;
+	d->nx = cal ? (size_t)(last - first + 1) : d->p - d->p0 + 1;
+	d->xp = op_xcalloc(d->nx, sizeof *d->xp);
+	d->xl = op_xcalloc(d->nx, sizeof *d->xl);
+	d->fill = op_xcalloc(d->nx, sizeof *d->fill);
+	for (size_t i = 0; i < d->nx; i++) {
+		d->xp[i] = cal ? (size_t)-1 : d->p0 + i;
+		d->xl[i] = cal ? d->fill[i] : t->period[d->p0 + i];
+		if (cal)
+			op_bucket_label(kind, first + (int64_t)i, d->fill[i]);
+	}
+	for (size_t p = d->p0; p <= d->p && cal; p++)
+		if (period_of(t->period[p], &k, &b) && b >= first) {
+			d->xp[b - first] = p;
+			d->xl[b - first] = t->period[p];
+		}
+}
+
+/* the values of KPI k for group g over the periods shown, NaN where it
+ * has none (a rate over no records has none) */
 static void series(const doc *d, size_t g, size_t k, double *y)
 {
-	const op_kgroup *gr = &d->t->group[g];
-	size_t lo = 0, hi = gr->nrows;
-	for (size_t p = d->p0; p <= d->p; p++)
-		y[p - d->p0] = NAN;
-	/* the group's rows are sorted by period: find the first shown, walk
-	 * on (a group has a row in few of many periods, or in all of few) */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (d->t->row[gr->rows[mid]].period < d->p0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (size_t i = 0; i < d->nx; i++) {
+		const op_krow *r = d->xp[i] == (size_t)-1 ? NULL : op_kpitab_at(d->t, g, d->xp[i]);
+		if (!r || !op_kpitab_num(d->t, r, k, &y[i]))
+			y[i] = NAN;
 	}
-	for (size_t i = lo; i < gr->nrows; i++) {
-		const op_krow *r = &d->t->row[gr->rows[i]];
-		if (r->period > d->p)
-			break;
-		const op_kval *v = op_krow_val(r, k);
-		if (v->t == OP_KV_NUM)
-			y[r->period - d->p0] = v->n;
-	}
+}
+
+/* does group g have a row in the periods shown? */
+static int shown(const doc *d, size_t g)
+{
+	for (size_t i = 0; i < d->nx; i++)
+		if (d->xp[i] != (size_t)-1 && op_kpitab_at(d->t, g, d->xp[i]))
+			return 1;
+	return 0;
 }
 
 static void trend_text(doc *d)
 {
 	const op_kpitab *t = d->t;
-	size_t nx = d->p - d->p0 + 1;
-	double *y = op_xcalloc(nx, sizeof *y);
+	double *y = op_xcalloc(d->nx, sizeof *y);
 	op_buf b = {0};
 	op_table tb;
 	char *align = op_xmalloc(t->nkpi + 2);
@@ -313,19 +441,16 @@ static void trend_text(doc *d)
 	free(align);
 	op_table_add(&tb, t->nby ? keys_header(t, &b) : "");
 	for (size_t k = 0; k < t->nkpi; k++)
-		op_table_add(&tb, t->kpi[k].name);
+		op_table_add(&tb, t->kpi[k].label);
 	for (size_t g = 0; g < t->ngroup; g++) {
 		/* a group with no row in the periods shown has no line */
-		size_t first = 0;
-		while (first < t->group[g].nrows && t->row[t->group[g].rows[first]].period < d->p0)
-			first++;
-		if (first == t->group[g].nrows || t->row[t->group[g].rows[first]].period > d->p)
+		if (!shown(d, g))
 			continue;
 		op_table_add(&tb, t->group[g].label);
 		for (size_t k = 0; k < t->nkpi; k++) {
 			series(d, g, k, y);
 			op_buf_reset(&b);
-			op_sparkline(&b, y, nx);
+			op_sparkline(&b, y, d->nx);
 			op_table_add(&tb, b.p);
 		}
 	}
@@ -360,7 +485,7 @@ static int larger_first(const void *a, const void *b)
 static void charts(doc *d)
 {
 	const op_kpitab *t = d->t;
-	size_t nx = d->p - d->p0 + 1;
+	size_t nx = d->nx;
 	op_buf b = {0};
 	ranked *rk = op_xcalloc(t->ngroup + 1, sizeof *rk);
 	double *y = op_xcalloc((d->o->series + 1) * nx, sizeof *y);
@@ -370,6 +495,10 @@ static void charts(doc *d)
 	heading(d, 2, b.p, NULL);
 	op_buf_adds(d->b, "<div class=\"charts\">\n");
 	for (size_t k = 0; k < t->nkpi; k++) {
+		const op_kpi *kp = &t->kpi[k];
+		/* a rate is drawn in percent, as the table shows it */
+		int rate = kp->kind == OP_NUM_RATE;
+		op_numfmt f = rate ? (op_numfmt){ OP_NUM_VALUE, "%", kp->digits >= 0 ? kp->digits : 0 } : op_kpi_fmt(kp);
 		/* the groups with the largest values now, when there are many */
 		size_t n = 0, ns = 0;
 		for (size_t g = 0; g < t->ngroup; g++) {
@@ -385,17 +514,19 @@ static void charts(doc *d)
 		qsort(rk, n, sizeof *rk, larger_first);
 		for (ns = 0; ns < n && ns < d->o->series; ns++) {
 			series(d, rk[ns].g, k, y + ns * nx);
+			for (size_t i = 0; rate && i < nx; i++)
+				y[ns * nx + i] *= 100;
 			sname[ns] = t->group[rk[ns].g].label;
 			colour[ns] = rk[ns].g;
 		}
-		op_chart c = { t->kpi[k].name, t->kpi[k].unit, nx, ns, t->period + d->p0, sname, y, colour };
+		op_chart c = { kp->label, &f, nx, ns, d->xl, sname, y, colour };
 		op_buf_adds(d->b, "<figure>\n<figcaption>");
-		esc(d, t->kpi[k].name);
+		esc(d, kp->label);
 		op_buf_reset(&b);
-		if (t->kpi[k].unit)
-			op_buf_printf(&b, " · %s", t->kpi[k].unit);
-		if (t->kpi[k].owner)
-			op_buf_printf(&b, " · owner: %s", t->kpi[k].owner);
+		if (f.unit)
+			op_buf_printf(&b, " · %s", f.unit);
+		if (kp->owner)
+			op_buf_printf(&b, " · owner: %s", kp->owner);
 		if (ns < n)
 			op_buf_printf(&b, " · the %zu largest of %zu groups in %s", ns, n, t->period[d->p]);
 		if (b.len) {
@@ -420,20 +551,91 @@ static void charts(doc *d)
 	op_buf_free(&b);
 }
 
+/* What the KPIs are, from kpi-rollup's "label", "definition", "unit",
+ * "kind" and "min_n"; only KPIs it says one of the first three of (rows
+ * without that metadata have no glossary). */
+static void glossary(doc *d)
+{
+	const op_kpitab *t = d->t;
+	op_sentences items = {0};
+	op_buf b = {0};
+	for (size_t k = 0; k < t->nkpi; k++) {
+		const op_kpi *kp = &t->kpi[k];
+		static const char *const kinds[] = { NULL, "a count", "a rate in %", NULL };
+		const char *sep = " (";
+		if (kp->label == kp->name && !kp->definition && kp->kind == OP_NUM_ANY)
+			continue;
+		const char *part[] = { kp->label != kp->name ? kp->name : NULL, kinds[kp->kind], kp->unit };
+		op_buf_adds(&b, kp->label);
+		for (int i = 0; i < 3; i++)
+			if (part[i]) {
+				op_buf_printf(&b, "%s%s%s", sep, i == 2 ? "in " : "", part[i]);
+				sep = ", ";
+			}
+		if (*sep == ',')
+			op_buf_addc(&b, ')');
+		if (kp->definition)
+			op_buf_printf(&b, ": %s", kp->definition);
+		if (kp->min_n > 0)
+			op_buf_printf(&b, "; a change on fewer than %ld enquiries is marked *", kp->min_n);
+		if (kp->owner)
+			op_buf_printf(&b, "; owner: %s", kp->owner);
+		op_buf_addc(&b, '.');
+		items.s = op_grow(items.s, items.n, &items.cap, sizeof *items.s);
+		items.s[items.n++] = op_xstrdup(b.p);
+		op_buf_reset(&b);
+	}
+	if (items.n) {
+		heading(d, 2, "Glossary", NULL);
+		list(d, items.s, items.n, "  ");
+	}
+	op_sentences_free(&items);
+	op_buf_free(&b);
+}
+
+/* The manager's own notes, at the top: Markdown written as it is; in
+ * HTML and text each line made safe (escaped, controls replaced), the
+ * lines kept: HTML shows them preformatted, wrapped. */
+static void notes(doc *d)
+{
+	const char *s = d->o->notes, *end = s + d->o->notes_len;
+	if (!d->o->notes_len)
+		return;
+	if (d->o->format == OP_REPORT_MD) {
+		op_buf_add(d->b, s, d->o->notes_len);
+		op_buf_adds(d->b, "\n\n");
+		return;
+	}
+	op_buf_adds(d->b, d->o->format == OP_REPORT_HTML ? "<pre class=\"notes\">" : "");
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		n -= n && s[n - 1] == '\r';
+		if (d->o->format == OP_REPORT_HTML)
+			op_esc_html(d->b, s, n);
+		else
+			op_esc_text(d->b, s, n);
+		op_buf_addc(d->b, '\n');
+		s = nl ? nl + 1 : end;
+	}
+	op_buf_adds(d->b, d->o->format == OP_REPORT_HTML ? "</pre>\n" : "\n");
+}
+
 static const char css[] =
 	"body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;color:#222;"
-	"max-width:1100px;margin:2em auto;padding:0 1em}\n"
+	"max-width:1100px;margin:2em auto;padding:0 1em;overflow-wrap:anywhere}\n"
 	"h1{font-size:1.6em;margin-bottom:.2em}\n"
 	".sub{color:#666;margin-top:0}\n"
 	"h2{font-size:1.2em;border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}\n"
 	"h3{font-size:1em;margin-bottom:.3em}\n"
-	"table{border-collapse:collapse;margin:.5em 0}\n"
-	"th,td{padding:.3em .7em;border-bottom:1px solid #eee;text-align:left;white-space:nowrap}\n"
+	".scroll{overflow-x:auto;max-width:100%;margin:.5em 0}\n"
+	"table{border-collapse:collapse}\n"
+	"th,td{padding:.3em .7em;border-bottom:1px solid #eee;text-align:left;white-space:nowrap;overflow-wrap:normal}\n"
 	"th{background:#f5f5f5}\n"
 	".num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	".sev-critical{color:#7b0000}.sev-high{color:#c0392b}.sev-medium{color:#a66300}.sev-low{color:#555}\n"
-	".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1em}\n"
-	"figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.6em .8em}\n"
+	".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));gap:1em}\n"
+	"figure{margin:0;min-width:0;border:1px solid #e3e3e3;border-radius:6px;padding:.6em .8em}\n"
 	"figcaption{font-weight:600}\n"
 	".meta{font-weight:normal;color:#666}\n"
 	"svg.chart{width:100%;height:auto;display:block}\n"
@@ -444,6 +646,8 @@ static const char css[] =
 	".legend{list-style:none;padding:0;margin:.3em 0 0;font-size:.85em}\n"
 	".legend li{display:inline-block;margin-right:1em}\n"
 	".swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:middle}\n"
+	".note{color:#666;font-size:.9em}\n"
+	"pre.notes{white-space:pre-wrap;font:inherit;background:#f8f8f8;border-left:3px solid #ccc;padding:.5em .8em}\n"
 	"footer{margin-top:2em;color:#888;font-size:.85em}\n"
 	"@media print{body{margin:0;max-width:none}figure{break-inside:avoid}}\n";
 
@@ -483,7 +687,7 @@ static void page_close(doc *d)
 
 void op_report(op_buf *out, const op_kpitab *t, const op_report_opts *o)
 {
-	doc d = { out, t, o, 0, 0, NULL };
+	doc d = { .b = out, .t = t, .o = o };
 	op_buf b = {0};
 	int found = t->nperiod > 0;
 	if (o->period)
@@ -499,6 +703,7 @@ void op_report(op_buf *out, const op_kpitab *t, const op_report_opts *o)
 		op_buf_adds(&b, "KPI report");
 	page_open(&d, b.p);
 	heading(&d, 1, b.p, NULL);
+	notes(&d);
 
 	op_buf_reset(&b);
 	if (!t->nrow) {
@@ -512,6 +717,7 @@ void op_report(op_buf *out, const op_kpitab *t, const op_report_opts *o)
 		goto done;
 	}
 	d.p0 = d.p + 1 > o->periods ? d.p + 1 - o->periods : 0;
+	trend_axis(&d);
 	for (size_t g = 0; g < t->ngroup && !d.cmp; g++) {
 		const op_krow *r = op_kpitab_at(t, g, d.p);
 		if (r && r->prev)
@@ -555,8 +761,12 @@ void op_report(op_buf *out, const op_kpitab *t, const op_report_opts *o)
 		charts(&d);
 	else
 		trend_text(&d);
+	glossary(&d);
 done:
 	page_close(&d);
+	free(d.xp);
+	free(d.xl);
+	free(d.fill);
 	/* one newline at the end, never a blank line */
 	while (out->len > 1 && out->p[out->len - 1] == '\n' && out->p[out->len - 2] == '\n')
 		out->p[--out->len] = 0;

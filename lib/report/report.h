@@ -15,7 +15,9 @@ typedef struct {
 	const char *period;	/* the period reported on; NULL: the latest */
 	size_t periods;		/* periods in charts and trends, ending with it */
 	size_t series;		/* groups drawn in one chart */
-	size_t sentences;	/* changes named in the summary */
+	size_t sentences;	/* the summary's sentences, at most (3 or more) */
+	const char *notes;	/* a person's notes (Markdown) put first, or NULL */
+	size_t notes_len;
 } op_report_opts;
 
 /* The report of a finished table into out. */

@@ -4,11 +4,27 @@
 #include "render.h"
 #include "tap.h"
 
-static const char *num(double v, const char *unit)
+static const char *fmt(double v, int kind, const char *unit, int digits)
 {
 	static op_buf b;
+	op_numfmt f = { kind, unit, digits };
 	op_buf_reset(&b);
-	op_fmt_value(&b, v, unit);
+	op_fmt_kpi(&b, v, &f);
+	return b.p;
+}
+
+static const char *num(double v, const char *unit)
+{
+	return fmt(v, OP_NUM_ANY, unit, -1);
+}
+
+static const char *change(double v, double prev, int kind, const char *unit)
+{
+	static op_buf b;
+	op_numfmt f = { kind, unit, -1 };
+	op_buf_reset(&b);
+	if (!op_fmt_change(&b, v, prev, &f))
+		op_buf_adds(&b, "from-to");
 	return b.p;
 }
 
@@ -32,19 +48,30 @@ int main(void)
 {
 	is(num(412, NULL), "412", "a count");
 	is(num(1234567, NULL), "1,234,567", "thousands separators");
-	is(num(-1234.5, NULL), "-1,235", "from 100 up, whole, half away from zero");
-	is(num(5.1, "h"), "5.1 h", "one decimal from 1 to 100, with the unit");
+	is(num(-1234.5, NULL), "-1,234.5", "up to 2 decimals, grouped");
+	is(num(5.1, "h"), "5.1 h", "one decimal for hours, with the unit");
+	is(num(5, "h"), "5.0 h", "one decimal for hours, always");
 	is(num(8.25, "h"), "8.3 h", "8.25 rounds up, as people round");
-	is(num(0.31, NULL), "0.31", "two significant digits below 1");
-	is(num(0.0474, NULL), "0.047", "two significant digits, small");
-	is(num(-0.0001, NULL), "-0.0001", "negative and small");
-	is(num(-0.000000001, NULL), "-1e-09", "tiny: no line of zeros");
+	is(num(0.31, NULL), "0.31", "two decimals");
+	is(num(0.0474, NULL), "0.05", "two decimals, small");
+	is(num(-0.001, NULL), "0", "what rounds to zero has no sign");
+	is(num(7.6000000000000005, NULL), "7.6", "no float noise");
+	is(num(99.95, NULL), "99.95", "99.95 by the default precision");
+	is(fmt(99.95, OP_NUM_VALUE, NULL, 1), "100.0", "99.95 by digits 1, as 100.04 is");
+	is(fmt(100.04, OP_NUM_VALUE, NULL, 1), "100.0", "100.04 by digits 1");
+	is(fmt(12480, OP_NUM_COUNT, NULL, -1), "12,480", "a count, grouped");
+	is(fmt(0.4549, OP_NUM_RATE, NULL, -1), "45 %", "a rate in whole percents");
+	is(fmt(0.4549, OP_NUM_RATE, NULL, 1), "45.5 %", "a rate by digits");
 	is(num(1e308, NULL), "1e+308", "huge: no false precision");
 	is(num(NAN, "h"), "n/a", "not a number");
 	is(num(1250, "£"), "£1,250", "a currency sign goes first");
 	is(num(-3, "$"), "-$3", "and after the minus");
 	is(num(31, "%"), "31 %", "a percentage is shown as given");
-	is(num(-0.004, NULL), "-0.004", "small negatives keep their sign");
+	is(change(0.45, 0.59, OP_NUM_RATE, NULL), "14 pp", "a rate changes in points");
+	is(change(0.452, 0.45, OP_NUM_RATE, NULL), "0.2 pp", "less than a point: a decimal more");
+	is(change(412, 349, OP_NUM_COUNT, NULL), "18 %", "a count in percent");
+	is(change(3.4, 5.1, OP_NUM_VALUE, "h"), "from-to", "a time from-to");
+	is(change(5, 0, OP_NUM_COUNT, NULL), "from-to", "from zero from-to");
 	is(pct(18.05), "18 %", "whole percents from 10");
 	is(pct(-4.21), "4.2 %", "a magnitude, one decimal below 10");
 	is(pct(0.35), "0.35 %", "below 1");
@@ -59,13 +86,24 @@ int main(void)
 	op_esc_md(&b, "Heating & Plumbing &amp; &#38; AT&T &x", 38);
 	is(b.p, "Heating & Plumbing \\&amp; \\&\\#38; AT&T &x", "Markdown: a & escaped only where it starts an entity");
 	op_buf_reset(&b);
+	op_esc_md(&b, "1. a~~b~~ http://x.io a@b.com www.x.io", 38);
+	is(b.p, "1\\. a\\~\\~b\\~\\~ http\\://x.io a\\@b.com www\\.x.io", "Markdown: lists, strikes and links broken");
+	op_buf_reset(&b);
+	op_esc_md(&b, "- x - y", 7);
+	is(b.p, "\\- x - y", "Markdown: a leading bullet only");
+	op_buf_reset(&b);
+	op_esc_html(&b, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c", 9);
+	is(b.p, "abc", "bidi controls dropped");
+	op_buf_reset(&b);
 	op_esc_text(&b, "a\xC2\x85" "b\x7f\tc", 7);
 	is(b.p, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD c", "C1 and DEL replaced, a tab is a space");
 	is_num(op_text_width("▲ 18 %", strlen("▲ 18 %")), 6, "width counts code points");
 
 	double v[] = { 1, 2, 3, 4, 5, 6, 7, 8 }, w[] = { 5, NAN, 5 }, x[] = { -1e308, 1e308 };
 	is(spark(v, 8), "▁▂▃▄▅▆▇█", "a sparkline from min to max");
-	is(spark(w, 3), "▄·▄", "equal values in the middle, a dot for a gap");
+	double z[] = { 0, 0, 0 };
+	is(spark(w, 3), "█·█", "equal values from zero, a dot for a gap");
+	is(spark(z, 3), "▁▁▁", "zeros at the bottom, never mid-height");
 	is(spark(x, 2), "▁█", "extreme values do not overflow");
 	is(spark(v, 0), "", "nothing");
 
