@@ -1,7 +1,8 @@
 /* state.h - state that outlives a run (opflow(7) CONVENTIONS; enq-route(1)
  * and exc-flag(1) FILES): one text file, read once at the start and
- * written once at the end of a run, under an exclusive flock(2) held in between on FILE.lock (the state file itself
- * is replaced by rename, so it cannot carry the lock).  Written to
+ * written once at the end of a run, under an exclusive flock(2) held in
+ * between on FILE.lock (the state file itself is replaced by rename, so
+ * it cannot carry the lock).  Written to
  * FILE.tmp, fsynced, renamed over FILE and the directory fsynced: a kill
  * at any moment leaves the old file or the new one, never a mix.  A
  * symbolic link FILE is followed: the file it names is the state, locked
