@@ -30,7 +30,7 @@ static const char usage[] =
 	"      --state FILE      keep alerts between runs: tell each when it starts,\n"
 	"                        again after its renotify, and when it ends\n"
 	"      --all-status      with --state, also the ongoing alerts not told again\n"
-	"      --nagios          no records: a Nagios plugin's status line and exit status\n"
+	"      --nagios          as a Nagios plugin: a status line, no records\n"
 	"      --prom FILE       write the counts as Prometheus textfile metrics\n";
 
 int main(int argc, char **argv)
