@@ -239,8 +239,8 @@ static void put_flag(ctx *c, op_buf *b, size_t rule, const char *obj, size_t len
 		c->worst = c->flags[rule].severity;
 }
 
-/* The alert of rule i for the record: what to tell, the object of a
- * resolved one made into c->tmp2 */
+/* The alert of rule i for the record: what to tell (an ongoing alert not
+ * told again only with --all-status) */
 static int observe(ctx *c, size_t i, int holds, const char *key, size_t keylen, const char *period,
 		   const char **since)
 {
@@ -293,9 +293,18 @@ static void write_flags(ctx *c, op_stream *st, op_rec *r, const char *objs, cons
 
 /* ---- --state: the alert's key and the KPI rows kept back ---- */
 
-/* `"name":value` of r into c->key (null when r has none) */
+/* `"name":value` of r into c->key (null when r has none); a name given
+ * twice, and "flags", once and not at all: the key is written into a
+ * record of its own when the alert resolves in the group's absence */
 static void key_member(ctx *c, op_rec *r, const char *name, size_t n)
 {
+	const char *v;
+	size_t vlen;
+	op_buf_addc(&c->key, '}');
+	int twice = op_jobj_get(c->key.p, c->key.len, name, n, &v, &vlen, &c->jtmp);
+	c->key.p[--c->key.len] = 0;
+	if (twice || (n == 5 && !memcmp(name, "flags", 5)))
+		return;
 	if (c->key.len > 1)
 		op_buf_addc(&c->key, ',');
 	op_buf_json_str(&c->key, name, n);
