@@ -1,11 +1,14 @@
 /* exc-flag - surface the exceptions management must see.
  *
- *   exc-flag [-r RULES] [--only] [--fail-on SEVERITY] [--by FIELD,...] [file...]
+ *   exc-flag [-r RULES] [--only] [--fail-on SEVERITY] [--by FIELD,...]
+ *            [--state FILE [--all-status]] [--nagios] [--prom FILE] [file...]
  *
  * Each `flag NAME SEVERITY when EXPR [owner NAME] [message "TEMPLATE"]`
- * that holds for a record adds {name, severity, message, owner} to the
- * record's `flags` array; every record passes through.  The engine is
- * lib/flag.c; this is options and --summary.  MIT licence. */
+ * that holds for a record adds {name, severity, title, message, owner}
+ * to the record's `flags` array; every record passes through.  The
+ * engine is lib/flag/; this is options, --summary and the order of the
+ * end of a run.  MIT licence. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +26,22 @@ static const char usage[] =
 	"      --by FIELD,...    history groups for prev(), mean_prev(), stddev_prev()\n"
 	"      --summary         counts per flag on stderr at the end\n"
 	"      --explain         add an `explain` object to flagged records: the flags\n"
-	"                        (file:line) and the values they compared\n";
+	"                        (file:line) and the values they compared\n"
+	"      --state FILE      keep alerts between runs: tell each when it starts,\n"
+	"                        again after its renotify, and when it ends\n"
+	"      --all-status      with --state, also the ongoing alerts not told again\n"
+	"      --nagios          as a Nagios plugin: a status line, no records\n"
+	"      --prom FILE       write the counts as Prometheus textfile metrics\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_FLAGGED | OP_EXITS_CONFIG,
 		       .output = &op_records_out, .with_calendar = 1 };
-	const char *rules = NULL, **by = NULL;
+	const char *rules = NULL, **by = NULL, *state = NULL, *prom = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;
-	int summary = 0, only = 0, fail_on = -1, explain = 0, ch;
-	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN };
+	int summary = 0, only = 0, fail_on = -1, explain = 0, all_status = 0, nagios = 0, ch;
+	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN, O_STATE, O_ALL_STATUS, O_NAGIOS, O_PROM };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "only", no_argument, NULL, O_ONLY },
@@ -41,6 +49,10 @@ int main(int argc, char **argv)
 		{ "by", required_argument, NULL, O_BY },
 		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "state", required_argument, NULL, O_STATE },
+		{ "all-status", no_argument, NULL, O_ALL_STATUS },
+		{ "nagios", no_argument, NULL, O_NAGIOS },
+		{ "prom", required_argument, NULL, O_PROM },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -55,8 +67,17 @@ int main(int argc, char **argv)
 		case O_BY: byarg = optarg; break;
 		case O_SUMMARY: summary = 1; break;
 		case O_EXPLAIN: explain = 1; break;
+		case O_STATE:
+			state = optarg;
+			op_cli_file(&cli, "--state", optarg, OP_FILE_IN | OP_FILE_OUT);
+			break;
+		case O_ALL_STATUS: all_status = 1; break;
+		case O_NAGIOS: nagios = 1; break;
+		case O_PROM: prom = optarg; op_cli_file(&cli, "--prom", optarg, OP_FILE_OUT); break;
 		}
 	}
+	if (all_status && !state)
+		op_usage_error(&cli, "--all-status needs --state");
 	if (byarg) {
 		by = op_xcalloc(strlen(byarg) + 1, sizeof *by);
 		for (char *f = strtok(byarg, ","); f; f = strtok(NULL, ","))
@@ -65,16 +86,41 @@ int main(int argc, char **argv)
 
 	op_err e;
 	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli, &e);
-	if (!fl)
-		op_die_err(&e);
+	if (fl && state && op_flagger_state(fl, state, all_status, &e)) {
+		op_flagger_free(fl);
+		fl = NULL;
+	}
+	if (!fl) {
+		free(by);
+		if (!nagios)
+			op_die_err(&e);
+		if (e.msg[0])
+			op_warn("%s", e.msg);
+		op_cli_free(&cli);
+		return op_flag_nagios_unknown(e.msg[0] ? e.msg : "the rules have errors (see standard error)");
+	}
 	if (explain)
 		op_flagger_explain(fl);
+	if (nagios)
+		op_flagger_quiet(fl);
 
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_flagger_record, fl);
+	op_flagger_end(fl, &st);
 	op_buf_printf(&st.extra, ",\"flagged\":%llu", op_flagger_flagged(fl));
+	/* the status line before standard output is closed */
+	int status = nagios ? op_flag_nagios(fl, st.noinput ? OP_EXIT_NOINPUT : st.rejected ? OP_EXIT_DATAERR : 0) : 0;
 	int rc = op_stream_finish(&st);
+	/* an alert told on output that was lost is told again next run */
+	if (state && rc != OP_EXIT_IOERR && op_flagger_save(fl, &e)) {
+		op_warn("%s", e.msg);
+		rc = OP_EXIT_IOERR;
+	}
+	if (prom && op_flag_prom(fl, prom)) {
+		op_warn("%s: %s", prom, strerror(errno));
+		rc = OP_EXIT_IOERR;
+	}
 
 	if (summary) {
 		fprintf(stderr, "%-24s %-9s %10s\n", "flag", "severity", "records");
@@ -85,6 +131,8 @@ int main(int argc, char **argv)
 	}
 	if (rc == OP_EXIT_OK && fail_on >= 0 && op_flagger_worst(fl) >= fail_on)
 		rc = OP_EXIT_FLAGGED;
+	if (nagios)	/* an output error: UNKNOWN, said on standard error */
+		rc = rc == OP_EXIT_IOERR ? 3 : status;
 
 	op_flagger_free(fl);
 	free(by);

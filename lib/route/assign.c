@@ -7,6 +7,7 @@
 #include "assign.h"
 #include "charset.h"
 #include "lex.h"
+#include "state.h"
 
 const char *const op_assign_modes[] = { "round-robin", "least-open", "first", "none", NULL };
 
@@ -92,67 +93,6 @@ op_team *op_assign_team(op_assigner *a, const char *name, int *isnew)
 	return *slot;
 }
 
-/* ---- state lines ---- */
-
-/* s[0..n) as a state field: blanks, controls and '%' as %XX */
-static void escape(op_buf *b, const char *s, size_t n)
-{
-	size_t run = 0;		/* bytes written as they are, in one go */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c > ' ' && c != '%' && c != 0x7f) {
-			run++;
-			continue;
-		}
-		op_buf_add(b, s + i - run, run);
-		run = 0;
-		op_buf_printf(b, "%%%02X", c);
-	}
-	op_buf_add(b, s + n - run, run);
-}
-
-static void put_field(op_buf *b, const char *s, size_t n)
-{
-	op_buf_addc(b, ' ');
-	escape(b, s, n);
-}
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* the next space-separated field of the line, %XX decoded into d */
-static int get_field(const char **p, const char *end, op_buf *d)
-{
-	op_buf_reset(d);
-	if (*p >= end || **p != ' ')
-		return -1;
-	const char *s = ++*p, *sp = memchr(s, ' ', (size_t)(end - s));
-	*p = sp ? sp : end;
-	size_t n = (size_t)(*p - s);
-	if (!n)
-		return -1;
-	if (!memchr(s, '%', n)) {
-		op_buf_add(d, s, n);
-		return 0;
-	}
-	op_buf_grow(d, n);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '%') {
-			d->p[d->len++] = s[i];
-			continue;
-		}
-		int h = i + 2 < n ? hexval(s[i + 1]) : -1, l = h >= 0 ? hexval(s[i + 2]) : -1;
-		if (l < 0)
-			return -1;
-		d->p[d->len++] = (char)(h * 16 + l);
-		i += 2;
-	}
-	d->p[d->len] = 0;
-	return 0;
-}
-
 /* ---- the table of ids ---- */
 
 /* An id's text in ids: its escaped length as a base-128 varint, then the
@@ -174,7 +114,7 @@ static const char *id_text(const op_assigner *a, const op_assigned *e, size_t *n
 static uint64_t make_key(op_assigner *a, const char *id, size_t n)
 {
 	op_buf_reset(&a->key);
-	escape(&a->key, id, n);
+	op_state_escape(&a->key, id, n);
 	return op_hash(id, n);
 }
 
@@ -282,7 +222,7 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 			q = p + 2;
 			char *e = NULL;
 			unsigned long long pos = 0;
-			if (!get_field(&q, eol, &f[0]) && q + 1 < eol && q[1] >= '0' && q[1] <= '9')
+			if (!op_state_get_field(&q, eol, &f[0]) && q + 1 < eol && q[1] >= '0' && q[1] <= '9')
 				pos = strtoull(q + 1, &e, 10);
 			if (e != eol)
 				goto bad;
@@ -293,7 +233,7 @@ int op_assign_load(op_assigner *a, const char *body, size_t n, const char *file,
 			q = p + 1;
 			op_time closed_at;
 			for (int i = 0; i < 3; i++)
-				if (get_field(&q, eol, &f[i]))
+				if (op_state_get_field(&q, eol, &f[i]))
 					goto bad;
 			if (get_status(a, q, eol, &closed_at))
 				goto bad;
@@ -335,7 +275,7 @@ int op_assign_dump(op_assigner *a, op_buf *out, size_t *at)
 			if (a->tv[i]->mode != OP_ASSIGN_ROUND_ROBIN)
 				continue;
 			op_buf_adds(out, "rr");
-			put_field(out, a->tv[i]->name, strlen(a->tv[i]->name));
+			op_state_put_field(out, a->tv[i]->name, strlen(a->tv[i]->name));
 			op_buf_printf(out, " %llu\n", (unsigned long long)a->tv[i]->rr);
 		}
 	}
@@ -348,9 +288,9 @@ int op_assign_dump(op_assigner *a, op_buf *out, size_t *at)
 		const char *t = id_text(a, e, &n);
 		op_buf_adds(out, "a ");
 		op_buf_add(out, t, n);
-		put_field(out, a->tnames[e->team], strlen(a->tnames[e->team]));
+		op_state_put_field(out, a->tnames[e->team], strlen(a->tnames[e->team]));
 		const op_owner *o = a->ov[e->owner];
-		put_field(out, o->name, strlen(o->name));
+		op_state_put_field(out, o->name, strlen(o->name));
 		if (e->closed_at == OP_ASSIGN_OPEN) {
 			op_buf_adds(out, " open\n");
 		} else {

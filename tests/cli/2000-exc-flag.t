@@ -182,7 +182,7 @@ exc-flag: redos.jsonl:1: redos.rules:1: flag r: regex: match limit exceeded
 E
 tcase "a template of 1,000 placeholders" "python3 -c 'print(\"flag t low when true message \\\"\" + \"{v}.\"*1000 + \"\\\"\")' > many.rules; echo '{\"v\":7}' | exc-flag -r many.rules | wc -c"
 expect_out <<'E'
-2074
+2086
 E
 
 # ---- history over an ordered stream, grouped ----

@@ -1,7 +1,8 @@
-/* state.h - state that outlives a run (opflow(7) CONVENTIONS, enq-route(1) FILES): one text file, read
- * once at the start and written once at the end of a run, under an
- * exclusive flock(2) held in between on FILE.lock (the state file itself
- * is replaced by rename, so it cannot carry the lock).  Written to
+/* state.h - state that outlives a run (opflow(7) CONVENTIONS; enq-route(1)
+ * and exc-flag(1) FILES): one text file, read once at the start and
+ * written once at the end of a run, under an exclusive flock(2) held in
+ * between on FILE.lock (the state file itself is replaced by rename, so
+ * it cannot carry the lock).  Written to
  * FILE.tmp, fsynced, renamed over FILE and the directory fsynced: a kill
  * at any moment leaves the old file or the new one, never a mix.  A
  * symbolic link FILE is followed: the file it names is the state, locked
@@ -50,6 +51,13 @@ int op_state_next(op_state *s, const char **p, size_t *n, unsigned long *line, o
  * more is to come), still under the lock.  0, or -1 with e (74). */
 int op_state_commit(op_state *s, const char *kind, int version, int (*next)(void *arg, op_buf *out),
 		    void *arg, op_err *e);
+/* Body fields: s[0..n) with blanks, controls and '%' as %XX, so a line
+ * is fields separated by single spaces (escape: without the space). */
+void op_state_escape(op_buf *b, const char *s, size_t n);
+void op_state_put_field(op_buf *b, const char *s, size_t n);	/* " FIELD" */
+/* The field at *p (" FIELD", up to end), %XX decoded into d, *p moved past
+ * it: 0, or -1 when there is none, it is empty or badly escaped. */
+int op_state_get_field(const char **p, const char *end, op_buf *d);
 /* Release the lock and free s. */
 void op_state_close(op_state *s);
 #endif

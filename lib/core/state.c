@@ -254,6 +254,63 @@ done:
 	return rc;
 }
 
+void op_state_escape(op_buf *b, const char *s, size_t n)
+{
+	size_t run = 0;		/* bytes written as they are, in one go */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c > ' ' && c != '%' && c != 0x7f) {
+			run++;
+			continue;
+		}
+		op_buf_add(b, s + i - run, run);
+		run = 0;
+		op_buf_printf(b, "%%%02X", c);
+	}
+	op_buf_add(b, s + n - run, run);
+}
+
+void op_state_put_field(op_buf *b, const char *s, size_t n)
+{
+	op_buf_addc(b, ' ');
+	op_state_escape(b, s, n);
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int op_state_get_field(const char **p, const char *end, op_buf *d)
+{
+	op_buf_reset(d);
+	if (*p >= end || **p != ' ')
+		return -1;
+	const char *s = ++*p, *sp = memchr(s, ' ', (size_t)(end - s));
+	*p = sp ? sp : end;
+	size_t n = (size_t)(*p - s);
+	if (!n)
+		return -1;
+	if (!memchr(s, '%', n)) {
+		op_buf_add(d, s, n);
+		return 0;
+	}
+	op_buf_grow(d, n);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			d->p[d->len++] = s[i];
+			continue;
+		}
+		int h = i + 2 < n ? hexval(s[i + 1]) : -1, l = h >= 0 ? hexval(s[i + 2]) : -1;
+		if (l < 0)
+			return -1;
+		d->p[d->len++] = (char)(h * 16 + l);
+		i += 2;
+	}
+	d->p[d->len] = 0;
+	return 0;
+}
+
 void op_state_close(op_state *s)
 {
 	if (s->fd >= 0)
