@@ -424,6 +424,46 @@ static int seen_before(op_kpitab *t, op_rec *r, const char *period, size_t n, si
 	return op_hmap_get(&t->cells, t->key.p, t->key.len) != NULL;
 }
 
+/* A record with no period: exc-flag --state's word that the alerts of
+ * a group no longer in the rows stopped ({KEYS..., "flags":[...]}, every
+ * flag resolved), kept for the report's "Resolved" line; anything else is
+ * not a row. */
+static int gone(op_kpitab *t, op_rec *r, op_err *err)
+{
+	const op_field *ff = op_rec_get(r, "flags", 5);
+	op_krow row = { 0 };
+	if (!ff || read_flags(t, &row, ff, err) || !row.nflag)
+		return op_errf(err, OP_EXIT_DATAERR, "no \"period\": not a kpi-rollup row");
+	for (size_t i = 0; i < row.nflag; i++)
+		if (!row.flag[i].resolved)
+			return op_errf(err, OP_EXIT_DATAERR, "no \"period\": not a kpi-rollup row");
+	op_buf label = {0};
+	for (size_t i = 0; i < r->nf; i++) {
+		const op_field *f = &r->f[i];
+		const char *s;
+		size_t n;
+		if (f->klen == 5 && !memcmp(f->k, "flags", 5))
+			continue;
+		if (f->type == OP_JSTR)
+			op_jstr(f->v, f->vlen, f->vesc, &t->tmp, &s, &n);
+		else
+			s = f->v, n = f->vlen;
+		op_buf_adds(&label, label.len ? " / " : ", ");
+		op_buf_add(&label, s, n);
+	}
+	for (size_t i = 0; i < row.nflag; i++) {
+		op_kflag fl = row.flag[i];
+		op_buf_reset(&t->tmp);
+		op_buf_adds(&t->tmp, fl.title);
+		op_buf_add(&t->tmp, label.p ? label.p : "", label.len);
+		fl.title = adup(t, t->tmp.p, t->tmp.len);
+		t->gone = op_grow(t->gone, t->ngone, &t->capgone, sizeof *t->gone);
+		t->gone[t->ngone++] = fl;
+	}
+	op_buf_free(&label);
+	return 0;
+}
+
 int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err)
 {
 	const op_field *pf = op_rec_get(r, "period", 6);
@@ -431,7 +471,7 @@ int op_kpitab_add(op_kpitab *t, op_rec *r, op_err *err)
 	const char *s;
 	size_t n;
 	if (!pf)
-		return op_errf(err, OP_EXIT_DATAERR, "no \"period\": not a kpi-rollup row");
+		return gone(t, r, err);
 	if (pf->type != OP_JSTR)
 		return op_errf(err, OP_EXIT_DATAERR, "\"period\" is not a string");
 	op_krow row = { 0 };
@@ -621,6 +661,7 @@ void op_kpitab_free(op_kpitab *t)
 	free(t->kpi);
 	free(t->period);
 	free(t->row);
+	free(t->gone);
 	op_buf_free(&t->meta);
 	op_buf_free(&t->key);
 	op_buf_free(&t->tmp);

@@ -73,6 +73,11 @@ typedef struct {
 	size_t nperiod, capperiod;
 	op_krow *row;
 	size_t nrow, caprow;
+	/* exc-flag --state's resolved alerts of groups no longer in the
+	 * rows (a record of group keys and flags, no period): their titles
+	 * are "TITLE, GROUP" */
+	op_kflag *gone;
+	size_t ngone, capgone;
 	op_hmap groups, periods, kpis, cells;
 	op_buf meta, key, tmp;
 	unsigned long long undated;	/* records no row counts ("kpi"."undated",

@@ -272,6 +272,10 @@ static void resolved(doc *d)
 					op_buf_printf(&b, ", %s", t->group[g].label);
 			}
 	}
+	for (size_t i = 0; i < t->ngone; i++) {
+		op_buf_adds(&b, b.len ? "; " : "Resolved: ");
+		op_buf_adds(&b, t->gone[i].title);
+	}
 	if (b.len) {
 		op_buf_addc(&b, '.');
 		para(d, b.p, NULL);

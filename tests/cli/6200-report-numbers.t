@@ -137,6 +137,19 @@ expect_out <<'E'
 1
 Resolved: First replies late, service.
 E
+# exc-flag --state tells the end of an alert of a group that is no longer
+# in the rows with a record of its keys and flags, no period
+printf '%s\n' '{"team":"web form","flags":[{"name":"volume_drop","title":"Enquiries fell","severity":"medium","message":null,"owner":"alice","status":"resolved","since":"2026-09"}]}' > gone.jsonl
+printf '%s\n' '{"team":"x","flags":[{"name":"volume_drop","severity":"medium","message":null,"owner":null}]}' > nope.jsonl
+tcase "resolved: a group no longer in the rows, in the same line" \
+	"cat $M/monthly.jsonl gone.jsonl | kpi-report -f text | grep '^Resolved'; cat $M/monthly.jsonl nope.jsonl | kpi-report -f text > /dev/null"
+expect_rc 65
+expect_out <<'E'
+Resolved: First replies late, service; Enquiries fell, web form.
+E
+expect_err <<'E'
+kpi-report: <stdin>:7: no "period": not a kpi-rollup row
+E
 tcase "resolved: --fail-on does not count it" \
 	"sed 's/\"severity\":\"high\"/\"severity\":\"low\"/' $M/monthly.jsonl | sed 's/\"severity\":\"medium\",\"message\":\"only/\"severity\":\"critical\",\"message\":\"only/' | kpi-report --fail-on high > /dev/null"
 expect_rc 0
