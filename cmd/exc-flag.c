@@ -1,6 +1,7 @@
 /* exc-flag - surface the exceptions management must see.
  *
  *   exc-flag [-r RULES] [--only] [--fail-on SEVERITY] [--by FIELD,...] [file...]
+ *   exc-flag --check [-r RULES] [--sample FILE]
  *
  * Each `flag NAME SEVERITY when EXPR [owner NAME] [message "TEMPLATE"]`
  * that holds for a record adds {name, severity, message, owner} to the
@@ -10,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "fields.h"
 #include "flag.h"
 #include "out.h"
+#include "rollup.h"
 
 static const char usage[] =
 	"Usage: exc-flag [-r RULES] [options] [file...]\n"
@@ -23,7 +27,52 @@ static const char usage[] =
 	"      --by FIELD,...    history groups for prev(), mean_prev(), stddev_prev()\n"
 	"      --summary         counts per flag on stderr at the end\n"
 	"      --explain         add an `explain` object to flagged records: the flags\n"
-	"                        (file:line) and the values they compared\n";
+	"                        (file:line) and the values they compared\n"
+	"      --check           run the rules' tests and lint them (opflow-rules(5));\n"
+	"                        exit 78 when a test fails or the lint warns\n"
+	"      --sample FILE     with --check: records or KPI rows whose fields count\n"
+	"                        as known\n";
+
+typedef struct {
+	const char *rules;
+	const char **by;
+	size_t nby;
+} loading;
+
+static void *load(void *arg, const op_cli *cli)
+{
+	loading *l = arg;
+	op_err e;
+	op_flagger *fl = op_flagger_load(l->rules, l->by, l->nby, 0, cli, &e);
+	if (!fl && *e.msg)
+		op_warn("%s", e.msg);
+	return fl;
+}
+
+static void drop(void *fl)
+{
+	op_flagger_free(fl);
+}
+
+/* --check: the rules' tests, each on the rules loaded afresh, and lint;
+ * KPI rows have the built-in KPIs' fields (--sample for others) */
+static int check(const op_flagger *fl, loading *l, const op_cli *cli, const char *sample)
+{
+	op_err e;
+	op_rollup *kpis = op_rollup_new();
+	op_rules *kr = op_rules_load(NULL, "kpis.conf", op_rollup_statements, kpis, 0, &e);
+	if (!kr)
+		op_die_err(&e);
+	const char **names = op_check_names(kr, "kpi");
+	op_check_filter f = { load, op_flagger_record, drop, l, cli };
+	op_check_opts o = { .rules = op_flagger_rules(fl), .stage = OP_STAGE_ROW, .known = names,
+			    .sample = sample, .now = cli->now, .run = op_check_filter_run, .ctx = &f };
+	int rc = op_check(&o);
+	free(names);
+	op_rules_free(kr);
+	op_rollup_free(kpis);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -32,8 +81,9 @@ int main(int argc, char **argv)
 	const char *rules = NULL, **by = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;
-	int summary = 0, only = 0, fail_on = -1, explain = 0, ch;
-	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN };
+	const char *sample = NULL;
+	int summary = 0, only = 0, fail_on = -1, explain = 0, checking = 0, ch;
+	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN, O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "only", no_argument, NULL, O_ONLY },
@@ -41,6 +91,8 @@ int main(int argc, char **argv)
 		{ "by", required_argument, NULL, O_BY },
 		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -55,8 +107,11 @@ int main(int argc, char **argv)
 		case O_BY: byarg = optarg; break;
 		case O_SUMMARY: summary = 1; break;
 		case O_EXPLAIN: explain = 1; break;
+		case O_CHECK: checking = 1; break;
+		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		}
 	}
+	op_check_usage(&cli, checking, sample, rules, argc - optind);
 	if (byarg) {
 		by = op_xcalloc(strlen(byarg) + 1, sizeof *by);
 		for (char *f = strtok(byarg, ","); f; f = strtok(NULL, ","))
@@ -65,8 +120,18 @@ int main(int argc, char **argv)
 
 	op_err e;
 	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli, &e);
-	if (!fl)
+	if (!fl) {
+		free(by);
 		op_die_err(&e);
+	}
+	if (checking) {
+		loading l = { rules, by, nby };
+		int rc = check(fl, &l, &cli, sample);
+		op_flagger_free(fl);
+		free(by);
+		op_cli_free(&cli);
+		return rc;
+	}
 	if (explain)
 		op_flagger_explain(fl);
 

@@ -2,16 +2,20 @@
  *
  *   kpi-rollup [-k KPIS] [-e STATEMENT]... [--compare previous|year]
  *              [--fill] [--from T] [--to T] [-o FORMAT] [file...]
+ *   kpi-rollup --check [-k KPIS] [-e STATEMENT]... [--sample FILE]
  *
  * `by` and `kpi` statements (opflow-rules(5)) say what to compute; one row
  * per group and period comes out (the kpi-rollup row, kpi-rollup(1)).
  * --partial writes mergeable state instead, --merge reads it back.
  * MIT licence. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calfile.h"
+#include "check.h"
+#include "fields.h"
 #include "rollup.h"
 #include "stream.h"
 
@@ -19,7 +23,47 @@ typedef struct {
 	op_rollup *r;
 	op_eval ev;
 	int merge;
+	op_rules *kr, *er;	/* -k, -e */
+	op_calendar *cal;
 } ctx;
+
+/* What says what to compute: -k (or the built-in kpis.conf when there
+ * is no -e), -e, with o, evaluated at now, the calendar attached: 0, or
+ * -1 with e (64: options that do not fit the definitions; 78: an error
+ * in them, said on stderr when e's message is empty). */
+static int define(ctx *c, const op_cli *cli, const char *kfile, const op_buf *exprs, const op_rollup_opts *o,
+		  op_time now, op_err *e)
+{
+	c->r = op_rollup_new();
+	if ((kfile || !exprs->len) &&
+	    !(c->kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c->r, 0, e)))
+		return -1;
+	if (exprs->len) {
+		int nerr;
+		c->er = op_rules_parse("-e", exprs->p, exprs->len, op_rollup_statements, c->r, 0, &nerr);
+		if (nerr)
+			return op_errf(e, OP_EXIT_CONFIG, "%s", "");
+	}
+	if (op_rollup_setup(c->r, o, e))
+		return -1;
+	op_eval_init(&c->ev, now, cli->tz);
+	/* business time: the built-in calendar goes with the built-in KPIs;
+	 * --merge evaluates nothing, and needs none */
+	if (op_calendar_for(cli, kfile ? kfile : c->er ? "-e" : NULL, &c->cal, e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->kr, &c->ev, e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->er, &c->ev, e))
+		return -1;
+	return 0;
+}
+
+static void undefine(ctx *c)
+{
+	op_eval_free(&c->ev);
+	op_calendar_free(c->cal);
+	op_rollup_free(c->r);
+	op_rules_free(c->kr);
+	op_rules_free(c->er);
+}
 
 static int on_record(op_stream *st, op_rec *rec, void *vc)
 {
@@ -39,6 +83,68 @@ static int on_record(op_stream *st, op_rec *rec, void *vc)
 static void emit(void *st, const char *s, size_t n)
 {
 	op_emit(st, s, n);
+}
+
+/* ---- --check ---- */
+
+typedef struct {
+	const op_cli *cli;
+	const char *kfile;
+	const op_buf *exprs;
+} loading;
+
+static void keep(void *out, const char *s, size_t n)
+{
+	op_buf_add(out, s, n);
+	op_buf_addc(out, '\n');
+}
+
+/* a test's records (an array, or one record) into c: 0, or -1 said */
+static int feed(ctx *c, const op_note *t, json_t *in)
+{
+	op_rec rec = {0};
+	op_jerr je;
+	int rc = 0;
+	size_t n = json_is_array(in) ? json_array_size(in) : 1;
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *s = json_dumps(json_is_array(in) ? json_array_get(in, i) : in, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (op_rec_scan(&rec, s, strlen(s), &je)) {
+			op_warn("%s:%u: record %zu of the test: %s", t->file, t->line, i + 1, je.msg);
+			rc = -1;
+		} else {
+			op_eval_record(&c->ev, &rec);
+			if ((rc = op_rollup_record(c->r, &c->ev)))
+				op_warn("%s:%u: record %zu of the test: %s", t->file, t->line, i + 1, c->ev.err);
+		}
+		free(s);
+	}
+	op_rec_free(&rec);
+	return rc;
+}
+
+/* one test: the definitions made afresh, its records, the rows out */
+static int run_test(void *vl, const op_note *t, op_time now, op_buf *out)
+{
+	loading *l = vl;
+	ctx c = {0};
+	op_rollup_opts o = { .tz = l->cli->tz };
+	op_err e;
+	json_t *in = json_loadb(t->in, t->inlen, 0, NULL);
+	int rc = define(&c, l->cli, l->kfile, l->exprs, &o, now, &e);
+	if (rc && *e.msg)
+		op_warn("%s", e.msg);
+	if (!rc && !(rc = feed(&c, t, in)) && (rc = op_rollup_finish(c.r, OP_FMT_JSONL, keep, out, &e)))
+		op_warn("%s", e.msg);
+	json_decref(in);
+	undefine(&c);
+	return rc;
+}
+
+static int check(const ctx *c, loading *l, const char *sample)
+{
+	op_check_opts o = { .rules = c->kr ? c->kr : c->er, .stage = OP_STAGE_FLAG, .sample = sample,
+			    .now = l->cli->now, .run = run_test, .ctx = l };
+	return op_check(&o);
 }
 
 /* --from/--to: a date, a time (naive ones in --tz), YYYY-MM or YYYY */
@@ -73,17 +179,20 @@ static const char usage[] =
 	"      --approx           quantiles from a sketch (1 % relative error): memory\n"
 	"                         grows with groups, not records\n"
 	"      --partial          write mergeable state rows instead of KPIs\n"
-	"      --merge            read state rows of --partial runs and finish them\n";
+	"      --merge            read state rows of --partial runs and finish them\n"
+	"      --check            run the KPI file's tests and lint it (opflow-rules(5));\n"
+	"                         exit 78 when a test fails or the lint warns\n"
+	"      --sample FILE      with --check: records whose fields count as known\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .with_calendar = 1 };
 	op_rollup_opts o = {0};
 	ctx c = {0};
-	const char *kfile = NULL, *from = NULL, *to = NULL;
+	const char *kfile = NULL, *from = NULL, *to = NULL, *sample = NULL;
 	op_buf exprs = {0};
-	int fmt = OP_FMT_JSONL, partial = 0, ch;
-	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE };
+	int fmt = OP_FMT_JSONL, partial = 0, checking = 0, ch;
+	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE, O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "kpis", required_argument, NULL, 'k' },
 		{ "expr", required_argument, NULL, 'e' },
@@ -95,6 +204,8 @@ int main(int argc, char **argv)
 		{ "approx", no_argument, NULL, O_APPROX },
 		{ "partial", no_argument, NULL, O_PARTIAL },
 		{ "merge", no_argument, NULL, O_MERGE },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:", longopts)) != -1) {
@@ -119,8 +230,13 @@ int main(int argc, char **argv)
 		case O_APPROX: o.approx = 1; break;
 		case O_PARTIAL: partial = 1; break;
 		case O_MERGE: c.merge = 1; break;
+		case O_CHECK: checking = 1; break;
+		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		}
 	}
+	op_check_usage(&cli, checking, sample, kfile, argc - optind);
+	if (checking && (partial || c.merge))
+		op_usage_error(&cli, "--check runs the KPI file's tests alone: no --partial or --merge");
 	if (partial && c.merge)
 		op_usage_error(&cli, "--partial and --merge: one or the other");
 	if (partial && fmt != OP_FMT_JSONL)
@@ -133,30 +249,20 @@ int main(int argc, char **argv)
 		o.to = when(&cli, "--to", to);
 
 	/* the definitions: bad ones stop here, before any input is read */
-	c.r = op_rollup_new();
-	op_rules *kr = NULL, *er = NULL;
 	op_err e;
-	if ((kfile || !exprs.len) && !(kr = op_rules_load(kfile, "kpis.conf", op_rollup_statements, c.r, 0, &e)))
-		op_die_err(&e);
-	if (exprs.len) {
-		int nerr;
-		er = op_rules_parse("-e", exprs.p, exprs.len, op_rollup_statements, c.r, 0, &nerr);
-		if (nerr)
-			exit(OP_EXIT_CONFIG);
-	}
-	if (op_rollup_setup(c.r, &o, &e)) {
+	if (define(&c, &cli, kfile, &exprs, &o, cli.now, &e)) {
 		if (e.code == OP_EXIT_USAGE)
 			op_usage_error(&cli, "%s", e.msg);
 		op_die_err(&e);
 	}
-	op_eval_init(&c.ev, cli.now, cli.tz);
-	/* business time: the built-in calendar goes with the built-in KPIs;
-	 * --merge evaluates nothing, and needs none */
-	op_calendar *cal;
-	if (op_calendar_for(&cli, kfile ? kfile : er ? "-e" : NULL, &cal, &e) ||
-	    op_calendar_attach(cal, c.merge ? NULL : kr, &c.ev, &e) ||
-	    op_calendar_attach(cal, c.merge ? NULL : er, &c.ev, &e))
-		op_die_err(&e);
+	if (checking) {
+		loading l = { &cli, kfile, &exprs };
+		int rc = check(&c, &l, sample);
+		undefine(&c);
+		op_buf_free(&exprs);
+		op_cli_free(&cli);
+		return rc;
+	}
 
 	op_stream st;
 	op_stream_init(&st, &cli);
@@ -176,11 +282,7 @@ int main(int argc, char **argv)
 	op_rollup_stats(c.r, &st.extra);
 	int rc = op_stream_finish(&st);
 
-	op_eval_free(&c.ev);
-	op_calendar_free(cal);
-	op_rollup_free(c.r);
-	op_rules_free(kr);
-	op_rules_free(er);
+	undefine(&c);
 	op_buf_free(&exprs);
 	op_cli_free(&cli);
 	return rc;

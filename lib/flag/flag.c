@@ -7,6 +7,7 @@
 
 #include "calfile.h"
 #include "fields.h"
+#include "check.h"
 #include "flag.h"
 
 struct op_flagger {
@@ -49,6 +50,7 @@ static void parse_flag(op_parser *p, void *vc)
 		else
 			break;
 	}
+	op_p_rule(p, "flag", f.name, f.when, 0);
 	c->flags = op_grow(c->flags, c->n, &c->cap, sizeof *c->flags);
 	c->flags[c->n++] = f;
 }
@@ -228,4 +230,9 @@ void op_flagger_free(op_flagger *c)
 	op_buf_free(&c->explain);
 	free(c->flags);
 	free(c);
+}
+
+const op_rules *op_flagger_rules(const op_flagger *c)
+{
+	return c->rules;
 }

@@ -33,5 +33,7 @@ void op_flagger_explain(op_flagger *c);
 const op_flag *op_flagger_flags(const op_flagger *c, size_t *n);
 unsigned long long op_flagger_flagged(const op_flagger *c);	/* records flagged */
 int op_flagger_worst(const op_flagger *c);	/* highest severity that fired, -1 none */
+/* The rules as loaded (--check). */
+const op_rules *op_flagger_rules(const op_flagger *c);
 void op_flagger_free(op_flagger *c);
 #endif
