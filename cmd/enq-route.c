@@ -253,8 +253,8 @@ static void drop(void *r)
 	op_route_free(r);
 }
 
-/* --check: the rules' tests, each on the rules loaded afresh (so a
- * round-robin team gives its first owner), and lint */
+/* --check: the rules' tests, each on the rules loaded afresh (no state:
+ * an owner from the enquiry's id), and lint */
 static int check(const op_route *route, const char *rules, const op_cli *cli, const char *sample)
 {
 	op_check_filter f = { load, op_route_record, drop, (void *)rules, cli };

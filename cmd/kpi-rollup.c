@@ -180,8 +180,9 @@ static const char usage[] =
 	"                         grows with groups, not records\n"
 	"      --partial          write mergeable state rows instead of KPIs\n"
 	"      --merge            read state rows of --partial runs and finish them\n"
-	"      --check            run the KPI file's tests and lint it (opflow-rules(5));\n"
-	"                         exit 78 when a test fails or the lint warns\n"
+	"      --check            run the KPI file's tests and lint it\n"
+	"                         (opflow-rules(5)); exit 78 when a test fails or\n"
+	"                         the lint warns\n"
 	"      --sample FILE      with --check: records whose fields count as known\n";
 
 int main(int argc, char **argv)
