@@ -10,6 +10,7 @@
 #include "ast.h"
 #include "check.h"
 #include "fields.h"
+#include "hmap.h"
 #include "severity.h"
 
 /* ---- notes ---- */
@@ -85,22 +86,49 @@ typedef struct {
 	const op_check_opts *o;
 	const char *const *seen;	/* --sample's fields */
 	unsigned warnings;
+	op_hmap index;			/* by key(): what the lint has seen */
+	op_buf key;
 } linting;
 
-/* Is a warning of this kind on this line silenced (`# lint: allow`)? */
-static int allowed(const linting *l, unsigned line, const char *kind)
+/* The index's slot for a tag ('A' allowed, 'K' known field, 'R' field
+ * read, 'N' rule name, 'S' first rule that always holds), a statement's
+ * line and up to two names: one lookup each, however long the file. */
+static void **slot(linting *l, char tag, unsigned line, const char *a, const char *b, int *isnew)
 {
-	for (const op_note *a = op_notes(l->o->rules); a; a = a->next)
-		if (a->what == OP_NOTE_ALLOW && a->line <= line && line <= a->last && !strcmp(a->kind, kind))
-			return 1;
-	return 0;
+	op_buf_reset(&l->key);
+	op_buf_printf(&l->key, "%c%u", tag, line);
+	op_buf_addc(&l->key, 0);
+	op_buf_adds(&l->key, a ? a : "");
+	op_buf_addc(&l->key, 0);
+	op_buf_adds(&l->key, b ? b : "");
+	return op_hmap_put(&l->index, l->key.p, l->key.len, isnew);
+}
+
+/* Mark a slot with val: 1, or 0 when it was marked already (a slot
+ * only looked at holds NULL) */
+static int mark(linting *l, char tag, unsigned line, const char *a, const char *b, void *val)
+{
+	int isnew;
+	void **v = slot(l, tag, line, a, b, &isnew);
+	if (*v)
+		return 0;
+	*v = val;
+	return 1;
+}
+
+static int marked(linting *l, char tag, unsigned line, const char *a, const char *b)
+{
+	int isnew;
+	return *slot(l, tag, line, a, b, &isnew) != NULL;
 }
 
 static void warn(linting *l, unsigned line, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void warn(linting *l, unsigned line, const char *kind, const char *fmt, ...)
 {
-	if (allowed(l, line, kind))
+	/* `# lint: allow KIND` on the statement (every note has the line
+	 * its statement starts on) */
+	if (marked(l, 'A', line, kind, NULL))
 		return;
 	char msg[512];
 	va_list ap;
@@ -109,14 +137,6 @@ static void warn(linting *l, unsigned line, const char *kind, const char *fmt, .
 	va_end(ap);
 	op_warn("%s:%u: %s [%s]", l->o->rules->file, line, msg, kind);
 	l->warnings++;
-}
-
-static int listed(const char *const *list, const char *s)
-{
-	for (size_t i = 0; list && list[i]; i++)
-		if (!strcmp(list[i], s))
-			return 1;
-	return 0;
 }
 
 /* the fields the input may have, for "did you mean" */
@@ -141,24 +161,14 @@ static const char **candidates(const linting *l)
 	return v;
 }
 
-/* the same field read on the same line before: said once */
-static int read_before(const linting *l, const op_note *x)
-{
-	for (const op_note *y = op_notes(l->o->rules); y != x; y = y->next)
-		if (y->what == OP_NOTE_READ && y->line == x->line && !strcmp(y->name, x->name))
-			return 1;
-	return 0;
-}
-
 /* a field an expression reads that no input of the program has */
 static void lint_read(linting *l, const op_note *x, const char **cands)
 {
 	const char *f = x->name;
-	if (listed(l->o->known, f) || listed(l->seen, f) || read_before(l, x))
+	/* known, or read on the statement before: said once */
+	if (marked(l, 'K', 0, f, NULL) || !mark(l, 'R', x->line, f, NULL, (void *)x))
 		return;
 	int stage = op_record_field(f);
-	if (stage >= 0 && stage <= l->o->stage)
-		return;
 	if (stage >= 0) {
 		warn(l, x->line, "unknown-field", "field '%s' is set by %s, after %s: no input of %s has it", f,
 		     op_stage_program(stage), op_progname, op_progname);
@@ -270,17 +280,20 @@ static void lint_rule(linting *l, const op_note *x)
 		warn(l, x->line, "never-fires", "%s never fires: its condition is always false",
 		     label(x, what, sizeof what));
 	walk_priority(l, x->line, x->when);
-	int hidden = 0;
-	for (const op_note *y = op_notes(l->o->rules); y != x; y = y->next) {
-		if (y->what != OP_NOTE_RULE || y->file != x->file || strcmp(y->kind, x->kind))
-			continue;
-		if (x->name && y->name && !strcmp(x->name, y->name))
-			warn(l, x->line, "duplicate", "%s defined twice (first on line %u)", label(x, what, sizeof what),
-			     y->line);
-		if (!hidden && x->first_match && y->first_match && (hidden = always(y->when)))
-			warn(l, x->line, "shadowed", "%s never fires: %s (line %u) always holds first",
-			     label(x, what, sizeof what), label(y, other, sizeof other), y->line);
+	int isnew;
+	const op_note *y;
+	if (x->name && !mark(l, 'N', 0, x->kind, x->name, (void *)x)) {
+		y = *slot(l, 'N', 0, x->kind, x->name, &isnew);
+		warn(l, x->line, "duplicate", "%s defined twice (first on line %u)", label(x, what, sizeof what),
+		     y->line);
 	}
+	if (!x->first_match)
+		return;
+	if ((y = *slot(l, 'S', 0, x->kind, NULL, &isnew)))
+		warn(l, x->line, "shadowed", "%s never fires: %s (line %u) always holds first",
+		     label(x, what, sizeof what), label(y, other, sizeof other), y->line);
+	else if (always(x->when))
+		mark(l, 'S', 0, x->kind, NULL, (void *)x);
 }
 
 static void lint_regex(linting *l, const op_note *x)
@@ -298,6 +311,11 @@ unsigned op_lint(const op_check_opts *o, const char *const *seen)
 {
 	linting l = { .o = o, .seen = seen };
 	const char **cands = candidates(&l);
+	for (size_t i = 0; cands[i]; i++)
+		mark(&l, 'K', 0, cands[i], NULL, (void *)1);
+	for (const op_note *x = op_notes(o->rules); x; x = x->next)
+		if (x->what == OP_NOTE_ALLOW)
+			mark(&l, 'A', x->line, x->kind, NULL, (void *)1);
 	for (const op_note *x = op_notes(o->rules); x; x = x->next) {
 		if (x->file != o->rules->file)
 			continue;	/* a template file's: enq-draft --check's */
@@ -309,5 +327,7 @@ unsigned op_lint(const op_check_opts *o, const char *const *seen)
 			lint_regex(&l, x);
 	}
 	free(cands);
+	op_hmap_free(&l.index, NULL);
+	op_buf_free(&l.key);
 	return l.warnings;
 }
