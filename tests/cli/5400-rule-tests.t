@@ -58,6 +58,16 @@ expect_err <<E
 enq-draft: $D/draft.rules:4: test failed: field needs_human: expected false, got true
 E
 
+tcase "a record the program turns away fails its test" "printf 'flag x low when value > 1\ntest [1] -> {}\n' > a.rules && exc-flag --check -r a.rules"
+expect_rc 78
+expect_out <<'E'
+a.rules: 1 rule, 0 of 1 tests passed, 0 lint warnings
+E
+expect_err <<'E'
+exc-flag: a.rules:2: not a JSON object but an array
+exc-flag: a.rules:2: test failed: the input was turned away
+E
+
 tcase "every test passing: 0" "sed '/^test {\"id\":\"2\"/,\$d' $D/classify.rules > ok.rules && enq-classify --check -r ok.rules"
 expect_rc 0
 expect_out <<'E'
