@@ -1,6 +1,7 @@
 /* enq-classify - what each enquiry is, how urgent, what it lacks.
  *
  *   enq-classify [-r RULES] [-m MODEL] [--explain] [--reclassify] [file...]
+ *   enq-classify --check [-r RULES] [--sample FILE]
  *
  * Scored rules (category, priority, tag, extract, require, threshold,
  * default; opflow-rules(5)) and, with -m, the model enq-train learned,
@@ -10,7 +11,9 @@
  * unless --reclassify, a lang always.  MIT. */
 #include <stdlib.h>
 
+#include "check.h"
 #include "classify.h"
+#include "fields.h"
 #include "out.h"
 #include "stream.h"
 
@@ -27,16 +30,49 @@ static const char usage[] =
 	"      --reclassify      decide category and priority even where the record\n"
 	"                        has them (the old values go to category_was and\n"
 	"                        priority_was)\n"
-	"      --no-lang         no `lang` member (the text's language, ISO 639-1)\n";
+	"      --no-lang         no `lang` member (the text's language, ISO 639-1)\n"
+	"      --check           run the rules' tests and lint them (opflow-rules(5));\n"
+	"                        exit 78 when a test fails or the lint warns\n"
+	"      --sample FILE     with --check: records whose fields count as known\n";
+
+typedef struct {
+	const char *rules, *model;
+	double min_prob;
+	int flags;
+} loading;
+
+static void *load(void *arg, const op_cli *cli)
+{
+	loading *l = arg;
+	op_err e;
+	op_classify *c = op_classify_load(l->rules, l->model, l->min_prob, l->flags, cli, &e);
+	if (!c && *e.msg)
+		op_warn("%s", e.msg);
+	return c;
+}
+
+static void drop(void *c)
+{
+	op_classify_free(c);
+}
+
+/* --check: the rules' tests, each on the rules loaded afresh, and lint */
+static int check(const op_classify *c, loading *l, const op_cli *cli, const char *sample)
+{
+	op_check_filter f = { load, op_classify_record, drop, l, cli };
+	op_check_opts o = { .rules = op_classify_rules(c), .stage = OP_STAGE_CLASSIFY, .sample = sample,
+			    .now = cli->now, .run = op_check_filter_run, .ctx = &f };
+	return op_check(&o);
+}
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out,
 		       .with_calendar = 1 };
-	const char *rules = NULL, *model = NULL;
+	const char *rules = NULL, *model = NULL, *sample = NULL;
 	double min_prob = 0;
-	int flags = 0, ch;
-	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG };
+	int flags = 0, checking = 0, ch;
+	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG, O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
@@ -44,6 +80,8 @@ int main(int argc, char **argv)
 		{ "min-prob", required_argument, NULL, O_MINPROB },
 		{ "reclassify", no_argument, NULL, O_RECLASSIFY },
 		{ "no-lang", no_argument, NULL, O_NOLANG },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
@@ -53,16 +91,27 @@ int main(int argc, char **argv)
 		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;
 		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
 		case O_NOLANG: flags |= OP_CLASSIFY_NOLANG; break;
+		case O_CHECK: checking = 1; break;
+		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		case O_MINPROB:
 			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");
 			break;
 		}
 	}
 
+	op_check_usage(&cli, checking, sample, rules, argc - optind);
+
 	op_err e;
 	op_classify *c = op_classify_load(rules, model, min_prob, flags, &cli, &e);
 	if (!c)
 		op_die_err(&e);
+	if (checking) {
+		loading l = { rules, model, min_prob, flags };
+		int rc = check(c, &l, &cli, sample);
+		op_classify_free(c);
+		op_cli_free(&cli);
+		return rc;
+	}
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);

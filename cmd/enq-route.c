@@ -1,6 +1,7 @@
 /* enq-route - give every enquiry an owner and an SLA clock.
  *
  *   enq-route [-r RULES] [--state FILE [--close FILE]] [file...]
+ *   enq-route --check [-r RULES] [--sample FILE]
  *
  * The first `route NAME [when EXPR] -> TEAM ...` that holds for a record
  * names its team; the team's assignment (lib/assign) or the route's owner
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "fields.h"
 #include "out.h"
 #include "route.h"
 #include "state.h"
@@ -229,16 +232,45 @@ static const char usage[] =
 	"      --explain         add an `explain` object: the route (file:line), the\n"
 	"                        values it compared, the SLA day by day\n"
 	"      --replay          route as at each received_at; the state is not written\n"
-	"      --compare OLD     replay with the rules OLD and RULES: what changes\n";
+	"      --compare OLD     replay with the rules OLD and RULES: what changes\n"
+	"      --check           run the rules' tests and lint them (opflow-rules(5));\n"
+	"                        exit 78 when a test fails or the lint warns\n"
+	"      --sample FILE     with --check: records whose fields count as known\n";
+
+static void *load(void *rules, const op_cli *cli)
+{
+	op_err e;
+	op_route *r = op_route_load(rules, cli, &e);
+	if (!r && *e.msg)
+		op_warn("%s", e.msg);
+	if (r)
+		op_route_assigner(r)->now = cli->now;
+	return r;
+}
+
+static void drop(void *r)
+{
+	op_route_free(r);
+}
+
+/* --check: the rules' tests, each on the rules loaded afresh (no state:
+ * an owner from the enquiry's id), and lint */
+static int check(const op_route *route, const char *rules, const op_cli *cli, const char *sample)
+{
+	op_check_filter f = { load, op_route_record, drop, (void *)rules, cli };
+	op_check_opts o = { .rules = op_route_rules(route), .stage = OP_STAGE_ROUTE, .sample = sample,
+			    .now = cli->now, .run = op_check_filter_run, .ctx = &f };
+	return op_check(&o);
+}
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out,
 		       .with_calendar = 1 };
-	const char *rules = NULL, *state_path = NULL, *close_path = NULL, *old_rules = NULL;
-	int ch, replay = 0, explain = 0;
+	const char *rules = NULL, *state_path = NULL, *close_path = NULL, *old_rules = NULL, *sample = NULL;
+	int ch, replay = 0, explain = 0, checking = 0;
 	int64_t forget = FORGET_AFTER;
-	enum { O_STATE = 1, O_CLOSE, O_FORGET, O_REPLAY, O_COMPARE, O_EXPLAIN };
+	enum { O_STATE = 1, O_CLOSE, O_FORGET, O_REPLAY, O_COMPARE, O_EXPLAIN, O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "state", required_argument, NULL, O_STATE },
@@ -247,6 +279,8 @@ int main(int argc, char **argv)
 		{ "replay", no_argument, NULL, O_REPLAY },
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "compare", required_argument, NULL, O_COMPARE },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -278,6 +312,13 @@ int main(int argc, char **argv)
 			replay = 1;
 			op_cli_file(&cli, "--compare", optarg, OP_FILE_IN);
 			break;
+		case O_CHECK:
+			checking = 1;
+			break;
+		case O_SAMPLE:
+			sample = optarg;
+			op_cli_file(&cli, "--sample", optarg, OP_FILE_IN);
+			break;
 		}
 	}
 	if (close_path && replay)
@@ -293,10 +334,20 @@ int main(int argc, char **argv)
 			op_usage_error(&cli, "--close - and the records cannot both come from standard input");
 	}
 
+	op_check_usage(&cli, checking, sample, rules, argc - optind);
+	if (checking && (state_path || old_rules || replay))
+		op_usage_error(&cli, "--check runs the rules' tests alone: no --state, --replay or --compare");
+
 	op_err e;
 	op_route *route = op_route_load(rules, &cli, &e), *old = NULL;
 	if (!route)
 		op_die_err(&e);
+	if (checking) {
+		int rc = check(route, rules, &cli, sample);
+		op_route_free(route);
+		op_cli_free(&cli);
+		return rc;
+	}
 	if (old_rules && !(old = op_route_load(old_rules, &cli, &e))) {
 		op_route_free(route);
 		op_die_err(&e);

@@ -2,6 +2,7 @@
  *
  *   exc-flag [-r RULES] [--only] [--fail-on SEVERITY] [--by FIELD,...]
  *            [--state FILE [--all-status]] [--nagios] [--prom FILE] [file...]
+ *   exc-flag --check [-r RULES] [--sample FILE]
  *
  * Each `flag NAME SEVERITY when EXPR [owner NAME] [message "TEMPLATE"]`
  * that holds for a record adds {name, severity, title, message, owner}
@@ -13,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "fields.h"
 #include "flag.h"
 #include "out.h"
+#include "rollup.h"
 
 static const char usage[] =
 	"Usage: exc-flag [-r RULES] [options] [file...]\n"
@@ -31,7 +35,52 @@ static const char usage[] =
 	"                        again after its renotify, and when it ends\n"
 	"      --all-status      with --state, also the ongoing alerts not told again\n"
 	"      --nagios          as a Nagios plugin: a status line, no records\n"
-	"      --prom FILE       write the counts as Prometheus textfile metrics\n";
+	"      --prom FILE       write the counts as Prometheus textfile metrics\n"
+	"      --check           run the rules' tests and lint them (opflow-rules(5));\n"
+	"                        exit 78 when a test fails or the lint warns\n"
+	"      --sample FILE     with --check: records or KPI rows whose fields count\n"
+	"                        as known\n";
+
+typedef struct {
+	const char *rules;
+	const char **by;
+	size_t nby;
+} loading;
+
+static void *load(void *arg, const op_cli *cli)
+{
+	loading *l = arg;
+	op_err e;
+	op_flagger *fl = op_flagger_load(l->rules, l->by, l->nby, 0, cli, &e);
+	if (!fl && *e.msg)
+		op_warn("%s", e.msg);
+	return fl;
+}
+
+static void drop(void *fl)
+{
+	op_flagger_free(fl);
+}
+
+/* --check: the rules' tests, each on the rules loaded afresh, and lint;
+ * KPI rows have the built-in KPIs' fields (--sample for others) */
+static int check(const op_flagger *fl, loading *l, const op_cli *cli, const char *sample)
+{
+	op_err e;
+	op_rollup *kpis = op_rollup_new();
+	op_rules *kr = op_rules_load(NULL, "kpis.conf", op_rollup_statements, kpis, 0, &e);
+	if (!kr)
+		op_die_err(&e);
+	const char **names = op_check_names(kr, "kpi");
+	op_check_filter f = { load, op_flagger_record, drop, l, cli };
+	op_check_opts o = { .rules = op_flagger_rules(fl), .stage = OP_STAGE_ROW, .known = names,
+			    .sample = sample, .now = cli->now, .run = op_check_filter_run, .ctx = &f };
+	int rc = op_check(&o);
+	free(names);
+	op_rules_free(kr);
+	op_rollup_free(kpis);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -40,8 +89,10 @@ int main(int argc, char **argv)
 	const char *rules = NULL, **by = NULL, *state = NULL, *prom = NULL;
 	size_t nby = 0;
 	char *byarg = NULL;
-	int summary = 0, only = 0, fail_on = -1, explain = 0, all_status = 0, nagios = 0, ch;
-	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN, O_STATE, O_ALL_STATUS, O_NAGIOS, O_PROM };
+	const char *sample = NULL;
+	int summary = 0, only = 0, fail_on = -1, explain = 0, all_status = 0, nagios = 0, checking = 0, ch;
+	enum { O_ONLY = 1, O_FAILON, O_BY, O_SUMMARY, O_EXPLAIN, O_STATE, O_ALL_STATUS, O_NAGIOS, O_PROM,
+	       O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "only", no_argument, NULL, O_ONLY },
@@ -53,6 +104,8 @@ int main(int argc, char **argv)
 		{ "all-status", no_argument, NULL, O_ALL_STATUS },
 		{ "nagios", no_argument, NULL, O_NAGIOS },
 		{ "prom", required_argument, NULL, O_PROM },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:", longopts)) != -1) {
@@ -74,8 +127,11 @@ int main(int argc, char **argv)
 		case O_ALL_STATUS: all_status = 1; break;
 		case O_NAGIOS: nagios = 1; break;
 		case O_PROM: prom = optarg; op_cli_file(&cli, "--prom", optarg, OP_FILE_OUT); break;
+		case O_CHECK: checking = 1; break;
+		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		}
 	}
+	op_check_usage(&cli, checking, sample, rules, argc - optind);
 	if (all_status && !state)
 		op_usage_error(&cli, "--all-status needs --state");
 	if (byarg) {
@@ -86,6 +142,14 @@ int main(int argc, char **argv)
 
 	op_err e;
 	op_flagger *fl = op_flagger_load(rules, by, nby, only, &cli, &e);
+	if (fl && checking) {
+		loading l = { rules, by, nby };
+		int rc = check(fl, &l, &cli, sample);
+		op_flagger_free(fl);
+		free(by);
+		op_cli_free(&cli);
+		return rc;
+	}
 	if (fl && state && op_flagger_state(fl, state, all_status, &e)) {
 		op_flagger_free(fl);
 		fl = NULL;

@@ -2,6 +2,7 @@
  *
  *   kpi-rollup [-k KPIS] [-e STATEMENT]... [--compare previous|year]
  *              [--fill] [--from T] [--to T] [-o FORMAT] [-j N] [file...]
+ *   kpi-rollup --check [-k KPIS] [-e STATEMENT]... [--sample FILE]
  *
  * `by` and `kpi` statements (opflow-rules(5)) say what to compute; one row
  * per group and period comes out (the kpi-rollup row, kpi-rollup(1)).
@@ -9,6 +10,7 @@
  * reads a file in parts on threads and merges their states the same way.
  * MIT licence. */
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 #include "calfile.h"
+#include "check.h"
+#include "fields.h"
 #include "rollup.h"
 #include "split.h"
 #include "stream.h"
@@ -41,34 +45,49 @@ typedef struct {
 	int merge;
 } ctx;
 
-static void ctx_open(ctx *c, const defs *d)
+/* What says what to compute: -k (or the built-in kpis.conf when there
+ * is no -e), -e, with the options, evaluated at now, the calendar
+ * attached: 0, or -1 with e (64: options that do not fit the
+ * definitions; 78: an error in them, said on stderr when e's message is
+ * empty). */
+static int define(ctx *c, const defs *d, op_time now, op_err *e)
 {
-	op_err e;
 	c->merge = d->merge;
 	c->r = op_rollup_new();
 	c->kr = c->er = NULL;
-	/* the definitions: bad ones stop here, before any input is read */
 	if ((d->kfile || !d->exprs->len) &&
-	    !(c->kr = op_rules_load(d->kfile, "kpis.conf", op_rollup_statements, c->r, 0, &e)))
-		op_die_err(&e);
+	    !(c->kr = op_rules_load(d->kfile, "kpis.conf", op_rollup_statements, c->r, 0, e)))
+		return -1;
 	if (d->exprs->len) {
 		int nerr;
 		c->er = op_rules_parse("-e", d->exprs->p, d->exprs->len, op_rollup_statements, c->r, 0, &nerr);
 		if (nerr)
-			exit(OP_EXIT_CONFIG);
+			return op_errf(e, OP_EXIT_CONFIG, "%s", "");
 	}
-	if (op_rollup_setup(c->r, d->o, &e)) {
-		if (e.code == OP_EXIT_USAGE)
-			op_usage_error(d->cli, "%s", e.msg);
-		op_die_err(&e);
-	}
-	op_eval_init(&c->ev, d->cli->now, d->cli->tz);
+	if (op_rollup_setup(c->r, d->o, e))
+		return -1;
+	op_eval_init(&c->ev, now, d->cli->tz);
 	/* business time: the built-in calendar goes with the built-in KPIs;
 	 * --merge evaluates nothing, and needs none */
-	if (op_calendar_for(d->cli, d->kfile ? d->kfile : c->er ? "-e" : NULL, &c->cal, &e) ||
-	    op_calendar_attach(c->cal, c->merge ? NULL : c->kr, &c->ev, &e) ||
-	    op_calendar_attach(c->cal, c->merge ? NULL : c->er, &c->ev, &e))
-		op_die_err(&e);
+	if (op_calendar_for(d->cli, d->kfile ? d->kfile : c->er ? "-e" : NULL, &c->cal, e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->kr, &c->ev, e) ||
+	    op_calendar_attach(c->cal, c->merge ? NULL : c->er, &c->ev, e))
+		return -1;
+	return 0;
+}
+
+/* the definitions, or the end: bad ones stop here, before any input is
+ * read */
+static void ctx_open(ctx *c, const defs *d)
+{
+	op_err e;
+	if (!define(c, d, d->cli->now, &e))
+		return;
+	if (e.code == OP_EXIT_USAGE)
+		op_usage_error(d->cli, "%s", e.msg);
+	if (!*e.msg)
+		exit(e.code);
+	op_die_err(&e);
 }
 
 static void ctx_close(ctx *c)
@@ -154,6 +173,64 @@ static void emit(void *st, const char *s, size_t n)
 	op_emit(st, s, n);
 }
 
+/* ---- --check ---- */
+
+
+static void keep(void *out, const char *s, size_t n)
+{
+	op_buf_add(out, s, n);
+	op_buf_addc(out, '\n');
+}
+
+/* a test's records (an array, or one record) into c: 0, or -1 said */
+static int feed(ctx *c, const op_note *t, json_t *in)
+{
+	op_rec rec = {0};
+	op_jerr je;
+	int rc = 0;
+	size_t n = json_is_array(in) ? json_array_size(in) : 1;
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *s = json_dumps(json_is_array(in) ? json_array_get(in, i) : in, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (op_rec_scan(&rec, s, strlen(s), &je)) {
+			op_warn("%s:%u: record %zu of the test: %s", t->file, t->line, i + 1, je.msg);
+			rc = -1;
+		} else {
+			op_eval_record(&c->ev, &rec);
+			if ((rc = op_rollup_record(c->r, &c->ev)))
+				op_warn("%s:%u: record %zu of the test: %s", t->file, t->line, i + 1, c->ev.err);
+		}
+		free(s);
+	}
+	op_rec_free(&rec);
+	return rc;
+}
+
+/* one test: the definitions made afresh, its records, the rows out */
+static int run_test(void *vl, const op_note *t, op_time now, op_buf *out)
+{
+	const defs *l = vl;
+	ctx c = {0};
+	op_rollup_opts o = { .tz = l->cli->tz };
+	defs d = { l->cli, l->kfile, l->exprs, &o, 0 };
+	op_err e;
+	json_t *in = json_loadb(t->in, t->inlen, 0, NULL);
+	int rc = define(&c, &d, now, &e);
+	if (rc && *e.msg)
+		op_warn("%s", e.msg);
+	if (!rc && !(rc = feed(&c, t, in)) && (rc = op_rollup_finish(c.r, OP_FMT_JSONL, keep, out, &e)))
+		op_warn("%s", e.msg);
+	json_decref(in);
+	ctx_close(&c);
+	return rc;
+}
+
+static int check(const ctx *c, const defs *l, const char *sample)
+{
+	op_check_opts o = { .rules = c->kr ? c->kr : c->er, .stage = OP_STAGE_FLAG, .sample = sample,
+			    .now = l->cli->now, .run = run_test, .ctx = (void *)l };
+	return op_check(&o);
+}
+
 static const char usage[] =
 	"Usage: kpi-rollup [-k KPIS] [-e STATEMENT]... [options] [file...]\n"
 	"One row of KPIs per group and period, from records.\n"
@@ -174,18 +251,23 @@ static const char usage[] =
 	"      --partial          write mergeable state rows instead of KPIs\n"
 	"      --merge            read state rows of --partial runs and finish them\n"
 	"  -j, --jobs N           read each regular file in N parts on N threads\n"
-	"                         (the same rows; a pipe is read on one)\n";
+	"                         (the same rows; a pipe is read on one)\n"
+	"      --check            run the KPI file's tests and lint it\n"
+	"                         (opflow-rules(5)); exit 78 when a test fails or\n"
+	"                         the lint warns\n"
+	"      --sample FILE      with --check: records whose fields count as known\n";
 
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .with_calendar = 1 };
 	op_rollup_opts o = {0};
 	ctx c = {0};
-	const char *kfile = NULL, *from = NULL, *to = NULL;
+	const char *kfile = NULL, *from = NULL, *to = NULL, *sample = NULL;
 	op_buf exprs = {0};
-	int fmt = OP_FMT_JSONL, partial = 0, merge = 0, ch;
+	int fmt = OP_FMT_JSONL, partial = 0, merge = 0, checking = 0, ch;
 	unsigned jobs = 1;
-	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE, O_MIN_N };
+	enum { O_COMPARE = 1, O_FILL, O_FROM, O_TO, O_APPROX, O_PARTIAL, O_MERGE, O_MIN_N, O_CHECK,
+	       O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "kpis", required_argument, NULL, 'k' },
 		{ "expr", required_argument, NULL, 'e' },
@@ -199,6 +281,8 @@ int main(int argc, char **argv)
 		{ "merge", no_argument, NULL, O_MERGE },
 		{ "min-n", required_argument, NULL, O_MIN_N },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "k:e:o:j:", longopts)) != -1) {
@@ -228,8 +312,13 @@ int main(int argc, char **argv)
 			o.min_n = (double)op_opt_num(&cli, "--min-n", optarg, 0, 1000000000000000LL);
 			break;
 		case 'j': jobs = (unsigned)op_opt_num(&cli, "-j", optarg, 1, 64); break;
+		case O_CHECK: checking = 1; break;
+		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		}
 	}
+	op_check_usage(&cli, checking, sample, kfile, argc - optind);
+	if (checking && (partial || merge))
+		op_usage_error(&cli, "--check runs the KPI file's tests alone: no --partial or --merge");
 	if (partial && merge)
 		op_usage_error(&cli, "--partial and --merge: one or the other");
 	if (partial && fmt != OP_FMT_JSONL)
@@ -243,6 +332,13 @@ int main(int argc, char **argv)
 
 	defs d = { &cli, kfile, &exprs, &o, merge };
 	ctx_open(&c, &d);
+	if (checking) {
+		int rc = check(&c, &d, sample);
+		ctx_close(&c);
+		op_buf_free(&exprs);
+		op_cli_free(&cli);
+		return rc;
+	}
 	if (!rereadable(kfile) || !rereadable(cli.calendar))
 		jobs = 1;
 

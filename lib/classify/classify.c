@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calfile.h"
+#include "check.h"
 #include "classify.h"
 #include "fields.h"
 #include "langid.h"
@@ -17,8 +18,8 @@
 #include "modeltext.h"
 #include "prefilter.h"
 #include "rules.h"
+#include "severity.h"
 
-static const char *const levels[] = { "low", "normal", "high", "urgent", NULL };
 #define NORMAL 1
 
 typedef struct {
@@ -120,6 +121,7 @@ static void parse_category(op_parser *p, void *vc)
 		op_p_error_at(p, at, "score: a number from -1000000 to 1000000 expected");
 	op_p_expect(p, "when");
 	r.when = op_parse_expr(p);
+	op_p_rule(p, "category", NULL, r.when, 0);
 	r.cat = find_name(c, name);
 	if (r.cat < 0) {
 		PUSH(c, names, name);
@@ -134,13 +136,14 @@ static void parse_priority(op_parser *p, void *vc)
 	prirule r = { .line = op_p_line(p) };
 	size_t at = op_p_skip(p);
 	const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
-	if ((r.level = op_p_index(w, levels)) < 0) {
-		const char *hint = op_p_suggest(w, levels);
+	if ((r.level = op_p_index(w, op_priorities)) < 0) {
+		const char *hint = op_p_suggest(w, op_priorities);
 		op_p_error_at(p, at, "unknown priority '%s'%s%s%s (low, normal, high, urgent)", w,
 			      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 	}
 	op_p_expect(p, "when");
 	r.when = op_parse_expr(p);
+	op_p_rule(p, "priority", NULL, r.when, 0);
 	PUSH(c, pris, r);
 }
 
@@ -151,6 +154,7 @@ static void parse_tag(op_parser *p, void *vc)
 	r.name = op_p_name(p, "tag name");
 	op_p_expect(p, "when");
 	r.when = op_parse_expr(p);
+	op_p_rule(p, "tag", NULL, r.when, 0);
 	for (r.first = 0; r.first < c->ntags && strcmp(c->tags[r.first].name, r.name); r.first++)
 		;
 	PUSH(c, tags, r);
@@ -409,7 +413,7 @@ static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 			return -1;
 		}
 		if (t && c->explain_on)
-			explain_rule(c, c->pris[i].line, "priority", levels[c->pris[i].level], NULL, 1);
+			explain_rule(c, c->pris[i].line, "priority", op_priorities[c->pris[i].level], NULL, 1);
 		if (t && c->pris[i].level > *prio)
 			*prio = c->pris[i].level;
 	}
@@ -587,9 +591,9 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (!kept || blank(field(r, "confidence")))
 		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
-	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, levels) : -1;
+	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : -1;
 	if (own < 0)
-		op_fields_cstr(&c->out, "priority", levels[prio < 0 ? NORMAL : prio]);
+		op_fields_cstr(&c->out, "priority", op_priorities[prio < 0 ? NORMAL : prio]);
 	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
 		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
 	/* the record's own language stands (man/enq-classify.1, LANGUAGE) */
@@ -748,4 +752,9 @@ void op_classify_free(op_classify *c)
 	op_buf_free(&c->incat);
 	op_buf_free(&c->inpri);
 	free(c);
+}
+
+const op_rules *op_classify_rules(const op_classify *c)
+{
+	return c->rules;
 }

@@ -29,5 +29,7 @@ void op_classify_stats(const op_classify *c, op_buf *extra);
  * NULL-terminated list the caller frees (the names are the rules'). */
 enum { OP_CLASSIFY_CATEGORIES, OP_CLASSIFY_REQUIRED, OP_CLASSIFY_EXTRACTED };
 const char **op_classify_names(const op_classify *c, int what);
+/* The rules as loaded (--check). */
+const op_rules *op_classify_rules(const op_classify *c);
 void op_classify_free(op_classify *c);
 #endif

@@ -84,3 +84,52 @@ const op_kv *op_fields_kv(op_fields *f, size_t *n)
 	*n = f->n;
 	return f->kv;
 }
+
+/* opflow-record(7), ENQUIRY FIELDS and KPI ROWS */
+static const char *const names[] = {
+	/* OP_STAGE_INPUT */
+	"id", "received_at", "name", "email", "phone", "company", "to", "message_id", "in_reply_to",
+	"references", "direction", "auto", "subject", "body", "body_full", "seen", "replied", "attachments",
+	"received_at_from", "from_email", "preferred_contact", "defects", "channel", "source",
+	"responded_at", "resolved_at", "status", "value", "deal_id", "enquiry_id", "updated_at", "stage",
+	"won", "created_at", "lead_source", "followups", "last_customer_at", "responses",
+	"first_response_at", "responded_by", "thread_by", "crm_by",
+	/* OP_STAGE_CLASSIFY */
+	"category", "confidence", "priority", "category_by", "priority_by", "category_was", "priority_was",
+	"tags", "missing", "lang",
+	/* OP_STAGE_ROUTE */
+	"team", "owner", "route", "reassigned_from", "sla", "due_at", "sla_status", "history",
+	"needs_human", "task",
+	/* OP_STAGE_DRAFT */
+	"draft", "draft_lang_fallback", "draft_error",
+	/* OP_STAGE_FLAG */
+	"flags",
+	/* OP_STAGE_ROW */
+	"period", "kpi", "n", "prev", "delta", "delta_pct", "low_n", NULL,
+};
+/* where each stage's names start in names[] */
+static const unsigned char first_of[] = { 0, 42, 52, 62, 65, 66, 73 };
+static const char *const programs[] = { "enq-parse", "enq-classify", "enq-route", "enq-draft", "exc-flag",
+					"kpi-rollup" };
+
+int op_record_field(const char *name)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], name)) {
+			int s = 0;
+			while (i >= first_of[s + 1])
+				s++;
+			return s;
+		}
+	return -1;
+}
+
+const char *op_stage_program(int stage)
+{
+	return programs[stage];
+}
+
+const char *const *op_record_field_names(void)
+{
+	return names;
+}

@@ -29,4 +29,20 @@ void op_fields_bool(op_fields *f, const char *key, int b);
 void op_fields_time(op_fields *f, const char *key, op_time t);	/* RFC 3339, UTC */
 /* The members, for op_emit_rec: valid until the next op_fields_ call. */
 const op_kv *op_fields_kv(op_fields *f, size_t *n);
+
+/* The fields of opflow-record(7), by the stage that sets them: a
+ * program's input holds those of the stages before it (enq-draft
+ * --check, the rules' lint). */
+enum op_stage {
+	OP_STAGE_INPUT,		/* enq-parse, enq-link, CRM exports */
+	OP_STAGE_CLASSIFY, OP_STAGE_ROUTE, OP_STAGE_DRAFT,
+	OP_STAGE_FLAG,		/* flags */
+	OP_STAGE_ROW,		/* kpi-rollup's rows (not records) */
+};
+/* name's stage, or -1 when opflow-record(7) has no such field */
+int op_record_field(const char *name);
+/* the program that sets the fields of a stage */
+const char *op_stage_program(int stage);
+/* the names, NULL-terminated (static) */
+const char *const *op_record_field_names(void);
 #endif

@@ -350,6 +350,18 @@ int op_json_valid(const char *str, size_t n, op_jerr *e)
 	return 0;
 }
 
+int op_json_prefix(const char *str, size_t n, size_t *used, op_jerr *e)
+{
+	scan s = { (const unsigned char *)str, (const unsigned char *)str,
+		   (const unsigned char *)str + n, e };
+	uint8_t t, esc;
+	skip_ws(&s);
+	if (scan_value(&s, 1, &t, &esc))
+		return -1;
+	*used = (size_t)(s.p - s.start);
+	return 0;
+}
+
 static void field_key(op_rec *r, const op_field *f, const char **k, size_t *kl);
 
 static int keycmp(const void *a, const void *b)

@@ -46,6 +46,9 @@ typedef struct {
 
 /* Validate s[0..n) as one JSON text (any value at top level; RFC 8259). */
 int op_json_valid(const char *s, size_t n, op_jerr *e);
+/* The same for the one JSON value at the start of s[0..n) (blanks before
+ * it skipped), whatever follows it: its end in *used. */
+int op_json_prefix(const char *s, size_t n, size_t *used, op_jerr *e);
 
 /* Validate a line and index its members; 0, or -1 with e filled (a top
  * level that is not an object is an error here). */

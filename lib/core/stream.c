@@ -81,6 +81,12 @@ static void emit_through(op_stream *st, const char *s, size_t n)
 
 void op_emit(op_stream *st, const char *s, size_t n)
 {
+	if (st->capture) {
+		op_buf_add(st->capture, s, n);
+		op_buf_addc(st->capture, '\n');
+		st->out++;
+		return;
+	}
 	if (st->writer) {
 		emit_through(st, s, n);
 		return;
@@ -101,6 +107,21 @@ void op_emit_rec(op_stream *st, op_rec *r, const op_kv *kv, size_t n)
 	op_buf_reset(&st->obuf);
 	op_rec_splice(&st->obuf, r, kv, n);
 	op_emit(st, st->obuf.p, st->obuf.len);
+}
+
+int op_stream_one(const op_cli *cli, const char *name, unsigned line, const char *json, size_t n,
+		  op_record_fn fn, void *ctx, op_buf *out)
+{
+	op_stream st = { .cli = cli, .name = name, .lineno = line, .line = json, .linelen = n, .capture = out };
+	op_jerr je;
+	if (op_rec_scan(&st.rec, json, n, &je))
+		op_reject(&st, "%s", je.msg);
+	else
+		fn(&st, &st.rec, ctx);
+	op_rec_free(&st.rec);
+	op_buf_free(&st.obuf);
+	op_buf_free(&st.extra);
+	return st.rejected ? -1 : 0;
 }
 
 static void keep_reject(op_stream *st, const char *s, size_t n)

@@ -40,6 +40,7 @@ struct op_stream {
 	const char *csv_hint;
 	char *rbuf;			/* lines are read into it */
 	size_t rcap;
+	op_buf *capture;		/* op_stream_one: the lines written go here */
 };
 
 void op_stream_init(op_stream *st, const op_cli *cli);
@@ -56,6 +57,13 @@ void op_reject(op_stream *st, const char *fmt, ...) __attribute__((format(printf
 /* Flush and check output, close --rejects, print --stats; returns the
  * exit status so far: 74 > 66 > 65 > 0. */
 int op_stream_finish(op_stream *st);
+
+/* One record, json[0..n), through fn as if it were line `line` of
+ * `name` (a rule file's test, opflow-rules(5) TESTS): what fn writes is
+ * appended to out, a line each, not to standard output.  0, or -1 when
+ * the record was turned away (said on stderr as op_reject says it). */
+int op_stream_one(const op_cli *cli, const char *name, unsigned line, const char *json, size_t n,
+		  op_record_fn fn, void *ctx, op_buf *out);
 
 /* For programs that read input other than JSON lines (enq-parse): */
 /* Read f's lines as op_stream_run reads a file's (a line over --max-line

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "check.h"
 #include "compose.h"
 #include "datefmt.h"
 #include "digest.h"
@@ -146,6 +147,7 @@ static void parse_draft(op_parser *p, void *vc)
 	rule r = { .line = op_p_line(p), .name = op_p_name(p, "template name") };
 	op_p_expect(p, "when");
 	r.when = op_parse_expr(p);
+	op_p_rule(p, "draft", NULL, r.when, 1);
 	c->draft = op_grow(c->draft, c->ndraft, &c->capdraft, sizeof *c->draft);
 	c->draft[c->ndraft++] = r;
 }
@@ -169,6 +171,7 @@ static void parse_human(op_parser *p, void *vc)
 	human h = { .line = op_p_line(p), .task = op_p_template(p, "task") };
 	op_p_expect(p, "when");
 	h.when = op_parse_expr(p);
+	op_p_rule(p, "human", NULL, h.when, 1);
 	c->humans = op_grow(c->humans, c->nhuman, &c->caphuman, sizeof *c->humans);
 	c->humans[c->nhuman++] = h;
 }
@@ -794,17 +797,12 @@ int op_draft_record(op_stream *st, op_rec *r, void *vc)
 
 /* ---- --check ---- */
 
-/* the fields of opflow-record(7) */
-static const char *const record_fields[] = {
-	"id", "received_at", "name", "email", "phone", "company", "to", "message_id", "in_reply_to",
-	"references", "direction", "auto", "subject", "body", "body_full", "seen", "replied", "attachments",
-	"received_at_from", "from_email", "preferred_contact", "defects", "channel", "source",
-	"responded_at", "resolved_at", "status", "value", "deal_id", "enquiry_id", "updated_at", "stage",
-	"won", "created_at", "lead_source", "category", "confidence", "priority", "category_by",
-	"priority_by", "category_was", "priority_was", "tags", "missing", "lang", "team", "owner", "route",
-	"reassigned_from", "sla", "due_at", "needs_human", "task", "followups", "last_customer_at",
-	"responses", "first_response_at", "responded_by", "thread_by", "crm_by", "flags", NULL,
-};
+/* a field of opflow-record(7) that a record (not a KPI row) may have */
+static int record_field(const char *name)
+{
+	int stage = op_record_field(name);
+	return stage >= 0 && stage < OP_STAGE_ROW;
+}
 
 typedef struct {
 	const char *const *extra;
@@ -825,7 +823,7 @@ static int listed(const char *const *list, const char *s)
 static void check_field(void *vk, const op_expr *slot, const char *field)
 {
 	checking *k = vk;
-	if (listed(record_fields, field) || listed(k->extra, field))
+	if (record_field(field) || listed(k->extra, field))
 		return;
 	fprintf(k->out, "%s:%u: %s: no record has a field '%s'\n", k->file, k->line, op_slot_text(slot), field);
 	k->problems++;
@@ -851,7 +849,7 @@ static void sample(ctx *c, op_buf *b, const char *cat, const char *lang, const c
 		}
 	op_buf_addc(b, ']');
 	for (size_t i = 0; extra && extra[i]; i++) {
-		if (listed(record_fields, extra[i]))
+		if (record_field(extra[i]))
 			continue;
 		op_buf_addc(b, ',');
 		op_buf_json_cstr(b, extra[i]);
@@ -914,7 +912,9 @@ size_t op_draft_check(op_draft *c, const char *const *categories, const char *co
 		check_template(c, &c->t[i], extra, &k);
 	const char *langs[64];
 	size_t nl = set_langs(c, langs, 64);
-	for (size_t i = 0; categories && categories[i]; i++)
+	/* a set with no templates at all gives every enquiry a task, as meant
+	 * (the built-in draft.rules): no category lacks one by mistake */
+	for (size_t i = 0; c->nt && categories && categories[i]; i++)
 		for (size_t j = 0; j < nl; j++)
 			if (!find(c, categories[i], strlen(categories[i]), langs[j], &c->key)) {
 				fprintf(out, "category %s: no template in %s (%s.%s.txt)\n", categories[i], langs[j],
@@ -1010,4 +1010,9 @@ void op_draft_free(op_draft *c)
 	free(c->humans);
 	free(c->t);
 	free(c);
+}
+
+const op_rules *op_draft_rules(const op_draft *c)
+{
+	return c->rules;
 }

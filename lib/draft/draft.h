@@ -38,5 +38,7 @@ void op_draft_stats(const op_draft *d, op_buf *extra);
  * number of problems. */
 size_t op_draft_check(op_draft *d, const char *const *categories, const char *const *required,
 		      const char *const *extra, FILE *out);
+/* The rules as loaded (--check). */
+const op_rules *op_draft_rules(const op_draft *d);
 void op_draft_free(op_draft *d);
 #endif

@@ -9,6 +9,7 @@
 #include "alert.h"
 #include "calfile.h"
 #include "fields.h"
+#include "check.h"
 #include "flag.h"
 #include "state.h"
 
@@ -116,6 +117,7 @@ static void parse_flag(op_parser *p, void *vc)
 		f.title = f.name;
 		f.titlelen = strlen(f.name);
 	}
+	op_p_rule(p, "flag", f.name, f.when, 0);
 	c->flags = op_grow(c->flags, c->n, &c->cap, sizeof *c->flags);
 	c->flags[c->n++] = f;
 }
@@ -666,4 +668,9 @@ void op_flagger_free(op_flagger *c)
 	op_hmap_free(&c->latest, free);
 	free(c->flags);
 	free(c);
+}
+
+const op_rules *op_flagger_rules(const op_flagger *c)
+{
+	return c->rules;
 }

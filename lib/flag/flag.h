@@ -52,6 +52,8 @@ const op_flag *op_flagger_flags(const op_flagger *c, size_t *n);
 unsigned long long op_flagger_flagged(const op_flagger *c);	/* records flagged */
 int op_flagger_worst(const op_flagger *c);	/* highest severity written, -1 none */
 int op_flagger_stateful(const op_flagger *c);
+/* The rules as loaded (--check). */
+const op_rules *op_flagger_rules(const op_flagger *c);
 void op_flagger_free(op_flagger *c);
 
 /* monitor.c: --nagios and --prom (man/exc-flag.1 MONITORING) */

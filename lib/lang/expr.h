@@ -89,6 +89,8 @@ struct op_lang {
 	 * refuse it without a calendar: its line (0: none) and text */
 	unsigned business_line;
 	const char *business_what;
+	/* what --check reads, in the order the file was (check.h) */
+	struct op_note *notes, **note_tail;
 };
 
 #define OP_FEAT_HISTORY 1	/* prev(), mean_prev(), stddev_prev() (exc-flag) */

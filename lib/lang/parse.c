@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "check.h"
 #include "datefmt.h"
 #include "rules.h"
 
@@ -68,6 +69,7 @@ op_rx *op_parse_regex(op_parser *p)
 	op_lang *l = p->lang;
 	l->rx = op_grow(l->rx, l->nrx, &l->caprx, sizeof *l->rx);
 	l->rx[l->nrx++] = rx;
+	op_note_add(p, OP_NOTE_RX)->rx = rx;	/* --check: one matching "" */
 	return rx;
 }
 
@@ -104,6 +106,8 @@ static op_expr *parse_path(op_parser *p, size_t pos, const char *first, size_t f
 	e->segs = op_arena_alloc(p->arena, n * sizeof *segs);
 	memcpy(e->segs, segs, n * sizeof *segs);
 	e->nseg = n;
+	if (segs[0].name)	/* --check: a field no input has */
+		op_note_read(p, segs[0].name, segs[0].len);
 	return e;
 }
 

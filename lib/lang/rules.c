@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "check.h"
 #include "rules.h"
 
 #define MAX_ERRORS 20
@@ -144,6 +145,14 @@ static void unknown_statement(op_parser *p, const char *kw, const op_stmt *kinds
 	op_p_error(p, "%s", msg);
 }
 
+/* `test`, a statement of every program: its tests are run by --check */
+static void parse_test(op_parser *p, void *ctx)
+{
+	(void)ctx;
+	op_test_parse(p);
+}
+static const op_stmt test_statement = { "test", parse_test, "test {record} -> {fields} [at TIME]" };
+
 /* One logical line; errors longjmp back here, so that nothing of the
  * caller's is live across the jump. */
 static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
@@ -170,7 +179,7 @@ static int statement(op_parser *ps, const op_stmt *kinds, void *ctx)
 		op_p_error_at(ps, valid, "invalid UTF-8 (a rule file is UTF-8 text)");
 	size_t kwpos = op_p_skip(ps);
 	const char *kw = op_p_word(ps, "a statement");
-	const op_stmt *k = NULL;
+	const op_stmt *k = strcmp(kw, "test") ? NULL : &test_statement;
 	for (size_t i = 0; kinds[i].kw; i++)
 		if (!strcmp(kinds[i].kw, kw))
 			k = &kinds[i];
@@ -220,6 +229,7 @@ op_rules *op_rules_parse(const char *name, const char *text, size_t len, const o
 			.line = start_line, .seg = seg, .nseg = nseg, .arena = &r->arena, .lang = &r->lang,
 			.features = features, .fixed_pos = -1,
 		};
+		op_note_allows(&ps, lineno);
 		if (statement(&ps, kinds, ctx))
 			++*nerrors;
 	}

@@ -15,6 +15,7 @@
 
 #include "agg.h"
 #include "bucket.h"
+#include "check.h"
 #include "rollup.h"
 
 enum { IN_ROWS, IN_COND, IN_VALUE };
@@ -323,6 +324,7 @@ static void parse_kpi(op_parser *p, void *vr)
 		in.where = op_parse_expr(p);
 		wtext = op_lex_text(p, s, p->pos);
 	}
+	op_p_rule(p, "kpi", k.name, in.where, 0);
 	for (;;) {
 		if (op_p_accept(p, "owner")) {
 			k.owner = op_p_name(p, "owner");

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "calfile.h"
+#include "check.h"
 #include "fields.h"
 #include "route.h"
+#include "severity.h"
 #include "sla.h"
 
-static const char *const priorities[] = { "low", "normal", "high", "urgent", NULL };
 
 typedef struct {
 	const char *name, *team_name, *owner_name;
@@ -139,6 +140,7 @@ static void parse_route(op_parser *p, void *vc)
 			op_p_error_at(p, at, "route %s defined twice (first on line %u)", r.name, c->routes[i].line);
 	if (op_p_accept(p, "when"))
 		r.when = op_parse_expr(p);
+	op_p_rule(p, "route", r.name, r.when, 1);
 	op_lex_expect(p, OP_T_ARROW);
 	r.team_at = op_p_skip(p);
 	r.team_name = op_p_name(p, "team");
@@ -154,7 +156,7 @@ static void parse_route(op_parser *p, void *vc)
 		} else if (op_p_accept(p, "priority")) {
 			at = op_p_skip(p);
 			const char *w = op_p_word(p, "priority (low, normal, high, urgent)");
-			if ((r.priority = op_p_index(w, priorities)) < 0)
+			if ((r.priority = op_p_index(w, op_priorities)) < 0)
 				op_p_error_at(p, at, "unknown priority '%s' (low, normal, high, urgent)", w);
 		} else if (op_p_accept(p, "human")) {
 			r.human = 1;
@@ -304,8 +306,8 @@ static int priority_of(op_rec *r, op_buf *tmp)
 	const char *s;
 	size_t n;
 	op_jstr(f->v, f->vlen, f->vesc, tmp, &s, &n);
-	for (int i = 0; priorities[i]; i++)
-		if (strlen(priorities[i]) == n && !memcmp(s, priorities[i], n))
+	for (int i = 0; op_priorities[i]; i++)
+		if (strlen(op_priorities[i]) == n && !memcmp(s, op_priorities[i], n))
 			return i;
 	return -1;
 }
@@ -497,7 +499,7 @@ int op_route_record(op_stream *st, op_rec *r, void *vc)
 	if (rt->priority >= 0 && priority_of(r, &c->sbuf) < rt->priority) {
 		/* the priority enq-classify's priority_by named a decider for
 		 * is now the route's */
-		op_fields_cstr(f, "priority", priorities[rt->priority]);
+		op_fields_cstr(f, "priority", op_priorities[rt->priority]);
 		op_fields_cstr(f, "priority_by", "route");
 	}
 	if (c->explain)
@@ -597,4 +599,9 @@ void op_route_free(op_route *c)
 	free(c->routes);
 	free(c->aways);
 	free(c);
+}
+
+const op_rules *op_route_rules(const op_route *c)
+{
+	return c->rules;
 }

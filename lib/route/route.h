@@ -32,5 +32,7 @@ const op_kv *op_route_result(op_route *c, size_t *n);
 unsigned long long op_route_unrouted(const op_route *c);	/* passed without a route */
 /* The zone a time without one is read in (--tz, else the rules'). */
 const op_tz *op_route_naive_tz(const op_route *c);
+/* The rules as loaded (--check). */
+const op_rules *op_route_rules(const op_route *c);
 void op_route_free(op_route *c);
 #endif

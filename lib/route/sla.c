@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "sla.h"
 
 static const char *const target_names[] = { "first", "next", "resolve", NULL };
@@ -268,6 +269,7 @@ void op_sla_parse(op_parser *p, op_slas *s)
 			op_p_error_at(p, at, "sla %s defined twice (first on line %u)", pol.name, s->v[i].line);
 	if (op_lex_accept_word(p, "when"))
 		pol.when = op_parse_expr(p);
+	op_p_rule(p, "sla", pol.name, pol.when, 1);
 	op_lex_expect(p, OP_T_COLON);
 	do
 		parse_target(p, &pol);

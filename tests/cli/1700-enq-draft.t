@@ -66,7 +66,9 @@ E
 
 tcase "--check: a complete set" "printf 'Hallo {name|zusammen}, {order_ref|}\n' > d/tmpl/general.de.txt && enq-draft --check -r d/t.rules --classify-rules d/classify.rules"
 expect_rc 0
-expect_out </dev/null
+expect_out <<'E'
+d/t.rules: 3 rules, 0 tests passed, 0 lint warnings
+E
 
 tcase "--check: an unknown field, a value the sample lacks, a category and a question missing" "mkdir t6 && printf 'Subject: {subjcet}\n\n{text}\n' > t6/repair.en.txt && printf '{due_at:%%A} {missing|x}\n{questions}\n' > t6/repair.de.txt && printf 'ask phone en \"P?\"\nask phone de \"T?\"\n' > r6 && enq-draft --check -r r6 --templates t6 --classify-rules d/classify.rules"
 expect_rc 78
@@ -76,6 +78,7 @@ category general: no template in en (general.en.txt)
 category general: no template in de (general.de.txt)
 required field postcode: no question in en (ask postcode en "...")
 required field postcode: no question in de (ask postcode de "...")
+r6: 0 rules, 0 tests passed, 0 lint warnings
 E
 
 # ---- --maildir ----
