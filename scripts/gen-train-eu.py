@@ -315,6 +315,8 @@ def validate(lang, originals, records, held):
                 errs.append("%s: no %s item in %s" % (lang, b, part))
     if len({r["id"] for r in records}) != n:
         errs.append("%s: duplicate ids" % lang)
+    texts = collections.Counter(o["body"] for o in originals)
+    errs += ["%s: written twice: %s" % (lang, t[:60]) for t, k in texts.items() if k > 1]
     return errs
 
 
