@@ -4,11 +4,12 @@ parts of the default classifier's corpus (share/train/, CORPUS.md).
 
 The originals are written by hand, one enquiry a line, in
 scripts/train-eu/LANG.txt.  This script numbers them, adds noise variants
-of about two thirds of them (typos and missing accents as typed on a
-phone, a signature or legal footer, a quoted earlier reply of the business,
-a forwarded message, a reply subject), each in the group of its original,
-holds out about a fifth of the groups per language and category, and
-writes share/train/{train,heldout}-LANG.jsonl, sorted by id.  Standard
+of well over half of them (typos and missing accents as typed on a phone,
+a signature or legal footer, a quoted earlier reply of the business, a
+forwarded message, a contact form's mail, the first line alone), each in
+the group of its original, holds out about a fifth of the groups per
+language and category, and writes share/train/{train,heldout}-LANG.jsonl,
+sorted by id.  Standard
 library only, fixed seed: every run writes the same bytes.
 
     scripts/gen-train-eu.py            write the files, print the tables
@@ -162,6 +163,27 @@ BIZNAME = {
 }
 
 
+# A website's contact form, as its mail arrives: subject, field labels,
+# names, and the footer the form adds.
+FORM = {
+    "de": ("Neue Anfrage über das Kontaktformular", "Name", "E-Mail", "Telefon", "Nachricht",
+           "Diese E-Mail wurde über das Kontaktformular auf Ihrer Website gesendet.",
+           ["Lena Fischer", "Murat Yıldız", "Jürgen Weber", "Katharina Braun"]),
+    "fr": ("Nouveau message depuis le formulaire de contact", "Nom", "E-mail", "Téléphone", "Message",
+           "Ce message a été envoyé depuis le formulaire de contact de votre site.",
+           ["Camille Robert", "Yassine Benali", "Sophie Lefèbvre", "Jean-Marc Petit"]),
+    "es": ("Nuevo mensaje desde el formulario web", "Nombre", "Email", "Teléfono", "Mensaje",
+           "Este mensaje se ha enviado desde el formulario de contacto de su web.",
+           ["Laura Gómez", "Andrés Ortega", "Marta Sánchez", "José Luis Ramos"]),
+    "it": ("Nuovo messaggio dal modulo di contatto", "Nome", "Email", "Telefono", "Messaggio",
+           "Questo messaggio è stato inviato dal modulo di contatto del vostro sito.",
+           ["Giulia Romano", "Davide Costa", "Francesca Rizzo", "Matteo Bruno"]),
+    "nl": ("Nieuw bericht via het contactformulier", "Naam", "E-mail", "Telefoon", "Bericht",
+           "Dit bericht is verstuurd via het contactformulier op uw website.",
+           ["Femke de Wit", "Youssef Amrani", "Daan Bos", "Lieve Maes"]),
+}
+
+
 def read_originals(lang):
     """The hand-written lines of LANG.txt, as dicts, in file order."""
     items = []
@@ -252,6 +274,17 @@ def variant(item, lang, rng, kind):
         head = loc["fwd"].format(who=rng.choice(loc["who"]), subj=subj, **w)
         body = (note + "\n\n" if note else "") + head + "\n" + body
         subj = rng.choice(loc["fw"]) + subj
+    elif kind == "form":
+        title, n_, e_, t_, m_, foot, names = FORM[lang]
+        who = rng.choice(names)
+        mail = strip_accents(who.lower().replace(" ", ".").replace("ı", "i")) + "@example.com"
+        fields = [n_ + ": " + who, e_ + ": " + mail]
+        if rng.random() < 0.5:
+            fields.append(t_ + ": 0%d %07d" % (rng.randrange(150, 180), rng.randrange(10 ** 7)))
+        if subj:
+            fields.append({"de": "Betreff", "fr": "Objet", "es": "Asunto", "it": "Oggetto", "nl": "Onderwerp"}[lang] + ": " + subj)
+        body = "\n".join(fields) + "\n" + m_ + ": " + body + "\n\n--\n" + foot
+        subj = title
     elif kind == "bare":
         # No subject, no greeting line kept: the body alone, tidied down.
         subj = ""
@@ -259,7 +292,7 @@ def variant(item, lang, rng, kind):
     return dict(item, subject=subj, body=body)
 
 
-KINDS = ["typo", "typo", "typo", "sig", "quoted", "quoted", "fwd", "bare"]
+KINDS = ["typo", "typo", "typo", "sig", "quoted", "quoted", "fwd", "form", "bare"]
 
 
 def build(lang):
