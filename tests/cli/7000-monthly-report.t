@@ -46,6 +46,19 @@ expect_out <<'E'
 206
 same ids
 E
+# the demo's report as a person sees it: in a browser, on a laptop and a
+# phone, no sideways scrolling of the page (tables scroll in their box)
+for width in 1280 390; do
+	if have_browser; then
+		tcase "the example month's HTML report fits $width pixels in Chromium" \
+			"w=\$(\$BROWSER width out/report-2026-10.html $width) && if [ \"\$w\" -le $width ]; then echo fits; else echo \"\$w pixels wide\"; fi"
+		expect_out <<'E'
+fits
+E
+	else
+		skip "/usr/bin/chromium is not installed (scripts/install-deps --test)"
+	fi
+done
 tcase "a second run writes the same bytes" "cp -r out first && $M $S out 2026-10 2>/dev/null; for f in first/*; do cmp \$f out/\${f#first/} || exit 1; done && echo same"
 expect_out <<'E'
 same
