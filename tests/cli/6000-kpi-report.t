@@ -50,9 +50,9 @@ expect_out <<'E'
 - g09: x rose 9.0 % to 109.
 - 8 more changes are in the table.
 E
-tcase "rises from zero first, the rest counted" "sed 's/:100}/:0}/' many.jsonl | kpi-report | grep '^- ' | sed -n '1p;5p'"
+tcase "rises from zero: the biggest first (from 0 as from 1), the rest counted" "sed 's/:100}/:0}/' many.jsonl | kpi-report | grep '^- ' | sed -n '1p;5p'"
 expect_out <<'E'
-- g01: x rose from 0 to 101.
+- g12: x rose from 0 to 112.
 - 8 more changes are in the table.
 E
 tcase "figures unchanged, counted" "sed 's/\"x\":1[01][0-9]}/\"x\":100}/' many.jsonl | kpi-report | grep '^- ' | sed -n '1p;5p'"
