@@ -62,8 +62,21 @@ static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 
 enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
-static void push(op_feats *f, uint64_t h)
+/* a feature, and with f->names its text: a[0..an), then " " b[0..bn)
+ * when bn (a word pair) */
+static void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
+		 size_t bn)
 {
+	if (f->names) {
+		f->at = op_grow(f->at, f->n, &f->capat, sizeof *f->at);
+		f->at[f->n] = f->names->len;
+		op_buf_add(f->names, a, an);
+		if (bn) {
+			op_buf_addc(f->names, ' ');
+			op_buf_add(f->names, b, bn);
+		}
+		op_buf_addc(f->names, 0);
+	}
 	f->h = op_grow(f->h, f->n, &f->cap, sizeof *f->h);
 	f->h[f->n++] = h;
 }
@@ -76,10 +89,13 @@ static int word_byte(unsigned char c)
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned char w[MAX_GRAM_WORD + 2];
+	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
+	size_t plen = 0;
 	int have_prev = 0;
 	f->n = 0;
+	if (f->names)
+		op_buf_reset(f->names);
 	for (size_t i = 0; i < n;) {
 		if (!word_byte(p[i])) {
 			i++;
@@ -105,23 +121,28 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 				wh = (wh ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
 			}
 		}
-		push(f, op_fmix64(wh));
+		push(f, op_fmix64(wh), w + 1, glen, NULL, 0);
 		if (cfg->word_ngrams >= 2 && have_prev)
-			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM));
+			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM), pw, plen, w + 1, glen);
 		prev = wh;
 		have_prev = 1;
+		if (f->names) {
+			memcpy(pw, w + 1, glen);
+			plen = glen;
+		}
 		w[glen + 1] = '>';
 		size_t tot = glen + 2;
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)));
+					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)), w + k, g, NULL, 0);
 	}
 }
 
 void op_feats_free(op_feats *f)
 {
 	free(f->h);
+	free(f->at);
 	memset(f, 0, sizeof *f);
 }
 
@@ -149,6 +170,18 @@ static const float *row_of(const op_model *m, uint64_t h)
 		if (m->hash[s - 1] == h)
 			return m->w + (size_t)(s - 1) * m->nclass;
 	return NULL;
+}
+
+const float *op_model_weights(const op_model *m, uint64_t h)
+{
+	return row_of(m, h);
+}
+
+/* each occurrence weighs 1/sqrt(n), in training as in prediction: a long
+ * text does not shout down a short one */
+double op_model_scale(size_t n)
+{
+	return n ? 1 / sqrt((double)n) : 0;
 }
 
 static void softmax(double *z, size_t n)
@@ -206,8 +239,7 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 		if (r)
 			add_row(a, r, C);
 	}
-	/* each occurrence weighs 1/sqrt(n), as in training */
-	double x = f->n ? 1 / sqrt((double)f->n) : 0;
+	double x = op_model_scale(f->n);
 	for (size_t c = 0; c < C; c++) {
 		/* finite weights can still sum past FLT_MAX in a (a damaged or
 		 * hostile file): an infinite score is then the largest there
@@ -399,7 +431,7 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 			size_t e = order[k];
 			const uint32_t *ids = t->ids + t->off[e];
 			size_t nf = t->off[e + 1] - t->off[e];
-			double x = nf ? 1 / sqrt((double)nf) : 0;
+			double x = op_model_scale(nf);
 			float lr = (float)(o->lr * (1 - step / total));
 			for (size_t c = 0; c < C; c++)
 				g[c] = 0;
@@ -475,21 +507,39 @@ int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i)
 	return best;
 }
 
-void op_trainer_score(const op_trainer *tr, const op_model *m, const size_t *idx, size_t n, int report, FILE *out)
+void op_trainer_tally(const op_trainer *t, const op_model *m, const size_t *idx, size_t n,
+		      unsigned long *conf)
 {
-	size_t C = op_trainer_nclasses(tr), right = 0;
-	unsigned long *tp = op_xcalloc(C, sizeof *tp), *fp = op_xcalloc(C, sizeof *fp),
-		      *fn = op_xcalloc(C, sizeof *fn);
-	for (size_t k = 0; k < n; k++) {
-		int want = op_trainer_label(tr, idx[k]), got = op_trainer_predict(tr, m, idx[k]);
-		if (got == want) {
-			right++;
-			tp[want]++;
-		} else {
-			fp[got]++;
-			fn[want]++;
-		}
+	size_t C = t->nclass;
+	for (size_t k = 0; k < n; k++)
+		conf[(size_t)t->label[idx[k]] * C + (size_t)op_trainer_predict(t, m, idx[k])]++;
+}
+
+/* the confusion table: a row per true class, a column per predicted one,
+ * numbered as the rows are (77 names across would not fit a line) */
+static void confusion(const op_trainer *t, const unsigned long *conf, FILE *out)
+{
+	size_t C = t->nclass;
+	unsigned long most = C;
+	for (size_t i = 0; i < C * C; i++)
+		if (conf[i] > most)
+			most = conf[i];
+	int w = snprintf(NULL, 0, "%lu", most) + 1;
+	fprintf(out, "confusion (rows: true class, columns: predicted)\n%-32s", "");
+	for (size_t c = 0; c < C; c++)
+		fprintf(out, "%*zu", w, c + 1);
+	for (size_t r = 0; r < C; r++) {
+		fprintf(out, "\n%3zu %-28.28s", r + 1, t->names[r]);
+		for (size_t c = 0; c < C; c++)
+			fprintf(out, "%*lu", w, conf[r * C + c]);
 	}
+	fputc('\n', out);
+}
+
+void op_trainer_report(const op_trainer *t, const unsigned long *conf, int report, FILE *out)
+{
+	size_t C = t->nclass;
+	unsigned long right = 0, all = 0;
 	/* macro-F1 over the classes the held-out set has or the model
 	 * predicted: a class absent from both says nothing */
 	double f1sum = 0;
@@ -497,21 +547,28 @@ void op_trainer_score(const op_trainer *tr, const op_model *m, const size_t *idx
 	if (report)
 		fprintf(out, "%-32s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
 	for (size_t c = 0; c < C; c++) {
-		if (!tp[c] && !fp[c] && !fn[c])
+		unsigned long tp = conf[c * C + c], fp = 0, fn = 0;
+		for (size_t k = 0; k < C; k++)
+			if (k != c) {
+				fp += conf[k * C + c];
+				fn += conf[c * C + k];
+			}
+		right += tp;
+		all += tp + fn;
+		if (!tp && !fp && !fn)
 			continue;
-		double p = tp[c] + fp[c] ? (double)tp[c] / (tp[c] + fp[c]) : 0;
-		double r = tp[c] + fn[c] ? (double)tp[c] / (tp[c] + fn[c]) : 0;
+		double p = tp + fp ? (double)tp / (tp + fp) : 0;
+		double r = tp + fn ? (double)tp / (tp + fn) : 0;
 		double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
 		f1sum += f1;
 		nf1++;
 		if (report)
-			fprintf(out, "%-32s %9.4f %9.4f %9.4f %8lu\n", op_trainer_class(tr, c), p, r, f1, tp[c] + fn[c]);
+			fprintf(out, "%-32s %9.4f %9.4f %9.4f %8lu\n", t->names[c], p, r, f1, tp + fn);
 	}
-	fprintf(out, "accuracy %.4f  macro-F1 %.4f  (%zu of %zu held out right)\n",
-	       n ? (double)right / n : 0, nf1 ? f1sum / nf1 : 0, right, n);
-	free(tp);
-	free(fp);
-	free(fn);
+	if (report)
+		confusion(t, conf, out);
+	fprintf(out, "accuracy %.4f  macro-F1 %.4f  (%lu of %lu held out right)\n",
+		all ? (double)right / all : 0, nf1 ? f1sum / nf1 : 0, right, all);
 }
 
 void op_trainer_free(op_trainer *t)
