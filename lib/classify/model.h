@@ -66,10 +66,10 @@ int op_trainer_label(const op_trainer *t, size_t i);
 op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *idx, size_t n,
 			 const char *text_expr, const char *label);
 /* Predict example i of the trainer with model m (for held-out scoring). */
-int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i);
+int op_trainer_predict(op_trainer *t, const op_model *m, size_t i);
 /* Add model m's answers on the trainer's examples idx[0..n) to the
  * confusion table conf[true * nclasses + predicted]. */
-void op_trainer_tally(const op_trainer *t, const op_model *m, const size_t *idx, size_t n,
+void op_trainer_tally(op_trainer *t, const op_model *m, const size_t *idx, size_t n,
 		      unsigned long *conf);
 /* From a confusion table: accuracy and macro-F1 (over the classes the
  * examples have or the model predicts), with report a table of
