@@ -328,11 +328,11 @@ struct op_trainer {
 	op_feats scratch;
 };
 
-/* Feature ids held in memory at most (4 bytes each): a block of about
- * 100,000 enquiries of 300 features.  Reading the rest back costs a
+/* Feature ids held in memory at most (4 bytes each, 32 MB): about
+ * 25,000 enquiries of 300 features.  Reading them back costs a
  * pread an example an epoch, against 1.4 KB of memory an example held.
  * OPFLOW_TRAIN_BLOCK=N: N ids (the tests spill small data). */
-#define BLOCK_IDS ((size_t)32 << 20)
+#define BLOCK_IDS ((size_t)8 << 20)
 
 /* The ids in memory appended to the spill file, made on first use and
  * unlinked at once (it goes when the trainer does).  A file that cannot
