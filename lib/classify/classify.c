@@ -547,7 +547,10 @@ static void top_features(ctx *c, learned *l)
 			;
 		const float *r = op_model_weights(l->m, f->h[ix[i]]);
 		double w = r ? (double)(j - i) * x * r[l->best] : 0;
-		if (w <= 0)
+		/* an n-gram of bytes may cut a character in two: not text to
+		 * show (the JSON written is UTF-8) */
+		const char *name = c->featnames.p + f->at[ix[i]];
+		if (w <= 0 || !op_model_text_ok(name, strlen(name)))
 			continue;
 		size_t k = ntop;	/* insertion, best first */
 		while (k && top[k - 1].w < w) {

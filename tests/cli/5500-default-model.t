@@ -129,6 +129,11 @@ tcase "--explain: words and word pairs (a model without character n-grams)" "ech
 expect_out <<'E'
 [{"feature":"direct","weight":0.367},{"feature":"debit","weight":0.367},{"feature":"direct debit","weight":0.367},{"feature":"twice","weight":0.325},{"feature":"went","weight":0.183}]
 E
+printf '%s\n' '{"body":"été","l":"a"}' '{"body":"xyz","l":"b"}' > u.jsonl
+tcase "--explain: no n-gram that cuts a character in two (the output is UTF-8)" "enq-train -l l -o u.model --holdout 0 u.jsonl >/dev/null; echo '{\"body\":\"été\"}' | enq-classify -r /dev/null -m u.model --no-model --no-lang --explain > u.out; iconv -f UTF-8 -t UTF-8 u.out >/dev/null && jq -c .explain.model_features u.out"
+expect_out <<'E'
+[{"feature":"<ét","weight":0.097},{"feature":"té","weight":0.097},{"feature":"é>","weight":0.097},{"feature":"été","weight":0.097},{"feature":"été","weight":0.097}]
+E
 tcase "--no-model: the rules alone, and --explain says so" "head -1 p.jsonl | enq-classify --no-model --explain --no-lang | jq -c '[.category_by, .priority_by, .explain.models]'"
 expect_out <<'E'
 ["default","default",{"category":"none (--no-model)","priority":"none (--no-model)"}]
