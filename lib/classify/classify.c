@@ -90,6 +90,8 @@ struct op_classify {
 	op_calendar *calendar;
 	/* the models: category's and priority's (man/enq-classify.1, MODELS) */
 	learned cm, pm;
+	int *rule_of, *class_of;	/* model class <-> rule category, -1: none */
+	double *fused;			/* a sum per class and category */
 	const char *no_model;	/* why there is none, for --explain */
 	op_feats feats;
 	op_buf featnames;
@@ -595,6 +597,46 @@ static int consult(ctx *c, learned *l)
 	return 0;
 }
 
+/* The category when the category model spoke (man/enq-classify.1,
+ * Models): each category's rule sum (0 where none held) and the model's
+ * log-probability added, one more piece of evidence in the rules' own
+ * unit; a category of the rules the model does not know has the model's
+ * uniform prior.  The best wins, its confidence the softmax of the sums;
+ * by "rules" when it is what the rules alone give at or over the
+ * threshold, else "model".  0 (the default decides) when the model's
+ * answer falls under --min-prob. */
+static int fuse(ctx *c, int best, const char **category, double *conf, const char **by)
+{
+	size_t K = op_model_nclasses(c->cm.m), n = K + c->nnames, win = 0;
+	double *v = c->fused, mx = -HUGE_VAL, sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		int rule = k < K ? c->rule_of[k] : (int)(k - K);
+		if (k >= K && c->class_of[rule] >= 0) {	/* counted with its class */
+			v[k] = -HUGE_VAL;
+			continue;
+		}
+		double p = k < K ? c->cm.prob[k] : 1.0 / (double)K;
+		v[k] = log(p > 1e-300 ? p : 1e-300) + (rule >= 0 && c->fired[rule] ? c->score[rule] : 0);
+		if (v[k] > mx) {
+			mx = v[k];
+			win = k;
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		sum += exp(v[k] - mx);
+	*conf = 1 / sum;
+	int rule = win < K ? c->rule_of[win] : (int)(win - K);
+	if (rule >= 0 && rule == best && c->score[best] >= c->threshold) {
+		*by = "rules";
+	} else {
+		*by = "model";
+		if (*conf < c->min_prob)
+			return 0;
+	}
+	*category = win < K ? op_model_class(c->cm.m, win) : c->names[rule];
+	return 1;
+}
+
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -636,8 +678,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	const char *category;
 	double conf;
 	c->cm.spoke = c->pm.spoke = 0;
-	if (c->cm.m && (c->explain_on || (!kept && (best < 0 || c->score[best] < c->threshold))) &&
-	    consult(c, &c->cm)) {
+	if (c->cm.m && (c->explain_on || !kept) && consult(c, &c->cm)) {
 		what = "model text";
 		goto evalerr;
 	}
@@ -652,16 +693,16 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		conf = 1;
 		by = "input";
 		c->by_input++;
-	} else if (best >= 0 && c->score[best] >= c->threshold) {
+	} else if (c->cm.spoke && fuse(c, best, &category, &conf, &by)) {
+		if (*by == 'r')
+			c->by_rules++;
+		else
+			c->by_model++;
+	} else if (!c->cm.spoke && best >= 0 && c->score[best] >= c->threshold) {
 		category = c->names[best];
 		conf = exp(c->score[best] - top) / zsum;
 		by = "rules";
 		c->by_rules++;
-	} else if (c->cm.spoke && c->cm.prob[c->cm.best] >= c->min_prob) {
-		category = op_model_class(c->cm.m, c->cm.best);
-		conf = c->cm.prob[c->cm.best];
-		by = "model";
-		c->by_model++;
 	} else {
 		category = c->deflt ? c->deflt : "other";
 		/* the weight of "none of them" against what fired; nothing
@@ -776,6 +817,17 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 		if (!l->m && p && use_model(c, op_model_parse(p, n, e), "built-in", e))
 			goto fail;
 	}
+	if (c->cm.m) {	/* the rules' categories and the model's classes matched by name */
+		size_t K = op_model_nclasses(c->cm.m);
+		c->rule_of = op_xmalloc(K * sizeof *c->rule_of);
+		c->class_of = op_xmalloc((c->nnames ? c->nnames : 1) * sizeof *c->class_of);
+		c->fused = op_xmalloc((K + c->nnames) * sizeof *c->fused);
+		for (size_t i = 0; i < c->nnames; i++)
+			c->class_of[i] = -1;
+		for (size_t k = 0; k < K; k++)
+			if ((c->rule_of[k] = find_name(c, op_model_class(c->cm.m, k))) >= 0)
+				c->class_of[c->rule_of[k]] = (int)k;
+	}
 	if (!(flags & OP_CLASSIFY_NOLANG)) {
 		if (!(c->ltext = op_modeltext_parse("lang", "text", &c->lrules, e)))
 			goto fail;
@@ -854,6 +906,9 @@ void op_classify_free(op_classify *c)
 		op_buf_free(&l->why);
 	}
 	op_buf_free(&c->featnames);
+	free(c->rule_of);
+	free(c->class_of);
+	free(c->fused);
 	op_rules_free(c->lrules);
 	op_langid_free(c->langid);
 	op_calendar_free(c->calendar);
