@@ -25,7 +25,7 @@ static const char usage[] =
 	"                        one of each)\n"
 	"      --no-model        no built-in model: the rules alone\n"
 	"      --min-prob P      the model's answer only at probability P or more\n"
-	"                        (default 0; below it, the default category)\n"
+	"                        (default 0; below it, the rules alone decide)\n"
 	"      --explain         add an `explain` object: rules fired (file:line,\n"
 	"                        score), scores, who decided, the models' top 3\n"
 	"                        and the features that weighed most\n"

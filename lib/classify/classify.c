@@ -603,8 +603,8 @@ static int consult(ctx *c, learned *l)
  * unit; a category of the rules the model does not know has the model's
  * uniform prior.  The best wins, its confidence the softmax of the sums;
  * by "rules" when it is what the rules alone give at or over the
- * threshold, else "model".  0 (the default decides) when the model's
- * answer falls under --min-prob. */
+ * threshold, else "model".  0 when the model's answer falls under
+ * --min-prob: the rules decide alone, as without a model. */
 static int fuse(ctx *c, int best, const char **category, double *conf, const char **by)
 {
 	size_t K = op_model_nclasses(c->cm.m), n = K + c->nnames, win = 0;
@@ -698,7 +698,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 			c->by_rules++;
 		else
 			c->by_model++;
-	} else if (!c->cm.spoke && best >= 0 && c->score[best] >= c->threshold) {
+	} else if (best >= 0 && c->score[best] >= c->threshold) {
 		category = c->names[best];
 		conf = exp(c->score[best] - top) / zsum;
 		by = "rules";

@@ -105,6 +105,24 @@ expect_err <<'E'
 enq-classify: badp.model: a priority model's class 'soon' is not low, normal, high or urgent
 E
 
+# ---- the rules' sums and the model's log-probabilities added ----
+printf '%s\n' 'threshold 2' 'category booking 2 when text =~ /\bappointment\b/i' 'category booking 9 when text =~ /\bbook now\b/i' 'category urgentjob 3 when text =~ /\bleak\b/i' > f.rules
+printf '%s\n' '{"id":"1","body":"Please cancel my appointment on Monday, I no longer need it"}' '{"id":"2","body":"Book now: please cancel my appointment"}' '{"id":"3","body":"A leak under the sink"}' '{"id":"4","body":"Please cancel my appointment on Monday"}' > f.jsonl
+tcase "a rule at the threshold against a sure model; a strong rule; a category the model does not know" "enq-classify -r f.rules -m all.model --no-model --no-lang --explain f.jsonl | jq -c '[.id, .category, .category_by, .confidence, .explain.model[0]]'"
+expect_out <<'E'
+["1","cancellation","model",0.5,{"category":"cancellation","p":0.79}]
+["2","booking","rules",1,{"category":"cancellation","p":0.58}]
+["3","urgentjob","rules",0.742,{"category":"support","p":0.235}]
+["4","booking","rules",0.514,{"category":"cancellation","p":0.705}]
+E
+tcase "--min-prob: a model's answer under it leaves the rules alone" "enq-classify -r f.rules -m all.model --no-model --no-lang --min-prob 0.6 f.jsonl | jq -c '[.id, .category, .category_by]'"
+expect_out <<'E'
+["1","booking","rules"]
+["2","booking","rules"]
+["3","urgentjob","rules"]
+["4","booking","rules"]
+E
+
 # ---- typos and other languages: character n-grams ----
 printf '%s\n' '{"id":"t1","body":"reciepts"}' '{"id":"t2","body":"I cancled it"}' '{"id":"t3","body":"annulation"}' '{"id":"t4","body":"absage"}' '{"id":"t5","body":"anulación"}' > typo.jsonl
 tcase "words never seen, read through their character n-grams" "enq-classify -r /dev/null -m all.model --no-model --no-lang typo.jsonl | jq -r '[.id, .category] | @tsv'"
