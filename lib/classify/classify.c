@@ -600,18 +600,24 @@ static int consult(ctx *c, learned *l)
 /* The category when the category model spoke (man/enq-classify.1,
  * Models): each category's rule sum (0 where none held) and the model's
  * log-probability added, one more piece of evidence in the rules' own
- * unit; a category of the rules the model does not know has the model's
- * uniform prior.  The best wins, its confidence the softmax of the sums;
+ * unit; a category of the rules the model does not know is in the running
+ * where a rule for it held, with the model's uniform prior.  The best
+ * wins, its confidence the softmax of the sums (no rule held: the model's
+ * own answer and probability);
  * by "rules" when it is what the rules alone give at or over the
  * threshold, else "model".  0 when the model's answer falls under
  * --min-prob: the rules decide alone, as without a model. */
-static int fuse(ctx *c, int best, const char **category, double *conf, const char **by)
+/* fuse's sums, when some rule held: the best candidate into *win (a
+ * model class, or K + a rule category the model does not know), its
+ * confidence returned */
+static double sum_evidence(ctx *c, size_t *win)
 {
-	size_t K = op_model_nclasses(c->cm.m), n = K + c->nnames, win = 0;
+	size_t K = op_model_nclasses(c->cm.m), n = K + c->nnames;
 	double *v = c->fused, mx = -HUGE_VAL, sum = 0;
 	for (size_t k = 0; k < n; k++) {
 		int rule = k < K ? c->rule_of[k] : (int)(k - K);
-		if (k >= K && c->class_of[rule] >= 0) {	/* counted with its class */
+		/* a rule category: counted with its class, or not running */
+		if (k >= K && (c->class_of[rule] >= 0 || !c->fired[rule])) {
 			v[k] = -HUGE_VAL;
 			continue;
 		}
@@ -619,12 +625,18 @@ static int fuse(ctx *c, int best, const char **category, double *conf, const cha
 		v[k] = log(p > 1e-300 ? p : 1e-300) + (rule >= 0 && c->fired[rule] ? c->score[rule] : 0);
 		if (v[k] > mx) {
 			mx = v[k];
-			win = k;
+			*win = k;
 		}
 	}
 	for (size_t k = 0; k < n; k++)
 		sum += exp(v[k] - mx);
-	*conf = 1 / sum;
+	return 1 / sum;
+}
+
+static int fuse(ctx *c, int best, const char **category, double *conf, const char **by)
+{
+	size_t K = op_model_nclasses(c->cm.m), win = c->cm.best;
+	*conf = best < 0 ? c->cm.prob[win] : sum_evidence(c, &win);
 	int rule = win < K ? c->rule_of[win] : (int)(win - K);
 	if (rule >= 0 && rule == best && c->score[best] >= c->threshold) {
 		*by = "rules";
