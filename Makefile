@@ -68,7 +68,7 @@ all: deps $(BINS) $(UNITS) $(FUZZTESTS) $(B)/fault/failmalloc.so
 # the build dependencies came with $(B)/deps.mk.
 deps:
 	@if [ -z "$$OPFLOW_SKIP_DEPS" ]; then ./scripts/install-deps $(DEPS_WANT); fi
-.PHONY: all deps check demo install clean bench fuzz fuzzers valgrind-wrappers regen-golden
+.PHONY: FORCE all deps check demo install clean bench fuzz fuzzers valgrind-wrappers regen-golden
 # objects are kept, so a second make relinks nothing
 .SECONDARY:
 
@@ -93,7 +93,40 @@ $(B)/cmd/%.o: cmd/%.c $(LIBHDR) | deps
 
 $(B)/bin/%: $(B)/cmd/%.o $(B)/libopflow.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(B)/libopflow.a $(DEPS_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(EXTRAOBJ) $(B)/libopflow.a $(DEPS_LIBS)
+
+# The built-in models of enq-classify (category and priority), trained by
+# the enq-train just built on the corpus share/train/train-*.jsonl (never
+# heldout-*: make check scores them on that, tests/cli/5500-default-model.t)
+# and compiled into enq-classify alone (scripts/embed-model), so it has
+# them in the build tree and installed alike.  No corpus, no models:
+# enq-classify without -m has the rules alone, and its --explain says so.
+TRAIN   := $(sort $(wildcard share/train/train-*.jsonl))
+MODELS  := $(if $(TRAIN),$(B)/models/category.model $(B)/models/priority.model)
+TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1
+
+$(B)/models/%.model: $(TRAIN) $(B)/bin/enq-train
+	@mkdir -p $(@D)
+	$(B)/bin/enq-train --label $* $(TRAINFLAGS) -o $@ $(TRAIN) >/dev/null
+
+# which models there are, rewritten only when that changes: a corpus added
+# or taken away remakes defmodel.c
+$(B)/models/list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MODELS)' | cmp -s - $@ || echo '$(MODELS)' > $@
+FORCE:
+
+$(B)/defmodel.c: $(MODELS) $(B)/models/list scripts/embed-model
+	./scripts/embed-model $(MODELS) > $@
+
+$(B)/defmodel.o: $(B)/defmodel.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# named before libopflow.a, it keeps lib/classify/defmodel.c's "none" out
+$(B)/bin/enq-classify: $(B)/defmodel.o
+# private: not inherited by its prerequisites (enq-train, which trains
+# the models defmodel.o is made of)
+$(B)/bin/enq-classify: private EXTRAOBJ = $(B)/defmodel.o
 
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libopflow.a
 	@mkdir -p $(@D)

@@ -1,11 +1,12 @@
 /* enq-classify - what each enquiry is, how urgent, what it lacks.
  *
- *   enq-classify [-r RULES] [-m MODEL] [--explain] [--reclassify] [file...]
+ *   enq-classify [-r RULES] [-m MODEL]... [--explain] [--reclassify] [file...]
  *   enq-classify --check [-r RULES] [--sample FILE]
  *
  * Scored rules (category, priority, tag, extract, require, threshold,
- * default; opflow-rules(5)) and, with -m, the model enq-train learned,
- * for what the rules leave undecided (lib/classify).  Adds category,
+ * default; opflow-rules(5)) and the models enq-train learned (the
+ * built-in ones, or -m's) for what the rules leave undecided
+ * (lib/classify).  Adds category,
  * confidence, priority (each with who decided), lang, tags, missing and
  * the extracted fields; a category or priority the record has stands
  * unless --reclassify, a lang always.  MIT. */
@@ -18,15 +19,19 @@
 #include "stream.h"
 
 static const char usage[] =
-	"Usage: enq-classify [-r RULES] [-m MODEL] [options] [file...]\n"
+	"Usage: enq-classify [-r RULES] [-m MODEL]... [options] [file...]\n"
 	"Add category, confidence, priority, lang, tags, missing and extracted fields.\n"
 	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
 	"  -m, --model MODEL     a model from enq-train, for what the rules leave\n"
-	"                        undecided\n"
+	"                        undecided (default: the built-in ones); a model\n"
+	"                        of label priority decides the priority (twice:\n"
+	"                        one of each)\n"
+	"      --no-model        no built-in model: the rules alone\n"
 	"      --min-prob P      the model's answer only at probability P or more\n"
-	"                        (default 0; below it, the default category)\n"
+	"                        (default 0; below it, the rules alone decide)\n"
 	"      --explain         add an `explain` object: rules fired (file:line,\n"
-	"                        score), scores, who decided, the model's top 3\n"
+	"                        score), scores, who decided, the models' top 3\n"
+	"                        and the features that weighed most\n"
 	"      --reclassify      decide category and priority even where the record\n"
 	"                        has them (the old values go to category_was and\n"
 	"                        priority_was)\n"
@@ -36,8 +41,7 @@ static const char usage[] =
 	"      --sample FILE     with --check: records whose fields count as known\n";
 
 typedef struct {
-	const char *rules, *model;
-	double min_prob;
+	const char *rules;
 	int flags;
 } loading;
 
@@ -45,7 +49,7 @@ static void *load(void *arg, const op_cli *cli)
 {
 	loading *l = arg;
 	op_err e;
-	op_classify *c = op_classify_load(l->rules, l->model, l->min_prob, l->flags, cli, &e);
+	op_classify *c = op_classify_load(l->rules, NULL, 0, 0, l->flags, cli, &e);
 	if (!c && *e.msg)
 		op_warn("%s", e.msg);
 	return c;
@@ -56,7 +60,8 @@ static void drop(void *c)
 	op_classify_free(c);
 }
 
-/* --check: the rules' tests, each on the rules loaded afresh, and lint */
+/* --check: the rules' tests, each on the rules loaded afresh (alone:
+ * the tests are the rules', not a model's), and lint */
 static int check(const op_classify *c, loading *l, const op_cli *cli, const char *sample)
 {
 	op_check_filter f = { load, op_classify_record, drop, l, cli };
@@ -69,10 +74,11 @@ int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG, .output = &op_records_out,
 		       .with_calendar = 1 };
-	const char *rules = NULL, *model = NULL, *sample = NULL;
+	const char *rules = NULL, *models[2], *sample = NULL;
+	size_t nmodels = 0;
 	double min_prob = 0;
 	int flags = 0, checking = 0, ch;
-	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG, O_CHECK, O_SAMPLE };
+	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG, O_NOMODEL, O_CHECK, O_SAMPLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
@@ -82,12 +88,19 @@ int main(int argc, char **argv)
 		{ "no-lang", no_argument, NULL, O_NOLANG },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "sample", required_argument, NULL, O_SAMPLE },
+		{ "no-model", no_argument, NULL, O_NOMODEL },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
 		switch (ch) {
 		case 'r': rules = optarg; op_cli_file(&cli, "-r", optarg, OP_FILE_IN); break;
-		case 'm': model = optarg; op_cli_file(&cli, "-m", optarg, OP_FILE_IN); break;
+		case 'm':
+			if (nmodels == 2)
+				op_usage_error(&cli, "-m: at most twice (a category and a priority model)");
+			models[nmodels++] = optarg;
+			op_cli_file(&cli, "-m", optarg, OP_FILE_IN);
+			break;
+		case O_NOMODEL: flags |= OP_CLASSIFY_NOMODEL; break;
 		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;
 		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
 		case O_NOLANG: flags |= OP_CLASSIFY_NOLANG; break;
@@ -102,11 +115,11 @@ int main(int argc, char **argv)
 	op_check_usage(&cli, checking, sample, rules, argc - optind);
 
 	op_err e;
-	op_classify *c = op_classify_load(rules, model, min_prob, flags, &cli, &e);
+	op_classify *c = op_classify_load(rules, models, nmodels, min_prob, flags, &cli, &e);
 	if (!c)
 		op_die_err(&e);
 	if (checking) {
-		loading l = { rules, model, min_prob, flags };
+		loading l = { rules, (flags & ~OP_CLASSIFY_EXPLAIN) | OP_CLASSIFY_NOMODEL };
 		int rc = check(c, &l, &cli, sample);
 		op_classify_free(c);
 		op_cli_free(&cli);

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 
 	op_err e;
 	op_classify *cl = NULL;
-	if (checking && !(cl = op_classify_load(classify_rules, NULL, 0, 0, &cli, &e)))
+	if (checking && !(cl = op_classify_load(classify_rules, NULL, 0, 0, OP_CLASSIFY_NOMODEL, &cli, &e)))
 		op_die_err(&e);
 	op_draft *d = op_draft_load(&o, &cli, &e);
 	if (!d) {

@@ -1,6 +1,6 @@
 /* enq-train - learn categories from a business's own labelled history.
  *
- *   enq-train --label FIELD [--text EXPR] -o MODEL [--holdout F | --test FILE] [file...]
+ *   enq-train --label FIELD [--text EXPR] -o MODEL [--holdout F | --test FILE | --folds K] [file...]
  *
  * Reads labelled records, trains the linear text classifier of lib/model
  * and writes it to MODEL; prints accuracy and macro-F1 on the held-out
@@ -143,6 +143,72 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	return 0;
 }
 
+/* The split: --test's records, or a seeded draw of --holdout. */
+static void split(const ctx *c, const char *test, double holdout, uint64_t *rng, size_t *train,
+		  size_t *ntrain, size_t *held, size_t *nheld)
+{
+	size_t n = op_trainer_count(c->tr);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		int out_of_training;
+		if (test) {
+			out_of_training = k < c->ntest && c->test[k] == i;
+			k += out_of_training;
+		} else {
+			*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			out_of_training = (double)(*rng >> 11) / 9007199254740992.0 < holdout;
+		}
+		if (out_of_training)
+			held[(*nheld)++] = i;
+		else
+			train[(*ntrain)++] = i;
+	}
+}
+
+/* --folds K: the records dealt into K folds in a seeded order; each fold
+ * scored by a model trained on the others, into conf.  Each fold's
+ * accuracy is printed, so the spread shows beside the pooled figure. */
+static void cross_validate(op_trainer *tr, const op_train_opts *o, size_t k, uint64_t *rng,
+			   const char *textsrc, const char *label, unsigned long *conf)
+{
+	size_t n = op_trainer_count(tr), C = op_trainer_nclasses(tr);
+	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order), *in = op_xmalloc((n ? n : 1) * sizeof *in),
+	       *out = op_xmalloc((n ? n : 1) * sizeof *out);
+	unsigned long *one = op_xmalloc(C * C * sizeof *one);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n; i > 1; i--) {	/* Fisher-Yates, from the seed */
+		*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t j = (size_t)((*rng >> 11) % i), tmp = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = tmp;
+	}
+	printf("%zu-fold cross-validation, accuracy by fold:", k);
+	for (size_t f = 0; f < k; f++) {
+		size_t nin = 0, nout = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (i % k == f)
+				out[nout++] = order[i];
+			else
+				in[nin++] = order[i];
+		}
+		memset(one, 0, C * C * sizeof *one);
+		op_model *m = op_trainer_fit(tr, o, in, nin, textsrc, label);
+		op_trainer_tally(tr, m, out, nout, one);
+		op_model_free(m);
+		unsigned long right = 0;
+		for (size_t i = 0; i < C * C; i++) {
+			conf[i] += one[i];
+			right += i % (C + 1) ? 0 : one[i];
+		}
+		printf(" %.4f", nout ? (double)right / nout : 0);
+	}
+	putchar('\n');
+	free(order);
+	free(in);
+	free(out);
+	free(one);
+}
+
 static const char usage[] =
 	"Usage: enq-train --label FIELD -o MODEL [options] [file...]\n"
 	"Learn a text classifier from labelled records; print its held-out accuracy.\n"
@@ -152,8 +218,12 @@ static const char usage[] =
 	"      --holdout F       hold out this share of the records to score\n"
 	"                        (default 0.1; 0: train on all, no score)\n"
 	"      --test FILE       score on the records of FILE instead\n"
-	"      --report          precision, recall and F1 per class\n"
-	"      --seed N          order of the examples and the held-out draw (default 1)\n"
+	"      --folds K         score by K-fold cross-validation instead (the\n"
+	"                        model written is trained on all the records)\n"
+	"      --report          precision, recall and F1 per class, and the\n"
+	"                        confusion table\n"
+	"      --seed N          order of the examples, the held-out draw and the\n"
+	"                        folds (default 1)\n"
 	"      --epochs N        passes over the data (default 10)\n"
 	"      --lr X            starting learning rate (default 1)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
@@ -168,16 +238,17 @@ int main(int argc, char **argv)
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
 	double holdout = 0.1, lr = 1.0, prune = 0.25;
-	long long seed = 1, epochs = 10;
+	long long seed = 1, epochs = 10, folds = 0;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
-	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE };
+	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "holdout", required_argument, NULL, O_HOLDOUT },
 		{ "test", required_argument, NULL, O_TEST },
+		{ "folds", required_argument, NULL, O_FOLDS },
 		{ "report", no_argument, NULL, O_REPORT },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "epochs", required_argument, NULL, O_EPOCHS },
@@ -206,6 +277,7 @@ int main(int argc, char **argv)
 			test = optarg;
 			op_cli_file(&cli, "--test", optarg, OP_FILE_IN);
 			break;
+		case O_FOLDS: folds = op_opt_num(&cli, "--folds", optarg, 2, 100); break;
 		case O_REPORT: report = 1; break;
 		case O_SEED: seed = op_opt_num(&cli, "--seed", optarg, 0, INT64_MAX); break;
 		case O_EPOCHS: epochs = op_opt_num(&cli, "--epochs", optarg, 1, 1000); break;
@@ -231,9 +303,9 @@ int main(int argc, char **argv)
 		op_usage_error(&cli, "--label FIELD is required");
 	if (!out)
 		op_usage_error(&cli, "-o MODEL is required");
-	if (test && holdout_set)
-		op_usage_error(&cli, "--holdout and --test: one or the other");
-	if (test)
+	if (!!test + holdout_set + !!folds > 1)
+		op_usage_error(&cli, "--holdout, --test and --folds: one of them");
+	if (test || folds)
 		holdout = 0;
 	/* both are kept in the model file, which holds only such text */
 	if (!op_model_text_ok(c.label, strlen(c.label)))
@@ -261,36 +333,29 @@ int main(int argc, char **argv)
 	if (!c.label_seen && c.nhold)
 		op_usage_error(&cli, "no record has field '%s'; fields seen: %s", c.label, fields_seen(&c));
 
-	/* the split: --test's records, or a seeded draw of --holdout */
 	size_t n = op_trainer_count(c.tr), ntrain = 0, nheld = 0;
 	size_t *trainidx = op_xmalloc((n ? n : 1) * sizeof *trainidx);
 	size_t *held = op_xmalloc((n ? n : 1) * sizeof *held);
 	uint64_t rng = (uint64_t)seed ^ 0x5851f42d4c957f2dULL;
-	for (size_t i = 0, k = 0; i < n; i++) {
-		int out_of_training;
-		if (test) {
-			out_of_training = k < c.ntest && c.test[k] == i;
-			k += out_of_training;
-		} else {
-			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-			out_of_training = (double)(rng >> 11) / 9007199254740992.0 < holdout;
-		}
-		if (out_of_training)
-			held[nheld++] = i;
-		else
-			trainidx[ntrain++] = i;
-	}
+	split(&c, test, holdout, &rng, trainidx, &ntrain, held, &nheld);
+	op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune };
 	int rc = OP_EXIT_OK;
 	if (!ntrain) {
 		op_warn("no records to train on");
 		rc = OP_EXIT_DATAERR;
 	} else if (!st.stop) {
-		op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune };
 		op_model *m = op_trainer_fit(c.tr, &o, trainidx, ntrain, textsrc, c.label);
 		printf("trained on %zu records, %zu classes, %zu features\n", ntrain,
 		       op_trainer_nclasses(c.tr), op_model_nfeatures(m));
-		if (nheld)
-			op_trainer_score(c.tr, m, held, nheld, report, stdout);
+		size_t C = op_trainer_nclasses(c.tr);
+		unsigned long *conf = op_xcalloc(C * C, sizeof *conf);
+		if (folds)
+			cross_validate(c.tr, &o, (size_t)folds, &rng, textsrc, c.label, conf);
+		else
+			op_trainer_tally(c.tr, m, held, nheld, conf);
+		if (nheld || folds)
+			op_trainer_report(c.tr, conf, report, stdout);
+		free(conf);
 		if (op_model_save(m, out, &e)) {
 			op_warn("%s", e.msg);
 			rc = OP_EXIT_IOERR;

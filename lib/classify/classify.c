@@ -57,6 +57,18 @@ typedef struct {
 	size_t n;
 } reqrule;
 
+/* a model in use: -m FILE's or the built-in one */
+typedef struct {
+	op_model *m;
+	op_rules *rules;
+	op_expr *text;
+	double *prob;
+	size_t best;
+	int spoke;		/* it had words to read in this record */
+	const char *from;	/* the file, or "built-in" */
+	op_buf why;		/* --explain: its top features, JSON */
+} learned;
+
 #define VEC(T, name) T *name; size_t n##name, cap##name
 #define PUSH(c, name, v) do { \
 	(c)->name = op_grow((c)->name, (c)->n##name, &(c)->cap##name, sizeof *(c)->name); \
@@ -77,12 +89,14 @@ struct op_classify {
 	op_pf *pf;
 	op_eval ev;
 	op_calendar *calendar;
-	/* the model */
-	op_model *model;
-	op_rules *mrules;
-	op_expr *mtext;
+	/* the models: category's and priority's (man/enq-classify.1, MODELS) */
+	learned cm, pm;
+	int *rule_of, *class_of;	/* model class <-> rule category, -1: none */
+	double *fused;			/* a sum per class and category */
+	const char *no_model;	/* why there is none, for --explain */
 	op_feats feats;
-	double *prob, min_prob;
+	op_buf featnames;
+	double min_prob;
 	/* the language: langid over `text` (none with --no-lang) */
 	op_langid *langid;
 	op_rules *lrules;
@@ -469,9 +483,26 @@ static void missing_member(ctx *c, op_rec *r, const char *category, op_buf *b)
 	op_buf_addc(b, ']');
 }
 
+/* ,"key":[{"field":class,"p":P}...]: the model's first three classes
+ * (of fewer, when it has fewer), then ,"key_features": its top_features */
+static void explain_model(const learned *l, op_buf *b, const char *key, const char *field)
+{
+	size_t top3[3], k = op_model_nclasses(l->m) < 3 ? op_model_nclasses(l->m) : 3;
+	op_model_top(l->m, l->prob, top3, k);
+	op_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < k; i++) {
+		op_buf_printf(b, i ? ",{\"%s\":" : "{\"%s\":", field);
+		op_buf_json_cstr(b, op_model_class(l->m, top3[i]));
+		op_buf_printf(b, ",\"p\":%.3f}", l->prob[top3[i]]);
+	}
+	op_buf_printf(b, "],\"%s_features\":", key);
+	op_buf_add(b, l->why.p, l->why.len);
+}
+
 /* --explain: the rules that fired (gathered in c->explain), who decided,
- * the scores, and the model's first three */
-static void explain_member(ctx *c, op_buf *b, const char *by, int model_spoke)
+ * the scores, where the models came from, and each model's first three
+ * with the features that weighed most for its answer */
+static void explain_member(ctx *c, op_buf *b, const char *by)
 {
 	op_buf_add(b, c->explain.len ? c->explain.p : "{\"rules\":[", c->explain.len ? c->explain.len : 10);
 	op_buf_printf(b, "],\"by\":\"%s\",\"scores\":{", by);
@@ -485,20 +516,141 @@ static void explain_member(ctx *c, op_buf *b, const char *by, int model_spoke)
 		op_buf_json_cstr(b, c->names[i]);
 		op_buf_printf(b, ":%.15g", c->score[i]);
 	}
+	op_buf_adds(b, "},\"models\":{\"category\":");
+	op_buf_json_cstr(b, c->cm.m ? c->cm.from : c->no_model);
+	op_buf_adds(b, ",\"priority\":");
+	op_buf_json_cstr(b, c->pm.m ? c->pm.from : c->no_model);
 	op_buf_addc(b, '}');
-	if (model_spoke) {
-		size_t top3[3], k = op_model_nclasses(c->model) < 3 ? op_model_nclasses(c->model) : 3;
-		op_model_top(c->model, c->prob, top3, k);
-		op_buf_adds(b, ",\"model\":[");
-		for (size_t i = 0; i < k; i++) {
-			const char *name = op_model_class(c->model, top3[i]);
-			op_buf_adds(b, i ? ",{\"category\":" : "{\"category\":");
-			op_buf_json_cstr(b, name);
-			op_buf_printf(b, ",\"p\":%.3f}", c->prob[top3[i]]);
+	if (c->cm.spoke)
+		explain_model(&c->cm, b, "model", "category");
+	if (c->pm.spoke)
+		explain_model(&c->pm, b, "priority_model", "priority");
+	op_buf_addc(b, '}');
+}
+
+/* --explain: the features of this record that weighed most for the
+ * model's answer (its weight for that class, times the feature's count
+ * and scale), at most EXPLAIN_FEATURES, into l->why as a JSON array */
+#define EXPLAIN_FEATURES 5
+static int by_hash(const void *a, const void *b, void *h)
+{
+	uint64_t x = ((const uint64_t *)h)[*(const size_t *)a], y = ((const uint64_t *)h)[*(const size_t *)b];
+	return x < y ? -1 : x > y;
+}
+
+static void top_features(ctx *c, learned *l)
+{
+	const op_feats *f = &c->feats;
+	size_t *ix = op_xmalloc(f->n * sizeof *ix), ntop = 0;
+	struct { size_t at; double w; } top[EXPLAIN_FEATURES + 1];
+	double x = op_model_scale(f->n);
+	for (size_t i = 0; i < f->n; i++)
+		ix[i] = i;
+	/* a feature may come more than once: its occurrences side by side */
+	qsort_r(ix, f->n, sizeof *ix, by_hash, f->h);
+	for (size_t i = 0, j; i < f->n; i = j) {
+		for (j = i + 1; j < f->n && f->h[ix[j]] == f->h[ix[i]]; j++)
+			;
+		const float *r = op_model_weights(l->m, f->h[ix[i]]);
+		double w = r ? (double)(j - i) * x * r[l->best] : 0;
+		/* an n-gram of bytes may cut a character in two: not text to
+		 * show (the JSON written is UTF-8) */
+		const char *name = c->featnames.p + f->at[ix[i]];
+		if (w <= 0 || !op_model_text_ok(name, strlen(name)))
+			continue;
+		size_t k = ntop;	/* insertion, best first */
+		while (k && top[k - 1].w < w) {
+			top[k] = top[k - 1];
+			k--;
 		}
-		op_buf_addc(b, ']');
+		top[k].at = f->at[ix[i]];
+		top[k].w = w;
+		if (ntop < EXPLAIN_FEATURES)
+			ntop++;
 	}
-	op_buf_addc(b, '}');
+	op_buf_reset(&l->why);
+	op_buf_addc(&l->why, '[');
+	for (size_t k = 0; k < ntop; k++) {
+		op_buf_adds(&l->why, k ? ",{\"feature\":" : "{\"feature\":");
+		op_buf_json_cstr(&l->why, c->featnames.p + top[k].at);
+		op_buf_printf(&l->why, ",\"weight\":%.3f}", top[k].w);
+	}
+	op_buf_addc(&l->why, ']');
+	free(ix);
+}
+
+/* model l on the record: l->spoke, l->best and l->prob; -1 on an
+ * evaluation error of its text */
+static int consult(ctx *c, learned *l)
+{
+	const char *s;
+	size_t n;
+	l->spoke = 0;
+	int rc = op_modeltext_eval(&c->ev, l->text, &s, &n);
+	if (rc <= 0)
+		return rc;
+	c->feats.names = c->explain_on ? &c->featnames : NULL;
+	op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
+	/* no words, no evidence: the model's prior is not an answer */
+	if (!c->feats.n)
+		return 0;
+	l->best = op_model_predict(l->m, &c->feats, l->prob);
+	l->spoke = 1;
+	if (c->explain_on)
+		top_features(c, l);
+	return 0;
+}
+
+/* The category when the category model spoke (man/enq-classify.1,
+ * Models): each category's rule sum (0 where none held) and the model's
+ * log-probability added, one more piece of evidence in the rules' own
+ * unit; a category of the rules the model does not know is in the running
+ * where a rule for it held, with the model's uniform prior.  The best
+ * wins, its confidence the softmax of the sums (no rule held: the model's
+ * own answer and probability);
+ * by "rules" when it is what the rules alone give at or over the
+ * threshold, else "model".  0 when the model's answer falls under
+ * --min-prob: the rules decide alone, as without a model. */
+/* fuse's sums, when some rule held: the best candidate into *win (a
+ * model class, or K + a rule category the model does not know), its
+ * confidence returned */
+static double sum_evidence(ctx *c, size_t *win)
+{
+	size_t K = op_model_nclasses(c->cm.m), n = K + c->nnames;
+	double *v = c->fused, mx = -HUGE_VAL, sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		int rule = k < K ? c->rule_of[k] : (int)(k - K);
+		/* a rule category: counted with its class, or not running */
+		if (k >= K && (c->class_of[rule] >= 0 || !c->fired[rule])) {
+			v[k] = -HUGE_VAL;
+			continue;
+		}
+		double p = k < K ? c->cm.prob[k] : 1.0 / (double)K;
+		v[k] = log(p > 1e-300 ? p : 1e-300) + (rule >= 0 && c->fired[rule] ? c->score[rule] : 0);
+		if (v[k] > mx) {
+			mx = v[k];
+			*win = k;
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		sum += exp(v[k] - mx);
+	return 1 / sum;
+}
+
+static int fuse(ctx *c, int best, const char **category, double *conf, const char **by)
+{
+	size_t K = op_model_nclasses(c->cm.m), win = c->cm.best;
+	*conf = best < 0 ? c->cm.prob[win] : sum_evidence(c, &win);
+	int rule = win < K ? c->rule_of[win] : (int)(win - K);
+	if (rule >= 0 && rule == best && c->score[best] >= c->threshold) {
+		*by = "rules";
+	} else {
+		*by = "model";
+		if (*conf < c->min_prob)
+			return 0;
+	}
+	*category = win < K ? op_model_class(c->cm.m, win) : c->names[rule];
+	return 1;
 }
 
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
@@ -541,23 +693,15 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	}
 	const char *category;
 	double conf;
-	size_t mbest = 0;
-	int model_spoke = 0;
-	if (c->model && (c->explain_on || (!kept && (best < 0 || c->score[best] < c->threshold)))) {
-		const char *s;
-		size_t n;
-		int rc = op_modeltext_eval(&c->ev, c->mtext, &s, &n);
-		if (rc < 0) {
-			what = "model text";
-			goto evalerr;
-		}
-		if (rc > 0)
-			op_feats_text(&c->feats, op_model_featcfg(c->model), s, n);
-		/* no words, no evidence: the model's prior is not an answer */
-		if (rc > 0 && c->feats.n) {
-			mbest = op_model_predict(c->model, &c->feats, c->prob);
-			model_spoke = 1;
-		}
+	c->cm.spoke = c->pm.spoke = 0;
+	if (c->cm.m && (c->explain_on || !kept) && consult(c, &c->cm)) {
+		what = "model text";
+		goto evalerr;
+	}
+	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : -1;
+	if (c->pm.m && (c->explain_on || (own < 0 && prio < 0)) && consult(c, &c->pm)) {
+		what = "priority model text";
+		goto evalerr;
 	}
 	const char *by;
 	if (kept) {
@@ -565,16 +709,16 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		conf = 1;
 		by = "input";
 		c->by_input++;
+	} else if (c->cm.spoke && fuse(c, best, &category, &conf, &by)) {
+		if (*by == 'r')
+			c->by_rules++;
+		else
+			c->by_model++;
 	} else if (best >= 0 && c->score[best] >= c->threshold) {
 		category = c->names[best];
 		conf = exp(c->score[best] - top) / zsum;
 		by = "rules";
 		c->by_rules++;
-	} else if (model_spoke && c->prob[mbest] >= c->min_prob) {
-		category = op_model_class(c->model, mbest);
-		conf = c->prob[mbest];
-		by = "model";
-		c->by_model++;
 	} else {
 		category = c->deflt ? c->deflt : "other";
 		/* the weight of "none of them" against what fired; nothing
@@ -591,11 +735,14 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (!kept || blank(field(r, "confidence")))
 		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
-	int own = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : -1;
+	/* the priority: the record's own, else the rules', else the
+	 * model's, else normal */
+	const char *pby = own >= 0 ? "input" : prio >= 0 ? "rules" : c->pm.spoke ? "model" : "default";
+	if (prio < 0 && c->pm.spoke)
+		prio = op_p_index(op_model_class(c->pm.m, c->pm.best), op_priorities);
 	if (own < 0)
 		op_fields_cstr(&c->out, "priority", op_priorities[prio < 0 ? NORMAL : prio]);
-	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0,
-		   own >= 0 ? "input" : prio < 0 ? "default" : "rules");
+	provenance(c, r, "priority", "priority_by", "priority_was", own >= 0, pby);
 	/* the record's own language stands (man/enq-classify.1, LANGUAGE) */
 	if (c->langid && blank(field(r, "lang"))) {
 		const char *s;
@@ -612,7 +759,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 		if (c->extoff[i] != (size_t)-1)
 			op_fields_json(&c->out, c->exts[i].field, c->ext.p + c->extoff[i], c->extlen[i]);
 	if (c->explain_on)
-		explain_member(c, op_fields_add(&c->out, "explain"), by, model_spoke);
+		explain_member(c, op_fields_add(&c->out, "explain"), by);
 	size_t n;
 	const op_kv *kv = op_fields_kv(&c->out, &n);
 	op_emit_rec(st, r, kv, n);
@@ -633,8 +780,35 @@ op_classify *op_classify_new(void)
 	return c;
 }
 
-op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
-			      const op_cli *cli, op_err *e)
+/* m, loaded from `from` (NULL with e when it failed), for the category
+ * or, when its label is priority, the priority; -1 with e when it cannot be */
+static int use_model(ctx *c, op_model *m, const char *from, op_err *e)
+{
+	if (!m)
+		return -1;
+	int pri = !strcmp(op_model_label(m), "priority");
+	learned *l = pri ? &c->pm : &c->cm;
+	for (size_t k = 0; pri && k < op_model_nclasses(m); k++)
+		if (op_p_index(op_model_class(m, k), op_priorities) < 0) {
+			op_errf(e, OP_EXIT_CONFIG, "%s: a priority model's class '%s' is not low, normal, high or urgent",
+				from, op_model_class(m, k));
+			op_model_free(m);
+			return -1;
+		}
+	if (l->m) {
+		op_errf(e, OP_EXIT_USAGE, "%s: a second %s model (-m is given once for each)", from,
+			pri ? "priority" : "category");
+		op_model_free(m);
+		return -1;
+	}
+	l->m = m;
+	l->from = from;
+	l->prob = op_xmalloc(op_model_nclasses(m) * sizeof *l->prob);
+	return (l->text = op_modeltext_parse(from, op_model_text_expr(m), &l->rules, e)) ? 0 : -1;
+}
+
+op_classify *op_classify_load(const char *rules, const char *const *models, size_t nmodels, double min_prob,
+			      int flags, const op_cli *cli, op_err *e)
 {
 	ctx *c = op_classify_new();
 	c->min_prob = min_prob;
@@ -648,11 +822,27 @@ op_classify *op_classify_load(const char *rules, const char *model, double min_p
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
 	if ((!nopf || strcmp(nopf, "1")) && !(c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx, e)))
 		goto fail;
-	if (model) {
-		if (!(c->model = op_model_load(model, e)) ||
-		    !(c->mtext = op_modeltext_parse(model, op_model_text_expr(c->model), &c->mrules, e)))
+	for (size_t i = 0; i < nmodels; i++)
+		if (use_model(c, op_model_load(models[i], e), models[i], e))
 			goto fail;
-		c->prob = op_xmalloc(op_model_nclasses(c->model) * sizeof *c->prob);
+	c->no_model = flags & OP_CLASSIFY_NOMODEL ? "none (--no-model)" : "none (built without share/train/)";
+	for (int k = 0; k < 2 && !(flags & OP_CLASSIFY_NOMODEL); k++) {
+		learned *l = k ? &c->pm : &c->cm;
+		size_t n;
+		const unsigned char *p = op_defmodel(k ? "priority" : "category", &n);
+		if (!l->m && p && use_model(c, op_model_parse(p, n, e), "built-in", e))
+			goto fail;
+	}
+	if (c->cm.m) {	/* the rules' categories and the model's classes matched by name */
+		size_t K = op_model_nclasses(c->cm.m);
+		c->rule_of = op_xmalloc(K * sizeof *c->rule_of);
+		c->class_of = op_xmalloc((c->nnames ? c->nnames : 1) * sizeof *c->class_of);
+		c->fused = op_xmalloc((K + c->nnames) * sizeof *c->fused);
+		for (size_t i = 0; i < c->nnames; i++)
+			c->class_of[i] = -1;
+		for (size_t k = 0; k < K; k++)
+			if ((c->rule_of[k] = find_name(c, op_model_class(c->cm.m, k))) >= 0)
+				c->class_of[c->rule_of[k]] = (int)k;
 	}
 	if (!(flags & OP_CLASSIFY_NOLANG)) {
 		if (!(c->ltext = op_modeltext_parse("lang", "text", &c->lrules, e)))
@@ -724,13 +914,21 @@ void op_classify_free(op_classify *c)
 	op_eval_free(&c->ev);
 	op_pf_free(c->pf);
 	op_rules_free(c->rules);
-	op_rules_free(c->mrules);
+	for (int k = 0; k < 2; k++) {
+		learned *l = k ? &c->pm : &c->cm;
+		op_rules_free(l->rules);
+		op_model_free(l->m);
+		free(l->prob);
+		op_buf_free(&l->why);
+	}
+	op_buf_free(&c->featnames);
+	free(c->rule_of);
+	free(c->class_of);
+	free(c->fused);
 	op_rules_free(c->lrules);
 	op_langid_free(c->langid);
 	op_calendar_free(c->calendar);
-	op_model_free(c->model);
 	op_feats_free(&c->feats);
-	free(c->prob);
 	free(c->score);
 	free(c->fired);
 	free(c->extoff);

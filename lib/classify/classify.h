@@ -11,15 +11,18 @@ typedef struct op_classify op_classify;
 #define OP_CLASSIFY_EXPLAIN 1		/* --explain */
 #define OP_CLASSIFY_RECLASSIFY 2	/* --reclassify: the record's own values go */
 #define OP_CLASSIFY_NOLANG 4		/* --no-lang: no `lang` member */
+#define OP_CLASSIFY_NOMODEL 8		/* --no-model: no built-in model */
 
 /* The statements; pass an op_classify_new() as the rules' ctx. */
 extern const op_stmt op_classify_statements[];
 op_classify *op_classify_new(void);
-/* Load the rules (NULL: the built-in classify.rules) and the model (NULL:
- * none); NULL with e (66 or 78) on a file that cannot be read or is not
- * valid. */
-op_classify *op_classify_load(const char *rules, const char *model, double min_prob, int flags,
-			      const op_cli *cli, op_err *e);
+/* Load the rules (NULL: the built-in classify.rules) and the models
+ * models[0..nmodels) (a model whose label is priority decides the
+ * priority, any other the category); what they leave, the built-in models
+ * take unless OP_CLASSIFY_NOMODEL.  NULL with e (66 or 78) on a file that
+ * cannot be read or is not valid, 64 on two models of a kind. */
+op_classify *op_classify_load(const char *rules, const char *const *models, size_t nmodels, double min_prob,
+			      int flags, const op_cli *cli, op_err *e);
 /* An op_record_fn: classify r and write it (or reject it). */
 int op_classify_record(op_stream *st, op_rec *r, void *classify);
 /* ,"by_input":N,"by_rules":N,... for --stats */

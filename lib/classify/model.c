@@ -62,8 +62,21 @@ static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 
 enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
-static void push(op_feats *f, uint64_t h)
+/* a feature, and with f->names its text: a[0..an), then " " b[0..bn)
+ * when bn (a word pair) */
+static void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
+		 size_t bn)
 {
+	if (f->names) {
+		f->at = op_grow(f->at, f->n, &f->capat, sizeof *f->at);
+		f->at[f->n] = f->names->len;
+		op_buf_add(f->names, a, an);
+		if (bn) {
+			op_buf_addc(f->names, ' ');
+			op_buf_add(f->names, b, bn);
+		}
+		op_buf_addc(f->names, 0);
+	}
 	f->h = op_grow(f->h, f->n, &f->cap, sizeof *f->h);
 	f->h[f->n++] = h;
 }
@@ -76,10 +89,13 @@ static int word_byte(unsigned char c)
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned char w[MAX_GRAM_WORD + 2];
+	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
+	size_t plen = 0;
 	int have_prev = 0;
 	f->n = 0;
+	if (f->names)
+		op_buf_reset(f->names);
 	for (size_t i = 0; i < n;) {
 		if (!word_byte(p[i])) {
 			i++;
@@ -105,23 +121,28 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 				wh = (wh ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
 			}
 		}
-		push(f, op_fmix64(wh));
+		push(f, op_fmix64(wh), w + 1, glen, NULL, 0);
 		if (cfg->word_ngrams >= 2 && have_prev)
-			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM));
+			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM), pw, plen, w + 1, glen);
 		prev = wh;
 		have_prev = 1;
+		if (f->names) {
+			memcpy(pw, w + 1, glen);
+			plen = glen;
+		}
 		w[glen + 1] = '>';
 		size_t tot = glen + 2;
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)));
+					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)), w + k, g, NULL, 0);
 	}
 }
 
 void op_feats_free(op_feats *f)
 {
 	free(f->h);
+	free(f->at);
 	memset(f, 0, sizeof *f);
 }
 
@@ -149,6 +170,18 @@ static const float *row_of(const op_model *m, uint64_t h)
 		if (m->hash[s - 1] == h)
 			return m->w + (size_t)(s - 1) * m->nclass;
 	return NULL;
+}
+
+const float *op_model_weights(const op_model *m, uint64_t h)
+{
+	return row_of(m, h);
+}
+
+/* each occurrence weighs 1/sqrt(n), in training as in prediction: a long
+ * text does not shout down a short one */
+double op_model_scale(size_t n)
+{
+	return n ? 1 / sqrt((double)n) : 0;
 }
 
 static void softmax(double *z, size_t n)
@@ -206,8 +239,7 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 		if (r)
 			add_row(a, r, C);
 	}
-	/* each occurrence weighs 1/sqrt(n), as in training */
-	double x = f->n ? 1 / sqrt((double)f->n) : 0;
+	double x = op_model_scale(f->n);
 	for (size_t c = 0; c < C; c++) {
 		/* finite weights can still sum past FLT_MAX in a (a damaged or
 		 * hostile file): an infinite score is then the largest there
@@ -278,10 +310,16 @@ struct op_trainer {
 	size_t nid, capid;
 	uint32_t *tab;
 	size_t ntab;
-	/* examples: feature ids in ids[off[i]..off[i+1]) */
+	/* examples: example i's feature ids are ids[off[i]..off[i+1]); past
+	 * BLOCK_IDS of them, all go to a spill file instead and are read back
+	 * an example at a time (pread, from the page cache), so the memory
+	 * training takes does not grow with the examples */
 	uint32_t *ids;
-	size_t nids, capids;
+	size_t nids, capids;		/* in memory, or waiting to be written */
 	size_t *off, capoff;
+	size_t block;			/* BLOCK_IDS, or OPFLOW_TRAIN_BLOCK */
+	int spill;			/* its descriptor, or -1 */
+	size_t written;			/* ids in it */
 	int *label;
 	size_t nex, capex;
 	char **names;
@@ -289,6 +327,38 @@ struct op_trainer {
 	op_hmap byname;			/* label -> class + 1 */
 	op_feats scratch;
 };
+
+/* Feature ids held in memory at most (4 bytes each, 32 MB): about
+ * 25,000 enquiries of 300 features.  Reading them back costs a
+ * pread an example an epoch, against 1.4 KB of memory an example held.
+ * OPFLOW_TRAIN_BLOCK=N: N ids (the tests spill small data). */
+#define BLOCK_IDS ((size_t)8 << 20)
+
+/* The ids in memory appended to the spill file, made on first use and
+ * unlinked at once (it goes when the trainer does).  A file that cannot
+ * be written ends the program (74), as memory running out does. */
+static void flush_ids(op_trainer *t)
+{
+	if (t->spill < 0) {
+		const char *dir = getenv("TMPDIR");
+		op_buf path = {0};
+		op_buf_printf(&path, "%s/enq-train.XXXXXX", dir && *dir ? dir : "/tmp");
+		if ((t->spill = mkstemp(path.p)) < 0)
+			op_die(OP_EXIT_IOERR, "%s: %s", path.p, strerror(errno));
+		unlink(path.p);
+		op_buf_free(&path);
+	}
+	size_t n = t->nids * sizeof *t->ids;
+	for (size_t done = 0; done < n;) {
+		ssize_t k = pwrite(t->spill, (char *)t->ids + done, n - done,
+				   (off_t)(t->written * sizeof *t->ids + done));
+		if (k <= 0)
+			op_die(OP_EXIT_IOERR, "training spill file: %s", k ? strerror(errno) : "nothing written");
+		done += (size_t)k;
+	}
+	t->written += t->nids;
+	t->nids = 0;
+}
 
 op_trainer *op_trainer_new(const op_featcfg *cfg)
 {
@@ -299,6 +369,9 @@ op_trainer *op_trainer_new(const op_featcfg *cfg)
 	t->off = op_xmalloc(sizeof *t->off);
 	t->off[0] = 0;
 	t->capoff = 1;
+	t->spill = -1;
+	const char *b = getenv("OPFLOW_TRAIN_BLOCK");
+	t->block = b && atol(b) > 0 ? (size_t)atol(b) : BLOCK_IDS;
 	return t;
 }
 
@@ -352,8 +425,31 @@ size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *lab
 	for (size_t i = 0; i < t->scratch.n; i++)
 		t->ids[t->nids++] = feature_id(t, t->scratch.h[i]);
 	t->label[t->nex] = (int)c;
-	t->off[++t->nex] = t->nids;
+	t->off[t->nex + 1] = t->off[t->nex] + t->scratch.n;
+	t->nex++;
+	if (t->nids >= t->block)
+		flush_ids(t);
 	return t->nex - 1;
+}
+
+/* the feature ids of example i: in memory, or read from the spill file
+ * into t->ids (valid until the next call) */
+static const uint32_t *ids_of(op_trainer *t, size_t i)
+{
+	if (t->spill < 0)
+		return t->ids + t->off[i];
+	if (t->nids)	/* the last ones added */
+		flush_ids(t);
+	size_t n = (t->off[i + 1] - t->off[i]) * sizeof *t->ids;
+	t->ids = op_reserve(t->ids, n / sizeof *t->ids, &t->capids, sizeof *t->ids);
+	for (size_t done = 0; done < n;) {
+		ssize_t k = pread(t->spill, (char *)t->ids + done, n - done,
+				  (off_t)(t->off[i] * sizeof *t->ids + done));
+		if (k <= 0)
+			op_die(OP_EXIT_IOERR, "training spill file: %s", k ? strerror(errno) : "shorter than written");
+		done += (size_t)k;
+	}
+	return t->ids;
 }
 
 size_t op_trainer_count(const op_trainer *t) { return t->nex; }
@@ -367,6 +463,43 @@ static uint64_t splitmix(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+/* Fisher-Yates over a[0..n) */
+static void shuffle(size_t *a, size_t n, uint64_t *rng)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = (size_t)(splitmix(rng) % i), tmp = a[i - 1];
+		a[i - 1] = a[j];
+		a[j] = tmp;
+	}
+}
+
+/* one step of SGD on example e at rate lr; z and g are room for a score
+ * a class */
+static void sgd_step(op_trainer *t, size_t e, float lr, float *w, float *bias, double *z, float *g)
+{
+	size_t C = t->nclass ? t->nclass : 1;
+	const uint32_t *ids = ids_of(t, e);
+	size_t nf = t->off[e + 1] - t->off[e];
+	double x = op_model_scale(nf);
+	for (size_t c = 0; c < C; c++)
+		g[c] = 0;
+	for (size_t f = 0; f < nf; f++)
+		add_row(g, w + (size_t)ids[f] * C, C);
+	for (size_t c = 0; c < C; c++)
+		z[c] = bias[c] + x * g[c];
+	softmax(z, C);
+	/* the gradient of the log loss is p - y */
+	for (size_t c = 0; c < C; c++)
+		g[c] = (float)z[c] - (c == (size_t)t->label[e]);
+	for (size_t c = 0; c < C; c++)
+		bias[c] -= lr * g[c];
+	float lx = lr * (float)x;
+	for (size_t c = 0; c < C; c++)
+		g[c] *= lx;
+	for (size_t f = 0; f < nf; f++)
+		sub_row(w + (size_t)ids[f] * C, g, C);
 }
 
 static int by_hash(const void *a, const void *b, void *ctx)
@@ -389,36 +522,9 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	uint64_t rng = o->seed;
 	double total = (double)o->epochs * (double)n, step = 0;
 	for (unsigned ep = 0; ep < o->epochs; ep++) {
-		for (size_t i = n; i > 1; i--) {	/* Fisher-Yates */
-			size_t j = (size_t)(splitmix(&rng) % i);
-			size_t tmp = order[i - 1];
-			order[i - 1] = order[j];
-			order[j] = tmp;
-		}
-		for (size_t k = 0; k < n; k++, step++) {
-			size_t e = order[k];
-			const uint32_t *ids = t->ids + t->off[e];
-			size_t nf = t->off[e + 1] - t->off[e];
-			double x = nf ? 1 / sqrt((double)nf) : 0;
-			float lr = (float)(o->lr * (1 - step / total));
-			for (size_t c = 0; c < C; c++)
-				g[c] = 0;
-			for (size_t f = 0; f < nf; f++)
-				add_row(g, w + (size_t)ids[f] * C, C);
-			for (size_t c = 0; c < C; c++)
-				z[c] = bias[c] + x * g[c];
-			softmax(z, C);
-			/* the gradient of the log loss is p - y */
-			for (size_t c = 0; c < C; c++)
-				g[c] = (float)z[c] - (c == (size_t)t->label[e]);
-			for (size_t c = 0; c < C; c++)
-				bias[c] -= lr * g[c];
-			float lx = lr * (float)x;
-			for (size_t c = 0; c < C; c++)
-				g[c] *= lx;
-			for (size_t f = 0; f < nf; f++)
-				sub_row(w + (size_t)ids[f] * C, g, C);
-		}
+		shuffle(order, n, &rng);
+		for (size_t k = 0; k < n; k++, step++)
+			sgd_step(t, order[k], (float)(o->lr * (1 - step / total)), w, bias, z, g);
 	}
 	free(order);
 	free(z);
@@ -460,13 +566,14 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	return m;
 }
 
-int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i)
+int op_trainer_predict(op_trainer *t, const op_model *m, size_t i)
 {
 	op_feats f = {0};
 	size_t nf = t->off[i + 1] - t->off[i];
+	const uint32_t *ids = ids_of(t, i);
 	f.h = op_xmalloc((nf ? nf : 1) * sizeof *f.h);
 	for (size_t k = 0; k < nf; k++)
-		f.h[k] = t->id_hash[t->ids[t->off[i] + k]];
+		f.h[k] = t->id_hash[ids[k]];
 	f.n = nf;
 	double *p = op_xmalloc(m->nclass * sizeof *p);
 	int best = (int)op_model_predict(m, &f, p);
@@ -475,21 +582,48 @@ int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i)
 	return best;
 }
 
-void op_trainer_score(const op_trainer *tr, const op_model *m, const size_t *idx, size_t n, int report, FILE *out)
+static int by_index(const void *a, const void *b)
 {
-	size_t C = op_trainer_nclasses(tr), right = 0;
-	unsigned long *tp = op_xcalloc(C, sizeof *tp), *fp = op_xcalloc(C, sizeof *fp),
-		      *fn = op_xcalloc(C, sizeof *fn);
-	for (size_t k = 0; k < n; k++) {
-		int want = op_trainer_label(tr, idx[k]), got = op_trainer_predict(tr, m, idx[k]);
-		if (got == want) {
-			right++;
-			tp[want]++;
-		} else {
-			fp[got]++;
-			fn[want]++;
-		}
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void op_trainer_tally(op_trainer *t, const op_model *m, const size_t *idx, size_t n, unsigned long *conf)
+{
+	/* in the order they were added: the spill file read forwards */
+	size_t C = t->nclass, *in = op_xmalloc((n ? n : 1) * sizeof *in);
+	memcpy(in, idx, n * sizeof *in);
+	qsort(in, n, sizeof *in, by_index);
+	for (size_t k = 0; k < n; k++)
+		conf[(size_t)t->label[in[k]] * C + (size_t)op_trainer_predict(t, m, in[k])]++;
+	free(in);
+}
+
+/* the confusion table: a row per true class, a column per predicted one,
+ * numbered as the rows are (77 names across would not fit a line) */
+static void confusion(const op_trainer *t, const unsigned long *conf, FILE *out)
+{
+	size_t C = t->nclass;
+	unsigned long most = C;
+	for (size_t i = 0; i < C * C; i++)
+		if (conf[i] > most)
+			most = conf[i];
+	int w = snprintf(NULL, 0, "%lu", most) + 1;
+	fprintf(out, "confusion (rows: true class, columns: predicted)\n%-32s", "");
+	for (size_t c = 0; c < C; c++)
+		fprintf(out, "%*zu", w, c + 1);
+	for (size_t r = 0; r < C; r++) {
+		fprintf(out, "\n%3zu %-28.28s", r + 1, t->names[r]);
+		for (size_t c = 0; c < C; c++)
+			fprintf(out, "%*lu", w, conf[r * C + c]);
 	}
+	fputc('\n', out);
+}
+
+void op_trainer_report(const op_trainer *t, const unsigned long *conf, int report, FILE *out)
+{
+	size_t C = t->nclass;
+	unsigned long right = 0, all = 0;
 	/* macro-F1 over the classes the held-out set has or the model
 	 * predicted: a class absent from both says nothing */
 	double f1sum = 0;
@@ -497,21 +631,28 @@ void op_trainer_score(const op_trainer *tr, const op_model *m, const size_t *idx
 	if (report)
 		fprintf(out, "%-32s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
 	for (size_t c = 0; c < C; c++) {
-		if (!tp[c] && !fp[c] && !fn[c])
+		unsigned long tp = conf[c * C + c], fp = 0, fn = 0;
+		for (size_t k = 0; k < C; k++)
+			if (k != c) {
+				fp += conf[k * C + c];
+				fn += conf[c * C + k];
+			}
+		right += tp;
+		all += tp + fn;
+		if (!tp && !fp && !fn)
 			continue;
-		double p = tp[c] + fp[c] ? (double)tp[c] / (tp[c] + fp[c]) : 0;
-		double r = tp[c] + fn[c] ? (double)tp[c] / (tp[c] + fn[c]) : 0;
+		double p = tp + fp ? (double)tp / (tp + fp) : 0;
+		double r = tp + fn ? (double)tp / (tp + fn) : 0;
 		double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
 		f1sum += f1;
 		nf1++;
 		if (report)
-			fprintf(out, "%-32s %9.4f %9.4f %9.4f %8lu\n", op_trainer_class(tr, c), p, r, f1, tp[c] + fn[c]);
+			fprintf(out, "%-32s %9.4f %9.4f %9.4f %8lu\n", t->names[c], p, r, f1, tp + fn);
 	}
-	fprintf(out, "accuracy %.4f  macro-F1 %.4f  (%zu of %zu held out right)\n",
-	       n ? (double)right / n : 0, nf1 ? f1sum / nf1 : 0, right, n);
-	free(tp);
-	free(fp);
-	free(fn);
+	if (report)
+		confusion(t, conf, out);
+	fprintf(out, "accuracy %.4f  macro-F1 %.4f  (%lu of %lu held out right)\n",
+		all ? (double)right / all : 0, nf1 ? f1sum / nf1 : 0, right, all);
 }
 
 void op_trainer_free(op_trainer *t)
@@ -526,6 +667,8 @@ void op_trainer_free(op_trainer *t)
 	free(t->tab);
 	free(t->ids);
 	free(t->off);
+	if (t->spill >= 0)
+		close(t->spill);
 	free(t->label);
 	op_feats_free(&t->scratch);
 	free(t);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "operr.h"
+#include "opflow.h"
 
 #define OP_MODEL_VERSION 1
 
@@ -21,10 +22,15 @@ typedef struct {
 
 #define OP_FEATCFG_DEFAULT ((op_featcfg){ 2, 3, 5 })
 
-/* Features of one text: hashes, with repeats (a word twice counts twice). */
+/* Features of one text: hashes, with repeats (a word twice counts twice).
+ * With names set, each feature's text too (--explain): the i-th is
+ * names->p + at[i], NUL-terminated: a word, "word word" or a character
+ * n-gram with < > marking the word's ends. */
 typedef struct {
 	uint64_t *h;
 	size_t n, cap;
+	op_buf *names;
+	size_t *at, capat;
 } op_feats;
 
 /* Replace f's content with the features of s[0..n) (UTF-8). */
@@ -60,12 +66,15 @@ int op_trainer_label(const op_trainer *t, size_t i);
 op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *idx, size_t n,
 			 const char *text_expr, const char *label);
 /* Predict example i of the trainer with model m (for held-out scoring). */
-int op_trainer_predict(const op_trainer *t, const op_model *m, size_t i);
-/* Score model m on the trainer's examples idx[0..n): accuracy and
- * macro-F1 (over the classes the examples have or m predicts), with
- * per_class a table of precision, recall, F1 and support first. */
-void op_trainer_score(const op_trainer *t, const op_model *m, const size_t *idx, size_t n,
-		      int per_class, FILE *out);
+int op_trainer_predict(op_trainer *t, const op_model *m, size_t i);
+/* Add model m's answers on the trainer's examples idx[0..n) to the
+ * confusion table conf[true * nclasses + predicted]. */
+void op_trainer_tally(op_trainer *t, const op_model *m, const size_t *idx, size_t n,
+		      unsigned long *conf);
+/* From a confusion table: accuracy and macro-F1 (over the classes the
+ * examples have or the model predicts), with report a table of
+ * precision, recall, F1 and support per class and the table itself first. */
+void op_trainer_report(const op_trainer *t, const unsigned long *conf, int report, FILE *out);
 void op_trainer_free(op_trainer *t);
 
 /* ---- using a model ---- */
@@ -77,6 +86,10 @@ const char *op_model_text_expr(const op_model *m);
 const char *op_model_label(const op_model *m);
 /* Class probabilities for features f into prob[nclasses]; the best class. */
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
+/* The weights of feature h, one per class, or NULL when the model has
+ * none; and the scale op_model_predict gives each of the n features. */
+const float *op_model_weights(const op_model *m, uint64_t h);
+double op_model_scale(size_t n);
 /* The k best classes by probability into top[] (k <= nclasses). */
 void op_model_top(const op_model *m, const double *prob, size_t *top, size_t k);
 
@@ -92,4 +105,10 @@ op_model *op_model_load(const char *path, op_err *e);
 /* The same from bytes in memory (tests). */
 op_model *op_model_parse(const unsigned char *p, size_t n, op_err *e);
 void op_model_free(op_model *m);
+
+/* The built-in model for label (category, priority): the bytes of its
+ * file, or NULL when there is none.  build/defmodel.c (scripts/embed-model,
+ * from the models make trains on share/train/) defines it for
+ * enq-classify; defmodel.c, with none, for every other program. */
+const unsigned char *op_defmodel(const char *label, size_t *n);
 #endif

@@ -28,7 +28,7 @@ tcase "built-in rules without -r" "enq-classify $C/enq.jsonl"
 expect_rc 0
 expect_out_file "$G/enq-classify-default.jsonl"
 
-tcase "--explain: rules fired with file:line and score" "cd $C && enq-classify -r basic.rules --explain enq.jsonl"
+tcase "--explain: rules fired with file:line and score" "cd $C && enq-classify -r basic.rules --no-model --explain enq.jsonl"
 expect_out_file "$G/enq-classify-explain.jsonl"
 
 tcase "from stdin, fields spliced, the rest byte for byte" "head -1 $C/enq.jsonl | tr -d '\\n' | sed 's/}\$//' > head; head -1 $C/enq.jsonl | enq-classify -r $C/basic.rules | head -c \$(wc -c < head) | cmp - head && echo same"
@@ -57,7 +57,7 @@ printf 'threshold 3\ncategory quote 5 when text =~ /\\bquote\\b/i\n' > few.rules
 tcase "-m: the model decides where rules do not" "enq-classify -r few.rules -m m.model --stats $C/../classify/test.jsonl 2>stats | jq -r '[.id, .label, .category] | @tsv'; sed 's/,\"seconds.*//' stats"
 expect_rc 0
 expect_out_file "$G/enq-classify-model.tsv"
-tcase "-m with --explain: the model's top 3" "head -2 $C/test.jsonl | enq-classify -r few.rules -m m.model --explain | jq -c .explain"
+tcase "-m with --explain: the model's top 3" "head -2 $C/test.jsonl | enq-classify -r few.rules -m m.model --no-model --explain | jq -c .explain"
 expect_out_file "$G/enq-classify-model-explain.jsonl"
 tcase "--min-prob: a doubtful model answer gives the default" "echo '{\"id\":\"Z\",\"body\":\"zebra\"}' | enq-classify -r few.rules -m m.model --min-prob 0.9 | jq -c '[.category, .confidence]'"
 expect_out <<'E'
@@ -183,7 +183,7 @@ E
 # ---- usage ----
 tcase "--help" "enq-classify --help | head -1"
 expect_out <<'E'
-Usage: enq-classify [-r RULES] [-m MODEL] [options] [file...]
+Usage: enq-classify [-r RULES] [-m MODEL]... [options] [file...]
 E
 tcase "bad --min-prob" "enq-classify --min-prob 2"
 expect_rc 64

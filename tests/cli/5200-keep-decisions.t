@@ -49,9 +49,9 @@ expect_out <<'E'
 ["K1","repair","low"]
 ["K2","quote","high"]
 E
-tcase "--explain: by input, the rules' scores beside it" "head -1 k.jsonl | enq-classify -r k.rules --explain | jq -c .explain"
+tcase "--explain: by input, the rules' scores beside it" "head -1 k.jsonl | enq-classify -r k.rules --no-model --explain | jq -c .explain"
 expect_out <<'E'
-{"rules":[{"at":"k.rules:2","category":"quote","score":2,"compared":[{"op":"=~","regex":"/\\bquote\\b/i","match":"quote","holds":true}]}],"by":"input","scores":{"quote":2}}
+{"rules":[{"at":"k.rules:2","category":"quote","score":2,"compared":[{"op":"=~","regex":"/\\bquote\\b/i","match":"quote","holds":true}]}],"by":"input","scores":{"quote":2},"models":{"category":"none (--no-model)","priority":"none (--no-model)"}}
 E
 printf '{"subject":"quote for a boiler","label":"quote"}\n{"subject":"boiler leaking","label":"repair"}\n' > tm.jsonl
 tcase "--explain with a model: a kept category stands, the model's view beside it" \

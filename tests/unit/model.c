@@ -123,6 +123,25 @@ int main(void)
 	op_feats_free(&a);
 	op_feats_free(&b);
 
+	/* --explain's names: each feature's text, the same hashes */
+	op_featcfg both = { 2, 3, 3 };
+	op_buf names = {0};
+	op_feats_text(&a, &both, "Direct DEBIT", 12);
+	b.names = &names;
+	op_feats_text(&b, &both, "Direct DEBIT", 12);
+	ok(a.n == b.n && !memcmp(a.h, b.h, a.n * sizeof *a.h), "names do not change the features");
+	op_buf all = {0};
+	for (size_t i = 0; i < b.n; i++)
+		op_buf_printf(&all, "%s%s", i ? "|" : "", names.p + b.at[i]);
+	is(all.p, "direct|<di|dir|ire|rec|ect|ct>|debit|direct debit|<de|deb|ebi|bit|it>",
+	   "a word, its n-grams with < >, the next word and the pair");
+	op_feats_text(&b, &both, "x", 1);
+	is(names.p, "x", "the names of the last text only");
+	op_buf_free(&all);
+	op_buf_free(&names);
+	op_feats_free(&a);
+	op_feats_free(&b);
+
 	/* training: unseen sentences with the classes' words */
 	op_model *m = fit(7);
 	double p;
