@@ -11,6 +11,7 @@
  * the extracted fields; a category or priority the record has stands
  * unless --reclassify, a lang always.  MIT. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "classify.h"
@@ -23,9 +24,10 @@ static const char usage[] =
 	"Add category, confidence, priority, lang, tags, missing and extracted fields.\n"
 	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
 	"  -m, --model MODEL     a model from enq-train, for what the rules leave\n"
-	"                        undecided (default: the built-in ones); a model\n"
-	"                        of label priority decides the priority (twice:\n"
-	"                        one of each)\n"
+	"                        undecided (default, with the built-in rules: the\n"
+	"                        built-in ones; builtin: them with -r's rules); a\n"
+	"                        model of label priority decides the priority\n"
+	"                        (twice: one of each)\n"
 	"      --no-model        no built-in model: the rules alone\n"
 	"      --min-prob P      the model's answer only at probability P or more\n"
 	"                        (default 0; below it, the rules alone decide)\n"
@@ -98,7 +100,8 @@ int main(int argc, char **argv)
 			if (nmodels == 2)
 				op_usage_error(&cli, "-m: at most twice (a category and a priority model)");
 			models[nmodels++] = optarg;
-			op_cli_file(&cli, "-m", optarg, OP_FILE_IN);
+			if (strcmp(optarg, "builtin"))
+				op_cli_file(&cli, "-m", optarg, OP_FILE_IN);
 			break;
 		case O_NOMODEL: flags |= OP_CLASSIFY_NOMODEL; break;
 		case O_EXPLAIN: flags |= OP_CLASSIFY_EXPLAIN; break;

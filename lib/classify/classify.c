@@ -822,11 +822,19 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
 	if ((!nopf || strcmp(nopf, "1")) && !(c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx, e)))
 		goto fail;
+	/* the built-in models go with the built-in rules, whose categories
+	 * they learned, as the built-in calendar does; rules of one's own
+	 * have them with -m builtin */
+	int builtin = !rules;
 	for (size_t i = 0; i < nmodels; i++)
-		if (use_model(c, op_model_load(models[i], e), models[i], e))
+		if (!strcmp(models[i], "builtin"))
+			builtin = 1;
+		else if (use_model(c, op_model_load(models[i], e), models[i], e))
 			goto fail;
-	c->no_model = flags & OP_CLASSIFY_NOMODEL ? "none (--no-model)" : "none (built without share/train/)";
-	for (int k = 0; k < 2 && !(flags & OP_CLASSIFY_NOMODEL); k++) {
+	c->no_model = flags & OP_CLASSIFY_NOMODEL ? "none (--no-model)"
+		      : !builtin ? "none (rules of your own: -m builtin for the built-in models)"
+				 : "none (built without share/train/)";
+	for (int k = 0; k < 2 && builtin && !(flags & OP_CLASSIFY_NOMODEL); k++) {
 		learned *l = k ? &c->pm : &c->cm;
 		size_t n;
 		const unsigned char *p = op_defmodel(k ? "priority" : "category", &n);

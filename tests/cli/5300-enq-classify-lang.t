@@ -23,7 +23,7 @@ L11	en
 L12	und
 E
 
-tcase "lang is a string member after priority_by" "head -1 $D/enq.jsonl | enq-classify | grep -o '\"priority_by\":\"default\",\"lang\":\"en\",'"
+tcase "lang is a string member after priority_by" "head -1 $D/enq.jsonl | enq-classify --no-model | grep -o '\"priority_by\":\"default\",\"lang\":\"en\",'"
 expect_out <<'E'
 "priority_by":"default","lang":"en",
 E
