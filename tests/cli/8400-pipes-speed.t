@@ -58,4 +58,16 @@ expect_out <<'E'
 1
 E
 
+# ---- enq-classify: the prefilter's gates (literals, and classes for the
+# patterns with none: the postcode rule) never change an answer; pcre2
+# alone (OPFLOW_NO_PREFILTER=1) is the reference
+G=$DATA/speed
+tcase "classify: the gates change no answer (examples, generated, default rules)" "{ enq-parse $S/maildir; enq-parse $S/webform.csv $S/crm.csv; cat $G/gen-300.jsonl; } 2>/dev/null > in.jsonl &&
+	enq-classify --explain in.jsonl > gated.jsonl; OPFLOW_NO_PREFILTER=1 enq-classify --explain in.jsonl > plain.jsonl; cmp gated.jsonl plain.jsonl && wc -l < gated.jsonl && grep -c '\"postcode\":\"' gated.jsonl"
+expect_rc 0
+expect_out <<'E'
+1851
+62
+E
+
 done_testing
