@@ -18,6 +18,9 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -664,9 +667,13 @@ int op_pf_literals(const char *pat, size_t n, const char *flags, char *out, size
 
 /* A class-gated pattern's Shift-And tables: its strings of symbols laid
  * end to end, one bit a symbol; bit j of mask[c]: byte c is in the j-th
- * symbol's set; first and last: the bits where strings begin and end. */
+ * symbol's set; first and last: the bits where strings begin and end.
+ * Every string holds a byte from lo to hi (a digit, say): where none is,
+ * no scan; where one is, the scan starts back bytes before the first. */
 typedef struct {
 	uint64_t mask[256], first, last;
+	unsigned char lo, hi;
+	size_t back;
 } shiftand;
 
 struct op_pf {
@@ -680,6 +687,7 @@ struct op_pf {
 	uint32_t *out;
 	uint32_t *stamp;	/* per state: last scan that took its outputs */
 	uint32_t scan;
+	size_t reach;		/* subject bytes the longest literal can take */
 	size_t nsa;		/* class-gated patterns, ids nrx..nrx+nsa-1 */
 	shiftand *sa;
 	struct {
@@ -706,7 +714,27 @@ static inline unsigned next_byte(const unsigned char *p, size_t n, size_t *i)
 	return c;
 }
 
-/* every literal of the gated patterns found in p[0..n) into bits */
+/* a state with outputs reached: its patterns' bits set, once a scan;
+ * the state's row back */
+static inline uint32_t take(op_pf *pf, uint32_t row, uint64_t *bits)
+{
+	row &= ~OUT;
+	uint32_t st = row / (uint32_t)pf->ncls;
+	if (pf->stamp[st] != pf->scan) {
+		pf->stamp[st] = pf->scan;
+		for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
+			bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
+	}
+	return row;
+}
+
+/* every literal of the gated patterns found in p[0..n) into bits.
+ * A step of the automaton waits for the table load of the step before,
+ * so a long subject is walked as two halves at once, each with its own
+ * state: the first runs on past the middle by pf->reach bytes, the
+ * longest any literal can take in a subject, so that an occurrence that
+ * starts in it ends in it; one that starts in the second, the second
+ * finds from its start. */
 static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits)
 {
 	if (++pf->scan == 0) {
@@ -715,26 +743,65 @@ static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t 
 	}
 	const uint32_t *delta = pf->delta;
 	const uint8_t *cls = pf->cls;
-	uint32_t row = 0;
-	for (size_t i = 0; i < n; i++) {
-		row = delta[row + cls[next_byte(p, n, &i)]];
-		if (row & OUT) {
-			row &= ~OUT;
-			uint32_t st = row / (uint32_t)pf->ncls;
-			if (pf->stamp[st] == pf->scan)
-				continue;
-			pf->stamp[st] = pf->scan;
-			for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
-				bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
+	size_t i = 0, end = n, j = n;
+	if (n >= 4 * pf->reach) {
+		j = n / 2;
+		while (j < n && (p[j] & 0xC0) == 0x80)	/* at a character */
+			j++;
+		end = j + pf->reach < n ? j + pf->reach : n;
+	}
+	uint32_t r = 0, r2 = 0;
+	while (i < end && j < n) {
+		r = delta[r + cls[next_byte(p, n, &i)]];
+		r2 = delta[r2 + cls[next_byte(p, n, &j)]];
+		i++, j++;
+		if ((r | r2) & OUT) {
+			if (r & OUT)
+				r = take(pf, r, bits);
+			if (r2 & OUT)
+				r2 = take(pf, r2, bits);
 		}
 	}
+	for (; i < end; i++)
+		if ((r = delta[r + cls[next_byte(p, n, &i)]]) & OUT)
+			r = take(pf, r, bits);
+	for (; j < n; j++)
+		if ((r2 = delta[r2 + cls[next_byte(p, n, &j)]]) & OUT)
+			r2 = take(pf, r2, bits);
+}
+
+/* the first byte of p[0..n) from lo to hi, or n: 16 at a time with SSE2
+ * as the record scanner does (lib/core/jsonl.c) */
+static size_t first_in(const unsigned char *p, size_t n, unsigned char lo, unsigned char hi)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i base = _mm_set1_epi8((char)lo), span = _mm_set1_epi8((char)(hi - lo));
+	for (; i + 16 <= n; i += 16) {
+		/* byte - lo, unsigned, no more than hi - lo */
+		__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(p + i)), base);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, span), v));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < n; i++)
+		if ((unsigned char)(p[i] - lo) <= hi - lo)
+			return i;
+	return n;
 }
 
 /* does one of sa's strings occur in p[0..n)? */
 static int scan_classes(const shiftand *sa, const unsigned char *p, size_t n)
 {
+	size_t i = first_in(p, n, sa->lo, sa->hi);
+	if (i == n)
+		return 0;
+	i = i > sa->back ? i - sa->back : 0;
+	while (i > 0 && (p[i] & 0xC0) == 0x80)	/* at a character */
+		i--;
 	uint64_t d = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		d = (d << 1 | sa->first) & sa->mask[next_byte(p, n, &i)];
 		if (d & sa->last)
 			return 1;
@@ -835,21 +902,49 @@ static void make_shiftand(shiftand *sa, const info *a, const symtab *sym)
 	for (size_t k = 0; k < a->n; k++)
 		total += strlen(a->s[k]);
 	size_t keep = total > 64 ? 64 / a->n : MAXLIT;
+	uint8_t need[16] = {0};	/* each string's narrowest symbol */
 	for (size_t k = 0; k < a->n; k++) {
-		size_t len = strlen(a->s[k]);
+		size_t len = strlen(a->s[k]), narrow = 0, nbest = 999;
 		if (len > keep)
 			len = keep;
 		sa->first |= 1ULL << bit;
 		for (size_t j = 0; j < len; j++, bit++) {
 			const uint8_t *set = sym->set[(unsigned char)a->s[k][j] - 1];
+			size_t count = 0;
 			for (int c = 0; c < 128; c++)
-				if (set[c >> 3] >> (c & 7) & 1)
+				if (set[c >> 3] >> (c & 7) & 1) {
 					sa->mask[c] |= 1ULL << bit;
+					count++;
+				}
+			if (count < nbest) {
+				nbest = count;
+				narrow = j;
+			}
 		}
 		sa->last |= 1ULL << (bit - 1);
+		for (int q = 0; q < 16; q++)
+			need[q] |= sym->set[(unsigned char)a->s[k][narrow] - 1][q];
+		if (3 * len > sa->back)
+			sa->back = 3 * len;	/* 3 bytes a character at most: U+212A */
 	}
 	for (int c = 'A'; c <= 'Z'; c++)	/* the sets are folded; the subject is not */
 		sa->mask[c] = sa->mask[c + 32];
+	/* the bytes every string needs one of, as a range; a letter is also
+	 * its capital and, for k and s, a character of more than one byte:
+	 * no range then, every subject is scanned */
+	sa->lo = 0;
+	sa->hi = 255;
+	int lo = 128, hi = -1, letter = 0;
+	for (int c = 0; c < 128; c++)
+		if (need[c >> 3] >> (c & 7) & 1) {
+			lo = c < lo ? c : lo;
+			hi = c;
+			letter |= c >= 'a' && c <= 'z';
+		}
+	if (!letter && hi >= 0) {
+		sa->lo = (unsigned char)lo;
+		sa->hi = (unsigned char)hi;
+	}
 }
 
 op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
@@ -879,10 +974,14 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	/* classes: one per (folded) byte some literal has */
 	pf->ncls = 1;
 	for (size_t i = 0; i < pf->nrx; i++)
-		for (size_t k = 0; k < sets[i].n; k++)
+		for (size_t k = 0; k < sets[i].n; k++) {
+			/* 3 bytes a character at most: U+212A read as k */
+			if (3 * strlen(sets[i].s[k]) > pf->reach)
+				pf->reach = 3 * strlen(sets[i].s[k]);
 			for (const unsigned char *q = (const unsigned char *)sets[i].s[k]; *q; q++)
 				if (!pf->cls[*q])
 					pf->cls[*q] = (uint8_t)pf->ncls++;
+		}
 	for (int c = 'A'; c <= 'Z'; c++)
 		pf->cls[c] = pf->cls[c + 32];
 

@@ -89,7 +89,7 @@ int main(void)
 			/* zeroed: JIT code may read a word past the subject, unused */
 			char text[128] = {0};
 			size_t tn = 0;
-			unsigned na = rnd(8);
+			unsigned na = rnd(30);	/* long enough to be walked as two halves */
 			for (unsigned k = 0; k < na; k++) {
 				const char *a = atoms[rnd(sizeof atoms / sizeof *atoms)];
 				memcpy(text + tn, a, strlen(a));
@@ -145,9 +145,9 @@ int main(void)
 		op_pf *pf = op_pf_new(&g, 1, &e);
 		cgated += op_pf_gated_classes(pf);
 		for (int s = 0; s < 40; s++) {
-			char text[160] = {0};
+			char text[256] = {0};
 			size_t tn = 0;
-			unsigned na = rnd(8);
+			unsigned na = rnd(24);	/* past 16 bytes: the SSE2 search too */
 			for (unsigned k = 0; k < na; k++) {
 				const char *a = catoms[rnd(sizeof catoms / sizeof *catoms)];
 				memcpy(text + tn, a, strlen(a));
@@ -185,6 +185,35 @@ int main(void)
 	is(pgot, "1101010", "the postcode rule's matches, gated");
 	op_pf_free(ppf);
 	op_rx_free(prx);
+
+	/* a long subject is walked as two halves: an occurrence anywhere,
+	 * across the middle too, and one of k spelt with U+212A (3 bytes a
+	 * character: the first half's run past the middle must cover it) */
+	{
+		const char *lp[] = { "\\bhello world\\b", "kkkkk" };
+		const char *ins[] = { "hello world", "\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa" };
+		size_t missed = 0, tried = 0;
+		for (int k = 0; k < 2; k++) {
+			op_err le;
+			size_t loff;
+			op_rx *lrx = op_rx_compile(lp[k], strlen(lp[k]), "i", &le, &loff);
+			op_pf *lpf = op_pf_new(&lrx, 1, &le);
+			for (size_t before = 0; before < 120; before++)
+				for (size_t after = 0; after < 120; after += 7) {
+					char text[300];
+					memset(text, ' ', before);
+					size_t len = strlen(ins[k]);
+					memcpy(text + before, ins[k], len);
+					memset(text + before + len, ' ', after);
+					op_pf_next(lpf);
+					missed += op_rx_match(lrx, text, before + len + after, &le) != 1;
+					tried++;
+				}
+			op_pf_free(lpf);
+			op_rx_free(lrx);
+		}
+		is_num(missed, 0, "a literal found wherever it is in the subject (%zu tried)", tried);
+	}
 
 	/* many patterns, one scan: each still answers for itself */
 	const char *pats[] = { "\\bfoo\\b", "bar|baz", "qu+x", "\\d+", "hello world" };
