@@ -744,7 +744,7 @@ static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t 
 	const uint32_t *delta = pf->delta;
 	const uint8_t *cls = pf->cls;
 	size_t i = 0, end = n, j = n;
-	if (n >= 4 * pf->reach) {
+	if (n >= 3 * pf->reach) {
 		j = n / 2;
 		while (j < n && (p[j] & 0xC0) == 0x80)	/* at a character */
 			j++;
@@ -975,9 +975,13 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	pf->ncls = 1;
 	for (size_t i = 0; i < pf->nrx; i++)
 		for (size_t k = 0; k < sets[i].n; k++) {
-			/* 3 bytes a character at most: U+212A read as k */
-			if (3 * strlen(sets[i].s[k]) > pf->reach)
-				pf->reach = 3 * strlen(sets[i].s[k]);
+			/* a byte a character, but U+212A read as k is 3 and
+			 * U+017F read as s is 2 */
+			size_t bytes = 0;
+			for (const char *q = sets[i].s[k]; *q; q++)
+				bytes += *q == 'k' ? 3 : *q == 's' ? 2 : 1;
+			if (bytes > pf->reach)
+				pf->reach = bytes;
 			for (const unsigned char *q = (const unsigned char *)sets[i].s[k]; *q; q++)
 				if (!pf->cls[*q])
 					pf->cls[*q] = (uint8_t)pf->ncls++;
