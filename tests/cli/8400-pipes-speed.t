@@ -14,14 +14,13 @@ cat > getsz.py <<'P'
 import fcntl, sys
 print(fcntl.fcntl(0, 1032))
 P
-# ... of fd 1, once the reader has changed it (the reader widens it when
-# it starts; this end waits up to 10 s for that, then says what it saw)
+# ... of fd 1, once the reader has widened it (it does when it starts;
+# this end waits up to 10 s for that, then says what it saw)
 cat > waitsz.py <<'P'
-import fcntl, sys, time
-first = fcntl.fcntl(1, 1032)
+import fcntl, os, sys, time
 for _ in range(200):
     now = fcntl.fcntl(1, 1032)
-    if now != first:
+    if now == int(os.environ["want"]):
         break
     time.sleep(0.05)
 print(now, file=sys.stderr)
