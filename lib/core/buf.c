@@ -58,6 +58,15 @@ void op_buf_printf(op_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void op_buf_uint(op_buf *b, unsigned long long v)
+{
+	char d[20], *p = d + sizeof d;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	op_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 void op_buf_reset(op_buf *b)
 {
 	b->len = 0;

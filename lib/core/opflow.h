@@ -84,6 +84,8 @@ static inline void op_buf_addc(op_buf *b, char c)
 	b->p[b->len] = 0;
 }
 void op_buf_printf(op_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append v in decimal, as "%llu" would, at a tenth of printf's cost. */
+void op_buf_uint(op_buf *b, unsigned long long v);
 void op_buf_reset(op_buf *b);
 void op_buf_free(op_buf *b);
 /* Append s as a JSON string literal (quotes and escapes; valid UTF-8 in,

@@ -350,6 +350,16 @@ static void escaping(void)
 		op_buf_free(&got);
 	}
 	is_num(bad, 0, "JSON string escaping, 16 bytes at a time, as byte by byte");
+	static const unsigned long long nums[] = { 0, 7, 10, 99, 1000000, 18446744073709551615ULL };
+	op_buf u = {0};
+	char want[200] = "";
+	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+		op_buf_uint(&u, nums[i]);
+		op_buf_addc(&u, ',');
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%llu,", nums[i]);
+	}
+	is(u.p, want, "op_buf_uint writes what %%llu does");
+	op_buf_free(&u);
 }
 
 int main(void)
