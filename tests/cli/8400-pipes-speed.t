@@ -57,6 +57,13 @@ expect_out <<'E'
 1
 E
 
+# ---- enq-parse: JSON escaped 16 bytes at a time, the line by op_buf_uint:
+# the bytes of the build before them (b27fff4), by their checksum
+tcase "enq-parse: the generated CSV's records as before" "enq-parse -f csv < $DATA/speed/gen-300.csv 2>&1 | cksum"
+expect_out <<'E'
+3409401779 161659
+E
+
 # ---- enq-classify: the prefilter's gates (literals, and classes for the
 # patterns with none: the postcode rule) never change an answer; pcre2
 # alone (OPFLOW_NO_PREFILTER=1) is the reference
