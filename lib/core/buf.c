@@ -2,10 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "opflow.h"
 
-void op_buf_grow(op_buf *b, size_t extra)
+void op_buf_enlarge(op_buf *b, size_t extra)
 {
 	if (extra >= SIZE_MAX / 2 - b->len)
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
@@ -34,13 +37,6 @@ void op_buf_adds(op_buf *b, const char *s)
 	op_buf_add(b, s, strlen(s));
 }
 
-void op_buf_addc(op_buf *b, char c)
-{
-	op_buf_grow(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = 0;
-}
-
 void op_buf_printf(op_buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,6 +58,15 @@ void op_buf_printf(op_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void op_buf_uint(op_buf *b, unsigned long long v)
+{
+	char d[20], *p = d + sizeof d;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	op_buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 void op_buf_reset(op_buf *b)
 {
 	b->len = 0;
@@ -76,37 +81,66 @@ void op_buf_free(op_buf *b)
 	b->len = b->cap = 0;
 }
 
+/* How many bytes of s[0..n) a JSON string holds as they are: none of
+ * '"', '\\' and the control characters (RFC 8259, section 7); 16 at a
+ * time with SSE2. */
+static size_t json_plain(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		/* unsigned v <= 0x1f: min(v, 0x1f) is v */
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 void op_buf_json_str(op_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	op_buf_grow(b, n + 2);
+	const unsigned char *p = (const unsigned char *)s;
+	op_buf_grow(b, n + 2);	/* the string and its quotes, if nothing is escaped */
 	b->p[b->len++] = '"';
-	size_t run = 0;		/* bytes copied through unchanged, in one memcpy */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			run++;
-			continue;
-		}
-		op_buf_add(b, s + i - run, run);
-		run = 0;
-		char esc[7] = "\\u00";
+	for (size_t i = 0;;) {
+		size_t run = json_plain(p + i, n - i);
+		if (run)
+			memcpy(b->p + b->len, p + i, run);
+		b->len += run;
+		i += run;
+		if (i == n)
+			break;
+		/* an escape takes up to 6 bytes where 1 was counted */
+		op_buf_grow(b, n - i + 6);
+		unsigned char c = p[i++];
+		char *o = b->p + b->len;
+		o[0] = '\\';
+		b->len += 2;
 		switch (c) {
-		case '"': op_buf_add(b, "\\\"", 2); break;
-		case '\\': op_buf_add(b, "\\\\", 2); break;
-		case '\n': op_buf_add(b, "\\n", 2); break;
-		case '\r': op_buf_add(b, "\\r", 2); break;
-		case '\t': op_buf_add(b, "\\t", 2); break;
-		case '\b': op_buf_add(b, "\\b", 2); break;
-		case '\f': op_buf_add(b, "\\f", 2); break;
+		case '"': o[1] = '"'; break;
+		case '\\': o[1] = '\\'; break;
+		case '\n': o[1] = 'n'; break;
+		case '\r': o[1] = 'r'; break;
+		case '\t': o[1] = 't'; break;
+		case '\b': o[1] = 'b'; break;
+		case '\f': o[1] = 'f'; break;
 		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			op_buf_add(b, esc, 6);
+			memcpy(o + 1, "u00", 3);
+			o[4] = hex[c >> 4];
+			o[5] = hex[c & 15];
+			b->len += 4;
 		}
 	}
-	op_buf_add(b, s + n - run, run);
-	op_buf_addc(b, '"');
+	b->p[b->len++] = '"';
+	b->p[b->len] = 0;
 }
 
 void op_buf_json_cstr(op_buf *b, const char *s)

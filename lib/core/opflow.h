@@ -72,11 +72,25 @@ typedef struct {
 	size_t len, cap;
 } op_buf;
 
-void op_buf_grow(op_buf *b, size_t extra);
+/* Room for extra more bytes and the NUL.  The test inline, the growing
+ * not: a buffer is appended to a few times for every byte of output. */
+void op_buf_enlarge(op_buf *b, size_t extra);
+static inline void op_buf_grow(op_buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len)
+		op_buf_enlarge(b, extra);
+}
 void op_buf_add(op_buf *b, const void *s, size_t n);
 void op_buf_adds(op_buf *b, const char *s);
-void op_buf_addc(op_buf *b, char c);
+static inline void op_buf_addc(op_buf *b, char c)
+{
+	op_buf_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
+}
 void op_buf_printf(op_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append v in decimal, as "%llu" would, at a tenth of printf's cost. */
+void op_buf_uint(op_buf *b, unsigned long long v);
 void op_buf_reset(op_buf *b);
 void op_buf_free(op_buf *b);
 /* Append s as a JSON string literal (quotes and escapes; valid UTF-8 in,

@@ -36,14 +36,46 @@ static noreturn void write_failed(const char *what)
 	op_die(OP_EXIT_IOERR, "%s: %s", what, strerror(errno ? errno : EIO));
 }
 
+/* A pipe between two opflow programs holds 64 KiB by default: the writer
+ * fills it 16 times a megabyte and sleeps until the reader drains it, a
+ * context switch each way.  So a pipe on either end is widened to PIPE_SZ,
+ * or the system's /proc/sys/fs/pipe-max-size when that is smaller; where
+ * the kernel refuses (a user over pipe-user-pages-soft, an old kernel)
+ * the pipe keeps the size it had.  Output goes out in blocks of OBUF. */
+#define PIPE_SZ (1 << 20)
+#define OBUF (1 << 18)
+
+static void widen_pipe(int fd)
+{
+	static long size;
+	struct stat sb;
+	if (fstat(fd, &sb) || !S_ISFIFO(sb.st_mode))
+		return;
+	if (!size) {
+		FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+		size = PIPE_SZ;
+		long max;
+		if (f && fscanf(f, "%ld", &max) == 1 && max > 0 && max < size)
+			size = max;
+		if (f)
+			fclose(f);
+	}
+#ifdef F_SETPIPE_SZ
+	if (fcntl(fd, F_GETPIPE_SZ) < size)
+		(void)fcntl(fd, F_SETPIPE_SZ, (int)size);
+#endif
+}
+
 void op_stream_init(op_stream *st, const op_cli *cli)
 {
-	static char obuf[1 << 17];
+	static char obuf[OBUF];
 	memset(st, 0, sizeof *st);
 	st->cli = cli;
 	st->t0 = now_seconds();
 	st->csv_hint = "looks like CSV; run it through enq-parse first";
 	st->writer = cli->writer;
+	widen_pipe(0);
+	widen_pipe(1);
 	if (!cli->line_buffered)
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (cli->rejects) {
@@ -252,7 +284,7 @@ static void read_lines(op_stream *st, void *src, reader_fn rd, uint64_t base, op
 	size_t start = 0, len = 0, scanned = 0, max = st->cli->max_line;
 	int overlong = 0, eof = 0;
 	if (!st->rbuf) {
-		st->rcap = 1 << 16;
+		st->rcap = OBUF;	/* as large as the blocks a widened pipe brings */
 		st->rbuf = op_xmalloc(st->rcap);
 	}
 	char *buf = st->rbuf;

@@ -9,9 +9,18 @@
  * the subject the same way; a non-ASCII character breaks a literal.  In
  * caseless UTF mode PCRE2 also matches k with U+212A KELVIN SIGN and s
  * with U+017F LONG S, so the scan reads those two as k and s.
+ *
+ * A pattern with no literal to draw (the postcode rule: letters and
+ * digits) gets the same analysis over character classes instead: its
+ * strings are of symbols, each a set of ASCII bytes ("a letter A-P or
+ * R-U..., then a digit"), and a Shift-And scan over the subject says
+ * whether one of them is there before pcre2 runs.
  */
 #include <stdint.h>
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +40,20 @@ typedef struct {
 	char *s[MAXSET];
 } info;
 
+/* The symbols of a class analysis: symbol k (1..255, a string's byte) is
+ * the set of (case folded) ASCII bytes set[k - 1]. */
+typedef struct {
+	uint8_t set[255][16];
+	unsigned n;
+} symtab;
+
 typedef struct {
 	const char *p;
 	size_t n, i;
 	int fail;
 	int depth;
+	symtab *sym;		/* a class analysis; NULL: literals */
+	int ucp;		/* \d and \w take in more than ASCII */
 } lx;
 
 static void clear(info *a)
@@ -60,13 +78,63 @@ static void set_empty(info *a)
 	a->s[a->n++] = op_xstrdup("");
 }
 
-static void set_char(info *a, int c)
+static int fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* a is one string of one symbol: c itself, or (a class analysis) the
+ * symbol of the folded bytes in set */
+static void set_one(info *a, int c)
 {
 	clear(a);
 	a->exact = 1;
 	a->any = 0;
-	char b[2] = { (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), 0 };
+	char b[2] = { (char)c, 0 };
 	a->s[a->n++] = op_xstrdup(b);
+}
+
+static void set_class(lx *l, info *a, const uint8_t set[16])
+{
+	uint8_t f[16] = {0};
+	for (int c = 0; c < 128; c++)
+		if (set[c >> 3] >> (c & 7) & 1)
+			f[fold(c) >> 3] |= (uint8_t)(1 << (fold(c) & 7));
+	symtab *t = l->sym;
+	unsigned k = 0;
+	while (k < t->n && memcmp(t->set[k], f, 16))
+		k++;
+	if (k == t->n) {
+		if (t->n == 255) {
+			set_any(a);	/* symbols run out: nothing known */
+			return;
+		}
+		memcpy(t->set[t->n++], f, 16);
+	}
+	set_one(a, (int)k + 1);
+}
+
+static void set_char(lx *l, info *a, int c)
+{
+	if (!l->sym) {
+		set_one(a, fold(c));
+		return;
+	}
+	uint8_t set[16] = {0};
+	set[c >> 3] = (uint8_t)(1 << (c & 7));
+	set_class(l, a, set);
+}
+
+/* \d or \w into set, 1; 0 for any other (or a Unicode) one */
+static int add_type(const lx *l, int d, uint8_t set[16])
+{
+	if (l->ucp || (d != 'd' && d != 'w'))
+		return 0;
+	for (int c = 0; c < 128; c++)
+		if ((c >= '0' && c <= '9') ||
+		    (d == 'w' && (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))))
+			set[c >> 3] |= (uint8_t)(1 << (c & 7));
+	return 1;
 }
 
 static int has(const info *a, const char *s)
@@ -225,6 +293,13 @@ static void parse_class(lx *l, info *out)
 			else if (d == 'r') c = '\r';
 			else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9'))) c = d;
 			else {
+				uint8_t type[16] = {0};
+				if (l->sym && add_type(l, d, type)) {
+					for (int k = 0; k < 128; k++)
+						seen[k] |= type[k >> 3] >> (k & 7) & 1;
+					prev = -1;
+					continue;
+				}
 				/* \d \w \x{..} \p{..}: more than we keep */
 				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{' &&
 				    skip_past(l, '}'))
@@ -261,6 +336,13 @@ static void parse_class(lx *l, info *out)
 	}
 	if (neg || wide) {
 		set_any(out);
+		return;
+	}
+	if (l->sym) {
+		uint8_t set[16] = {0};
+		for (int k = 0; k < 128; k++)
+			set[k >> 3] |= (uint8_t)(seen[k] << (k & 7));
+		set_class(l, out, set);
 		return;
 	}
 	clear(out);
@@ -410,7 +492,11 @@ static int parse_atom(lx *l, info *a)
 		} else if (strchr("bBAzZGK", d)) {
 			set_empty(a);
 		} else if (strchr("dDwWsShHvVRNXC", d)) {
-			set_any(a);
+			uint8_t type[16] = {0};
+			if (l->sym && add_type(l, d, type))
+				set_class(l, a, type);
+			else
+				set_any(a);
 		} else if (d == 'p' || d == 'P' || d == 'x' || d == 'o' || d == 'g' || d == 'k') {
 			/* a property, a code point, a back reference */
 			if (peek(l) == '{' || peek(l) == '<' || peek(l) == '\'') {
@@ -433,9 +519,9 @@ static int parse_atom(lx *l, info *a)
 				l->i++;
 			set_any(a);
 		} else if (d == 'n' || d == 't' || d == 'r' || d == 'f' || d == 'e' || d == 'a') {
-			set_char(a, d == 'n' ? '\n' : d == 't' ? '\t' : d == 'r' ? '\r' : d == 'f' ? '\f' : d == 'e' ? 27 : 7);
+			set_char(l, a, d == 'n' ? '\n' : d == 't' ? '\t' : d == 'r' ? '\r' : d == 'f' ? '\f' : d == 'e' ? 27 : 7);
 		} else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z'))) {
-			set_char(a, d);
+			set_char(l, a, d);
 		} else {
 			l->fail = 1;	/* \Q, \c, \E, \u, ...: not followed */
 			return 0;
@@ -451,7 +537,7 @@ static int parse_atom(lx *l, info *a)
 				l->i++;
 			set_any(a);
 		} else {
-			set_char(a, c);
+			set_char(l, a, c);
 		}
 		return 1;
 	}
@@ -534,13 +620,16 @@ static void parse_alt(lx *l, info *out)
 	clear(&b);
 }
 
-/* the set for a pattern into a (required, no empty string), 1; or 0 */
-static int analyse(const char *pat, size_t n, const char *flags, info *a)
+/* the set for a pattern into a (required, no empty string), 1; or 0.
+ * sym: a class analysis, its symbols into *sym */
+static int analyse(const char *pat, size_t n, const char *flags, info *a, symtab *sym)
 {
 	memset(a, 0, sizeof *a);
 	if (strchr(flags, 'x'))
 		return 0;
-	lx l = { pat, n, 0, 0, 0 };
+	lx l = { pat, n, 0, 0, 0, sym, !!strchr(flags, 'u') };
+	if (sym)
+		sym->n = 0;
 	parse_alt(&l, a);
 	if (l.fail || l.i != n) {
 		clear(a);
@@ -557,7 +646,7 @@ static int analyse(const char *pat, size_t n, const char *flags, info *a)
 int op_pf_literals(const char *pat, size_t n, const char *flags, char *out, size_t outlen)
 {
 	info a;
-	if (!analyse(pat, n, flags, &a))
+	if (!analyse(pat, n, flags, &a, NULL))
 		return 0;
 	op_buf b = {0};
 	for (size_t k = 0; k < a.n; k++) {
@@ -576,6 +665,17 @@ int op_pf_literals(const char *pat, size_t n, const char *flags, char *out, size
 #define NCACHE 8	/* subjects remembered per record (text, body, ...) */
 #define OUT 0x80000000u
 
+/* A class-gated pattern's Shift-And tables: its strings of symbols laid
+ * end to end, one bit a symbol; bit j of mask[c]: byte c is in the j-th
+ * symbol's set; first and last: the bits where strings begin and end.
+ * Every string holds a byte from lo to hi (a digit, say): where none is,
+ * no scan; where one is, the scan starts back bytes before the first. */
+typedef struct {
+	uint64_t mask[256], first, last;
+	unsigned char lo, hi;
+	size_t back;
+} shiftand;
+
 struct op_pf {
 	size_t nrx;		/* gated patterns, ids 0..nrx-1 */
 	size_t words;		/* uint64 words of a bitset over ids */
@@ -587,14 +687,127 @@ struct op_pf {
 	uint32_t *out;
 	uint32_t *stamp;	/* per state: last scan that took its outputs */
 	uint32_t scan;
+	size_t reach;		/* subject bytes the longest literal can take */
+	size_t nsa;		/* class-gated patterns, ids nrx..nrx+nsa-1 */
+	shiftand *sa;
 	struct {
 		const char *s;
 		size_t n;
 		int used;
 	} cache[NCACHE];
 	uint64_t *bits;		/* NCACHE x words */
+	uint8_t *found;		/* NCACHE x nsa: 0 not scanned yet, 1 yes, 2 no */
 	size_t next;
 };
+
+/* The subject's byte at *i, as the scans read it: U+017F and U+212A as
+ * s and k (see the top); *i moves to the character's last byte. */
+static inline unsigned next_byte(const unsigned char *p, size_t n, size_t *i)
+{
+	unsigned c = p[*i];
+	if (c >= 0x80) {
+		if (c == 0xC5 && *i + 1 < n && p[*i + 1] == 0xBF)
+			c = 's', *i += 1;
+		else if (c == 0xE2 && *i + 2 < n && p[*i + 1] == 0x84 && p[*i + 2] == 0xAA)
+			c = 'k', *i += 2;
+	}
+	return c;
+}
+
+/* a state with outputs reached: its patterns' bits set, once a scan;
+ * the state's row back */
+static inline uint32_t take(op_pf *pf, uint32_t row, uint64_t *bits)
+{
+	row &= ~OUT;
+	uint32_t st = row / (uint32_t)pf->ncls;
+	if (pf->stamp[st] != pf->scan) {
+		pf->stamp[st] = pf->scan;
+		for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
+			bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
+	}
+	return row;
+}
+
+/* every literal of the gated patterns found in p[0..n) into bits.
+ * A step of the automaton waits for the table load of the step before,
+ * so a long subject is walked as two halves at once, each with its own
+ * state: the first runs on past the middle by pf->reach bytes, the
+ * longest any literal can take in a subject, so that an occurrence that
+ * starts in it ends in it; one that starts in the second, the second
+ * finds from its start. */
+static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits)
+{
+	if (++pf->scan == 0) {
+		memset(pf->stamp, 0, pf->nstate * sizeof *pf->stamp);
+		pf->scan = 1;
+	}
+	const uint32_t *delta = pf->delta;
+	const uint8_t *cls = pf->cls;
+	size_t i = 0, end = n, j = n;
+	if (n >= 3 * pf->reach) {
+		j = n / 2;
+		while (j < n && (p[j] & 0xC0) == 0x80)	/* at a character */
+			j++;
+		end = j + pf->reach < n ? j + pf->reach : n;
+	}
+	uint32_t r = 0, r2 = 0;
+	while (i < end && j < n) {
+		r = delta[r + cls[next_byte(p, n, &i)]];
+		r2 = delta[r2 + cls[next_byte(p, n, &j)]];
+		i++, j++;
+		if ((r | r2) & OUT) {
+			if (r & OUT)
+				r = take(pf, r, bits);
+			if (r2 & OUT)
+				r2 = take(pf, r2, bits);
+		}
+	}
+	for (; i < end; i++)
+		if ((r = delta[r + cls[next_byte(p, n, &i)]]) & OUT)
+			r = take(pf, r, bits);
+	for (; j < n; j++)
+		if ((r2 = delta[r2 + cls[next_byte(p, n, &j)]]) & OUT)
+			r2 = take(pf, r2, bits);
+}
+
+/* the first byte of p[0..n) from lo to hi, or n: 16 at a time with SSE2
+ * as the record scanner does (lib/core/jsonl.c) */
+static size_t first_in(const unsigned char *p, size_t n, unsigned char lo, unsigned char hi)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i base = _mm_set1_epi8((char)lo), span = _mm_set1_epi8((char)(hi - lo));
+	for (; i + 16 <= n; i += 16) {
+		/* byte - lo, unsigned, no more than hi - lo */
+		__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(p + i)), base);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, span), v));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < n; i++)
+		if ((unsigned char)(p[i] - lo) <= hi - lo)
+			return i;
+	return n;
+}
+
+/* does one of sa's strings occur in p[0..n)? */
+static int scan_classes(const shiftand *sa, const unsigned char *p, size_t n)
+{
+	size_t i = first_in(p, n, sa->lo, sa->hi);
+	if (i == n)
+		return 0;
+	i = i > sa->back ? i - sa->back : 0;
+	while (i > 0 && (p[i] & 0xC0) == 0x80)	/* at a character */
+		i--;
+	uint64_t d = 0;
+	for (; i < n; i++) {
+		d = (d << 1 | sa->first) & sa->mask[next_byte(p, n, &i)];
+		if (d & sa->last)
+			return 1;
+	}
+	return 0;
+}
 
 static int gate(void *ctx, unsigned id, const char *s, size_t n)
 {
@@ -609,37 +822,19 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 	pf->cache[e].s = s;
 	pf->cache[e].n = n;
 	pf->cache[e].used = 1;
-	uint64_t *bits = pf->bits + e * pf->words;
-	memset(bits, 0, pf->words * sizeof *bits);
-	if (++pf->scan == 0) {
-		memset(pf->stamp, 0, pf->nstate * sizeof *pf->stamp);
-		pf->scan = 1;
-	}
-	const unsigned char *p = (const unsigned char *)s;
-	const uint32_t *delta = pf->delta;
-	const uint8_t *cls = pf->cls;
-	uint32_t row = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = p[i];
-		if (c >= 0x80) {
-			if (c == 0xC5 && i + 1 < n && p[i + 1] == 0xBF)
-				c = 's', i += 1;
-			else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x84 && p[i + 2] == 0xAA)
-				c = 'k', i += 2;
-		}
-		row = delta[row + cls[c]];
-		if (row & OUT) {
-			row &= ~OUT;
-			uint32_t st = row / (uint32_t)pf->ncls;
-			if (pf->stamp[st] == pf->scan)
-				continue;
-			pf->stamp[st] = pf->scan;
-			for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
-				bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
-		}
-	}
+	memset(pf->bits + e * pf->words, 0, pf->words * sizeof *pf->bits);
+	if (pf->nsa)
+		memset(pf->found + e * pf->nsa, 0, pf->nsa);
+	if (pf->nrx)
+		scan_literals(pf, (const unsigned char *)s, n, pf->bits + e * pf->words);
 found:
-	return (pf->bits[e * pf->words + (id >> 6)] >> (id & 63)) & 1;
+	if (id < pf->nrx)
+		return (pf->bits[e * pf->words + (id >> 6)] >> (id & 63)) & 1;
+	/* a class-gated pattern: its own scan, the first time it asks */
+	uint8_t *f = &pf->found[e * pf->nsa + (id - pf->nrx)];
+	if (!*f)
+		*f = scan_classes(&pf->sa[id - pf->nrx], (const unsigned char *)s, n) ? 1 : 2;
+	return *f == 1;
 }
 
 void op_pf_next(op_pf *pf)
@@ -651,6 +846,11 @@ void op_pf_next(op_pf *pf)
 size_t op_pf_gated(const op_pf *pf)
 {
 	return pf->nrx;
+}
+
+size_t op_pf_gated_classes(const op_pf *pf)
+{
+	return pf->nsa;
 }
 
 /* trie under construction: children by class, -1 none */
@@ -693,26 +893,99 @@ static void trie_free(trie *t)
 	free(t->go);
 }
 
+/* a's strings of sym's symbols as Shift-And tables; a string cut short
+ * when they are too long for 64 bits (what a match must contain, its
+ * beginning must too) */
+static void make_shiftand(shiftand *sa, const info *a, const symtab *sym)
+{
+	size_t total = 0, bit = 0;
+	for (size_t k = 0; k < a->n; k++)
+		total += strlen(a->s[k]);
+	size_t keep = total > 64 ? 64 / a->n : MAXLIT;
+	uint8_t need[16] = {0};	/* each string's narrowest symbol */
+	for (size_t k = 0; k < a->n; k++) {
+		size_t len = strlen(a->s[k]), narrow = 0, nbest = 999;
+		if (len > keep)
+			len = keep;
+		sa->first |= 1ULL << bit;
+		for (size_t j = 0; j < len; j++, bit++) {
+			const uint8_t *set = sym->set[(unsigned char)a->s[k][j] - 1];
+			size_t count = 0;
+			for (int c = 0; c < 128; c++)
+				if (set[c >> 3] >> (c & 7) & 1) {
+					sa->mask[c] |= 1ULL << bit;
+					count++;
+				}
+			if (count < nbest) {
+				nbest = count;
+				narrow = j;
+			}
+		}
+		sa->last |= 1ULL << (bit - 1);
+		for (int q = 0; q < 16; q++)
+			need[q] |= sym->set[(unsigned char)a->s[k][narrow] - 1][q];
+		if (3 * len > sa->back)
+			sa->back = 3 * len;	/* 3 bytes a character at most: U+212A */
+	}
+	for (int c = 'A'; c <= 'Z'; c++)	/* the sets are folded; the subject is not */
+		sa->mask[c] = sa->mask[c + 32];
+	/* the bytes every string needs one of, as a range; a letter is also
+	 * its capital and, for k and s, a character of more than one byte:
+	 * no range then, every subject is scanned */
+	sa->lo = 0;
+	sa->hi = 255;
+	int lo = 128, hi = -1, letter = 0;
+	for (int c = 0; c < 128; c++)
+		if (need[c >> 3] >> (c & 7) & 1) {
+			lo = c < lo ? c : lo;
+			hi = c;
+			letter |= c >= 'a' && c <= 'z';
+		}
+	if (!letter && hi >= 0) {
+		sa->lo = (unsigned char)lo;
+		sa->hi = (unsigned char)hi;
+	}
+}
+
 op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 {
 	op_pf *pf = op_xcalloc(1, sizeof *pf);
 	info *sets = op_xcalloc(n ? n : 1, sizeof *sets);
 	op_rx **gated = op_xcalloc(n ? n : 1, sizeof *gated);
-	/* classes: one per (folded) byte some literal has */
+	op_rx **classed = op_xcalloc(n ? n : 1, sizeof *classed);
+	symtab *sym = op_xmalloc(sizeof *sym);
+	pf->sa = op_xcalloc(n ? n : 1, sizeof *pf->sa);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *flags;
 		const char *pat = op_rx_pattern(rx[i], &len, &flags);
-		if (!analyse(pat, len, flags, &sets[pf->nrx]))
+		if (analyse(pat, len, flags, &sets[pf->nrx], NULL)) {
+			gated[pf->nrx++] = rx[i];
 			continue;
-		gated[pf->nrx++] = rx[i];
+		}
+		info a;
+		if (!analyse(pat, len, flags, &a, sym))
+			continue;
+		make_shiftand(&pf->sa[pf->nsa], &a, sym);
+		clear(&a);
+		classed[pf->nsa++] = rx[i];
 	}
+	free(sym);
+	/* classes: one per (folded) byte some literal has */
 	pf->ncls = 1;
 	for (size_t i = 0; i < pf->nrx; i++)
-		for (size_t k = 0; k < sets[i].n; k++)
+		for (size_t k = 0; k < sets[i].n; k++) {
+			/* a byte a character, but U+212A read as k is 3 and
+			 * U+017F read as s is 2 */
+			size_t bytes = 0;
+			for (const char *q = sets[i].s[k]; *q; q++)
+				bytes += *q == 'k' ? 3 : *q == 's' ? 2 : 1;
+			if (bytes > pf->reach)
+				pf->reach = bytes;
 			for (const unsigned char *q = (const unsigned char *)sets[i].s[k]; *q; q++)
 				if (!pf->cls[*q])
 					pf->cls[*q] = (uint8_t)pf->ncls++;
+		}
 	for (int c = 'A'; c <= 'Z'; c++)
 		pf->cls[c] = pf->cls[c + 32];
 
@@ -738,6 +1011,7 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	if ((uint64_t)t.n * t.ncls >= OUT) {
 		trie_free(&t);
 		free(gated);
+		free(classed);
 		op_pf_free(pf);
 		op_errf(e, OP_EXIT_CONFIG, "too many regex literals for the prefilter");
 		return NULL;
@@ -792,9 +1066,13 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	pf->stamp = op_xcalloc(t.n, sizeof *pf->stamp);
 	pf->words = (pf->nrx + 63) / 64 + 1;
 	pf->bits = op_xcalloc(NCACHE * pf->words, sizeof *pf->bits);
+	pf->found = op_xcalloc(NCACHE * (pf->nsa ? pf->nsa : 1), 1);
 	for (size_t i = 0; i < pf->nrx; i++)
 		op_rx_set_gate(gated[i], gate, pf, (unsigned)i);
+	for (size_t i = 0; i < pf->nsa; i++)
+		op_rx_set_gate(classed[i], gate, pf, (unsigned)(pf->nrx + i));
 	free(gated);
+	free(classed);
 	return pf;
 }
 
@@ -807,5 +1085,7 @@ void op_pf_free(op_pf *pf)
 	free(pf->out);
 	free(pf->stamp);
 	free(pf->bits);
+	free(pf->sa);
+	free(pf->found);
 	free(pf);
 }

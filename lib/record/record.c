@@ -173,10 +173,11 @@ int op_record_emit(op_record *r, op_stream *st, unsigned long line, const char *
 	}
 	if (!r->keep_source) {
 		op_buf_add(o, r->src.p, r->src.len);
-		if (line)
-			op_buf_printf(o, ",\"line\":%lu}", line);
-		else
-			op_buf_addc(o, '}');
+		if (line) {
+			op_buf_adds(o, ",\"line\":");
+			op_buf_uint(o, line);
+		}
+		op_buf_addc(o, '}');
 	}
 	op_buf_addc(o, '}');
 	op_emit(st, o->p, o->len);

@@ -305,8 +305,66 @@ static void splicing(void)
 	op_rec_free(&r);
 }
 
+/* op_buf_json_str, 16 bytes at a time, writes what the byte-at-a-time
+ * rule writes: the short escapes, \u00xx for the other control
+ * characters, everything else as it is; at every length and place of
+ * the bytes that need escaping, and into a buffer that must grow */
+static void escaping(void)
+{
+	static const char *const pieces[] = { "a", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f",
+					       "\x7f", " ", "\xc3\xa9", "\xe2\x82\xac", "0123456789abcdef", "/" };
+	uint64_t seed = 7;
+	size_t bad = 0;
+	for (int t = 0; t < 20000; t++) {
+		char in[200];
+		size_t n = 0;
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		unsigned np = (unsigned)(seed % 40);
+		for (unsigned k = 0; k < np; k++) {
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			const char *pc = pieces[seed % (sizeof pieces / sizeof *pieces)];
+			if (n + strlen(pc) > sizeof in)
+				break;
+			memcpy(in + n, pc, strlen(pc));
+			n += strlen(pc);
+		}
+		op_buf want = {0}, got = {0};
+		op_buf_addc(&want, '"');
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)in[i];
+			const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" :
+					c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+			if (e)
+				op_buf_adds(&want, e);
+			else if (c < 0x20)
+				op_buf_printf(&want, "\\u%04x", c);
+			else
+				op_buf_addc(&want, (char)c);
+		}
+		op_buf_addc(&want, '"');
+		op_buf_adds(&got, "x");	/* after what is there */
+		op_buf_json_str(&got, in, n);
+		if ((got.len != want.len + 1 || memcmp(got.p + 1, want.p, want.len) || got.p[got.len]) && bad++ < 3)
+			printf("# escaped '%s' as '%s'\n", want.p, got.p + 1);
+		op_buf_free(&want);
+		op_buf_free(&got);
+	}
+	is_num(bad, 0, "JSON string escaping, 16 bytes at a time, as byte by byte");
+	static const unsigned long long nums[] = { 0, 7, 10, 99, 1000000, 18446744073709551615ULL };
+	op_buf u = {0};
+	char want[200] = "";
+	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+		op_buf_uint(&u, nums[i]);
+		op_buf_addc(&u, ',');
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%llu,", nums[i]);
+	}
+	is(u.p, want, "op_buf_uint writes what %%llu does");
+	op_buf_free(&u);
+}
+
 int main(void)
 {
+	escaping();
 	suite();
 	records();
 	splicing();

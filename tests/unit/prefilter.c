@@ -1,5 +1,6 @@
-/* Literal prefilters: the sets drawn from patterns, and a differential
- * check that a gated pattern matches exactly where pcre2 alone does. */
+/* Literal prefilters: the sets drawn from patterns, and differential
+ * checks that a pattern gated by literals or by classes matches exactly
+ * where pcre2 alone does. */
 #include <stdint.h>
 
 #include "prefilter.h"
@@ -88,7 +89,7 @@ int main(void)
 			/* zeroed: JIT code may read a word past the subject, unused */
 			char text[128] = {0};
 			size_t tn = 0;
-			unsigned na = rnd(8);
+			unsigned na = rnd(30);	/* long enough to be walked as two halves */
 			for (unsigned k = 0; k < na; k++) {
 				const char *a = atoms[rnd(sizeof atoms / sizeof *atoms)];
 				memcpy(text + tn, a, strlen(a));
@@ -109,6 +110,111 @@ int main(void)
 	is_num(bad, 0, "gated and plain agree (%zu patterns gated, %zu matches)", gated, matched);
 	ok(gated > 500 && matched > 1000, "the differential exercised both gates and matches");
 
+	/* the same for patterns with no literals, gated by strings of
+	 * classes: letters, digits, ranges, \d \w (ASCII, or Unicode with u) */
+	static const char *const cpieces[] = {
+		"\\d", "\\w", "[A-Z]", "[a-c0-2]", "[^a]", "\\d{2}", "[A-PR-UWYZ]", "[A-HK-Y]?", " ?", "\\b",
+		"(", ")", "|", "?", "+", "*", ".", "[\\d ]", "[k-m]", "[[:digit:]]", "\\s", "(?:", "\\D",
+		"{1,3}", "[_\\w]",
+	};
+	static const char *const catoms[] = {
+		"a", "B", "k", "K", "s", "1", "23", " ", "_", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9",
+		"\xd9\xa3", "L1", "SW1A 1AA", "gir 0aa", "m", "-", "\t", "Z9",
+	};
+	size_t cbad = 0, cgated = 0, cmatched = 0;
+	for (int t = 0; t < 3000; t++) {
+		char pat[96];
+		size_t n = 0;
+		unsigned np = 1 + rnd(7);
+		for (unsigned k = 0; k < np; k++) {
+			const char *p = cpieces[rnd(sizeof cpieces / sizeof *cpieces)];
+			if (n + strlen(p) >= sizeof pat)
+				break;
+			memcpy(pat + n, p, strlen(p));
+			n += strlen(p);
+		}
+		pat[n] = 0;
+		static const char *const fl[] = { "", "i", "u", "iu" };
+		const char *flags = fl[rnd(4)];
+		op_err e;
+		size_t off;
+		op_rx *plain = op_rx_compile(pat, n, flags, &e, &off);
+		if (!plain)
+			continue;
+		op_rx *g = op_rx_compile(pat, n, flags, &e, &off);
+		op_pf *pf = op_pf_new(&g, 1, &e);
+		cgated += op_pf_gated_classes(pf);
+		for (int s = 0; s < 40; s++) {
+			char text[256] = {0};
+			size_t tn = 0;
+			unsigned na = rnd(24);	/* past 16 bytes: the SSE2 search too */
+			for (unsigned k = 0; k < na; k++) {
+				const char *a = catoms[rnd(sizeof catoms / sizeof *catoms)];
+				memcpy(text + tn, a, strlen(a));
+				tn += strlen(a);
+			}
+			op_pf_next(pf);
+			int want = op_rx_match(plain, text, tn, &e);
+			int got = op_rx_match(g, text, tn, &e);
+			cmatched += want == 1;
+			if (want != got && cbad++ < 5)
+				printf("# /%s/%s on '%s': pcre2 %d, gated %d\n", pat, flags, text, want, got);
+		}
+		op_pf_free(pf);
+		op_rx_free(plain);
+		op_rx_free(g);
+	}
+	is_num(cbad, 0, "class-gated and plain agree (%zu patterns gated, %zu matches)", cgated, cmatched);
+	ok(cgated > 300 && cmatched > 10000, "the class differential exercised both gates and matches");
+
+	/* share/rules/classify.rules' postcode: a letter next to a digit is
+	 * what it needs, and what it does not find it need not look for */
+	const char *pc = "\\b(?<postcode>(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\\d[A-Z\\d]? ?\\d[ABD-HJLNP-UW-Z]{2}))\\b";
+	op_err pe;
+	size_t poff;
+	op_rx *prx = op_rx_compile(pc, strlen(pc), "i", &pe, &poff);
+	op_pf *ppf = op_pf_new(&prx, 1, &pe);
+	is_num(op_pf_gated_classes(ppf), 1, "the postcode rule is gated by classes");
+	static const char *const psubj[] = { "at SW1A 1AA today", "gir 0aa", "call 0161 555 0101 at 10:30",
+					     "flat 3b, m1 1ae", "no digits here", "L1 8JQ", "\xe2\x84\xaa" "1 1AB" };
+	char pgot[8] = "";
+	for (int i = 0; i < 7; i++) {
+		op_pf_next(ppf);
+		pgot[i] = (char)('0' + op_rx_match(prx, psubj[i], strlen(psubj[i]), &pe));
+	}
+	is(pgot, "1101010", "the postcode rule's matches, gated");
+	op_pf_free(ppf);
+	op_rx_free(prx);
+
+	/* a long subject is walked as two halves: an occurrence anywhere,
+	 * across the middle too, and one of k spelt with U+212A (3 bytes a
+	 * character: the first half's run past the middle must cover it) */
+	{
+		const char *lp[] = { "\\bhello world\\b", "kkkkk" };
+		const char *ins[] = { "hello world", "\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa\xe2\x84\xaa" };
+		size_t missed = 0, tried = 0;
+		for (int k = 0; k < 2; k++) {
+			op_err le;
+			size_t loff;
+			op_rx *lrx = op_rx_compile(lp[k], strlen(lp[k]), "i", &le, &loff);
+			op_pf *lpf = op_pf_new(&lrx, 1, &le);
+			for (size_t before = 0; before < 120; before++)
+				for (size_t after = 0; after < 120; after += 7) {
+					char text[300];
+					memset(text, ' ', before);
+					size_t len = strlen(ins[k]);
+					memcpy(text + before, ins[k], len);
+					memset(text + before + len, ' ', after);
+					op_pf_next(lpf);
+					missed += op_rx_match(lrx, text, before + len + after, &le) != 1;
+					tried++;
+				}
+			op_pf_free(lpf);
+			op_rx_free(lrx);
+		}
+		is_num(missed, 0, "a literal found wherever it is in the subject (%zu tried)", tried);
+	}
+
 	/* many patterns, one scan: each still answers for itself */
 	const char *pats[] = { "\\bfoo\\b", "bar|baz", "qu+x", "\\d+", "hello world" };
 	op_rx *rx[5];
@@ -117,7 +223,8 @@ int main(void)
 	for (int i = 0; i < 5; i++)
 		rx[i] = op_rx_compile(pats[i], strlen(pats[i]), "i", &e, &off);
 	op_pf *pf = op_pf_new(rx, 5, &e);
-	is_num(op_pf_gated(pf), 4, "four of five patterns gated");
+	is_num(op_pf_gated(pf), 4, "four of five patterns gated by literals");
+	is_num(op_pf_gated_classes(pf), 1, "the fifth by classes");
 	const char *subj = "a BAZ and HELLO WORLD 42";
 	op_pf_next(pf);
 	char got[8] = "";
