@@ -99,6 +99,14 @@ static void fixed(op_buf *b, double v, int dec, int trim)
 	add_grouped(b, tmp);
 }
 
+/* the decimals op_fmt_kpi shows v in: digits, else by kind and unit */
+static int decimals(const op_numfmt *f)
+{
+	if (f->digits >= 0)
+		return f->digits;
+	return f->kind == OP_NUM_COUNT ? 0 : f->unit && *f->unit && is_time(f->unit) ? 1 : 2;
+}
+
 void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 {
 	const char *unit = f->unit && *f->unit ? f->unit : NULL;
@@ -111,7 +119,7 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 		op_buf_adds(b, " %");
 		return;
 	}
-	int dec = f->digits >= 0 ? f->digits : f->kind == OP_NUM_COUNT ? 0 : unit && is_time(unit) ? 1 : 2;
+	int dec = decimals(f);
 	int trim = f->digits < 0 && f->kind != OP_NUM_COUNT && !(unit && is_time(unit));
 	if (unit && is_currency(unit)) {
 		if (v < 0)
@@ -126,16 +134,47 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 	}
 }
 
+/* the decimals, from dec up, that a > 0 takes not to read as none:
+ * 0.4 pp, not 0 pp */
+static int visible(double a, int dec)
+{
+	while (a > 0 && a < 0.5 * pow(10, -dec) && dec < OP_NUM_DIGITS_MAX)
+		dec++;
+	return dec;
+}
+
+int op_fmt_same(double v, double prev, const op_numfmt *f)
+{
+	if (v == prev)
+		return 1;
+	if (f->kind == OP_NUM_RATE)
+		return 0;
+	op_buf a = {0}, p = {0};
+	op_fmt_kpi(&a, v, f);
+	op_fmt_kpi(&p, prev, f);
+	int same = !strcmp(a.p, p.p);
+	op_buf_free(&a);
+	op_buf_free(&p);
+	return same;
+}
+
+void op_fmt_delta(op_buf *b, double v, double prev, const op_numfmt *f)
+{
+	/* halves: v - prev of two values near DBL_MAX would overflow */
+	double d = 2 * fabs(v / 2 - prev / 2);
+	op_numfmt g = *f;
+	int dec = decimals(f);
+	if (visible(d, dec) > dec)
+		g.digits = visible(d, dec);
+	op_fmt_kpi(b, d, &g);
+}
+
 int op_fmt_change(op_buf *b, double v, double prev, const op_numfmt *f)
 {
 	if (f->kind == OP_NUM_RATE) {
 		/* halves: v - prev of two values near DBL_MAX would overflow */
 		double pp = 200 * fabs(v / 2 - prev / 2);
-		int dec = f->digits >= 0 ? f->digits : 0;
-		/* a change never reads as none: 0.4 pp, not 0 pp */
-		while (pp > 0 && pp < 0.5 * pow(10, -dec) && dec < OP_NUM_DIGITS_MAX)
-			dec++;
-		fixed(b, pp, dec, 0);
+		fixed(b, pp, visible(pp, f->digits >= 0 ? f->digits : 0), 0);
 		op_buf_adds(b, " pp");
 		return 1;
 	}

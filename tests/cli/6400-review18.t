@@ -18,4 +18,21 @@ expect_out <<'E'
 [{"enquiries":-6,"customers":-6},null]
 E
 
+# a change too small to see at the KPI's decimals: 2.43 h to 2.41 h shows
+# 2.4 h twice; the report said "fell from 2.4 h to 2.4 h" and "▼ 0.0 h".
+# Alike as shown is unchanged; a change that shows has the decimals it
+# takes not to read as none, as a rate's points have
+K='"kpi":{"by":["team"],"names":["resp"],"unit":{"resp":"h"},"kind":{"resp":"value"},"min_n":{"resp":0}}'
+printf '{"period":"2026-10","team":"%s","resp":%s,"prev":{"period":"2026-09","resp":%s},"delta":{"resp":null},"delta_pct":{"resp":null},%s}\n' \
+	a 2.41 2.43 "$K" b 2.46 2.44 "$K" > "$T/unseen.jsonl"
+tcase "change too small to see told as fell from 2.4 h to 2.4 h" \
+	"kpi-report unseen.jsonl | sed -n '/^## Summary/,/^## Exc/p' | grep '^[-|] [ab]'"
+expect_rc 0
+expect_out <<'E'
+- b: resp rose from 2.4 h to 2.5 h.
+- a: resp unchanged at 2.4 h.
+| a | 2.4 h | = |
+| b | 2.5 h | ▲ 0.02 h |
+E
+
 done_testing
