@@ -35,4 +35,19 @@ expect_out <<'E'
 | b | 2.5 h | ▲ 0.02 h |
 E
 
+# exc-flag --nagios: the metrics file (or the state) not written made the
+# exit UNKNOWN but the status line still said CRITICAL; Nagios shows the
+# line, so it must say UNKNOWN too
+printf 'flag big high title "Big" when n > 5\n' > "$T/big.rules"
+printf '{"id":"E1","n":10}\n' > "$T/big.jsonl"
+tcase "nagios status line CRITICAL when the prom file was not written" \
+	"exc-flag -r big.rules --nagios --prom no/such/dir/flags.prom big.jsonl"
+expect_rc 3
+expect_out <<'E'
+EXC-FLAG UNKNOWN - the input could not be read or written (see standard error)
+E
+expect_err <<'E'
+exc-flag: no/such/dir/flags.prom: No such file or directory
+E
+
 done_testing
