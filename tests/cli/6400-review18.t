@@ -50,4 +50,27 @@ expect_err <<'E'
 exc-flag: no/such/dir/flags.prom: No such file or directory
 E
 
+# monthly-report for the month not over yet judged it at its end: every
+# enquiry unanswered today, due tomorrow, was counted as an SLA breach;
+# and a month not begun gave an empty report
+R=$TESTS/../scripts/monthly-report
+mkdir "$T/cfg"
+printf 'received_at,from,subject,team\n2026-10-14 09:00,a@example.com,Price for a boiler,sales\n2026-10-01 09:00,b@example.com,Price,sales\n' > "$T/cfg/crm.csv"
+printf 'EXPORTS=crm.csv\nTZ_NAME=Europe/London\n' > "$T/cfg/monthly.conf"
+tcase "monthly-report month not over judged at its end" \
+	"mkdir o1 && OPFLOW_NOW=2026-10-14T12:00:00Z $R cfg o1 2026-10 && jq -c 'select(.period == \"2026-10\") | [.enquiries, .sla_breaches]' o1/kpis-2026-10.jsonl"
+expect_rc 0
+expect_out <<'E'
+[2,1]
+E
+tcase "monthly-report month not begun reported empty" \
+	"mkdir o2 && OPFLOW_NOW=2026-10-14T12:00:00Z $R cfg o2 2026-11; echo \$?; ls o2"
+expect_rc 0
+expect_out <<'E'
+64
+E
+expect_err <<'E'
+monthly-report: 2026-11 has not begun
+E
+
 done_testing
