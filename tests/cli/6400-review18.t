@@ -73,4 +73,19 @@ expect_err <<'E'
 monthly-report: 2026-11 has not begun
 E
 
+# exc-flag --state over KPI rows: a month run again later (September's
+# rows in November, a back-fill) resolved October's alert, a false
+# all-clear, and the next run told it as new
+K='"kpi":{"by":["team"],"names":["c"]}'
+printf 'flag low medium title "Low" when c < 5\n' > "$T/low.rules"
+echo "{\"period\":\"2026-10\",\"team\":\"a\",\"c\":1,$K}" > "$T/oct.jsonl"
+echo "{\"period\":\"2026-09\",\"team\":\"a\",\"c\":9,$K}" > "$T/sep.jsonl"
+tcase "state an older period run again resolves the current alert" \
+	"exc-flag -r low.rules --state low.state --only --now 2026-11-01T00:00:00Z oct.jsonl | jq -r '.flags[].status'; exc-flag -r low.rules --state low.state --only --now 2026-11-02T00:00:00Z sep.jsonl; exc-flag -r low.rules --state low.state --only --now 2026-11-03T00:00:00Z oct.jsonl; sed -n 2p low.state"
+expect_rc 0
+expect_out <<'E'
+new
+a low {"team":"a"} 1 firing 2026-10 2026-11-01T00:00:00Z 2026-10
+E
+
 done_testing
