@@ -88,4 +88,17 @@ new
 a low {"team":"a"} 1 firing 2026-10 2026-11-01T00:00:00Z 2026-10
 E
 
+# --check's lint knew the KPI rows' base of its old name, n, not base_n
+# (kpi-rollup's since issue 18): a rule on the base was warned of
+printf 'flag small_base low when base_n.enquiries < 5 && delta.enquiries < 0\n' > "$T/base.rules"
+tcase "lint unknown-field on base_n, the KPI rows' own field" \
+	"exc-flag --check -r base.rules"
+expect_rc 0
+expect_out <<'E'
+base.rules: 1 rule, 0 tests passed, 0 lint warnings
+E
+expect_err <<'E'
+exc-flag: base.rules: note: no tests (test {record} -> {fields}, opflow-rules(5) TESTS)
+E
+
 done_testing
