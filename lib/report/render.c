@@ -73,8 +73,12 @@ static int is_time(const char *u)
 	return !strcmp(u, "h") || !strcmp(u, "bh") || !strcmp(u, "min") || !strcmp(u, "d");
 }
 
-/* |v| in dec decimals (trim: trailing zeros dropped), grouped; the sign
- * when it does not round to zero */
+/* what fixed() drops of the decimals: nothing, trailing zeros (7.6),
+ * or all of them only when all are zeros (£1,250 but £1,234.50) */
+enum { KEEP, TRIM_ZEROS, TRIM_WHOLE };
+
+/* |v| in dec decimals, trimmed, grouped; the sign when it does not round
+ * to zero */
 static void fixed(op_buf *b, double v, int dec, int trim)
 {
 	char tmp[400];
@@ -88,7 +92,8 @@ static void fixed(op_buf *b, double v, int dec, int trim)
 	 * 8.25, which is exact in binary and rounds to even) */
 	snprintf(tmp, sizeof tmp, "%.*f", dec, a * scale < 9e15 ? round(a * scale) / scale : a);
 	size_t e = strlen(tmp);
-	if (trim && strchr(tmp, '.')) {
+	char *dot = strchr(tmp, '.');
+	if (dot && (trim == TRIM_ZEROS || (trim == TRIM_WHOLE && strspn(dot + 1, "0") == strlen(dot + 1)))) {
 		while (tmp[e - 1] == '0')
 			e--;
 		e -= tmp[e - 1] == '.';
@@ -115,12 +120,13 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 		return;
 	}
 	if (f->kind == OP_NUM_RATE) {
-		fixed(b, 100 * v, f->digits >= 0 ? f->digits : 0, 0);
+		fixed(b, 100 * v, f->digits >= 0 ? f->digits : 0, KEEP);
 		op_buf_adds(b, " %");
 		return;
 	}
 	int dec = decimals(f);
-	int trim = f->digits < 0 && f->kind != OP_NUM_COUNT && !(unit && is_time(unit));
+	int trim = f->digits >= 0 || f->kind == OP_NUM_COUNT || (unit && is_time(unit)) ? KEEP
+		 : unit && is_currency(unit) ? TRIM_WHOLE : TRIM_ZEROS;
 	if (unit && is_currency(unit)) {
 		if (v < 0)
 			op_buf_addc(b, '-');
@@ -174,7 +180,7 @@ int op_fmt_change(op_buf *b, double v, double prev, const op_numfmt *f)
 	if (f->kind == OP_NUM_RATE) {
 		/* halves: v - prev of two values near DBL_MAX would overflow */
 		double pp = 200 * fabs(v / 2 - prev / 2);
-		fixed(b, pp, visible(pp, f->digits >= 0 ? f->digits : 0), 0);
+		fixed(b, pp, visible(pp, f->digits >= 0 ? f->digits : 0), KEEP);
 		op_buf_adds(b, " pp");
 		return 1;
 	}

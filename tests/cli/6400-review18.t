@@ -101,4 +101,17 @@ expect_err <<'E'
 exc-flag: base.rules: note: no tests (test {record} -> {fields}, opflow-rules(5) TESTS)
 E
 
+# money with one decimal, "£1,234.5", as no invoice writes it: a currency
+# has its pence, or none when they are zeros
+K='"kpi":{"by":["team"],"names":["rev"],"unit":{"rev":"£"},"kind":{"rev":"value"},"min_n":{"rev":0}}'
+printf '{"period":"2026-10","team":"%s","rev":%s,"prev":{"period":"2026-09","rev":%s},"delta":{"rev":null},"delta_pct":{"rev":null},%s}\n' \
+	a 1234.5 -20.1 "$K" b 1250 1000 "$K" > "$T/money.jsonl"
+tcase "currency shown with one decimal as £1,234.5" \
+	"kpi-report -f text money.jsonl | grep '^  [ab] .*£' | tr -s ' '"
+expect_rc 0
+expect_out <<'E'
+ a £1,234.50 ▲ £1,254.60
+ b £1,250 ▲ £250
+E
+
 done_testing
