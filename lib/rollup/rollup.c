@@ -343,8 +343,8 @@ static void parse_kpi(op_parser *p, void *vr)
 		} else if (op_p_accept(p, "digits")) {
 			size_t s = op_p_skip(p);
 			double d = op_p_number(p, "digits");
-			if (!(d >= 0 && d <= 10) || d != floor(d))
-				op_p_error_at(p, s, "digits: a whole number from 0 to 10");
+			if (!(d >= 0 && d <= 9) || d != floor(d))
+				op_p_error_at(p, s, "digits: a whole number from 0 to 9");
 			k.digits = (int)d;
 		} else if (op_p_accept(p, "for")) {
 			if (k.for_key)

@@ -114,4 +114,14 @@ expect_out <<'E'
  b £1,250 ▲ £250
 E
 
+# kpis.conf's digits 10, which kpi-rollup took, made kpi-report turn away
+# every row ("digits" 0 to 9): an empty report; refused where it is written
+printf 'by month(received_at)\nkpi e = count()\nkpi m = median(n) digits 10\n' > "$T/d10.conf"
+tcase "digits 10 taken by kpi-rollup, every row refused by kpi-report" \
+	"echo '{\"received_at\":\"2026-10-01T00:00:00Z\",\"n\":1}' | kpi-rollup -k d10.conf"
+expect_rc 78
+expect_err <<'E'
+kpi-rollup: d10.conf:3:26: digits: a whole number from 0 to 9
+E
+
 done_testing
