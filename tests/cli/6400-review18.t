@@ -124,4 +124,23 @@ expect_err <<'E'
 kpi-rollup: d10.conf:3:26: digits: a whole number from 0 to 9
 E
 
+# monthly.conf's FAIL_ON= (never fail, as a manager who reads the mail
+# anyway sets it) made kpi-report a usage error after all the work: no
+# report at all, every month; a misspelt one too, found only at the end
+cp -R "$TESTS/../share/examples" "$T/ex"
+sed 's/^FAIL_ON=high$/FAIL_ON=/' "$T/ex/monthly.conf" > "$T/ex/m" && mv "$T/ex/m" "$T/ex/monthly.conf"
+tcase "monthly-report FAIL_ON empty fails the run after the work" \
+	"mkdir o3 && $R ex o3 2026-10; echo \$?; ls o3 | grep -c report-2026-10"
+expect_rc 0
+expect_out <<'E'
+0
+2
+E
+sed 's/^FAIL_ON=$/FAIL_ON=High/' "$T/ex/monthly.conf" > "$T/ex/m" && mv "$T/ex/m" "$T/ex/monthly.conf"
+tcase "monthly-report FAIL_ON misspelt found after the work" "mkdir o4 && $R ex o4 2026-10"
+expect_rc 78
+expect_err <<'E'
+monthly-report: monthly.conf: FAIL_ON: 'High' is not a severity (low, medium, high, critical)
+E
+
 done_testing
