@@ -143,4 +143,14 @@ expect_err <<'E'
 monthly-report: monthly.conf: FAIL_ON: 'High' is not a severity (low, medium, high, critical)
 E
 
+# notes saved by Notepad begin with a byte order mark, which the report
+# put before their first heading (no heading then, and a stray U+FEFF)
+printf '\357\273\277# Boiler recall\nCalls were up.\n' > "$T/bom.md"
+tcase "notes byte order mark kept before the first heading" \
+	"kpi-report --notes bom.md money.jsonl | sed -n 3p | od -An -c | head -1"
+expect_rc 0
+expect_out <<'E'
+   #       B   o   i   l   e   r       r   e   c   a   l   l  \n
+E
+
 done_testing
