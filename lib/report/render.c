@@ -278,6 +278,20 @@ static size_t ordered_marker(const char *s, size_t n)
 	return i + 1 == n || s[i + 1] == ' ' ? i : 0;
 }
 
+/* is the '#' at i in the closing sequence of an ATX heading: a run of
+ * them after a blank with nothing but blanks after it (CommonMark 4.2)? */
+static int closing_hashes(const char *s, size_t n, size_t i)
+{
+	size_t j = i, k = i;
+	while (j > 0 && s[j - 1] == '#')
+		j--;
+	while (k < n && s[k] == '#')
+		k++;
+	while (k < n && s[k] == ' ')
+		k++;
+	return j > 0 && s[j - 1] == ' ' && k == n;
+}
+
 static int email_char(int c)
 {
 	return alnum(c) || c == '.' || c == '_' || c == '-' || c == '+';
@@ -300,7 +314,11 @@ static int md_special(const char *s, size_t n, size_t i, size_t marker)
 		       (i >= 3 && !memcmp(s + i - 3, "www", 3) && (i == 3 || !alnum((unsigned char)s[i - 4])));
 	case ')': return marker && i == marker;
 	case '-': case '+': return i == 0 && (after == ' ' || (c == '-' && after == '-'));
-	default: return strchr("\\`*[]<>|#~", c) != NULL;
+	/* a heading or a block quote only where a line starts (Unit #5, C#
+	 * and x > y are written as they are), or a heading's closing #s */
+	case '#': return i == 0 || closing_hashes(s, n, i);
+	case '>': return i == 0;
+	default: return strchr("\\`*[]<|~", c) != NULL;
 	}
 }
 

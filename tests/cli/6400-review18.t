@@ -153,4 +153,19 @@ expect_out <<'E'
    #       B   o   i   l   e   r       r   e   c   a   l   l  \n
 E
 
+# Markdown escaped every # and >: "Branch \#5 (C\#)", "x \> y" in a mail
+# body, where they are no markup; only where a line starts, or closing a
+# heading, are they
+printf '{"period":"2026-10","team":"%s","c":1,"kpi":{"by":["team"],"names":["c"]}}\n' \
+	'Branch #5 (C#) x > y' '# h' '> q' > "$T/hash.jsonl"
+tcase "markdown escapes # and > where they are no markup" \
+	"kpi-report --title 'Branch #5 ##' hash.jsonl | grep '^# \\|^- '"
+expect_rc 0
+expect_out <<'E'
+# Branch #5 \#\#
+- Branch #5 (C#) x > y: c 1.
+- \# h: c 1.
+- \> q: c 1.
+E
+
 done_testing
