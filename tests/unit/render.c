@@ -91,12 +91,16 @@ int main(void)
 	op_buf_reset(&b);
 	op_esc_md(&b, "- x - y", 7);
 	is(b.p, "\\- x - y", "Markdown: a leading bullet only");
-	op_buf_reset(&b);
-	op_esc_md(&b, "# Unit #5 (C#) x > y > Report ##", 32);
-	is(b.p, "\\# Unit #5 (C#) x > y > Report \\#\\#", "Markdown: # and > only where a line starts, or closing a heading");
-	op_buf_reset(&b);
-	op_esc_md(&b, "> q", 3);
-	is(b.p, "\\> q", "Markdown: a leading block quote");
+	/* # and > only where a line starts, or closing a heading */
+	static const char *const heads[][2] = {
+		{ "# Unit #5 (C#) x > y > Report ##", "\\# Unit #5 (C#) x > y > Report \\#\\#" },
+		{ "> q", "\\> q" },
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		op_buf_reset(&b);
+		op_esc_md(&b, heads[i][0], strlen(heads[i][0]));
+		is(b.p, heads[i][1], "Markdown: # and > where they are markup");
+	}
 	op_buf_reset(&b);
 	op_esc_html(&b, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c", 9);
 	is(b.p, "abc", "bidi controls dropped");
