@@ -173,18 +173,28 @@ int main(int argc, char **argv)
 	op_stream_run(&st, argc - optind, argv + optind, op_flagger_record, fl);
 	op_flagger_end(fl, &st);
 	op_buf_printf(&st.extra, ",\"flagged\":%llu", op_flagger_flagged(fl));
+	int lost = 0;
+	if (prom && op_flag_prom(fl, prom)) {
+		op_warn("%s: %s", prom, strerror(errno));
+		lost = 1;
+	}
+	/* --nagios writes no records, so its state is saved before the
+	 * status line, which must say UNKNOWN when it could not be */
+	if (nagios && state && op_flagger_save(fl, &e)) {
+		op_warn("%s", e.msg);
+		lost = 1;
+	}
 	/* the status line before standard output is closed */
-	int status = nagios ? op_flag_nagios(fl, st.noinput ? OP_EXIT_NOINPUT : st.rejected ? OP_EXIT_DATAERR : 0) : 0;
+	int status = nagios ? op_flag_nagios(fl, lost ? OP_EXIT_IOERR : st.noinput ? OP_EXIT_NOINPUT
+						  : st.rejected ? OP_EXIT_DATAERR : 0) : 0;
 	int rc = op_stream_finish(&st);
 	/* an alert told on output that was lost is told again next run */
-	if (state && rc != OP_EXIT_IOERR && op_flagger_save(fl, &e)) {
+	if (!nagios && state && rc != OP_EXIT_IOERR && op_flagger_save(fl, &e)) {
 		op_warn("%s", e.msg);
 		rc = OP_EXIT_IOERR;
 	}
-	if (prom && op_flag_prom(fl, prom)) {
-		op_warn("%s: %s", prom, strerror(errno));
+	if (lost)
 		rc = OP_EXIT_IOERR;
-	}
 
 	if (summary) {
 		fprintf(stderr, "%-24s %-9s %10s\n", "flag", "severity", "records");

@@ -49,6 +49,12 @@ static void read_notes(const char *path, op_buf *b)
 		op_die(OP_EXIT_DATAERR, "%s: larger than %d KiB, the limit of notes", path, NOTES_MAX >> 10);
 	if (op_utf8_valid_prefix(p, n) < n || memchr(p, 0, n))
 		op_die(OP_EXIT_DATAERR, "%s: not UTF-8 text", path);
+	/* the byte order mark Windows editors begin UTF-8 with is no text:
+	 * kept, it would stand before the notes' first heading */
+	if (b->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+		b->len -= 3;
+		memmove(p, p + 3, b->len);
+	}
 	while (b->len && (p[b->len - 1] == '\n' || p[b->len - 1] == '\r'))
 		b->len--;	/* the report puts its own blank line after them */
 }

@@ -105,7 +105,7 @@ static const char *const names[] = {
 	/* OP_STAGE_FLAG */
 	"flags",
 	/* OP_STAGE_ROW */
-	"period", "kpi", "n", "prev", "delta", "delta_pct", "low_n", NULL,
+	"period", "kpi", "base_n", "prev", "delta", "delta_pct", "low_n", NULL,
 };
 /* where each stage's names start in names[] */
 static const unsigned char first_of[] = { 0, 42, 52, 62, 65, 66, 73 };

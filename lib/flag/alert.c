@@ -161,6 +161,15 @@ int op_alerts_observe(op_alerts *a, const char *rule, const char *key, size_t ke
 	}
 	if (!al && !cond)
 		return OP_ALERT_NONE;
+	if (al && period && al->period && strcmp(period, al->period) < 0) {
+		/* a period before the last one observed (September run again
+		 * in November) says nothing of now: the alert stays as it is,
+		 * neither resolved nor told */
+		al->seen = 1;
+		al->told = OP_ALERT_NONE;
+		*since = al->since;
+		return OP_ALERT_NONE;
+	}
 	const char *at = period ? period : a->nowtext;
 	if (!al)
 		al = add(a, rule, key, keylen, at);

@@ -64,7 +64,8 @@ typedef struct {
  * weighing as a doubling (100 % to 17 % of replies in time is news) */
 static double size(const op_kpi *kp, double v, double prev)
 {
-	if (v == prev)
+	op_numfmt f = op_kpi_fmt(kp);
+	if (op_fmt_same(v, prev, &f))
 		return 0;
 	if (kp->kind == OP_NUM_RATE)
 		return fabs(v - prev) / 0.25;
@@ -99,7 +100,7 @@ static void change_sentence(const op_kpitab *t, const change *c, op_buf *b)
 	const op_kpi *kp = &t->kpi[c->k];
 	op_numfmt f = op_kpi_fmt(kp);
 	subject(t, c->g, c->k, b);
-	if (c->v == c->prev) {
+	if (op_fmt_same(c->v, c->prev, &f)) {
 		op_buf_adds(b, " unchanged at ");
 	} else {
 		op_buf_adds(b, c->v > c->prev ? " rose " : " fell ");

@@ -73,8 +73,12 @@ static int is_time(const char *u)
 	return !strcmp(u, "h") || !strcmp(u, "bh") || !strcmp(u, "min") || !strcmp(u, "d");
 }
 
-/* |v| in dec decimals (trim: trailing zeros dropped), grouped; the sign
- * when it does not round to zero */
+/* what fixed() drops of the decimals: nothing, trailing zeros (7.6),
+ * or all of them only when all are zeros (£1,250 but £1,234.50) */
+enum { KEEP, TRIM_ZEROS, TRIM_WHOLE };
+
+/* |v| in dec decimals, trimmed, grouped; the sign when it does not round
+ * to zero */
 static void fixed(op_buf *b, double v, int dec, int trim)
 {
 	char tmp[400];
@@ -88,7 +92,8 @@ static void fixed(op_buf *b, double v, int dec, int trim)
 	 * 8.25, which is exact in binary and rounds to even) */
 	snprintf(tmp, sizeof tmp, "%.*f", dec, a * scale < 9e15 ? round(a * scale) / scale : a);
 	size_t e = strlen(tmp);
-	if (trim && strchr(tmp, '.')) {
+	char *dot = strchr(tmp, '.');
+	if (dot && (trim == TRIM_ZEROS || (trim == TRIM_WHOLE && strspn(dot + 1, "0") == strlen(dot + 1)))) {
 		while (tmp[e - 1] == '0')
 			e--;
 		e -= tmp[e - 1] == '.';
@@ -99,6 +104,14 @@ static void fixed(op_buf *b, double v, int dec, int trim)
 	add_grouped(b, tmp);
 }
 
+/* the decimals op_fmt_kpi shows v in: digits, else by kind and unit */
+static int decimals(const op_numfmt *f)
+{
+	if (f->digits >= 0)
+		return f->digits;
+	return f->kind == OP_NUM_COUNT ? 0 : f->unit && *f->unit && is_time(f->unit) ? 1 : 2;
+}
+
 void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 {
 	const char *unit = f->unit && *f->unit ? f->unit : NULL;
@@ -107,12 +120,13 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 		return;
 	}
 	if (f->kind == OP_NUM_RATE) {
-		fixed(b, 100 * v, f->digits >= 0 ? f->digits : 0, 0);
+		fixed(b, 100 * v, f->digits >= 0 ? f->digits : 0, KEEP);
 		op_buf_adds(b, " %");
 		return;
 	}
-	int dec = f->digits >= 0 ? f->digits : f->kind == OP_NUM_COUNT ? 0 : unit && is_time(unit) ? 1 : 2;
-	int trim = f->digits < 0 && f->kind != OP_NUM_COUNT && !(unit && is_time(unit));
+	int dec = decimals(f);
+	int trim = f->digits >= 0 || f->kind == OP_NUM_COUNT || (unit && is_time(unit)) ? KEEP
+		 : unit && is_currency(unit) ? TRIM_WHOLE : TRIM_ZEROS;
 	if (unit && is_currency(unit)) {
 		if (v < 0)
 			op_buf_addc(b, '-');
@@ -126,16 +140,47 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f)
 	}
 }
 
+/* the decimals, from dec up, that a > 0 takes not to read as none:
+ * 0.4 pp, not 0 pp */
+static int visible(double a, int dec)
+{
+	while (a > 0 && a < 0.5 * pow(10, -dec) && dec < OP_NUM_DIGITS_MAX)
+		dec++;
+	return dec;
+}
+
+int op_fmt_same(double v, double prev, const op_numfmt *f)
+{
+	if (v == prev)
+		return 1;
+	if (f->kind == OP_NUM_RATE)
+		return 0;
+	op_buf a = {0}, p = {0};
+	op_fmt_kpi(&a, v, f);
+	op_fmt_kpi(&p, prev, f);
+	int same = !strcmp(a.p, p.p);
+	op_buf_free(&a);
+	op_buf_free(&p);
+	return same;
+}
+
+void op_fmt_delta(op_buf *b, double v, double prev, const op_numfmt *f)
+{
+	/* halves: v - prev of two values near DBL_MAX would overflow */
+	double d = 2 * fabs(v / 2 - prev / 2);
+	op_numfmt g = *f;
+	int dec = decimals(f);
+	if (visible(d, dec) > dec)
+		g.digits = visible(d, dec);
+	op_fmt_kpi(b, d, &g);
+}
+
 int op_fmt_change(op_buf *b, double v, double prev, const op_numfmt *f)
 {
 	if (f->kind == OP_NUM_RATE) {
 		/* halves: v - prev of two values near DBL_MAX would overflow */
 		double pp = 200 * fabs(v / 2 - prev / 2);
-		int dec = f->digits >= 0 ? f->digits : 0;
-		/* a change never reads as none: 0.4 pp, not 0 pp */
-		while (pp > 0 && pp < 0.5 * pow(10, -dec) && dec < OP_NUM_DIGITS_MAX)
-			dec++;
-		fixed(b, pp, dec, 0);
+		fixed(b, pp, visible(pp, f->digits >= 0 ? f->digits : 0), KEEP);
 		op_buf_adds(b, " pp");
 		return 1;
 	}
@@ -233,6 +278,20 @@ static size_t ordered_marker(const char *s, size_t n)
 	return i + 1 == n || s[i + 1] == ' ' ? i : 0;
 }
 
+/* is the '#' at i in the closing sequence of an ATX heading: a run of
+ * them after a blank with nothing but blanks after it (CommonMark 4.2)? */
+static int closing_hashes(const char *s, size_t n, size_t i)
+{
+	size_t j = i, k = i;
+	while (j > 0 && s[j - 1] == '#')
+		j--;
+	while (k < n && s[k] == '#')
+		k++;
+	while (k < n && s[k] == ' ')
+		k++;
+	return j > 0 && s[j - 1] == ' ' && k == n;
+}
+
 static int email_char(int c)
 {
 	return alnum(c) || c == '.' || c == '_' || c == '-' || c == '+';
@@ -255,7 +314,11 @@ static int md_special(const char *s, size_t n, size_t i, size_t marker)
 		       (i >= 3 && !memcmp(s + i - 3, "www", 3) && (i == 3 || !alnum((unsigned char)s[i - 4])));
 	case ')': return marker && i == marker;
 	case '-': case '+': return i == 0 && (after == ' ' || (c == '-' && after == '-'));
-	default: return strchr("\\`*[]<>|#~", c) != NULL;
+	/* a heading or a block quote only where a line starts (Unit #5, C#
+	 * and x > y are written as they are), or a heading's closing #s */
+	case '#': return i == 0 || closing_hashes(s, n, i);
+	case '>': return i == 0;
+	default: return strchr("\\`*[]<|~", c) != NULL;
 	}
 }
 

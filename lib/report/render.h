@@ -39,6 +39,13 @@ void op_fmt_kpi(op_buf *b, double v, const op_numfmt *f);
  * count, or any KPI without a unit, as a percentage of prev when prev is
  * not 0, "18 %".  1 when written, else 0: say it in the unit instead. */
 int op_fmt_change(op_buf *b, double v, double prev, const op_numfmt *f);
+/* |v - prev| as op_fmt_kpi writes it, with the decimals it takes not to
+ * read 0: "0.02 h" when 2.44 h became 2.46 h. */
+void op_fmt_delta(op_buf *b, double v, double prev, const op_numfmt *f);
+/* Do v and prev read alike, "2.4 h" both?  Then a person sees no change,
+ * and none is told.  A rate's change, in points, is told to its decimal
+ * (op_fmt_change): never alike unless equal. */
+int op_fmt_same(double v, double prev, const op_numfmt *f);
 /* |pct| as a percentage: "18 %", "4.2 %", "0.35 %". */
 void op_fmt_pct(op_buf *b, double pct);
 

@@ -134,12 +134,12 @@ static void cell_change(doc *d, op_buf *b, const op_krow *r, size_t g, size_t k,
 	const char *label;
 	if (!op_kpitab_num(d->t, r, k, &v) || !op_kpitab_prev(d->t, g, d->p, k, &prev, &label))
 		return;
-	if (v == prev)
+	if (op_fmt_same(v, prev, &f))
 		op_buf_adds(b, "=");
 	else {
 		op_buf_adds(b, v > prev ? "▲ " : "▼ ");
 		if (!op_fmt_change(b, v, prev, &f))
-			op_fmt_kpi(b, fabs(v - prev), &f);
+			op_fmt_delta(b, v, prev, &f);
 	}
 	if (op_kpitab_low(d->t, r, k, &n)) {
 		op_buf_addc(b, '*');

@@ -343,8 +343,8 @@ static void parse_kpi(op_parser *p, void *vr)
 		} else if (op_p_accept(p, "digits")) {
 			size_t s = op_p_skip(p);
 			double d = op_p_number(p, "digits");
-			if (!(d >= 0 && d <= 10) || d != floor(d))
-				op_p_error_at(p, s, "digits: a whole number from 0 to 10");
+			if (!(d >= 0 && d <= 9) || d != floor(d))
+				op_p_error_at(p, s, "digits: a whole number from 0 to 9");
 			k.digits = (int)d;
 		} else if (op_p_accept(p, "for")) {
 			if (k.for_key)
@@ -886,13 +886,15 @@ static uint64_t base_n(const op_rollup *r, const kpi_def *k, const cell *c)
 	}
 }
 
+/* count(), count(x) and distinct(x): what a report calls a count */
+static int is_count(const kpi_def *k)
+{
+	return k->fn == OP_AGG_COUNT || k->fn == OP_AGG_COUNTV || k->fn == OP_AGG_DISTINCT;
+}
+
 static const char *kind_of(const kpi_def *k)
 {
-	switch (k->fn) {
-	case OP_AGG_COUNT: case OP_AGG_COUNTV: case OP_AGG_DISTINCT: return "count";
-	case OP_AGG_RATE: return "rate";
-	default: return "value";
-	}
+	return is_count(k) ? "count" : k->fn == OP_AGG_RATE ? "rate" : "value";
 }
 
 /* the KPI values of a cell (NULL: an empty one) of group g into buf,
@@ -937,8 +939,7 @@ static void add_bases(op_buf *o, const op_rollup *r, const uint64_t *base)
 static int low_n(const finisher *f, size_t i)
 {
 	const kpi_def *k = &f->r->kpis[i];
-	return f->vok[i] && f->pok[i] && (f->pn[i] < k->min_n ||
-					   (k->fn != OP_AGG_COUNT && k->fn != OP_AGG_COUNTV && f->vn[i] < k->min_n));
+	return f->vok[i] && f->pok[i] && (f->pn[i] < k->min_n || (!is_count(k) && f->vn[i] < k->min_n));
 }
 
 enum meta { M_OWNER, M_UNIT, M_LABEL, M_DEFINITION, M_KIND, M_MIN_N, M_DIGITS };

@@ -95,7 +95,7 @@ tcase "-o md escapes Markdown" "kpi-rollup -e 'by c' -e 'kpi n = count()' -o md 
 expect_out <<'E'
 | period | c | n |
 |:---|:---|---:|
-| all | \<b\>\*x\*\</b\> \| y_z | 1 |
+| all | \<b>\*x\*\</b> \| y_z | 1 |
 | all | �\[31mred tab | 1 |
 | all |  | 1 |
 E

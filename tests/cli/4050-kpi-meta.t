@@ -75,8 +75,8 @@ bad "for: one per kpi" 'kpi n = count() for team in ["a"] for team in ["b"]' \
 	"kpi-rollup: -e:2:35: one \`for\` per kpi"
 bad "min_n: a whole number" 'kpi n = count() min_n 2.5' \
 	"kpi-rollup: -e:2:23: min_n: a whole number of records, 0 or more"
-bad "digits: 0 to 10" 'kpi n = count() digits 11' \
-	"kpi-rollup: -e:2:24: digits: a whole number from 0 to 10"
+bad "digits: 0 to 9" 'kpi n = count() digits 10' \
+	"kpi-rollup: -e:2:24: digits: a whole number from 0 to 9"
 bad "base_n is reserved" 'kpi base_n = count()' \
 	"kpi-rollup: -e:2:5: 'base_n' is reserved for the rows kpi-rollup writes; choose another name"
 

@@ -272,8 +272,8 @@ o&#39;neil
 E
 tcase "hostile text: Markdown" "kpi-report $D/hostile.jsonl | grep -F '| a\\|b'"
 expect_out <<'E'
-| a\|b \*c\* \<script\>alert(1)\</script\> | 3 |  |
-| a\|b \*c\* \<script\>alert(1)\</script\> | █ |
+| a\|b \*c\* \<script>alert(1)\</script> | 3 |  |
+| a\|b \*c\* \<script>alert(1)\</script> | █ |
 E
 
 # ---- -o: the file appears whole, or not at all ----

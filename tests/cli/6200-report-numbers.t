@@ -196,9 +196,9 @@ tcase "Markdown: lists, strike-through, links and bidi controls escaped" \
 expect_out <<'E'
 # Harbour Heating & Plumbing
 - 1\. Sales \~\~old\~\~ see http\://x.io or a\@b.com: enquiries 5.
-- \- evil \#2: enquiries 6.
+- \- evil #2: enquiries 6.
 | 1\. Sales \~\~old\~\~ see http\://x.io or a\@b.com | 5 |  |
-| \- evil \#2 | 6 |  |
+| \- evil #2 | 6 |  |
 E
 tcase "HTML and text: bidi controls dropped" \
 	"kpi-report -f html md.jsonl | grep -c \"\$(printf '\\342\\200\\256')\"; kpi-report -f text md.jsonl | grep -c \"\$(printf '\\342\\200\\254')\""

@@ -81,16 +81,26 @@ int main(void)
 	is(b.p, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\xEF\xBF\xBD ", "HTML escapes, controls replaced");
 	op_buf_reset(&b);
 	op_esc_md(&b, "median_resp_h _x_ a|b *c* #1 [l](u) \\ `&", 40);
-	is(b.p, "median_resp_h \\_x\\_ a\\|b \\*c\\* \\#1 \\[l\\](u) \\\\ \\`&", "Markdown escapes, but not inside a word");
+	is(b.p, "median_resp_h \\_x\\_ a\\|b \\*c\\* #1 \\[l\\](u) \\\\ \\`&", "Markdown escapes, but not inside a word");
 	op_buf_reset(&b);
 	op_esc_md(&b, "Heating & Plumbing &amp; &#38; AT&T &x", 38);
-	is(b.p, "Heating & Plumbing \\&amp; \\&\\#38; AT&T &x", "Markdown: a & escaped only where it starts an entity");
+	is(b.p, "Heating & Plumbing \\&amp; \\&#38; AT&T &x", "Markdown: a & escaped only where it starts an entity");
 	op_buf_reset(&b);
 	op_esc_md(&b, "1. a~~b~~ http://x.io a@b.com www.x.io", 38);
 	is(b.p, "1\\. a\\~\\~b\\~\\~ http\\://x.io a\\@b.com www\\.x.io", "Markdown: lists, strikes and links broken");
 	op_buf_reset(&b);
 	op_esc_md(&b, "- x - y", 7);
 	is(b.p, "\\- x - y", "Markdown: a leading bullet only");
+	/* # and > only where a line starts, or closing a heading */
+	static const char *const heads[][2] = {
+		{ "# Unit #5 (C#) x > y > Report ##", "\\# Unit #5 (C#) x > y > Report \\#\\#" },
+		{ "> q", "\\> q" },
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		op_buf_reset(&b);
+		op_esc_md(&b, heads[i][0], strlen(heads[i][0]));
+		is(b.p, heads[i][1], "Markdown: # and > where they are markup");
+	}
 	op_buf_reset(&b);
 	op_esc_html(&b, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c", 9);
 	is(b.p, "abc", "bidi controls dropped");
