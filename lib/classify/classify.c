@@ -91,6 +91,10 @@ struct op_classify {
 	op_calendar *calendar;
 	/* the models: category's and priority's (man/enq-classify.1, MODELS) */
 	learned cm, pm;
+	/* the two models read the same text with the same features: the
+	 * priority model takes the category model's, computed once */
+	int share_feats;
+	const learned *feats_of;	/* whose text c->feats holds, this record */
 	int *rule_of, *class_of;	/* model class <-> rule category, -1: none */
 	double *fused;			/* a sum per class and category */
 	const char *no_model;	/* why there is none, for --explain */
@@ -586,11 +590,14 @@ static int consult(ctx *c, learned *l)
 	const char *s;
 	size_t n;
 	l->spoke = 0;
-	int rc = op_modeltext_eval(&c->ev, l->text, &s, &n);
-	if (rc <= 0)
-		return rc;
-	c->feats.names = c->explain_on ? &c->featnames : NULL;
-	op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
+	if (!(c->share_feats && c->feats_of == &c->cm && l == &c->pm)) {
+		int rc = op_modeltext_eval(&c->ev, l->text, &s, &n);
+		if (rc <= 0)
+			return rc;
+		c->feats.names = c->explain_on ? &c->featnames : NULL;
+		op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
+		c->feats_of = l;
+	}
 	/* no words, no evidence: the model's prior is not an answer */
 	if (!c->feats.n)
 		return 0;
@@ -694,6 +701,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	const char *category;
 	double conf;
 	c->cm.spoke = c->pm.spoke = 0;
+	c->feats_of = NULL;
 	if (c->cm.m && (c->explain_on || !kept) && consult(c, &c->cm)) {
 		what = "model text";
 		goto evalerr;
@@ -841,6 +849,9 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 		if (!l->m && p && use_model(c, op_model_parse(p, n, e), "built-in", e))
 			goto fail;
 	}
+	c->share_feats = c->cm.m && c->pm.m &&
+			 !strcmp(op_model_text_expr(c->cm.m), op_model_text_expr(c->pm.m)) &&
+			 !memcmp(op_model_featcfg(c->cm.m), op_model_featcfg(c->pm.m), sizeof(op_featcfg));
 	if (c->cm.m) {	/* the rules' categories and the model's classes matched by name */
 		size_t K = op_model_nclasses(c->cm.m);
 		c->rule_of = op_xmalloc(K * sizeof *c->rule_of);
