@@ -270,4 +270,15 @@ E
 tcase "prom: a file that cannot be written is 74" "echo '{}' | exc-flag -r pr.rules --prom nodir/m.prom"
 expect_rc 74
 
+# opflow(7)'s ten-minute recipe parses the mail on its own first, so that
+# a folder that cannot be read (66) stops the run before exc-flag --state
+# would take its enquiries for gone, and a message turned away (65) does not
+printf '%s\n' 'id,received_at,subject' 'A1,2026-11-02T08:00:00Z,hello' 'A2,"broken' > part.csv
+tcase "the cron recipe: an unreadable folder stops the run, a rejected line does not" \
+	"{ enq-parse no-such-folder/ > parsed.jsonl 2>/dev/null; [ \$? -le 65 ]; } && echo ran || echo stopped; { enq-parse part.csv > parsed.jsonl 2>/dev/null; [ \$? -le 65 ]; } && echo ran || echo stopped"
+expect_out <<'E'
+stopped
+ran
+E
+
 done_testing
