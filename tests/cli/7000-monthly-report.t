@@ -150,6 +150,17 @@ expect_rc 0
 expect_out <<'E'
 1
 E
+# the manager's notes for the month, from the config folder, on top of
+# both reports as written; another month's are not this month's
+printf '%s\n' 'October: **two of five** on leave; the new phone system from the 14th.' > "$T/my biz/notes-2026-10.md"
+printf '%s\n' 'September notes' > "$T/my biz/notes-2026-09.md"
+tcase "notes-YYYY-MM.md in the config folder: at the top of the month's reports" \
+	"$M 'my biz' 'out 7' 2026-10 && sed -n 3p 'out 7/report-2026-10.md'; grep -c 'two of five' 'out 7/report-2026-10.html'; grep -c 'September notes' 'out 7/report-2026-10.md'"
+expect_out <<'E'
+October: **two of five** on leave; the new phone system from the 14th.
+1
+0
+E
 
 # no month: the month before, where the business is.  At 00:30 on
 # 1 November in Auckland it is still 31 October in UTC.
