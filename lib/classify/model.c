@@ -42,8 +42,15 @@ struct op_model {
 	unsigned char *buf;	/* the file's bytes, when loaded */
 	size_t maplen;		/* buf is mapped, this long (0: malloc'd) */
 	float *bias;		/* nclass */
-	uint32_t *slot;		/* open addressing: index + 1, 0 empty */
+	struct op_slot *slot;	/* open addressing over hash */
 	size_t nslot;		/* a power of two */
+};
+
+/* A slot holds the feature's hash beside its index, so a probe reads one
+ * cache line, not a slot and then the hash array elsewhere. */
+struct op_slot {
+	uint64_t h;
+	uint32_t idx;		/* index + 1, 0 empty */
 };
 
 /* ---- features ---------------------------------------------------------- */
@@ -157,18 +164,18 @@ static void build_slots(op_model *m)
 	m->slot = op_xcalloc(ns, sizeof *m->slot);
 	for (size_t i = 0; i < m->nfeat; i++) {
 		size_t j = m->hash[i] & (ns - 1);
-		while (m->slot[j])
+		while (m->slot[j].idx)
 			j = (j + 1) & (ns - 1);
-		m->slot[j] = (uint32_t)(i + 1);
+		m->slot[j] = (struct op_slot){ m->hash[i], (uint32_t)(i + 1) };
 	}
 }
 
 static const float *row_of(const op_model *m, uint64_t h)
 {
 	size_t j = h & (m->nslot - 1);
-	for (uint32_t s; (s = m->slot[j]); j = (j + 1) & (m->nslot - 1))
-		if (m->hash[s - 1] == h)
-			return m->w + (size_t)(s - 1) * m->nclass;
+	for (const struct op_slot *s; (s = &m->slot[j])->idx; j = (j + 1) & (m->nslot - 1))
+		if (s->h == h)
+			return m->w + (size_t)(s->idx - 1) * m->nclass;
 	return NULL;
 }
 
@@ -228,16 +235,34 @@ static size_t argmax(const double *z, size_t n)
 	return b;
 }
 
+#define AHEAD 8
+
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
 	size_t C = m->nclass;
 	float acc[256];
 	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
 	memset(a, 0, C * sizeof *a);
-	for (size_t i = 0; i < f->n; i++) {
-		const float *r = row_of(m, f->h[i]);
-		if (r)
-			add_row(a, r, C);
+	/* The table and the weights are larger than the cache: feature i's
+	 * slot is fetched AHEAD features before it is looked up, and its row
+	 * AHEAD features before it is added, each while other rows are added.
+	 * The rows are added in the features' order all the same (a float
+	 * sum in another order can differ in its last bits). */
+	const float *ring[AHEAD];
+	size_t n = f->n, mask = m->nslot - 1;
+	for (size_t i = 0; i < n + AHEAD; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(&m->slot[f->h[i + AHEAD] & mask]);
+		if (i >= AHEAD && ring[i % AHEAD])
+			add_row(a, ring[i % AHEAD], C);
+		if (i < n) {
+			const float *r = row_of(m, f->h[i]);
+			if (r) {
+				__builtin_prefetch(r);
+				__builtin_prefetch(r + C - 1);
+			}
+			ring[i % AHEAD] = r;
+		}
 	}
 	double x = op_model_scale(f->n);
 	for (size_t c = 0; c < C; c++) {
