@@ -57,13 +57,18 @@ struct op_slot {
 
 /* FNV-1a over bytes, seeded by feature kind, then mixed: the low bits
  * index the lookup table, so they must be as good as the high ones. */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+static inline uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
 static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
+	uint64_t h = FNV_BASIS ^ seed;
+	for (size_t i = 0; i < n; i++)
+		h = fnv_step(h, s[i]);
 	return h;
 }
 
@@ -93,9 +98,27 @@ static int word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* hs[g - 1][k]: the feature of the g-byte n-gram at w[k], for every g
+ * of cfg's range that fits in w[0..tot).  The n-grams at one position
+ * share their start, so each is the shorter one's hash a byte further
+ * on: one FNV step per byte of the longest, not per byte of each. */
+static void char_hashes(uint64_t hs[][MAX_GRAM_WORD + 2], const op_featcfg *cfg, const unsigned char *w,
+			size_t tot)
+{
+	for (size_t k = 0; k + cfg->char_min <= tot; k++) {
+		size_t gmax = tot - k < cfg->char_max ? tot - k : cfg->char_max;
+		uint64_t h = hbytes(K_CHAR, w + k, cfg->char_min - 1);
+		for (size_t g = cfg->char_min; g <= gmax; g++) {
+			h = fnv_step(h, w[k + g - 1]);
+			hs[g - 1][k] = op_fmix64(h);
+		}
+	}
+}
+
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint64_t hs[OP_CHAR_GRAM_MAX][MAX_GRAM_WORD + 2];
 	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
 	size_t plen = 0;
@@ -125,7 +148,7 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 			wh = hbytes(K_WORD, w + 1, glen);
 			for (size_t k = glen; k < len; k++) {
 				unsigned char c = p[st + k];
-				wh = (wh ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
+				wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
 			}
 		}
 		push(f, op_fmix64(wh), w + 1, glen, NULL, 0);
@@ -139,10 +162,12 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		}
 		w[glen + 1] = '>';
 		size_t tot = glen + 2;
+		if (cfg->char_min)
+			char_hashes(hs, cfg, w, tot);
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)), w + k, g, NULL, 0);
+					push(f, hs[g - 1][k], w + k, g, NULL, 0);
 	}
 }
 
@@ -881,7 +906,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 	m->cfg.char_max = p[r.pos + 2];
 	r.pos += 4;
 	if (!nclass || nclass > MAX_CLASSES || m->cfg.word_ngrams < 1 || m->cfg.word_ngrams > 2 ||
-	    m->cfg.char_min > m->cfg.char_max || m->cfg.char_max > 8 || (m->cfg.char_max && !m->cfg.char_min)) {
+	    m->cfg.char_min > m->cfg.char_max || m->cfg.char_max > OP_CHAR_GRAM_MAX || (m->cfg.char_max && !m->cfg.char_min)) {
 		op_errf(e, OP_EXIT_CONFIG, "corrupt model file: bad header");
 		goto bad;
 	}
