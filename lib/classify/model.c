@@ -76,7 +76,7 @@ enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
 /* a feature, and with f->names its text: a[0..an), then " " b[0..bn)
  * when bn (a word pair) */
-static void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
+static inline void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
 		 size_t bn)
 {
 	if (f->names) {
@@ -229,13 +229,19 @@ static void softmax(double *z, size_t n)
 }
 
 /* a[0..n) += r[0..n): in blocks of 8, which -O2 turns into vector adds
- * (a loop of unknown length it leaves scalar) */
+ * (a loop of unknown length it leaves scalar), then one of 4 (the
+ * built-in models have 4 and 7 classes) */
 static inline void add_row(float *restrict a, const float *restrict r, size_t n)
 {
 	size_t c = 0;
 	for (; c + 8 <= n; c += 8)
 		for (size_t k = 0; k < 8; k++)
 			a[c + k] += r[c + k];
+	if (c + 4 <= n) {
+		for (size_t k = 0; k < 4; k++)
+			a[c + k] += r[c + k];
+		c += 4;
+	}
 	for (; c < n; c++)
 		a[c] += r[c];
 }
