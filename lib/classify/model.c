@@ -42,21 +42,33 @@ struct op_model {
 	unsigned char *buf;	/* the file's bytes, when loaded */
 	size_t maplen;		/* buf is mapped, this long (0: malloc'd) */
 	float *bias;		/* nclass */
-	uint32_t *slot;		/* open addressing: index + 1, 0 empty */
+	struct op_slot *slot;	/* open addressing over hash */
 	size_t nslot;		/* a power of two */
+};
+
+/* A slot holds the feature's hash beside its index, so a probe reads one
+ * cache line, not a slot and then the hash array elsewhere. */
+struct op_slot {
+	uint64_t h;
+	uint32_t idx;		/* index + 1, 0 empty */
 };
 
 /* ---- features ---------------------------------------------------------- */
 
 /* FNV-1a over bytes, seeded by feature kind, then mixed: the low bits
  * index the lookup table, so they must be as good as the high ones. */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+static inline uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
 static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
+	uint64_t h = FNV_BASIS ^ seed;
+	for (size_t i = 0; i < n; i++)
+		h = fnv_step(h, s[i]);
 	return h;
 }
 
@@ -64,7 +76,7 @@ enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
 /* a feature, and with f->names its text: a[0..an), then " " b[0..bn)
  * when bn (a word pair) */
-static void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
+static inline void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
 		 size_t bn)
 {
 	if (f->names) {
@@ -86,9 +98,27 @@ static int word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+/* hs[g - 1][k]: the feature of the g-byte n-gram at w[k], for every g
+ * of cfg's range that fits in w[0..tot).  The n-grams at one position
+ * share their start, so each is the shorter one's hash a byte further
+ * on: one FNV step per byte of the longest, not per byte of each. */
+static void char_hashes(uint64_t hs[][MAX_GRAM_WORD + 2], const op_featcfg *cfg, const unsigned char *w,
+			size_t tot)
+{
+	for (size_t k = 0; k + cfg->char_min <= tot; k++) {
+		size_t gmax = tot - k < cfg->char_max ? tot - k : cfg->char_max;
+		uint64_t h = hbytes(K_CHAR, w + k, cfg->char_min - 1);
+		for (size_t g = cfg->char_min; g <= gmax; g++) {
+			h = fnv_step(h, w[k + g - 1]);
+			hs[g - 1][k] = op_fmix64(h);
+		}
+	}
+}
+
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	uint64_t hs[OP_CHAR_GRAM_MAX][MAX_GRAM_WORD + 2];
 	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
 	size_t plen = 0;
@@ -118,7 +148,7 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 			wh = hbytes(K_WORD, w + 1, glen);
 			for (size_t k = glen; k < len; k++) {
 				unsigned char c = p[st + k];
-				wh = (wh ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3ULL;
+				wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
 			}
 		}
 		push(f, op_fmix64(wh), w + 1, glen, NULL, 0);
@@ -132,10 +162,12 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		}
 		w[glen + 1] = '>';
 		size_t tot = glen + 2;
+		if (cfg->char_min)
+			char_hashes(hs, cfg, w, tot);
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, op_fmix64(hbytes(K_CHAR, w + k, g)), w + k, g, NULL, 0);
+					push(f, hs[g - 1][k], w + k, g, NULL, 0);
 	}
 }
 
@@ -157,18 +189,18 @@ static void build_slots(op_model *m)
 	m->slot = op_xcalloc(ns, sizeof *m->slot);
 	for (size_t i = 0; i < m->nfeat; i++) {
 		size_t j = m->hash[i] & (ns - 1);
-		while (m->slot[j])
+		while (m->slot[j].idx)
 			j = (j + 1) & (ns - 1);
-		m->slot[j] = (uint32_t)(i + 1);
+		m->slot[j] = (struct op_slot){ m->hash[i], (uint32_t)(i + 1) };
 	}
 }
 
 static const float *row_of(const op_model *m, uint64_t h)
 {
 	size_t j = h & (m->nslot - 1);
-	for (uint32_t s; (s = m->slot[j]); j = (j + 1) & (m->nslot - 1))
-		if (m->hash[s - 1] == h)
-			return m->w + (size_t)(s - 1) * m->nclass;
+	for (const struct op_slot *s; (s = &m->slot[j])->idx; j = (j + 1) & (m->nslot - 1))
+		if (s->h == h)
+			return m->w + (size_t)(s->idx - 1) * m->nclass;
 	return NULL;
 }
 
@@ -197,13 +229,19 @@ static void softmax(double *z, size_t n)
 }
 
 /* a[0..n) += r[0..n): in blocks of 8, which -O2 turns into vector adds
- * (a loop of unknown length it leaves scalar) */
+ * (a loop of unknown length it leaves scalar), then one of 4 (the
+ * built-in models have 4 and 7 classes) */
 static inline void add_row(float *restrict a, const float *restrict r, size_t n)
 {
 	size_t c = 0;
 	for (; c + 8 <= n; c += 8)
 		for (size_t k = 0; k < 8; k++)
 			a[c + k] += r[c + k];
+	if (c + 4 <= n) {
+		for (size_t k = 0; k < 4; k++)
+			a[c + k] += r[c + k];
+		c += 4;
+	}
 	for (; c < n; c++)
 		a[c] += r[c];
 }
@@ -228,16 +266,34 @@ static size_t argmax(const double *z, size_t n)
 	return b;
 }
 
+#define AHEAD 8
+
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
 	size_t C = m->nclass;
 	float acc[256];
 	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
 	memset(a, 0, C * sizeof *a);
-	for (size_t i = 0; i < f->n; i++) {
-		const float *r = row_of(m, f->h[i]);
-		if (r)
-			add_row(a, r, C);
+	/* The table and the weights are larger than the cache: feature i's
+	 * slot is fetched AHEAD features before it is looked up, and its row
+	 * AHEAD features before it is added, each while other rows are added.
+	 * The rows are added in the features' order all the same (a float
+	 * sum in another order can differ in its last bits). */
+	const float *ring[AHEAD];
+	size_t n = f->n, mask = m->nslot - 1;
+	for (size_t i = 0; i < n + AHEAD; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(&m->slot[f->h[i + AHEAD] & mask]);
+		if (i >= AHEAD && ring[i % AHEAD])
+			add_row(a, ring[i % AHEAD], C);
+		if (i < n) {
+			const float *r = row_of(m, f->h[i]);
+			if (r) {
+				__builtin_prefetch(r);
+				__builtin_prefetch(r + C - 1);
+			}
+			ring[i % AHEAD] = r;
+		}
 	}
 	double x = op_model_scale(f->n);
 	for (size_t c = 0; c < C; c++) {
@@ -856,7 +912,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 	m->cfg.char_max = p[r.pos + 2];
 	r.pos += 4;
 	if (!nclass || nclass > MAX_CLASSES || m->cfg.word_ngrams < 1 || m->cfg.word_ngrams > 2 ||
-	    m->cfg.char_min > m->cfg.char_max || m->cfg.char_max > 8 || (m->cfg.char_max && !m->cfg.char_min)) {
+	    m->cfg.char_min > m->cfg.char_max || m->cfg.char_max > OP_CHAR_GRAM_MAX || (m->cfg.char_max && !m->cfg.char_min)) {
 		op_errf(e, OP_EXIT_CONFIG, "corrupt model file: bad header");
 		goto bad;
 	}

@@ -17,8 +17,10 @@
  * n-grams of each word (with < > marking its ends) from char_min to
  * char_max bytes (0 0: none).  Kept in the model file. */
 typedef struct {
-	unsigned word_ngrams, char_min, char_max;
+	unsigned word_ngrams, char_min, char_max;	/* char_max <= OP_CHAR_GRAM_MAX */
 } op_featcfg;
+
+#define OP_CHAR_GRAM_MAX 8
 
 #define OP_FEATCFG_DEFAULT ((op_featcfg){ 2, 3, 5 })
 

@@ -1,9 +1,11 @@
 /* The text classifier: features, training on a tiny set whose answers are
  * plain, determinism, and the model file's checks (every truncation and
  * every single-byte change is refused with a message, never a crash). */
+#include <math.h>
 #include <stdint.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "model.h"
 #include "modeltext.h"
 #include "opflow.h"
@@ -80,6 +82,83 @@ static const char *load_err(const unsigned char *p, size_t n)
 	return e.msg;
 }
 
+/* the feature hash of s (FNV-1a seeded by the kind, then mixed), computed
+ * here byte by byte as the model files have it */
+static uint64_t fnv(uint64_t kind, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ kind;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return op_fmix64(h);
+}
+
+/* op_feats_text hashes the n-grams of a position incrementally: each
+ * hash must still be that of the n-gram's own text */
+static void gram_hashes(void)
+{
+	op_featcfg all = { 1, 1, OP_CHAR_GRAM_MAX };
+	op_buf names = {0};
+	op_feats f = { .names = &names };
+	const char *text = "Refunds x aVeryLongWordThatGoesOnAndOnPastTheSixtyFourBytesOfGramsItMayGive";
+	op_feats_text(&f, &all, text, strlen(text));
+	size_t bad = 0, words = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		const char *s = names.p + f.at[i];
+		int word = s[0] != '<' && s[strlen(s) - 1] != '>' && strlen(s) > OP_CHAR_GRAM_MAX;
+		words += word;
+		/* a word of at most 8 bytes is also a character n-gram: either
+		 * hash may be its */
+		if (!word && f.h[i] != fnv(3, s) && f.h[i] != fnv(1, s))
+			bad++;
+	}
+	is_num(words, 1, "one word longer than the n-grams");
+	is_num(bad, 0, "all %zu features of 1- to 8-grams hash their own text", f.n);
+	op_feats_free(&f);
+	op_buf_free(&names);
+}
+
+/* op_model_predict fetches ahead of the row it adds: each known feature
+ * must still count once, whatever the number of features (fewer than it
+ * fetches ahead, as many, more).  The log-odds against class 0 are the
+ * prior's plus the scaled sum of the features' weight differences. */
+static void predict_sums(const op_model *m)
+{
+	size_t C = op_model_nclasses(m);
+	op_feats f = {0}, pool = {0};
+	double p0[8], p[8];
+	op_featcfg cfg = *op_model_featcfg(m);
+	const char *text = "refund the invoice and book an appointment, error 500 on login";
+	op_feats_text(&pool, &cfg, text, strlen(text));
+	op_model_predict(m, &f, p0);
+	uint64_t seed = 1;
+	size_t bad = 0, known = 0;
+	for (size_t n = 0; n <= 40; n++)
+		for (int rep = 0; rep < 5; rep++) {
+			f.h = op_grow(f.h, n, &f.cap, sizeof *f.h);
+			double a[8] = {0};
+			for (f.n = 0; f.n < n; f.n++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				uint64_t h = (seed >> 33) % 4 ? pool.h[(seed >> 35) % pool.n] : seed;
+				const float *w = op_model_weights(m, h);
+				for (size_t c = 0; w && c < C; c++)
+					a[c] += w[c];
+				known += !!w;
+				f.h = op_grow(f.h, f.n, &f.cap, sizeof *f.h);
+				f.h[f.n] = h;
+			}
+			op_model_predict(m, &f, p);
+			for (size_t c = 1; c < C; c++) {
+				double want = log(p0[c] / p0[0]) + op_model_scale(n) * (a[c] - a[0]);
+				if (fabs(log(p[c] / p[0]) - want) > 1e-6)
+					bad++;
+			}
+		}
+	ok(known > 1000, "%zu known features drawn", known);
+	is_num(bad, 0, "every known feature counted once, for 0 to 40 features");
+	op_feats_free(&f);
+	op_feats_free(&pool);
+}
+
 /* errors come back to the caller, who decides (lib/README): the
  * program exits only from cmd/ */
 static void errors_returned(void)
@@ -141,6 +220,7 @@ int main(void)
 	op_buf_free(&names);
 	op_feats_free(&a);
 	op_feats_free(&b);
+	gram_hashes();
 
 	/* training: unseen sentences with the classes' words */
 	op_model *m = fit(7);
@@ -151,6 +231,7 @@ int main(void)
 	is(classify(m, "book me in on Tuesday", &p), "booking", "book -> booking");
 	is(classify(m, "I get an error, it crashes", &p), "support", "error -> support");
 	is(classify(m, "zzz qqq", &p), classify(m, "yyy www", &p), "unknown words: the same prior");
+	predict_sums(m);
 
 	/* determinism: the same seed, the same bytes */
 	char dir[] = "/tmp/opflow-model.XXXXXX";
