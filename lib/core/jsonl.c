@@ -336,20 +336,6 @@ static int scan_value(scan *s, int depth, uint8_t *type, uint8_t *esc)
 	}
 }
 
-int op_json_valid(const char *str, size_t n, op_jerr *e)
-{
-	scan s = { (const unsigned char *)str, (const unsigned char *)str,
-		   (const unsigned char *)str + n, e };
-	uint8_t t, esc;
-	skip_ws(&s);
-	if (scan_value(&s, 1, &t, &esc))
-		return -1;
-	skip_ws(&s);
-	if (s.p != s.end)
-		return fail(&s, s.p, "end of text expected");
-	return 0;
-}
-
 int op_json_prefix(const char *str, size_t n, size_t *used, op_jerr *e)
 {
 	scan s = { (const unsigned char *)str, (const unsigned char *)str,
@@ -359,6 +345,20 @@ int op_json_prefix(const char *str, size_t n, size_t *used, op_jerr *e)
 	if (scan_value(&s, 1, &t, &esc))
 		return -1;
 	*used = (size_t)(s.p - s.start);
+	return 0;
+}
+
+/* one JSON text and nothing after it but blanks */
+int op_json_valid(const char *str, size_t n, op_jerr *e)
+{
+	size_t used;
+	if (op_json_prefix(str, n, &used, e))
+		return -1;
+	scan s = { .p = (const unsigned char *)str + used, .start = (const unsigned char *)str,
+		   .end = (const unsigned char *)str + n, .e = e };
+	skip_ws(&s);
+	if (s.p != s.end)
+		return fail(&s, s.p, "end of text expected");
 	return 0;
 }
 
