@@ -45,6 +45,11 @@ enq-parse "$EX/crm.csv" > crm.jsonl
 enq-route --now 2026-10-20T00:00:00Z < crm.jsonl | kpi-rollup $K > one.jsonl
 
 if command -v parallel >/dev/null; then
+	# parallel runs the remote command with $SHELL, and with none set (CI's
+	# bare environment) it runs nothing and still exits 0; cron and login
+	# shells set it, so the test does as they do.  PARALLEL_HOME: its
+	# ~/.parallel here, not in a HOME that may be unset or read-only.
+	export SHELL=/bin/sh PARALLEL_HOME=$T/.parallel
 	split -n l/3 -d crm.jsonl crm-
 	tcase "parallel --sshlogin: --partial on two hosts, one file each, --merge at home" \
 		"parallel --will-cite --ssh $T/fakessh -S 1/alpha,1/beta 'enq-route --now 2026-10-20T00:00:00Z < $T/{} | kpi-rollup $K --partial' ::: crm-00 crm-01 crm-02 | kpi-rollup $MERGE | cmp - one.jsonl && echo same"

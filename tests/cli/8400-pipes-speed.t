@@ -9,9 +9,11 @@ E=$DATA/enq
 # what a widened pipe holds: 1 MiB, or the system's limit when lower
 max=$(cat /proc/sys/fs/pipe-max-size)
 want=$((max < 1048576 ? max : 1048576))
-# F_GETPIPE_SZ (1032) of the pipe on fd 0, as the other end sees it
+# F_GETPIPE_SZ (1032) of the pipe on fd 0, as the other end sees it once
+# it has written all (asked at once, it raced a writer slow to start)
 cat > getsz.py <<'P'
 import fcntl, sys
+sys.stdin.buffer.read()
 print(fcntl.fcntl(0, 1032))
 P
 # ... of fd 1, once the reader has widened it (it does when it starts;
