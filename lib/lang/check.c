@@ -24,12 +24,22 @@ static const char **sample_fields(const char *path, op_buf *keep, op_err *e)
 	op_buf name = {0};
 	char *line = NULL;
 	size_t cap = 0, n = 0;
+	unsigned long lineno = 0, skipped = 0, first = 0;
 	ssize_t len;
 	while ((len = op_xgetline(&line, &cap, f)) > 0) {
+		lineno++;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
-		if (!len || op_rec_scan(&r, line, (size_t)len, &je))
-			continue;	/* not a record: nothing to learn from it */
+		if (!len)
+			continue;
+		if (op_rec_scan(&r, line, (size_t)len, &je)) {
+			/* nothing to learn from it, but said: a sample that is
+			 * not JSON lines would otherwise pass for one whose
+			 * fields are all unknown */
+			if (!skipped++)
+				first = lineno;
+			continue;
+		}
 		for (size_t i = 0; i < r.nf; i++) {
 			const char *k;
 			size_t kn;
@@ -56,6 +66,9 @@ static const char **sample_fields(const char *path, op_buf *keep, op_err *e)
 		op_errf(e, OP_EXIT_NOINPUT, "%s: read error", path);
 		return NULL;
 	}
+	if (skipped)
+		op_warn("%s:%lu: not a record, its fields not learned (%lu such line%s in all)",
+			path, first, skipped, skipped == 1 ? "" : "s");
 	const char **v = op_xcalloc(n + 1, sizeof *v);
 	for (size_t i = 0, at = 0; i < n; i++, at += strlen(keep->p + at) + 1)
 		v[i] = keep->p + at;

@@ -176,6 +176,17 @@ expect_err <<'E'
 exc-flag: nonesuch.jsonl: No such file or directory
 E
 
+tcase "--sample lines that are no records: said, with the first's line, the rest still learned" "{ echo 'period,team'; cat $D/rows.jsonl; echo '[1]'; } > mixed.jsonl && exc-flag --check -r $D/kpi-alerts.rules --sample mixed.jsonl"
+expect_rc 78
+expect_out <<E
+$D/kpi-alerts.rules: 2 rules, 0 tests passed, 1 lint warning
+E
+expect_err <<E
+exc-flag: mixed.jsonl:1: not a record, its fields not learned (2 such lines in all)
+exc-flag: $D/kpi-alerts.rules:3: no input of exc-flag has a field 'first_tme_fix' (did you mean 'first_time_fix'?) [unknown-field]
+exc-flag: $D/kpi-alerts.rules: note: no tests (test {record} -> {fields}, opflow-rules(5) TESTS)
+E
+
 # ---- every shipped rule file has tests of its own and passes ----
 # (a file here without a `test` line fails: a note is not enough for ours)
 
