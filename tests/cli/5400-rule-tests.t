@@ -187,6 +187,16 @@ exc-flag: $D/kpi-alerts.rules:3: no input of exc-flag has a field 'first_tme_fix
 exc-flag: $D/kpi-alerts.rules: note: no tests (test {record} -> {fields}, opflow-rules(5) TESTS)
 E
 
+tcase "a \\u0000 in a test's values compares as written; in a name, said" "printf '%s\n' 'category support +3 when body =~ /help/' 'test {\"body\":\"help\\u0000me\"} -> {\"category\":\"support\",\"body\":\"help\\u0000me\"}' 'test {\"body\":\"help\\u0000me\"} -> {\"body\":\"help\\u0000you\"}' 'test {\"body\":\"help\"} -> {\"a\\u0000b\":1}' > nul.rules && enq-classify --check -r nul.rules"
+expect_rc 78
+expect_out <<'E'
+nul.rules: 1 rule, 1 of 3 tests passed, 0 lint warnings
+E
+expect_err <<'E'
+enq-classify: nul.rules:3: test failed: field body: expected "help\u0000you", got "help\u0000me"
+enq-classify: nul.rules:4: test cannot be run: NUL byte in object key not supported near '"a\u0000b"'
+E
+
 # ---- every shipped rule file has tests of its own and passes ----
 # (a file here without a `test` line fails: a note is not enough for ours)
 
