@@ -74,14 +74,14 @@ static int read_close(op_assigner *as, const char *path)
 
 /* --state: the file read in chunks into the assigners (two with
  * --compare); dies on error */
-static void load_state(op_state *st, op_assigner **as, int nas, const char *path)
+static void load_state(op_state *st, op_assigner **as, int nas, const char *path, int replay)
 {
 	op_err e;
 	const char *p;
 	size_t n;
 	unsigned long line;
 	int k;
-	if (op_state_open(st, path, STATE_KIND, STATE_VERSION, &e))
+	if (op_state_open(st, path, STATE_KIND, STATE_VERSION, replay, &e))
 		op_die_err(&e);
 	/* room for the entries "end N" promises, but no more than the body
 	 * can hold: a damaged N must reach the message, not exhaust memory */
@@ -368,7 +368,7 @@ int main(int argc, char **argv)
 	if (__builtin_sub_overflow(cli.now, forget, &as->forget_before))
 		as->forget_before = OP_ASSIGN_OPEN;	/* before all time: nothing is forgotten */
 	if (state_path) {
-		load_state(&state, both, old ? 2 : 1, state_path);
+		load_state(&state, both, old ? 2 : 1, state_path, replay);
 		if (close_path)
 			bad_close = read_close(as, close_path);
 	}

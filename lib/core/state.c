@@ -114,7 +114,22 @@ static int check(op_state *s, const char *kind, int version, off_t size, op_err 
 	return 0;
 }
 
-int op_state_open(op_state *s, const char *path, const char *kind, int version, op_err *e)
+/* open s->path for reading and check it: a missing file is an empty state */
+static int read_state(op_state *s, const char *kind, int version, op_err *e)
+{
+	s->fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return fail(e, OP_EXIT_NOINPUT, "%s: %s", s->path);
+	}
+	struct stat st;
+	if (fstat(s->fd, &st))
+		return fail(e, OP_EXIT_NOINPUT, "%s: %s", s->path);
+	return check(s, kind, version, st.st_size, e);
+}
+
+int op_state_open(op_state *s, const char *path, const char *kind, int version, int readonly, op_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->lockfd = s->fd = -1;
@@ -123,6 +138,11 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 	if (!(s->path = op_link_target(path)))
 		return fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
 	path = s->path;
+	/* a reader needs no lock: a writer replaces the file by rename, so
+	 * the file open here stays whole whatever a run does meanwhile, and
+	 * a replay leaves no FILE.lock behind nor needs a writable folder */
+	if (readonly)
+		return read_state(s, kind, version, e);
 	op_buf lock = {0};
 	op_buf_printf(&lock, "%s.lock", path);
 	s->lockfd = open(lock.p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -135,16 +155,7 @@ int op_state_open(op_state *s, const char *path, const char *kind, int version, 
 	while (flock(s->lockfd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return fail(e, OP_EXIT_NOINPUT, "%s.lock: %s", path);
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
-	}
-	struct stat st;
-	if (fstat(s->fd, &st))
-		return fail(e, OP_EXIT_NOINPUT, "%s: %s", path);
-	return check(s, kind, version, st.st_size, e);
+	return read_state(s, kind, version, e);
 }
 
 int op_state_next(op_state *s, const char **p, size_t *n, unsigned long *line, op_err *e)

@@ -34,14 +34,15 @@ typedef struct {
 	size_t used;		/* of buf, handed out by the last op_state_next */
 } op_state;
 
-/* Take the lock (waiting for another run to finish) and check the file's
+/* Take the lock (waiting for another run to finish; not when readonly,
+ * for a run that will not commit) and check the file's
  * header (versions 1 to version are read) and last line; a missing file is
  * an empty state.  The body is then read with op_state_next, a chunk at a
  * time: a state of millions of lines is never all in memory as text.
  * Returns 0, or -1 with e: 66 when it cannot be read (cannot create the
  * lock, read error), 78 when it is not a state file of this kind and
  * version ("FILE:LINE: what"). */
-int op_state_open(op_state *s, const char *path, const char *kind, int version, op_err *e);
+int op_state_open(op_state *s, const char *path, const char *kind, int version, int readonly, op_err *e);
 /* The next body lines, complete and '\n'-terminated, in *p, *n, the first
  * one's line in the file in *line: 1, or 0 after the last (the count
  * checked against "end N"), or -1 with e as op_state_open. */

@@ -574,7 +574,7 @@ int op_flagger_state(op_flagger *c, const char *path, int all_status, op_err *e)
 	c->stateful = 1;
 	c->all_status = all_status;
 	op_alerts_init(&c->alerts, c->ev.now);
-	if (op_state_open(&c->state, path, STATE_KIND, STATE_VERSION, e))
+	if (op_state_open(&c->state, path, STATE_KIND, STATE_VERSION, 0, e))
 		return -1;
 	while ((k = op_state_next(&c->state, &p, &n, &line, e)) > 0)
 		if (op_alerts_load(&c->alerts, p, n, c->state.path, line, e))

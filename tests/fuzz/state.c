@@ -136,11 +136,11 @@ static void check_dump(op_assigner *a, const char *what)
 	op_state so;
 	op_err err = { 0 };
 	unlink(out_path);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err) ||
+	if (op_state_open(&so, out_path, KIND, VERSION, 0, &err) ||
 	    op_state_commit(&so, KIND, VERSION, whole, &d1, &err))
 		fuzz_fail("%s: commit: %s", what, err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &body, &err))
+	if (op_state_open(&so, out_path, KIND, VERSION, 1, &err) || read_body(&so, &body, &err))
 		fuzz_fail("%s: the state written does not open: %s", what, err.msg);
 	op_assigner b;
 	teams(&b);
@@ -229,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	op_state st;
 	op_err err = { 0 };
 	op_buf all = {0};
-	int rc = op_state_open(&st, in_path, KIND, VERSION, &err);
+	int rc = op_state_open(&st, in_path, KIND, VERSION, 1, &err);
 	if (!rc)
 		rc = read_body(&st, &all, &err);
 	if (rc && err.code == OP_EXIT_CONFIG) {
@@ -257,12 +257,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	op_state so;
 	unlink(out_path);
 	op_buf back = {0};
-	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &back, &err) || back.len)
+	if (op_state_open(&so, out_path, KIND, VERSION, 0, &err) || read_body(&so, &back, &err) || back.len)
 		fuzz_fail("a new state file: %s", err.msg);
 	if (op_state_commit(&so, KIND, VERSION, whole, &all, &err))
 		fuzz_fail("commit: %s", err.msg);
 	op_state_close(&so);
-	if (op_state_open(&so, out_path, KIND, VERSION, &err) || read_body(&so, &back, &err))
+	if (op_state_open(&so, out_path, KIND, VERSION, 1, &err) || read_body(&so, &back, &err))
 		fuzz_fail("the state committed does not read back: %s", err.msg);
 	if (back.len != len || (len && memcmp(back.p, body, len)))
 		fuzz_fail("the state committed reads back different");
