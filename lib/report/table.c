@@ -55,13 +55,18 @@ void op_grid_write(op_grid *g, enum op_grid_fmt fmt,
 {
 	op_buf out = {0};
 	if (fmt == OP_FMT_CSV || fmt == OP_FMT_TSV) {
-		/* a row at a time: a quoted cell may hold a line end */
+		/* a row at a time: a quoted CSV cell may hold a line end; TSV
+		 * is never quoted, its tab, line ends and \ written \t \n \r
+		 * \\, as the other programs' -o tsv and Miller write it */
 		int delim = fmt == OP_FMT_CSV ? ',' : '\t';
 		for (size_t i = 0; i < g->t.ncell; i++) {
 			const char *s = g->t.cell[i];
 			if (i % g->t.ncol)
 				op_buf_addc(&out, (char)delim);
-			op_csv_cell(&out, s, strlen(s), delim);
+			if (fmt == OP_FMT_TSV)
+				op_tsv_cell(&out, s, strlen(s));
+			else
+				op_csv_cell(&out, s, strlen(s), delim);
 			if ((i + 1) % g->t.ncol == 0) {
 				emit(ctx, out.p, out.len);
 				op_buf_reset(&out);

@@ -39,8 +39,14 @@ expect_out <<'E'
 period	long	category	n
 all	false	quote	5
 all	false		1
-all	true	"'=HYPERLINK(""x"")"	1
+all	true	'=HYPERLINK("x")	1
 all	true	billing	7
+E
+
+tcase "-o tsv: never quoted; a tab, line end or backslash escaped as the other programs' -o tsv" "printf '%s\n' '{\"team\":\"a\\tb \\\"q\\\" c\\nd\\\\e\"}' | kpi-rollup -e 'by team' -e 'kpi n = count()' -o tsv"
+expect_out <<'E'
+period	team	n
+all	a\tb "q" c\nd\\e	1
 E
 
 for b in day week month quarter year; do
