@@ -2,6 +2,7 @@
  *
  *   enq-classify [-r RULES] [-m MODEL]... [--explain] [--reclassify] [file...]
  *   enq-classify --check [-r RULES] [--sample FILE]
+ *   enq-classify --rule-report [-r RULES] [file...]
  *
  * Scored rules (category, priority, tag, extract, require, threshold,
  * default; opflow-rules(5)) and the models enq-train learned (the
@@ -40,7 +41,10 @@ static const char usage[] =
 	"      --no-lang         no `lang` member (the text's language, ISO 639-1)\n"
 	"      --check           run the rules' tests and lint them (opflow-rules(5));\n"
 	"                        exit 78 when a test fails or the lint warns\n"
-	"      --sample FILE     with --check: records whose fields count as known\n";
+	"      --sample FILE     with --check: records whose fields count as known\n"
+	"      --rule-report     over labelled records (category, priority): each\n"
+	"                        category and priority rule's precision, a JSON\n"
+	"                        line each, instead of the records\n";
 
 typedef struct {
 	const char *rules;
@@ -80,7 +84,7 @@ int main(int argc, char **argv)
 	size_t nmodels = 0;
 	double min_prob = 0;
 	int flags = 0, checking = 0, ch;
-	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG, O_NOMODEL, O_CHECK, O_SAMPLE };
+	enum { O_EXPLAIN = 1, O_MINPROB, O_RECLASSIFY, O_NOLANG, O_NOMODEL, O_CHECK, O_SAMPLE, O_REPORT };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "model", required_argument, NULL, 'm' },
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "sample", required_argument, NULL, O_SAMPLE },
 		{ "no-model", no_argument, NULL, O_NOMODEL },
+		{ "rule-report", no_argument, NULL, O_REPORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	while ((ch = op_getopt(&cli, argc, argv, "r:m:", longopts)) != -1) {
@@ -108,6 +113,8 @@ int main(int argc, char **argv)
 		case O_RECLASSIFY: flags |= OP_CLASSIFY_RECLASSIFY; break;
 		case O_NOLANG: flags |= OP_CLASSIFY_NOLANG; break;
 		case O_CHECK: checking = 1; break;
+		/* the rules alone are measured: no model, no language */
+		case O_REPORT: flags |= OP_CLASSIFY_RULEREPORT | OP_CLASSIFY_NOMODEL | OP_CLASSIFY_NOLANG; break;
 		case O_SAMPLE: sample = optarg; op_cli_file(&cli, "--sample", optarg, OP_FILE_IN); break;
 		case O_MINPROB:
 			min_prob = op_opt_real(&cli, "--min-prob", optarg, 0, 1, "a probability from 0 to 1");
@@ -116,6 +123,8 @@ int main(int argc, char **argv)
 	}
 
 	op_check_usage(&cli, checking, sample, rules, argc - optind);
+	if (checking && (flags & OP_CLASSIFY_RULEREPORT))
+		op_usage_error(&cli, "--check and --rule-report: one of them");
 
 	op_err e;
 	op_classify *c = op_classify_load(rules, models, nmodels, min_prob, flags, &cli, &e);
@@ -131,6 +140,8 @@ int main(int argc, char **argv)
 	op_stream st;
 	op_stream_init(&st, &cli);
 	op_stream_run(&st, argc - optind, argv + optind, op_classify_record, c);
+	if (flags & OP_CLASSIFY_RULEREPORT)
+		op_classify_report(c, &st);
 	op_classify_stats(c, &st.extra);
 	int rc = op_stream_finish(&st);
 	op_classify_free(c);

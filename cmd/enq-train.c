@@ -1,15 +1,18 @@
 /* enq-train - learn categories from a business's own labelled history.
  *
- *   enq-train --label FIELD [--text EXPR] -o MODEL [--holdout F | --test FILE | --folds K] [file...]
+ *   enq-train --label FIELD [--text EXPR] -o MODEL [--holdout F | --test FILE | --folds K]
+ *             [--group FIELD] [file...]
  *
  * Reads labelled records, trains the linear text classifier of lib/model
  * and writes it to MODEL; prints accuracy and macro-F1 on the held-out
  * records, with --report a table per class.  MIT licence. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "model.h"
 #include "modeltext.h"
 #include "stream.h"
@@ -27,6 +30,12 @@ typedef struct {
 	size_t *test;
 	size_t ntest, captest;
 	int reading_test;
+	/* each example's group, numbered in order of first sight (--group
+	 * FIELD's value; without it, or without the field, one's own) */
+	const char *group;
+	size_t *grp, capgrp, ngroups;
+	op_hmap groups;
+	op_buf gkey, gtmp;
 	/* records without the label field, held back while no record has had
 	 * it: a misspelt --label is one usage error, not a message a record */
 	const op_cli *cli;
@@ -72,6 +81,32 @@ static void hold(ctx *c, op_stream *st, const op_rec *r)
 		else
 			c->fields[c->nfields++] = op_xstrndup(r->f[i].k, r->f[i].klen);
 	}
+}
+
+/* --group: example i's group, by the value of the field (a string's
+ * text, else its JSON); none, or null: a group of its own */
+static void note_group(ctx *c, op_rec *r, size_t i)
+{
+	const op_field *f = c->group ? op_rec_get(r, c->group, strlen(c->group)) : NULL;
+	size_t g = c->ngroups;
+	if (f && f->type != OP_JNULL) {
+		const char *s = f->v;
+		size_t n = f->vlen;
+		if (f->type == OP_JSTR)
+			op_jstr(f->v, f->vlen, f->vesc, &c->gtmp, &s, &n);
+		op_buf_reset(&c->gkey);	/* "1" and 1 are two groups */
+		op_buf_addc(&c->gkey, f->type == OP_JSTR ? 's' : 'j');
+		op_buf_add(&c->gkey, s, n);
+		int isnew;
+		void **v = op_hmap_put(&c->groups, c->gkey.p, c->gkey.len, &isnew);
+		if (isnew)
+			*v = (void *)(uintptr_t)(g + 1);
+		else
+			g = (size_t)(uintptr_t)*v - 1;
+	}
+	c->ngroups += g == c->ngroups;
+	c->grp = op_grow(c->grp, i, &c->capgrp, sizeof *c->grp);
+	c->grp[i] = g;
 }
 
 /* The label field turned up: what was held is rejected now, in order. */
@@ -136,6 +171,7 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 		op_reject(st, "no text: --text gives no words to learn from");
 		return 0;
 	}
+	note_group(c, r, i);
 	if (c->reading_test) {
 		c->test = op_grow(c->test, c->ntest, &c->captest, sizeof *c->test);
 		c->test[c->ntest++] = i;
@@ -143,56 +179,100 @@ static int on_record(op_stream *st, op_rec *r, void *vc)
 	return 0;
 }
 
-/* The split: --test's records, or a seeded draw of --holdout. */
+static uint64_t next(uint64_t *rng)
+{
+	return *rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
+}
+
+/* The split: --test's records, or a seeded draw of --holdout, one a
+ * group (groups are numbered in order of first sight: group g is new
+ * when g draws have been made). */
 static void split(const ctx *c, const char *test, double holdout, uint64_t *rng, size_t *train,
 		  size_t *ntrain, size_t *held, size_t *nheld)
 {
-	size_t n = op_trainer_count(c->tr);
+	size_t n = op_trainer_count(c->tr), drawn = 0;
+	unsigned char *out = op_xmalloc(c->ngroups + 1);
 	for (size_t i = 0, k = 0; i < n; i++) {
 		int out_of_training;
 		if (test) {
 			out_of_training = k < c->ntest && c->test[k] == i;
 			k += out_of_training;
 		} else {
-			*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
-			out_of_training = (double)(*rng >> 11) / 9007199254740992.0 < holdout;
+			if (c->grp[i] == drawn)
+				out[drawn++] = (double)(next(rng) >> 11) / 9007199254740992.0 < holdout;
+			out_of_training = out[c->grp[i]];
 		}
 		if (out_of_training)
 			held[(*nheld)++] = i;
 		else
 			train[(*ntrain)++] = i;
 	}
+	free(out);
 }
 
-/* --folds K: the records dealt into K folds in a seeded order; each fold
- * scored by a model trained on the others, into conf.  Each fold's
- * accuracy is printed, so the spread shows beside the pooled figure. */
-static void cross_validate(op_trainer *tr, const op_train_opts *o, size_t k, uint64_t *rng,
-			   const char *textsrc, const char *label, unsigned long *conf)
+/* --folds: the examples in a seeded order of their groups (a group's
+ * examples side by side) into seq, and each group dealt whole to the
+ * fold with the fewest examples so far (ties: the first) into fold, by
+ * position in seq.  With a group an example, fold i % k, as before groups. */
+static void deal(const ctx *c, size_t k, uint64_t *rng, size_t *seq, size_t *fold)
 {
-	size_t n = op_trainer_count(tr), C = op_trainer_nclasses(tr);
-	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order), *in = op_xmalloc((n ? n : 1) * sizeof *in),
-	       *out = op_xmalloc((n ? n : 1) * sizeof *out);
-	unsigned long *one = op_xmalloc(C * C * sizeof *one);
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	for (size_t i = n; i > 1; i--) {	/* Fisher-Yates, from the seed */
-		*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
-		size_t j = (size_t)((*rng >> 11) % i), tmp = order[i - 1];
-		order[i - 1] = order[j];
+	size_t n = op_trainer_count(c->tr), G = c->ngroups;
+	size_t *order = op_xmalloc((G + 1) * sizeof *order), *start = op_xcalloc(G + 2, sizeof *start),
+	       *at = op_xmalloc((n + 1) * sizeof *at), *size = op_xcalloc(k, sizeof *size);
+	for (size_t g = 0; g < G; g++)
+		order[g] = g;
+	for (size_t g = G; g > 1; g--) {	/* Fisher-Yates, from the seed */
+		size_t j = (size_t)((next(rng) >> 11) % g), tmp = order[g - 1];
+		order[g - 1] = order[j];
 		order[j] = tmp;
 	}
+	for (size_t i = 0; i < n; i++)	/* each group's examples, in order */
+		start[c->grp[i] + 2]++;
+	for (size_t g = 2; g < G + 2; g++)
+		start[g] += start[g - 1];
+	for (size_t i = 0; i < n; i++)
+		at[start[c->grp[i] + 1]++] = i;
+	size_t pos = 0;
+	for (size_t o = 0; o < G; o++) {
+		size_t g = order[o], f = 0;
+		for (size_t j = 1; j < k; j++)
+			if (size[j] < size[f])
+				f = j;
+		for (size_t e = start[g]; e < start[g + 1]; e++) {
+			seq[pos] = at[e];
+			fold[pos++] = f;
+		}
+		size[f] += start[g + 1] - start[g];
+	}
+	free(order);
+	free(start);
+	free(at);
+	free(size);
+}
+
+/* --folds K: the records dealt into K folds, a group whole (deal); each
+ * fold scored by a model trained on the others, into conf.  Each fold's
+ * accuracy is printed, so the spread shows beside the pooled figure. */
+static void cross_validate(const ctx *c, const op_train_opts *o, size_t k, uint64_t *rng,
+			   const char *textsrc, unsigned long *conf)
+{
+	op_trainer *tr = c->tr;
+	size_t n = op_trainer_count(tr), C = op_trainer_nclasses(tr);
+	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order), *in = op_xmalloc((n ? n : 1) * sizeof *in),
+	       *out = op_xmalloc((n ? n : 1) * sizeof *out), *fold = op_xmalloc((n ? n : 1) * sizeof *fold);
+	unsigned long *one = op_xmalloc(C * C * sizeof *one);
+	deal(c, k, rng, order, fold);
 	printf("%zu-fold cross-validation, accuracy by fold:", k);
 	for (size_t f = 0; f < k; f++) {
 		size_t nin = 0, nout = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (i % k == f)
+			if (fold[i] == f)
 				out[nout++] = order[i];
 			else
 				in[nin++] = order[i];
 		}
 		memset(one, 0, C * C * sizeof *one);
-		op_model *m = op_trainer_fit(tr, o, in, nin, textsrc, label);
+		op_model *m = op_trainer_fit(tr, o, in, nin, textsrc, c->label);
 		op_trainer_tally(tr, m, out, nout, one);
 		op_model_free(m);
 		unsigned long right = 0;
@@ -204,6 +284,7 @@ static void cross_validate(op_trainer *tr, const op_train_opts *o, size_t k, uin
 	}
 	putchar('\n');
 	free(order);
+	free(fold);
 	free(in);
 	free(out);
 	free(one);
@@ -220,6 +301,8 @@ static const char usage[] =
 	"      --test FILE       score on the records of FILE instead\n"
 	"      --folds K         score by K-fold cross-validation instead (the\n"
 	"                        model written is trained on all the records)\n"
+	"      --group FIELD     records with one value of FIELD are held out, or\n"
+	"                        in a fold, together (variants of one original)\n"
 	"      --report          precision, recall and F1 per class, and the\n"
 	"                        confusion table\n"
 	"      --seed N          order of the examples, the held-out draw and the\n"
@@ -241,7 +324,7 @@ int main(int argc, char **argv)
 	long long seed = 1, epochs = 10, folds = 0;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
-	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS };
+	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
@@ -249,6 +332,7 @@ int main(int argc, char **argv)
 		{ "holdout", required_argument, NULL, O_HOLDOUT },
 		{ "test", required_argument, NULL, O_TEST },
 		{ "folds", required_argument, NULL, O_FOLDS },
+		{ "group", required_argument, NULL, O_GROUP },
 		{ "report", no_argument, NULL, O_REPORT },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "epochs", required_argument, NULL, O_EPOCHS },
@@ -278,6 +362,7 @@ int main(int argc, char **argv)
 			op_cli_file(&cli, "--test", optarg, OP_FILE_IN);
 			break;
 		case O_FOLDS: folds = op_opt_num(&cli, "--folds", optarg, 2, 100); break;
+		case O_GROUP: c.group = optarg; break;
 		case O_REPORT: report = 1; break;
 		case O_SEED: seed = op_opt_num(&cli, "--seed", optarg, 0, INT64_MAX); break;
 		case O_EPOCHS: epochs = op_opt_num(&cli, "--epochs", optarg, 1, 1000); break;
@@ -305,6 +390,8 @@ int main(int argc, char **argv)
 		op_usage_error(&cli, "-o MODEL is required");
 	if (!!test + holdout_set + !!folds > 1)
 		op_usage_error(&cli, "--holdout, --test and --folds: one of them");
+	if (test && c.group)
+		op_usage_error(&cli, "--group: --test names the held-out records itself");
 	if (test || folds)
 		holdout = 0;
 	/* both are kept in the model file, which holds only such text */
@@ -350,7 +437,7 @@ int main(int argc, char **argv)
 		size_t C = op_trainer_nclasses(c.tr);
 		unsigned long *conf = op_xcalloc(C * C, sizeof *conf);
 		if (folds)
-			cross_validate(c.tr, &o, (size_t)folds, &rng, textsrc, c.label, conf);
+			cross_validate(&c, &o, (size_t)folds, &rng, textsrc, conf);
 		else
 			op_trainer_tally(c.tr, m, held, nheld, conf);
 		if (nheld || folds)
@@ -369,6 +456,10 @@ int main(int argc, char **argv)
 	free(trainidx);
 	free(held);
 	free(c.test);
+	free(c.grp);
+	op_hmap_free(&c.groups, NULL);
+	op_buf_free(&c.gkey);
+	op_buf_free(&c.gtmp);
 	free(c.hold);
 	op_buf_free(&c.held);
 	for (size_t i = 0; i < c.nfields; i++)

@@ -27,12 +27,14 @@ typedef struct {
 	double score;
 	op_expr *when;
 	unsigned line;
+	unsigned long long held, right;	/* --rule-report */
 } catrule;
 
 typedef struct {
 	int level;
 	op_expr *when;
 	unsigned line;
+	unsigned long long held, right;	/* --rule-report */
 } prirule;
 
 typedef struct {
@@ -108,6 +110,7 @@ struct op_classify {
 	/* per record */
 	double *score;
 	unsigned char *fired;
+	unsigned char *holds;	/* --rule-report: by category, then priority rule */
 	op_fields out;
 	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	op_buf trace;		/* --explain: what the last condition compared */
@@ -115,7 +118,7 @@ struct op_classify {
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
 	const char **miss;	/* this record's missing fields so far */
-	int explain_on, reclassify;
+	int explain_on, reclassify, report;
 	unsigned long long by_input, by_rules, by_model, by_default;
 };
 typedef struct op_classify ctx;
@@ -660,12 +663,47 @@ static int fuse(ctx *c, int best, const char **category, double *conf, const cha
 	return 1;
 }
 
+/* --rule-report: where each category and priority rule holds on a
+ * record that has the label it gives (a category, a priority), whether
+ * the label is the rule's; nothing is written, and a record turned away
+ * counts for no rule */
+static int tally(ctx *c, op_stream *st, op_rec *r)
+{
+	enum { UNLABELLED = -2 };	/* -1: a label no rule gives */
+	size_t n = c->ncats + c->npris;
+	for (size_t i = 0; i < n; i++) {
+		int cat = i < c->ncats;
+		int t = cond(c, cat ? c->cats[i].when : c->pris[i - c->ncats].when);
+		if (t < 0) {
+			op_reject(st, "%s:%u: %s: %s", c->rules->file, cat ? c->cats[i].line : c->pris[i - c->ncats].line,
+				  cat ? "category" : "priority", c->ev.err);
+			return 0;
+		}
+		c->holds[i] = (unsigned char)t;
+	}
+	int cat = own_value(c, r, "category", &c->incat) ? find_name(c, c->incat.p) : UNLABELLED;
+	int pri = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : UNLABELLED;
+	for (size_t i = 0; i < c->ncats; i++)
+		if (c->holds[i] && cat != UNLABELLED) {
+			c->cats[i].held++;
+			c->cats[i].right += cat == c->cats[i].cat;
+		}
+	for (size_t i = 0; i < c->npris; i++)
+		if (c->holds[c->ncats + i] && pri != UNLABELLED) {
+			c->pris[i].held++;
+			c->pris[i].right += pri == c->pris[i].level;
+		}
+	return 0;
+}
+
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
 	op_eval_record(&c->ev, r);
 	if (c->pf)
 		op_pf_next(c->pf);
+	if (c->report)
+		return tally(c, st, r);
 	op_fields_reset(&c->out);
 	op_buf_reset(&c->explain);
 	c->recno++;
@@ -822,6 +860,7 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	c->min_prob = min_prob;
 	c->explain_on = !!(flags & OP_CLASSIFY_EXPLAIN);
 	c->reclassify = !!(flags & OP_CLASSIFY_RECLASSIFY);
+	c->report = !!(flags & OP_CLASSIFY_RULEREPORT);
 	if (!(c->rules = op_rules_load(rules, "classify.rules", op_classify_statements, c, 0, e)) ||
 	    op_calendar_for(cli, rules, &c->calendar, e))
 		goto fail;
@@ -870,6 +909,7 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	}
 	c->score = op_xcalloc(c->nnames ? c->nnames : 1, sizeof *c->score);
 	c->fired = op_xcalloc(c->nnames ? c->nnames : 1, 1);
+	c->holds = op_xcalloc(c->ncats + c->npris + 1, 1);
 	c->extoff = op_xcalloc(c->nexts ? c->nexts : 1, sizeof *c->extoff);
 	c->extlen = op_xcalloc(c->nexts ? c->nexts : 1, sizeof *c->extlen);
 	c->tagseen = op_xcalloc(c->ntags ? c->ntags : 1, sizeof *c->tagseen);
@@ -887,6 +927,36 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 fail:
 	op_classify_free(c);
 	return NULL;
+}
+
+/* one line a category or priority rule, in the order of the file */
+void op_classify_report(op_classify *c, op_stream *st)
+{
+	op_buf b = {0};
+	for (size_t i = 0, j = 0; i < c->ncats || j < c->npris;) {
+		int cat = j == c->npris || (i < c->ncats && c->cats[i].line < c->pris[j].line);
+		unsigned line = cat ? c->cats[i].line : c->pris[j].line;
+		unsigned long long held = cat ? c->cats[i].held : c->pris[j].held,
+				   right = cat ? c->cats[i].right : c->pris[j].right;
+		op_buf_reset(&c->tmp);
+		op_buf_printf(&c->tmp, "%s:%u", c->rules->file, line);
+		op_buf_reset(&b);
+		op_buf_adds(&b, "{\"at\":");
+		op_buf_json_str(&b, c->tmp.p, c->tmp.len);
+		op_buf_printf(&b, ",\"%s\":", cat ? "category" : "priority");
+		op_buf_json_cstr(&b, cat ? c->names[c->cats[i].cat] : op_priorities[c->pris[j].level]);
+		if (cat)
+			op_buf_printf(&b, ",\"score\":%.15g", c->cats[i].score);
+		op_buf_printf(&b, ",\"held\":%llu,\"right\":%llu,\"precision\":", held, right);
+		if (held)
+			op_buf_printf(&b, "%.4f}", (double)right / (double)held);
+		else
+			op_buf_adds(&b, "null}");
+		op_emit(st, b.p, b.len);
+		i += cat;
+		j += !cat;
+	}
+	op_buf_free(&b);
 }
 
 void op_classify_stats(const op_classify *c, op_buf *extra)
@@ -950,6 +1020,7 @@ void op_classify_free(op_classify *c)
 	op_feats_free(&c->feats);
 	free(c->score);
 	free(c->fired);
+	free(c->holds);
 	free(c->extoff);
 	free(c->extlen);
 	free(c->tagseen);

@@ -12,6 +12,7 @@ typedef struct op_classify op_classify;
 #define OP_CLASSIFY_RECLASSIFY 2	/* --reclassify: the record's own values go */
 #define OP_CLASSIFY_NOLANG 4		/* --no-lang: no `lang` member */
 #define OP_CLASSIFY_NOMODEL 8		/* --no-model: no built-in model */
+#define OP_CLASSIFY_RULEREPORT 16	/* --rule-report: count, write nothing */
 
 /* The statements; pass an op_classify_new() as the rules' ctx. */
 extern const op_stmt op_classify_statements[];
@@ -25,6 +26,9 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 			      int flags, const op_cli *cli, op_err *e);
 /* An op_record_fn: classify r and write it (or reject it). */
 int op_classify_record(op_stream *st, op_rec *r, void *classify);
+/* --rule-report: after the records, each category and priority rule's
+ * precision on them, a JSON line each (man/enq-classify.1) */
+void op_classify_report(op_classify *c, op_stream *st);
 /* ,"by_input":N,"by_rules":N,... for --stats */
 void op_classify_stats(const op_classify *c, op_buf *extra);
 /* What the rules name, for enq-draft --check: the categories (the default

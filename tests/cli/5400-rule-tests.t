@@ -226,7 +226,7 @@ tcase "the built-in rules pass too" "for p in enq-classify enq-route exc-flag kp
 expect_rc 0
 expect_err </dev/null
 expect_out <<'E'
-classify.rules: 25 rules, 10 tests passed, 0 lint warnings
+classify.rules: 21 rules, 10 tests passed, 0 lint warnings
 route.rules: 12 rules, 8 tests passed, 0 lint warnings
 alerts.rules: 6 rules, 8 tests passed, 0 lint warnings
 kpis.conf: 9 rules, 2 tests passed, 0 lint warnings

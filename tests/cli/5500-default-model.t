@@ -155,7 +155,7 @@ expect_out <<'E'
 E
 tcase "--no-model: the rules alone, and --explain says so" "head -1 p.jsonl | enq-classify --no-model --explain --no-lang | jq -c '[.category_by, .priority_by, .explain.models]'"
 expect_out <<'E'
-["default","default",{"category":"none (--no-model)","priority":"none (--no-model)"}]
+["default","rules",{"category":"none (--no-model)","priority":"none (--no-model)"}]
 E
 
 # ---- the built-in models ----
