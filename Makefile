@@ -103,7 +103,10 @@ $(B)/bin/%: $(B)/cmd/%.o $(B)/libopflow.a
 # enq-classify without -m has the rules alone, and its --explain says so.
 TRAIN   := $(sort $(wildcard share/train/train-*.jsonl))
 MODELS  := $(if $(TRAIN),$(B)/models/category.model $(B)/models/priority.model)
-TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1
+# character n-grams of 4 and 5 bytes: chosen by 5-fold cross-validation on
+# the train files with --group group (category 0.819 against 0.805 with
+# 3-5, priority 0.779 against 0.772), never by the held-out files
+TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1 --char-ngrams 4-5
 
 $(B)/models/%.model: $(TRAIN) $(B)/bin/enq-train
 	@mkdir -p $(@D)

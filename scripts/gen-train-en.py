@@ -15,6 +15,11 @@ greeting, a website contact form, a voicemail transcript), drawn from a fixed se
 groups of each business and category are held out.  Standard library only;
 the same data give the same bytes.
 
+BUSINESS-plain.txt is a later batch of plain, polite messages that use the
+category's ordinary words ("Please send me a quote for ...").  Its
+variants and its held-out groups are drawn from a random stream of their
+own, so adding to it leaves every earlier item, id and split as it was.
+
     scripts/gen-train-en.py            write the files, print the checks
     scripts/gen-train-en.py --tables   print the balance tables only
     scripts/gen-train-en.py --check    check the committed files are what it writes
@@ -51,7 +56,7 @@ NAMES = {
 
 
 def load():
-	"""Return [(business, n, category, priority, subject, body)].
+	"""Return [(business, n, category, priority, subject, body, plain)].
 
 	BUSINESS.txt and BUSINESS-*.txt (later batches) are one business; its
 	originals are numbered on across them."""
@@ -60,13 +65,14 @@ def load():
 	files = [fn for fn in os.listdir(DATA) if fn.endswith('.txt')]
 	for fn in sorted(files, key=lambda fn: (fn[:-4].split('-')[0], fn[:-4])):
 		biz = fn[:-4].split('-')[0]
+		plain = fn.endswith('-plain.txt')
 		cur = None
 		def close():
 			if cur is not None:
 				body = '\n'.join(cur[4]).strip('\n')
 				if not body.strip():
 					sys.exit('%s: item %d has no body' % (fn, cur[1]))
-				items.append((biz, cur[1], cur[2], cur[3], cur[5], body))
+				items.append((biz, cur[1], cur[2], cur[3], cur[5], body, plain))
 		with open(os.path.join(DATA, fn), encoding='utf-8') as f:
 			for lineno, line in enumerate(f, 1):
 				line = line.rstrip('\n')
@@ -283,12 +289,14 @@ KINDS = ['typo', 'typo', 'sig', 'sig', 'quote', 'quote', 'fwd', 'phone', 'spell'
 
 def build():
 	items = load()
-	r = random.Random(SEED)
+	# the plain batch (BUSINESS-plain.txt) has a stream of its own
+	rs = {False: random.Random(SEED), True: random.Random(SEED + 1)}
 	recs = []
-	groups = defaultdict(list)	# (biz, cat) -> [group]
-	for biz, n, cat, pri, subj, body in items:
+	groups = {False: defaultdict(list), True: defaultdict(list)}	# plain -> (biz, cat) -> [group]
+	for biz, n, cat, pri, subj, body, plain in items:
+		r = rs[plain]
 		g = 'en-%s-%03d' % (biz, n)
-		groups[(biz, cat)].append(g)
+		groups[plain][(biz, cat)].append(g)
 		texts = [(subj, body)]
 		# urgent items are the rarest originals and low ones the commonest: their
 		# share of variants evens the priorities out towards the target
@@ -309,12 +317,14 @@ def build():
 		for s, b in texts:
 			recs.append({'biz': biz, 'subject': s, 'body': b, 'category': cat, 'priority': pri, 'group': g})
 	held = set()
-	for key in sorted(groups):
-		gs = sorted(groups[key])
-		k = int(round(len(gs) * HELD))
-		if len(gs) >= 2:
-			k = max(k, 1)
-		held.update(r.sample(gs, k))
+	for plain in (False, True):
+		r = rs[plain]
+		for key in sorted(groups[plain]):
+			gs = sorted(groups[plain][key])
+			k = int(round(len(gs) * HELD))
+			if len(gs) >= 2:
+				k = max(k, 1)
+			held.update(r.sample(gs, k))
 	count = Counter()
 	out = {'train': [], 'heldout': []}
 	for rec in recs:

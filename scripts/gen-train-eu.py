@@ -12,6 +12,11 @@ language and category, and writes share/train/{train,heldout}-LANG.jsonl,
 sorted by id.  Standard
 library only, fixed seed: every run writes the same bytes.
 
+LANG-plain.txt, when there, is a later batch of plain, polite messages that
+use the category's ordinary words; its lines come after LANG.txt's and its
+groups are held out apart from theirs, so adding to it leaves every earlier
+item, id and split as it was.
+
     scripts/gen-train-eu.py            write the files, print the tables
     scripts/gen-train-eu.py --check    write nothing; fail if the files differ
 """
@@ -185,9 +190,18 @@ FORM = {
 
 
 def read_originals(lang):
-    """The hand-written lines of LANG.txt, as dicts, in file order."""
+    """The hand-written lines of LANG.txt, then of LANG-plain.txt, as dicts,
+    in file order."""
     items = []
-    path = os.path.join(SRC, lang + ".txt")
+    for name in (lang, lang + "-plain"):
+        path = os.path.join(SRC, name + ".txt")
+        if name == lang or os.path.exists(path):
+            items += read_file(path, name != lang)
+    return items
+
+
+def read_file(path, plain):
+    items = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -198,7 +212,7 @@ def read_originals(lang):
                 sys.exit("gen-train-eu: %s:%d: want business|cat|pri|subject|body" % (path, n))
             biz, cat, pri, subj, body = parts
             items.append({"business": biz, "category": CATS[cat], "priority": PRIS[pri],
-                          "subject": subj, "body": body.replace("\\n", "\n")})
+                          "subject": subj, "body": body.replace("\\n", "\n"), "plain": plain})
     return items
 
 
@@ -327,7 +341,12 @@ def split(lang, records):
     """The held-out groups: a fifth of each category's groups (rounded),
     each pick the group whose business has the fewest held out so far, ties
     broken by a hash of the group's name, so every category and every
-    business is held out and the choice does not follow the file's order."""
+    business is held out and the choice does not follow the file's order.
+    The plain batch is split on its own."""
+    return split_groups([r for r in records if not r["plain"]]) | split_groups([r for r in records if r["plain"]])
+
+
+def split_groups(records):
     groups = collections.OrderedDict()
     for r in records:
         groups.setdefault(r["group"], r)
