@@ -22,22 +22,27 @@
 
 #define NORMAL 1
 
+/* gate: when a condition is `text =~ /re/`, re's prefilter gate, asked
+ * first (see cond) */
 typedef struct {
 	int cat;		/* index into categories */
 	double score;
 	op_expr *when;
+	op_rx_gate gate;
 	unsigned line;
 } catrule;
 
 typedef struct {
 	int level;
 	op_expr *when;
+	op_rx_gate gate;
 	unsigned line;
 } prirule;
 
 typedef struct {
 	const char *name;
 	op_expr *when;
+	op_rx_gate gate;
 	unsigned line;
 	size_t first;		/* the first tag rule of this name */
 } tagrule;
@@ -283,6 +288,22 @@ static int cond(ctx *c, const op_expr *when)
 	return op_eval_cond(&c->ev, when);
 }
 
+/* A rule's condition, when its gate allows (--explain evaluates all):
+ * `text =~ /re/` whose literals the text lacks is false without reading
+ * the rule's tree and pattern, which with tens of rules, each in memory
+ * of its own, cost more than the gate. */
+static int rule_cond(ctx *c, const op_rx_gate *g, const op_expr *when)
+{
+	if (g->fn && !c->explain_on) {
+		const char *s;
+		size_t n;
+		op_eval_text(&c->ev, &s, &n);
+		if (!g->fn(g->ctx, g->id, s, n))
+			return 0;
+	}
+	return cond(c, when);
+}
+
 /* no value: absent, null, or a string, array or object with nothing but
  * blanks inside ("", " ", [], {}) */
 static int blank(const op_field *f)
@@ -406,7 +427,7 @@ static void provenance(ctx *c, op_rec *r, const char *name, const char *by_key, 
 static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 {
 	for (size_t i = 0; i < c->ncats; i++) {
-		int t = cond(c, c->cats[i].when);
+		int t = rule_cond(c, &c->cats[i].gate, c->cats[i].when);
 		if (t < 0) {
 			*what = "category";
 			*line = c->cats[i].line;
@@ -424,7 +445,7 @@ static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 	}
 	*prio = -1;
 	for (size_t i = 0; i < c->npris; i++) {
-		int t = cond(c, c->pris[i].when);
+		int t = rule_cond(c, &c->pris[i].gate, c->pris[i].when);
 		if (t < 0) {
 			*what = "priority";
 			*line = c->pris[i].line;
@@ -438,7 +459,7 @@ static int fire_rules(ctx *c, int *prio, const char **what, unsigned *line)
 	op_buf_reset(&c->tagv);
 	op_buf_addc(&c->tagv, '[');
 	for (size_t i = 0; i < c->ntags; i++) {
-		int t = cond(c, c->tags[i].when);
+		int t = rule_cond(c, &c->tags[i].gate, c->tags[i].when);
 		if (t < 0) {
 			*what = "tag";
 			*line = c->tags[i].line;
@@ -830,6 +851,12 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
 	if ((!nopf || strcmp(nopf, "1")) && !(c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx, e)))
 		goto fail;
+	for (size_t i = 0; i < c->ncats; i++)
+		op_expr_text_gate(c->cats[i].when, &c->cats[i].gate);
+	for (size_t i = 0; i < c->npris; i++)
+		op_expr_text_gate(c->pris[i].when, &c->pris[i].gate);
+	for (size_t i = 0; i < c->ntags; i++)
+		op_expr_text_gate(c->tags[i].when, &c->tags[i].gate);
 	/* the built-in models go with the built-in rules, whose categories
 	 * they learned, as the built-in calendar does; rules of one's own
 	 * have them with -m builtin */

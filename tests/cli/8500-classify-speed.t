@@ -1,7 +1,8 @@
 #!/bin/sh
 # enq-classify's rule stage made cheaper (issue 20) gives the answers it
-# gave before: the literal prefilter against pcre2 alone
-# (OPFLOW_NO_PREFILTER=1) on hostile text, and the language guess, whose
+# gave before: the literal prefilter, and the rules that ask it before
+# their condition is evaluated, against pcre2 alone
+# (OPFLOW_NO_PREFILTER=1) on hostile text; and the language guess, whose
 # lookups the model cannot answer are now skipped, against the answers
 # of the build before (the counts below).  Test data:
 # tests/data/classify-speed/ (written for these tests); the input is made
@@ -39,6 +40,30 @@ expect_out <<'E'
       1 	REF-3121
      35 	ref-1234
      36 AB123	
+E
+
+tcase "... the priorities and tags (rules asked their gate before they are evaluated)" \
+	"jq -r '[.priority, (.tags | join(\",\"))] | @tsv' $T/pf.jsonl | sort | uniq -c"
+expect_out <<'E'
+     76 low	
+      1 low	ref
+    802 normal	
+    153 normal	kiosk
+    108 normal	ref
+     76 urgent	
+      1 urgent	ref
+E
+
+tcase "--explain evaluates every rule: the same with the prefilter and without" \
+	"head -n 300 $T/edge.jsonl > $T/head.jsonl &&
+	 enq-classify --explain --no-model -r $D/edge.rules $T/head.jsonl > $T/pf.x &&
+	 OPFLOW_NO_PREFILTER=1 enq-classify --explain --no-model -r $D/edge.rules $T/head.jsonl > $T/nopf.x &&
+	 cmp $T/pf.x $T/nopf.x && grep -o '\"category\":\"[a-z]*\",\"score\"' $T/pf.x | sort | uniq -c"
+expect_rc 0
+expect_out <<'E'
+    136 "category":"kiosk","score"
+     70 "category":"refund","score"
+     15 "category":"stop","score"
 E
 
 tcase "... the megabyte line" "jq -r 'select(.id == \"mega\") | [.category, .code, .lang] | @tsv' $T/pf.jsonl"
