@@ -681,6 +681,25 @@ static int fuse(ctx *c, int best, const char **category, double *conf, const cha
 	return 1;
 }
 
+/* "%.3f" of p as printf writes it, the exact binary value rounded, a tie
+ * (0.0625) to even, without printf, which was 3 % of the program's time
+ * with 30 rules: fma gives the sign of p * 1000 - (k + 0.5) exactly */
+static void put_confidence(op_buf *b, double p)
+{
+	if (!(p >= 0 && p <= 1)) {
+		op_buf_printf(b, "%.3f", p);
+		return;
+	}
+	double k = floor(p * 1000);
+	double d = fma(p, 1000, -(k + 0.5));
+	if (d > 0 || (d == 0 && fmod(k, 2) != 0))
+		k++;
+	unsigned m = (unsigned)k;
+	char s[5] = { (char)('0' + m / 1000), '.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10),
+		      (char)('0' + m % 10) };
+	op_buf_add(b, s, sizeof s);
+}
+
 int op_classify_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
@@ -762,7 +781,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 	if (!kept)
 		op_fields_cstr(&c->out, "category", category);
 	if (!kept || blank(field(r, "confidence")))
-		op_buf_printf(op_fields_add(&c->out, "confidence"), "%.3f", conf);
+		put_confidence(op_fields_add(&c->out, "confidence"), conf);
 	provenance(c, r, "category", "category_by", "category_was", kept, by);
 	/* the priority: the record's own, else the rules', else the
 	 * model's, else normal */

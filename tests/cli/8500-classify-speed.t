@@ -71,6 +71,13 @@ expect_out <<'E'
 last	AB123	en
 E
 
+tcase "confidence 1/16, a tie at three decimals, written as printf does: to even" \
+	"printf '%s\\n' '{\"id\":\"t\",\"subject\":\"w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15\"}' |
+	 enq-classify --no-model -r $D/tie.rules | grep -o '\"confidence\":[^,]*'"
+expect_out <<'E'
+"confidence":0.062
+E
+
 tcase "the language of junk (control characters, other scripts, emoji)" \
 	"jq -r 'select(.id | startswith(\"junk\")) | .lang' $T/pf.jsonl | sort | uniq -c"
 expect_out <<'E'
