@@ -23,7 +23,7 @@
 #define NORMAL 1
 
 /* gate: when a condition is `text =~ /re/`, re's prefilter gate, asked
- * first (see cond) */
+ * first (see rule_cond) */
 typedef struct {
 	int cat;		/* index into categories */
 	double score;
@@ -686,7 +686,7 @@ static int fuse(ctx *c, int best, const char **category, double *conf, const cha
  * with 30 rules: fma gives the sign of p * 1000 - (k + 0.5) exactly */
 static void put_confidence(op_buf *b, double p)
 {
-	if (!(p >= 0 && p <= 1)) {
+	if (!(p >= 0 && p <= 1) || signbit(p)) {	/* -0.0 is "-0.000" */
 		op_buf_printf(b, "%.3f", p);
 		return;
 	}

@@ -29,9 +29,9 @@
  * are looked up directly in shortpen[] (0: no penalty for anyone, as for
  * a gram the model lacks), those of three and four by open addressing in
  * tab[] (gram 0: an empty slot), a gram beside its penalties, so that a
- * hit reads one cache line.  The tables are kept
- * small, 80 KB, for the program's other work shares the cache: a lookup
- * that misses it is most of the cost.
+ * hit reads one cache line.  The tables are kept small, 80 KB, for the
+ * program's other work shares the cache: a lookup that misses it is most
+ * of the cost.
  *
  * So most lookups are not made: a gram of four symbols can only be in the
  * model when its first three are a gram marked EXTENDS (an unmarked one
