@@ -25,19 +25,28 @@
 
 /* A gram is its symbols, SYMBITS each, the last lowest; its penalties
  * four bits a language, the first lowest, so that a hit adds eight of
- * them with two additions (see add).  The grams of one and two symbols
+ * them with one addition (see add).  The grams of one and two symbols
  * are looked up directly in shortpen[] (0: no penalty for anyone, as for
  * a gram the model lacks), those of three and four by open addressing in
- * tab[], at most half full (gram 0: an empty slot), a gram beside its
- * penalties, so that a hit reads one cache line.  The tables are kept
- * small, 80 KB, for the program's other work shares the cache: a lookup
- * that misses it is most of the cost. */
+ * tab[] (gram 0: an empty slot), a gram beside its penalties, so that a
+ * hit reads one cache line.  The tables are kept small, 80 KB, for the
+ * program's other work shares the cache: a lookup that misses it is most
+ * of the cost.
+ *
+ * So most lookups are not made: a gram of four symbols can only be in the
+ * model when its first three are a gram marked EXTENDS (an unmarked one
+ * had its lookup a symbol before; a prefix the model lacks gets a slot
+ * of no penalty to carry the mark), and one of three only when its first
+ * two begin some gram of three (the bits of ext3).  Skipping a lookup
+ * that would have found nothing changes no score. */
 #define SHORT (1u << 2 * SYMBITS)
+#define EXTENDS 0x80000000u	/* in slot.gram: a gram of four begins with it */
 typedef struct {
 	uint32_t gram, pen;
 } slot;
 struct op_langid {
 	uint32_t shortpen[SHORT];
+	uint64_t ext3[SHORT / 64];	/* two symbols that begin a gram of three */
 	slot *tab;
 	uint32_t mask;
 	unsigned shift;
@@ -85,15 +94,27 @@ static int32_t next_cp(const unsigned char **p, const unsigned char *end)
 	return (int32_t)((s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 | (s[2] & 0x3F) << 6 | (s[3] & 0x3F));
 }
 
-/* the penalties of gram g, 0 when the model lacks it */
-static uint32_t find(const op_langid *m, uint32_t g)
+/* the slot of gram g, or the empty slot where it would go */
+static slot *find(const op_langid *m, uint32_t g)
 {
-	for (uint32_t i = hash(m, g);; i = (i + 1) & m->mask) {
-		if (m->tab[i].gram == g)
-			return m->tab[i].pen;
-		if (!m->tab[i].gram)
-			return 0;
+	for (uint32_t i = hash(m, g);; i = (i + 1) & m->mask)
+		if ((m->tab[i].gram & ~EXTENDS) == g || !m->tab[i].gram)
+			return &m->tab[i];
+}
+
+/* how many of the model's grams have four symbols (code points) */
+static size_t grams_of_four(void)
+{
+	size_t n = 0;
+	for (const char *p = op_langmodel_grams; *p;) {
+		const char *bar = strchr(p + OP_LANGID_NLANG, '|');
+		unsigned cps = 0;
+		for (const char *q = p + OP_LANGID_NLANG; q < bar; q++)
+			cps += ((unsigned char)*q & 0xC0) != 0x80;
+		n += cps == 4;
+		p = bar + 1;
 	}
+	return n;
 }
 
 /* the model's text: per gram the penalties (A to P: 0 to 15) and the
@@ -102,7 +123,9 @@ op_langid *op_langid_new(void)
 {
 	op_langid *m = op_xcalloc(1, sizeof *m);
 	unsigned bits = 1;
-	while ((1u << bits) < op_langmodel_ngrams)	/* the long grams: half full at most */
+	/* room for every gram and a prefix for each gram of four, and a
+	 * slot to spare, where a lookup that finds nothing stops */
+	while ((1u << bits) <= op_langmodel_ngrams + grams_of_four())
 		bits++;
 	m->mask = (1u << bits) - 1;
 	m->shift = 32 - bits;
@@ -123,11 +146,22 @@ op_langid *op_langid_new(void)
 			m->shortpen[g] = pen;
 			continue;
 		}
-		uint32_t i = hash(m, g);
-		while (m->tab[i].gram)
-			i = (i + 1) & m->mask;
-		m->tab[i].gram = g;
-		m->tab[i].pen = pen;
+		slot *t = find(m, g);
+		t->gram = g;
+		t->pen = pen;
+	}
+	/* the marks (a prefix the model lacks added, of no penalty) */
+	for (uint32_t i = 0; i <= m->mask; i++) {
+		uint32_t g = m->tab[i].gram & ~EXTENDS;
+		if (g >> 3 * SYMBITS) {
+			slot *t = find(m, g >> SYMBITS);
+			t->gram = g >> SYMBITS | EXTENDS;
+		}
+	}
+	for (uint32_t i = 0; i <= m->mask; i++) {
+		uint32_t g = m->tab[i].gram & ~EXTENDS;
+		if (g && !(g >> 3 * SYMBITS))
+			m->ext3[g >> SYMBITS >> 6] |= 1ULL << (g >> SYMBITS & 63);
 	}
 	return m;
 }
@@ -141,30 +175,31 @@ void op_langid_free(op_langid *m)
 }
 
 /* The scores: the languages' penalties added in 8-bit lanes, even
- * languages in even, odd in odd, spilled into the 32-bit totals every
- * 16 grams (a penalty is at most 15: 15 * 16 < 2^8). */
+ * languages in the low half of lanes, odd in the high, spilled every 16
+ * grams (a penalty is at most 15: 15 * 16 < 2^8) into 32-bit totals, two
+ * languages a word, so that a spill is four additions. */
 typedef struct {
 	uint32_t win;		/* the last four symbols */
 	unsigned have;		/* how many of them there are */
+	uint32_t extends;	/* the last three are a gram marked EXTENDS */
 	unsigned grams;		/* since the last spill */
-	uint32_t even, odd;
-	uint32_t score[OP_LANGID_NLANG];
+	uint64_t lanes;
+	uint64_t pair[OP_LANGID_NLANG / 2];	/* languages 2k low, 2k + 1 high */
 } scan;
 
 static void spill(scan *sc)
 {
-	for (int k = 0; k < OP_LANGID_NLANG / 2; k++) {
-		sc->score[2 * k] += sc->even >> 8 * k & 0xFF;
-		sc->score[2 * k + 1] += sc->odd >> 8 * k & 0xFF;
-	}
-	sc->even = sc->odd = 0;
+	for (int k = 0; k < OP_LANGID_NLANG / 2; k++)
+		sc->pair[k] += sc->lanes >> 8 * k & 0x000000FF000000FFu;
+	sc->lanes = 0;
 	sc->grams = 0;
 }
 
+/* one 64-bit addition: as two 32-bit ones, the compiler moved the pair
+ * through memory and every gram waited for the store of the one before */
 static inline void add(scan *sc, uint32_t pen)
 {
-	sc->even += pen & 0x0F0F0F0Fu;
-	sc->odd += pen >> 4 & 0x0F0F0F0Fu;
+	sc->lanes += (pen & 0x0F0F0F0Fu) | (uint64_t)(pen >> 4 & 0x0F0F0F0Fu) << 32;
 }
 
 /* sym read: the grams it ends (a boundary alone is none; the window
@@ -177,10 +212,15 @@ static void push(const op_langid *m, scan *sc, unsigned sym)
 	if (sym != BOUNDARY)
 		add(sc, m->shortpen[sym]);
 	add(sc, m->shortpen[w & (SHORT - 1)]);
-	if (sc->have >= 3)
-		add(sc, find(m, w & ((1u << 3 * SYMBITS) - 1)));
-	if (sc->have == 4)
-		add(sc, find(m, w));
+	if (sc->extends)	/* then have is 4 */
+		add(sc, find(m, w)->pen);
+	sc->extends = 0;
+	uint32_t g3 = w & ((1u << 3 * SYMBITS) - 1), g2 = g3 >> SYMBITS;
+	if (sc->have >= 3 && (m->ext3[g2 >> 6] >> (g2 & 63) & 1)) {
+		const slot *t = find(m, g3);
+		add(sc, t->pen);
+		sc->extends = t->gram & EXTENDS;
+	}
 	if ((sc->grams += 4) >= 16)
 		spill(sc);
 }
@@ -190,17 +230,16 @@ static void push(const op_langid *m, scan *sc, unsigned sym)
 static double rank(scan *sc, int *best)
 {
 	spill(sc);
-	int b = 0, second = 1;
-	for (int l = 1; l < OP_LANGID_NLANG; l++) {
-		if (sc->score[l] < sc->score[b]) {
-			second = b;
-			b = l;
-		} else if (l != second && sc->score[l] < sc->score[second]) {
-			second = l;
-		}
+	uint32_t first = (uint32_t)sc->pair[0], second = UINT32_MAX;
+	int b = 0;
+	for (int l = 1; l < OP_LANGID_NLANG; l++) {	/* without branches */
+		uint32_t x = (uint32_t)(sc->pair[l / 2] >> 32 * (l % 2));
+		second = x < first ? first : x < second ? x : second;
+		b = x < first ? l : b;
+		first = x < first ? x : first;
 	}
 	*best = b;
-	return (sc->score[second] - sc->score[b]) * op_langmodel_step;
+	return (second - first) * op_langmodel_step;
 }
 
 const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_langid_res *res)
@@ -210,11 +249,13 @@ const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_lang
 	const unsigned char *p = (const unsigned char *)s, *end = p + (n < OP_LANGID_CAP ? n : OP_LANGID_CAP);
 	unsigned last = BOUNDARY;
 	int best;
-	while (p < end) {
-		unsigned sym;
-		if (*p < 0x80) {
+	/* one call of push, so that it is inlined and the scores stay in
+	 * registers: the end of the text reads as one more separator */
+	for (;;) {
+		unsigned sym = 0;
+		if (p < end && *p < 0x80) {
 			sym = op_langmodel_sym[*p++];
-		} else {
+		} else if (p < end) {
 			int32_t cp = next_cp(&p, end);
 			sym = cp < 0 ? 0 : symbol((uint32_t)cp);
 		}
@@ -223,21 +264,22 @@ const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_lang
 		if (sym == FOREIGN)
 			r.foreign++;
 		if (sym == 0 || sym == FOREIGN) {
-			if (last != BOUNDARY) {
-				push(m, &sc, last = BOUNDARY);
-				/* a word ends: once the answer is past doubt, the rest
-				 * of the text is not read */
-				if (r.letters >= OP_LANGID_SURE_LETTERS && !r.foreign &&
-				    rank(&sc, &best) >= OP_LANGID_SURE)
+			if (last == BOUNDARY) {
+				if (p == end)
 					break;
+				continue;
 			}
-			continue;
+			sym = BOUNDARY;
+		} else {
+			r.letters++;
 		}
-		r.letters++;
 		push(m, &sc, last = sym);
+		/* a word ends: once the answer is past doubt, the rest of the
+		 * text is not read */
+		if (sym == BOUNDARY && (p == end || (r.letters >= OP_LANGID_SURE_LETTERS && !r.foreign &&
+						    rank(&sc, &best) >= OP_LANGID_SURE)))
+			break;
 	}
-	if (last != BOUNDARY)
-		push(m, &sc, BOUNDARY);
 	r.margin = rank(&sc, &best);
 	/* too little to go on, another script, or a close call: no answer */
 	if (r.letters >= OP_LANGID_MIN_LETTERS && r.foreign <= r.letters && r.margin >= OP_LANGID_MIN_MARGIN)

@@ -697,6 +697,21 @@ int op_eval_cond(op_eval *ev, const op_expr *e)
 	return op_truthy(&v);
 }
 
+void op_expr_text_gate(const op_expr *e, op_rx_gate *g)
+{
+	g->fn = NULL;
+	if (e->kind == E_MATCH && e->op == 0 && e->a->kind == E_TEXT)
+		op_rx_get_gate(e->rx, g);
+}
+
+void op_eval_text(op_eval *ev, const char **s, size_t *n)
+{
+	op_val v;
+	eval_text(ev, &v);
+	*s = v.u.str.s;
+	*n = v.u.str.len;
+}
+
 void op_val_join(op_eval *ev, const op_val *v, const char *sep, size_t seplen, op_buf *out)
 {
 	if (v->t == OP_VLIST) {

@@ -128,6 +128,12 @@ void op_eval_free(op_eval *ev);
 int op_eval_expr(op_eval *ev, const op_expr *e, op_val *out);
 /* 1 true, 0 false, -1 error */
 int op_eval_cond(op_eval *ev, const op_expr *e);
+/* When e is `text =~ /re/` and re is gated (prefilter.h), the gate into
+ * g, else g->fn NULL: asked of op_eval_text's string, a gate that says
+ * no means e is false, so it need not be evaluated. */
+void op_expr_text_gate(const op_expr *e, op_rx_gate *g);
+/* `text` of the record: subject and body (what E_TEXT evaluates to) */
+void op_eval_text(op_eval *ev, const char **s, size_t *n);
 int op_truthy(const op_val *v);
 /* Render a template (op_parse_template) into out. */
 int op_render(op_eval *ev, const op_expr *tmpl, op_buf *out);

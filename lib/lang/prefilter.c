@@ -697,7 +697,7 @@ struct op_pf {
 	} cache[NCACHE];
 	uint64_t *bits;		/* NCACHE x words */
 	uint8_t *found;		/* NCACHE x nsa: 0 not scanned yet, 1 yes, 2 no */
-	size_t next;
+	size_t next, last;
 };
 
 /* The subject's byte at *i, as the scans read it: U+017F and U+212A as
@@ -809,13 +809,21 @@ static int scan_classes(const shiftand *sa, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int gate(void *ctx, unsigned id, const char *s, size_t n)
+static int holds(const op_pf *pf, size_t e, const char *s, size_t n)
 {
-	op_pf *pf = ctx;
+	return pf->cache[e].used && pf->cache[e].s == s && pf->cache[e].n == n;
+}
+
+/* the cache entry of subject s[0..n), scanned if new */
+static size_t subject(op_pf *pf, const char *s, size_t n)
+{
+	/* the rules ask of one subject many times in a row: the last first */
+	if (holds(pf, pf->last, s, n))
+		return pf->last;
 	size_t e;
 	for (e = 0; e < NCACHE; e++)
-		if (pf->cache[e].used && pf->cache[e].s == s && pf->cache[e].n == n)
-			goto found;
+		if (holds(pf, e, s, n))
+			return pf->last = e;
 	/* a new subject: one pass over it for every literal */
 	e = pf->next;
 	pf->next = (pf->next + 1) % NCACHE;
@@ -827,7 +835,13 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 		memset(pf->found + e * pf->nsa, 0, pf->nsa);
 	if (pf->nrx)
 		scan_literals(pf, (const unsigned char *)s, n, pf->bits + e * pf->words);
-found:
+	return pf->last = e;
+}
+
+static int gate(void *ctx, unsigned id, const char *s, size_t n)
+{
+	op_pf *pf = ctx;
+	size_t e = subject(pf, s, n);
 	if (id < pf->nrx)
 		return (pf->bits[e * pf->words + (id >> 6)] >> (id & 63)) & 1;
 	/* a class-gated pattern: its own scan, the first time it asks */

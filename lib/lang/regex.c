@@ -164,3 +164,10 @@ void op_rx_set_gate(op_rx *rx, op_rx_gate_fn fn, void *ctx, unsigned id)
 	rx->gate_ctx = ctx;
 	rx->gate_id = id;
 }
+
+void op_rx_get_gate(const op_rx *rx, op_rx_gate *g)
+{
+	g->fn = rx->gate;
+	g->ctx = rx->gate_ctx;
+	g->id = rx->gate_id;
+}

@@ -35,4 +35,12 @@ const char *op_rx_pattern(const op_rx *rx, size_t *n, const char **flags);
  * answer 0, "cannot match this subject", and the match is a no. */
 typedef int (*op_rx_gate_fn)(void *ctx, unsigned id, const char *s, size_t n);
 void op_rx_set_gate(op_rx *rx, op_rx_gate_fn fn, void *ctx, unsigned id);
+/* A gate copied out of its pattern, to be asked without reading the
+ * pattern (lib/classify does, before a rule's condition); fn NULL: none. */
+typedef struct {
+	op_rx_gate_fn fn;
+	void *ctx;
+	unsigned id;
+} op_rx_gate;
+void op_rx_get_gate(const op_rx *rx, op_rx_gate *g);
 #endif

@@ -58,6 +58,24 @@ int main(void)
 	/* a long text stops being read once the answer is sure */
 	op_langid_guess(m, cases[0].text, strlen(cases[0].text), &r);
 	ok(r.letters < 45 && r.margin >= OP_LANGID_SURE, "sure before the end: %u letters, %.1f nats", r.letters, r.margin);
+	/* lookups the model cannot answer are skipped (a gram of four whose
+	 * first three begin none, of three whose first two begin none): the
+	 * letters and margins are what reading every gram gave, to the
+	 * half nat */
+	static const struct { const char *text, *lang; unsigned letters; double margin; } exact[] = {
+		{ "I was charged twice for my last order, please refund me.", "en", 19, 32 },
+		{ "Ich wurde für meine letzte Bestellung doppelt belastet.", "de", 16, 41.5 },
+		{ "Bonjour, ma commande n'est toujours pas arrivée, pouvez-vous vérifier ?", "fr", 29, 41 },
+		{ "grazie obrigado", "und", 14, 1.5 },
+		{ "Dzień dobry, moje zamówienie jeszcze nie dotarło.", "pl", 24, 123.5 },
+		{ "aaaa bbbb cccc dddd eeee ffff gggg", "nl", 28, 21 },
+		{ "Olá, gostaria de saber quando chega a minha encomenda.", "pt", 29, 32 },
+	};
+	for (size_t i = 0; i < sizeof exact / sizeof *exact; i++) {
+		const char *got = op_langid_guess(m, exact[i].text, strlen(exact[i].text), &r);
+		ok(!strcmp(got, exact[i].lang) && r.letters == exact[i].letters && r.margin == exact[i].margin,
+		   "%s: %s, %u letters, %.1f nats", exact[i].text, got, r.letters, r.margin);
+	}
 	op_langid_free(m);
 	return done_testing();
 }

@@ -186,6 +186,30 @@ int main(void)
 	op_pf_free(ppf);
 	op_rx_free(prx);
 
+	/* subjects asked in turn within one record: each answer is its
+	 * own subject's (the last asked is looked at first) */
+	{
+		const char *tp[] = { "\\babc\\b", "\\bxyz\\b" };
+		op_rx *trx[2];
+		op_err te;
+		size_t toff;
+		for (int k = 0; k < 2; k++)
+			trx[k] = op_rx_compile(tp[k], strlen(tp[k]), "", &te, &toff);
+		op_pf *tpf = op_pf_new(trx, 2, &te);
+		static const char s1[] = "say abc", s2[] = "say xyz";
+		static const struct { int rx; const char *s; } ask[] = {
+			{ 0, s1 }, { 0, s1 }, { 0, s2 }, { 1, s2 }, { 1, s1 }, { 0, s1 }, { 1, s2 }, { 0, s2 },
+		};
+		char tgot[9] = "";
+		op_pf_next(tpf);
+		for (int k = 0; k < 8; k++)
+			tgot[k] = (char)('0' + op_rx_match(trx[ask[k].rx], ask[k].s, strlen(ask[k].s), &te));
+		is(tgot, "11010110", "two subjects asked in turn, each its own answer");
+		op_pf_free(tpf);
+		op_rx_free(trx[0]);
+		op_rx_free(trx[1]);
+	}
+
 	/* a long subject is walked as two halves: an occurrence anywhere,
 	 * across the middle too, and one of k spelt with U+212A (3 bytes a
 	 * character: the first half's run past the middle must cover it) */

@@ -1,0 +1,115 @@
+#!/bin/sh
+# enq-classify's rule stage made cheaper (issue 20) gives the answers it
+# gave before: the literal prefilter, and the rules that ask it before
+# their condition is evaluated, against pcre2 alone
+# (OPFLOW_NO_PREFILTER=1) on hostile text; and the language guess, whose
+# lookups the model cannot answer are now skipped, against the answers
+# of the build before (the counts below).  Test data:
+# tests/data/classify-speed/ (written for these tests); the input is made
+# by its gen.awk, share/train's held-out sets with their own lang removed.
+. "$(dirname "$0")/../lib.sh"
+D=$DATA/classify-speed
+TOP=$(cd "$TESTS/.." && pwd)
+awk -f "$D/gen.awk" > "$T/edge.jsonl"
+
+tcase "hostile text: the same output with the prefilter and without" \
+	"enq-classify --no-model -r $D/edge.rules $T/edge.jsonl > $T/pf.jsonl &&
+	 OPFLOW_NO_PREFILTER=1 enq-classify --no-model -r $D/edge.rules $T/edge.jsonl > $T/nopf.jsonl &&
+	 cmp $T/pf.jsonl $T/nopf.jsonl && wc -l < $T/pf.jsonl"
+expect_rc 0
+expect_out <<'E'
+1217
+E
+expect_err </dev/null
+
+tcase "literals at every offset and at the end, junk, a megabyte line: the categories" \
+	"jq -r .category $T/pf.jsonl | sort | uniq -c"
+expect_out <<'E'
+     68 caps
+    153 kiosk
+     69 last
+    783 none
+     76 refund
+     68 stop
+E
+
+tcase "... the extracts (gated by classes and by literals)" \
+	"jq -r '[.code, .ref] | @tsv' $T/pf.jsonl | sort | uniq -c"
+expect_out <<'E'
+   1145 	
+      1 	REF-3121
+     35 	ref-1234
+     36 AB123	
+E
+
+tcase "... the priorities and tags (rules asked their gate before they are evaluated)" \
+	"jq -r '[.priority, (.tags | join(\",\"))] | @tsv' $T/pf.jsonl | sort | uniq -c"
+expect_out <<'E'
+     76 low	
+      1 low	ref
+    802 normal	
+    153 normal	kiosk
+    108 normal	ref
+     76 urgent	
+      1 urgent	ref
+E
+
+tcase "--explain evaluates every rule: the same with the prefilter and without" \
+	"head -n 300 $T/edge.jsonl > $T/head.jsonl &&
+	 enq-classify --explain --no-model -r $D/edge.rules $T/head.jsonl > $T/pf.x &&
+	 OPFLOW_NO_PREFILTER=1 enq-classify --explain --no-model -r $D/edge.rules $T/head.jsonl > $T/nopf.x &&
+	 cmp $T/pf.x $T/nopf.x && grep -o '\"category\":\"[a-z]*\",\"score\"' $T/pf.x | sort | uniq -c"
+expect_rc 0
+expect_out <<'E'
+    136 "category":"kiosk","score"
+     70 "category":"refund","score"
+     15 "category":"stop","score"
+E
+
+tcase "... the megabyte line" "jq -r 'select(.id == \"mega\") | [.category, .code, .lang] | @tsv' $T/pf.jsonl"
+expect_out <<'E'
+last	AB123	en
+E
+
+tcase "confidence 1/16, a tie at three decimals, written as printf does: to even" \
+	"printf '%s\\n' '{\"id\":\"t\",\"subject\":\"w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15\"}' |
+	 enq-classify --no-model -r $D/tie.rules | grep -o '\"confidence\":[^,]*'"
+expect_out <<'E'
+"confidence":0.062
+E
+
+tcase "the language of junk (control characters, other scripts, emoji)" \
+	"jq -r 'select(.id | startswith(\"junk\")) | .lang' $T/pf.jsonl | sort | uniq -c"
+expect_out <<'E'
+     33 de
+     84 en
+      4 es
+      5 fr
+    124 nl
+     47 pl
+    103 und
+E
+
+tcase "the language of 1,919 held-out enquiries in six languages" \
+	"jq -c 'del(.lang)' $TOP/share/train/heldout-*.jsonl | enq-classify --no-model |
+	 jq -r '[(.id | .[0:2]), .lang] | @tsv' | sort | uniq -c"
+expect_rc 0
+expect_out <<'E'
+    224 de	de
+      1 en	de
+    936 en	en
+      5 en	fr
+      1 en	nl
+      3 en	pt
+      7 en	und
+      1 es	en
+    238 es	es
+      4 es	pt
+      1 es	und
+    236 fr	fr
+      1 it	fr
+    128 it	it
+    133 nl	nl
+E
+
+done_testing
