@@ -228,10 +228,14 @@ int op_norm_value(op_norm *c, int kind, const char *s, size_t n, const char *col
 	if (kind == OP_MAP_DATE) {
 		char t[21];
 		int r = op_norm_date(c, s, n, t);
-		if (r == 0) {
-			op_buf_addc(out, '"');
-			op_buf_add(out, t, 20);
-			op_buf_addc(out, '"');
+		if (r == 0) {	/* "t", nothing in it to escape */
+			op_buf_grow(out, 22);
+			char *o = out->p + out->len;
+			o[0] = '"';
+			memcpy(o + 1, t, 20);
+			o[21] = '"';
+			o[22] = 0;
+			out->len += 22;
 			return 0;
 		}
 		bad_date_msg(c, r, s, n, col);
@@ -241,8 +245,9 @@ int op_norm_value(op_norm *c, int kind, const char *s, size_t n, const char *col
 	if (number_value(c, s, n, col, out))
 		return -1;
 	/* the digits are well formed; the number must also be one a reader
-	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
-	if (op_json_valid(out->p + at, out->len - at, NULL)) {
+	 * takes (jansson refuses integers past 64 bits, doubles past 1e308),
+	 * as one of 18 characters or fewer (-99999999999999999) always is */
+	if (out->len - at > 18 && op_json_valid(out->p + at, out->len - at, NULL)) {
 		out->len = at;
 		out->p[at] = 0;
 		op_buf_reset(&c->err);
