@@ -316,13 +316,14 @@ static void on_field(void *s, size_t len, void *data)
 				st->name, st->row_line, st->enc ? st->enc : "UTF-8");
 			st->warned = 1;
 		}
+		st->flen[i] = st->fields.len - st->off[i];
 		op_buf_addc(&st->fields, 0);
 	} else {
 		op_buf_grow(&st->fields, len + 1);
 		memcpy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
 		st->fields.len += len + 1;
+		st->flen[i] = len;
 	}
-	st->flen[i] = st->fields.len - 1 - st->off[i];
 }
 
 static void on_row(int c, void *data)
