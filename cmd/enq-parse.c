@@ -95,8 +95,8 @@ static void reject_row(ctx *c, const char *raw, size_t len, unsigned long line, 
 	op_reject_at(&c->st, c->where, raw, len, "%s", why);
 }
 
-static int on_row(const char *const *names, const char *const *fields, size_t n,
-		  unsigned long line, void *vc)
+static int on_row(const char *const *names, const char *const *fields, const size_t *lens,
+		  size_t n, unsigned long line, void *vc)
 {
 	ctx *c = vc;
 	op_stream *st = &c->st;
@@ -104,7 +104,7 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	if (st->stop)
 		return 1;
 	st->in++;
-	if (op_plan_row(&c->plan, &c->rec, fields, n)) {
+	if (op_plan_row(&c->plan, &c->rec, fields, lens, n)) {
 		/* written back as read, with the delimiter the file is read by */
 		op_csv_row(&c->tmp2, fields, n, c->row_delim);
 		reject_row(c, c->tmp2.p, c->tmp2.len, line, c->rec.norm.err.p);

@@ -1,4 +1,5 @@
 /* buf.c - growable byte buffers and JSON string escaping.  MIT licence. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,24 +85,98 @@ void op_buf_free(op_buf *b)
 /* How many bytes of s[0..n) a JSON string holds as they are: none of
  * '"', '\\' and the control characters (RFC 8259, section 7); 16 at a
  * time with SSE2. */
+static int json_special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+#ifdef __SSE2__
+/* bit k set: byte k of v is one of them */
+static unsigned json_special16(__m128i v)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+	/* unsigned v <= 0x1f: min(v, 0x1f) is v */
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* json_plain of a string under 16 bytes, most of a record's: its first
+ * and last 8 (or 4) bytes, which overlap, loaded into one register
+ * (a copy padded in memory would be stored and at once reloaded: a stall) */
+static size_t json_plain_short(const unsigned char *s, size_t n)
+{
+	unsigned mask, k;
+	if (n >= 8) {
+		uint64_t a, z;
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		mask = json_special16(_mm_set_epi64x((long long)z, (long long)a));
+		k = 8;
+	} else if (n >= 4) {
+		uint32_t a, z;
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		mask = json_special16(_mm_set_epi32(0x20202020, 0x20202020, (int)z, (int)a));
+		k = 4;
+	} else {
+		size_t i = 0;
+		while (i < n && !json_special(s[i]))
+			i++;
+		return i;
+	}
+	if (!mask)
+		return n;
+	unsigned first = (unsigned)__builtin_ctz(mask);
+	return first < k ? first : n - k + (first - k);
+}
+
+/* The last block of a longer string is its last 16 bytes, less those
+ * already checked. */
+static size_t json_plain(const unsigned char *s, size_t n)
+{
+	if (n < 16)
+		return json_plain_short(s, n);
+	for (size_t i = 0;; i += 16) {
+		size_t at = i + 16 <= n ? i : n - 16;
+		unsigned mask = json_special16(_mm_loadu_si128((const __m128i *)(s + at))) >> (i - at);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		if (i + 16 >= n)
+			return n;
+	}
+}
+#else
 static size_t json_plain(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		/* unsigned v <= 0x1f: min(v, 0x1f) is v */
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
-					 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)));
-		unsigned mask = (unsigned)_mm_movemask_epi8(m);
-		if (mask)
-			return i + (size_t)__builtin_ctz(mask);
-	}
-#endif
-	while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+	while (i < n && !json_special(s[i]))
 		i++;
 	return i;
+}
+#endif
+
+/* s[0..n), n < 16, to d, by two loads of 8, 4 or 1 bytes that overlap
+ * (no call to memcpy for a few bytes) */
+static void copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a, z;
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		uint32_t a, z;
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &z, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
 }
 
 void op_buf_json_str(op_buf *b, const char *s, size_t n)
@@ -110,6 +185,13 @@ void op_buf_json_str(op_buf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	op_buf_grow(b, n + 2);	/* the string and its quotes, if nothing is escaped */
 	b->p[b->len++] = '"';
+	if (n < 16 && json_plain(p, n) == n) {	/* most are: no memcpy call */
+		copy_short(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len++] = '"';
+		b->p[b->len] = 0;
+		return;
+	}
 	for (size_t i = 0;;) {
 		size_t run = json_plain(p + i, n - i);
 		if (run)

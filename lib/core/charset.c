@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "charset.h"
 #include "utf8.h"
@@ -24,8 +27,13 @@ size_t op_utf8_valid_prefix(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < n) {
-		/* ASCII fast path: eight bytes at a time while no high bit is set
-		 * (memcpy keeps it legal for unaligned input; gcc makes it a load) */
+		/* ASCII fast path: 16 bytes at a time with SSE2, then eight, while
+		 * no high bit is set (memcpy keeps it legal for unaligned input;
+		 * gcc makes it a load) */
+#ifdef __SSE2__
+		while (n - i >= 16 && !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i))))
+			i += 16;
+#endif
 		while (n - i >= 8) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);

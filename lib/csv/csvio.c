@@ -4,13 +4,15 @@
  * cells out, quoted and guarded against formula injection.
  * MIT licence, see COPYING.
  *
- * How the reader works: the input is cut into physical lines (LF, CRLF or
- * a lone CR) and fed to libcsv one line at a time, so that when libcsv
- * ends a row we know the line it started on and the bytes it came from.
- * The bytes of the row being parsed stay in the read buffer (it is
- * compacted and grown, never cut, while a row is open), so a bad row can
- * be handed on whole.  Fields are copied into one reused buffer; nothing
- * is allocated per row once the buffers have grown.
+ * How the reader works: the input is read in blocks of CHUNK, cut into
+ * physical lines (LF, CRLF or a lone CR) and fed to libcsv one line at a
+ * time, so that when libcsv ends a row we know the line it started on and
+ * the bytes it came from.  The bytes of the row being parsed stay in the
+ * read buffer (it is compacted and grown, never cut, while a row is open),
+ * so a bad row can be handed on whole.  What each line needs to know (its
+ * end, a CR, a NUL, bad UTF-8) is searched for once per block, not once
+ * per line (see `ahead`).  Fields are copied into one reused buffer, with
+ * their lengths; nothing is allocated per row once the buffers have grown.
  *
  * Deviations from RFC 4180, as spreadsheets and Python's csv module read:
  * spaces and tabs around unquoted fields and around quoted ones are
@@ -31,11 +33,19 @@
 #include "jsonl.h"
 #include "uniq.h"
 
-#define CHUNK (64 * 1024)	/* bytes per fread */
+#define CHUNK (256 * 1024)	/* bytes per fread, a block */
 #define PARTIAL (1024 * 1024)	/* a line this long is fed before its end */
 #define BLK (64 * 1024)		/* libcsv's field buffer grows by this */
 #define NONE SIZE_MAX
 #define POPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
+
+/* The next place at or after the line being fed where a search of the
+ * read buffer hits (an LF, a CR, a NUL, a byte of bad UTF-8); NONE: no hit
+ * in [that line, scanned).  Lines are short, so one search per line would
+ * pay a call per line for each; kept here, each byte is searched once. */
+typedef struct {
+	size_t at, scanned;
+} ahead;
 
 struct op_csv {
 	const char *name;
@@ -53,8 +63,7 @@ struct op_csv {
 	 * bytes before pos have been fed to libcsv */
 	char *b;
 	size_t cap, len, rs, pos;
-	size_t lf, lf_scanned;	/* next LF at or after pos; NONE: no LF in
-				 * [pos, lf_scanned) */
+	ahead lf, cr, zero, bad8;	/* LF, CR, NUL, not UTF-8 */
 	size_t seg_end;		/* end of the segment being fed */
 	int eof;
 
@@ -83,6 +92,7 @@ struct op_csv {
 	size_t nf;		/* fields seen, good or not */
 	op_buf fields;		/* field bytes, each NUL-terminated */
 	size_t *off;		/* where each field starts in fields */
+	size_t *flen;		/* and its length */
 	size_t offcap;
 	const char **fp;	/* the pointers handed to the callback */
 
@@ -293,10 +303,11 @@ static void on_field(void *s, size_t len, void *data)
 		st->row_bad = st->big = 1;
 		return;
 	}
-	if (i >= st->offcap) {	/* two arrays of one length */
-		size_t cap = st->offcap;
+	if (i >= st->offcap) {	/* three arrays of one length */
+		size_t cap = st->offcap, cap2 = cap;
 		st->off = op_grow(st->off, i, &st->offcap, sizeof *st->off);
-		st->fp = op_grow(st->fp, i, &cap, sizeof *st->fp);
+		st->flen = op_grow(st->flen, i, &cap, sizeof *st->flen);
+		st->fp = op_grow(st->fp, i, &cap2, sizeof *st->fp);
 	}
 	st->off[i] = st->fields.len;
 	if (st->conv) {
@@ -305,11 +316,13 @@ static void on_field(void *s, size_t len, void *data)
 				st->name, st->row_line, st->enc ? st->enc : "UTF-8");
 			st->warned = 1;
 		}
+		st->flen[i] = st->fields.len - st->off[i];
 		op_buf_addc(&st->fields, 0);
 	} else {
 		op_buf_grow(&st->fields, len + 1);
 		memcpy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
 		st->fields.len += len + 1;
+		st->flen[i] = len;
 	}
 }
 
@@ -357,13 +370,54 @@ static void on_row(int c, void *data)
 		report(st, st->seg_end, why);
 		goto out;
 	}
-	st->ret = st->row((const char *const *)st->names, st->fp, st->nf,
+	st->ret = st->row((const char *const *)st->names, st->fp, st->flen, st->nf,
 			  st->row_line, st->ctx);
 out:
 	row_clear(st);
 }
 
 /* ---- input ---- */
+
+/* a's search moved back by d bytes, with the buffer */
+static void ahead_shift(ahead *a, size_t d)
+{
+	a->at = a->at != NONE && a->at >= d ? a->at - d : NONE;
+	a->scanned = a->scanned > d ? a->scanned - d : 0;
+}
+
+static void ahead_reset(op_csv *st, size_t from)
+{
+	st->lf = st->cr = st->zero = st->bad8 = (ahead){ NONE, from };
+}
+
+/* Where at or after pos the byte c is next in what has been read, or NONE */
+static size_t next_byte(op_csv *st, ahead *a, int c)
+{
+	size_t pos = st->pos;
+	if (a->at == NONE || a->at < pos) {
+		size_t from = a->scanned > pos ? a->scanned : pos;
+		const char *q = memchr(st->b + from, c, st->len - from);
+		a->at = q ? (size_t)(q - st->b) : NONE;
+		a->scanned = q ? a->at : st->len;
+	}
+	return a->at;
+}
+
+/* How far from pos what has been read is valid UTF-8: to its first bad
+ * byte, or to where a sequence is cut by the end of the buffer (the next
+ * read may complete it), or to the end */
+static size_t utf8_to(op_csv *st)
+{
+	ahead *a = &st->bad8;
+	size_t pos = st->pos;
+	if (a->at == NONE || a->at < pos) {
+		size_t from = a->scanned > pos ? a->scanned : pos;
+		size_t k = from + op_utf8_valid_prefix(st->b + from, st->len - from);
+		a->scanned = k;
+		a->at = k == st->len || (!st->eof && st->len - k < 4) ? NONE : k;
+	}
+	return a->at != NONE ? a->at : a->scanned;
+}
 
 /* Room for need more bytes in b: made by dropping what is before the open
  * row when that frees half the buffer, else by doubling it (so a row
@@ -376,9 +430,10 @@ static void make_room(op_csv *st, size_t need)
 		st->len -= d;
 		st->pos -= d;
 		st->rs = 0;
-		if (st->lf != NONE)
-			st->lf -= d;
-		st->lf_scanned = st->lf_scanned > d ? st->lf_scanned - d : 0;
+		ahead_shift(&st->lf, d);
+		ahead_shift(&st->cr, d);
+		ahead_shift(&st->zero, d);
+		ahead_shift(&st->bad8, d);
 		if (st->row_l1_end != NONE)
 			st->row_l1_end -= d;
 	}
@@ -443,16 +498,9 @@ static int next_segment(op_csv *st, size_t *end)
 {
 	char *b = st->b;
 	size_t pos = st->pos, len = st->len;
-	if (st->lf == NONE || st->lf < pos) {
-		size_t from = st->lf_scanned > pos ? st->lf_scanned : pos;
-		char *q = memchr(b + from, '\n', len - from);
-		st->lf = q ? (size_t)(q - b) : NONE;
-		st->lf_scanned = q ? st->lf : len;
-	}
-	size_t stop = st->lf != NONE ? st->lf : len;
-	char *cr = memchr(b + pos, '\r', stop - pos);
-	if (cr) {
-		size_t k = (size_t)(cr - b);
+	size_t lf = next_byte(st, &st->lf, '\n');
+	size_t k = next_byte(st, &st->cr, '\r');
+	if (k != NONE && (lf == NONE || k < lf)) {
 		if (k + 1 < len) {
 			*end = k + 1 + (b[k + 1] == '\n');	/* CRLF or a lone CR */
 			return 1;
@@ -461,8 +509,8 @@ static int next_segment(op_csv *st, size_t *end)
 			*end = len;
 			return 1;
 		}
-	} else if (st->lf != NONE) {
-		*end = st->lf + 1;
+	} else if (lf != NONE) {
+		*end = lf + 1;
 		return 1;
 	} else if (st->eof) {
 		*end = len;
@@ -515,12 +563,13 @@ static void feed(op_csv *st, size_t end, int term)
 		st->conv = st->enc != NULL;
 		st->nul = 0;
 	}
-	if (memchr(q, 0, n))
+	size_t z = next_byte(st, &st->zero, 0);
+	if (z != NONE && z < end)
 		st->nul = 1;	/* fields are checked for it one by one */
 	/* A line of valid UTF-8 holds only valid fields (quotes and
 	 * delimiters are ASCII); only rows with a bad line are converted
 	 * field by field. */
-	if (!st->conv && op_utf8_valid_prefix(q, n) != n)
+	if (!st->conv && utf8_to(st) < end)
 		st->conv = 1;
 	st->seg_end = end;
 	size_t done = 0;
@@ -646,8 +695,7 @@ static int finish(op_csv *st)
 	st->pos = st->rs = end;
 	st->line = next;
 	st->lbytes = 0;
-	st->lf = NONE;
-	st->lf_scanned = end;
+	ahead_reset(st, end);
 	return 1;
 }
 
@@ -677,7 +725,7 @@ int op_csv_read(FILE *f, const char *name, const op_csv_opts *o,
 	if (st.enc && (!*st.enc || !strcasecmp(st.enc, "utf-8") || !strcasecmp(st.enc, "utf8")))
 		st.enc = NULL;
 	st.line = 1;
-	st.lf = NONE;
+	ahead_reset(&st, 0);
 	st.row_l1_end = NONE;
 	int rc = 0;
 
@@ -753,6 +801,7 @@ out:;
 		iconv_close(st.cd);
 	op_buf_free(&st.fields);
 	free(st.off);
+	free(st.flen);
 	free(st.fp);
 	for (size_t i = 0; i < st.ncols; i++)
 		free(st.names[i]);

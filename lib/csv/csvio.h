@@ -34,11 +34,12 @@ typedef struct {
 } op_csv_opts;
 
 /* Called once per data row.  names/fields are NUL-terminated valid UTF-8,
- * valid only during the call.  line = physical line number (1-based) where
- * the row starts.  A non-zero return stops reading, and op_csv_read returns
+ * valid only during the call; lens[i] is the length of fields[i] (a field
+ * holds no NUL).  line = physical line number (1-based) where the row
+ * starts.  A non-zero return stops reading, and op_csv_read returns
  * that value. */
 typedef int (*op_csv_row_fn)(const char *const *names, const char *const *fields,
-			     size_t n, unsigned long line, void *ctx);
+			     const size_t *lens, size_t n, unsigned long line, void *ctx);
 
 /* Called for a bad row: a ragged row (field count differs from the header),
  * an over-long field, a quote error, an unclosed quote at EOF, a NUL byte

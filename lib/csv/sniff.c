@@ -101,10 +101,17 @@ int op_sniff_kind(const char *buf, size_t n)
 
 /* ---- the peekable stream ---- */
 
+/* The new FILE's buffer.  A cookie stream reads only through its buffer,
+ * BUFSIZ (8 KiB) by default: a read(2) and a copy per 8 KiB of input.
+ * Given this one, what reads it in blocks (csvio.c) costs a read(2) per
+ * block. */
+#define PEEK_BUF (256 * 1024)
+
 typedef struct {
 	FILE *f;
 	char *buf;
 	size_t n, pos;
+	char *iobuf;	/* the FILE's, freed with it */
 } peek;
 
 static ssize_t peek_read(void *c, char *out, size_t size)
@@ -128,6 +135,7 @@ static int peek_close(void *c)
 {
 	peek *p = c;
 	free(p->buf);
+	free(p->iobuf);
 	free(p);
 	return 0;
 }
@@ -154,6 +162,8 @@ FILE *op_peek_open(FILE *f, size_t want, const char **buf, size_t *n)
 	FILE *r = fopencookie(p, "rb", io);
 	if (!r)
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	p->iobuf = op_xmalloc(PEEK_BUF);
+	setvbuf(r, p->iobuf, _IOFBF, PEEK_BUF);
 	*buf = p->buf;
 	*n = p->n;
 	return r;

@@ -36,12 +36,38 @@ static int dm_form(const char *s, size_t n)
 	return (i == 1 || i == 2) && i < n && (s[i] == '/' || s[i] == '.' || s[i] == '-');
 }
 
+/* Is s "YYYY-MM-DDTHH:MM:SSZ", a valid time in the record's own form?
+ * Most exports write it; it is then kept as it is, the 20 bytes the parse
+ * and format would give (a leap second's :60 and any other form take the
+ * long way). */
+static int own_form(const char *s, size_t n)
+{
+	static const unsigned char digits[14] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+	if (n != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != 'Z')
+		return 0;
+	for (size_t i = 0; i < sizeof digits; i++)
+		if ((unsigned)(s[digits[i]] - '0') > 9)
+			return 0;
+#define D2(k) ((unsigned)(s[k] - '0') * 10 + (unsigned)(s[k + 1] - '0'))
+	unsigned d = D2(8);
+	int ok = d >= 1 && d <= op_days_in_month(D2(0) * 100 + D2(2), D2(5)) &&	/* 0: no month */
+		 D2(11) <= 23 && D2(14) <= 59 && D2(17) <= 59;
+#undef D2
+	return ok;
+}
+
 int op_norm_date(op_norm *c, const char *s, size_t n, char out[21])
 {
 	op_time t;
 	int naive = 0;
 	int order = c->order != OP_DATE_ANY ? c->order : c->file_order;
 	op_norm_trim(&s, &n);
+	if (own_form(s, n)) {
+		memcpy(out, s, 20);
+		out[20] = 0;
+		return 0;
+	}
 	int r = op_time_parse_loose(s, n, order, &t, &naive);
 	if (r)
 		return r;
@@ -202,10 +228,14 @@ int op_norm_value(op_norm *c, int kind, const char *s, size_t n, const char *col
 	if (kind == OP_MAP_DATE) {
 		char t[21];
 		int r = op_norm_date(c, s, n, t);
-		if (r == 0) {
-			op_buf_addc(out, '"');
-			op_buf_add(out, t, 20);
-			op_buf_addc(out, '"');
+		if (r == 0) {	/* "t", nothing in it to escape */
+			op_buf_grow(out, 22);
+			char *o = out->p + out->len;
+			o[0] = '"';
+			memcpy(o + 1, t, 20);
+			o[21] = '"';
+			o[22] = 0;
+			out->len += 22;
 			return 0;
 		}
 		bad_date_msg(c, r, s, n, col);
@@ -215,8 +245,9 @@ int op_norm_value(op_norm *c, int kind, const char *s, size_t n, const char *col
 	if (number_value(c, s, n, col, out))
 		return -1;
 	/* the digits are well formed; the number must also be one a reader
-	 * takes (jansson refuses integers past 64 bits, doubles past 1e308) */
-	if (op_json_valid(out->p + at, out->len - at, NULL)) {
+	 * takes (jansson refuses integers past 64 bits, doubles past 1e308),
+	 * as one of 18 characters or fewer (-99999999999999999) always is */
+	if (out->len - at > 18 && op_json_valid(out->p + at, out->len - at, NULL)) {
 		out->len = at;
 		out->p[at] = 0;
 		op_buf_reset(&c->err);

@@ -121,14 +121,15 @@ void op_plan_make(op_plan *p, const op_mapping *map, const char *const *names, s
 	free(kinds);
 }
 
-int op_plan_row(const op_plan *p, op_record *rec, const char *const *fields, size_t n)
+int op_plan_row(const op_plan *p, op_record *rec, const char *const *fields, const size_t *lens,
+		size_t n)
 {
 	op_record_start(rec);
 	for (size_t i = 0; i < n; i++) {
 		const op_column *k = &p->cols[i];
 		const char *v = fields[i];
 		if (k->kind != OP_MAP_DROP &&
-		    op_record_add(rec, k->prefix, k->plen, *v ? v : NULL, strlen(v), k->kind, k->col) < 0)
+		    op_record_add(rec, k->prefix, k->plen, *v ? v : NULL, lens[i], k->kind, k->col) < 0)
 			return -1;
 	}
 	return 0;

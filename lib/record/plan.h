@@ -35,10 +35,11 @@ typedef struct {
 void op_plan_make(op_plan *p, const op_mapping *map, const char *const *names, size_t n);
 void op_plan_free(op_plan *p);
 
-/* A row of the planned columns, fields[0..n), into rec
- * (op_record_start'ed here): 0, or -1 with rec->norm.err saying why the
- * row is no record. */
-int op_plan_row(const op_plan *p, op_record *rec, const char *const *fields, size_t n);
+/* A row of the planned columns, fields[0..n) of lengths lens[0..n), into
+ * rec (op_record_start'ed here): 0, or -1 with rec->norm.err saying why
+ * the row is no record. */
+int op_plan_row(const op_plan *p, op_record *rec, const char *const *fields, const size_t *lens,
+		size_t n);
 
 /* Once per file: a warning naming file when no column gives received_at,
  * or none subject or body (scratch: any buffer).  0 when they do. */

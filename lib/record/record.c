@@ -83,7 +83,7 @@ int op_record_add_kind(op_record *r, const char *pre, size_t plen, const char *v
 	}
 	op_buf_add(b, pre, plen);
 	if (!v || ((kind == OP_MAP_DATE || kind == OP_MAP_NUMBER) && blank(v, n)))
-		op_buf_adds(b, "null");
+		op_buf_add(b, "null", 4);
 	else if (kind == OP_MAP_DATE || kind == OP_MAP_NUMBER)
 		return op_norm_value(&r->norm, kind, v, n, col, b);
 	else if (kind == OP_REC_JSON)

@@ -11,6 +11,8 @@
  * MIT licence, see COPYING. */
 #ifndef OP_RECORD_H
 #define OP_RECORD_H
+#include <string.h>
+
 #include "hmap.h"
 #include "mapping.h"
 #include "normalize.h"
@@ -74,8 +76,11 @@ static inline int op_record_add(op_record *r, const char *pre, size_t plen, cons
 {
 	if (kind != OP_MAP_TEXT || !v)
 		return op_record_add_kind(r, pre, plen, v, n, kind, col);
-	op_buf_add(&r->members, pre, plen);
-	op_buf_json_str(&r->members, v, n);
+	op_buf *b = &r->members;
+	op_buf_grow(b, plen + n + 2);	/* json_str's room too, tested once */
+	memcpy(b->p + b->len, pre, plen);
+	b->len += plen;
+	op_buf_json_str(b, v, n);
 	return 0;
 }
 

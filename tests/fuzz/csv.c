@@ -41,8 +41,8 @@ static void check_cell(const char *s, size_t n, int delim, op_buf *out)
 		fuzz_fail("cell '%.*s' written unguarded", (int)(n > 40 ? 40 : n), s);
 }
 
-static int on_row(const char *const *names, const char *const *fields, size_t n,
-		  unsigned long line, void *ctx)
+static int on_row(const char *const *names, const char *const *fields, const size_t *lens,
+		  size_t n, unsigned long line, void *ctx)
 {
 	state *st = ctx;
 	if (!line)
@@ -50,6 +50,9 @@ static int on_row(const char *const *names, const char *const *fields, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (!names[i] || !fields[i])
 			fuzz_fail("NULL name or field");
+		if (lens[i] != strlen(fields[i]))
+			fuzz_fail("field %zu of line %lu: length %zu, not %zu", i + 1, line, lens[i],
+				  strlen(fields[i]));
 		if (!fuzz_utf8(names[i], strlen(names[i])) || !fuzz_utf8(fields[i], strlen(fields[i])))
 			fuzz_fail("row at line %lu: not UTF-8", line);
 	}
@@ -91,10 +94,10 @@ static int on_bad(const char *raw, size_t rawlen, unsigned long line, const char
 }
 
 /* what the written rows read back as */
-static int on_reread(const char *const *names, const char *const *fields, size_t n,
-		     unsigned long line, void *ctx)
+static int on_reread(const char *const *names, const char *const *fields, const size_t *lens,
+		     size_t n, unsigned long line, void *ctx)
 {
-	(void)names, (void)line;
+	(void)names, (void)line, (void)lens;
 	op_buf *got = ctx;
 	for (size_t i = 0; i < n; i++) {
 		op_buf_adds(got, fields[i]);

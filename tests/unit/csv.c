@@ -35,13 +35,15 @@ static void add_shown(op_buf *b, const char *s, size_t n)
 			op_buf_addc(b, s[i]);
 }
 
-static int on_row(const char *const *nm, const char *const *f, size_t n,
-		  unsigned long line, void *ctx)
+static int on_row(const char *const *nm, const char *const *f, const size_t *lens,
+		  size_t n, unsigned long line, void *ctx)
 {
 	(void)ctx;
 	op_buf_printf(&rows, "%lu:", line);
 	op_buf_reset(&names);
 	for (size_t i = 0; i < n; i++) {
+		if (lens[i] != strlen(f[i]))	/* shown in the rows compared */
+			op_buf_printf(&rows, "<length %zu>", lens[i]);
 		op_buf_printf(&rows, "%s%s", i ? "|" : "", f[i]);
 		op_buf_printf(&names, "%s%s", i ? "|" : "", nm[i]);
 	}
@@ -108,10 +110,10 @@ static int count_lines(const char *s)
 
 /* Rows of one spectrum file, kept as arrays of (name, value) pairs. */
 static json_t *spec_rows;
-static int spec_row(const char *const *nm, const char *const *f, size_t n,
-		    unsigned long line, void *ctx)
+static int spec_row(const char *const *nm, const char *const *f, const size_t *lens,
+		    size_t n, unsigned long line, void *ctx)
 {
-	(void)line;
+	(void)line, (void)lens;
 	(void)ctx;
 	json_t *o = json_object();
 	for (size_t i = 0; i < n; i++)

@@ -305,6 +305,12 @@ static void splicing(void)
 	op_rec_free(&r);
 }
 
+/* what JSON escapes (RFC 8259, section 7) */
+static int json_special_ref(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 /* op_buf_json_str, 16 bytes at a time, writes what the byte-at-a-time
  * rule writes: the short escapes, \u00xx for the other control
  * characters, everything else as it is; at every length and place of
@@ -350,6 +356,38 @@ static void escaping(void)
 		op_buf_free(&got);
 	}
 	is_num(bad, 0, "JSON string escaping, 16 bytes at a time, as byte by byte");
+	/* the short paths (under 16 bytes: two loads that overlap) and the
+	 * last block's overlap: every length to 33, one byte at every place */
+	bad = 0;
+	for (size_t n = 0; n < 34; n++)
+		for (size_t at = 0; at <= n; at++)
+			for (const char *c = "\"\\\n\x01\x1f \x7f\x80"; *c; c++) {
+				char in[34];
+				memset(in, 'a', n);
+				if (at < n)
+					in[at] = *c;
+				op_buf got = {0}, want = {0};
+				op_buf_json_str(&got, in, n);
+				op_buf_addc(&want, '"');
+				op_buf_add(&want, in, at < n ? at : n);
+				if (at < n && (*c == '"' || *c == '\\'))
+					op_buf_printf(&want, "\\%c", *c);
+				else if (at < n && *c == '\n')
+					op_buf_adds(&want, "\\n");
+				else if (at < n && json_special_ref((unsigned char)*c))
+					op_buf_printf(&want, "\\u%04x", (unsigned char)*c);
+				else if (at < n)
+					op_buf_addc(&want, *c);
+				if (at < n)
+					op_buf_add(&want, in + at + 1, n - at - 1);
+				op_buf_addc(&want, '"');
+				if ((got.len != want.len || memcmp(got.p, want.p, got.len)) && bad++ < 3)
+					printf("# length %zu, 0x%02x at %zu: '%s', not '%s'\n", n, (unsigned char)*c, at,
+					       got.p, want.p);
+				op_buf_free(&got);
+				op_buf_free(&want);
+			}
+	is_num(bad, 0, "JSON strings to 33 bytes, one byte to escape or not at every place");
 	static const unsigned long long nums[] = { 0, 7, 10, 99, 1000000, 18446744073709551615ULL };
 	op_buf u = {0};
 	char want[200] = "";

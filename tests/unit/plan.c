@@ -85,12 +85,13 @@ static void rows(void)
 {
 	static const char *const a[] = { "Skip", "Email", "Created", "First Name" };
 	static const char *const r1[] = { "x", "a@b", "", " Ann " }, *const r2[] = { "x", "", "soon", "" };
+	static const size_t l1[] = { 1, 3, 0, 5 }, l2[] = { 1, 0, 4, 0 };
 	op_plan p = { 0 };
 	op_plan_make(&p, map, a, 4);
-	ok(op_plan_row(&p, &rec, r1, 4) == 0, "a row planned");
+	ok(op_plan_row(&p, &rec, r1, l1, 4) == 0, "a row planned");
 	is(rec.members.p, ",\"email\":\"a@b\",\"received_at\":null",
 	   "  dropped, empty text null, a blank date null, the name part to the builder");
-	ok(op_plan_row(&p, &rec, r2, 4) == -1, "a bad date: no record");
+	ok(op_plan_row(&p, &rec, r2, l2, 4) == -1, "a bad date: no record");
 	is(rec.norm.err.p, "bad date 'soon' in 'Created'", "  saying why, by the column's name");
 	op_plan_free(&p);
 }
