@@ -309,7 +309,12 @@ static const char usage[] =
 	"                        folds (default 1)\n"
 	"      --epochs N        passes over the data (default 10)\n"
 	"      --lr X            starting learning rate (default 1)\n"
+	"      --smooth S        label smoothing: aim at 1 - S for the label and\n"
+	"                        S / classes for every class (0 to below 1,\n"
+	"                        default 0)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
+	"      --pair-weight X   what a word pair counts in training, a word\n"
+	"                        counting 1 (above 0, at most 100; default 1)\n"
 	"      --char-ngrams A-B character n-grams of words, A to B bytes\n"
 	"                        (default 3-5; 0: none)\n"
 	"      --prune W         drop features whose weights all lie within +-W\n"
@@ -320,11 +325,11 @@ int main(int argc, char **argv)
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
-	double holdout = 0.1, lr = 1.0, prune = 0.25;
+	double holdout = 0.1, lr = 1.0, prune = 0.25, smooth = 0, pair = 1;
 	long long seed = 1, epochs = 10, folds = 0;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
-	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP };
+	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP, O_SMOOTH, O_PAIR };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
@@ -340,6 +345,8 @@ int main(int argc, char **argv)
 		{ "word-ngrams", required_argument, NULL, O_WORDNG },
 		{ "char-ngrams", required_argument, NULL, O_CHARNG },
 		{ "prune", required_argument, NULL, O_PRUNE },
+		{ "smooth", required_argument, NULL, O_SMOOTH },
+		{ "pair-weight", required_argument, NULL, O_PAIR },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned a, b;
@@ -368,6 +375,13 @@ int main(int argc, char **argv)
 		case O_EPOCHS: epochs = op_opt_num(&cli, "--epochs", optarg, 1, 1000); break;
 		case O_LR:
 			lr = op_opt_real(&cli, "--lr", optarg, nextafter(0, 1), 10, "a rate above 0, at most 10");
+			break;
+		case O_SMOOTH:
+			smooth = op_opt_real(&cli, "--smooth", optarg, 0, nextafter(1, 0), "a share from 0 to below 1");
+			break;
+		case O_PAIR:
+			pair = op_opt_real(&cli, "--pair-weight", optarg, nextafter(0, 1), 100,
+					   "a weight above 0, at most 100");
 			break;
 		case O_PRUNE:
 			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");
@@ -425,7 +439,8 @@ int main(int argc, char **argv)
 	size_t *held = op_xmalloc((n ? n : 1) * sizeof *held);
 	uint64_t rng = (uint64_t)seed ^ 0x5851f42d4c957f2dULL;
 	split(&c, test, holdout, &rng, trainidx, &ntrain, held, &nheld);
-	op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune };
+	op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune,
+			    .smooth = smooth, .pair = pair };
 	int rc = OP_EXIT_OK;
 	if (!ntrain) {
 		op_warn("no records to train on");

@@ -74,11 +74,15 @@ static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 
 enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
-/* a feature, and with f->names its text: a[0..an), then " " b[0..bn)
- * when bn (a word pair) */
-static inline void push(op_feats *f, uint64_t h, const unsigned char *a, size_t an, const unsigned char *b,
-		 size_t bn)
+/* a feature of the kind, and with f->names its text: a[0..an), then
+ * " " b[0..bn) when bn (a word pair) */
+static inline void push(op_feats *f, int kind, uint64_t h, const unsigned char *a, size_t an,
+			const unsigned char *b, size_t bn)
 {
+	if (f->kinds) {
+		f->kind = op_grow(f->kind, f->n, &f->capkind, 1);
+		f->kind[f->n] = (unsigned char)kind;
+	}
 	if (f->names) {
 		f->at = op_grow(f->at, f->n, &f->capat, sizeof *f->at);
 		f->at[f->n] = f->names->len;
@@ -151,9 +155,9 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 				wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
 			}
 		}
-		push(f, op_fmix64(wh), w + 1, glen, NULL, 0);
+		push(f, OP_FEAT_WORD, op_fmix64(wh), w + 1, glen, NULL, 0);
 		if (cfg->word_ngrams >= 2 && have_prev)
-			push(f, op_fmix64(prev * 31 + wh + K_BIGRAM), pw, plen, w + 1, glen);
+			push(f, OP_FEAT_PAIR, op_fmix64(prev * 31 + wh + K_BIGRAM), pw, plen, w + 1, glen);
 		prev = wh;
 		have_prev = 1;
 		if (f->names) {
@@ -167,7 +171,7 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
 			for (size_t k = 0; k + g <= tot; k++)
 				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, hs[g - 1][k], w + k, g, NULL, 0);
+					push(f, OP_FEAT_CHAR, hs[g - 1][k], w + k, g, NULL, 0);
 	}
 }
 
@@ -175,6 +179,7 @@ void op_feats_free(op_feats *f)
 {
 	free(f->h);
 	free(f->at);
+	free(f->kind);
 	memset(f, 0, sizeof *f);
 }
 
@@ -244,17 +249,6 @@ static inline void add_row(float *restrict a, const float *restrict r, size_t n)
 	}
 	for (; c < n; c++)
 		a[c] += r[c];
-}
-
-/* a[0..n) -= g[0..n), the same way */
-static inline void sub_row(float *restrict a, const float *restrict g, size_t n)
-{
-	size_t c = 0;
-	for (; c + 8 <= n; c += 8)
-		for (size_t k = 0; k < 8; k++)
-			a[c + k] -= g[c + k];
-	for (; c < n; c++)
-		a[c] -= g[c];
 }
 
 static size_t argmax(const double *z, size_t n)
@@ -363,7 +357,8 @@ struct op_trainer {
 	op_featcfg cfg;
 	/* hash -> dense feature id, open addressing (id + 1, 0 empty) */
 	uint64_t *id_hash;		/* by id */
-	size_t nid, capid;
+	unsigned char *id_kind;		/* by id: OP_FEAT_* */
+	size_t nid, capid, capkind;
 	uint32_t *tab;
 	size_t ntab;
 	/* examples: example i's feature ids are ids[off[i]..off[i+1]); past
@@ -420,6 +415,7 @@ op_trainer *op_trainer_new(const op_featcfg *cfg)
 {
 	op_trainer *t = op_xcalloc(1, sizeof *t);
 	t->cfg = *cfg;
+	t->scratch.kinds = 1;
 	t->ntab = 1024;
 	t->tab = op_xcalloc(t->ntab, sizeof *t->tab);
 	t->off = op_xmalloc(sizeof *t->off);
@@ -431,7 +427,7 @@ op_trainer *op_trainer_new(const op_featcfg *cfg)
 	return t;
 }
 
-static uint32_t feature_id(op_trainer *t, uint64_t h)
+static uint32_t feature_id(op_trainer *t, uint64_t h, int kind)
 {
 	size_t j = h & (t->ntab - 1);
 	for (uint32_t s; (s = t->tab[j]); j = (j + 1) & (t->ntab - 1))
@@ -442,6 +438,8 @@ static uint32_t feature_id(op_trainer *t, uint64_t h)
 		op_die(OP_EXIT_SOFTWARE, "too many distinct features");
 	t->id_hash = op_grow(t->id_hash, t->nid, &t->capid, sizeof *t->id_hash);
 	t->id_hash[t->nid] = h;
+	t->id_kind = op_grow(t->id_kind, t->nid, &t->capkind, 1);
+	t->id_kind[t->nid] = (unsigned char)kind;
 	t->tab[j] = (uint32_t)++t->nid;
 	if (2 * t->nid > t->ntab) {	/* keep the load under one half */
 		free(t->tab);
@@ -479,7 +477,7 @@ size_t op_trainer_add(op_trainer *t, const char *text, size_t n, const char *lab
 	t->label = op_grow(t->label, t->nex, &t->capex, sizeof *t->label);
 	t->ids = op_reserve(t->ids, t->nids + t->scratch.n, &t->capids, sizeof *t->ids);
 	for (size_t i = 0; i < t->scratch.n; i++)
-		t->ids[t->nids++] = feature_id(t, t->scratch.h[i]);
+		t->ids[t->nids++] = feature_id(t, t->scratch.h[i], t->scratch.kind[i]);
 	t->label[t->nex] = (int)c;
 	t->off[t->nex + 1] = t->off[t->nex] + t->scratch.n;
 	t->nex++;
@@ -531,31 +529,54 @@ static void shuffle(size_t *a, size_t n, uint64_t *rng)
 	}
 }
 
-/* one step of SGD on example e at rate lr; z and g are room for a score
- * a class */
-static void sgd_step(op_trainer *t, size_t e, float lr, float *w, float *bias, double *z, float *g)
+/* a[0..n) += k * r[0..n), in blocks of 8 as add_row */
+static inline void axpy(float *restrict a, const float *restrict r, float k, size_t n)
+{
+	size_t c = 0;
+	for (; c + 8 <= n; c += 8)
+		for (size_t j = 0; j < 8; j++)
+			a[c + j] += k * r[c + j];
+	for (; c < n; c++)
+		a[c] += k * r[c];
+}
+
+/* what one step of SGD needs besides the example: the weights and
+ * biases, what each feature counts (val, by id), the target's smoothing,
+ * and room for a score (z) and a gradient (g) a class */
+typedef struct {
+	float *w, *bias;
+	const float *val;
+	double smooth;
+	double *z;
+	float *g;
+} sgd;
+
+/* one step of SGD on example e at rate lr */
+static void sgd_step(op_trainer *t, size_t e, float lr, const sgd *s)
 {
 	size_t C = t->nclass ? t->nclass : 1;
 	const uint32_t *ids = ids_of(t, e);
 	size_t nf = t->off[e + 1] - t->off[e];
-	double x = op_model_scale(nf);
+	double x = op_model_scale(nf), *z = s->z;
+	float *g = s->g;
 	for (size_t c = 0; c < C; c++)
 		g[c] = 0;
 	for (size_t f = 0; f < nf; f++)
-		add_row(g, w + (size_t)ids[f] * C, C);
+		axpy(g, s->w + (size_t)ids[f] * C, s->val[ids[f]], C);
 	for (size_t c = 0; c < C; c++)
-		z[c] = bias[c] + x * g[c];
+		z[c] = s->bias[c] + x * g[c];
 	softmax(z, C);
-	/* the gradient of the log loss is p - y */
+	/* the gradient of the log loss is p - y, y the smoothed target */
+	double rest = s->smooth / (double)C, top = 1 - s->smooth + rest;
 	for (size_t c = 0; c < C; c++)
-		g[c] = (float)z[c] - (c == (size_t)t->label[e]);
+		g[c] = (float)z[c] - (float)(c == (size_t)t->label[e] ? top : rest);
 	for (size_t c = 0; c < C; c++)
-		bias[c] -= lr * g[c];
+		s->bias[c] -= lr * g[c];
 	float lx = lr * (float)x;
 	for (size_t c = 0; c < C; c++)
 		g[c] *= lx;
 	for (size_t f = 0; f < nf; f++)
-		sub_row(w + (size_t)ids[f] * C, g, C);
+		axpy(s->w + (size_t)ids[f] * C, g, -s->val[ids[f]], C);
 }
 
 static int by_hash(const void *a, const void *b, void *ctx)
@@ -569,10 +590,11 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 			 const char *text_expr, const char *label)
 {
 	size_t C = t->nclass ? t->nclass : 1, F = t->nid;
-	float *w = op_xcalloc(F ? F : 1, C * sizeof *w);
-	float *bias = op_xcalloc(C, sizeof *bias);
-	double *z = op_xmalloc(C * sizeof *z);
-	float *g = op_xmalloc(C * sizeof *g);
+	float *w = op_xcalloc(F ? F : 1, C * sizeof *w), *val = op_xmalloc((F ? F : 1) * sizeof *val);
+	for (size_t f = 0; f < F; f++)
+		val[f] = t->id_kind[f] == OP_FEAT_PAIR && o->pair > 0 ? (float)o->pair : 1;
+	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, op_xmalloc(C * sizeof *s.z),
+		  op_xmalloc(C * sizeof *s.g) };
 	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order);
 	memcpy(order, idx, n * sizeof *order);
 	uint64_t rng = o->seed;
@@ -580,11 +602,18 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	for (unsigned ep = 0; ep < o->epochs; ep++) {
 		shuffle(order, n, &rng);
 		for (size_t k = 0; k < n; k++, step++)
-			sgd_step(t, order[k], (float)(o->lr * (1 - step / total)), w, bias, z, g);
+			sgd_step(t, order[k], (float)(o->lr * (1 - step / total)), &s);
 	}
+	/* a feature counted v in training is a weight v times as large where
+	 * every occurrence counts 1, as op_model_predict has it */
+	for (size_t f = 0; f < F; f++)
+		for (size_t c = 0; c < C; c++)
+			w[f * C + c] *= val[f];
+	float *bias = s.bias;
 	free(order);
-	free(z);
-	free(g);
+	free(val);
+	free(s.z);
+	free(s.g);
 
 	/* keep the features with a weight beyond +-prune (an all-zero row
 	 * changes no score; near-zero rows hardly: on banking77, 0.25 halves
@@ -720,6 +749,7 @@ void op_trainer_free(op_trainer *t)
 	free(t->names);
 	op_hmap_free(&t->byname, NULL);
 	free(t->id_hash);
+	free(t->id_kind);
 	free(t->tab);
 	free(t->ids);
 	free(t->off);

@@ -24,15 +24,23 @@ typedef struct {
 
 #define OP_FEATCFG_DEFAULT ((op_featcfg){ 2, 3, 5 })
 
+/* What a feature is: a word, a pair of adjacent words, a character
+ * n-gram of a word. */
+enum { OP_FEAT_WORD, OP_FEAT_PAIR, OP_FEAT_CHAR, OP_FEAT_KINDS };
+
 /* Features of one text: hashes, with repeats (a word twice counts twice).
  * With names set, each feature's text too (--explain): the i-th is
  * names->p + at[i], NUL-terminated: a word, "word word" or a character
- * n-gram with < > marking the word's ends. */
+ * n-gram with < > marking the word's ends.  With kinds set, each one's
+ * OP_FEAT_* in kind[i] (training). */
 typedef struct {
 	uint64_t *h;
 	size_t n, cap;
 	op_buf *names;
 	size_t *at, capat;
+	int kinds;
+	unsigned char *kind;
+	size_t capkind;
 } op_feats;
 
 /* Replace f's content with the features of s[0..n) (UTF-8). */
@@ -47,6 +55,11 @@ typedef struct {
 	double lr;		/* starting learning rate, decays linearly to 0 */
 	uint64_t seed;		/* example order */
 	double prune;		/* drop features whose weights all lie within +-prune */
+	double smooth;		/* label smoothing: the target is 1 - smooth on the
+				 * label, plus smooth / classes on every class */
+	double pair;		/* what a word pair counts in training, a word
+				 * or an n-gram counting 1 (0 is taken as 1);
+				 * folded into the weights written */
 } op_train_opts;
 
 typedef struct op_trainer op_trainer;
