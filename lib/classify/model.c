@@ -1118,9 +1118,10 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 		}
 	}
 	m->bias = op_xmalloc(nclass * sizeof *m->bias);
-	/* the weights stay in the file's bytes: on a little-endian machine
-	 * they are the floats already (and a mapped page is not copied by
-	 * writing to it), elsewhere they are swapped in place */
+	/* the weights stay in the file's bytes (prediction reads a copy in
+	 * its table's rows): on a little-endian machine they are the floats
+	 * already (and a mapped page is not copied by writing to it),
+	 * elsewhere they are swapped in place */
 	m->w = (float *)(p + r.pos + 4 * (size_t)nclass);
 	int le = little_endian();
 	for (size_t i = 0; i < nclass + (size_t)nfeat * nclass; i++) {
