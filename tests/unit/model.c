@@ -264,7 +264,9 @@ static void set_alone(void)
 			double pa[3], pb[4], qa[3], qb[4], *prob[2] = { qa, qb };
 			size_t ba = op_model_predict(m[0], &g, pa), bb = op_model_predict(m[1], &g, pb), best[2];
 			op_modelset_predict(s, &g, prob, best);
-			differ += ba != best[0] || bb != best[1] || memcmp(pa, qa, sizeof pa) || memcmp(pb, qb, sizeof pb);
+			differ += ba != best[0] || bb != best[1] ||
+				  memcmp(pa, qa, op_model_nclasses(m[0]) * sizeof *pa) ||
+				  memcmp(pb, qb, op_model_nclasses(m[1]) * sizeof *pb);
 		}
 	}
 	is_num(differ, 0, "each model's probabilities in the set: the same bits as alone");
