@@ -98,9 +98,10 @@ struct op_classify {
 	op_calendar *calendar;
 	/* the models: category's and priority's (man/enq-classify.1, MODELS) */
 	learned cm, pm;
-	/* the two models read the same text with the same features: the
-	 * priority model takes the category model's, computed once */
-	int share_feats;
+	/* the two models read the same text with the same features (the
+	 * built-in ones do): the features are computed once and looked up
+	 * once for both, as the category model is consulted */
+	op_modelset *both;
 	const learned *feats_of;	/* whose text c->feats holds, this record */
 	int *rule_of, *class_of;	/* model class <-> rule category, -1: none */
 	double *fused;			/* a sum per class and category */
@@ -614,7 +615,9 @@ static int consult(ctx *c, learned *l)
 	const char *s;
 	size_t n;
 	l->spoke = 0;
-	if (!(c->share_feats && c->feats_of == &c->cm && l == &c->pm)) {
+	/* the priority model's answer came with the category model's */
+	int done = c->both && c->feats_of == &c->cm && l == &c->pm;
+	if (!done) {
 		int rc = op_modeltext_eval(&c->ev, l->text, &s, &n);
 		if (rc <= 0)
 			return rc;
@@ -625,7 +628,15 @@ static int consult(ctx *c, learned *l)
 	/* no words, no evidence: the model's prior is not an answer */
 	if (!c->feats.n)
 		return 0;
-	l->best = op_model_predict(l->m, &c->feats, l->prob);
+	if (c->both && l == &c->cm) {
+		double *prob[2] = { c->cm.prob, c->pm.prob };
+		size_t best[2];
+		op_modelset_predict(c->both, &c->feats, prob, best);
+		c->cm.best = best[0];
+		c->pm.best = best[1];
+	} else if (!done) {
+		l->best = op_model_predict(l->m, &c->feats, l->prob);
+	}
 	l->spoke = 1;
 	if (c->explain_on)
 		top_features(c, l);
@@ -934,9 +945,8 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 		if (!l->m && p && use_model(c, op_model_parse(p, n, e), "built-in", e))
 			goto fail;
 	}
-	c->share_feats = c->cm.m && c->pm.m &&
-			 !strcmp(op_model_text_expr(c->cm.m), op_model_text_expr(c->pm.m)) &&
-			 !memcmp(op_model_featcfg(c->cm.m), op_model_featcfg(c->pm.m), sizeof(op_featcfg));
+	if (c->cm.m && c->pm.m && !strcmp(op_model_text_expr(c->cm.m), op_model_text_expr(c->pm.m)))
+		c->both = op_modelset_new((const op_model *[]){ c->cm.m, c->pm.m }, 2);
 	if (c->cm.m) {	/* the rules' categories and the model's classes matched by name */
 		size_t K = op_model_nclasses(c->cm.m);
 		c->rule_of = op_xmalloc(K * sizeof *c->rule_of);
@@ -1048,6 +1058,7 @@ void op_classify_free(op_classify *c)
 		return;
 	op_eval_free(&c->ev);
 	op_pf_free(c->pf);
+	op_modelset_free(c->both);
 	op_rules_free(c->rules);
 	for (int k = 0; k < 2; k++) {
 		learned *l = k ? &c->pm : &c->cm;

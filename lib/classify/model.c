@@ -32,6 +32,24 @@
 #define MAX_CLASSES 65535
 #define MAX_NAME 4096
 
+/* The weights for prediction: a table of rows, one per feature, found by
+ * open addressing over 8-byte slots, each the top half of the feature's
+ * hash beside its row's number.  The slots of a model of 60,000 features
+ * take 1 MB and stay in the core's cache; a row holds the hash's other
+ * half, then the weights, so the one cache line fetched for a feature
+ * both confirms it and gives its weights. */
+struct op_slot {
+	uint32_t tag;		/* the hash's top 32 bits */
+	uint32_t idx;		/* row + 1, 0 empty */
+};
+
+typedef struct {
+	struct op_slot *slot;
+	size_t mask;		/* slots less one; their number is a power of two */
+	float *rows;		/* row i from rows[i * stride]: low 32 bits, nclass weights */
+	size_t stride, nclass;
+} table;
+
 struct op_model {
 	op_featcfg cfg;
 	size_t nclass, nfeat;
@@ -42,15 +60,7 @@ struct op_model {
 	unsigned char *buf;	/* the file's bytes, when loaded */
 	size_t maplen;		/* buf is mapped, this long (0: malloc'd) */
 	float *bias;		/* nclass */
-	struct op_slot *slot;	/* open addressing over hash */
-	size_t nslot;		/* a power of two */
-};
-
-/* A slot holds the feature's hash beside its index, so a probe reads one
- * cache line, not a slot and then the hash array elsewhere. */
-struct op_slot {
-	uint64_t h;
-	uint32_t idx;		/* index + 1, 0 empty */
+	table tab;		/* hash and w, for prediction */
 };
 
 /* ---- features ---------------------------------------------------------- */
@@ -185,33 +195,83 @@ void op_feats_free(op_feats *f)
 
 /* ---- the model ---------------------------------------------------------- */
 
-static void build_slots(op_model *m)
+/* t for the features hash[0..n) and nclass weights each, all 0.  A row
+ * takes 4 + 4 x nclass bytes rounded up to 16, from a cache line's start:
+ * the category model's (7 classes) is half a line, never across two. */
+static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
 {
-	size_t ns = 16;
-	while (ns < 2 * m->nfeat)
+	size_t ns = 16, rowb = (4 + 4 * nclass + 15) / 16 * 16, bytes = ((n ? n : 1) * rowb + 63) / 64 * 64;
+	while (ns < 2 * n)
 		ns *= 2;
-	m->nslot = ns;
-	m->slot = op_xcalloc(ns, sizeof *m->slot);
-	for (size_t i = 0; i < m->nfeat; i++) {
-		size_t j = m->hash[i] & (ns - 1);
-		while (m->slot[j].idx)
-			j = (j + 1) & (ns - 1);
-		m->slot[j] = (struct op_slot){ m->hash[i], (uint32_t)(i + 1) };
+	*t = (table){ op_xcalloc(ns, sizeof *t->slot), ns - 1, aligned_alloc(64, bytes), rowb / 4, nclass };
+	if (!t->rows)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	memset(t->rows, 0, bytes);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t lo = (uint32_t)hash[i];
+		size_t j = hash[i] & t->mask;
+		while (t->slot[j].idx)
+			j = (j + 1) & t->mask;
+		t->slot[j] = (struct op_slot){ (uint32_t)(hash[i] >> 32), (uint32_t)(i + 1) };
+		memcpy(t->rows + i * t->stride, &lo, 4);
 	}
 }
 
-static const float *row_of(const op_model *m, uint64_t h)
+/* row i's weights */
+static float *table_row(const table *t, size_t i)
 {
-	size_t j = h & (m->nslot - 1);
-	for (const struct op_slot *s; (s = &m->slot[j])->idx; j = (j + 1) & (m->nslot - 1))
-		if (s->h == h)
-			return m->w + (size_t)(s->idx - 1) * m->nclass;
+	return t->rows + i * t->stride + 1;
+}
+
+static void table_free(table *t)
+{
+	free(t->slot);
+	free(t->rows);
+}
+
+/* m's table: its weights copied into rows */
+static void index_model(op_model *m)
+{
+	table_new(&m->tab, m->hash, m->nfeat, m->nclass);
+	for (size_t i = 0; i < m->nfeat; i++)
+		memcpy(table_row(&m->tab, i), m->w + i * m->nclass, m->nclass * sizeof *m->w);
+}
+
+/* the row of the first slot from h's on whose tag is h's: h's row or,
+ * very rarely (the top halves of two hashes alike), another's; NULL when
+ * there is none */
+static const float *probe(const table *t, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t j = h & t->mask; t->slot[j].idx; j = (j + 1) & t->mask)
+		if (t->slot[j].tag == tag)
+			return t->rows + (size_t)(t->slot[j].idx - 1) * t->stride;
+	return NULL;
+}
+
+/* whether row r is h's: its other half of the hash */
+static int is_row(const float *r, uint64_t h)
+{
+	uint32_t lo;
+	memcpy(&lo, r, 4);
+	return lo == (uint32_t)h;
+}
+
+/* h's weights, or NULL */
+static const float *row_of(const table *t, uint64_t h)
+{
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t j = h & t->mask; t->slot[j].idx; j = (j + 1) & t->mask) {
+		const float *r = t->rows + (size_t)(t->slot[j].idx - 1) * t->stride;
+		if (t->slot[j].tag == tag && is_row(r, h))
+			return r + 1;
+	}
 	return NULL;
 }
 
 const float *op_model_weights(const op_model *m, uint64_t h)
 {
-	return row_of(m, h);
+	return row_of(&m->tab, h);
 }
 
 /* each occurrence weighs 1/sqrt(n), in training as in prediction: a long
@@ -262,45 +322,145 @@ static size_t argmax(const double *z, size_t n)
 
 #define AHEAD 8
 
-size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
+/* a[0..t->nclass) += the rows of f's features that t has */
+static void sum_rows(const table *t, const op_feats *f, float *a)
 {
-	size_t C = m->nclass;
-	float acc[256];
-	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
-	memset(a, 0, C * sizeof *a);
-	/* The table and the weights are larger than the cache: feature i's
-	 * slot is fetched AHEAD features before it is looked up, and its row
-	 * AHEAD features before it is added, each while other rows are added.
+	/* The rows are larger than the cache: feature i's slot is fetched
+	 * AHEAD features before it is probed, and its row AHEAD features
+	 * before it is checked and added, each while other rows are added.
 	 * The rows are added in the features' order all the same (a float
 	 * sum in another order can differ in its last bits). */
 	const float *ring[AHEAD];
-	size_t n = f->n, mask = m->nslot - 1;
+	size_t n = f->n, C = t->nclass;
 	for (size_t i = 0; i < n + AHEAD; i++) {
 		if (i + AHEAD < n)
-			__builtin_prefetch(&m->slot[f->h[i + AHEAD] & mask]);
-		if (i >= AHEAD && ring[i % AHEAD])
-			add_row(a, ring[i % AHEAD], C);
+			__builtin_prefetch(&t->slot[f->h[i + AHEAD] & t->mask]);
+		if (i >= AHEAD && ring[i % AHEAD]) {
+			/* a row not h's (its top half alike): h's, if any, is further on */
+			uint64_t h = f->h[i - AHEAD];
+			const float *w = is_row(ring[i % AHEAD], h) ? ring[i % AHEAD] + 1 : row_of(t, h);
+			if (w)
+				add_row(a, w, C);
+		}
 		if (i < n) {
-			const float *r = row_of(m, f->h[i]);
+			const float *r = probe(t, f->h[i]);
 			if (r) {
 				__builtin_prefetch(r);
-				__builtin_prefetch(r + C - 1);
+				__builtin_prefetch(r + C);
 			}
 			ring[i % AHEAD] = r;
 		}
 	}
-	double x = op_model_scale(f->n);
-	for (size_t c = 0; c < C; c++) {
+}
+
+/* model m's probabilities into prob from its sums a of n features; its
+ * best class */
+static size_t finish(const op_model *m, const float *a, size_t n, double *prob)
+{
+	double x = op_model_scale(n);
+	for (size_t c = 0; c < m->nclass; c++) {
 		/* finite weights can still sum past FLT_MAX in a (a damaged or
 		 * hostile file): an infinite score is then the largest there
 		 * is, not a NaN out of softmax */
 		double z = m->bias[c] + x * a[c];
 		prob[c] = z > DBL_MAX ? DBL_MAX : z < -DBL_MAX ? -DBL_MAX : z;
 	}
+	softmax(prob, m->nclass);
+	return argmax(prob, m->nclass);
+}
+
+/* room for C sums, zeroed: acc[256] when they fit, else malloc'd */
+static float *sums(float *acc, size_t C)
+{
+	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
+	memset(a, 0, C * sizeof *a);
+	return a;
+}
+
+size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
+{
+	float acc[256], *a = sums(acc, m->nclass);
+	sum_rows(&m->tab, f, a);
+	size_t best = finish(m, a, f->n, prob);
 	if (a != acc)
 		free(a);
-	softmax(prob, C);
-	return argmax(prob, C);
+	return best;
+}
+
+/* ---- models read together ------------------------------------------------ */
+
+/* One table over the union of the models' features, a row holding each
+ * model's weights side by side (zeros where a model lacks the feature:
+ * adding 0 leaves a float sum as it was), so a text's features are
+ * looked up once for all of them, with one row to fetch each. */
+struct op_modelset {
+	const op_model **m;
+	size_t k, *off;		/* model i's weights at off[i] of a row */
+	table tab;
+};
+
+op_modelset *op_modelset_new(const op_model *const *m, size_t k)
+{
+	for (size_t i = 1; i < k; i++)
+		if (memcmp(&m[i]->cfg, &m[0]->cfg, sizeof m[0]->cfg))
+			return NULL;
+	op_modelset *s = op_xcalloc(1, sizeof *s);
+	s->m = op_xmalloc((k ? k : 1) * sizeof *s->m);
+	s->off = op_xmalloc((k ? k : 1) * sizeof *s->off);
+	s->k = k;
+	size_t C = 0, most = 0, *at = op_xcalloc(k ? k : 1, sizeof *at);
+	for (size_t i = 0; i < k; i++) {
+		s->m[i] = m[i];
+		s->off[i] = C;
+		C += m[i]->nclass;
+		most += m[i]->nfeat;
+	}
+	uint64_t *hash = op_xmalloc((most ? most : 1) * sizeof *hash);
+	/* the models' features are in hash order: merged, each taken once */
+	size_t n = 0;
+	for (;; n++) {
+		int any = 0;
+		for (size_t i = 0; i < k; i++)
+			if (at[i] < m[i]->nfeat && (!any || m[i]->hash[at[i]] < hash[n])) {
+				hash[n] = m[i]->hash[at[i]];
+				any = 1;
+			}
+		if (!any)
+			break;
+		for (size_t i = 0; i < k; i++)
+			at[i] += at[i] < m[i]->nfeat && m[i]->hash[at[i]] == hash[n];
+	}
+	table_new(&s->tab, hash, n, C);
+	for (size_t i = 0; i < k; i++)
+		for (size_t f = 0, u = 0; f < m[i]->nfeat; f++, u++) {
+			while (hash[u] != m[i]->hash[f])
+				u++;
+			memcpy(table_row(&s->tab, u) + s->off[i], m[i]->w + f * m[i]->nclass,
+			       m[i]->nclass * sizeof *m[i]->w);
+		}
+	free(hash);
+	free(at);
+	return s;
+}
+
+void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
+{
+	float acc[256], *a = sums(acc, s->tab.nclass);
+	sum_rows(&s->tab, f, a);
+	for (size_t i = 0; i < s->k; i++)
+		best[i] = finish(s->m[i], a + s->off[i], f->n, prob[i]);
+	if (a != acc)
+		free(a);
+}
+
+void op_modelset_free(op_modelset *s)
+{
+	if (!s)
+		return;
+	free(s->m);
+	free(s->off);
+	table_free(&s->tab);
+	free(s);
 }
 
 void op_model_top(const op_model *m, const double *prob, size_t *top, size_t k)
@@ -347,7 +507,7 @@ void op_model_free(op_model *m)
 		free(m->w);
 	release(m->buf, m->maplen);
 	free(m->bias);
-	free(m->slot);
+	table_free(&m->tab);
 	free(m);
 }
 
@@ -647,7 +807,7 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	m->bias = bias;
 	free(keep);
 	free(w);
-	build_slots(m);
+	index_model(m);
 	return m;
 }
 
@@ -988,9 +1148,10 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 		}
 	}
 	m->bias = op_xmalloc(nclass * sizeof *m->bias);
-	/* the weights stay in the file's bytes: on a little-endian machine
-	 * they are the floats already (and a mapped page is not copied by
-	 * writing to it), elsewhere they are swapped in place */
+	/* the weights stay in the file's bytes (prediction reads a copy in
+	 * its table's rows): on a little-endian machine they are the floats
+	 * already (and a mapped page is not copied by writing to it),
+	 * elsewhere they are swapped in place */
 	m->w = (float *)(p + r.pos + 4 * (size_t)nclass);
 	int le = little_endian();
 	for (size_t i = 0; i < nclass + (size_t)nfeat * nclass; i++) {
@@ -1007,7 +1168,7 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 		else if (!le)
 			m->w[i - nclass] = f;
 	}
-	build_slots(m);
+	index_model(m);
 	return m;
 bad:
 	if (m)

@@ -101,6 +101,15 @@ const char *op_model_text_expr(const op_model *m);
 const char *op_model_label(const op_model *m);
 /* Class probabilities for features f into prob[nclasses]; the best class. */
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
+/* Models that read the same features (their featcfg alike), predicting
+ * together: a text's features looked up once for all of them, each
+ * model's answer as op_model_predict's.  NULL when their featcfg differ.
+ * The models must outlive the set. */
+typedef struct op_modelset op_modelset;
+op_modelset *op_modelset_new(const op_model *const *m, size_t k);
+/* model i's probabilities into prob[i], its best class into best[i] */
+void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best);
+void op_modelset_free(op_modelset *s);
 /* The weights of feature h, one per class, or NULL when the model has
  * none; and the scale op_model_predict gives each of the n features. */
 const float *op_model_weights(const op_model *m, uint64_t h);

@@ -159,6 +159,130 @@ static void predict_sums(const op_model *m)
 	op_feats_free(&pool);
 }
 
+/* a model file's bytes (man/enq-train.1) with the classes a and b, the
+ * features h[0..n) (increasing) and their weights w[n][2], no bias */
+static op_buf crafted(const uint64_t *h, size_t n, const float (*w)[2])
+{
+	op_buf b = {0};
+	uint32_t head[3] = { 1, 2, (uint32_t)n };
+	op_buf_add(&b, "OPFLOWMD", 8);
+	op_buf_add(&b, head, sizeof head);	/* little-endian, as the tests run */
+	op_buf_add(&b, "\1\0\0\0", 4);	/* words alone */
+	const char *str[] = { "text", "intent", "a", "b" };
+	for (size_t i = 0; i < 4; i++) {
+		uint32_t len = (uint32_t)strlen(str[i]);
+		op_buf_add(&b, &len, 4);
+		op_buf_add(&b, str[i], len);
+	}
+	while (b.len % 8)
+		op_buf_addc(&b, 0);
+	op_buf_add(&b, h, n * sizeof *h);
+	op_buf_add(&b, (float[2]){ 0, 0 }, 2 * sizeof(float));
+	op_buf_add(&b, w, n * sizeof *w);
+	uint64_t sum = 0xcbf29ce484222325ULL ^ (uint64_t)b.len;
+	for (size_t i = 0; i < b.len; i += 8) {
+		uint64_t x = 0;
+		memcpy(&x, b.p + i, b.len - i < 8 ? b.len - i : 8);
+		sum = (sum ^ x) * 0x100000001b3ULL;
+	}
+	op_buf_add(&b, &sum, 8);
+	return b;
+}
+
+/* A slot holds only the top half of a feature's hash; the row it points
+ * to holds the other.  Two features alike in the top half and in the
+ * slot they start from: each finds its own row, and a third feature
+ * like them that the model lacks finds none. */
+static void half_hashes(void)
+{
+	const uint64_t X = 0x1234567800000000ULL;
+	/* 3 features, 16 slots: X|5 and X|21 both start at slot 5 */
+	uint64_t h[] = { 0x0000000900000006ULL, X | 5, X | 21 };
+	const float w[][2] = { { 0.5f, 0.5f }, { 1, 0 }, { 0, 3 } };
+	op_buf b = crafted(h, 3, w);
+	op_err e;
+	op_model *m = op_model_parse((const unsigned char *)b.p, b.len, &e);
+	ok(m != NULL, "the crafted model loads");
+	if (!m) {
+		op_buf_free(&b);
+		return;
+	}
+	const float *r = op_model_weights(m, X | 21);
+	ok(r && r[0] == 0 && r[1] == 3, "X|21: its own weights, not X|5's");
+	r = op_model_weights(m, X | 5);
+	ok(r && r[0] == 1 && r[1] == 0, "X|5: its own");
+	ok(!op_model_weights(m, X | 37), "X|37, not in the model: none");
+	/* the same through prediction's fetching ahead: 0 to 12 features */
+	uint64_t seq[] = { X | 21, X | 37, X | 5, X | 21, 0x0000000900000006ULL, X | 37,
+			   X | 21, X | 21, X | 5, X | 37, X | 21, X | 5 };
+	op_feats f = { .h = seq };
+	size_t bad = 0;
+	for (f.n = 0; f.n <= 12; f.n++) {
+		double a[2] = { 0, 0 }, p[2];
+		for (size_t i = 0; i < f.n; i++)
+			for (size_t c = 0; c < 2; c++)
+				a[c] += seq[i] == (X | 21) ? w[2][c] : seq[i] == (X | 5) ? w[1][c] : seq[i] == (X | 37) ? 0 : w[0][c];
+		op_model_predict(m, &f, p);
+		if (fabs(log(p[1] / p[0]) - op_model_scale(f.n) * (a[1] - a[0])) > 1e-9)
+			bad++;
+	}
+	is_num(bad, 0, "each feature's own row summed, for 0 to 12 features");
+	op_model_free(m);
+	op_buf_free(&b);
+}
+
+/* The models of a set answer as each does alone, to the last bit: the
+ * same sums in the same order, whatever features one has and the other
+ * lacks (here the second is pruned, a third of the first's features) */
+static void set_alone(void)
+{
+	op_featcfg cfg = OP_FEATCFG_DEFAULT;
+	op_trainer *t = op_trainer_new(&cfg), *u = op_trainer_new(&cfg);
+	size_t idx[NTRAIN];
+	op_err e;
+	for (size_t i = 0; i < NTRAIN; i++) {
+		const char *other = i % 3 ? "normal" : i % 2 ? "high" : "urgent";
+		idx[i] = op_trainer_add(t, train[i].text, strlen(train[i].text), train[i].label,
+					strlen(train[i].label), &e);
+		op_trainer_add(u, train[i].text, strlen(train[i].text), other, strlen(other), &e);
+	}
+	op_train_opts o = { .epochs = 20, .lr = 1.0, .seed = 3 }, po = { .epochs = 20, .lr = 1.0, .seed = 4, .prune = 0.3 };
+	op_model *m[2] = { op_trainer_fit(t, &o, idx, NTRAIN, "text", "category"),
+			   op_trainer_fit(u, &po, idx, NTRAIN, "text", "priority") };
+	op_trainer_free(t);
+	op_trainer_free(u);
+	ok(op_model_nfeatures(m[1]) < op_model_nfeatures(m[0]) && op_model_nfeatures(m[1]) > 0,
+	   "the second model has fewer features (%zu of %zu)", op_model_nfeatures(m[1]), op_model_nfeatures(m[0]));
+	op_modelset *s = op_modelset_new((const op_model *const *)m, 2);
+	ok(s != NULL, "a set of two models with the same features");
+	op_feats f = {0};
+	size_t differ = 0;
+	for (size_t i = 0; s && i < NTRAIN; i++) {
+		op_feats_text(&f, &cfg, train[i].text, strlen(train[i].text));
+		for (size_t n = f.n; n + 1 > 0 && n + 8 >= f.n; n--) {	/* and shorter: all of them, fewer */
+			op_feats g = { .h = f.h, .n = n };
+			double pa[3], pb[4], qa[3], qb[4], *prob[2] = { qa, qb };
+			size_t ba = op_model_predict(m[0], &g, pa), bb = op_model_predict(m[1], &g, pb), best[2];
+			op_modelset_predict(s, &g, prob, best);
+			differ += ba != best[0] || bb != best[1] ||
+				  memcmp(pa, qa, op_model_nclasses(m[0]) * sizeof *pa) ||
+				  memcmp(pb, qb, op_model_nclasses(m[1]) * sizeof *pb);
+		}
+	}
+	is_num(differ, 0, "each model's probabilities in the set: the same bits as alone");
+	op_featcfg other = { 1, 0, 0 };
+	op_trainer *w = op_trainer_new(&other);
+	size_t one = op_trainer_add(w, "refund", 6, "billing", 7, &e);
+	op_model *x = op_trainer_fit(w, &o, &one, 1, "text", "category");
+	ok(!op_modelset_new((const op_model *[]){ m[0], x }, 2), "other features: no set");
+	op_trainer_free(w);
+	op_model_free(x);
+	op_modelset_free(s);
+	op_feats_free(&f);
+	op_model_free(m[0]);
+	op_model_free(m[1]);
+}
+
 /* errors come back to the caller, who decides (lib/README): the
  * program exits only from cmd/ */
 static void errors_returned(void)
@@ -232,6 +356,8 @@ int main(void)
 	is(classify(m, "I get an error, it crashes", &p), "support", "error -> support");
 	is(classify(m, "zzz qqq", &p), classify(m, "yyy www", &p), "unknown words: the same prior");
 	predict_sums(m);
+	half_hashes();
+	set_alone();
 
 	/* determinism: the same seed, the same bytes */
 	char dir[] = "/tmp/opflow-model.XXXXXX";
