@@ -10,9 +10,11 @@ TOP=$(cd "$TESTS/.." && pwd)
 S=$DATA/train
 # the held-out floors: enq-classify with no options must get at least
 # these shares of share/train/heldout-*.jsonl's categories and priorities
-# right (measured 2026-12-03: 0.797 and 0.794; scripts/bench/classify-eval)
-FLOOR=0.77
-PFLOOR=0.77
+# right (measured 2026-12-03, on 2,155 held-out enquiries with the models
+# of TRAINFLAGS: 0.852 and 0.803; scripts/bench/classify-eval; a couple of
+# points of room for a change that moves answers, not for a regression)
+FLOOR=0.83
+PFLOOR=0.78
 
 # ---- enq-train --folds, --report, --seed ----
 tcase "--folds 3: accuracy by fold, then pooled" "enq-train -l category --epochs 20 -o f.model --folds 3 $S/train-en.jsonl"
