@@ -1,0 +1,23 @@
+#!/bin/sh
+# review19: defects found in the issue 19/20 merges (--rule-report,
+# enq-train --group/--folds), each with the case that showed it.
+. "$(dirname "$0")/../lib.sh"
+
+cat > r.rules <<'R'
+category quote   +3 when text =~ /\bquote\b/i
+priority urgent     when text =~ /\basap\b/i
+R
+printf '%s\n' \
+	'{"id":"1","body":"a quote please","category":"quote","priority":"normal"}' \
+	'{"id":"2","body":"quote asap","category":"refund","priority":"urgent"}' > l.jsonl
+
+# --reclassify makes every record's own label unread: each rule held 0
+# times, precision null, exit 0, a report that looked like a result
+tcase "--rule-report and --reclassify: one of them" "enq-classify --rule-report --reclassify -r r.rules l.jsonl"
+expect_rc 64
+expect_out </dev/null
+expect_err <<'E'
+enq-classify: --rule-report and --reclassify: one of them
+Try 'enq-classify --help' for more information.
+E
+done_testing
