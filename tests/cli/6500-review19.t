@@ -20,4 +20,14 @@ expect_err <<'E'
 enq-classify: --rule-report and --reclassify: one of them
 Try 'enq-classify --help' for more information.
 E
+
+# -o csv took its columns from the first report line: a priority rule's
+# line lost its label, and a warning blamed the input's last record
+tcase "--rule-report writes JSON lines: -o is a usage error" "enq-classify --rule-report -o csv -r r.rules l.jsonl"
+expect_rc 64
+expect_out </dev/null
+expect_err <<'E'
+enq-classify: --rule-report writes JSON lines: no -o
+Try 'enq-classify --help' for more information.
+E
 done_testing
