@@ -271,6 +271,10 @@ static void cross_validate(const ctx *c, const op_train_opts *o, size_t k, uint6
 			else
 				in[nin++] = order[i];
 		}
+		if (!nout) {	/* fewer groups than folds: no score, nor a model for it */
+			fputs(" -", stdout);
+			continue;
+		}
 		memset(one, 0, C * C * sizeof *one);
 		op_model *m = op_trainer_fit(tr, o, in, nin, textsrc, c->label);
 		op_trainer_tally(tr, m, out, nout, one);
@@ -280,7 +284,7 @@ static void cross_validate(const ctx *c, const op_train_opts *o, size_t k, uint6
 			conf[i] += one[i];
 			right += i % (C + 1) ? 0 : one[i];
 		}
-		printf(" %.4f", nout ? (double)right / nout : 0);
+		printf(" %.4f", (double)right / nout);
 	}
 	putchar('\n');
 	free(order);

@@ -30,4 +30,20 @@ expect_err <<'E'
 enq-classify: --rule-report writes JSON lines: no -o
 Try 'enq-classify --help' for more information.
 E
+
+# fewer groups than folds leave a fold empty: it printed an accuracy of
+# 0.0000, read as a fold the model got all wrong
+printf '%s\n' \
+	'{"body":"a quote for the roof","category":"quote","g":"a"}' \
+	'{"body":"a refund for the roof","category":"refund","g":"a"}' \
+	'{"body":"a quote for the wall","category":"quote","g":"b"}' \
+	'{"body":"a refund for the wall","category":"refund","g":"b"}' > g.jsonl
+tcase "enq-train --folds: a fold left empty (fewer groups than folds) shows as -" \
+	"enq-train -l category --folds 3 --group g -o g.model g.jsonl"
+expect_rc 0
+expect_out <<'E'
+trained on 4 records, 2 classes, 33 features
+3-fold cross-validation, accuracy by fold: 1.0000 1.0000 -
+accuracy 1.0000  macro-F1 1.0000  (4 of 4 held out right)
+E
 done_testing
