@@ -46,4 +46,16 @@ trained on 4 records, 2 classes, 33 features
 3-fold cross-validation, accuracy by fold: 1.0000 1.0000 -
 accuracy 1.0000  macro-F1 1.0000  (4 of 4 held out right)
 E
+
+# a misspelt --group made every record a group of its own: the figure
+# --group is there to deflate, given in silence (a misspelt --label is a
+# usage error)
+tcase "enq-train --group FIELD that no record has: a usage error" \
+	"enq-train -l category --folds 2 --group gg -o g.model g.jsonl"
+expect_rc 64
+expect_out </dev/null
+expect_err <<'E'
+enq-train: --group: no record has field 'gg'
+Try 'enq-train --help' for more information.
+E
 done_testing
