@@ -59,6 +59,19 @@ enq-train: --group: no record has field 'gg'
 Try 'enq-train --help' for more information.
 E
 
+# a priority that is none of low, normal, high, urgent is not the
+# record's own to enq-classify (it decides one in its place), but
+# --rule-report counted it as a label the rule got wrong
+printf '%s\n' \
+	'{"id":"1","body":"asap","priority":"URGENT"}' \
+	'{"id":"2","body":"asap","priority":"urgent"}' > p.jsonl
+tcase "--rule-report: a priority that is no level counts for no priority rule" "enq-classify --rule-report -r r.rules p.jsonl"
+expect_rc 0
+expect_out <<'E'
+{"at":"r.rules:1","category":"quote","score":3,"held":0,"right":0,"precision":null}
+{"at":"r.rules:2","priority":"urgent","held":1,"right":1,"precision":1.0000}
+E
+
 # the plain batch grew the training files and moved the rules' figures;
 # the man pages kept the old ones (7,659 enquiries, 4 to 488, 0.715)
 TOP=$(cd "$TESTS/.." && pwd)
