@@ -125,6 +125,14 @@ int main(int argc, char **argv)
 	op_check_usage(&cli, checking, sample, rules, argc - optind);
 	if (checking && (flags & OP_CLASSIFY_RULEREPORT))
 		op_usage_error(&cli, "--check and --rule-report: one of them");
+	/* the report measures the rules against the records' own labels,
+	 * which --reclassify would have it not read */
+	if ((flags & OP_CLASSIFY_RULEREPORT) && (flags & OP_CLASSIFY_RECLASSIFY))
+		op_usage_error(&cli, "--rule-report and --reclassify: one of them");
+	/* its lines are of two shapes (category, priority): no one set of
+	 * columns */
+	if ((flags & OP_CLASSIFY_RULEREPORT) && cli.writer)
+		op_usage_error(&cli, "--rule-report writes JSON lines: no -o");
 
 	op_err e;
 	op_classify *c = op_classify_load(rules, models, nmodels, min_prob, flags, &cli, &e);

@@ -33,6 +33,7 @@ typedef struct {
 	/* each example's group, numbered in order of first sight (--group
 	 * FIELD's value; without it, or without the field, one's own) */
 	const char *group;
+	int group_seen;	/* a record had it: a misspelt one is a usage error */
 	size_t *grp, capgrp, ngroups;
 	op_hmap groups;
 	op_buf gkey, gtmp;
@@ -89,6 +90,7 @@ static void note_group(ctx *c, op_rec *r, size_t i)
 {
 	const op_field *f = c->group ? op_rec_get(r, c->group, strlen(c->group)) : NULL;
 	size_t g = c->ngroups;
+	c->group_seen |= f != NULL;
 	if (f && f->type != OP_JNULL) {
 		const char *s = f->v;
 		size_t n = f->vlen;
@@ -271,6 +273,10 @@ static void cross_validate(const ctx *c, const op_train_opts *o, size_t k, uint6
 			else
 				in[nin++] = order[i];
 		}
+		if (!nout) {	/* fewer groups than folds: no score, nor a model for it */
+			fputs(" -", stdout);
+			continue;
+		}
 		memset(one, 0, C * C * sizeof *one);
 		op_model *m = op_trainer_fit(tr, o, in, nin, textsrc, c->label);
 		op_trainer_tally(tr, m, out, nout, one);
@@ -280,7 +286,7 @@ static void cross_validate(const ctx *c, const op_train_opts *o, size_t k, uint6
 			conf[i] += one[i];
 			right += i % (C + 1) ? 0 : one[i];
 		}
-		printf(" %.4f", nout ? (double)right / nout : 0);
+		printf(" %.4f", (double)right / nout);
 	}
 	putchar('\n');
 	free(order);
@@ -433,6 +439,8 @@ int main(int argc, char **argv)
 
 	if (!c.label_seen && c.nhold)
 		op_usage_error(&cli, "no record has field '%s'; fields seen: %s", c.label, fields_seen(&c));
+	if (c.group && !c.group_seen && op_trainer_count(c.tr))
+		op_usage_error(&cli, "--group: no record has field '%s'", c.group);
 
 	size_t n = op_trainer_count(c.tr), ntrain = 0, nheld = 0;
 	size_t *trainidx = op_xmalloc((n ? n : 1) * sizeof *trainidx);

@@ -701,7 +701,7 @@ static int fuse(ctx *c, int best, const char **category, double *conf, const cha
  * counts for no rule */
 static int tally(ctx *c, op_stream *st, op_rec *r)
 {
-	enum { UNLABELLED = -2 };	/* -1: a label no rule gives */
+	enum { UNLABELLED = -2 };	/* category -1: a label no rule gives */
 	size_t n = c->ncats + c->npris;
 	for (size_t i = 0; i < n; i++) {
 		int cat = i < c->ncats;
@@ -714,14 +714,16 @@ static int tally(ctx *c, op_stream *st, op_rec *r)
 		c->holds[i] = (unsigned char)t;
 	}
 	int cat = own_value(c, r, "category", &c->incat) ? find_name(c, c->incat.p) : UNLABELLED;
-	int pri = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : UNLABELLED;
+	/* a priority that is no level is none: op_classify_record decides
+	 * one in its place */
+	int pri = own_value(c, r, "priority", &c->inpri) ? op_p_index(c->inpri.p, op_priorities) : -1;
 	for (size_t i = 0; i < c->ncats; i++)
 		if (c->holds[i] && cat != UNLABELLED) {
 			c->cats[i].held++;
 			c->cats[i].right += cat == c->cats[i].cat;
 		}
 	for (size_t i = 0; i < c->npris; i++)
-		if (c->holds[c->ncats + i] && pri != UNLABELLED) {
+		if (c->holds[c->ncats + i] && pri >= 0) {
 			c->pris[i].held++;
 			c->pris[i].right += pri == c->pris[i].level;
 		}
