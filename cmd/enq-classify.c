@@ -22,6 +22,8 @@
 
 static const char usage[] =
 	"Usage: enq-classify [-r RULES] [-m MODEL]... [options] [file...]\n"
+	"       enq-classify --rule-report [-r RULES] [file...]\n"
+	"       enq-classify --check [-r RULES] [--sample FILE]\n"
 	"Add category, confidence, priority, lang, tags, missing and extracted fields.\n"
 	"  -r, --rules FILE      classify rules (default: the built-in classify.rules)\n"
 	"  -m, --model MODEL     a model from enq-train, for what the rules leave\n"
@@ -133,6 +135,10 @@ int main(int argc, char **argv)
 	 * columns */
 	if ((flags & OP_CLASSIFY_RULEREPORT) && cli.writer)
 		op_usage_error(&cli, "--rule-report writes JSON lines: no -o");
+	/* it reports the rules alone: a model or an explanation asked for
+	 * would be ignored, so they are refused */
+	if ((flags & OP_CLASSIFY_RULEREPORT) && (nmodels || (flags & OP_CLASSIFY_EXPLAIN)))
+		op_usage_error(&cli, "--rule-report reports the rules alone: no -m or --explain");
 
 	op_err e;
 	op_classify *c = op_classify_load(rules, models, nmodels, min_prob, flags, &cli, &e);

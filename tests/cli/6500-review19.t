@@ -92,4 +92,18 @@ if ls "$TOP"/share/train/train-*.jsonl >/dev/null 2>&1; then
 1
 E
 fi
+# the report measures the rules alone: a model or --explain would be
+# accepted and ignored
+tcase "--rule-report with -m: a usage error" "enq-classify --rule-report -m builtin < /dev/null"
+expect_rc 64
+expect_grep "^enq-classify: --rule-report reports the rules alone: no -m or --explain" .err
+tcase "--rule-report with --explain: a usage error" "enq-classify --rule-report --explain < /dev/null"
+expect_rc 64
+expect_grep "^enq-classify: --rule-report reports the rules alone: no -m or --explain" .err
+tcase "--help names the --rule-report and --check forms" "enq-classify --help | sed -n '2,3p'"
+expect_out <<'E'
+       enq-classify --rule-report [-r RULES] [file...]
+       enq-classify --check [-r RULES] [--sample FILE]
+E
+
 done_testing
