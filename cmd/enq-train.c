@@ -320,7 +320,7 @@ static const char usage[] =
 	"                        default 0)\n"
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
 	"      --pair-weight X   what a word pair counts in training, a word\n"
-	"                        counting 1 (above 0, at most 100; default 1)\n"
+	"                        counting 1 (0.001 to 100; default 1)\n"
 	"      --char-ngrams A-B character n-grams of words, A to B bytes\n"
 	"                        (default 3-5; 0: none)\n"
 	"      --prune W         drop features whose weights all lie within +-W\n"
@@ -386,8 +386,9 @@ int main(int argc, char **argv)
 			smooth = op_opt_real(&cli, "--smooth", optarg, 0, nextafter(1, 0), "a share from 0 to below 1");
 			break;
 		case O_PAIR:
-			pair = op_opt_real(&cli, "--pair-weight", optarg, nextafter(0, 1), 100,
-					   "a weight above 0, at most 100");
+			/* from 0.001: a smaller one would underflow the float
+			 * weights it is folded into, and act as 0 */
+			pair = op_opt_real(&cli, "--pair-weight", optarg, 0.001, 100, "a weight from 0.001 to 100");
 			break;
 		case O_PRUNE:
 			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");

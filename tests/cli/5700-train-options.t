@@ -71,11 +71,11 @@ expect_out <<'E'
 at least 0.80
 E
 
-for bad in '--smooth 1' '--smooth -0.1' '--smooth 0.1x' '--pair-weight 0' '--pair-weight 101' '--pair-weight x'; do
+for bad in '--smooth 1' '--smooth -0.1' '--smooth 0.1x' '--pair-weight 0' '--pair-weight 1e-320' '--pair-weight 101' '--pair-weight x'; do
 	opt=${bad% *} val=${bad#* }
 	case $opt in
 	--smooth) want="a share from 0 to below 1" ;;
-	*) want="a weight above 0, at most 100" ;;
+	*) want="a weight from 0.001 to 100" ;;
 	esac
 	tcase "bad $bad" "enq-train -l intent -o m $bad $B/train.jsonl"
 	expect_rc 64
