@@ -178,12 +178,18 @@ report-2026-10.html
 report-2026-10.md
 E
 
-# a run killed outright leaves its work folder; the next one removes it
+# a run killed outright leaves its work folder; the next one removes it,
+# on this host; another host's, or a live process's (another user's too:
+# pid 1 is root's, and kill -0 on it fails for others), are kept
+host=$(uname -n | tr -c 'A-Za-z0-9\n-' _)
 sh -c 'echo $$' > "$T/deadpid"
-mkdir -p "$T/out5/.monthly-report.$(cat "$T/deadpid").Xy12ab" "$T/out5/.monthly-report.$$.live"
-tcase "a dead run's work folder is removed, a live one's kept" "$M biz5 out5 2026-10; ls -A out5 | grep -c '^\.monthly-report'"
+mkdir -p "$T/out5/.monthly-report.$host.$(cat "$T/deadpid").Xy12ab" "$T/out5/.monthly-report.$host.$$.live" \
+	"$T/out5/.monthly-report.$host.1.init" "$T/out5/.monthly-report.otherhost.$(cat "$T/deadpid").Zz99"
+tcase "a dead run's work folder is removed; a live one's, pid 1's and another host's kept" "$M biz5 out5 2026-10; ls -A out5 | grep '^\.monthly-report' | sed 's/\.[0-9]*\.[A-Za-z0-9]*\$//; s/^\.monthly-report\.$host\$/this host/' | sort"
 expect_out <<'E'
-1
+.monthly-report.otherhost
+this host
+this host
 E
 
 tcase "--help" "$M --help"
