@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "bucket.h"
 #include "charset.h"
 #include "jsonl.h"
 #include "state.h"
@@ -118,6 +119,26 @@ int op_alerts_load(op_alerts *a, const char *body, size_t n, const char *file, u
 	return 0;
 }
 
+/* Periods a and then b (kpi-rollup's labels) with one or more between
+ * them that no row came for: a group with no enquiries that month gets
+ * no row without --fill, and its alert's streak is broken there, as the
+ * row --fill would write says (its condition false).  Labels of other
+ * forms are taken to follow each other. */
+static int gap(const char *a, const char *b)
+{
+	int ka, kb;
+	int64_t na, nb;
+	return a && op_bucket_parse(a, &ka, &na) && op_bucket_parse(b, &kb, &nb) && ka == kb && nb > na + 1;
+}
+
+/* what a gap does: the streak starts again, and an alert that was firing
+ * stopped in it */
+static void broken(op_alert *al)
+{
+	al->broke |= al->firing;
+	al->streak = 0;
+}
+
 /* the condition holds at `at` (a period, or the run's time): the streak
  * grows (once a period; from `at` after a break), and it fires once the
  * streak is long enough */
@@ -177,6 +198,8 @@ int op_alerts_observe(op_alerts *a, const char *rule, const char *key, size_t ke
 	 * new observation: the streak stays */
 	int advance = !period || !al->period || strcmp(period, al->period) > 0;
 	al->seen = 1;
+	if (period && advance && gap(al->period, period))
+		broken(al);
 	if (cond) {
 		al->told = holds(a, al, at, advance, forn, renotify);
 	} else {
@@ -201,6 +224,8 @@ void op_alerts_history(op_alerts *a, const char *rule, const char *key, size_t k
 		return;
 	if (!al)
 		al = add(a, rule, key, keylen, period);
+	if (gap(al->period, period))
+		broken(al);
 	free(al->period);
 	al->period = op_xstrdup(period);
 	if (cond) {
@@ -211,8 +236,7 @@ void op_alerts_history(op_alerts *a, const char *rule, const char *key, size_t k
 		if (al->streak < forn)
 			al->streak++;
 	} else {
-		al->broke |= al->firing;
-		al->streak = 0;
+		broken(al);
 	}
 }
 

@@ -341,42 +341,6 @@ static void trend_heading(doc *d, op_buf *b)
 		op_buf_printf(b, "Trend, %s to %s", d->xl[0], d->xl[d->nx - 1]);
 }
 
-/* a period label of kpi-rollup's (2026-03-05, 2026-W09, 2026-03, 2026-Q1,
- * 2026) as its kind and number (bucket.h): 1, or 0 for another label */
-static int period_of(const char *s, int *kind, int64_t *b)
-{
-	long long y;
-	unsigned m, dd;
-	int n = -1;
-	char label[24];
-	size_t len = strlen(s);
-	if (len > 10)
-		return 0;
-	if (sscanf(s, "%4lld-%2u-%2u%n", &y, &m, &dd, &n) == 3 && (size_t)n == len && m >= 1 && m <= 12 && dd >= 1 &&
-	    dd <= op_days_in_month(y, m)) {
-		*kind = OP_BK_DAY;
-		*b = op_days_from_civil(y, m, dd);
-	} else if (n = -1, sscanf(s, "%4lld-W%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
-		/* the Monday of week m: week 1 holds 4 January */
-		int64_t jan4 = op_days_from_civil(y, 1, 4), mon = jan4 - op_weekday(jan4) + 7 * ((int64_t)m - 1) + 3;
-		*kind = OP_BK_WEEK;
-		*b = mon / 7 - (mon % 7 < 0);	/* weeks counted from 1969-12-29 */
-	} else if (n = -1, sscanf(s, "%4lld-Q%1u%n", &y, &m, &n) == 2 && (size_t)n == len) {
-		*kind = OP_BK_QUARTER;
-		*b = y * 4 + m - 1;
-	} else if (n = -1, sscanf(s, "%4lld-%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
-		*kind = OP_BK_MONTH;
-		*b = y * 12 + m - 1;
-	} else if (n = -1, sscanf(s, "%4lld%n", &y, &n) == 1 && (size_t)n == len) {
-		*kind = OP_BK_YEAR;
-		*b = y;
-	} else
-		return 0;
-	/* what writes back the same is the label of that period */
-	op_bucket_label(*kind, *b, label);
-	return !strcmp(label, s);
-}
-
 /* The periods of the trend: those of ranks p0..p, and when their labels
  * are calendar periods of one kind, the ones between that no row has (a
  * gap in a chart, never a line joining the months around it), the last
@@ -387,7 +351,7 @@ static void trend_axis(doc *d)
 	int kind = -1, k, cal = 1;
 	int64_t first = 0, last = 0, b;
 	for (size_t p = d->p0; p <= d->p && cal; p++) {
-		cal = period_of(t->period[p], &k, &b) && (kind < 0 || k == kind);
+		cal = op_bucket_parse(t->period[p], &k, &b) && (kind < 0 || k == kind);
 		kind = k;
 		first = p == d->p0 ? b : first;
 		last = b;
@@ -405,7 +369,7 @@ static void trend_axis(doc *d)
 			op_bucket_label(kind, first + (int64_t)i, d->fill[i]);
 	}
 	for (size_t p = d->p0; p <= d->p && cal; p++)
-		if (period_of(t->period[p], &k, &b) && b >= first) {
+		if (op_bucket_parse(t->period[p], &k, &b) && b >= first) {
 			d->xp[b - first] = p;
 			d->xl[b - first] = t->period[p];
 		}

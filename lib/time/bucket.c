@@ -99,3 +99,37 @@ int op_bucket_year_before(int kind, int64_t b, int64_t *out)
 	default: *out = b - 1; return 1;
 	}
 }
+
+int op_bucket_parse(const char *s, int *kind, int64_t *b)
+{
+	long long y;
+	unsigned m, dd;
+	int n = -1;
+	char label[24];
+	size_t len = strlen(s);
+	if (len > 10)
+		return 0;
+	if (sscanf(s, "%4lld-%2u-%2u%n", &y, &m, &dd, &n) == 3 && (size_t)n == len && m >= 1 && m <= 12 && dd >= 1 &&
+	    dd <= op_days_in_month(y, m)) {
+		*kind = OP_BK_DAY;
+		*b = op_days_from_civil(y, m, dd);
+	} else if (n = -1, sscanf(s, "%4lld-W%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		/* the Monday of week m: week 1 holds 4 January */
+		int64_t jan4 = op_days_from_civil(y, 1, 4), mon = jan4 - op_weekday(jan4) + 7 * ((int64_t)m - 1) + 3;
+		*kind = OP_BK_WEEK;
+		*b = mon / 7 - (mon % 7 < 0);	/* weeks counted from 1969-12-29 */
+	} else if (n = -1, sscanf(s, "%4lld-Q%1u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		*kind = OP_BK_QUARTER;
+		*b = y * 4 + m - 1;
+	} else if (n = -1, sscanf(s, "%4lld-%2u%n", &y, &m, &n) == 2 && (size_t)n == len) {
+		*kind = OP_BK_MONTH;
+		*b = y * 12 + m - 1;
+	} else if (n = -1, sscanf(s, "%4lld%n", &y, &n) == 1 && (size_t)n == len) {
+		*kind = OP_BK_YEAR;
+		*b = y;
+	} else
+		return 0;
+	/* what writes back the same is the label of that period */
+	op_bucket_label(*kind, *b, label);
+	return !strcmp(label, s);
+}

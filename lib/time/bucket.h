@@ -20,6 +20,9 @@ int64_t op_bucket_of(int kind, const op_tz *z, op_time t);
 /* Its label: 2026-03-05, 2026-W09, 2026-03, 2026-Q1, 2026.  Returns the
  * length; out holds at least 24 bytes. */
 size_t op_bucket_label(int kind, int64_t b, char out[24]);
+/* A label of op_bucket_label's back to its kind and number: 1, or 0 for
+ * any other text (what writes back otherwise is no such label). */
+int op_bucket_parse(const char *label, int *kind, int64_t *b);
 /* The same period one year earlier: 1 and *out, or 0 when there is none
  * (29 February, week 53 of a year whose predecessor has 52). */
 int op_bucket_year_before(int kind, int64_t b, int64_t *out);

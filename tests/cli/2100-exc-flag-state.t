@@ -155,6 +155,35 @@ expect_out <<'E'
 ["breaches","new","2026-09"]
 E
 
+# a month with no row (a group with no enquiries, rows without --fill)
+# breaks a streak, as the row --fill writes there would
+cat > g.rules <<'R'
+flag breaches high when breaches >= 5 for 2
+R
+cat > g1.jsonl <<J
+{"period":"2026-07","category":"gas","breaches":6,$K}
+{"period":"2026-09","category":"gas","breaches":7,$K}
+{"period":"2026-09","category":"oil","breaches":7,$K}
+{"period":"2026-10","category":"oil","breaches":8,$K}
+{"period":"2026-W53","category":"wk","breaches":8,$K}
+{"period":"2027-W01","category":"wk","breaches":8,$K}
+J
+tcase "KPI rows in one run: a month with no row between breaks for 2; consecutive months, and week 53 of 2026 then week 1, do not" "exc-flag -r g.rules --state gs --now 2026-11-01T00:00:00Z g1.jsonl | sh told.sh"
+expect_out <<'E'
+gas	2026-07
+gas	2026-09
+oil	2026-09
+oil	2026-10	breaches	new	2026-09
+wk	2026-W53
+wk	2027-W01	breaches	new	2026-W53
+E
+printf '{"period":"2026-07","category":"gas","breaches":6,%s}\n' "$K" > g2.jsonl
+printf '{"period":"2026-09","category":"gas","breaches":6,%s}\n{"period":"2026-10","category":"gas","breaches":6,%s}\n' "$K" "$K" > g3.jsonl
+tcase "KPI rows run by run: August missing, the streak starts again in September, fires in October" "exc-flag -r g.rules --state gr --now 2026-08-01T00:00:00Z g2.jsonl >/dev/null; for m in 09 10; do grep \"2026-\$m\" g3.jsonl | exc-flag -r g.rules --state gr --only --now 2026-\$m-28T00:00:00Z | sh told.sh; done"
+expect_out <<'E'
+gas	2026-10	breaches	new	2026-09
+E
+
 # ---- the state file refused ----
 printf 'opflow-state exc-flag 1\na late {"id":"E1"} 1 firing 2026-11-02T08:00:00Z 2026-11-02T08:00:00Z\na late x 1 firing\nend 2\n' > bad1
 tcase "a damaged line: 78 with its line, state left as it was" "cp bad1 keep; exc-flag -r r.rules --state bad1 run1.jsonl; echo rc=\$?; cmp bad1 keep && echo unchanged"
