@@ -25,6 +25,22 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+/* count pieces of v[0..nv) drawn at random, joined into out (cap bytes,
+ * NUL-terminated; a piece that would not fit ends it): the length */
+static size_t draw(char *out, size_t cap, const char *const *v, size_t nv, unsigned count)
+{
+	size_t n = 0;
+	for (unsigned k = 0; k < count; k++) {
+		const char *p = v[rnd((unsigned)nv)];
+		if (n + strlen(p) >= cap)
+			break;
+		memcpy(out + n, p, strlen(p));
+		n += strlen(p);
+	}
+	out[n] = 0;
+	return n;
+}
+
 int main(void)
 {
 	lits("\\bquote\\b", "i", "quote");
@@ -66,16 +82,7 @@ int main(void)
 	size_t bad = 0, gated = 0, matched = 0;
 	for (int t = 0; t < 3000; t++) {
 		char pat[64];
-		size_t n = 0;
-		unsigned np = 1 + rnd(6);
-		for (unsigned k = 0; k < np; k++) {
-			const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
-			if (n + strlen(p) >= sizeof pat)
-				break;
-			memcpy(pat + n, p, strlen(p));
-			n += strlen(p);
-		}
-		pat[n] = 0;
+		size_t n = draw(pat, sizeof pat, pieces, sizeof pieces / sizeof *pieces, 1 + rnd(6));
 		const char *flags = rnd(2) ? "i" : "";
 		op_err e;
 		size_t off;
@@ -88,14 +95,8 @@ int main(void)
 		for (int s = 0; s < 40; s++) {
 			/* zeroed: JIT code may read a word past the subject, unused */
 			char text[128] = {0};
-			size_t tn = 0;
-			unsigned na = rnd(30);	/* long enough to be walked as two halves */
-			for (unsigned k = 0; k < na; k++) {
-				const char *a = atoms[rnd(sizeof atoms / sizeof *atoms)];
-				memcpy(text + tn, a, strlen(a));
-				tn += strlen(a);
-			}
-			text[tn] = 0;
+			/* long enough to be walked as two halves */
+			size_t tn = draw(text, sizeof text, atoms, sizeof atoms / sizeof *atoms, rnd(30));
 			op_pf_next(pf);
 			int want = op_rx_match(plain, text, tn, &e);
 			int got = op_rx_match(g, text, tn, &e);
@@ -124,16 +125,7 @@ int main(void)
 	size_t cbad = 0, cgated = 0, cmatched = 0;
 	for (int t = 0; t < 3000; t++) {
 		char pat[96];
-		size_t n = 0;
-		unsigned np = 1 + rnd(7);
-		for (unsigned k = 0; k < np; k++) {
-			const char *p = cpieces[rnd(sizeof cpieces / sizeof *cpieces)];
-			if (n + strlen(p) >= sizeof pat)
-				break;
-			memcpy(pat + n, p, strlen(p));
-			n += strlen(p);
-		}
-		pat[n] = 0;
+		size_t n = draw(pat, sizeof pat, cpieces, sizeof cpieces / sizeof *cpieces, 1 + rnd(7));
 		static const char *const fl[] = { "", "i", "u", "iu" };
 		const char *flags = fl[rnd(4)];
 		op_err e;
@@ -146,13 +138,8 @@ int main(void)
 		cgated += op_pf_gated_classes(pf);
 		for (int s = 0; s < 40; s++) {
 			char text[256] = {0};
-			size_t tn = 0;
-			unsigned na = rnd(24);	/* past 16 bytes: the SSE2 search too */
-			for (unsigned k = 0; k < na; k++) {
-				const char *a = catoms[rnd(sizeof catoms / sizeof *catoms)];
-				memcpy(text + tn, a, strlen(a));
-				tn += strlen(a);
-			}
+			/* past 16 bytes: the SSE2 search too */
+			size_t tn = draw(text, sizeof text, catoms, sizeof catoms / sizeof *catoms, rnd(24));
 			op_pf_next(pf);
 			int want = op_rx_match(plain, text, tn, &e);
 			int got = op_rx_match(g, text, tn, &e);
