@@ -213,4 +213,79 @@ enq-parse: dates.csv:12: bad date '2024-04-31T00:00:00Z' in 'received_at': a day
 enq-parse: dates.csv:13: bad date '2024-04-30T00:60:00Z' in 'received_at': minutes (00-59) expected at '60:00Z'
 E
 
+
+# ---- fields copied and escaped a few bytes at a time ----
+# Short fields are copied and checked for JSON escapes by loads of 8, 4
+# or 16 bytes (lib/csv/csvio.c, lib/core/buf.c): each byte JSON escapes,
+# a quote, CR, LF, NUL, a delimiter, spaces, UTF-8 of 2-4 bytes and bad
+# UTF-8, at each place of a field of each length from 0 to 40 (the first
+# 16-byte block, its last byte, the block after).  The sums are those of
+# the output before the copies were made short (commit 62249ae).
+cat > edges.pl <<'EOF'
+binmode STDOUT;
+print "id,received_at,subject,body,value\n";
+my @special = ("\"", "\n", "\r", "\t", "\\", "\x01", "\x1f", "\x7f", " ", ",",
+	"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\xa1", "\xff", "\xc3", "\x00");
+my $row = 0;
+for my $s (@special) {
+	for my $len (0 .. 40) {
+		for my $at (0 .. ($len ? $len - 1 : 0)) {
+			my $f = "a" x $len;
+			substr($f, $at, 1) = $s if $len;
+			(my $q = $f) =~ s/"/""/g;
+			my $plain = $f !~ /["\n\r,\x00]/ && $f !~ /^[ \t]|[ \t]$/;
+			$row++;
+			printf "r%d,2025-01-02T03:04:%02dZ,%s,\"%s\",%d.5\n", $row, $row % 60,
+				$plain ? $f : "s", $q, $len;
+		}
+	}
+}
+EOF
+perl edges.pl > edges.csv
+tcase "every escaped byte at every place of fields 0-40 bytes long: output as before" \
+	"enq-parse --rejects rej edges.csv > out 2> err; echo status \$?; cksum < out; cksum < rej; cksum < err; wc -l < err"
+expect_rc 0
+expect_out <<'E'
+status 65
+933089310 2597382
+493737884 53289
+2564664911 41907
+821
+E
+
+printf 'id,received_at,subject,body\n' > near.csv
+k=0
+for c in '""' '\n' '\r' '\\' '\001' '\303\251' '\t'; do
+	for at in 15 16 17; do
+		k=$((k + 1))
+		printf "n$k,2025-01-02T03:04:05Z,s,\"%s$c%s\"\n" $(head -c $at xs) yyyyyyyyyyyyyyyy >> near.csv
+	done
+done
+tcase "an escape at byte 15, 16 and 17 of a field" \
+	"enq-parse near.csv | sed 's/.*\"body\"://; s/,\"channel.*//'"
+expect_rc 0
+expect_out <<'E'
+"xxxxxxxxxxxxxxx\"yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\"yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\"yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxx\ryyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\ryyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\ryyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxx\\yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\\yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\\yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxx\u0001yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\u0001yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\u0001yyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxéyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxéyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxxéyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxx\tyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxx\tyyyyyyyyyyyyyyyy"
+"xxxxxxxxxxxxxxxxx\tyyyyyyyyyyyyyyyy"
+E
+
 done_testing
