@@ -27,8 +27,7 @@ void op_buf_enlarge(op_buf *b, size_t extra)
 void op_buf_add(op_buf *b, const void *s, size_t n)
 {
 	op_buf_grow(b, n);
-	if (n)
-		memcpy(b->p + b->len, s, n);
+	op_copy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = 0;
 }
@@ -156,29 +155,6 @@ static size_t json_plain(const unsigned char *s, size_t n)
 }
 #endif
 
-/* s[0..n), n < 16, to d, by two loads of 8, 4 or 1 bytes that overlap
- * (no call to memcpy for a few bytes) */
-static void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 8) {
-		uint64_t a, z;
-		memcpy(&a, s, 8);
-		memcpy(&z, s + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &z, 8);
-	} else if (n >= 4) {
-		uint32_t a, z;
-		memcpy(&a, s, 4);
-		memcpy(&z, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &z, 4);
-	} else if (n) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	}
-}
-
 void op_buf_json_str(op_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -186,7 +162,7 @@ void op_buf_json_str(op_buf *b, const char *s, size_t n)
 	op_buf_grow(b, n + 2);	/* the string and its quotes, if nothing is escaped */
 	b->p[b->len++] = '"';
 	if (n < 16 && json_plain(p, n) == n) {	/* most are: no memcpy call */
-		copy_short(b->p + b->len, s, n);
+		op_copy_small(b->p + b->len, s, n);
 		b->len += n;
 		b->p[b->len++] = '"';
 		b->p[b->len] = 0;
@@ -194,8 +170,7 @@ void op_buf_json_str(op_buf *b, const char *s, size_t n)
 	}
 	for (size_t i = 0;;) {
 		size_t run = json_plain(p + i, n - i);
-		if (run)
-			memcpy(b->p + b->len, p + i, run);
+		op_copy(b->p + b->len, p + i, run);
 		b->len += run;
 		i += run;
 		if (i == n)

@@ -31,8 +31,14 @@ size_t op_utf8_valid_prefix(const char *str, size_t n)
 		 * no high bit is set (memcpy keeps it legal for unaligned input;
 		 * gcc makes it a load) */
 #ifdef __SSE2__
-		while (n - i >= 16 && !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i))))
+		while (n - i >= 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
+			if (m) {	/* on to the first byte with it */
+				i += (unsigned)__builtin_ctz(m);
+				break;
+			}
 			i += 16;
+		}
 #endif
 		while (n - i >= 8) {
 			uint64_t w;

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
+#include <string.h>
 
 #define OP_VERSION "0.1.0"
 
@@ -79,6 +80,45 @@ static inline void op_buf_grow(op_buf *b, size_t extra)
 {
 	if (extra >= b->cap - b->len)
 		op_buf_enlarge(b, extra);
+}
+/* s[0..n), n < 32, to d by two loads of 16, 8, 4 or 1 bytes that
+ * overlap: the fields and keys of a record are short, and a call to
+ * memcpy for each cost more than the copy (fixed-size memcpy is a load) */
+static inline void op_copy_small(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+	if (n >= 16) {
+		char a[16], z[16];
+		memcpy(a, s, 16);
+		memcpy(z, s + n - 16, 16);
+		memcpy(d, a, 16);
+		memcpy(d + n - 16, z, 16);
+	} else if (n >= 8) {
+		uint64_t a, z;
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		uint32_t a, z;
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &z, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+/* memcpy, with op_copy_small's way for a short s */
+static inline void op_copy(void *d, const void *s, size_t n)
+{
+	if (n < 32)
+		op_copy_small(d, s, n);
+	else
+		memcpy(d, s, n);
 }
 void op_buf_add(op_buf *b, const void *s, size_t n);
 void op_buf_adds(op_buf *b, const char *s);

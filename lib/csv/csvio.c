@@ -320,7 +320,7 @@ static void on_field(void *s, size_t len, void *data)
 		op_buf_addc(&st->fields, 0);
 	} else {
 		op_buf_grow(&st->fields, len + 1);
-		memcpy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
+		op_copy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
 		st->fields.len += len + 1;
 		st->flen[i] = len;
 	}
