@@ -27,7 +27,10 @@ void op_record_source(op_record *r, const char *format, const char *file)
 
 void op_record_start(op_record *r)
 {
-	op_buf_reset(&r->members);
+	r->members.len = 0;
+	op_buf_grow(&r->members, OP_REC_HEAD);
+	r->members.len = OP_REC_HEAD;
+	r->members.p[OP_REC_HEAD] = 0;
 	op_buf_reset(&r->tail);
 	op_buf_reset(&r->id);
 	op_buf_reset(&r->chan);
@@ -131,40 +134,9 @@ static int repeated(op_record *r, const uint64_t d[2])
 	return !isnew;
 }
 
-int op_record_emit(op_record *r, op_stream *st, unsigned long line, const char *raw, size_t rawlen)
+/* What follows the members: the tail, the channel, the source. */
+static void put_rest(op_record *r, op_buf *o, unsigned long line)
 {
-	op_buf *o = &r->out, *b = &r->members;
-	uint64_t d[2];
-	if (r->name_at != NONE)
-		put_name(r);
-	if (!raw) {
-		raw = b->p ? b->p : "";
-		rawlen = b->len;
-	}
-	if (!r->has_id || (r->dedup && raw != b->p))
-		op_digest(raw, rawlen, d);
-	/* exact repeats: the same raw input, or the same id and members */
-	if (r->dedup && raw != b->p && repeated(r, d))
-		return 0;
-	op_buf_reset(o);
-	op_buf_adds(o, "{\"id\":");
-	if (r->has_id) {
-		op_buf_json_str(o, r->id.p, r->id.len);
-	} else {
-		char hex[21] = "enq-";
-		op_digest_hex64(d, hex + 4);
-		op_buf_json_str(o, hex, 20);
-	}
-	if (r->dedup && raw == b->p) {
-		uint64_t dd[2];
-		size_t at = o->len;
-		op_buf_add(o, b->p, b->len);
-		op_digest(o->p, o->len, dd);
-		o->len = at;
-		if (repeated(r, dd))
-			return 0;
-	}
-	op_buf_add(o, b->p, b->len);
 	op_buf_add(o, r->tail.p, r->tail.len);
 	if (r->channel || !r->channel_inline) {
 		const char *ch = r->channel ? r->channel : r->has_channel ? r->chan.p : r->default_channel;
@@ -180,7 +152,54 @@ int op_record_emit(op_record *r, op_stream *st, unsigned long line, const char *
 		op_buf_addc(o, '}');
 	}
 	op_buf_addc(o, '}');
-	op_emit(st, o->p, o->len);
+}
+
+int op_record_emit(op_record *r, op_stream *st, unsigned long line, const char *raw, size_t rawlen)
+{
+	op_buf *o = &r->out, *b = &r->members;
+	uint64_t d[2];
+	int given = raw != NULL;
+	if (r->name_at != NONE)
+		put_name(r);
+	const char *m = b->p + OP_REC_HEAD;
+	size_t mlen = b->len - OP_REC_HEAD;
+	if (!given) {
+		raw = m;
+		rawlen = mlen;
+	}
+	if (!r->has_id || (r->dedup && given))
+		op_digest(raw, rawlen, d);
+	/* exact repeats: the same raw input, or the same id and members */
+	if (r->dedup && given && repeated(r, d))
+		return 0;
+	op_buf_reset(o);
+	op_buf_adds(o, "{\"id\":");
+	if (r->has_id) {
+		op_buf_json_str(o, r->id.p, r->id.len);
+	} else {
+		char hex[21] = "enq-";
+		op_digest_hex64(d, hex + 4);
+		op_buf_json_str(o, hex, 20);
+	}
+	if (r->dedup && !given) {
+		uint64_t dd[2];
+		size_t at = o->len;
+		op_buf_add(o, m, mlen);
+		op_digest(o->p, o->len, dd);
+		o->len = at;
+		if (repeated(r, dd))
+			return 0;
+	}
+	if (o->len > OP_REC_HEAD) {	/* a long id */
+		op_buf_add(o, m, mlen);
+		put_rest(r, o, line);
+		op_emit(st, o->p, o->len);
+		return 1;
+	}
+	size_t at = OP_REC_HEAD - o->len;
+	memcpy(b->p + at, o->p, o->len);
+	put_rest(r, b, line);
+	op_emit(st, b->p + at, b->len - at);
 	return 1;
 }
 

@@ -26,6 +26,11 @@ enum {
 	OP_REC_CHANNEL,			/* the source's channel */
 };
 
+/* The members are built after a gap this long, where op_record_emit puts
+ * the record's start ({"id":"...") when it fits: the record is then
+ * written where it was built, not copied after its start. */
+#define OP_REC_HEAD 64
+
 typedef struct {
 	/* set by the program */
 	op_norm norm;			/* how dates and numbers are read */
@@ -34,7 +39,7 @@ typedef struct {
 	int dedup;			/* --dedup: drop exact repeats */
 	unsigned long long dups;	/* repeats dropped */
 	/* the record being built (op_record_start) */
-	op_buf members;			/* ,"key":value... */
+	op_buf members;			/* ,"key":value... from OP_REC_HEAD on */
 	op_buf tail;			/* members after the digested ones */
 	int has_id, has_channel;
 	int channel_inline;		/* a member of the members: none added */
@@ -78,7 +83,7 @@ static inline int op_record_add(op_record *r, const char *pre, size_t plen, cons
 		return op_record_add_kind(r, pre, plen, v, n, kind, col);
 	op_buf *b = &r->members;
 	op_buf_grow(b, plen + n + 2);	/* json_str's room too, tested once */
-	memcpy(b->p + b->len, pre, plen);
+	op_copy(b->p + b->len, pre, plen);
 	b->len += plen;
 	op_buf_json_str(b, v, n);
 	return 0;
