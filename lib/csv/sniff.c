@@ -189,7 +189,8 @@ int op_input_open(op_input *in, FILE *f, int kind, const char *encoding, const c
 {
 	const char *head;
 	size_t nhead, bom, unit;
-	*in = (op_input){ .kind = kind };
+	*in = (op_input){ .kind = kind, .f = f };
+	off_t start = ftello(f);
 	in->in = in->pf = op_peek_open(f, 4096, &head, &nhead);
 	if (!in->pf)
 		return op_errf(e, OP_EXIT_NOINPUT, "read error: %s", strerror(errno));
@@ -207,12 +208,16 @@ int op_input_open(op_input *in, FILE *f, int kind, const char *encoding, const c
 	}
 	if (kind == OP_KIND_AUTO && (in->kind = op_sniff_kind(head, nhead)) < 0)
 		return op_errf(e, OP_EXIT_DATAERR, "not clearly delimited text or JSON lines (some of the first lines start with '{'): give -f csv, -f tsv or -f jsonl");
+	/* A file that seeks is read again from where it started, straight:
+	 * through the peek stream, each byte would be copied once more. */
+	if (!wide && start >= 0 && !fseeko(f, start, SEEK_SET))
+		in->in = f;
 	return 0;
 }
 
 void op_input_close(op_input *in)
 {
-	if (in->in && in->in != in->pf && in->in != in->df)
+	if (in->in && in->in != in->f && in->in != in->pf && in->in != in->df)
 		fclose(in->in);
 	if (in->df)
 		fclose(in->df);

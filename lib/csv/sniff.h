@@ -48,7 +48,7 @@ typedef struct {
 	FILE *in;		/* what to read */
 	int kind;		/* the kind given, else sniffed */
 	int decoded;		/* UTF-16 or UTF-32, read through a decoder */
-	FILE *pf, *df;		/* private */
+	FILE *f, *pf, *df;	/* private */
 } op_input;
 
 /* f (name: for messages) as input of kind (OP_KIND_AUTO: sniffed from
