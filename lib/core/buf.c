@@ -155,19 +155,12 @@ static size_t json_plain(const unsigned char *s, size_t n)
 }
 #endif
 
-void op_buf_json_str(op_buf *b, const char *s, size_t n)
+/* op_buf_json_str of a string that is not short and plain: runs copied,
+ * the bytes between them escaped.  Apart, so that the short strings most
+ * are do not pay this one's registers. */
+static __attribute__((noinline)) void json_runs(op_buf *b, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	op_buf_grow(b, n + 2);	/* the string and its quotes, if nothing is escaped */
-	b->p[b->len++] = '"';
-	if (n < 16 && json_plain(p, n) == n) {	/* most are: no memcpy call */
-		op_copy_small(b->p + b->len, s, n);
-		b->len += n;
-		b->p[b->len++] = '"';
-		b->p[b->len] = 0;
-		return;
-	}
 	for (size_t i = 0;;) {
 		size_t run = json_plain(p + i, n - i);
 		op_copy(b->p + b->len, p + i, run);
@@ -195,6 +188,19 @@ void op_buf_json_str(op_buf *b, const char *s, size_t n)
 			o[5] = hex[c & 15];
 			b->len += 4;
 		}
+	}
+}
+
+void op_buf_json_str(op_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	op_buf_grow(b, n + 2);	/* the string and its quotes, if nothing is escaped */
+	b->p[b->len++] = '"';
+	if (n < 16 && json_plain(p, n) == n) {	/* most are: no memcpy call */
+		op_copy_small(b->p + b->len, s, n);
+		b->len += n;
+	} else {
+		json_runs(b, p, n);
 	}
 	b->p[b->len++] = '"';
 	b->p[b->len] = 0;

@@ -36,6 +36,7 @@
 #define CHUNK (256 * 1024)	/* bytes per fread, a block */
 #define PARTIAL (1024 * 1024)	/* a line this long is fed before its end */
 #define BLK (64 * 1024)		/* libcsv's field buffer grows by this */
+#define SLOT0 256		/* a field's buffer, to start with */
 #define NONE SIZE_MAX
 #define POPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
@@ -46,6 +47,13 @@
 typedef struct {
 	size_t at, scanned;
 } ahead;
+
+/* A buffer libcsv filled with a field, taken from it with its size (a
+ * csv_parser's entry_buf and entry_size) */
+typedef struct {
+	char *p;
+	size_t cap;
+} slot;
 
 struct op_csv {
 	const char *name;
@@ -90,11 +98,13 @@ struct op_csv {
 	int big;		/* libcsv's buffer grew past max_field */
 	char reason[160];
 	size_t nf;		/* fields seen, good or not */
-	op_buf fields;		/* field bytes, each NUL-terminated */
-	size_t *off;		/* where each field starts in fields */
-	size_t *flen;		/* and its length */
-	size_t offcap;
-	const char **fp;	/* the pointers handed to the callback */
+	op_buf fields;		/* converted field bytes, each NUL-terminated */
+	size_t *off;		/* where each converted field starts in fields */
+	size_t *flen;		/* and each field's length */
+	const char **fp;	/* the pointers handed to the callback: NULL
+				 * while the field is in fields */
+	slot *held;		/* libcsv's buffer of each field, taken */
+	size_t offcap;		/* of each of these arrays */
 
 	char **names;
 	size_t ncols;
@@ -285,45 +295,76 @@ static void report(op_csv *st, size_t end, const char *reason)
 		st->ret = st->bad(st->b + st->rs, raw_len(st, end), st->row_line, reason, st->ctx);
 }
 
-static void on_field(void *s, size_t len, void *data)
+/* Room for field i in the arrays of fields; a buffer for each new field
+ * to hand libcsv (see on_field) */
+static void grow_slots(op_csv *st, size_t i)
 {
-	op_csv *st = data;
-	size_t i = st->nf++;
+	size_t old = st->offcap, cap = old, cap2 = old, cap3 = old;
+	st->off = op_grow(st->off, i, &st->offcap, sizeof *st->off);
+	st->flen = op_grow(st->flen, i, &cap, sizeof *st->flen);
+	st->fp = op_grow(st->fp, i, &cap2, sizeof *st->fp);
+	st->held = op_grow(st->held, i, &cap3, sizeof *st->held);
+	for (size_t k = old; k < st->offcap; k++)
+		st->held[k] = (slot){ op_xmalloc(SLOT0), SLOT0 };
+}
+
+/* What on_field does but for the most of fields: field i refused (a NUL
+ * in it, too long), or converted into fields, or room made for it.  1:
+ * it is still to be taken. */
+static __attribute__((noinline)) int field_rare(op_csv *st, const char *s, size_t len, size_t i)
+{
 	if (st->row_bad)
-		return;
+		return 0;
 	if (st->nul && memchr(s, 0, len)) {
 		/* the callback gets C strings: the rest would vanish */
 		snprintf(st->reason, sizeof st->reason, "field %zu has a NUL byte", i + 1);
 		st->row_bad = 1;
-		return;
+		return 0;
 	}
 	if (len > st->max_field) {
 		snprintf(st->reason, sizeof st->reason,
 			 "field %zu is longer than %zu bytes", i + 1, st->max_field);
 		st->row_bad = st->big = 1;
-		return;
+		return 0;
 	}
-	if (i >= st->offcap) {	/* three arrays of one length */
-		size_t cap = st->offcap, cap2 = cap;
-		st->off = op_grow(st->off, i, &st->offcap, sizeof *st->off);
-		st->flen = op_grow(st->flen, i, &cap, sizeof *st->flen);
-		st->fp = op_grow(st->fp, i, &cap2, sizeof *st->fp);
-	}
+	if (i >= st->offcap)
+		grow_slots(st, i);
+	if (!st->conv)
+		return 1;
 	st->off[i] = st->fields.len;
-	if (st->conv) {
-		if (op_to_utf8(&st->fields, s, len, st->enc) && !st->warned) {
-			op_warn("%s:%lu: not valid %s, read as Windows-1252 (said once per file)",
-				st->name, st->row_line, st->enc ? st->enc : "UTF-8");
-			st->warned = 1;
-		}
-		st->flen[i] = st->fields.len - st->off[i];
-		op_buf_addc(&st->fields, 0);
-	} else {
-		op_buf_grow(&st->fields, len + 1);
-		op_copy(st->fields.p + st->fields.len, s, len + 1);	/* and NUL */
-		st->fields.len += len + 1;
-		st->flen[i] = len;
+	if (op_to_utf8(&st->fields, s, len, st->enc) && !st->warned) {
+		op_warn("%s:%lu: not valid %s, read as Windows-1252 (said once per file)",
+			st->name, st->row_line, st->enc ? st->enc : "UTF-8");
+		st->warned = 1;
 	}
+	st->flen[i] = st->fields.len - st->off[i];
+	op_buf_addc(&st->fields, 0);
+	st->fp[i] = NULL;
+	return 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	op_csv *st = data;
+	size_t i = st->nf++;
+	if ((st->row_bad | st->nul | st->conv | (i >= st->offcap) | (len > st->max_field)) &&
+	    !field_rare(st, s, len, i))
+		return;
+	/* Not copied: libcsv's buffer (the field, NUL-terminated by
+	 * CSV_APPEND_NULL) is taken, and libcsv given the one that held this
+	 * field of the row before.  It writes a field through p->entry_buf
+	 * and checks p->entry_size byte by byte, so a swap in the callback
+	 * holds (libcsv 3.0.3, csv_parse: SUBMIT_FIELD then entry_pos = 0). */
+	slot *h = &st->held[i];
+	struct csv_parser *p = &st->p;
+	char *mine = h->p;
+	size_t cap = h->cap;
+	h->p = (char *)p->entry_buf;
+	h->cap = p->entry_size;
+	p->entry_buf = (unsigned char *)mine;
+	p->entry_size = cap;
+	st->fp[i] = s;
+	st->flen[i] = len;
 }
 
 static void on_row(int c, void *data)
@@ -346,7 +387,8 @@ static void on_row(int c, void *data)
 		goto out;
 	}
 	for (size_t i = 0; i < st->nf; i++)
-		st->fp[i] = st->fields.p + st->off[i];
+		if (!st->fp[i])
+			st->fp[i] = st->fields.p + st->off[i];
 	if (!st->have_names) {
 		if (!o->no_header && !o->header) {
 			set_names(st, st->fp, st->nf);
@@ -394,7 +436,7 @@ static void ahead_reset(op_csv *st, size_t from)
 static size_t next_byte(op_csv *st, ahead *a, int c)
 {
 	size_t pos = st->pos;
-	if (a->at == NONE || a->at < pos) {
+	if ((a->at == NONE || a->at < pos) && a->scanned < st->len) {
 		size_t from = a->scanned > pos ? a->scanned : pos;
 		const char *q = memchr(st->b + from, c, st->len - from);
 		a->at = q ? (size_t)(q - st->b) : NONE;
@@ -410,7 +452,7 @@ static size_t utf8_to(op_csv *st)
 {
 	ahead *a = &st->bad8;
 	size_t pos = st->pos;
-	if (a->at == NONE || a->at < pos) {
+	if ((a->at == NONE || a->at < pos) && a->scanned < st->len) {
 		size_t from = a->scanned > pos ? a->scanned : pos;
 		size_t k = from + op_utf8_valid_prefix(st->b + from, st->len - from);
 		a->scanned = k;
@@ -803,6 +845,9 @@ out:;
 	free(st.off);
 	free(st.flen);
 	free(st.fp);
+	for (size_t i = 0; i < st.offcap; i++)
+		free(st.held[i].p);
+	free(st.held);
 	for (size_t i = 0; i < st.ncols; i++)
 		free(st.names[i]);
 	free(st.names);
