@@ -288,4 +288,43 @@ expect_out <<'E'
 "xxxxxxxxxxxxxxxxx\tyyyyyyyyyyyyyyyy"
 E
 
+
+# ---- a file that seeks is read again from where it was, after sniffing ----
+printf 'junk,junk,junk,junk,junk,j\nid,received_at,subject\na1,2025-01-02T03:04:05Z,s\n' > off.csv
+printf 'junk,junk,junk,junk,junk,j\n{"id":"j1","received_at":"2025-01-02T03:04:05Z"}\n' > off.jsonl
+tcase "stdin a file already read into: read from where it was, not from its start" \
+	"for f in off.csv off.jsonl; do { dd bs=27 count=1 of=/dev/null 2>/dev/null; enq-parse -; } < \$f; done"
+expect_rc 0
+expect_out <<'E'
+{"id":"a1","received_at":"2025-01-02T03:04:05Z","subject":"s","channel":"web","source":{"format":"csv","file":"<stdin>","line":2}}
+{"id":"j1","received_at":"2025-01-02T03:04:05Z","channel":"web","source":{"format":"jsonl","file":"<stdin>","line":1}}
+E
+expect_err </dev/null
+
+
+# ---- fields taken from libcsv's buffer, each column's given back ----
+# A row wider than the header (its fields rejected), a field that grows
+# libcsv's buffer past 64 KiB, then short fields in the same columns:
+# each row reads as its own bytes, nothing of the row before.
+{ printf 'id,received_at,subject\n'
+  awk 'BEGIN { for (i = 0; i < 40; i++) printf "w%d,", i; print "w" }'
+  printf 'a1,2025-01-02T03:04:05Z,"'; head -c 70000 xs; head -c 70000 xs; printf '"\n'
+  printf 'a2,2025-01-02T03:04:06Z,\n'
+  printf 'a3,,"q""\n"\n'
+  printf 'a4,2025-01-02T03:04:07Z,s\n'; } > swap.csv
+tcase "a row too wide, a field past 64 KiB, short fields after them: each row its own" \
+	"enq-parse --rejects rej swap.csv | sed 's/xxxxxxxxxx*/x*/'; cut -c1-20 rej"
+expect_rc 0
+expect_out <<'E'
+{"id":"a1","received_at":"2025-01-02T03:04:05Z","subject":"x*","channel":"web","source":{"format":"csv","file":"swap.csv","line":3}}
+{"id":"a2","received_at":"2025-01-02T03:04:06Z","subject":null,"channel":"web","source":{"format":"csv","file":"swap.csv","line":4}}
+{"id":"a3","received_at":null,"subject":"q\"\n","channel":"web","source":{"format":"csv","file":"swap.csv","line":5}}
+{"id":"a4","received_at":"2025-01-02T03:04:07Z","subject":"s","channel":"web","source":{"format":"csv","file":"swap.csv","line":7}}
+id,received_at,subje
+w0,w1,w2,w3,w4,w5,w6
+E
+expect_err <<'E'
+enq-parse: swap.csv:2: 41 fields, header has 3
+E
+
 done_testing

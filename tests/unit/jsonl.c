@@ -356,13 +356,14 @@ static void escaping(void)
 		op_buf_free(&got);
 	}
 	is_num(bad, 0, "JSON string escaping, 16 bytes at a time, as byte by byte");
-	/* the short paths (under 16 bytes: two loads that overlap) and the
-	 * last block's overlap: every length to 33, one byte at every place */
+	/* the short paths (under 16 bytes: two loads that overlap), the last
+	 * block's overlap and the runs copied (op_copy: under 32 bytes, two
+	 * loads that overlap): every length to 65, one byte at every place */
 	bad = 0;
-	for (size_t n = 0; n < 34; n++)
+	for (size_t n = 0; n < 66; n++)
 		for (size_t at = 0; at <= n; at++)
 			for (const char *c = "\"\\\n\x01\x1f \x7f\x80"; *c; c++) {
-				char in[34];
+				char in[66];
 				memset(in, 'a', n);
 				if (at < n)
 					in[at] = *c;
@@ -387,7 +388,7 @@ static void escaping(void)
 				op_buf_free(&got);
 				op_buf_free(&want);
 			}
-	is_num(bad, 0, "JSON strings to 33 bytes, one byte to escape or not at every place");
+	is_num(bad, 0, "JSON strings to 65 bytes, one byte to escape or not at every place");
 	static const unsigned long long nums[] = { 0, 7, 10, 99, 1000000, 18446744073709551615ULL };
 	op_buf u = {0};
 	char want[200] = "";
@@ -400,9 +401,31 @@ static void escaping(void)
 	op_buf_free(&u);
 }
 
+/* op_copy copies what memcpy does, every length to 70 from and to every
+ * place in a 16-byte block, and writes no byte outside */
+static void copying(void)
+{
+	char src[128], dst[128], want[128];
+	size_t bad = 0;
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (char)(i * 7 + 1);
+	for (size_t n = 0; n <= 70; n++)
+		for (size_t from = 0; from < 16; from++)
+			for (size_t to = 0; to < 16; to++) {
+				memset(dst, '#', sizeof dst);
+				memset(want, '#', sizeof want);
+				memcpy(want + to, src + from, n);
+				op_copy(dst + to, src + from, n);
+				if (memcmp(dst, want, sizeof dst) && bad++ < 3)
+					printf("# %zu bytes from %zu to %zu: not memcpy's\n", n, from, to);
+			}
+	is_num(bad, 0, "op_copy: memcpy's bytes at every length to 70 and alignment, none outside");
+}
+
 int main(void)
 {
 	escaping();
+	copying();
 	suite();
 	records();
 	splicing();
