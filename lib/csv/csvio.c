@@ -11,8 +11,10 @@
  * read buffer (it is compacted and grown, never cut, while a row is open),
  * so a bad row can be handed on whole.  What each line needs to know (its
  * end, a CR, a NUL, bad UTF-8) is searched for once per block, not once
- * per line (see `ahead`).  Fields are copied into one reused buffer, with
- * their lengths; nothing is allocated per row once the buffers have grown.
+ * per line (see `ahead`).  Fields are not copied: the buffer libcsv
+ * filled is taken, and it is given another (see on_field); only fields
+ * converted from another charset are copied, into one reused buffer.
+ * Nothing is allocated per row once the buffers have grown.
  *
  * Deviations from RFC 4180, as spreadsheets and Python's csv module read:
  * spaces and tabs around unquoted fields and around quoted ones are
