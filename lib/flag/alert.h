@@ -35,6 +35,7 @@ typedef struct {
 	int firing;		/* told as new (else pending, for `for`) */
 	int broke;		/* firing, and broken by a period of the history */
 	op_time notified;	/* last told, when firing */
+	int overdue;		/* the state said told later than now: tell again */
 	int seen, told;		/* observed this run, and what that told */
 	int gone;		/* stopped: not written back */
 } op_alert;
@@ -50,7 +51,8 @@ typedef struct {
 
 void op_alerts_init(op_alerts *a, op_time now);
 /* Body lines of the state (chunks of op_state_next): 0, or -1 with e (78,
- * "FILE:LINE: damaged line ..."). */
+ * "FILE:LINE: damaged line ...").  A time in a line later than now is
+ * warned of, once, with its line, and taken as now (see load_line). */
 int op_alerts_load(op_alerts *a, const char *body, size_t n, const char *file, unsigned long line0,
 		   op_err *e);
 /* One observation of rule's condition for key: holds or not, in period

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Last review of issue 18 (a report and alerts a manager can trust), as
+# the business owner and the sysadmin of the cron job: the defects found,
+# one case each, named after the defect.
+. "$(dirname "$0")/../lib.sh"
+
+# ---- exc-flag --state: a time later than now ----
+# A test run with OPFLOW_NOW in 2030 wrote its time into the state; a
+# real run believed it and kept the alert quiet until 2030 (renotify
+# counted from then), with a since in the future.  A time later than now
+# is warned of once, with its line, and taken as now: the alert is told
+# again, and the state gets this run's time
+cat > "$T/f.rules" <<'R'
+flag late high when late == true message "{id} late" renotify 24h
+flag big low when value > 100 for 2
+R
+printf '%s\n' '{"id":"E1","late":true,"value":1}' '{"id":"E2","value":200}' > "$T/f.jsonl"
+told="jq -r '[.id, (.flags[]? | .name, .status, .since)] | @tsv'"
+tcase "state time later than now: a test run dated 2030" \
+	"exc-flag -r f.rules --state fst --only --now 2030-01-01T00:00:00Z f.jsonl | $told"
+expect_rc 0
+expect_out <<'E'
+E1	late	new	2030-01-01T00:00:00Z
+E
+tcase "state time later than now kept the alert quiet until then" \
+	"exc-flag -r f.rules --state fst --only --now 2026-11-02T08:00:00Z f.jsonl | $told"
+expect_rc 0
+expect_out <<'E'
+E1	late	ongoing	2026-11-02T08:00:00Z
+E2	big	new	2026-11-02T08:00:00Z
+E
+expect_err <<'E'
+exc-flag: fst:2: a time later than now (2026-11-02T08:00:00Z), from a run with a wrong clock: taken as now, the alert told again
+exc-flag: fst:3: a time later than now (2026-11-02T08:00:00Z), from a run with a wrong clock: taken as now
+E
+tcase "state time later than now: warned once, renotify counts from now" \
+	"exc-flag -r f.rules --state fst --only --now 2026-11-02T09:00:00Z f.jsonl | $told; cat fst"
+expect_rc 0
+expect_out <<'E'
+opflow-state exc-flag 1
+a late {"id":"E1"} 1 firing 2026-11-02T08:00:00Z 2026-11-02T08:00:00Z
+a big {"id":"E2"} 2 firing 2026-11-02T08:00:00Z 2026-11-02T08:00:00Z
+end 2
+E
+expect_err </dev/null
+
+done_testing
