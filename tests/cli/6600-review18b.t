@@ -44,4 +44,20 @@ end 2
 E
 expect_err </dev/null
 
+# ---- the summary: a small base of the period before ----
+# "service: Enquiries 5 on 4 enquiries" and "Median first response
+# 17.6 h on 4 enquiries": the base was the period before's (4), the
+# value stood on 5; the base goes with the value before
+printf 'by month(received_at), team\nkpi enquiries = count()\nkpi resp = median(hours(received_at, first_response_at)) unit h\n' > "$T/b.conf"
+for i in 1 2 3 4 5 6 7 8 9; do
+	m=10; [ $i -le 4 ] && m=09
+	echo "{\"id\":\"b$i\",\"received_at\":\"2026-$m-0${i}T09:00:00Z\",\"first_response_at\":\"2026-$m-0${i}T1${i}:00:00Z\",\"team\":\"web\"}"
+done > "$T/b.jsonl"
+tcase "small base of the period before told as the value's" \
+	"kpi-rollup -k b.conf --compare previous b.jsonl | kpi-report | grep '^- Too few'"
+expect_rc 0
+expect_out <<'E'
+- Too few enquiries to compare: web: enquiries 5 (4 on 4 enquiries before); web: resp 8.0 h (3.5 h on 4 enquiries before).
+E
+
 done_testing
