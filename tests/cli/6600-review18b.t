@@ -60,4 +60,17 @@ expect_out <<'E'
 - Too few enquiries to compare: web: enquiries 5 (4 on 4 enquiries before); web: resp 8.0 h (3.5 h on 4 enquiries before).
 E
 
+# ---- monthly-report: a time zone that is none ----
+# TZ_NAME=Europe/Lundon: date(1) took it for UTC to pick the month, and
+# the run failed in enq-parse with a usage error (64) naming its --tz,
+# not monthly.conf; a mistake of the config is said as one, 78
+tcase "TZ_NAME typo failed as enq-parse usage error" \
+	"mkdir cfg && cp $TESTS/../share/examples/monthly.conf cfg/ && sed -i 's#^TZ_NAME=.*#TZ_NAME=Europe/Lundon#' cfg/monthly.conf && OPFLOW_NOW=2026-11-01T00:30:00Z $TESTS/../scripts/monthly-report cfg out; echo \$?; ls -A out"
+expect_out <<'E'
+78
+E
+expect_err <<'E'
+monthly-report: monthly.conf: TZ_NAME: 'Europe/Lundon' is not a time zone
+E
+
 done_testing
