@@ -73,4 +73,19 @@ expect_err <<'E'
 monthly-report: monthly.conf: TZ_NAME: 'Europe/Lundon' is not a time zone
 E
 
+# ---- exc-flag --prom: a rule name given twice ----
+# a name given twice on purpose (lint's duplicate, silenced) wrote the
+# series twice: the textfile collector refuses such a file, and with it
+# every opflow metric
+printf 'flag a high when x == 1\nflag a high when x == 2\nflag a low when x == 1\n' > "$T/d.rules"
+tcase "prom series written twice for a name given twice" \
+	"printf '%s\n' '{\"id\":\"1\",\"x\":1}' '{\"id\":\"2\",\"x\":2}' | exc-flag -r d.rules --prom d.prom >/dev/null && cat d.prom"
+expect_rc 0
+expect_out <<'E'
+# HELP opflow_flags Records a flag rule held for in the last run of exc-flag.
+# TYPE opflow_flags gauge
+opflow_flags{rule="a",severity="high",title="a"} 2
+opflow_flags{rule="a",severity="low",title="a"} 1
+E
+
 done_testing
