@@ -74,22 +74,23 @@ static int key_ok(const op_buf *key)
 	return key->len <= OP_ALERT_KEY_MAX && key->p[0] == '{' && !op_json_valid(key->p, key->len, &je);
 }
 
-/* A time of the state later than the run's was written by a run with a
- * wrong clock (a test with OPFLOW_NOW in 2030).  Believed, it would keep
- * the alert quiet until then, renotify counting from it: the alert is
- * told again by this run, as ongoing if it still holds, and since is now.
+/* A time of the state later than the run's, by more than the clocks of
+ * two hosts differ, was written by a run with a wrong clock (a test with
+ * OPFLOW_NOW in 2030).  Believed, it would keep the alert quiet until
+ * then, renotify counting from it: the alert is told again by this run,
+ * as ongoing if it still holds, and since is now.
  * 0, 1 when the line had such a time, 2 when its alert is told again. */
 static int future(op_alerts *a, op_alert *al)
 {
 	op_time since;
 	int odd = 0;
-	if (al->firing && al->notified > a->now) {
+	if (al->firing && al->notified > a->now + OP_ALERT_SKEW) {
 		al->notified = a->now;
 		al->overdue = 1;
 		odd = 2;
 	}
 	/* since, a time for a record (a period, no time, for a KPI row) */
-	if (!op_time_parse(al->since, strlen(al->since), &since, NULL) && since > a->now) {
+	if (!op_time_parse(al->since, strlen(al->since), &since, NULL) && since > a->now + OP_ALERT_SKEW) {
 		free(al->since);
 		al->since = op_xstrdup(a->nowtext);
 		if (!odd)

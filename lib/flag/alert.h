@@ -16,6 +16,10 @@
 #define OP_ALERT_PERIOD_MAX 64
 #define OP_ALERT_LINE_MAX 16384
 #define OP_ALERT_FOR_MAX 1000	/* a rule's `for` */
+/* How much later than now a time of the state may be and still be
+ * believed: the clocks of two hosts that share a state drift apart by
+ * seconds; one an hour or a year out is wrong (alert.c future()). */
+#define OP_ALERT_SKEW 300
 
 /* What an observation tells: nothing (the condition does not hold, or
  * holds on fewer observations than `for` asks), the alert started, it

@@ -43,6 +43,11 @@ a big {"id":"E2"} 2 firing 2026-11-02T08:00:00Z 2026-11-02T08:00:00Z
 end 2
 E
 expect_err </dev/null
+tcase "state time later than now: two hosts' clocks minutes apart are believed" \
+	"exc-flag -r f.rules --state fst --only --now 2026-11-02T07:58:00Z f.jsonl"
+expect_rc 0
+expect_out </dev/null
+expect_err </dev/null
 
 # ---- the summary: a small base of the period before ----
 # "service: Enquiries 5 on 4 enquiries" and "Median first response
