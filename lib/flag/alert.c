@@ -74,7 +74,33 @@ static int key_ok(const op_buf *key)
 	return key->len <= OP_ALERT_KEY_MAX && key->p[0] == '{' && !op_json_valid(key->p, key->len, &je);
 }
 
-/* the fields of one line after "a"; 0 or -1 when damaged */
+/* A time of the state later than the run's, by more than the clocks of
+ * two hosts differ, was written by a run with a wrong clock (a test with
+ * OPFLOW_NOW in 2030).  Believed, it would keep the alert quiet until
+ * then, renotify counting from it: the alert is told again by this run,
+ * as ongoing if it still holds, and since is now.
+ * 0, 1 when the line had such a time, 2 when its alert is told again. */
+static int future(op_alerts *a, op_alert *al)
+{
+	op_time since;
+	int odd = 0;
+	if (al->firing && al->notified > a->now + OP_ALERT_SKEW) {
+		al->notified = a->now;
+		al->overdue = 1;
+		odd = 2;
+	}
+	/* since, a time for a record (a period, no time, for a KPI row) */
+	if (!op_time_parse(al->since, strlen(al->since), &since, NULL) && since > a->now + OP_ALERT_SKEW) {
+		free(al->since);
+		al->since = op_xstrdup(a->nowtext);
+		if (!odd)
+			odd = 1;
+	}
+	return odd;
+}
+
+/* the fields of one line after "a"; 0, future()'s 1 or 2, or -1 when
+ * damaged */
 static int load_line(op_alerts *a, const char *q, const char *eol)
 {
 	op_buf *f = a->f;
@@ -101,7 +127,7 @@ static int load_line(op_alerts *a, const char *q, const char *eol)
 	al->notified = notified;
 	if (k == 7)
 		al->period = op_xstrdup(f[6].p);
-	return 0;
+	return future(a, al);
 }
 
 int op_alerts_load(op_alerts *a, const char *body, size_t n, const char *file, unsigned long line0,
@@ -111,9 +137,14 @@ int op_alerts_load(op_alerts *a, const char *body, size_t n, const char *file, u
 	for (unsigned long line = line0; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
-		if (eol - p > OP_ALERT_LINE_MAX || eol - p < 2 || memcmp(p, "a ", 2) || load_line(a, p + 1, eol))
+		int rc = eol - p > OP_ALERT_LINE_MAX || eol - p < 2 || memcmp(p, "a ", 2) ? -1
+			 : load_line(a, p + 1, eol);
+		if (rc < 0)
 			return op_errf(e, OP_EXIT_CONFIG, "%s:%lu: damaged line \"%.*s\"", file, line,
 				       (int)(eol - p > 60 ? 60 : eol - p), p);
+		if (rc)
+			op_warn("%s:%lu: a time later than now (%s), from a run with a wrong clock: taken as now%s",
+				file, line, a->nowtext, rc == 2 ? ", the alert told again" : "");
 		p = nl ? nl + 1 : end;
 	}
 	return 0;
@@ -165,7 +196,8 @@ static int holds(op_alerts *a, op_alert *al, const char *at, int advance, unsign
 		al->notified = a->now;
 		return OP_ALERT_NEW;
 	}
-	if (renotify > 0 && a->now - al->notified >= renotify) {
+	if (al->overdue || (renotify > 0 && a->now - al->notified >= renotify)) {
+		al->overdue = 0;
 		al->notified = a->now;
 		return OP_ALERT_ONGOING;
 	}

@@ -16,6 +16,10 @@
 #define OP_ALERT_PERIOD_MAX 64
 #define OP_ALERT_LINE_MAX 16384
 #define OP_ALERT_FOR_MAX 1000	/* a rule's `for` */
+/* How much later than now a time of the state may be and still be
+ * believed: the clocks of two hosts that share a state drift apart by
+ * seconds; one an hour or a year out is wrong (alert.c future()). */
+#define OP_ALERT_SKEW 300
 
 /* What an observation tells: nothing (the condition does not hold, or
  * holds on fewer observations than `for` asks), the alert started, it
@@ -35,6 +39,7 @@ typedef struct {
 	int firing;		/* told as new (else pending, for `for`) */
 	int broke;		/* firing, and broken by a period of the history */
 	op_time notified;	/* last told, when firing */
+	int overdue;		/* the state said told later than now: tell again */
 	int seen, told;		/* observed this run, and what that told */
 	int gone;		/* stopped: not written back */
 } op_alert;
@@ -50,7 +55,8 @@ typedef struct {
 
 void op_alerts_init(op_alerts *a, op_time now);
 /* Body lines of the state (chunks of op_state_next): 0, or -1 with e (78,
- * "FILE:LINE: damaged line ..."). */
+ * "FILE:LINE: damaged line ...").  A time in a line later than now is
+ * warned of, once, with its line, and taken as now (see load_line). */
 int op_alerts_load(op_alerts *a, const char *body, size_t n, const char *file, unsigned long line0,
 		   op_err *e);
 /* One observation of rule's condition for key: holds or not, in period

@@ -72,19 +72,38 @@ static void label(op_buf *b, const char *name, const char *s, size_t n)
 	op_buf_addc(b, '"');
 }
 
+/* rules whose labels are alike: a name given twice on purpose (lint's
+ * duplicate, silenced) with the same severity and title */
+static int same_labels(const op_flag *a, const op_flag *b)
+{
+	return !strcmp(a->name, b->name) && a->severity == b->severity && a->titlelen == b->titlelen &&
+	       !memcmp(a->title, b->title, a->titlelen);
+}
+
 static void metric(op_buf *b, const char *name, const char *help, const op_flagger *c, int active)
 {
 	size_t n;
 	const op_flag *f = op_flagger_flags(c, &n);
 	op_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 	for (size_t i = 0; i < n; i++) {
+		/* one line a label set: the collector refuses a file with a
+		 * series twice, and every metric of it with the file */
+		unsigned long long v = 0;
+		size_t j = 0;
+		while (j < i && !same_labels(&f[j], &f[i]))
+			j++;
+		if (j < i)
+			continue;	/* summed on the first's line */
+		for (j = i; j < n; j++)
+			if (same_labels(&f[j], &f[i]))
+				v += active ? f[j].active : f[j].fired;
 		op_buf_printf(b, "%s{", name);
 		label(b, "rule", f[i].name, strlen(f[i].name));
 		op_buf_addc(b, ',');
 		label(b, "severity", op_severities[f[i].severity], strlen(op_severities[f[i].severity]));
 		op_buf_addc(b, ',');
 		label(b, "title", f[i].title, f[i].titlelen);
-		op_buf_printf(b, "} %llu\n", active ? f[i].active : f[i].fired);
+		op_buf_printf(b, "} %llu\n", v);
 	}
 }
 

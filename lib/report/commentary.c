@@ -56,6 +56,7 @@ static void flag_sentence(const op_kpitab *t, size_t p, op_sentences *out, op_bu
 typedef struct {
 	size_t g, k, order;
 	double v, prev, key;
+	int before;	/* a small base (key) of the period before, not of v */
 } change;
 
 /* How big a change is, to tell the biggest first: a count's or a value's
@@ -155,8 +156,15 @@ static void low_sentence(const op_kpitab *t, const change *low, size_t n, op_buf
 		subject(t, low[i].g, low[i].k, b);
 		op_buf_addc(b, ' ');
 		op_fmt_kpi(b, low[i].v, &f);
-		op_buf_addc(b, ' ');
+		/* "Enquiries 5 on 4 enquiries" read as if the 5 stood on 4:
+		 * a base of the period before goes with its value */
+		op_buf_adds(b, low[i].before ? " (" : " ");
+		if (low[i].before) {
+			op_fmt_kpi(b, low[i].prev, &f);
+			op_buf_addc(b, ' ');
+		}
 		base(t, low[i].k, low[i].key, b);
+		op_buf_adds(b, low[i].before ? " before)" : "");
 	}
 	if (n > LIST_MAX)
 		op_buf_printf(b, "; and %zu more, marked * in the table", n - LIST_MAX);
@@ -191,10 +199,12 @@ void op_commentary(const op_kpitab *t, size_t p, size_t max, op_sentences *out)
 				continue;
 			any = 1;
 			if (op_kpitab_low(t, r, k, &nbase)) {
-				low[nlow++] = (change){ g, k, nlow, v, prev, nbase };	/* key: the base */
+				low[nlow] = (change){ g, k, nlow, v, prev, nbase,	/* key: the base */
+						      !isnan(nbase) && !(op_krow_n(r, k) == nbase) };
+				nlow++;
 				continue;
 			}
-			c[n] = (change){ g, k, n, v, prev, size(&t->kpi[k], v, prev) };
+			c[n] = (change){ g, k, n, v, prev, size(&t->kpi[k], v, prev), 0 };
 			n++;
 		}
 		nnew += r && !any && has_number(t, r);
