@@ -117,6 +117,10 @@ static void parse_flag(op_parser *p, void *vc)
 		f.title = f.name;
 		f.titlelen = strlen(f.name);
 	}
+	/* what the flag is about, for a report to say once: delta.x,
+	 * prev.x and delta_pct.x are about x (kpi-rollup --compare) */
+	static const char *const wrappers[] = { "prev", "delta", "delta_pct", NULL };
+	f.about = op_expr_subject(f.when, wrappers);
 	op_p_rule(p, "flag", f.name, f.when, 0);
 	c->flags = op_grow(c->flags, c->n, &c->cap, sizeof *c->flags);
 	c->flags[c->n++] = f;
@@ -143,7 +147,7 @@ static void set_group(ctx *c, op_rec *r)
 	c->ev.grouplen = c->group.len;
 }
 
-/* {name, severity, title, message, owner of f, open (no '}'), into b:
+/* {name, severity, title, about, message, owner of f, open (no '}'), into b:
  * 0, or -1 after rejecting the record when its message cannot be made.
  * A resolved alert's message (render 0) is null: its condition no longer
  * holds, what the template would say is not what was wrong. */
@@ -153,6 +157,11 @@ static int flag_object(ctx *c, op_stream *st, const op_flag *f, int render, op_b
 	op_buf_json_cstr(b, f->name);
 	op_buf_printf(b, ",\"severity\":\"%s\",\"title\":", op_severities[f->severity]);
 	op_buf_json_str(b, f->title, f->titlelen);
+	op_buf_adds(b, ",\"about\":");
+	if (f->about)
+		op_buf_json_cstr(b, f->about);
+	else
+		op_buf_adds(b, "null");
 	op_buf_adds(b, ",\"message\":");
 	if (f->message && render) {
 		op_buf_reset(&c->tmp);

@@ -14,6 +14,7 @@ typedef struct {
 	size_t titlelen;
 	int severity;
 	op_expr *when, *message;	/* message may be NULL */
+	const char *about;		/* the field `when` reads first, or NULL */
 	unsigned line;
 	unsigned forn;			/* --state: observations in a row before it fires */
 	int64_t renotify;		/* --state: told again after (seconds); 0 never */

@@ -108,6 +108,10 @@ int op_expr_is_path(const op_expr *e);
  * path (enq-draft --check); the placeholder as written ("{name|there}"). */
 void op_template_fields(const op_expr *t, void (*fn)(void *ctx, const op_expr *slot, const char *field), void *ctx);
 const char *op_slot_text(const op_expr *slot);
+/* The field a condition is about: the first path it reads, left to
+ * right, by its first name, or its second when the first is in skip
+ * (NULL-terminated; "delta" in delta.x); NULL when it reads none. */
+const char *op_expr_subject(const op_expr *e, const char *const *skip);
 /* The field an expression names when it is a plain top-level path. */
 const char *op_expr_field(const op_expr *e);
 /* A field path (opflow-rules(5) Field paths) at the start of s[0..n),

@@ -597,6 +597,31 @@ static void walk_fields(const op_expr *e, const op_expr *slot, void (*fn)(void *
 		walk_fields(e->args[i], slot, fn, ctx);
 }
 
+/* the first path e reads, left to right: its first name, or its second
+ * when the first is one of skip (a wrapper like "delta") */
+static const char *first_path(const op_expr *e, const char *const *skip)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == E_PATH && e->segs[0].name) {
+		for (size_t i = 0; skip && skip[i] && e->nseg > 1 && e->segs[1].idx < 0; i++)
+			if (!strcmp(e->segs[0].name, skip[i]))
+				return e->segs[1].name;
+		return e->segs[0].name;
+	}
+	const char *f = first_path(e->a, skip);
+	if (!f)
+		f = first_path(e->b, skip);
+	for (size_t i = 0; !f && i < e->nargs; i++)
+		f = first_path(e->args[i], skip);
+	return f;
+}
+
+const char *op_expr_subject(const op_expr *e, const char *const *skip)
+{
+	return first_path(e, skip);
+}
+
 void op_template_fields(const op_expr *t, void (*fn)(void *ctx, const op_expr *slot, const char *field), void *ctx)
 {
 	for (size_t i = 0; i < t->nargs; i++)

@@ -171,6 +171,16 @@ static void low_sentence(const op_kpitab *t, const change *low, size_t n, op_buf
 	op_buf_addc(b, '.');
 }
 
+/* Does an exception of row r say KPI k's news?  Then the Exceptions
+ * section tells it and the summary does not again. */
+static int flagged(const op_kpitab *t, const op_krow *r, size_t k)
+{
+	for (size_t i = 0; i < r->nflag; i++)
+		if (!r->flag[i].resolved && r->flag[i].about && !strcmp(r->flag[i].about, t->kpi[k].name))
+			return 1;
+	return 0;
+}
+
 static int has_number(const op_kpitab *t, const op_krow *r)
 {
 	double v;
@@ -198,6 +208,8 @@ void op_commentary(const op_kpitab *t, size_t p, size_t max, op_sentences *out)
 			if (!op_kpitab_num(t, r, k, &v) || !op_kpitab_prev(t, g, p, k, &prev, &label))
 				continue;
 			any = 1;
+			if (flagged(t, r, k))
+				continue;
 			if (op_kpitab_low(t, r, k, &nbase)) {
 				low[nlow] = (change){ g, k, nlow, v, prev, nbase,	/* key: the base */
 						      !isnan(nbase) && !(op_krow_n(r, k) == nbase) };

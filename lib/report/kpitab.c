@@ -289,10 +289,12 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err
 		json_t *name = json_object_get(o, "name"), *sev = json_object_get(o, "severity");
 		json_t *msg = json_object_get(o, "message"), *own = json_object_get(o, "owner");
 		json_t *title = json_object_get(o, "title"), *status = json_object_get(o, "status");
+		json_t *about = json_object_get(o, "about");
 		if (!json_is_string(name) || !json_is_string(sev) || !text_or_null(msg) || !text_or_null(own) ||
-		    !text_or_null(title) || !text_or_null(status)) {
+		    !text_or_null(title) || !text_or_null(status) || !text_or_null(about)) {
 			rc = op_errf(err, OP_EXIT_DATAERR,
-				     "flag %zu is not {name, severity, message, owner, title, status} with strings", i + 1);
+				     "flag %zu is not {name, severity, message, owner, title, about, status} with strings",
+				     i + 1);
 			break;
 		}
 		op_kflag *fl = &row->flag[row->nflag++];
@@ -306,6 +308,7 @@ static int read_flags(op_kpitab *t, op_krow *row, const op_field *f, op_err *err
 		fl->message = json_is_string(msg) ? adup(t, json_string_value(msg), json_string_length(msg)) : NULL;
 		fl->owner = json_is_string(own) ? adup(t, json_string_value(own), json_string_length(own)) : NULL;
 		fl->title = json_string_length(title) ? adup(t, json_string_value(title), json_string_length(title)) : fl->name;
+		fl->about = json_is_string(about) ? adup(t, json_string_value(about), json_string_length(about)) : NULL;
 		fl->resolved = json_is_string(status) && !strcmp(json_string_value(status), "resolved");
 	}
 	json_decref(a);

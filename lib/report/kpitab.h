@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
 	const char *name, *message, *owner;	/* message, owner: NULL when null */
 	const char *title;	/* exc-flag's "title", else the name */
+	const char *about;	/* exc-flag's "about": the field it is about, or NULL */
 	int sev;
 	int resolved;		/* "status":"resolved": an alert that stopped */
 } op_kflag;

@@ -182,7 +182,7 @@ exc-flag: redos.jsonl:1: redos.rules:1: flag r: regex: match limit exceeded
 E
 tcase "a template of 1,000 placeholders" "python3 -c 'print(\"flag t low when true message \\\"\" + \"{v}.\"*1000 + \"\\\"\")' > many.rules; echo '{\"v\":7}' | exc-flag -r many.rules | wc -c"
 expect_out <<'E'
-2086
+2099
 E
 
 # ---- history over an ordered stream, grouped ----
@@ -250,4 +250,8 @@ fi
 tcase "--progress with stderr not a terminal: silent" "exc-flag --progress $E/six.jsonl > /dev/null"
 expect_err < /dev/null
 
+tcase "about: the field the condition reads first, delta./prev./delta_pct. taken off; null with none" "printf '%s\n' 'flag a low when delta_pct.median_resp_h > 50 && median_resp_h > 4' 'flag b low when enquiries >= 10 && conversion < 0.25' 'flag c low when prev.x.y > 1' 'flag d low when true' 'flag e low when len(tags[0]) > 0 || 1 > 2' > about.rules; echo '{\"median_resp_h\":9,\"delta_pct\":{\"median_resp_h\":80},\"enquiries\":12,\"conversion\":0.1,\"prev\":{\"x\":{\"y\":2}},\"tags\":[\"vip\"]}' | exc-flag -r about.rules | jq -c '[.flags[].about]'"
+expect_out <<'E'
+["median_resp_h","enquiries","x",null,"tags"]
+E
 done_testing

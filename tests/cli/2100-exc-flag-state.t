@@ -17,7 +17,7 @@ flag plain medium when value == 1
 R
 tcase "title before or after when; the name without one" "echo '{\"id\":\"E1\",\"late\":true,\"value\":1}' | exc-flag -r t.rules"
 expect_out <<'E'
-{"id":"E1","late":true,"value":1,"flags":[{"name":"late","severity":"high","title":"Reply \"late\"","message":"E1 late","owner":"service"},{"name":"plain","severity":"medium","title":"plain","message":null,"owner":null}]}
+{"id":"E1","late":true,"value":1,"flags":[{"name":"late","severity":"high","title":"Reply \"late\"","about":"late","message":"E1 late","owner":"service"},{"name":"plain","severity":"medium","title":"plain","about":"value","message":null,"owner":null}]}
 E
 tcase "title after when" "echo '{\"id\":\"E2\",\"value\":200}' | exc-flag -r t.rules | jq -c '.flags[].title'"
 expect_out <<'E'
@@ -43,8 +43,8 @@ J
 tcase "run 1: new alerts told, a rule with for 2 waits" "exc-flag -r r.rules --state st --only --now 2026-11-02T08:00:00Z run1.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"E1","late":true,"value":1,"flags":[{"name":"late","severity":"high","title":"late","message":"E1 late","owner":"service","status":"new","since":"2026-11-02T08:00:00Z"}]}
-{"id":"E3","again":true,"flags":[{"name":"again","severity":"medium","title":"again","message":null,"owner":null,"status":"new","since":"2026-11-02T08:00:00Z"}]}
+{"id":"E1","late":true,"value":1,"flags":[{"name":"late","severity":"high","title":"late","about":"late","message":"E1 late","owner":"service","status":"new","since":"2026-11-02T08:00:00Z"}]}
+{"id":"E3","again":true,"flags":[{"name":"again","severity":"medium","title":"again","about":"again","message":null,"owner":null,"status":"new","since":"2026-11-02T08:00:00Z"}]}
 E
 tcase "the state file" "cat st"
 expect_out <<'E'
@@ -78,8 +78,8 @@ cat > run3.jsonl <<'J'
 J
 tcase "resolved: on a record still in the input, and a minimal record for one that is gone" "exc-flag -r r.rules --state st --only --now 2026-11-04T07:30:00Z run3.jsonl"
 expect_out <<'E'
-{"id":"E1","late":false,"value":1,"flags":[{"name":"late","severity":"high","title":"late","message":null,"owner":"service","status":"resolved","since":"2026-11-02T08:00:00Z"}]}
-{"id":"E2","flags":[{"name":"big","severity":"low","title":"Big order","message":null,"owner":null,"status":"resolved","since":"2026-11-02T08:00:00Z"}]}
+{"id":"E1","late":false,"value":1,"flags":[{"name":"late","severity":"high","title":"late","about":"late","message":null,"owner":"service","status":"resolved","since":"2026-11-02T08:00:00Z"}]}
+{"id":"E2","flags":[{"name":"big","severity":"low","title":"Big order","about":"value","message":null,"owner":null,"status":"resolved","since":"2026-11-02T08:00:00Z"}]}
 E
 tcase "resolved alerts leave the state" "cat st"
 expect_out <<'E'
@@ -146,9 +146,9 @@ cat > k2.jsonl <<J
 J
 tcase "next month: resolved on a row, for 2 reached, an absent group resolved" "exc-flag -r k.rules --state ks --only --now 2026-11-01T06:00:00Z k2.jsonl"
 expect_out <<'E'
-{"period":"2026-10","category":"billing","delta_pct":{"enquiries":5},"breaches":1,"kpi":{"by":["category"],"names":["enquiries"]},"flags":[{"name":"drop","severity":"medium","title":"Enquiries fell","message":null,"owner":null,"status":"resolved","since":"2026-08"}]}
-{"period":"2026-10","category":"repair","delta_pct":{"enquiries":0},"breaches":5,"kpi":{"by":["category"],"names":["enquiries"]},"flags":[{"name":"breaches","severity":"high","title":"breaches","message":null,"owner":null,"status":"new","since":"2026-09"}]}
-{"category":"gas","flags":[{"name":"breaches","severity":"high","title":"breaches","message":null,"owner":null,"status":"resolved","since":"2026-08"}]}
+{"period":"2026-10","category":"billing","delta_pct":{"enquiries":5},"breaches":1,"kpi":{"by":["category"],"names":["enquiries"]},"flags":[{"name":"drop","severity":"medium","title":"Enquiries fell","about":"enquiries","message":null,"owner":null,"status":"resolved","since":"2026-08"}]}
+{"period":"2026-10","category":"repair","delta_pct":{"enquiries":0},"breaches":5,"kpi":{"by":["category"],"names":["enquiries"]},"flags":[{"name":"breaches","severity":"high","title":"breaches","about":"breaches","message":null,"owner":null,"status":"new","since":"2026-09"}]}
+{"category":"gas","flags":[{"name":"breaches","severity":"high","title":"breaches","about":"breaches","message":null,"owner":null,"status":"resolved","since":"2026-08"}]}
 E
 tcase "--by names the group instead of kpi.by" "printf '{\"period\":\"2026-09\",\"team\":\"a\",\"category\":\"x\",\"breaches\":5,$K}\n' | exc-flag -r k.rules --state kb --by team --all-status --now 2026-10-01T00:00:00Z >/dev/null; printf '{\"period\":\"2026-10\",\"team\":\"a\",\"category\":\"y\",\"breaches\":5,$K}\n' | exc-flag -r k.rules --state kb --by team --only --now 2026-11-01T00:00:00Z | jq -c '.flags[] | [.name, .status, .since]'"
 expect_out <<'E'

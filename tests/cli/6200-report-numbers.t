@@ -124,10 +124,10 @@ tcase "summary: five lines at most, the exceptions counted, not listed again" \
 	"exc-flag -r $DATA/report/alerts.rules $DATA/report/monthly.jsonl | kpi-report | sed -n '/^## Summary/,/^## /p' | grep '^- '"
 expect_out <<'E'
 - 4 exceptions in 2026-10: 1 high, 1 medium, 2 low (see Exceptions).
-- complaint: enquiries rose 114 % to 15.
 - quote: median_resp_h fell from 4.4 h to 3.1 h (owner: dave).
-- quote: conversion rose 20 % to 0.36 (owner: alice).
-- 6 more changes and groups are in the table and the trend.
+- quote: enquiries rose 18 % to 165.
+- repair: conversion rose 4.9 % to 0.64 (owner: alice).
+- 4 more changes and groups are in the table and the trend.
 E
 
 # ---- resolved flags ----

@@ -175,9 +175,9 @@ printf '{"id":"R1","n":1}\n{"id":"R2","n":5000}\n{"id":"R3","n":10000}\n{"id":"R
 tcase "a rule file of 10,000 rules" "$GUARD exc-flag -r many.rules n.jsonl"
 expect_rc 0
 expect_out <<'E'
-{"id":"R1","n":1,"flags":[{"name":"f1","severity":"low","title":"f1","message":"R1 is 1","owner":null}]}
-{"id":"R2","n":5000,"flags":[{"name":"f5000","severity":"low","title":"f5000","message":"R2 is 5000","owner":null}]}
-{"id":"R3","n":10000,"flags":[{"name":"f10000","severity":"low","title":"f10000","message":"R3 is 10000","owner":null}]}
+{"id":"R1","n":1,"flags":[{"name":"f1","severity":"low","title":"f1","about":"n","message":"R1 is 1","owner":null}]}
+{"id":"R2","n":5000,"flags":[{"name":"f5000","severity":"low","title":"f5000","about":"n","message":"R2 is 5000","owner":null}]}
+{"id":"R3","n":10000,"flags":[{"name":"f10000","severity":"low","title":"f10000","about":"n","message":"R3 is 10000","owner":null}]}
 {"id":"R4","n":10001}
 E
 
