@@ -372,14 +372,60 @@ static int keycmp(const void *a, const void *b)
 	return memcmp(x->k, y->k, x->klen);
 }
 
+/* ---- the keys by hash ---- */
+
+/* More members than this are not hashed: the sort below finds repeats. */
+#define KEYS_HASHED 1024
+
+/* The length and three of the bytes: keys that agree on all four cost
+ * a memcmp, no more. */
+static inline uint32_t key_hash(const char *k, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)k;
+	uint32_t h = (uint32_t)n * 0x9E3779B1u;
+	if (n)
+		h ^= ((uint32_t)u[0] | (uint32_t)u[n - 1] << 8 | (uint32_t)u[n / 2] << 16) * 0x85EBCA77u;
+	return h ^ h >> 16;
+}
+
+/* r's keys, none escaped, into r->slot: 0, or -1 at the first key that
+ * came before (which one is named is find_duplicate's to say). */
+static int index_keys(op_rec *r)
+{
+	uint32_t size = 32;
+	while (size < 2 * r->nf)
+		size <<= 1;
+	if (!r->slot)
+		r->slot = op_xmalloc(2 * KEYS_HASHED * sizeof *r->slot);
+	memset(r->slot, 0, size * sizeof *r->slot);
+	r->mask = size - 1;
+	for (size_t i = 0; i < r->nf; i++) {
+		const op_field *f = &r->f[i];
+		uint32_t h = key_hash(f->k, f->klen) & r->mask;
+		for (; r->slot[h]; h = (h + 1) & r->mask) {
+			const op_field *g = &r->f[r->slot[h] - 1];
+			if (g->klen == f->klen && !memcmp(g->k, f->k, f->klen))
+				return -1;
+		}
+		r->slot[h] = (uint16_t)(i + 1);
+	}
+	r->hashed = 1;
+	return 0;
+}
+
 /* jansson (JSON_REJECT_DUPLICATES) compares decoded keys; escaped keys are
- * rare, so they are compared decoded and the rest by their bytes. */
+ * rare, so they are compared decoded and the rest by their bytes.  A
+ * record's keys are hashed: no repeat, the common answer, in one pass
+ * (and op_rec_get's index); a repeat is named by the searches below, as
+ * it was before there was a hash. */
 static int find_duplicate(op_rec *r, op_jerr *e)
 {
 	size_t n = r->nf, dup = SIZE_MAX;
 	int anyesc = 0;
 	for (size_t i = 0; i < n; i++)
 		anyesc |= r->f[i].kesc;
+	if (!anyesc && n <= KEYS_HASHED && !index_keys(r))
+		return 0;
 	if (anyesc) {
 		op_buf a = {0};
 		for (size_t i = 0; i < n && dup == SIZE_MAX; i++) {
@@ -435,6 +481,7 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 	r->line = str;
 	r->len = n;
 	r->nf = 0;
+	r->hashed = 0;
 	skip_ws(&s);
 	if (s.p >= s.end)
 		return fail(&s, s.p, "empty line");
@@ -501,6 +548,7 @@ tail:
 void op_rec_free(op_rec *r)
 {
 	free(r->f);
+	free(r->slot);
 	op_buf_free(&r->tmp);
 	memset(r, 0, sizeof *r);
 }
@@ -586,6 +634,14 @@ static void field_key(op_rec *r, const op_field *f, const char **k, size_t *kl)
 
 const op_field *op_rec_get(op_rec *r, const char *key, size_t klen)
 {
+	if (r->hashed) {
+		for (uint32_t h = key_hash(key, klen) & r->mask; r->slot[h]; h = (h + 1) & r->mask) {
+			const op_field *f = &r->f[r->slot[h] - 1];
+			if (f->klen == klen && !memcmp(f->k, key, klen))
+				return f;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
 		if (!f->kesc) {

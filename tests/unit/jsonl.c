@@ -305,6 +305,93 @@ static void splicing(void)
 	op_rec_free(&r);
 }
 
+/* ---- the keys by hash ----------------------------------------------------- */
+
+/* the repeat the scanner names, by the rule of the searches it had before
+ * the hash: up to 24 members the first whose key came before, else the
+ * smallest key (shortest, then by bytes) at its second place; -1: none */
+static long named_repeat(char keys[][8], size_t n)
+{
+	long best = -1;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(keys[i], keys[j]))
+				continue;
+			if (n <= 24)
+				return (long)i;
+			size_t a = strlen(keys[i]), b = best < 0 ? 0 : strlen(keys[best]);
+			int first = 1;	/* its second place: no k < j < i alike before */
+			for (size_t k = 0; k < i && first; k++)
+				first = k == j || strcmp(keys[k], keys[i]);
+			if (first && (best < 0 || a < b || (a == b && strcmp(keys[i], keys[best]) < 0)))
+				best = (long)i;
+		}
+	return best;
+}
+
+static void keys_by_hash(void)
+{
+	op_rec r = {0};
+	op_buf b = {0};
+	op_jerr e;
+	/* 1,024 members (the most hashed), then 1,025: each found, none else */
+	for (int n = 1024; n <= 1025; n++) {
+		op_buf_reset(&b);
+		op_buf_adds(&b, "{\"\":0");
+		for (int i = 1; i < n; i++)
+			op_buf_printf(&b, ",\"k%d\":%d", i, i);
+		op_buf_addc(&b, '}');
+		ok(op_rec_scan(&r, b.p, b.len, &e) == 0 && r.hashed == (n == 1024), "%d members: %s", n,
+		   n == 1024 ? "hashed" : "not hashed");
+		int found = op_rec_get(&r, "", 0) == &r.f[0];
+		for (int i = 1; i < n; i++) {
+			char k[16];
+			int kl = snprintf(k, sizeof k, "k%d", i);
+			found += op_rec_get(&r, k, (size_t)kl) == &r.f[i];
+		}
+		ok(found == n && !op_rec_get(&r, "k0", 2) && !op_rec_get(&r, "k1025", 5) &&
+		   !op_rec_get(&r, "k", 1), "%d members: each found where it is, no other", n);
+	}
+	const char *esc = "{\"a\":1,\"c\\u0061t\":2}";
+	ok(op_rec_scan(&r, esc, strlen(esc), &e) == 0 && !r.hashed && op_rec_get(&r, "cat", 3) == &r.f[1],
+	   "an escaped key: not hashed, found by its decoded name");
+	ok(op_rec_scan(&r, "{\"a\":1,\"a\":2}", 13, &e) && !r.hashed && !op_rec_get(&r, "b", 1),
+	   "a repeat: not hashed");
+	/* random keys from few letters, so that many hash alike and some
+	 * repeat: the repeat named as before, every key found */
+	char keys[40][8];
+	int bad = 0, repeats = 0;
+	for (int t = 0; t < 20000; t++) {
+		size_t n = 1 + rnd(40);
+		op_buf_reset(&b);
+		op_buf_addc(&b, '{');
+		for (size_t i = 0; i < n; i++) {
+			size_t kl = rnd(t % 2 ? 7 : 3);
+			for (size_t j = 0; j < kl; j++)
+				keys[i][j] = "abc"[rnd(t % 2 ? 2 : 3)];
+			keys[i][kl] = 0;
+			op_buf_printf(&b, "%s\"%s\":%zu", i ? "," : "", keys[i], i);
+		}
+		op_buf_addc(&b, '}');
+		long want = named_repeat(keys, n);
+		int rc = op_rec_scan(&r, b.p, b.len, &e);
+		repeats += want >= 0;
+		if (want >= 0) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "duplicate key \"%s\"", keys[want]);
+			bad += !rc || strcmp(e.msg, msg) || e.pos != (size_t)(r.f[want].k - 1 - b.p);
+			continue;
+		}
+		bad += rc != 0;
+		for (size_t i = 0; i < n; i++)
+			bad += op_rec_get(&r, keys[i], strlen(keys[i])) != &r.f[i];
+	}
+	ok(bad == 0 && repeats > 1000 && repeats < 19000,
+	   "20,000 records of random keys: %d with a repeat, %d wrong", repeats, bad);
+	op_buf_free(&b);
+	op_rec_free(&r);
+}
+
 /* what JSON escapes (RFC 8259, section 7) */
 static int json_special_ref(unsigned char c)
 {
@@ -406,6 +493,7 @@ int main(void)
 	suite();
 	records();
 	splicing();
+	keys_by_hash();
 	differential();
 	return done_testing();
 }
