@@ -515,11 +515,17 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 			return -1;
 		f->k = (const char *)k + 1;
 		f->klen = (uint32_t)(s.p - k - 2);
-		skip_ws(&s);
-		if (s.p >= s.end || *s.p != ':')
-			return fail(&s, s.p, "':' expected after key");
-		s.p++;
-		skip_ws(&s);
+		/* compact JSON, as every opflow program writes it: no blank
+		 * around the ':' nor after the ',' (and none to look for) */
+		if (s.end - s.p >= 2 && s.p[0] == ':' && s.p[1] > ' ') {
+			s.p++;
+		} else {
+			skip_ws(&s);
+			if (s.p >= s.end || *s.p != ':')
+				return fail(&s, s.p, "':' expected after key");
+			s.p++;
+			skip_ws(&s);
+		}
 		const unsigned char *v = s.p;
 		/* most members are strings: no container to walk */
 		if (s.p < s.end && *s.p == '"') {
@@ -532,6 +538,10 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 		f->v = (const char *)v;
 		f->vlen = (uint32_t)(s.p - v);
 		r->nf++;
+		if (s.end - s.p >= 2 && s.p[0] == ',' && s.p[1] == '"') {
+			s.p++;
+			continue;
+		}
 		skip_ws(&s);
 		if (s.p >= s.end)
 			return fail(&s, s.p, "unexpected end of line, ',' or '}' expected");

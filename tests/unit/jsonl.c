@@ -143,10 +143,26 @@ static void mutate(op_buf *b)
 	}
 }
 
+/* the record scanner (its own loop over the top level, with shortcuts
+ * for compact JSON) says of a text what the value scanner does: a
+ * record when an object, unless a key repeats */
+static int record_differs(op_rec *r, const char *s, size_t n)
+{
+	op_jerr e;
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	int obj = i < n && s[i] == '{' && op_json_valid(s, n, NULL) == 0;
+	if (op_rec_scan(r, s, n, &e) == 0)
+		return !obj;
+	return obj && strncmp(e.msg, "duplicate key", 13);
+}
+
 static void differential(void)
 {
 	op_buf b = {0};
-	int bad = 0, valid = 0;
+	op_rec r = {0};
+	int bad = 0, valid = 0, recbad = 0;
 	const int N = 60000;
 	char why[512];
 	for (int i = 0; i < N; i++) {
@@ -159,7 +175,11 @@ static void differential(void)
 				printf("# differs: %.*s\n#   %s\n", (int)(b.len > 200 ? 200 : b.len), b.p, why);
 		}
 		valid += op_json_valid(b.p, b.len, NULL) == 0;
+		if (record_differs(&r, b.p, b.len) && recbad++ < 5)
+			printf("# record scan differs: %.*s\n", (int)(b.len > 200 ? 200 : b.len), b.p);
 	}
+	ok(recbad == 0, "the record scanner agrees with the value scanner: %d differ", recbad);
+	op_rec_free(&r);
 	ok(bad == 0, "differential against jansson: %d texts (%d valid), %d differ", N, valid, bad);
 	ok(valid > N / 4 && valid < N * 9 / 10, "the generator makes both valid and invalid texts");
 	op_buf_free(&b);
@@ -208,6 +228,13 @@ static void records(void)
 	is(SCAN("{\"a\":\"\\ud800\"}"), "7: high surrogate not followed by a low one", "lone surrogate");
 	is(SCAN("{\"a\":\"\\u0000\"}"), "ok 1", "\\u0000 is valid JSON");
 	is(SCAN("{\"a\" 1}"), "6: ':' expected after key", "missing colon");
+	is(SCAN("{\"a\"::1}"), "6: value expected", "two colons");
+	is(SCAN("{\"a\":"), "6: unexpected end of line, value expected", "nothing after the colon");
+	is(SCAN("{\"a\":\t1 ,\n\"b\" :2}"), "ok 2", "blanks around the colon and comma");
+	is(SCAN("{\"a\":1,"), "8: unexpected end of line, string key expected", "nothing after the comma");
+	is(SCAN("{\"a\":1,}"), "8: string key expected", "a comma before the brace");
+	is(SCAN("{\"a\":1,\"b\"}"), "11: ':' expected after key", "a key without a value");
+	is(SCAN("{\"a\":1,\"b"), "10: unterminated string", "a key cut short");
 	is(SCAN("{a:1}"), "2: string key expected", "bare key");
 	is(SCAN("{\"a\":tru}"), "6: invalid literal", "bad literal");
 	is(SCAN("{\"a\":1}x"), "8: end of line expected after the object", "trailing garbage");
