@@ -2,6 +2,7 @@
  * a differential test against jansson over generated and mutated texts,
  * exact messages for bad records, and splicing. */
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +311,29 @@ static void splicing(void)
 	ok(op_jnum(f->v, f->vlen) == -125.0, "real decoded");
 	f = op_rec_get(&r, "i", 1);
 	ok(op_jnum(f->v, f->vlen) == 42.0 && f->type == OP_JNUM, "integer decoded");
+	/* the decimals read without strtod read as strtod reads them, to
+	 * the bit, and those with 16 digits or an exponent by strtod */
+	int jbad = 0;
+	for (int t = 0; t < 200000; t++) {
+		char num[40];
+		int len = 0, digits = 1 + (int)rnd(17), point = (int)rnd((unsigned)digits + 1);
+		if (rnd(2))
+			num[len++] = '-';
+		for (int i = 0; i < digits; i++) {
+			if (i == point && i)
+				num[len++] = '.';
+			num[len++] = (char)((i == 0 && digits > 1 && point != 1 ? '1' + rnd(9) : '0' + rnd(10)));
+		}
+		if (t % 7 == 0)
+			len += snprintf(num + len, sizeof num - (size_t)len, "e%d", (int)rnd(40) - 20);
+		num[len] = 0;
+		double a = op_jnum(num, (size_t)len), b2 = strtod(num, NULL);
+		if (memcmp(&a, &b2, sizeof a) && jbad++ < 5)
+			printf("# op_jnum(%s) = %.17g, strtod %.17g\n", num, a, b2);
+	}
+	ok(jbad == 0, "200,000 numbers read as strtod reads them: %d differ", jbad);
+	double mz = op_jnum("-0.0", 4);
+	ok(mz == 0 && signbit(mz), "-0.0 keeps its sign");
 	ok(op_rec_get(&r, "missing", 7) == NULL, "missing member");
 	f = op_rec_get(&r, "o", 1);
 	const char *v;
