@@ -383,15 +383,16 @@ static int keycmp(const void *a, const void *b)
 /* More members than this are not hashed: the sort below finds repeats. */
 #define KEYS_HASHED 1024
 
-/* The length and three of the bytes: keys that agree on all four cost
- * a memcmp, no more. */
-static inline uint32_t key_hash(const char *k, size_t n)
+/* The length and three of the bytes, by Fibonacci hashing (the top bits
+ * of the product, which all of them reach): keys that agree on all four
+ * cost a memcmp, no more.  Its slot among the 2^(32 - shift). */
+static inline uint32_t key_slot(const char *k, size_t n, uint32_t shift)
 {
 	const unsigned char *u = (const unsigned char *)k;
-	uint32_t h = (uint32_t)n * 0x9E3779B1u;
+	uint32_t x = (uint32_t)n << 24;
 	if (n)
-		h ^= ((uint32_t)u[0] | (uint32_t)u[n - 1] << 8 | (uint32_t)u[n / 2] << 16) * 0x85EBCA77u;
-	return h ^ h >> 16;
+		x ^= (uint32_t)u[0] << 16 | (uint32_t)u[n / 2] << 8 | u[n - 1];
+	return x * 0x9E3779B1u >> shift;
 }
 
 /* r's keys, none escaped, into r->slot: 0, or -1 at the first key that
@@ -399,15 +400,16 @@ static inline uint32_t key_hash(const char *k, size_t n)
 static int index_keys(op_rec *r)
 {
 	uint32_t size = 32;
+	r->shift = 32 - 5;
 	while (size < 2 * r->nf)
-		size <<= 1;
+		size <<= 1, r->shift--;
 	if (!r->slot)
 		r->slot = op_xmalloc(2 * KEYS_HASHED * sizeof *r->slot);
 	memset(r->slot, 0, size * sizeof *r->slot);
 	r->mask = size - 1;
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
-		uint32_t h = key_hash(f->k, f->klen) & r->mask;
+		uint32_t h = key_slot(f->k, f->klen, r->shift);
 		for (; r->slot[h]; h = (h + 1) & r->mask) {
 			const op_field *g = &r->f[r->slot[h] - 1];
 			if (g->klen == f->klen && !memcmp(g->k, f->k, f->klen))
@@ -657,7 +659,7 @@ static void field_key(op_rec *r, const op_field *f, const char **k, size_t *kl)
 const op_field *op_rec_get(op_rec *r, const char *key, size_t klen)
 {
 	if (r->hashed) {
-		for (uint32_t h = key_hash(key, klen) & r->mask; r->slot[h]; h = (h + 1) & r->mask) {
+		for (uint32_t h = key_slot(key, klen, r->shift); r->slot[h]; h = (h + 1) & r->mask) {
 			const op_field *f = &r->f[r->slot[h] - 1];
 			if (f->klen == klen && !memcmp(f->k, key, klen))
 				return f;
