@@ -37,6 +37,12 @@ typedef struct {
 	op_field *f;
 	size_t nf, cap;
 	op_buf tmp;		/* scratch for escaped keys */
+	/* the keys by hash, when none is escaped: 1 + a member's number,
+	 * open addressing over mask + 1 = 2^(32 - shift) slots; hashed
+	 * says they are */
+	uint16_t *slot;
+	uint32_t mask, shift;
+	int hashed;
 } op_rec;
 
 typedef struct {

@@ -2,6 +2,7 @@
  * a differential test against jansson over generated and mutated texts,
  * exact messages for bad records, and splicing. */
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,10 +144,26 @@ static void mutate(op_buf *b)
 	}
 }
 
+/* the record scanner (its own loop over the top level, with shortcuts
+ * for compact JSON) says of a text what the value scanner does: a
+ * record when an object, unless a key repeats */
+static int record_differs(op_rec *r, const char *s, size_t n)
+{
+	op_jerr e;
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	int obj = i < n && s[i] == '{' && op_json_valid(s, n, NULL) == 0;
+	if (op_rec_scan(r, s, n, &e) == 0)
+		return !obj;
+	return obj && strncmp(e.msg, "duplicate key", 13);
+}
+
 static void differential(void)
 {
 	op_buf b = {0};
-	int bad = 0, valid = 0;
+	op_rec r = {0};
+	int bad = 0, valid = 0, recbad = 0;
 	const int N = 60000;
 	char why[512];
 	for (int i = 0; i < N; i++) {
@@ -159,7 +176,11 @@ static void differential(void)
 				printf("# differs: %.*s\n#   %s\n", (int)(b.len > 200 ? 200 : b.len), b.p, why);
 		}
 		valid += op_json_valid(b.p, b.len, NULL) == 0;
+		if (record_differs(&r, b.p, b.len) && recbad++ < 5)
+			printf("# record scan differs: %.*s\n", (int)(b.len > 200 ? 200 : b.len), b.p);
 	}
+	ok(recbad == 0, "the record scanner agrees with the value scanner: %d differ", recbad);
+	op_rec_free(&r);
 	ok(bad == 0, "differential against jansson: %d texts (%d valid), %d differ", N, valid, bad);
 	ok(valid > N / 4 && valid < N * 9 / 10, "the generator makes both valid and invalid texts");
 	op_buf_free(&b);
@@ -208,6 +229,13 @@ static void records(void)
 	is(SCAN("{\"a\":\"\\ud800\"}"), "7: high surrogate not followed by a low one", "lone surrogate");
 	is(SCAN("{\"a\":\"\\u0000\"}"), "ok 1", "\\u0000 is valid JSON");
 	is(SCAN("{\"a\" 1}"), "6: ':' expected after key", "missing colon");
+	is(SCAN("{\"a\"::1}"), "6: value expected", "two colons");
+	is(SCAN("{\"a\":"), "6: unexpected end of line, value expected", "nothing after the colon");
+	is(SCAN("{\"a\":\t1 ,\n\"b\" :2}"), "ok 2", "blanks around the colon and comma");
+	is(SCAN("{\"a\":1,"), "8: unexpected end of line, string key expected", "nothing after the comma");
+	is(SCAN("{\"a\":1,}"), "8: string key expected", "a comma before the brace");
+	is(SCAN("{\"a\":1,\"b\"}"), "11: ':' expected after key", "a key without a value");
+	is(SCAN("{\"a\":1,\"b"), "10: unterminated string", "a key cut short");
 	is(SCAN("{a:1}"), "2: string key expected", "bare key");
 	is(SCAN("{\"a\":tru}"), "6: invalid literal", "bad literal");
 	is(SCAN("{\"a\":1}x"), "8: end of line expected after the object", "trailing garbage");
@@ -283,6 +311,29 @@ static void splicing(void)
 	ok(op_jnum(f->v, f->vlen) == -125.0, "real decoded");
 	f = op_rec_get(&r, "i", 1);
 	ok(op_jnum(f->v, f->vlen) == 42.0 && f->type == OP_JNUM, "integer decoded");
+	/* the decimals read without strtod read as strtod reads them, to
+	 * the bit, and those with 16 digits or an exponent by strtod */
+	int jbad = 0;
+	for (int t = 0; t < 200000; t++) {
+		char num[40];
+		int len = 0, digits = 1 + (int)rnd(17), point = (int)rnd((unsigned)digits + 1);
+		if (rnd(2))
+			num[len++] = '-';
+		for (int i = 0; i < digits; i++) {
+			if (i == point && i)
+				num[len++] = '.';
+			num[len++] = (char)((i == 0 && digits > 1 && point != 1 ? '1' + rnd(9) : '0' + rnd(10)));
+		}
+		if (t % 7 == 0)
+			len += snprintf(num + len, sizeof num - (size_t)len, "e%d", (int)rnd(40) - 20);
+		num[len] = 0;
+		double a = op_jnum(num, (size_t)len), b2 = strtod(num, NULL);
+		if (memcmp(&a, &b2, sizeof a) && jbad++ < 5)
+			printf("# op_jnum(%s) = %.17g, strtod %.17g\n", num, a, b2);
+	}
+	ok(jbad == 0, "200,000 numbers read as strtod reads them: %d differ", jbad);
+	double mz = op_jnum("-0.0", 4);
+	ok(mz == 0 && signbit(mz), "-0.0 keeps its sign");
 	ok(op_rec_get(&r, "missing", 7) == NULL, "missing member");
 	f = op_rec_get(&r, "o", 1);
 	const char *v;
@@ -301,6 +352,93 @@ static void splicing(void)
 	ok(op_jobj_get(tricky, strlen(tricky), "c", 1, &v, &vl, &b) &&
 	   op_jarr_get(v, vl, 1, &v, &vl) && vl == 10 && !memcmp(v, "{\"d\":\"\\\\\"}", 10),
 	   "array element after a string holding ]\"");
+	op_buf_free(&b);
+	op_rec_free(&r);
+}
+
+/* ---- the keys by hash ----------------------------------------------------- */
+
+/* the repeat the scanner names, by the rule of the searches it had before
+ * the hash: up to 24 members the first whose key came before, else the
+ * smallest key (shortest, then by bytes) at its second place; -1: none */
+static long named_repeat(char keys[][8], size_t n)
+{
+	long best = -1;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(keys[i], keys[j]))
+				continue;
+			if (n <= 24)
+				return (long)i;
+			size_t a = strlen(keys[i]), b = best < 0 ? 0 : strlen(keys[best]);
+			int first = 1;	/* its second place: no k < j < i alike before */
+			for (size_t k = 0; k < i && first; k++)
+				first = k == j || strcmp(keys[k], keys[i]);
+			if (first && (best < 0 || a < b || (a == b && strcmp(keys[i], keys[best]) < 0)))
+				best = (long)i;
+		}
+	return best;
+}
+
+static void keys_by_hash(void)
+{
+	op_rec r = {0};
+	op_buf b = {0};
+	op_jerr e;
+	/* 1,024 members (the most hashed), then 1,025: each found, none else */
+	for (int n = 1024; n <= 1025; n++) {
+		op_buf_reset(&b);
+		op_buf_adds(&b, "{\"\":0");
+		for (int i = 1; i < n; i++)
+			op_buf_printf(&b, ",\"k%d\":%d", i, i);
+		op_buf_addc(&b, '}');
+		ok(op_rec_scan(&r, b.p, b.len, &e) == 0 && r.hashed == (n == 1024), "%d members: %s", n,
+		   n == 1024 ? "hashed" : "not hashed");
+		int found = op_rec_get(&r, "", 0) == &r.f[0];
+		for (int i = 1; i < n; i++) {
+			char k[16];
+			int kl = snprintf(k, sizeof k, "k%d", i);
+			found += op_rec_get(&r, k, (size_t)kl) == &r.f[i];
+		}
+		ok(found == n && !op_rec_get(&r, "k0", 2) && !op_rec_get(&r, "k1025", 5) &&
+		   !op_rec_get(&r, "k", 1), "%d members: each found where it is, no other", n);
+	}
+	const char *esc = "{\"a\":1,\"c\\u0061t\":2}";
+	ok(op_rec_scan(&r, esc, strlen(esc), &e) == 0 && !r.hashed && op_rec_get(&r, "cat", 3) == &r.f[1],
+	   "an escaped key: not hashed, found by its decoded name");
+	ok(op_rec_scan(&r, "{\"a\":1,\"a\":2}", 13, &e) && !r.hashed && !op_rec_get(&r, "b", 1),
+	   "a repeat: not hashed");
+	/* random keys from few letters, so that many hash alike and some
+	 * repeat: the repeat named as before, every key found */
+	char keys[40][8];
+	int bad = 0, repeats = 0;
+	for (int t = 0; t < 20000; t++) {
+		size_t n = 1 + rnd(40);
+		op_buf_reset(&b);
+		op_buf_addc(&b, '{');
+		for (size_t i = 0; i < n; i++) {
+			size_t kl = rnd(t % 2 ? 7 : 3);
+			for (size_t j = 0; j < kl; j++)
+				keys[i][j] = "abc"[rnd(t % 2 ? 2 : 3)];
+			keys[i][kl] = 0;
+			op_buf_printf(&b, "%s\"%s\":%zu", i ? "," : "", keys[i], i);
+		}
+		op_buf_addc(&b, '}');
+		long want = named_repeat(keys, n);
+		int rc = op_rec_scan(&r, b.p, b.len, &e);
+		repeats += want >= 0;
+		if (want >= 0) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "duplicate key \"%s\"", keys[want]);
+			bad += !rc || strcmp(e.msg, msg) || e.pos != (size_t)(r.f[want].k - 1 - b.p);
+			continue;
+		}
+		bad += rc != 0;
+		for (size_t i = 0; i < n; i++)
+			bad += op_rec_get(&r, keys[i], strlen(keys[i])) != &r.f[i];
+	}
+	ok(bad == 0 && repeats > 1000 && repeats < 19000,
+	   "20,000 records of random keys: %d with a repeat, %d wrong", repeats, bad);
 	op_buf_free(&b);
 	op_rec_free(&r);
 }
@@ -429,6 +567,7 @@ int main(void)
 	suite();
 	records();
 	splicing();
+	keys_by_hash();
 	differential();
 	return done_testing();
 }
