@@ -112,4 +112,25 @@ expect_out <<'E'
     153 nl	nl
 E
 
+# The language guess (and the rules beside it) on text made to break a
+# faster reading: the answers of the build before, in lang.tsv.  awk in
+# the C locale cuts a sentence between the bytes of a letter: invalid
+# UTF-8, turned away by the reader.
+LC_ALL=C awk -f "$D/lang.awk" > "$T/lang.jsonl"
+tcase "multibyte letters at every offset, NUL, other scripts, capitals, close calls, a megabyte line" \
+	"enq-classify --no-model < $T/lang.jsonl | jq -r '[.id, .lang, .category, .priority, (.tags | join(\",\"))] | @tsv'"
+expect_rc 0
+expect_out_file "$D/lang.tsv"
+expect_err <<'E'
+enq-classify: <stdin>:318:103: invalid UTF-8 in string
+enq-classify: <stdin>:319:103: invalid UTF-8 in string
+enq-classify: <stdin>:320:93: invalid UTF-8 in string
+enq-classify: <stdin>:536:103: invalid UTF-8 in string
+enq-classify: <stdin>:537:103: invalid UTF-8 in string
+enq-classify: <stdin>:538:93: invalid UTF-8 in string
+enq-classify: <stdin>:1081:103: invalid UTF-8 in string
+enq-classify: <stdin>:1082:103: invalid UTF-8 in string
+enq-classify: <stdin>:1083:93: invalid UTF-8 in string
+E
+
 done_testing
