@@ -120,6 +120,8 @@ struct op_classify {
 	op_fields out;
 	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	op_buf trace;		/* --explain: what the last condition compared */
+	const char *text;	/* the record's `text` for the gates, NULL: not yet */
+	size_t textlen;
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
@@ -299,10 +301,10 @@ static int cond(ctx *c, const op_expr *when)
 static int rule_cond(ctx *c, const op_rx_gate *g, const op_expr *when)
 {
 	if (g->fn && !c->explain_on) {
-		const char *s;
-		size_t n;
-		op_eval_text(&c->ev, &s, &n);
-		if (!g->fn(g->ctx, g->id, s, n))
+		/* the text is asked for once a record, not once a rule */
+		if (!c->text)
+			op_eval_text(&c->ev, &c->text, &c->textlen);
+		if (!g->fn(g->ctx, g->id, c->text, c->textlen))
 			return 0;
 	}
 	return cond(c, when);
@@ -753,6 +755,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
 	op_eval_record(&c->ev, r);
+	c->text = NULL;
 	if (c->pf)
 		op_pf_next(c->pf);
 	if (c->report)
