@@ -428,6 +428,12 @@ static int find_duplicate(op_rec *r, op_jerr *e)
 	return -1;
 }
 
+/* a key's bit in op_rec.keys: by its length and first byte */
+static uint64_t key_bit(const char *k, size_t klen)
+{
+	return 1ULL << ((klen * 7 + (klen ? (unsigned char)k[0] : 0)) & 63);
+}
+
 int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 {
 	scan s = { (const unsigned char *)str, (const unsigned char *)str,
@@ -435,6 +441,7 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 	r->line = str;
 	r->len = n;
 	r->nf = 0;
+	r->keys = 0;
 	skip_ws(&s);
 	if (s.p >= s.end)
 		return fail(&s, s.p, "empty line");
@@ -465,6 +472,7 @@ int op_rec_scan(op_rec *r, const char *str, size_t n, op_jerr *e)
 			return -1;
 		f->k = (const char *)k + 1;
 		f->klen = (uint32_t)(s.p - k - 2);
+		r->keys |= f->kesc ? ~0ULL : key_bit(f->k, f->klen);
 		skip_ws(&s);
 		if (s.p >= s.end || *s.p != ':')
 			return fail(&s, s.p, "':' expected after key");
@@ -586,6 +594,10 @@ static void field_key(op_rec *r, const op_field *f, const char **k, size_t *kl)
 
 const op_field *op_rec_get(op_rec *r, const char *key, size_t klen)
 {
+	/* most lookups are of members the record lacks (enq-classify's
+	 * output: category, priority, lang, ...): no walk for them */
+	if (!(r->keys & key_bit(key, klen)))
+		return NULL;
 	for (size_t i = 0; i < r->nf; i++) {
 		const op_field *f = &r->f[i];
 		if (!f->kesc) {

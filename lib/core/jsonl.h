@@ -36,6 +36,8 @@ typedef struct {
 	size_t close;		/* offset of the closing '}' */
 	op_field *f;
 	size_t nf, cap;
+	uint64_t keys;		/* a bit per key's length and first byte, all
+				 * with an escaped key: op_rec_get's misses */
 	op_buf tmp;		/* scratch for escaped keys */
 } op_rec;
 

@@ -133,4 +133,14 @@ enq-classify: <stdin>:1082:103: invalid UTF-8 in string
 enq-classify: <stdin>:1083:93: invalid UTF-8 in string
 E
 
+# Members are looked up by a filter of the keys a record has (length and
+# first byte): a key written with escapes is still the record's own.
+tcase "escaped keys: the record's own category, priority and lang stand" \
+	"printf '%s\n' '{\"id\":\"e1\",\"body\":\"I want a refund\",\"\\u0063ategory\":\"booking\",\"pri\\u006frity\":\"low\",\"l\\u0061ng\":\"fr\"}' |
+	 enq-classify --no-model"
+expect_rc 0
+expect_out <<'E'
+{"id":"e1","body":"I want a refund","\u0063ategory":"booking","pri\u006frity":"low","l\u0061ng":"fr","confidence":1.000,"category_by":"input","priority_by":"input","tags":["refund","no_contact"],"missing":["email","name","phone","date_wanted"]}
+E
+
 done_testing
