@@ -863,6 +863,12 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 	return *f == 1;
 }
 
+void op_pf_found(op_pf *pf, const char *s, size_t n, uint64_t *bits)
+{
+	size_t e = subject(pf, s, n);
+	memcpy(bits, pf->bits + e * pf->words, (pf->nrx + 63) / 64 * sizeof *bits);
+}
+
 void op_pf_next(op_pf *pf)
 {
 	for (size_t e = 0; e < NCACHE; e++)

@@ -274,7 +274,32 @@ int main(void)
 	for (int i = 0; i < 5; i++)
 		got[i] = (char)('0' + op_rx_match(rx[i], subj, strlen(subj), &e));
 	is(got, "01011", "matches from one scan");
+	/* what the literal gates say, all at once (bit id: the id-th pattern
+	 * gated by literals, \\d+ being gated by classes) */
+	uint64_t found[2] = { ~0ULL, ~0ULL };
+	op_pf_found(pf, subj, strlen(subj), found);
+	ok(found[0] == 0xA && found[1] == ~0ULL, "the gates at once: bar|baz, hello world (one word written)");
+	const char *food = "food, quux";
+	op_pf_found(pf, food, strlen(food), found);
+	ok(found[0] == 0x5, "foo in food: the gate's say, not the match");
 	op_pf_free(pf);
+	/* more than 64 gated patterns: the second word */
+	{
+		op_rx *many[70];
+		char p[8];
+		for (int i = 0; i < 70; i++) {
+			snprintf(p, sizeof p, "lit%02d", i);
+			many[i] = op_rx_compile(p, strlen(p), "", &e, &off);
+		}
+		op_pf *mpf = op_pf_new(many, 70, &e);
+		const char *ms = "lit69 and LIT03 and lit03";
+		op_pf_next(mpf);
+		op_pf_found(mpf, ms, strlen(ms), found);
+		ok(found[0] == 1ULL << 3 && found[1] == 1ULL << 5, "70 patterns: bits 3 and 69");
+		op_pf_free(mpf);
+		for (int i = 0; i < 70; i++)
+			op_rx_free(many[i]);
+	}
 	for (int i = 0; i < 5; i++)
 		op_rx_free(rx[i]);
 	return done_testing();
