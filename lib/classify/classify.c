@@ -120,6 +120,10 @@ struct op_classify {
 	op_fields out;
 	op_buf tagv, explain, tmp, ext, incat, inpri;	/* incat, inpri: the record's own */
 	op_buf trace;		/* --explain: what the last condition compared */
+	const char *text;	/* the record's `text` for the gates, NULL: not yet */
+	size_t textlen;
+	uint64_t *found;	/* what the prefilter's literal gates say of it */
+	size_t nfound;		/* gates 0..nfound-1: the literal ones */
 	size_t *extoff;		/* per extract rule: value span in ext, or -1 */
 	size_t *extlen;
 	unsigned long long recno, *tagseen;	/* by tag rule: the record it last gave */
@@ -299,10 +303,14 @@ static int cond(ctx *c, const op_expr *when)
 static int rule_cond(ctx *c, const op_rx_gate *g, const op_expr *when)
 {
 	if (g->fn && !c->explain_on) {
-		const char *s;
-		size_t n;
-		op_eval_text(&c->ev, &s, &n);
-		if (!g->fn(g->ctx, g->id, s, n))
+		/* the text, and the literal gates' answers, are asked for once
+		 * a record, not once a rule */
+		if (!c->text) {
+			op_eval_text(&c->ev, &c->text, &c->textlen);
+			op_pf_found(c->pf, c->text, c->textlen, c->found);
+		}
+		if (g->ctx == c->pf && g->id < c->nfound ? !(c->found[g->id >> 6] >> (g->id & 63) & 1)
+							 : !g->fn(g->ctx, g->id, c->text, c->textlen))
 			return 0;
 	}
 	return cond(c, when);
@@ -753,6 +761,7 @@ int op_classify_record(op_stream *st, op_rec *r, void *vc)
 {
 	ctx *c = vc;
 	op_eval_record(&c->ev, r);
+	c->text = NULL;
 	if (c->pf)
 		op_pf_next(c->pf);
 	if (c->report)
@@ -922,6 +931,10 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	const char *nopf = getenv("OPFLOW_NO_PREFILTER");
 	if ((!nopf || strcmp(nopf, "1")) && !(c->pf = op_pf_new(c->rules->lang.rx, c->rules->lang.nrx, e)))
 		goto fail;
+	if (c->pf) {
+		c->nfound = op_pf_gated(c->pf);
+		c->found = op_xcalloc((c->nfound + 63) / 64 + 1, sizeof *c->found);
+	}
 	for (size_t i = 0; i < c->ncats; i++)
 		op_expr_text_gate(c->cats[i].when, &c->cats[i].gate);
 	for (size_t i = 0; i < c->npris; i++)
@@ -1078,6 +1091,7 @@ void op_classify_free(op_classify *c)
 	op_calendar_free(c->calendar);
 	op_feats_free(&c->feats);
 	free(c->score);
+	free(c->found);
 	free(c->fired);
 	free(c->holds);
 	free(c->extoff);

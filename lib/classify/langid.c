@@ -26,10 +26,11 @@
 /* A gram is its symbols, SYMBITS each, the last lowest; its penalties
  * four bits a language, the first lowest, so that a hit adds eight of
  * them with one addition (see add).  The grams of one and two symbols
- * are looked up directly in shortpen[] (0: no penalty for anyone, as for
- * a gram the model lacks), those of three and four by open addressing in
- * tab[] (gram 0: an empty slot), a gram beside its penalties, so that a
- * hit reads one cache line.  The tables are kept small, 80 KB, for the
+ * are looked up directly, both at once, in pen12[] by the last two
+ * symbols (0: no penalty for anyone, as for a gram the model lacks),
+ * those of three and four by open addressing in tab[] (gram 0: an empty
+ * slot), a gram beside its penalties, so that a hit reads one cache
+ * line.  The tables are kept small, 96 KB, for the
  * program's other work shares the cache: a lookup that misses it is most
  * of the cost.
  *
@@ -45,7 +46,10 @@ typedef struct {
 	uint32_t gram, pen;
 } slot;
 struct op_langid {
-	uint32_t shortpen[SHORT];
+	/* by the last two symbols: the penalties of the gram of two and of
+	 * the last symbol alone (none for a boundary), spread (see add) */
+	uint64_t pen12[SHORT];
+	uint32_t sure_steps;	/* the least lead, in steps, of OP_LANGID_SURE nats */
 	uint64_t ext3[SHORT / 64];	/* two symbols that begin a gram of three */
 	slot *tab;
 	uint32_t mask;
@@ -55,6 +59,13 @@ struct op_langid {
 static uint32_t hash(const op_langid *m, uint32_t g)
 {
 	return (g * 0x9E3779B1u) >> m->shift;
+}
+
+/* a gram's penalties, four bits a language, as eight 8-bit lanes of
+ * the scores (see scan below) */
+static inline uint64_t spread(uint32_t pen)
+{
+	return (pen & 0x0F0F0F0Fu) | (uint64_t)(pen >> 4 & 0x0F0F0F0Fu) << 32;
 }
 
 /* the symbol of code point cp */
@@ -122,6 +133,7 @@ static size_t grams_of_four(void)
 op_langid *op_langid_new(void)
 {
 	op_langid *m = op_xcalloc(1, sizeof *m);
+	uint32_t *shortpen = op_xcalloc(SHORT, sizeof *shortpen);
 	unsigned bits = 1;
 	/* room for every gram and a prefix for each gram of four, and a
 	 * slot to spare, where a lookup that finds nothing stops */
@@ -143,7 +155,7 @@ op_langid *op_langid_new(void)
 		}
 		p++;
 		if (g < SHORT) {
-			m->shortpen[g] = pen;
+			shortpen[g] = pen;
 			continue;
 		}
 		slot *t = find(m, g);
@@ -163,6 +175,14 @@ op_langid *op_langid_new(void)
 		if (g && !(g >> 3 * SYMBITS))
 			m->ext3[g >> SYMBITS >> 6] |= 1ULL << (g >> SYMBITS & 63);
 	}
+	for (uint32_t w = 0; w < SHORT; w++) {
+		unsigned last = w & ((1u << SYMBITS) - 1);
+		m->pen12[w] = spread(shortpen[w]) + (last != BOUNDARY ? spread(shortpen[last]) : 0);
+	}
+	free(shortpen);
+	/* as rank() reckons the lead: (second - first) * step */
+	while (m->sure_steps * op_langmodel_step < OP_LANGID_SURE)
+		m->sure_steps++;
 	return m;
 }
 
@@ -180,7 +200,6 @@ void op_langid_free(op_langid *m)
  * languages a word, so that a spill is four additions. */
 typedef struct {
 	uint32_t win;		/* the last four symbols */
-	unsigned have;		/* how many of them there are */
 	uint32_t extends;	/* the last three are a gram marked EXTENDS */
 	unsigned grams;		/* since the last spill */
 	uint64_t lanes;
@@ -199,24 +218,22 @@ static void spill(scan *sc)
  * through memory and every gram waited for the store of the one before */
 static inline void add(scan *sc, uint32_t pen)
 {
-	sc->lanes += (pen & 0x0F0F0F0Fu) | (uint64_t)(pen >> 4 & 0x0F0F0F0Fu) << 32;
+	sc->lanes += spread(pen);
 }
 
 /* sym read: the grams it ends (a boundary alone is none; the window
- * starts with one, so there are always two symbols or more) */
+ * starts with one, so there are always two symbols or more, and the
+ * first two symbols of a gram of three are never a boundary after
+ * nothing: ext3 has no such bit) */
 static void push(const op_langid *m, scan *sc, unsigned sym)
 {
 	uint32_t w = sc->win = (sc->win << SYMBITS | sym) & ((1u << 4 * SYMBITS) - 1);
-	if (sc->have < 4)
-		sc->have++;
-	if (sym != BOUNDARY)
-		add(sc, m->shortpen[sym]);
-	add(sc, m->shortpen[w & (SHORT - 1)]);
-	if (sc->extends)	/* then have is 4 */
+	sc->lanes += m->pen12[w & (SHORT - 1)];
+	if (sc->extends)	/* then there are four symbols */
 		add(sc, find(m, w)->pen);
 	sc->extends = 0;
 	uint32_t g3 = w & ((1u << 3 * SYMBITS) - 1), g2 = g3 >> SYMBITS;
-	if (sc->have >= 3 && (m->ext3[g2 >> 6] >> (g2 & 63) & 1)) {
+	if (m->ext3[g2 >> 6] >> (g2 & 63) & 1) {
 		const slot *t = find(m, g3);
 		add(sc, t->pen);
 		sc->extends = t->gram & EXTENDS;
@@ -242,10 +259,26 @@ static double rank(scan *sc, int *best)
 	return (second - first) * op_langmodel_step;
 }
 
+/* rank(sc) >= OP_LANGID_SURE, at less cost, as it is asked at every word:
+ * one language alone is less than sure steps above the least */
+static int sure(const op_langid *m, scan *sc)
+{
+	spill(sc);
+	uint32_t x[OP_LANGID_NLANG], first = UINT32_MAX;
+	for (int l = 0; l < OP_LANGID_NLANG; l++) {
+		x[l] = (uint32_t)(sc->pair[l / 2] >> 32 * (l % 2));
+		first = x[l] < first ? x[l] : first;
+	}
+	unsigned near = 0;
+	for (int l = 0; l < OP_LANGID_NLANG; l++)
+		near += x[l] - first < m->sure_steps;
+	return near == 1;
+}
+
 const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_langid_res *res)
 {
 	op_langid_res r = { .lang = "und" };
-	scan sc = { .win = BOUNDARY, .have = 1 };
+	scan sc = { .win = BOUNDARY };
 	const unsigned char *p = (const unsigned char *)s, *end = p + (n < OP_LANGID_CAP ? n : OP_LANGID_CAP);
 	unsigned last = BOUNDARY;
 	int best;
@@ -277,7 +310,7 @@ const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_lang
 		/* a word ends: once the answer is past doubt, the rest of the
 		 * text is not read */
 		if (sym == BOUNDARY && (p == end || (r.letters >= OP_LANGID_SURE_LETTERS && !r.foreign &&
-						    rank(&sc, &best) >= OP_LANGID_SURE)))
+						    sure(m, &sc))))
 			break;
 	}
 	r.margin = rank(&sc, &best);

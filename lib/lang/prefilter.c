@@ -734,13 +734,12 @@ static inline uint32_t take(op_pf *pf, uint32_t row, uint64_t *bits)
  * state: the first runs on past the middle by pf->reach bytes, the
  * longest any literal can take in a subject, so that an occurrence that
  * starts in it ends in it; one that starts in the second, the second
- * finds from its start. */
-static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits)
+ * finds from its start.  fold: the subject may hold U+017F or U+212A
+ * (next_byte); without, a step reads its byte as it is, and the
+ * compiler makes a copy of the walk for each (always_inline). */
+static inline __attribute__((always_inline)) void walk(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits,
+						       int fold)
 {
-	if (++pf->scan == 0) {
-		memset(pf->stamp, 0, pf->nstate * sizeof *pf->stamp);
-		pf->scan = 1;
-	}
 	const uint32_t *delta = pf->delta;
 	const uint8_t *cls = pf->cls;
 	size_t i = 0, end = n, j = n;
@@ -752,8 +751,8 @@ static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t 
 	}
 	uint32_t r = 0, r2 = 0;
 	while (i < end && j < n) {
-		r = delta[r + cls[next_byte(p, n, &i)]];
-		r2 = delta[r2 + cls[next_byte(p, n, &j)]];
+		r = delta[r + cls[fold ? next_byte(p, n, &i) : p[i]]];
+		r2 = delta[r2 + cls[fold ? next_byte(p, n, &j) : p[j]]];
 		i++, j++;
 		if ((r | r2) & OUT) {
 			if (r & OUT)
@@ -763,11 +762,24 @@ static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t 
 		}
 	}
 	for (; i < end; i++)
-		if ((r = delta[r + cls[next_byte(p, n, &i)]]) & OUT)
+		if ((r = delta[r + cls[fold ? next_byte(p, n, &i) : p[i]]]) & OUT)
 			r = take(pf, r, bits);
 	for (; j < n; j++)
-		if ((r2 = delta[r2 + cls[next_byte(p, n, &j)]]) & OUT)
+		if ((r2 = delta[r2 + cls[fold ? next_byte(p, n, &j) : p[j]]]) & OUT)
 			r2 = take(pf, r2, bits);
+}
+
+static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits)
+{
+	if (++pf->scan == 0) {
+		memset(pf->stamp, 0, pf->nstate * sizeof *pf->stamp);
+		pf->scan = 1;
+	}
+	/* the lead bytes of U+017F and U+212A, looked for at memchr's speed */
+	if (memchr(p, 0xC5, n) || memchr(p, 0xE2, n))
+		walk(pf, p, n, bits, 1);
+	else
+		walk(pf, p, n, bits, 0);
 }
 
 /* the first byte of p[0..n) from lo to hi, or n: 16 at a time with SSE2
@@ -849,6 +861,12 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 	if (!*f)
 		*f = scan_classes(&pf->sa[id - pf->nrx], (const unsigned char *)s, n) ? 1 : 2;
 	return *f == 1;
+}
+
+void op_pf_found(op_pf *pf, const char *s, size_t n, uint64_t *bits)
+{
+	size_t e = subject(pf, s, n);
+	memcpy(bits, pf->bits + e * pf->words, (pf->nrx + 63) / 64 * sizeof *bits);
 }
 
 void op_pf_next(op_pf *pf)

@@ -8,6 +8,7 @@
 #ifndef OP_PREFILTER_H
 #define OP_PREFILTER_H
 #include <stddef.h>
+#include <stdint.h>
 #include "regex.h"
 
 typedef struct op_pf op_pf;
@@ -20,6 +21,10 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e);
  * record's first match (the record's strings live until the next one). */
 void op_pf_next(op_pf *pf);
 size_t op_pf_gated(const op_pf *pf);	/* how many patterns are gated by literals */
+/* What the literal gates say of subject s[0..n) (scanned if new this
+ * record), all at once: bit id of bits[], (op_pf_gated(pf) + 63) / 64
+ * words, for the pattern of gate id < op_pf_gated(pf). */
+void op_pf_found(op_pf *pf, const char *s, size_t n, uint64_t *bits);
 size_t op_pf_gated_classes(const op_pf *pf);	/* ... by strings of classes */
 void op_pf_free(op_pf *pf);
 

@@ -112,4 +112,59 @@ expect_out <<'E'
     153 nl	nl
 E
 
+# The language guess (and the rules beside it) on text made to break a
+# faster reading: the answers of the build before, in lang.tsv.  awk in
+# the C locale cuts a sentence between the bytes of a letter: invalid
+# UTF-8, turned away by the reader.
+LC_ALL=C awk -f "$D/lang.awk" > "$T/lang.jsonl"
+tcase "multibyte letters at every offset, NUL, other scripts, capitals, close calls, a megabyte line" \
+	"enq-classify --no-model < $T/lang.jsonl | jq -r '[.id, .lang, .category, .priority, (.tags | join(\",\"))] | @tsv'"
+expect_rc 0
+expect_out_file "$D/lang.tsv"
+expect_err <<'E'
+enq-classify: <stdin>:318:103: invalid UTF-8 in string
+enq-classify: <stdin>:319:103: invalid UTF-8 in string
+enq-classify: <stdin>:320:93: invalid UTF-8 in string
+enq-classify: <stdin>:536:103: invalid UTF-8 in string
+enq-classify: <stdin>:537:103: invalid UTF-8 in string
+enq-classify: <stdin>:538:93: invalid UTF-8 in string
+enq-classify: <stdin>:1081:103: invalid UTF-8 in string
+enq-classify: <stdin>:1082:103: invalid UTF-8 in string
+enq-classify: <stdin>:1083:93: invalid UTF-8 in string
+E
+
+# Members are looked up by a filter of the keys a record has (length and
+# first byte): a key written with escapes is still the record's own.
+tcase "escaped keys: the record's own category, priority and lang stand" \
+	"printf '%s\n' '{\"id\":\"e1\",\"body\":\"I want a refund\",\"\\u0063ategory\":\"booking\",\"pri\\u006frity\":\"low\",\"l\\u0061ng\":\"fr\"}' |
+	 enq-classify --no-model"
+expect_rc 0
+expect_out <<'E'
+{"id":"e1","body":"I want a refund","\u0063ategory":"booking","pri\u006frity":"low","l\u0061ng":"fr","confidence":1.000,"category_by":"input","priority_by":"input","tags":["refund","no_contact"],"missing":["email","name","phone","date_wanted"]}
+E
+
+# The literal gates answered for all rules at once (a bit a rule, past 64
+# rules) beside rules gated by classes: the same output as without the
+# prefilter.
+awk 'BEGIN { print "threshold 1"; print "default none"
+	for (i = 0; i < 70; i++) printf "category c%d %d when text =~ /\\bw%d(x|y)?\\b/i\n", i, 1 + i % 3, i
+	print "tag code when text =~ /\\b[A-Z]{2}\\d{3}\\b/"
+	print "priority urgent when text =~ /\\d{4}-\\d{2}/"
+	print "tag w69 when text =~ /w69/" }' > "$T/gates.rules"
+awk 'BEGIN { for (i = 0; i < 200; i++) printf "{\"id\":\"g%d\",\"subject\":\"w%d and W%dx\",\"body\":\"%s w%d 2026-%02d AB%03d\"}\n",
+	i, i % 71, (i * 7) % 71, i % 2 ? "\\u212A" : "", (i * 3) % 73, i % 13, i }' > "$T/gates.jsonl"
+tcase "70 rules of literals and rules of classes: the same with the prefilter and without" \
+	"enq-classify --no-model -r $T/gates.rules $T/gates.jsonl $T/edge.jsonl > $T/g-pf.jsonl &&
+	 OPFLOW_NO_PREFILTER=1 enq-classify --no-model -r $T/gates.rules $T/gates.jsonl $T/edge.jsonl > $T/g-nopf.jsonl &&
+	 cmp $T/g-pf.jsonl $T/g-nopf.jsonl && head -n 200 $T/g-pf.jsonl | jq -r '[.category, .priority, (.tags | join(\",\"))] | @tsv' |
+	 awk -F'\t' '{ c[\$1]++; p[\$2]++; t[\$3]++ }
+		END { for (k in c) n++; print n, \"categories,\", c[\"c64\"] + c[\"c66\"] + c[\"c69\"], \"of c64, c66, c69\";
+		      print p[\"urgent\"], \"urgent,\", t[\"code,w69\"], \"tagged code,w69\" }'"
+expect_rc 0
+expect_out <<'E'
+45 categories, 1 of c64, c66, c69
+200 urgent, 5 tagged code,w69
+E
+expect_err </dev/null
+
 done_testing

@@ -335,6 +335,21 @@ static void splicing(void)
 	double mz = op_jnum("-0.0", 4);
 	ok(mz == 0 && signbit(mz), "-0.0 keeps its sign");
 	ok(op_rec_get(&r, "missing", 7) == NULL, "missing member");
+	/* lookups and misses: keys alike in length and first byte, the
+	 * empty key, the keys of the line before gone, an escaped key found
+	 * by its decoded name */
+	op_rec q2 = {0};
+	const char *l2 = "{\"\":1,\"ab\":2,\"ax\":3,\"(\":4}", *l3 = "{\"ab\":1}", *l4 = "{\"c\\u0061t\":2}";
+	ok(op_rec_scan(&q2, l2, strlen(l2), NULL) == 0, "keys alike scan");
+	ok(op_rec_get(&q2, "", 0) && *op_rec_get(&q2, "", 0)->v == '1', "the empty key");
+	ok(op_rec_get(&q2, "ax", 2) && *op_rec_get(&q2, "ax", 2)->v == '3', "a key of another's length and first byte");
+	ok(op_rec_get(&q2, "(", 1) && *op_rec_get(&q2, "(", 1)->v == '4', "a key of another's bit");
+	ok(!op_rec_get(&q2, "ay", 2) && !op_rec_get(&q2, "a", 1) && !op_rec_get(&q2, "b", 1), "misses");
+	ok(op_rec_scan(&q2, l3, strlen(l3), NULL) == 0 && !op_rec_get(&q2, "(", 1) && !op_rec_get(&q2, "ax", 2),
+	   "a miss of a present key's bit; the bits of the line before are gone");
+	ok(op_rec_scan(&q2, l4, strlen(l4), NULL) == 0, "escaped key scans");
+	ok(op_rec_get(&q2, "cat", 3) && *op_rec_get(&q2, "cat", 3)->v == '2', "an escaped key by its decoded name");
+	op_rec_free(&q2);
 	f = op_rec_get(&r, "o", 1);
 	const char *v;
 	size_t vl;

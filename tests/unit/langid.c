@@ -76,6 +76,44 @@ int main(void)
 		ok(!strcmp(got, exact[i].lang) && r.letters == exact[i].letters && r.margin == exact[i].margin,
 		   "%s: %s, %u letters, %.1f nats", exact[i].text, got, r.letters, r.margin);
 	}
+	/* text made to break a faster reading (per symbol, per word): the
+	 * answers, letters and margins of the build before it; n 0: strlen */
+	static const struct {
+		const char *text;
+		size_t n;
+		const char *lang;
+		unsigned letters, foreign;
+		double margin;
+	} hostile[] = {
+	/* invalid UTF-8: a lone lead byte, a sequence cut short by the end
+	 * of the text, an overlong form, a surrogate, 0xFF */
+	{ "Hola, me han cobrado dos veces el mismo pedido\xc3", 48, "es", 37, 0, 27.0 },
+	{ "Hola, me han cobrado dos veces el mismo pedido\xe2\x84", 49, "es", 37, 0, 27.0 },
+	{ "Ich wurde f\xc3 meine letzte Bestellung doppelt belastet.", 0, "de", 20, 0, 42.0 },
+	{ "Bonjour, ma commande n'est\xc0\xaf toujours pas arriv\xed\xa0\x80" "e, pouvez-vous v\xff" "rifier ?", 0, "fr", 29, 0, 41.0 },
+	/* a NUL inside: a separator, read past */
+	{ "Dzie\xc5\x84 dobry,\0 moje zam\xc3\xb3wienie jeszcze nie dotar\xc5\x82o.", 53, "pl", 24, 0, 123.5 },
+	/* letters of two bytes on both sides of byte 16 and 64 */
+	{ "777777777777777\xc3\xa9t\xc3\xa9 tr\xc3\xa8s d\xc3\xa9\xc3\xa7u, la commande n'est toujours pas arriv\xc3\xa9" "e, v\xc3\xa9rifiez", 0, "fr", 21, 0, 63.0 },
+	{ "7777777777777777777777777777777777777777777777777777777777777\xc3\xa9t\xc3\xa9 tr\xc3\xa8s d\xc3\xa9\xc3\xa7u, la commande n'est pas arriv\xc3\xa9" "e", 0, "fr", 21, 0, 63.0 },
+	/* other scripts beside Latin: words of Cyrillic, Greek, CJK */
+	{ "Guten Tag \xd0\x97\xd0\xb4\xd1\x80\xd0\xb0\xd0\xb2\xd1\x81\xd1\x82\xd0\xb2\xd1\x83\xd0\xb9\xd1\x82\xd0\xb5, mir wurde die letzte Bestellung zweimal abgebucht.", 0, "de", 51, 12, 61.0 },
+	{ "\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1 order please refund me twice charged \xe6\xb3\xa8\xe6\x96\x87", 0, "en", 31, 10, 21.0 },
+	/* close languages, and capitals with a combining accent */
+	{ "Buenos d\xc3\xad" "as, quer\xc3\xad" "a saber cu\xc3\xa1ndo llega mi pedido", 0, "es", 40, 0, 29.0 },
+	{ "Bom dia, queria saber quando chega o meu pedido", 0, "pt", 23, 0, 35.0 },
+	{ "MA COMMANDE N'EST PAS ARRIVE\xcc\x81" "E, MERCI DE VE\xcc\x81RIFIER", 0, "fr", 39, 0, 6.0 },
+	/* the lead reaches OP_LANGID_SURE exactly at a word's end: read no further */
+	{ "Password reset\nI can't reset my password, the link doesn't woork.", 0, "en", 25, 0, 30.0 },
+	{ "\xc2\xa1\xc2\xa1" "Est\xc3\xa1 cayendo agua del techo del pasillo!! Vengan ya por favor, calle Tilos 3", 0, "es", 18, 0, 30.0 },
+	};
+	for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+		size_t n = hostile[i].n ? hostile[i].n : strlen(hostile[i].text);
+		const char *got = op_langid_guess(m, hostile[i].text, n, &r);
+		ok(!strcmp(got, hostile[i].lang) && r.letters == hostile[i].letters && r.foreign == hostile[i].foreign &&
+		   r.margin == hostile[i].margin, "hostile %zu: %s, %u letters, %u foreign, %.1f nats", i, got, r.letters,
+		   r.foreign, r.margin);
+	}
 	op_langid_free(m);
 	return done_testing();
 }

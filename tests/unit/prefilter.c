@@ -226,6 +226,38 @@ int main(void)
 		is_num(missed, 0, "a literal found wherever it is in the subject (%zu tried)", tried);
 	}
 
+	/* a subject without the lead bytes of U+017F and U+212A is walked
+	 * byte for byte, one with either as next_byte reads it: s spelt
+	 * U+017F (lead byte 0xC5) at every offset of a subject otherwise
+	 * ASCII, or beside other letters of those lead bytes (U+0144,
+	 * U+20AC), and a plain s beside them */
+	{
+		const char *pat = "stop";
+		const char *ins[] = { "\xc5\xbftop", "\xc5\x84 \xe2\x82\xac \xc5\xbftop", "\xc5\x84 \xe2\x82\xac stop",
+				      "\xe2\x82\xac sto\xc5\x84" };
+		size_t wrong = 0, tried = 0;
+		op_err se;
+		size_t soff;
+		op_rx *srx = op_rx_compile(pat, strlen(pat), "i", &se, &soff);
+		op_pf *spf = op_pf_new(&srx, 1, &se);
+		for (int k = 0; k < 4; k++)
+			for (size_t before = 0; before < 100; before++) {
+				char text[200];
+				memset(text, 'x', before);
+				if (before)
+					text[before - 1] = ' ';
+				size_t len = strlen(ins[k]);
+				memcpy(text + before, ins[k], len);
+				memcpy(text + before + len, " end", 4);
+				op_pf_next(spf);
+				wrong += op_rx_match(srx, text, before + len + 4, &se) != (k < 3);
+				tried++;
+			}
+		op_pf_free(spf);
+		op_rx_free(srx);
+		is_num(wrong, 0, "s as U+017F found, with and without other lead bytes (%zu tried)", tried);
+	}
+
 	/* many patterns, one scan: each still answers for itself */
 	const char *pats[] = { "\\bfoo\\b", "bar|baz", "qu+x", "\\d+", "hello world" };
 	op_rx *rx[5];
@@ -242,7 +274,32 @@ int main(void)
 	for (int i = 0; i < 5; i++)
 		got[i] = (char)('0' + op_rx_match(rx[i], subj, strlen(subj), &e));
 	is(got, "01011", "matches from one scan");
+	/* what the literal gates say, all at once (bit id: the id-th pattern
+	 * gated by literals, \\d+ being gated by classes) */
+	uint64_t found[2] = { ~0ULL, ~0ULL };
+	op_pf_found(pf, subj, strlen(subj), found);
+	ok(found[0] == 0xA && found[1] == ~0ULL, "the gates at once: bar|baz, hello world (one word written)");
+	const char *food = "food, quux";
+	op_pf_found(pf, food, strlen(food), found);
+	ok(found[0] == 0x5, "foo in food: the gate's say, not the match");
 	op_pf_free(pf);
+	/* more than 64 gated patterns: the second word */
+	{
+		op_rx *many[70];
+		char p[8];
+		for (int i = 0; i < 70; i++) {
+			snprintf(p, sizeof p, "lit%02d", i);
+			many[i] = op_rx_compile(p, strlen(p), "", &e, &off);
+		}
+		op_pf *mpf = op_pf_new(many, 70, &e);
+		const char *ms = "lit69 and LIT03 and lit03";
+		op_pf_next(mpf);
+		op_pf_found(mpf, ms, strlen(ms), found);
+		ok(found[0] == 1ULL << 3 && found[1] == 1ULL << 5, "70 patterns: bits 3 and 69");
+		op_pf_free(mpf);
+		for (int i = 0; i < 70; i++)
+			op_rx_free(many[i]);
+	}
 	for (int i = 0; i < 5; i++)
 		op_rx_free(rx[i]);
 	return done_testing();
