@@ -767,6 +767,37 @@ static void sgd_step(op_trainer *t, size_t e, float lr, sgd *s)
 		axpy(s->w + (size_t)ids[f] * C, g, -s->val[ids[f]], C);
 }
 
+/* --focus: val[f] times 1 + focus x (1 - H / ln C), H the entropy of
+ * the classes of feature f's occurrences in the examples idx[0..n)
+ * (each class's count plus 0.1): a feature of one class counts more, one
+ * spread evenly over all of them as it was.  A stand-in for NB-SVM's
+ * naive-Bayes ratio (Wang and Manning 2012), which has two classes.
+ * The counts go into w (C floats a feature, zeroed after), so that this
+ * takes no more memory than training does. */
+static void focus(op_trainer *t, const size_t *idx, size_t n, double focus, float *w, float *val)
+{
+	size_t C = t->nclass, F = t->nid;
+	if (C < 2)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		const uint32_t *ids = ids_of(t, idx[k]);
+		for (size_t j = 0, nf = t->off[idx[k] + 1] - t->off[idx[k]]; j < nf; j++)
+			w[(size_t)ids[j] * C + (size_t)t->label[idx[k]]] += 1;
+	}
+	for (size_t f = 0; f < F; f++) {
+		float *cnt = w + f * C;
+		double tot = 0, h = 0;
+		for (size_t c = 0; c < C; c++)
+			tot += cnt[c] + 0.1;
+		for (size_t c = 0; c < C; c++) {
+			double p = (cnt[c] + 0.1) / tot;
+			h -= p * log(p);
+		}
+		val[f] *= (float)(1 + focus * (1 - h / log((double)C)));
+	}
+	memset(w, 0, F * C * sizeof *w);
+}
+
 static int by_hash(const void *a, const void *b, void *ctx)
 {
 	const uint64_t *h = ctx;
@@ -781,6 +812,8 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	float *w = op_xcalloc(F ? F : 1, C * sizeof *w), *val = op_xmalloc((F ? F : 1) * sizeof *val);
 	for (size_t f = 0; f < F; f++)
 		val[f] = t->id_kind[f] == OP_FEAT_PAIR && o->pair > 0 ? (float)o->pair : 1;
+	if (o->focus > 0)
+		focus(t, idx, n, o->focus, w, val);
 	/* dropout draws from a stream of its own: the order is the seed's
 	 * with or without it */
 	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, o->margin, o->dropout,

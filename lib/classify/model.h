@@ -64,6 +64,9 @@ typedef struct {
 				 * of each step, at random (0: none; below 1) */
 	double margin;		/* taken off the label's score before the
 				 * softmax in training: a larger-margin loss */
+	double focus;		/* a feature counts 1 + focus x (1 - the
+				 * entropy of its classes / its most) in
+				 * training; folded into the weights written */
 } op_train_opts;
 
 typedef struct op_trainer op_trainer;
