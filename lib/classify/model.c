@@ -767,14 +767,15 @@ static void sgd_step(op_trainer *t, size_t e, float lr, sgd *s)
 		axpy(s->w + (size_t)ids[f] * C, g, -s->val[ids[f]], C);
 }
 
-/* --focus: val[f] times 1 + focus x (1 - H / ln C), H the entropy of
- * the classes of feature f's occurrences in the examples idx[0..n)
- * (each class's count plus 0.1): a feature of one class counts more, one
+/* --focus b: val[f] times 1 + b x (1 - H / ln C), H the entropy of the
+ * classes of feature f's occurrences in the examples idx[0..n) (each
+ * class's count plus 0.1): a feature of one class counts more, one
  * spread evenly over all of them as it was.  A stand-in for NB-SVM's
  * naive-Bayes ratio (Wang and Manning 2012), which has two classes.
  * The counts go into w (C floats a feature, zeroed after), so that this
- * takes no more memory than training does. */
-static void focus(op_trainer *t, const size_t *idx, size_t n, double focus, float *w, float *val)
+ * takes no more memory than training does; a float counts exactly to
+ * 2^24, past which a count only grows more slowly. */
+static void focus(op_trainer *t, const size_t *idx, size_t n, double b, float *w, float *val)
 {
 	size_t C = t->nclass, F = t->nid;
 	if (C < 2)
@@ -793,7 +794,7 @@ static void focus(op_trainer *t, const size_t *idx, size_t n, double focus, floa
 			double p = (cnt[c] + 0.1) / tot;
 			h -= p * log(p);
 		}
-		val[f] *= (float)(1 + focus * (1 - h / log((double)C)));
+		val[f] *= (float)(1 + b * (1 - h / log((double)C)));
 	}
 	memset(w, 0, F * C * sizeof *w);
 }

@@ -161,6 +161,13 @@ expect_out <<'E'
 [{"feature":"red car","weight":0.787},{"feature":"red","weight":0.787},{"feature":"car","weight":0.035}]
 E
 
+# --focus counts the examples a second way (from the spill file when
+# they are there)
+tcase "--focus with the examples spilled: the same model" "enq-train -l intent -t body -o a --holdout 0 --epochs 2 --focus 0.5 $B/train.jsonl >/dev/null; OPFLOW_TRAIN_BLOCK=100 enq-train -l intent -t body -o b --holdout 0 --epochs 2 --focus 0.5 $B/train.jsonl >/dev/null; cmp a b && echo same"
+expect_out <<'E'
+same
+E
+
 tcase "--dropout 0, --margin 0 and --focus 0: the model of none" "enq-train -l intent -t body -o a --holdout 0 $opts $B/train.jsonl >/dev/null; enq-train -l intent -t body -o b --holdout 0 $opts --dropout 0 --margin 0 --focus 0 $B/train.jsonl >/dev/null; cmp a b && echo same"
 expect_out <<'E'
 same
