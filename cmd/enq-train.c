@@ -321,6 +321,12 @@ static const char usage[] =
 	"      --word-ngrams N   1 words, 2 words and word pairs (default 2)\n"
 	"      --pair-weight X   what a word pair counts in training, a word\n"
 	"                        counting 1 (0.001 to 100; default 1)\n"
+	"      --dropout P       leave out this share of an example's features,\n"
+	"                        at random, in each step (0 to below 1; default 0)\n"
+	"      --margin M        make the label's score beat the others by M in\n"
+	"                        training (0 to 100; default 0)\n"
+	"      --focus B         a feature of fewer classes counts up to 1 + B in\n"
+	"                        training (0 to 100; default 0)\n"
 	"      --char-ngrams A-B character n-grams of words, A to B bytes\n"
 	"                        (default 3-5; 0: none)\n"
 	"      --prune W         drop features whose weights all lie within +-W\n"
@@ -331,11 +337,12 @@ int main(int argc, char **argv)
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL;
-	double holdout = 0.1, lr = 1.0, prune = 0.25, smooth = 0, pair = 1;
+	double holdout = 0.1, lr = 1.0, prune = 0.25, smooth = 0, pair = 1, dropout = 0, margin = 0, focus = 0;
 	long long seed = 1, epochs = 10, folds = 0;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
-	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP, O_SMOOTH, O_PAIR };
+	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP, O_SMOOTH, O_PAIR,
+	       O_DROPOUT, O_MARGIN, O_FOCUS };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
@@ -353,6 +360,9 @@ int main(int argc, char **argv)
 		{ "prune", required_argument, NULL, O_PRUNE },
 		{ "smooth", required_argument, NULL, O_SMOOTH },
 		{ "pair-weight", required_argument, NULL, O_PAIR },
+		{ "dropout", required_argument, NULL, O_DROPOUT },
+		{ "margin", required_argument, NULL, O_MARGIN },
+		{ "focus", required_argument, NULL, O_FOCUS },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned a, b;
@@ -389,6 +399,15 @@ int main(int argc, char **argv)
 			/* from 0.001: a smaller one would underflow the float
 			 * weights it is folded into, and act as 0 */
 			pair = op_opt_real(&cli, "--pair-weight", optarg, 0.001, 100, "a weight from 0.001 to 100");
+			break;
+		case O_DROPOUT:
+			dropout = op_opt_real(&cli, "--dropout", optarg, 0, nextafter(1, 0), "a share from 0 to below 1");
+			break;
+		case O_MARGIN:
+			margin = op_opt_real(&cli, "--margin", optarg, 0, 100, "a margin from 0 to 100");
+			break;
+		case O_FOCUS:
+			focus = op_opt_real(&cli, "--focus", optarg, 0, 100, "a weight from 0 to 100");
 			break;
 		case O_PRUNE:
 			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");
@@ -449,7 +468,8 @@ int main(int argc, char **argv)
 	uint64_t rng = (uint64_t)seed ^ 0x5851f42d4c957f2dULL;
 	split(&c, test, holdout, &rng, trainidx, &ntrain, held, &nheld);
 	op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune,
-			    .smooth = smooth, .pair = pair };
+			    .smooth = smooth, .pair = pair, .dropout = dropout, .margin = margin,
+			    .focus = focus };
 	int rc = OP_EXIT_OK;
 	if (!ntrain) {
 		op_warn("no records to train on");

@@ -701,23 +701,47 @@ static inline void axpy(float *restrict a, const float *restrict r, float k, siz
 }
 
 /* what one step of SGD needs besides the example: the weights and
- * biases, what each feature counts (val, by id), the target's smoothing,
- * and room for a score (z) and a gradient (g) a class */
+ * biases, what each feature counts (val, by id), the target's smoothing
+ * and margin, the share of features dropped with the draws that drop
+ * them and room for the ones kept, and room for a score (z) and a
+ * gradient (g) a class */
 typedef struct {
 	float *w, *bias;
 	const float *val;
-	double smooth;
+	double smooth, margin, drop;
+	uint64_t rng;
+	uint32_t *kept;
+	size_t capkept;
 	double *z;
 	float *g;
 } sgd;
 
+/* Dropout: each of the nf features ids[] left out with probability
+ * s->drop, the ones kept into s->kept (*nf their number); the scale x
+ * grows by 1 / (1 - drop), so that a score is on average what it is
+ * with every feature, as prediction has it.  Dropped features are not
+ * learned from in that step: the model leans less on any one n-gram. */
+static const uint32_t *drop_some(sgd *s, const uint32_t *ids, size_t *nf, double *x)
+{
+	size_t k = 0;
+	s->kept = op_reserve(s->kept, *nf, &s->capkept, sizeof *s->kept);
+	for (size_t f = 0; f < *nf; f++)
+		if ((double)(splitmix(&s->rng) >> 11) / 9007199254740992.0 >= s->drop)
+			s->kept[k++] = ids[f];
+	*nf = k;
+	*x /= 1 - s->drop;
+	return s->kept;
+}
+
 /* one step of SGD on example e at rate lr */
-static void sgd_step(op_trainer *t, size_t e, float lr, const sgd *s)
+static void sgd_step(op_trainer *t, size_t e, float lr, sgd *s)
 {
 	size_t C = t->nclass ? t->nclass : 1;
 	const uint32_t *ids = ids_of(t, e);
 	size_t nf = t->off[e + 1] - t->off[e];
 	double x = op_model_scale(nf), *z = s->z;
+	if (s->drop > 0)
+		ids = drop_some(s, ids, &nf, &x);
 	float *g = s->g;
 	for (size_t c = 0; c < C; c++)
 		g[c] = 0;
@@ -725,6 +749,10 @@ static void sgd_step(op_trainer *t, size_t e, float lr, const sgd *s)
 		axpy(g, s->w + (size_t)ids[f] * C, s->val[ids[f]], C);
 	for (size_t c = 0; c < C; c++)
 		z[c] = s->bias[c] + x * g[c];
+	/* an additive margin (as AM-softmax): the label's score must beat
+	 * the others by the margin before the loss lets go, though
+	 * prediction scores it without */
+	z[t->label[e]] -= s->margin;
 	softmax(z, C);
 	/* the gradient of the log loss is p - y, y the smoothed target */
 	double rest = s->smooth / (double)C, top = 1 - s->smooth + rest;
@@ -737,6 +765,38 @@ static void sgd_step(op_trainer *t, size_t e, float lr, const sgd *s)
 		g[c] *= lx;
 	for (size_t f = 0; f < nf; f++)
 		axpy(s->w + (size_t)ids[f] * C, g, -s->val[ids[f]], C);
+}
+
+/* --focus b: val[f] times 1 + b x (1 - H / ln C), H the entropy of the
+ * classes of feature f's occurrences in the examples idx[0..n) (each
+ * class's count plus 0.1): a feature of one class counts more, one
+ * spread evenly over all of them as it was.  A stand-in for NB-SVM's
+ * naive-Bayes ratio (Wang and Manning 2012), which has two classes.
+ * The counts go into w (C floats a feature, zeroed after), so that this
+ * takes no more memory than training does; a float counts exactly to
+ * 2^24, past which a count only grows more slowly. */
+static void focus(op_trainer *t, const size_t *idx, size_t n, double b, float *w, float *val)
+{
+	size_t C = t->nclass, F = t->nid;
+	if (C < 2)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		const uint32_t *ids = ids_of(t, idx[k]);
+		for (size_t j = 0, nf = t->off[idx[k] + 1] - t->off[idx[k]]; j < nf; j++)
+			w[(size_t)ids[j] * C + (size_t)t->label[idx[k]]] += 1;
+	}
+	for (size_t f = 0; f < F; f++) {
+		float *cnt = w + f * C;
+		double tot = 0, h = 0;
+		for (size_t c = 0; c < C; c++)
+			tot += cnt[c] + 0.1;
+		for (size_t c = 0; c < C; c++) {
+			double p = (cnt[c] + 0.1) / tot;
+			h -= p * log(p);
+		}
+		val[f] *= (float)(1 + b * (1 - h / log((double)C)));
+	}
+	memset(w, 0, F * C * sizeof *w);
 }
 
 static int by_hash(const void *a, const void *b, void *ctx)
@@ -753,7 +813,12 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	float *w = op_xcalloc(F ? F : 1, C * sizeof *w), *val = op_xmalloc((F ? F : 1) * sizeof *val);
 	for (size_t f = 0; f < F; f++)
 		val[f] = t->id_kind[f] == OP_FEAT_PAIR && o->pair > 0 ? (float)o->pair : 1;
-	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, op_xmalloc(C * sizeof *s.z),
+	if (o->focus > 0)
+		focus(t, idx, n, o->focus, w, val);
+	/* dropout draws from a stream of its own: the order is the seed's
+	 * with or without it */
+	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, o->margin, o->dropout,
+		  o->seed ^ 0x9e3779b97f4a7c15ULL, NULL, 0, op_xmalloc(C * sizeof *s.z),
 		  op_xmalloc(C * sizeof *s.g) };
 	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order);
 	memcpy(order, idx, n * sizeof *order);
@@ -774,6 +839,7 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	free(val);
 	free(s.z);
 	free(s.g);
+	free(s.kept);
 
 	/* keep the features with a weight beyond +-prune (an all-zero row
 	 * changes no score; near-zero rows hardly: on banking77, 0.25 halves

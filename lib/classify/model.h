@@ -60,6 +60,13 @@ typedef struct {
 	double pair;		/* what a word pair counts in training, a word
 				 * or an n-gram counting 1 (0 is taken as 1);
 				 * folded into the weights written */
+	double dropout;		/* the share of an example's features left out
+				 * of each step, at random (0: none; below 1) */
+	double margin;		/* taken off the label's score before the
+				 * softmax in training: a larger-margin loss */
+	double focus;		/* a feature counts 1 + focus x (1 - the
+				 * entropy of its classes / its most) in
+				 * training; folded into the weights written */
 } op_train_opts;
 
 typedef struct op_trainer op_trainer;
