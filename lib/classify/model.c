@@ -304,17 +304,33 @@ static void table_free(table *t)
 	free(t->rows);
 }
 
-/* m's table: its weights copied into the entries */
-static void index_model(op_model *m)
+/* m's table, its weights copied into the entries: made on first use,
+ * as a model predicting only in a set (enq-classify's built-in two)
+ * never uses one of its own, which takes megabytes to fill.  (Every
+ * model is malloc'd, none defined const: its table may be written.) */
+static const table *table_of(const op_model *m)
 {
-	table_new(&m->tab, m->hash, m->nfeat, m->nclass);
-	for (size_t i = 0; i < m->nfeat; i++)
-		memcpy(row_of(&m->tab, m->hash[i]), m->w + i * m->nclass, m->nclass * sizeof *m->w);
+	table *t = (table *)&m->tab;
+	if (!t->rows) {
+		table_new(t, m->hash, m->nfeat, m->nclass);
+		for (size_t i = 0; i < m->nfeat; i++)
+			memcpy(row_of(t, m->hash[i]), m->w + i * m->nclass, m->nclass * sizeof *m->w);
+	}
+	return t;
 }
 
 const float *op_model_weights(const op_model *m, uint64_t h)
 {
-	return row_of(&m->tab, h);
+	/* the features in hash order: no table needed */
+	size_t lo = 0, hi = m->nfeat;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->hash[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nfeat && m->hash[lo] == h ? m->w + lo * m->nclass : NULL;
 }
 
 /* each occurrence weighs 1/sqrt(n), in training as in prediction: a long
@@ -422,8 +438,9 @@ static float *sums(float *acc, size_t C)
 
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
-	float acc[256], *a = sums(acc, m->tab.width);
-	sum_rows(&m->tab, f, a);
+	const table *t = table_of(m);
+	float acc[256], *a = sums(acc, t->width);
+	sum_rows(t, f, a);
 	size_t best = finish(m, a, f->n, prob);
 	if (a != acc)
 		free(a);
@@ -840,7 +857,6 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	m->bias = bias;
 	free(keep);
 	free(w);
-	index_model(m);
 	return m;
 }
 
@@ -1201,7 +1217,6 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 		else if (!le)
 			m->w[i - nclass] = f;
 	}
-	index_model(m);
 	return m;
 bad:
 	if (m)
