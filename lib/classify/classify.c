@@ -622,7 +622,6 @@ static int consult(ctx *c, learned *l)
 		if (rc <= 0)
 			return rc;
 		c->feats.names = c->explain_on ? &c->featnames : NULL;
-		c->feats.fetch = c->both && l == &c->cm ? c->both : NULL;	/* for op_modelset_predict below */
 		op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
 		c->feats_of = l;
 	}

@@ -49,16 +49,6 @@ typedef struct {
 	uint64_t empty;
 } table;
 
-/* One table over the union of the models' features, a row holding each
- * model's weights side by side (zeros where a model lacks the feature:
- * adding 0 leaves a float sum as it was), so a text's features are
- * looked up once for all of them, with one row to fetch each. */
-struct op_modelset {
-	const op_model **m;
-	size_t k, *off;		/* model i's weights at off[i] of a row */
-	table tab;
-};
-
 struct op_model {
 	op_featcfg cfg;
 	size_t nclass, nfeat;
@@ -114,25 +104,6 @@ static void describe(op_feats *f, size_t i, int kind, const unsigned char *a, si
 	}
 }
 
-/* h's first two entries in the table f->fetch is for, fetched now: its
- * row is there when op_modelset_predict adds it, the hashing of the
- * features after it done while it comes */
-static inline void fetch(const op_feats *f, uint64_t h)
-{
-	if (f->fetch) {
-		const table *t = &f->fetch->tab;
-		__builtin_prefetch(t->rows + (h & t->mask) * t->stride);
-		__builtin_prefetch(t->rows + ((h + 1) & t->mask) * t->stride);
-	}
-}
-
-/* feature f->n is h (room made for it) */
-static inline void put(op_feats *f, uint64_t h)
-{
-	fetch(f, h);
-	f->h[f->n++] = h;
-}
-
 static int word_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
@@ -157,7 +128,7 @@ static void char_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *
 		uint64_t h = hbytes(K_CHAR, w + k, gmin - 1);
 		for (size_t g = gmin; g <= top; g++) {
 			h = fnv_step(h, w[k + g - 1]);
-			fetch(f, f->h[at[g] + k] = op_fmix64(h));
+			f->h[at[g] + k] = op_fmix64(h);
 		}
 	}
 	for (size_t g = gmin; (f->names || f->kinds) && g <= gmax; g++)
@@ -201,11 +172,11 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		}
 		if (named)
 			describe(f, f->n, OP_FEAT_WORD, w + 1, glen, NULL, 0);
-		put(f, op_fmix64(wh));
+		f->h[f->n++] = op_fmix64(wh);
 		if (cfg->word_ngrams >= 2 && have_prev) {
 			if (named)
 				describe(f, f->n, OP_FEAT_PAIR, pw, plen, w + 1, glen);
-			put(f, op_fmix64(prev * 31 + wh + K_BIGRAM));
+			f->h[f->n++] = op_fmix64(prev * 31 + wh + K_BIGRAM);
 		}
 		prev = wh;
 		have_prev = 1;
@@ -264,7 +235,7 @@ static float *row_of(const table *t, uint64_t h)
  * each, all 0.  The entries are less than two thirds full: on average a
  * feature is found within two entries, an absent one known within five
  * (Knuth's estimates for linear probing), the next ones in the lines
- * after the first, which fetch() asks for too. */
+ * after the first. */
 static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
 {
 	size_t ns = 16, width = (nclass + 3) / 4 * 4, need = 4 * width + 8, eb = 16;
@@ -448,6 +419,16 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 }
 
 /* ---- models read together ------------------------------------------------ */
+
+/* One table over the union of the models' features, a row holding each
+ * model's weights side by side (zeros where a model lacks the feature:
+ * adding 0 leaves a float sum as it was), so a text's features are
+ * looked up once for all of them, with one row to fetch each. */
+struct op_modelset {
+	const op_model **m;
+	size_t k, *off;		/* model i's weights at off[i] of a row */
+	table tab;
+};
 
 op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 {

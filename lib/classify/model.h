@@ -28,17 +28,12 @@ typedef struct {
  * n-gram of a word. */
 enum { OP_FEAT_WORD, OP_FEAT_PAIR, OP_FEAT_CHAR, OP_FEAT_KINDS };
 
-typedef struct op_modelset op_modelset;
-
 /* Features of one text: hashes, with repeats (a word twice counts twice).
  * With names set, each feature's text too (--explain): the i-th is
  * names->p + at[i], NUL-terminated: a word, "word word" or a character
  * n-gram with < > marking the word's ends.  With kinds set, each one's
- * OP_FEAT_* in kind[i] (training).  With fetch set, each feature's
- * weights in that set are fetched as it is computed, for a prediction
- * with the set to find them in the cache (the same answers without). */
+ * OP_FEAT_* in kind[i] (training). */
 typedef struct {
-	const op_modelset *fetch;
 	uint64_t *h;
 	size_t n, cap;
 	op_buf *names;
@@ -110,6 +105,7 @@ size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
  * together: a text's features looked up once for all of them, each
  * model's answer as op_model_predict's.  NULL when their featcfg differ.
  * The models must outlive the set. */
+typedef struct op_modelset op_modelset;
 op_modelset *op_modelset_new(const op_model *const *m, size_t k);
 /* model i's probabilities into prob[i], its best class into best[i] */
 void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best);

@@ -394,16 +394,6 @@ static void set_alone(void)
 		}
 	}
 	is_num(differ, 0, "each model's probabilities in the set: the same bits as alone");
-	/* the features fetched from the set as they are computed: the same */
-	op_feats fetched = { .fetch = s };
-	size_t unlike = 0;
-	for (size_t i = 0; s && i < NTRAIN; i++) {
-		op_feats_text(&f, &cfg, train[i].text, strlen(train[i].text));
-		op_feats_text(&fetched, &cfg, train[i].text, strlen(train[i].text));
-		unlike += f.n != fetched.n || memcmp(f.h, fetched.h, f.n * sizeof *f.h);
-	}
-	is_num(unlike, 0, "the features fetched from the set as they are computed: the same");
-	op_feats_free(&fetched);
 	op_featcfg other = { 1, 0, 0 };
 	op_trainer *w = op_trainer_new(&other);
 	size_t one = op_trainer_add(w, "refund", 6, "billing", 7, &e);
