@@ -32,22 +32,21 @@
 #define MAX_CLASSES 65535
 #define MAX_NAME 4096
 
-/* The weights for prediction: a table of rows, one per feature, found by
- * open addressing over 8-byte slots, each the top half of the feature's
- * hash beside its row's number.  The slots of a model of 60,000 features
- * take 1 MB and stay in the core's cache; a row holds the hash's other
- * half, then the weights, so the one cache line fetched for a feature
- * both confirms it and gives its weights. */
-struct op_slot {
-	uint32_t tag;		/* the hash's top 32 bits */
-	uint32_t idx;		/* row + 1, 0 empty */
-};
-
+/* The weights for prediction: a table of entries, one per feature, found
+ * by open addressing from the hash's low bits.  An entry holds the
+ * feature's weights (padded with zeros to a multiple of 4, for adding in
+ * blocks) and then its whole hash, and never shares a cache line with
+ * another: the one line fetched for a feature both confirms it and gives
+ * its weights (a table of tags beside rows cost two, the tag's line and
+ * the row's).  An empty entry has the hash `empty`, one no feature of the
+ * table has. */
 typedef struct {
-	struct op_slot *slot;
-	size_t mask;		/* slots less one; their number is a power of two */
-	float *rows;		/* row i from rows[i * stride]: low 32 bits, nclass weights */
-	size_t stride, nclass;
+	float *rows;		/* entry j from rows[j * stride] */
+	size_t mask;		/* entries less one; their number is a power of two */
+	size_t stride;		/* floats an entry */
+	size_t width;		/* weights an entry: nclass rounded up to 4 */
+	size_t nclass;
+	uint64_t empty;
 } table;
 
 struct op_model {
@@ -84,18 +83,18 @@ static uint64_t hbytes(uint64_t seed, const unsigned char *s, size_t n)
 
 enum { K_WORD = 1, K_BIGRAM, K_CHAR };
 
-/* a feature of the kind, and with f->names its text: a[0..an), then
+/* with f->names or f->kinds, feature i's kind and text: a[0..an), then
  * " " b[0..bn) when bn (a word pair) */
-static inline void push(op_feats *f, int kind, uint64_t h, const unsigned char *a, size_t an,
-			const unsigned char *b, size_t bn)
+static void describe(op_feats *f, size_t i, int kind, const unsigned char *a, size_t an,
+		     const unsigned char *b, size_t bn)
 {
 	if (f->kinds) {
-		f->kind = op_grow(f->kind, f->n, &f->capkind, 1);
-		f->kind[f->n] = (unsigned char)kind;
+		f->kind = op_grow(f->kind, i, &f->capkind, 1);
+		f->kind[i] = (unsigned char)kind;
 	}
 	if (f->names) {
-		f->at = op_grow(f->at, f->n, &f->capat, sizeof *f->at);
-		f->at[f->n] = f->names->len;
+		f->at = op_grow(f->at, i, &f->capat, sizeof *f->at);
+		f->at[i] = f->names->len;
 		op_buf_add(f->names, a, an);
 		if (bn) {
 			op_buf_addc(f->names, ' ');
@@ -103,8 +102,6 @@ static inline void push(op_feats *f, int kind, uint64_t h, const unsigned char *
 		}
 		op_buf_addc(f->names, 0);
 	}
-	f->h = op_grow(f->h, f->n, &f->cap, sizeof *f->h);
-	f->h[f->n++] = h;
 }
 
 static int word_byte(unsigned char c)
@@ -112,31 +109,41 @@ static int word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
-/* hs[g - 1][k]: the feature of the g-byte n-gram at w[k], for every g
- * of cfg's range that fits in w[0..tot).  The n-grams at one position
- * share their start, so each is the shorter one's hash a byte further
- * on: one FNV step per byte of the longest, not per byte of each. */
-static void char_hashes(uint64_t hs[][MAX_GRAM_WORD + 2], const op_featcfg *cfg, const unsigned char *w,
-			size_t tot)
+/* The features of the n-grams of w[0..tot) of cfg's lengths, shorter
+ * than it (the whole <word> is the word feature), into f (room made for
+ * them): those of the shortest at each position, then those one byte
+ * longer, and so on.  The n-grams at one position share their start, so
+ * each is the shorter one's hash a byte further on: one FNV step per
+ * byte of the longest, not per byte of each. */
+static void char_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *w, size_t tot)
 {
-	for (size_t k = 0; k + cfg->char_min <= tot; k++) {
-		size_t gmax = tot - k < cfg->char_max ? tot - k : cfg->char_max;
-		uint64_t h = hbytes(K_CHAR, w + k, cfg->char_min - 1);
-		for (size_t g = cfg->char_min; g <= gmax; g++) {
+	size_t gmin = cfg->char_min, gmax = tot - 1 < cfg->char_max ? tot - 1 : cfg->char_max;
+	size_t at[OP_CHAR_GRAM_MAX + 1], all = 0;	/* at[g]: the first g-gram's feature */
+	for (size_t g = gmin; g <= gmax; g++) {
+		at[g] = f->n + all;
+		all += tot - g + 1;
+	}
+	for (size_t k = 0; k + gmin <= tot; k++) {
+		size_t top = tot - k < gmax ? tot - k : gmax;
+		uint64_t h = hbytes(K_CHAR, w + k, gmin - 1);
+		for (size_t g = gmin; g <= top; g++) {
 			h = fnv_step(h, w[k + g - 1]);
-			hs[g - 1][k] = op_fmix64(h);
+			f->h[at[g] + k] = op_fmix64(h);
 		}
 	}
+	for (size_t g = gmin; (f->names || f->kinds) && g <= gmax; g++)
+		for (size_t k = 0; k + g <= tot; k++)
+			describe(f, at[g] + k, OP_FEAT_CHAR, w + k, g, NULL, 0);
+	f->n += all;
 }
 
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint64_t hs[OP_CHAR_GRAM_MAX][MAX_GRAM_WORD + 2];
 	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
 	size_t plen = 0;
-	int have_prev = 0;
+	int have_prev = 0, named = f->names || f->kinds;
 	f->n = 0;
 	if (f->names)
 		op_buf_reset(f->names);
@@ -148,26 +155,29 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		size_t st = i;
 		while (i < n && word_byte(p[i]))
 			i++;
-		size_t len = i - st, glen = len < MAX_GRAM_WORD ? len : MAX_GRAM_WORD;
+		size_t len = i - st, glen = len < MAX_GRAM_WORD ? len : MAX_GRAM_WORD, tot = glen + 2;
+		/* room for the word's features at once: itself, its pair, its
+		 * n-grams (fewer than tot of each length) */
+		f->h = op_grow(f->h, f->n + 2 + (cfg->char_max - cfg->char_min + 1) * tot, &f->cap, sizeof *f->h);
 		/* ASCII case folded; other bytes as they are */
 		w[0] = '<';
 		for (size_t k = 0; k < glen; k++) {
 			unsigned char c = p[st + k];
 			w[k + 1] = c >= 'A' && c <= 'Z' ? c + 32 : c;
 		}
-		uint64_t wh;
-		if (len == glen) {
-			wh = hbytes(K_WORD, w + 1, len);
-		} else {
-			wh = hbytes(K_WORD, w + 1, glen);
-			for (size_t k = glen; k < len; k++) {
-				unsigned char c = p[st + k];
-				wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
-			}
+		uint64_t wh = hbytes(K_WORD, w + 1, glen);
+		for (size_t k = glen; k < len; k++) {
+			unsigned char c = p[st + k];
+			wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
-		push(f, OP_FEAT_WORD, op_fmix64(wh), w + 1, glen, NULL, 0);
-		if (cfg->word_ngrams >= 2 && have_prev)
-			push(f, OP_FEAT_PAIR, op_fmix64(prev * 31 + wh + K_BIGRAM), pw, plen, w + 1, glen);
+		if (named)
+			describe(f, f->n, OP_FEAT_WORD, w + 1, glen, NULL, 0);
+		f->h[f->n++] = op_fmix64(wh);
+		if (cfg->word_ngrams >= 2 && have_prev) {
+			if (named)
+				describe(f, f->n, OP_FEAT_PAIR, pw, plen, w + 1, glen);
+			f->h[f->n++] = op_fmix64(prev * 31 + wh + K_BIGRAM);
+		}
 		prev = wh;
 		have_prev = 1;
 		if (f->names) {
@@ -175,13 +185,8 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 			plen = glen;
 		}
 		w[glen + 1] = '>';
-		size_t tot = glen + 2;
 		if (cfg->char_min)
-			char_hashes(hs, cfg, w, tot);
-		for (unsigned g = cfg->char_min; g && g <= cfg->char_max; g++)
-			for (size_t k = 0; k + g <= tot; k++)
-				if (!(k == 0 && g == tot))	/* the whole <word> is the word feature */
-					push(f, OP_FEAT_CHAR, hs[g - 1][k], w + k, g, NULL, 0);
+			char_grams(f, cfg, w, tot);
 	}
 }
 
@@ -195,83 +200,108 @@ void op_feats_free(op_feats *f)
 
 /* ---- the model ---------------------------------------------------------- */
 
-/* t for the features hash[0..n) and nclass weights each, all 0.  A row
- * takes 4 + 4 x nclass bytes rounded up to 16, from a cache line's start:
- * the category model's (7 classes) is half a line, never across two. */
-static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
+/* the hash of entry e */
+static inline uint64_t entry_hash(const table *t, const float *e)
 {
-	size_t ns = 16, rowb = (4 + 4 * nclass + 15) / 16 * 16, bytes = ((n ? n : 1) * rowb + 63) / 64 * 64;
-	while (ns < 2 * n)
-		ns *= 2;
-	*t = (table){ op_xcalloc(ns, sizeof *t->slot), ns - 1, aligned_alloc(64, bytes), rowb / 4, nclass };
-	if (!t->rows)
-		op_die(OP_EXIT_SOFTWARE, "out of memory");
-	memset(t->rows, 0, bytes);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t lo = (uint32_t)hash[i];
-		size_t j = hash[i] & t->mask;
-		while (t->slot[j].idx)
-			j = (j + 1) & t->mask;
-		t->slot[j] = (struct op_slot){ (uint32_t)(hash[i] >> 32), (uint32_t)(i + 1) };
-		memcpy(t->rows + i * t->stride, &lo, 4);
+	uint64_t h;
+	memcpy(&h, e + t->width, sizeof h);
+	return h;
+}
+
+/* h's entry or, when t lacks h, an empty one (its weights all 0): the
+ * first from h's on that is either */
+static inline float *entry(const table *t, uint64_t h)
+{
+	size_t j = h & t->mask;
+	for (;;) {
+		float *e = t->rows + j * t->stride;
+		uint64_t eh = entry_hash(t, e);
+		if (eh == h || eh == t->empty)
+			return e;
+		j = (j + 1) & t->mask;
 	}
 }
 
-/* row i's weights */
-static float *table_row(const table *t, size_t i)
+/* h's weights, or NULL */
+static float *row_of(const table *t, uint64_t h)
 {
-	return t->rows + i * t->stride + 1;
+	float *e = entry(t, h);
+	return entry_hash(t, e) == t->empty ? NULL : e;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* t for the features hash[0..n) (strictly increasing) and nclass weights
+ * each, all 0.  The entries are less than two thirds full: on average a
+ * feature is found within two entries, an absent one known within five
+ * (Knuth's estimates for linear probing), the next ones in the lines
+ * after the first. */
+static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
+{
+	size_t ns = 16, width = (nclass + 3) / 4 * 4, need = 4 * width + 8, eb = 16;
+	while (ns < n + n / 2 + 1)
+		ns *= 2;
+	/* up to a line, a power of two that divides one; past it, whole lines */
+	while (eb < need && eb < 64)
+		eb *= 2;
+	eb = eb < need ? (need + 63) / 64 * 64 : eb;
+	/* In whole 2 MB pages when it fills one, which Linux may back by
+	 * huge pages: lookups all over megabytes of entries then miss the
+	 * TLB far less often (a 4 KB page each, they missed it nearly
+	 * every time, as they miss the cache). */
+	size_t align = ns * eb >= HUGE_PAGE ? HUGE_PAGE : 64, bytes = (ns * eb + align - 1) / align * align;
+	*t = (table){ aligned_alloc(align, bytes), ns - 1, eb / 4, width, nclass, 0 };
+	if (!t->rows)
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+#ifdef MADV_HUGEPAGE
+	if (align == HUGE_PAGE)
+		madvise(t->rows, bytes, MADV_HUGEPAGE);
+#endif
+	for (size_t i = 0; i < n; i++)	/* in order: one pass finds a hash none has */
+		t->empty += hash[i] == t->empty;
+	memset(t->rows, 0, bytes);
+	for (size_t j = 0; j < ns && t->empty; j++)
+		memcpy(t->rows + j * t->stride + width, &t->empty, sizeof t->empty);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = hash[i] & t->mask;
+		while (entry_hash(t, t->rows + j * t->stride) != t->empty)
+			j = (j + 1) & t->mask;
+		memcpy(t->rows + j * t->stride + width, &hash[i], sizeof hash[i]);
+	}
 }
 
 static void table_free(table *t)
 {
-	free(t->slot);
 	free(t->rows);
 }
 
-/* m's table: its weights copied into rows */
-static void index_model(op_model *m)
+/* m's table, its weights copied into the entries: made on first use,
+ * as a model predicting only in a set (enq-classify's built-in two)
+ * never uses one of its own, which takes megabytes to fill.  (Every
+ * model is malloc'd, none defined const: its table may be written.) */
+static const table *table_of(const op_model *m)
 {
-	table_new(&m->tab, m->hash, m->nfeat, m->nclass);
-	for (size_t i = 0; i < m->nfeat; i++)
-		memcpy(table_row(&m->tab, i), m->w + i * m->nclass, m->nclass * sizeof *m->w);
-}
-
-/* the row of the first slot from h's on whose tag is h's: h's row or,
- * very rarely (the top halves of two hashes alike), another's; NULL when
- * there is none */
-static const float *probe(const table *t, uint64_t h)
-{
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t j = h & t->mask; t->slot[j].idx; j = (j + 1) & t->mask)
-		if (t->slot[j].tag == tag)
-			return t->rows + (size_t)(t->slot[j].idx - 1) * t->stride;
-	return NULL;
-}
-
-/* whether row r is h's: its other half of the hash */
-static int is_row(const float *r, uint64_t h)
-{
-	uint32_t lo;
-	memcpy(&lo, r, 4);
-	return lo == (uint32_t)h;
-}
-
-/* h's weights, or NULL */
-static const float *row_of(const table *t, uint64_t h)
-{
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t j = h & t->mask; t->slot[j].idx; j = (j + 1) & t->mask) {
-		const float *r = t->rows + (size_t)(t->slot[j].idx - 1) * t->stride;
-		if (t->slot[j].tag == tag && is_row(r, h))
-			return r + 1;
+	table *t = (table *)&m->tab;
+	if (!t->rows) {
+		table_new(t, m->hash, m->nfeat, m->nclass);
+		for (size_t i = 0; i < m->nfeat; i++)
+			memcpy(row_of(t, m->hash[i]), m->w + i * m->nclass, m->nclass * sizeof *m->w);
 	}
-	return NULL;
+	return t;
 }
 
 const float *op_model_weights(const op_model *m, uint64_t h)
 {
-	return row_of(&m->tab, h);
+	/* the features in hash order: no table needed */
+	size_t lo = 0, hi = m->nfeat;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->hash[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nfeat && m->hash[lo] == h ? m->w + lo * m->nclass : NULL;
 }
 
 /* each occurrence weighs 1/sqrt(n), in training as in prediction: a long
@@ -293,24 +323,6 @@ static void softmax(double *z, size_t n)
 		z[c] /= sum;
 }
 
-/* a[0..n) += r[0..n): in blocks of 8, which -O2 turns into vector adds
- * (a loop of unknown length it leaves scalar), then one of 4 (the
- * built-in models have 4 and 7 classes) */
-static inline void add_row(float *restrict a, const float *restrict r, size_t n)
-{
-	size_t c = 0;
-	for (; c + 8 <= n; c += 8)
-		for (size_t k = 0; k < 8; k++)
-			a[c + k] += r[c + k];
-	if (c + 4 <= n) {
-		for (size_t k = 0; k < 4; k++)
-			a[c + k] += r[c + k];
-		c += 4;
-	}
-	for (; c < n; c++)
-		a[c] += r[c];
-}
-
 static size_t argmax(const double *z, size_t n)
 {
 	size_t b = 0;
@@ -320,36 +332,53 @@ static size_t argmax(const double *z, size_t n)
 	return b;
 }
 
-#define AHEAD 8
+#define AHEAD 16
 
-/* a[0..t->nclass) += the rows of f's features that t has */
+/* sum_rows for a table W wide: a constant where it is inlined, so that
+ * the sums can stay in registers, added as vectors */
+static inline void sum_width(const table *t, const op_feats *f, float *restrict a, size_t W)
+{
+	/* The entries are larger than the cache: feature i's first is
+	 * fetched AHEAD features before it is looked up, while other rows
+	 * are added.  The rows are added in the features' order all the
+	 * same (a float sum in another order can differ in its last bits);
+	 * an absent feature adds an empty entry's zeros, which leave a sum
+	 * as it was (x + 0 is x for any x but -0, and a sum that starts at
+	 * +0 is never -0: -0 + +0 and x + -x are +0). */
+	const table u = *t;	/* in registers, though a is written */
+	size_t n = f->n;
+	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n) {
+			const float *e = u.rows + (f->h[i + AHEAD] & u.mask) * u.stride;
+			__builtin_prefetch(e);
+			for (size_t k = 16; k < u.stride; k += 16)
+				__builtin_prefetch(e + k);
+		}
+		const float *w = entry(&u, f->h[i]);
+		/* W is a multiple of 4: blocks of 4 are vector adds, and the
+		 * widths up to 16 are unrolled whole, their sums in registers */
+#pragma GCC unroll 4
+		for (size_t c = 0; c < W; c += 4)
+			for (size_t k = 0; k < 4; k++)
+				a[c + k] += w[c + k];
+	}
+}
+
+/* a[0..t->width) += the weights of f's features that t has */
 static void sum_rows(const table *t, const op_feats *f, float *a)
 {
-	/* The rows are larger than the cache: feature i's slot is fetched
-	 * AHEAD features before it is probed, and its row AHEAD features
-	 * before it is checked and added, each while other rows are added.
-	 * The rows are added in the features' order all the same (a float
-	 * sum in another order can differ in its last bits). */
-	const float *ring[AHEAD];
-	size_t n = f->n, C = t->nclass;
-	for (size_t i = 0; i < n + AHEAD; i++) {
-		if (i + AHEAD < n)
-			__builtin_prefetch(&t->slot[f->h[i + AHEAD] & t->mask]);
-		if (i >= AHEAD && ring[i % AHEAD]) {
-			/* a row not h's (its top half alike): h's, if any, is further on */
-			uint64_t h = f->h[i - AHEAD];
-			const float *w = is_row(ring[i % AHEAD], h) ? ring[i % AHEAD] + 1 : row_of(t, h);
-			if (w)
-				add_row(a, w, C);
-		}
-		if (i < n) {
-			const float *r = probe(t, f->h[i]);
-			if (r) {
-				__builtin_prefetch(r);
-				__builtin_prefetch(r + C);
-			}
-			ring[i % AHEAD] = r;
-		}
+	switch (t->width) {
+	case 4:		/* a priority model alone */
+		sum_width(t, f, a, 4);
+		break;
+	case 8:		/* a category model alone */
+		sum_width(t, f, a, 8);
+		break;
+	case 12:	/* both together */
+		sum_width(t, f, a, 12);
+		break;
+	default:
+		sum_width(t, f, a, t->width);
 	}
 }
 
@@ -369,7 +398,8 @@ static size_t finish(const op_model *m, const float *a, size_t n, double *prob)
 	return argmax(prob, m->nclass);
 }
 
-/* room for C sums, zeroed: acc[256] when they fit, else malloc'd */
+/* room for C sums, zeroed: acc[256] when they fit, else malloc'd (C a
+ * table's width) */
 static float *sums(float *acc, size_t C)
 {
 	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
@@ -379,8 +409,9 @@ static float *sums(float *acc, size_t C)
 
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
-	float acc[256], *a = sums(acc, m->nclass);
-	sum_rows(&m->tab, f, a);
+	const table *t = table_of(m);
+	float acc[256], *a = sums(acc, t->width);
+	sum_rows(t, f, a);
 	size_t best = finish(m, a, f->n, prob);
 	if (a != acc)
 		free(a);
@@ -435,7 +466,7 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 		for (size_t f = 0, u = 0; f < m[i]->nfeat; f++, u++) {
 			while (hash[u] != m[i]->hash[f])
 				u++;
-			memcpy(table_row(&s->tab, u) + s->off[i], m[i]->w + f * m[i]->nclass,
+			memcpy(row_of(&s->tab, hash[u]) + s->off[i], m[i]->w + f * m[i]->nclass,
 			       m[i]->nclass * sizeof *m[i]->w);
 		}
 	free(hash);
@@ -445,7 +476,7 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 
 void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
 {
-	float acc[256], *a = sums(acc, s->tab.nclass);
+	float acc[256], *a = sums(acc, s->tab.width);
 	sum_rows(&s->tab, f, a);
 	for (size_t i = 0; i < s->k; i++)
 		best[i] = finish(s->m[i], a + s->off[i], f->n, prob[i]);
@@ -873,7 +904,6 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 	m->bias = bias;
 	free(keep);
 	free(w);
-	index_model(m);
 	return m;
 }
 
@@ -1234,7 +1264,6 @@ static op_model *parse(unsigned char *p, size_t n, size_t maplen, op_err *e)
 		else if (!le)
 			m->w[i - nclass] = f;
 	}
-	index_model(m);
 	return m;
 bad:
 	if (m)

@@ -59,4 +59,52 @@ expect_err <<'E'
 enq-classify: c.model: corrupt model file: checksum mismatch
 E
 expect_out </dev/null
+
+# ---- hostile text through the built-in models (issue 19, stage 1 of the
+# model's speed work: one cache line a feature, hashes computed once): the
+# answers and --explain of the build before it (goldens model-speed-hostile-*,
+# written by that build), the bodies cut from the output to keep them
+# small.  A megabyte body of words drawn by a fixed generator, a word of
+# 300 letters and words of 63 to 65 (past the 64 bytes n-grams are taken
+# from), NUL escapes inside and between words, CJK, Hangul, emoji and
+# combining marks (n-grams that cut a character), one- and two-letter
+# words, a text with no word, and a line of invalid UTF-8 (refused, the
+# rest flowing on).
+awk 'BEGIN {
+	split("boiler quote invoice refund cancel booking appointment urgent leak broken price thanks please tomorrow Rechnung annuler réservation reçu straße 予約 견적 cancle reciept asap help", w, " ")
+	printf "{\"id\":1,\"subject\":\"Re: boiler\",\"body\":\""
+	x = 1; n = 0
+	while (n < 1048576) {
+		x = (x * 16807) % 2147483647
+		s = w[x % 25 + 1] (x % 7 ? " " : x % 3 ? ". " : ".\\n")
+		printf "%s", s
+		n += length(s)
+	}
+	printf "\"}\n"
+	long = ""
+	for (i = 0; i < 300; i++)
+		long = long substr("AbCdEfGhIjKlMnOpQrStUvWxYz", i % 26 + 1, 1)
+	printf "{\"id\":2,\"subject\":\"refund %s\",\"body\":\"%s invoice %s %s %s\"}\n", long, long,
+		substr(long, 1, 63), substr(long, 1, 64), substr(long, 1, 65)
+	printf "{\"id\":3,\"subject\":\"can\\u0000cel\",\"body\":\"\\u0000\\u0000 refund\\u0000 please \\u0000cancel my booking\\u0000\"}\n"
+	printf "{\"id\":4,\"subject\":\"予約の変更\",\"body\":\"請問可以預約下週二的維修嗎？ 予約をキャンセルしたいです。견적을 받을 수 있을까요 😡🔥 café̂ naïve\"}\n"
+	printf "{\"id\":5,\"subject\":\"a\",\"body\":\"I a b ok no it is OK x y z\"}\n"
+	printf "{\"id\":6,\"subject\":\"\",\"body\":\"!!! ... ??? --- ***\"}\n"
+	printf "{\"id\":7,\"subject\":\"quote\",\"body\":\"price \377\376 please\"}\n"
+	printf "{\"id\":8,\"subject\":\"Invoice 12345678901234567890 wrong\",\"body\":\"Refund REFUND refund, Rechnung falsch; annuler la réservation SVP\"}\n"
+}' >hostile.jsonl
+CUT='s/"body":"[^"]*"/"body":"-"/'
+
+tcase "hostile text: the built-in models' answers as before, the bad line refused" \
+	"enq-classify hostile.jsonl >o; rc=\$?; sed '$CUT' o; exit \$rc"
+expect_rc 65
+expect_out_file "$G/model-speed-hostile.jsonl"
+expect_err <<'E'
+enq-classify: hostile.jsonl:7:41: invalid UTF-8 in string
+E
+
+tcase "hostile text: --explain as before" \
+	"enq-classify --explain hostile.jsonl 2>/dev/null | sed '$CUT'"
+expect_rc 0
+expect_out_file "$G/model-speed-hostile-explain.jsonl"
 done_testing

@@ -1,6 +1,7 @@
 /* The text classifier: features, training on a tiny set whose answers are
  * plain, determinism, and the model file's checks (every truncation and
  * every single-byte change is refused with a message, never a crash). */
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -117,6 +118,77 @@ static void gram_hashes(void)
 	op_buf_free(&names);
 }
 
+/* The features of s as op_feats_text gave them before its hashes were
+ * written in place (issue 19): computed here one by one, each n-gram
+ * hashed from its first byte, in that order (each word, its pair, its
+ * n-grams shortest first, the whole <word> left out) */
+static size_t direct_feats(const op_featcfg *cfg, const char *s, uint64_t *out)
+{
+	size_t n = 0, i = 0, len = strlen(s);
+	uint64_t prev = 0;
+	int have_prev = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isalnum(c) || c >= 0x80)) {
+			i++;
+			continue;
+		}
+		char word[400], w[70];
+		size_t k = 0;
+		for (; i < len && (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80); i++)
+			word[k++] = (char)tolower((unsigned char)s[i]);
+		word[k] = 0;
+		uint64_t wh = 0xcbf29ce484222325ULL ^ 1;
+		for (size_t j = 0; j < k; j++)
+			wh = (wh ^ (unsigned char)word[j]) * 0x100000001b3ULL;
+		out[n++] = op_fmix64(wh);
+		if (cfg->word_ngrams >= 2 && have_prev)
+			out[n++] = op_fmix64(prev * 31 + wh + 2);
+		prev = wh;
+		have_prev = 1;
+		size_t glen = k < 64 ? k : 64, tot = glen + 2;
+		snprintf(w, sizeof w, "<%.*s>", (int)glen, word);
+		for (size_t g = cfg->char_min; g && g <= cfg->char_max; g++)
+			for (size_t at = 0; at + g <= tot && g < tot; at++) {
+				char gram[10];
+				memcpy(gram, w + at, g);
+				gram[g] = 0;
+				out[n++] = fnv(3, gram);
+			}
+	}
+	return n;
+}
+
+/* op_feats_text hashes the n-grams at a position from one another and
+ * writes them in place: the features of the direct way, in its order,
+ * for words of 1 to 70 bytes (past the 64 that n-grams are taken from),
+ * whatever the lengths of n-gram; with names and kinds asked for too */
+static void direct_alike(void)
+{
+	static const op_featcfg cfgs[] = { { 2, 4, 5 }, { 2, 3, 5 }, { 1, 1, OP_CHAR_GRAM_MAX }, { 2, 0, 0 }, { 1, 5, 5 } };
+	op_buf text = {0}, names = {0};
+	op_buf_adds(&text, "Refunds, x; caf\xc3\xa9 \xe4\xba\x88\xe7\xb4\x84 OK ");
+	for (size_t k = 1; k <= 70; k++) {
+		for (size_t j = 0; j < k; j++)
+			op_buf_addc(&text, "aBcDeFgHiJ"[(j + k) % 10]);
+		op_buf_addc(&text, ' ');
+	}
+	static uint64_t want[100000];
+	size_t bad = 0, total = 0;
+	for (size_t c = 0; c < sizeof cfgs / sizeof *cfgs; c++)
+		for (int named = 0; named < 2; named++) {
+			op_feats f = { .names = named ? &names : NULL, .kinds = named };
+			op_feats_text(&f, &cfgs[c], text.p, text.len);
+			size_t n = direct_feats(&cfgs[c], text.p, want);
+			bad += n != f.n || memcmp(f.h, want, n * sizeof *want);
+			total += n;
+			op_feats_free(&f);
+		}
+	is_num(bad, 0, "%zu features as the direct way gives them, for 5 feature sets, named or not", total);
+	op_buf_free(&text);
+	op_buf_free(&names);
+}
+
 /* op_model_predict fetches ahead of the row it adds: each known feature
  * must still count once, whatever the number of features (fewer than it
  * fetches ahead, as many, more).  The log-odds against class 0 are the
@@ -125,7 +197,7 @@ static void predict_sums(const op_model *m)
 {
 	size_t C = op_model_nclasses(m);
 	op_feats f = {0}, pool = {0};
-	double p0[8], p[8];
+	double p0[32], p[32];
 	op_featcfg cfg = *op_model_featcfg(m);
 	const char *text = "refund the invoice and book an appointment, error 500 on login";
 	op_feats_text(&pool, &cfg, text, strlen(text));
@@ -135,7 +207,7 @@ static void predict_sums(const op_model *m)
 	for (size_t n = 0; n <= 40; n++)
 		for (int rep = 0; rep < 5; rep++) {
 			f.h = op_grow(f.h, n, &f.cap, sizeof *f.h);
-			double a[8] = {0};
+			double a[32] = {0};
 			for (f.n = 0; f.n < n; f.n++) {
 				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 				uint64_t h = (seed >> 33) % 4 ? pool.h[(seed >> 35) % pool.n] : seed;
@@ -189,10 +261,10 @@ static op_buf crafted(const uint64_t *h, size_t n, const float (*w)[2])
 	return b;
 }
 
-/* A slot holds only the top half of a feature's hash; the row it points
- * to holds the other.  Two features alike in the top half and in the
- * slot they start from: each finds its own row, and a third feature
- * like them that the model lacks finds none. */
+/* Features are looked for from the entry their hash's low bits give, on
+ * to an empty one.  Two features alike in the top half and in the entry
+ * they start from: each finds its own row, and a third feature like them
+ * that the model lacks finds none. */
 static void half_hashes(void)
 {
 	const uint64_t X = 0x1234567800000000ULL;
@@ -229,6 +301,58 @@ static void half_hashes(void)
 	is_num(bad, 0, "each feature's own row summed, for 0 to 12 features");
 	op_model_free(m);
 	op_buf_free(&b);
+}
+
+/* An empty entry is marked by a hash no feature of the model has: the
+ * smallest, 0, unless the model has it.  A model with the features 0, 1
+ * and 3 marks them with 2: 0 and 1 are found, 2 is absent and adds
+ * nothing (its empty entry's zeros), in any place among the features. */
+static void empty_mark(void)
+{
+	uint64_t h[] = { 0, 1, 3 };
+	const float w[][2] = { { 1, 0 }, { 0, 2 }, { 4, 0.5f } };
+	op_buf b = crafted(h, 3, w);
+	op_err e;
+	op_model *m = op_model_parse((const unsigned char *)b.p, b.len, &e);
+	ok(m != NULL, "a model with the feature 0 loads");
+	if (!m) {
+		op_buf_free(&b);
+		return;
+	}
+	const float *r0 = op_model_weights(m, 0), *r1 = op_model_weights(m, 1);
+	ok(r0 && r0[0] == 1 && r0[1] == 0 && r1 && r1[0] == 0 && r1[1] == 2, "0 and 1: their weights");
+	ok(!op_model_weights(m, 2) && !op_model_weights(m, 4), "2 and 4: none");
+	uint64_t seq[] = { 2, 0, 2, 1, 3, 2, 4, 2 };
+	op_feats f = { .h = seq, .n = 8 };
+	double p[2];
+	op_model_predict(m, &f, p);
+	is_num(fabs(log(p[1] / p[0]) - op_model_scale(8) * ((0 + 2 + 0.5) - (1 + 0 + 4))) < 1e-9, 1,
+	       "2 and 4 among them add nothing");
+	op_model_free(m);
+	op_buf_free(&b);
+}
+
+/* A model of 17 classes: its entries span two cache lines, its sums
+ * are added in the table's general way (not one of the widths it has
+ * its own for); every known feature still counts once */
+static void wide_model(void)
+{
+	op_featcfg cfg = OP_FEATCFG_DEFAULT;
+	op_trainer *t = op_trainer_new(&cfg);
+	size_t idx[3 * NTRAIN];
+	op_err e;
+	for (size_t i = 0; i < 3 * NTRAIN; i++) {
+		char label[8];
+		snprintf(label, sizeof label, "l%zu", i % 17);
+		idx[i] = op_trainer_add(t, train[i % NTRAIN].text, strlen(train[i % NTRAIN].text), label,
+					strlen(label), &e);
+	}
+	op_train_opts o = { .epochs = 5, .lr = 1.0, .seed = 5 };
+	op_model *m = op_trainer_fit(t, &o, idx, 3 * NTRAIN, "text", "intent");
+	op_trainer_free(t);
+	is_num(op_model_nclasses(m), 17, "17 classes");
+	predict_sums(m);
+	op_model_free(m);
 }
 
 /* The models of a set answer as each does alone, to the last bit: the
@@ -345,6 +469,7 @@ int main(void)
 	op_feats_free(&a);
 	op_feats_free(&b);
 	gram_hashes();
+	direct_alike();
 
 	/* training: unseen sentences with the classes' words */
 	op_model *m = fit(7);
@@ -357,6 +482,8 @@ int main(void)
 	is(classify(m, "zzz qqq", &p), classify(m, "yyy www", &p), "unknown words: the same prior");
 	predict_sums(m);
 	half_hashes();
+	empty_mark();
+	wide_model();
 	set_alone();
 
 	/* determinism: the same seed, the same bytes */
