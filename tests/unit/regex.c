@@ -46,7 +46,7 @@ int main(void)
 		op_rx *f = op_rx_compile(fast, strlen(fast), "mi", &e, &off);
 		op_rx *w = op_rx_compile(whole, strlen(whole), "i", &e, &off);
 		for (int k = 0; k < 300; k++) {
-			char s[64];
+			char s[64] = "";	/* all of it set: JIT reads ahead of the end */
 			size_t n = 0;
 			for (unsigned m = rnd(12); m > 0; m--) {
 				const char *p = piece[rnd(sizeof piece / sizeof *piece)];
