@@ -167,4 +167,50 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+
+# Rules that read only the lines not quoted, ^(?!>)[^\n]*? under the m
+# flag (the built-in ones and quoted.rules): pcre2 looks for the rest of
+# the pattern anywhere and opflow checks the line it starts on
+# (lib/lang/regex.c).  The answers, the extracts and --explain's matched
+# text are the build's before (the .tsv files beside quoted.awk).
+awk -f "$D/quoted.awk" > "$T/quoted.jsonl"
+grep -v '"id":"mega' "$T/quoted.jsonl" > "$T/quoted-small.jsonl"
+tcase "quoted lines at the start, middle, end; '>' after spaces; CRLF; across the quote; 10,000 quoted lines" \
+	"enq-classify --no-model -r $D/quoted.rules $T/quoted-small.jsonl |
+	 jq -r '[.id, .category, (.tags | join(\",\")), .ref, ((.amount // []) | join(\",\"))] | @tsv'"
+expect_rc 0
+expect_out_file "$D/quoted.tsv"
+expect_err </dev/null
+
+tcase "... the built-in rules" \
+	"enq-classify --no-model $T/quoted-small.jsonl | jq -r '[.id, .category, .priority, (.tags | join(\",\"))] | @tsv'"
+expect_rc 0
+expect_out_file "$D/quoted-default.tsv"
+expect_err </dev/null
+
+EXPLAIN='.id as $i | .explain.rules[] | select(.compared) |
+	[$i, (.at | sub(".*/"; "")), (.compared[] | select(.op == "=~") | "\(.holds) \(.match)")] | @tsv'
+tcase "... --explain: the text each rule matched, from the start of its line" \
+	"enq-classify --no-model --explain -r $D/quoted.rules $T/quoted-small.jsonl | jq -r '$EXPLAIN'"
+expect_rc 0
+expect_out_file "$D/quoted-explain.tsv"
+
+tcase "... --explain, the built-in rules" \
+	"enq-classify --no-model --explain $T/quoted-small.jsonl | jq -r '$EXPLAIN'"
+expect_rc 0
+expect_out_file "$D/quoted-explain-default.tsv"
+
+# The build before tried the rest of the pattern at every byte of the
+# line in one pcre2 match: "match limit exceeded" on a megabyte line (a
+# rule pcre2 reads whole, quoted.rules' \K one, still would)
+tcase "a megabyte line, fresh and after a quoted one: answered, no match limit" \
+	"grep '\"id\":\"mega' $T/quoted.jsonl | enq-classify --no-model |
+	 jq -r '[.id, .category, .priority, (.tags | join(\",\")), ((.amount // []) | join(\",\"))] | @tsv'"
+expect_rc 0
+expect_out <<'E'
+mega	cancellation	normal	refund,no_contact	£99
+mega-q	cancellation	normal	refund,no_contact	
+E
+expect_err </dev/null
+
 done_testing
