@@ -396,9 +396,14 @@ static inline uint32_t key_slot(const char *k, size_t n, uint32_t shift)
 }
 
 /* r's keys, none escaped, into r->slot: 0, or -1 at the first key that
- * came before (which one is named is find_duplicate's to say). */
+ * came before (which one is named is find_duplicate's to say) or once
+ * the keys have stepped past other keys' slots 8 times as often as there
+ * are keys, then 64 more (random keys step about once a key): keys
+ * alike in their length and the bytes hashed (q_0001_a, q_0002_a, ...,
+ * or a hostile record's) would take n^2 / 2 compares, the sort n log n. */
 static int index_keys(op_rec *r)
 {
+	size_t steps = 8 * r->nf + 64;
 	uint32_t size = 32;
 	r->shift = 32 - 5;
 	while (size < 2 * r->nf)
@@ -412,7 +417,7 @@ static int index_keys(op_rec *r)
 		uint32_t h = key_slot(f->k, f->klen, r->shift);
 		for (; r->slot[h]; h = (h + 1) & r->mask) {
 			const op_field *g = &r->f[r->slot[h] - 1];
-			if (g->klen == f->klen && !memcmp(g->k, f->k, f->klen))
+			if ((g->klen == f->klen && !memcmp(g->k, f->k, f->klen)) || !steps--)
 				return -1;
 		}
 		r->slot[h] = (uint16_t)(i + 1);

@@ -418,6 +418,30 @@ static void keys_by_hash(void)
 		ok(found == n && !op_rec_get(&r, "k0", 2) && !op_rec_get(&r, "k1025", 5) &&
 		   !op_rec_get(&r, "k", 1), "%d members: each found where it is, no other", n);
 	}
+	/* keys alike in their length and the bytes hashed (name_0000_x,
+	 * name_0001_x, ...), as a wide export's or a hostile record's: not
+	 * hashed (each would step past every one before it, n^2 / 2
+	 * compares), the sort decides; each found, a repeat named */
+	for (int rep = 0; rep <= 1; rep++) {
+		op_buf_reset(&b);
+		for (int i = 0; i < 1000; i++)
+			op_buf_printf(&b, "%c\"name_%04d_x\":%d", i ? ',' : '{', i, i);
+		if (rep)
+			op_buf_adds(&b, ",\"name_0500_x\":0");
+		op_buf_addc(&b, '}');
+		int rc = op_rec_scan(&r, b.p, b.len, &e), found = 0;
+		for (int i = 0; i < 1000; i++) {
+			char k[16];
+			int kl = snprintf(k, sizeof k, "name_%04d_x", i);
+			found += op_rec_get(&r, k, (size_t)kl) == &r.f[i];
+		}
+		if (rep)
+			ok(rc && !strcmp(e.msg, "duplicate key \"name_0500_x\"") &&
+			   e.pos == (size_t)(r.f[1000].k - 1 - b.p), "1,000 keys alike and a repeat: named");
+		else
+			ok(rc == 0 && !r.hashed && found == 1000 && !op_rec_get(&r, "name_1000_x", 11),
+			   "1,000 keys alike: not hashed, each found, no other");
+	}
 	const char *esc = "{\"a\":1,\"c\\u0061t\":2}";
 	ok(op_rec_scan(&r, esc, strlen(esc), &e) == 0 && !r.hashed && op_rec_get(&r, "cat", 3) == &r.f[1],
 	   "an escaped key: not hashed, found by its decoded name");
