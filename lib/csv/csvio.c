@@ -269,8 +269,8 @@ static void row_clear(op_csv *st)
 	/* A field's buffer that grew past two blocks is given back: the
 	 * buffers go round the columns a row at a time (on_field), so each
 	 * would come to hold the longest field of the file (a 256 KB body:
-	 * 30 MB held for 100 columns) */
-	for (size_t i = 0; i < st->nf && i < st->offcap; i++)
+	 * 30 MB held for 100 columns).  A row shorter than a block grew none. */
+	for (size_t i = 0; st->seg_end - st->rs > BLK && i < st->nf && i < st->offcap; i++)
 		if (st->held[i].cap > 2 * BLK) {
 			free(st->held[i].p);
 			st->held[i] = (slot){ op_xmalloc(SLOT0), SLOT0 };
