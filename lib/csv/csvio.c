@@ -14,7 +14,8 @@
  * per line (see `ahead`).  Fields are not copied: the buffer libcsv
  * filled is taken, and it is given another (see on_field); only fields
  * converted from another charset are copied, into one reused buffer.
- * Nothing is allocated per row once the buffers have grown.
+ * Nothing is allocated per row once the buffers have grown, but after a
+ * field past two blocks (see row_clear).
  *
  * Deviations from RFC 4180, as spreadsheets and Python's csv module read:
  * spaces and tabs around unquoted fields and around quoted ones are
@@ -265,6 +266,15 @@ static void parser_reset(op_csv *st)
 
 static void row_clear(op_csv *st)
 {
+	/* A field's buffer that grew past two blocks is given back: the
+	 * buffers go round the columns a row at a time (on_field), so each
+	 * would come to hold the longest field of the file (a 256 KB body:
+	 * 30 MB held for 100 columns).  A row shorter than a block grew none. */
+	for (size_t i = 0; st->seg_end - st->rs > BLK && i < st->nf && i < st->offcap; i++)
+		if (st->held[i].cap > 2 * BLK) {
+			free(st->held[i].p);
+			st->held[i] = (slot){ op_xmalloc(SLOT0), SLOT0 };
+		}
 	st->pending = 0;
 	st->row_bad = 0;
 	st->nf = 0;

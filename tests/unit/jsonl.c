@@ -418,6 +418,30 @@ static void keys_by_hash(void)
 		ok(found == n && !op_rec_get(&r, "k0", 2) && !op_rec_get(&r, "k1025", 5) &&
 		   !op_rec_get(&r, "k", 1), "%d members: each found where it is, no other", n);
 	}
+	/* keys alike in their length and the bytes hashed (name_0000_x,
+	 * name_0001_x, ...), as a wide export's or a hostile record's: not
+	 * hashed (each would step past every one before it, n^2 / 2
+	 * compares), the sort decides; each found, a repeat named */
+	for (int rep = 0; rep <= 1; rep++) {
+		op_buf_reset(&b);
+		for (int i = 0; i < 1000; i++)
+			op_buf_printf(&b, "%c\"name_%04d_x\":%d", i ? ',' : '{', i, i);
+		if (rep)
+			op_buf_adds(&b, ",\"name_0500_x\":0");
+		op_buf_addc(&b, '}');
+		int rc = op_rec_scan(&r, b.p, b.len, &e), found = 0;
+		for (int i = 0; i < 1000; i++) {
+			char k[16];
+			int kl = snprintf(k, sizeof k, "name_%04d_x", i);
+			found += op_rec_get(&r, k, (size_t)kl) == &r.f[i];
+		}
+		if (rep)
+			ok(rc && !strcmp(e.msg, "duplicate key \"name_0500_x\"") &&
+			   e.pos == (size_t)(r.f[1000].k - 1 - b.p), "1,000 keys alike and a repeat: named");
+		else
+			ok(rc == 0 && !r.hashed && found == 1000 && !op_rec_get(&r, "name_1000_x", 11),
+			   "1,000 keys alike: not hashed, each found, no other");
+	}
 	const char *esc = "{\"a\":1,\"c\\u0061t\":2}";
 	ok(op_rec_scan(&r, esc, strlen(esc), &e) == 0 && !r.hashed && op_rec_get(&r, "cat", 3) == &r.f[1],
 	   "an escaped key: not hashed, found by its decoded name");
@@ -454,6 +478,49 @@ static void keys_by_hash(void)
 	}
 	ok(bad == 0 && repeats > 1000 && repeats < 19000,
 	   "20,000 records of random keys: %d with a repeat, %d wrong", repeats, bad);
+	/* keys with an a written \u0061 here and there, up to 60: the
+	 * decoded keys compared, the first key that has a repeat named at
+	 * its repeat's first place (as the search of every later key did) */
+	char dec[60][8], raw[60][48];
+	int checked = 0;
+	bad = repeats = 0;
+	for (int t = 0; t < 20000; t++) {
+		size_t n = 1 + rnd(60);
+		long want = -1;
+		int anyesc = 0;
+		op_buf_reset(&b);
+		for (size_t i = 0; i < n; i++) {
+			size_t kl = rnd(6), rl = 0;
+			for (size_t j = 0; j < kl; j++) {
+				dec[i][j] = "ab"[rnd(2)];
+				if (dec[i][j] == 'a' && rnd(2))
+					anyesc = 1, rl += (size_t)snprintf(raw[i] + rl, sizeof raw[i] - rl, "\\u0061");
+				else
+					raw[i][rl++] = dec[i][j];
+			}
+			dec[i][kl] = raw[i][rl] = 0;
+			op_buf_printf(&b, "%c\"%s\":%zu", i ? ',' : '{', raw[i], i);
+		}
+		op_buf_addc(&b, '}');
+		if (!anyesc)	/* none escaped: the rule above */
+			continue;
+		checked++;
+		for (size_t i = 0; i < n && want < 0; i++)
+			for (size_t j = i + 1; j < n && want < 0; j++)
+				if (!strcmp(dec[i], dec[j]))
+					want = (long)j;
+		int rc = op_rec_scan(&r, b.p, b.len, &e);
+		repeats += want >= 0;
+		if (want >= 0) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "duplicate key \"%s\"", raw[want]);
+			bad += !rc || strcmp(e.msg, msg) || e.pos != (size_t)(r.f[want].k - 1 - b.p);
+		} else {
+			bad += rc != 0;
+		}
+	}
+	ok(bad == 0 && repeats > 1000 && checked - repeats > 1000,
+	   "%d records of keys some escaped: %d with a repeat, %d wrong", checked, repeats, bad);
 	op_buf_free(&b);
 	op_rec_free(&r);
 }
