@@ -68,13 +68,6 @@ static void suite(void)
 
 /* ---- differential: generated texts and their mutations ------------------ */
 
-static unsigned long long rng = 88172645463325252ULL;
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 static void gen_string(op_buf *b)
 {
 	static const char *pieces[] = {
@@ -644,6 +637,7 @@ static void copying(void)
 
 int main(void)
 {
+	tap_rng = 88172645463325252ULL;
 	escaping();
 	copying();
 	suite();

@@ -16,14 +16,6 @@ static void lits(const char *pat, const char *flags, const char *want)
 		is(rc ? out : NULL, want, "set of /%s/%s", pat, flags);
 }
 
-static uint64_t rng = 42;
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
 
 /* count pieces of v[0..nv) drawn at random, joined into out (cap bytes,
  * NUL-terminated; a piece that would not fit ends it): the length */

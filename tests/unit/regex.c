@@ -7,15 +7,6 @@
 #include "regex.h"
 #include "tap.h"
 
-static uint64_t rng = 7;
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
 /* "rc a-b c-d": the answer and groups 0 and 1 */
 static void answer(op_rx *rx, const char *s, size_t n, size_t start, char *out, size_t cap)
 {
@@ -32,6 +23,7 @@ static void answer(op_rx *rx, const char *s, size_t n, size_t start, char *out, 
 
 int main(void)
 {
+	tap_rng = 7;
 	const char *rest[] = { "\\bab\\b", "a[\\s>]*b", "$", "b?", "(?<=\\n)a", "(a|b)+", "\\b(ab|b)\\b",
 			       "[^a]", "(?<x>a)\\s", "(a)\\1", "(?:a|\\n)b", "\\bfoo\\b|b",
 			       "a\\Kb", "\\Gb", "a(?R)?" };

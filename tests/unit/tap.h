@@ -2,11 +2,23 @@
  * tests/unit/.  Each test file is one program; tests/unit.t runs them all. */
 #ifndef TAP_H
 #define TAP_H
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
+
+/* Random input that repeats: an xorshift draw below n.  A file that
+ * wants its own sequence sets tap_rng first thing in main. */
+static uint64_t tap_rng = 42;
+static inline unsigned rnd(unsigned n)
+{
+	tap_rng ^= tap_rng << 13;
+	tap_rng ^= tap_rng >> 7;
+	tap_rng ^= tap_rng << 17;
+	return (unsigned)(tap_rng % n);
+}
 
 #define ok(cond, ...) do { \
 	int ok_ = !!(cond); \
