@@ -1153,9 +1153,13 @@ int op_mail_parse(const char *msg, size_t len, op_mail *m)
 			param(v, n, "report-type", m->report_type, sizeof m->report_type);
 	}
 	/* no warning here: the caller says what it read received_at from */
-	v = unfold(&b, get_field(&fs, "date"), &n);
+	f = get_field(&fs, "date");
+	v = unfold(&b, f, &n);
 	if (!n) {
+		/* an empty Date is no date (RFC 5322 3.6.1 requires one),
+		 * but the message says which it was */
 		m->defects |= OP_DEFECT_DATE_MISSING;
+		m->date_empty = f != NULL;
 	} else if (op_time_parse_rfc5322(v, n, &m->date) == 0) {
 		m->has_date = 1;
 	} else {

@@ -39,6 +39,7 @@ typedef struct {
 					 * multipart/report (RFC 6522) */
 	op_time date;			/* Date, UTC; valid when has_date */
 	int has_date;
+	int date_empty;			/* a Date field with nothing in it */
 	char date_text[64];		/* a Date that was not understood, as
 					 * printable ASCII ('?' for the rest) */
 	unsigned defects;		/* OP_DEFECT_* bits */

@@ -31,7 +31,7 @@ static int fallback_time(op_mailrec *c, const op_mail *m, const op_msg_src *src,
 	if (m->date_text[0])
 		op_warn("%s: Date '%s' not understood, %s", c->where, m->date_text, what);
 	else
-		op_warn("%s: no Date field, %s", c->where, what);
+		op_warn("%s: %s Date field, %s", c->where, m->date_empty ? "an empty" : "no", what);
 	return *from != NULL;
 }
 

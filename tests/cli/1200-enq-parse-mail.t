@@ -67,6 +67,15 @@ enq-parse: date-missing.eml: no Date field, received_at null
 enq-parse: date-unparseable.eml: Date 'yesterday at teatime' not understood, received_at null
 E
 
+tcase "an empty Date field: missing, as no field, and the warning says it was empty" "printf 'From: a@example.com\nSubject: Hi\nDate: \nMessage-ID: <e1@example.com>\n\nHello\n' > empty-date.eml && enq-parse empty-date.eml | jq -c '[.received_at, .defects]'"
+expect_rc 0
+expect_out <<'E'
+[null,["date-missing"]]
+E
+expect_err <<'E'
+enq-parse: empty-date.eml: an empty Date field, received_at null
+E
+
 tcase "mbox: received_at from the From_ line (naive in --tz), and said so" \
 	"cd $M && enq-parse --tz America/New_York nodate.mbox | sed 's/\"name\".*\"attachments\":\[\],//'"
 expect_rc 0
