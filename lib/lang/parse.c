@@ -597,9 +597,7 @@ static void walk_fields(const op_expr *e, const op_expr *slot, void (*fn)(void *
 		walk_fields(e->args[i], slot, fn, ctx);
 }
 
-/* the first path e reads, left to right: its first name, or its second
- * when the first is one of skip (a wrapper like "delta") */
-static const char *first_path(const op_expr *e, const char *const *skip)
+const char *op_expr_subject(const op_expr *e, const char *const *skip)
 {
 	if (!e)
 		return NULL;
@@ -609,17 +607,12 @@ static const char *first_path(const op_expr *e, const char *const *skip)
 				return e->segs[1].name;
 		return e->segs[0].name;
 	}
-	const char *f = first_path(e->a, skip);
+	const char *f = op_expr_subject(e->a, skip);
 	if (!f)
-		f = first_path(e->b, skip);
+		f = op_expr_subject(e->b, skip);
 	for (size_t i = 0; !f && i < e->nargs; i++)
-		f = first_path(e->args[i], skip);
+		f = op_expr_subject(e->args[i], skip);
 	return f;
-}
-
-const char *op_expr_subject(const op_expr *e, const char *const *skip)
-{
-	return first_path(e, skip);
 }
 
 void op_template_fields(const op_expr *t, void (*fn)(void *ctx, const op_expr *slot, const char *field), void *ctx)
