@@ -630,13 +630,16 @@ static int consult(ctx *c, learned *l)
 		if (rc <= 0)
 			return rc;
 		c->feats.names = c->explain_on ? &c->featnames : NULL;
-		op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
+		if (c->both)
+			op_modelset_feats(c->both, &c->feats, s, n);
+		else
+			op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
 		c->feats_of = l;
 	}
 	/* no words, no evidence: the model's prior is not an answer */
 	if (!c->feats.n)
 		return 0;
-	if (c->both && l == &c->cm) {
+	if (c->both && !done) {	/* both answers at once: the features are the set's */
 		double *prob[2] = { c->cm.prob, c->pm.prob };
 		size_t best[2];
 		op_modelset_predict(c->both, &c->feats, prob, best);

@@ -49,6 +49,14 @@ typedef struct {
 	uint64_t empty;
 } table;
 
+/* the hash of entry e */
+static inline uint64_t entry_hash(const table *t, const float *e)
+{
+	uint64_t h;
+	memcpy(&h, e + t->width, sizeof h);
+	return h;
+}
+
 struct op_model {
 	op_featcfg cfg;
 	size_t nclass, nfeat;
@@ -104,9 +112,14 @@ static void describe(op_feats *f, size_t i, int kind, const unsigned char *a, si
 	}
 }
 
-static int word_byte(unsigned char c)
+/* A byte of a word as the features read it, or 0 for one that is not:
+ * letters and digits of ASCII, ASCII case folded, and every byte of
+ * another character as it is */
+static inline unsigned char word_byte(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 32);
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ? c : 0;
 }
 
 /* The features of the n-grams of w[0..tot) of cfg's lengths, shorter
@@ -137,42 +150,87 @@ static void char_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *
 	f->n += all;
 }
 
+/* the n-grams char_grams gives a word of tot bytes with its < > */
+static size_t ngrams(const op_featcfg *cfg, size_t tot)
+{
+	size_t gmax = tot - 1 < cfg->char_max ? tot - 1 : cfg->char_max, k = 0;
+	for (size_t g = cfg->char_min; g <= gmax; g++)
+		k += tot - g + 1;
+	return k;
+}
+
+static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const table *cache);
+
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
+{
+	feats_text(f, cfg, s, n, NULL);
+}
+
+/* the cache's entry for a word of hash key: from the key's top bits, as
+ * the tables' own are found from the low ones */
+static inline size_t cache_slot(const table *c, uint64_t key)
+{
+	return (size_t)(key >> 32) & c->mask;
+}
+
+/* A word's n-grams into f: found in cache (their sum copied out, for
+ * the cache may change before they are added), or made (the slot their
+ * sum is to go to noted) */
+static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *w, size_t tot, uint64_t key,
+		       const table *cache)
+{
+	f->word = op_grow(f->word, f->nword, &f->capword, sizeof *f->word);
+	op_fword *fw = &f->word[f->nword++];
+	*fw = (op_fword){ f->n, f->n, OP_NO_SLOT, OP_NO_SLOT, key };
+	if (cache && key != cache->empty) {
+		size_t j = cache_slot(cache, key);
+		const float *e = cache->rows + j * cache->stride;
+		if (entry_hash(cache, e) == key) {
+			size_t W = cache->width, k = f->nsum++;
+			f->sum = op_grow(f->sum, (k + 1) * W - 1, &f->capsum, sizeof *f->sum);
+			memcpy(f->sum + k * W, e, W * sizeof *f->sum);
+			fw->found = (uint32_t)k;
+			f->ncached += ngrams(cfg, tot);
+			return;
+		}
+		fw->slot = (uint32_t)j;
+	}
+	char_grams(f, cfg, w, tot);
+	fw->ge = f->n;
+}
+
+static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const table *cache)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
 	uint64_t prev = 0;
 	size_t plen = 0;
 	int have_prev = 0, named = f->names || f->kinds;
-	f->n = 0;
+	f->n = f->nword = f->ncached = f->nsum = 0;
 	if (f->names)
 		op_buf_reset(f->names);
+	w[0] = '<';
 	for (size_t i = 0; i < n;) {
 		if (!word_byte(p[i])) {
 			i++;
 			continue;
 		}
-		size_t st = i;
-		while (i < n && word_byte(p[i]))
-			i++;
-		size_t len = i - st, glen = len < MAX_GRAM_WORD ? len : MAX_GRAM_WORD, tot = glen + 2;
+		/* the word folded into w, its first MAX_GRAM_WORD bytes, and
+		 * hashed whole, in one pass */
+		size_t len = 0;
+		uint64_t wh = FNV_BASIS ^ K_WORD;
+		for (unsigned char c; i < n && (c = word_byte(p[i])); i++, len++) {
+			if (len < MAX_GRAM_WORD)
+				w[len + 1] = c;
+			wh = fnv_step(wh, c);
+		}
+		size_t glen = len < MAX_GRAM_WORD ? len : MAX_GRAM_WORD, tot = glen + 2;
 		/* room for the word's features at once: itself, its pair, its
 		 * n-grams (fewer than tot of each length) */
 		f->h = op_grow(f->h, f->n + 2 + (cfg->char_max - cfg->char_min + 1) * tot, &f->cap, sizeof *f->h);
-		/* ASCII case folded; other bytes as they are */
-		w[0] = '<';
-		for (size_t k = 0; k < glen; k++) {
-			unsigned char c = p[st + k];
-			w[k + 1] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-		}
-		uint64_t wh = hbytes(K_WORD, w + 1, glen);
-		for (size_t k = glen; k < len; k++) {
-			unsigned char c = p[st + k];
-			wh = fnv_step(wh, c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
 		if (named)
 			describe(f, f->n, OP_FEAT_WORD, w + 1, glen, NULL, 0);
-		f->h[f->n++] = op_fmix64(wh);
+		uint64_t key = f->h[f->n++] = op_fmix64(wh);
 		if (cfg->word_ngrams >= 2 && have_prev) {
 			if (named)
 				describe(f, f->n, OP_FEAT_PAIR, pw, plen, w + 1, glen);
@@ -186,7 +244,7 @@ void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 		}
 		w[glen + 1] = '>';
 		if (cfg->char_min)
-			char_grams(f, cfg, w, tot);
+			word_grams(f, cfg, w, tot, key, named ? NULL : cache);
 	}
 }
 
@@ -195,18 +253,12 @@ void op_feats_free(op_feats *f)
 	free(f->h);
 	free(f->at);
 	free(f->kind);
+	free(f->word);
+	free(f->sum);
 	memset(f, 0, sizeof *f);
 }
 
 /* ---- the model ---------------------------------------------------------- */
-
-/* the hash of entry e */
-static inline uint64_t entry_hash(const table *t, const float *e)
-{
-	uint64_t h;
-	memcpy(&h, e + t->width, sizeof h);
-	return h;
-}
 
 /* h's entry or, when t lacks h, an empty one (its weights all 0): the
  * first from h's on that is either */
@@ -334,51 +386,84 @@ static size_t argmax(const double *z, size_t n)
 
 #define AHEAD 16
 
-/* sum_rows for a table W wide: a constant where it is inlined, so that
- * the sums can stay in registers, added as vectors */
-static inline void sum_width(const table *t, const op_feats *f, float *restrict a, size_t W)
+/* a[0..W) += the weights of feature i of f (its entry's, which are 0
+ * when t lacks it), the entry of feature i + AHEAD fetched meanwhile */
+static inline void add_feature(const table *u, const op_feats *f, size_t i, float *restrict a, size_t W)
 {
-	/* The entries are larger than the cache: feature i's first is
+	/* The entries are larger than the cache: feature i's first line is
 	 * fetched AHEAD features before it is looked up, while other rows
-	 * are added.  The rows are added in the features' order all the
-	 * same (a float sum in another order can differ in its last bits);
-	 * an absent feature adds an empty entry's zeros, which leave a sum
-	 * as it was (x + 0 is x for any x but -0, and a sum that starts at
-	 * +0 is never -0: -0 + +0 and x + -x are +0). */
-	const table u = *t;	/* in registers, though a is written */
-	size_t n = f->n;
-	for (size_t i = 0; i < n; i++) {
-		if (i + AHEAD < n) {
-			const float *e = u.rows + (f->h[i + AHEAD] & u.mask) * u.stride;
-			__builtin_prefetch(e);
-			for (size_t k = 16; k < u.stride; k += 16)
-				__builtin_prefetch(e + k);
-		}
-		const float *w = entry(&u, f->h[i]);
-		/* W is a multiple of 4: blocks of 4 are vector adds, and the
-		 * widths up to 16 are unrolled whole, their sums in registers */
-#pragma GCC unroll 4
-		for (size_t c = 0; c < W; c += 4)
-			for (size_t k = 0; k < 4; k++)
-				a[c + k] += w[c + k];
+	 * are added.  An absent feature adds an empty entry's zeros, which
+	 * leave a sum as it was (x + 0 is x for any x but -0, and a sum that
+	 * starts at +0 is never -0: -0 + +0 and x + -x are +0). */
+	if (i + AHEAD < f->n) {
+		const float *e = u->rows + (f->h[i + AHEAD] & u->mask) * u->stride;
+		__builtin_prefetch(e);
+		for (size_t k = 16; k < u->stride; k += 16)
+			__builtin_prefetch(e + k);
 	}
+	const float *w = entry(u, f->h[i]);
+	/* W is a multiple of 4: blocks of 4 are vector adds, and the
+	 * widths up to 16 are unrolled whole, their sums in registers */
+#pragma GCC unroll 4
+	for (size_t c = 0; c < W; c += 4)
+		for (size_t k = 0; k < 4; k++)
+			a[c + k] += w[c + k];
 }
 
-/* a[0..t->width) += the weights of f's features that t has */
-static void sum_rows(const table *t, const op_feats *f, float *a)
+/* sum_rows for a table W wide: a constant where it is inlined, so that
+ * the sums can stay in registers, added as vectors.  The features are
+ * added in their order, each word's n-grams summed first (into g) and
+ * their sum then added: a float sum in another order can differ in its
+ * last bits, and so a sum found in the cache is the one made here. */
+static inline void sum_width(const table *t, const op_feats *f, float *restrict a, float *restrict g, size_t W,
+			     table *cache)
+{
+	const table u = *t;	/* in registers, though a is written */
+	size_t i = 0;
+	for (size_t k = 0; k < f->nword; k++) {
+		const op_fword *fw = &f->word[k];
+		for (; i < fw->gs; i++)
+			add_feature(&u, f, i, a, W);
+		const float *ws = f->sum + (size_t)fw->found * W;
+		if (fw->found == OP_NO_SLOT) {
+			if (fw->ge == fw->gs)
+				continue;
+			for (size_t c = 0; c < W; c++)
+				g[c] = 0;
+			for (; i < fw->ge; i++)
+				add_feature(&u, f, i, g, W);
+			ws = g;
+			if (fw->slot != OP_NO_SLOT) {
+				float *e = cache->rows + fw->slot * cache->stride;
+				memcpy(e, g, W * sizeof *e);
+				memcpy(e + W, &fw->key, sizeof fw->key);
+			}
+		}
+#pragma GCC unroll 4
+		for (size_t c = 0; c < W; c += 4)
+			for (size_t j = 0; j < 4; j++)
+				a[c + j] += ws[c + j];
+	}
+	for (; i < f->n; i++)
+		add_feature(&u, f, i, a, W);
+}
+
+/* a[0..t->width) += the weights of f's features that t has, g room for
+ * as many; the sums of words' n-grams made into cache where f says */
+static void sum_rows(const table *t, const op_feats *f, float *a, float *g, table *cache)
 {
 	switch (t->width) {
 	case 4:		/* a priority model alone */
-		sum_width(t, f, a, 4);
+		sum_width(t, f, a, g, 4, cache);
 		break;
 	case 8:		/* a category model alone */
-		sum_width(t, f, a, 8);
+		sum_width(t, f, a, g, 8, cache);
 		break;
 	case 12:	/* both together */
-		sum_width(t, f, a, 12);
+		sum_width(t, f, a, g, 12, cache);
 		break;
 	default:
-		sum_width(t, f, a, t->width);
+		sum_width(t, f, a, g, t->width, cache);
 	}
 }
 
@@ -410,11 +495,13 @@ static float *sums(float *acc, size_t C)
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
 	const table *t = table_of(m);
-	float acc[256], *a = sums(acc, t->width);
-	sum_rows(t, f, a);
-	size_t best = finish(m, a, f->n, prob);
+	float acc[256], gacc[256], *a = sums(acc, t->width), *g = sums(gacc, t->width);
+	sum_rows(t, f, a, g, NULL);
+	size_t best = finish(m, a, f->n + f->ncached, prob);
 	if (a != acc)
 		free(a);
+	if (g != gacc)
+		free(g);
 	return best;
 }
 
@@ -428,10 +515,23 @@ struct op_modelset {
 	const op_model **m;
 	size_t k, *off;		/* model i's weights at off[i] of a row */
 	table tab;
+	table cache;		/* sums of words' n-grams (op_modelset_feats) */
 };
+
+/* The cache: entries as the table's (the sums, then the word's hash),
+ * CACHE_BITS of them, one per word, a word's from its hash (cache_slot),
+ * a newer word taking an older one's place.  Words recur: in a run of
+ * mail most of a text's words were seen lately, and their n-grams, most
+ * of a text's features, are then one lookup rather than several
+ * each.  The hash 0 marks an empty entry: a word of that hash is never
+ * kept.  2^12 entries of one cache line are 256 KB, which leaves the
+ * second-level cache to the table's hot entries too. */
+#define CACHE_BITS 12
 
 op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 {
+	if (!k)
+		return NULL;
 	for (size_t i = 1; i < k; i++)
 		if (memcmp(&m[i]->cfg, &m[0]->cfg, sizeof m[0]->cfg))
 			return NULL;
@@ -462,6 +562,13 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 			at[i] += at[i] < m[i]->nfeat && m[i]->hash[at[i]] == hash[n];
 	}
 	table_new(&s->tab, hash, n, C);
+	s->cache = s->tab;
+	s->cache.mask = ((size_t)1 << CACHE_BITS) - 1;
+	s->cache.empty = 0;
+	size_t bytes = (s->cache.mask + 1) * s->cache.stride * sizeof *s->cache.rows;
+	if (!(s->cache.rows = aligned_alloc(64, bytes)))
+		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	memset(s->cache.rows, 0, bytes);
 	for (size_t i = 0; i < k; i++)
 		for (size_t f = 0, u = 0; f < m[i]->nfeat; f++, u++) {
 			while (hash[u] != m[i]->hash[f])
@@ -474,14 +581,21 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 	return s;
 }
 
-void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
+void op_modelset_feats(op_modelset *s, op_feats *f, const char *text, size_t n)
 {
-	float acc[256], *a = sums(acc, s->tab.width);
-	sum_rows(&s->tab, f, a);
+	feats_text(f, &s->m[0]->cfg, text, n, &s->cache);
+}
+
+void op_modelset_predict(op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
+{
+	float acc[256], gacc[256], *a = sums(acc, s->tab.width), *g = sums(gacc, s->tab.width);
+	sum_rows(&s->tab, f, a, g, &s->cache);
 	for (size_t i = 0; i < s->k; i++)
-		best[i] = finish(s->m[i], a + s->off[i], f->n, prob[i]);
+		best[i] = finish(s->m[i], a + s->off[i], f->n + f->ncached, prob[i]);
 	if (a != acc)
 		free(a);
+	if (g != gacc)
+		free(g);
 }
 
 void op_modelset_free(op_modelset *s)
@@ -491,6 +605,7 @@ void op_modelset_free(op_modelset *s)
 	free(s->m);
 	free(s->off);
 	table_free(&s->tab);
+	free(s->cache.rows);
 	free(s);
 }
 
@@ -913,8 +1028,17 @@ int op_trainer_predict(op_trainer *t, const op_model *m, size_t i)
 	size_t nf = t->off[i + 1] - t->off[i];
 	const uint32_t *ids = ids_of(t, i);
 	f.h = op_xmalloc((nf ? nf : 1) * sizeof *f.h);
-	for (size_t k = 0; k < nf; k++)
+	for (size_t k = 0; k < nf; k++) {
 		f.h[k] = t->id_hash[ids[k]];
+		/* a run of n-grams is a word's (op_feats_text), summed so */
+		int gram = t->id_kind[ids[k]] == OP_FEAT_CHAR;
+		if (gram && (!k || t->id_kind[ids[k - 1]] != OP_FEAT_CHAR)) {
+			f.word = op_grow(f.word, f.nword, &f.capword, sizeof *f.word);
+			f.word[f.nword++] = (op_fword){ k, k, OP_NO_SLOT, OP_NO_SLOT, 0 };
+		}
+		if (gram)
+			f.word[f.nword - 1].ge = k + 1;
+	}
 	f.n = nf;
 	double *p = op_xmalloc(m->nclass * sizeof *p);
 	int best = (int)op_model_predict(m, &f, p);

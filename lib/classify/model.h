@@ -28,11 +28,26 @@ typedef struct {
  * n-gram of a word. */
 enum { OP_FEAT_WORD, OP_FEAT_PAIR, OP_FEAT_CHAR, OP_FEAT_KINDS };
 
+/* A word's character n-grams in an op_feats: h[gs..ge), or, found in
+ * a model set's cache (op_modelset_feats), none there and their sum at
+ * op_feats.sum + found * the set's width; slot: the cache entry a sum
+ * computed goes to (OP_NO_SLOT: none). */
+typedef struct {
+	size_t gs, ge;
+	uint32_t slot, found;
+	uint64_t key;		/* the word's own feature */
+} op_fword;
+#define OP_NO_SLOT UINT32_MAX
+
 /* Features of one text: hashes, with repeats (a word twice counts twice).
  * With names set, each feature's text too (--explain): the i-th is
  * names->p + at[i], NUL-terminated: a word, "word word" or a character
- * n-gram with < > marking the word's ends.  With kinds set, each one's
- * OP_FEAT_* in kind[i] (training). */
+ * n-grams with < > marking the word's ends.  With kinds set, each one's
+ * OP_FEAT_* in kind[i] (training).  The words' n-grams are in word[]
+ * (nword of them; none: every feature stands alone), so that prediction
+ * sums each word's n-grams first, the same bits whether the sum was
+ * just made or found in a cache; ncached: the n-grams found there, which
+ * count as features as those in h do. */
 typedef struct {
 	uint64_t *h;
 	size_t n, cap;
@@ -41,6 +56,10 @@ typedef struct {
 	int kinds;
 	unsigned char *kind;
 	size_t capkind;
+	op_fword *word;
+	size_t nword, capword, ncached;
+	float *sum;
+	size_t nsum, capsum;
 } op_feats;
 
 /* Replace f's content with the features of s[0..n) (UTF-8). */
@@ -110,12 +129,19 @@ const char *op_model_label(const op_model *m);
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob);
 /* Models that read the same features (their featcfg alike), predicting
  * together: a text's features looked up once for all of them, each
- * model's answer as op_model_predict's.  NULL when their featcfg differ.
+ * model's answer as op_model_predict's.  NULL when their featcfg differ
+ * or k is 0.
  * The models must outlive the set. */
 typedef struct op_modelset op_modelset;
 op_modelset *op_modelset_new(const op_model *const *m, size_t k);
-/* model i's probabilities into prob[i], its best class into best[i] */
-void op_modelset_predict(const op_modelset *s, const op_feats *f, double *const *prob, size_t *best);
+/* op_feats_text for the set, the n-grams of words it has seen lately
+ * taken from its cache of their sums (not with f->names or f->kinds).
+ * The features are for the set's next op_modelset_predict only. */
+void op_modelset_feats(op_modelset *s, op_feats *f, const char *text, size_t n);
+/* model i's probabilities into prob[i], its best class into best[i];
+ * the sums of the words' n-grams it makes go to the cache.  A set is
+ * for one thread at a time. */
+void op_modelset_predict(op_modelset *s, const op_feats *f, double *const *prob, size_t *best);
 void op_modelset_free(op_modelset *s);
 /* The weights of feature h, one per class, or NULL when the model has
  * none; and the scale op_model_predict gives each of the n features. */

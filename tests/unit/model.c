@@ -355,6 +355,56 @@ static void wide_model(void)
 	op_model_free(m);
 }
 
+/* whether set s's answers from features sf differ from its two models'
+ * alone from features f, in a bit */
+static int set_differs(op_modelset *s, op_model *const *m, const op_feats *sf, const op_feats *f)
+{
+	double pa[8], pb[8], qa[8], qb[8], *prob[2] = { qa, qb };
+	size_t ba = op_model_predict(m[0], f, pa), bb = op_model_predict(m[1], f, pb), best[2];
+	op_modelset_predict(s, sf, prob, best);
+	return ba != best[0] || bb != best[1] || memcmp(pa, qa, op_model_nclasses(m[0]) * sizeof *pa) ||
+	       memcmp(pb, qb, op_model_nclasses(m[1]) * sizeof *pb);
+}
+
+/* A set's cache of words' n-gram sums changes no answer: texts of 3 to
+ * 40 words drawn with repeats from the training texts' words and 6,000
+ * made-up ones (more words than the cache has entries, so that words of
+ * one entry meet, in a text and from text to text), and words over 64
+ * bytes; each model's probabilities from the set's cached features are
+ * the bits it gives alone from the text's own features */
+static void set_cache(op_modelset *s, op_model *const *m, const op_featcfg *cfg)
+{
+	op_feats f = {0}, g = {0};
+	op_buf text = {0};
+	size_t differ = 0, cached = 0;
+	for (int t = 0; t < 3000; t++) {
+		op_buf_reset(&text);
+		for (unsigned k = 0, nw = 3 + rnd(38); k < nw; k++) {
+			if (rnd(3)) {	/* a word of the training texts */
+				const char *src = train[rnd(NTRAIN)].text, *sp = src;
+				for (unsigned skip = rnd(6); skip && strchr(sp, ' '); skip--)
+					sp = strchr(sp, ' ') + 1;
+				op_buf_add(&text, sp, strcspn(sp, " ,?"));
+			} else if (rnd(50)) {
+				op_buf_printf(&text, "w%uQz", rnd(6000));
+			} else {
+				for (unsigned b = 60 + rnd(10); b; b--)
+					op_buf_addc(&text, (char)('a' + rnd(3)));
+			}
+			op_buf_addc(&text, rnd(4) ? ' ' : ',');
+		}
+		op_modelset_feats(s, &f, text.p, text.len);
+		op_feats_text(&g, cfg, text.p, text.len);
+		cached += f.ncached;
+		differ += set_differs(s, m, &f, &g);
+	}
+	ok(cached > 100000, "%zu n-grams found in the cache", cached);
+	is_num(differ, 0, "the set's answers from its cache: the same bits as each model's alone");
+	op_feats_free(&f);
+	op_feats_free(&g);
+	op_buf_free(&text);
+}
+
 /* The models of a set answer as each does alone, to the last bit: the
  * same sums in the same order, whatever features one has and the other
  * lacks (here the second is pruned, a third of the first's features) */
@@ -385,15 +435,11 @@ static void set_alone(void)
 		op_feats_text(&f, &cfg, train[i].text, strlen(train[i].text));
 		for (size_t n = f.n; n + 1 > 0 && n + 8 >= f.n; n--) {	/* and shorter: all of them, fewer */
 			op_feats g = { .h = f.h, .n = n };
-			double pa[3], pb[4], qa[3], qb[4], *prob[2] = { qa, qb };
-			size_t ba = op_model_predict(m[0], &g, pa), bb = op_model_predict(m[1], &g, pb), best[2];
-			op_modelset_predict(s, &g, prob, best);
-			differ += ba != best[0] || bb != best[1] ||
-				  memcmp(pa, qa, op_model_nclasses(m[0]) * sizeof *pa) ||
-				  memcmp(pb, qb, op_model_nclasses(m[1]) * sizeof *pb);
+			differ += set_differs(s, m, &g, &g);
 		}
 	}
 	is_num(differ, 0, "each model's probabilities in the set: the same bits as alone");
+	set_cache(s, m, &cfg);
 	op_featcfg other = { 1, 0, 0 };
 	op_trainer *w = op_trainer_new(&other);
 	size_t one = op_trainer_add(w, "refund", 6, "billing", 7, &e);
