@@ -74,6 +74,7 @@ typedef struct {
 	int spoke;		/* it had words to read in this record */
 	const char *from;	/* the file, or "built-in" */
 	op_buf why;		/* --explain: its top features, JSON */
+	op_modelset *alone;	/* it, where it is not in the ctx's both */
 } learned;
 
 #define VEC(T, name) T *name; size_t n##name, cap##name
@@ -630,23 +631,20 @@ static int consult(ctx *c, learned *l)
 		if (rc <= 0)
 			return rc;
 		c->feats.names = c->explain_on ? &c->featnames : NULL;
-		if (c->both)
-			op_modelset_feats(c->both, &c->feats, s, n);
-		else
-			op_feats_text(&c->feats, op_model_featcfg(l->m), s, n);
+		op_modelset_feats(c->both ? c->both : l->alone, &c->feats, s, n);
 		c->feats_of = l;
 	}
 	/* no words, no evidence: the model's prior is not an answer */
 	if (!c->feats.n)
 		return 0;
-	if (c->both && !done) {	/* both answers at once: the features are the set's */
+	if (c->both && !done) {	/* both answers at once */
 		double *prob[2] = { c->cm.prob, c->pm.prob };
 		size_t best[2];
 		op_modelset_predict(c->both, &c->feats, prob, best);
 		c->cm.best = best[0];
 		c->pm.best = best[1];
 	} else if (!done) {
-		l->best = op_model_predict(l->m, &c->feats, l->prob);
+		op_modelset_predict(l->alone, &c->feats, &l->prob, &l->best);
 	}
 	l->spoke = 1;
 	if (c->explain_on)
@@ -965,6 +963,11 @@ op_classify *op_classify_load(const char *rules, const char *const *models, size
 	}
 	if (c->cm.m && c->pm.m && !strcmp(op_model_text_expr(c->cm.m), op_model_text_expr(c->pm.m)))
 		c->both = op_modelset_new((const op_model *[]){ c->cm.m, c->pm.m }, 2);
+	for (int k = 0; k < 2 && !c->both; k++) {	/* a set of one, for its cache */
+		learned *l = k ? &c->pm : &c->cm;
+		if (l->m)
+			l->alone = op_modelset_new((const op_model *[]){ l->m }, 1);
+	}
 	if (c->cm.m) {	/* the rules' categories and the model's classes matched by name */
 		size_t K = op_model_nclasses(c->cm.m);
 		c->rule_of = op_xmalloc(K * sizeof *c->rule_of);
@@ -1081,6 +1084,7 @@ void op_classify_free(op_classify *c)
 	for (int k = 0; k < 2; k++) {
 		learned *l = k ? &c->pm : &c->cm;
 		op_rules_free(l->rules);
+		op_modelset_free(l->alone);
 		op_model_free(l->m);
 		free(l->prob);
 		op_buf_free(&l->why);
