@@ -441,10 +441,11 @@ static const word *remember(op_langid *m, const uint64_t key[2], const unsigned 
 static void word_end(op_langid *m, scan *sc, const unsigned char *start, const unsigned char *end,
 		     const uint64_t key[2], unsigned k, unsigned c1, unsigned c2)
 {
+	/* the word's entry first: its load and cross's are made at once */
+	const word *w = k <= WORDMAX && m->words ? remember(m, key, start, end) : NULL;
 	uint64_t lanes = cross(m, sc, c1, c2), pen0 = widen(lanes), pen1 = widen(lanes >> 16);
 	uint32_t extends;
-	if (k <= WORDMAX && m->words) {
-		const word *w = remember(m, key, start, end);
+	if (w) {
 		add16(sc, pen0 + w->pen[0], pen1 + w->pen[1]);
 		extends = w->key[1] & WORDEXT ? EXTENDS : 0;
 	} else {
