@@ -32,10 +32,14 @@ typedef struct {
 	double margin;		/* log-likelihood of the first over the second, nats */
 } op_langid_res;
 
-/* The model's grams in a hash table, built once. */
+/* The model's grams in a hash table, built once, and a cache of the
+ * scores of words read (so one object per thread). */
 op_langid *op_langid_new(void);
 void op_langid_free(op_langid *m);
 /* The language of s[0..n) (UTF-8; bytes that are not are separators),
- * reading at most OP_LANGID_CAP bytes; res may be NULL. */
-const char *op_langid_guess(const op_langid *m, const char *s, size_t n, op_langid_res *res);
+ * reading at most OP_LANGID_CAP bytes; res may be NULL.  The answer
+ * does not depend on the texts guessed before. */
+const char *op_langid_guess(op_langid *m, const char *s, size_t n, op_langid_res *res);
+/* For tests: no cache, every word scored as it is read. */
+void op_langid_nocache(op_langid *m);
 #endif

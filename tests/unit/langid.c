@@ -114,6 +114,51 @@ int main(void)
 		   r.margin == hostile[i].margin, "hostile %zu: %s, %u letters, %u foreign, %.1f nats", i, got, r.letters,
 		   r.foreign, r.margin);
 	}
+
+	/* the word cache: 10,000 texts of words drawn with repeats from a
+	 * small vocabulary (one-letter words, capitals, accents composed and
+	 * not, other scripts, words past the cache's length, 3,000 made-up
+	 * words so that entries are replaced) read the same as with the
+	 * cache off, the same guess object throughout */
+	static const char *const vocab[] = {
+		"a", "d", "e", "y", "o", "i", "à", "the", "THE", "order", "refund", "please", "die", "Bestellung",
+		"bitte", "nicht", "über", "u\xcc\x88" "ber", "la", "commande", "merci", "arrive\xcc\x81" "e", "el", "pedido",
+		"gracias", "il", "ordine", "grazie", "de", "bestelling", "bedankt", "encomenda", "não", "zamówienie",
+		"dziękuję", "Rindfleischetikettierung", "Donaudampfschifffahrt", "abcdefghijklmno", "abcdefghijklmnop",
+		"\xd0\x96", "\xe6\xb3\xa8\xe6\x96\x87", "\xce\xb1\xce\xb2", "\xc7\x86" "ab", "\xcc\x81", "\xff", "12",
+	};
+	static const char *const seps[] = { " ", " ", " ", ", ", ".\n", "'", "\xe2\x80\x99", "-", "\0" };
+	static char made[3000][20];
+	for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+		unsigned len = 1 + rnd(18);
+		for (unsigned j = 0; j < len; j++)
+			made[i][j] = "abcdefghijklmnopqrstuvwxyzeeaaoo"[rnd(32)];
+	}
+	op_langid *plain = op_langid_new();
+	op_langid_nocache(plain);
+	unsigned same = 0, named = 0;
+	char text[4096];
+	for (int t = 0; t < 10000; t++) {
+		size_t n = 0;
+		for (unsigned w = 1 + rnd(t % 10 ? 12 : 400); w > 0; w--) {
+			const char *word = rnd(3) ? vocab[rnd(sizeof vocab / sizeof *vocab)] : made[rnd(3000)];
+			const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
+			size_t wl = strlen(word), sl = *sep ? strlen(sep) : 1;
+			if (n + wl + sl > sizeof text)
+				break;
+			memcpy(text + n, word, wl);
+			memcpy(text + n + wl, sep, sl);
+			n += wl + sl;
+		}
+		op_langid_res a, b;
+		op_langid_guess(m, text, n, &a);
+		op_langid_guess(plain, text, n, &b);
+		same += !strcmp(a.lang, b.lang) && a.letters == b.letters && a.foreign == b.foreign && a.margin == b.margin;
+		named += strcmp(a.lang, "und") != 0;
+	}
+	ok(same == 10000, "10,000 texts: the same lang, letters, foreign and margin with the cache and without (%u)", same);
+	ok(named > 2000 && named < 9000, "... most named, many not (%u named)", named);
+	op_langid_free(plain);
 	op_langid_free(m);
 	return done_testing();
 }
