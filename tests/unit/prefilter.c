@@ -33,6 +33,131 @@ static size_t draw(char *out, size_t cap, const char *const *v, size_t nv, unsig
 	return n;
 }
 
+/* the subject as the scan reads it (prefilter.c, next_byte): ASCII
+ * letters folded, U+017F and U+212A as s and k, other bytes as they are */
+static size_t read_as_scan(const unsigned char *p, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i];
+		if (c == 0xC5 && i + 1 < n && p[i + 1] == 0xBF)
+			c = 's', i += 1;
+		else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x84 && p[i + 2] == 0xAA)
+			c = 'k', i += 2;
+		else if (c >= 'A' && c <= 'Z')
+			c += 32;
+		out[o++] = (char)c;
+	}
+	return o;
+}
+
+/* A literal of s, k and other letters, as a subject may spell it: any
+ * letter in either case, s and k now and then as U+017F and U+212A. */
+static size_t spell(const char *lit, unsigned char *out)
+{
+	size_t o = 0;
+	for (const char *q = lit; *q; q++) {
+		if (*q == 's' && !rnd(4)) {
+			memcpy(out + o, "\xc5\xbf", 2);
+			o += 2;
+		} else if (*q == 'k' && !rnd(4)) {
+			memcpy(out + o, "\xe2\x84\xaa", 3);
+			o += 3;
+		} else {
+			out[o++] = (unsigned char)(*q >= 'a' && *q <= 'z' && rnd(2) ? *q - 32 : *q);
+		}
+	}
+	return o;
+}
+
+/* What op_pf_found says of a subject is exactly which patterns have a
+ * literal in it: random sets of 1 to 300 patterns of literals against
+ * subjects made of those literals (cases changed, s and k in their other
+ * spellings, cut at 16- and 32-byte block edges, at the very start and
+ * end, among stray bytes of U+017F and U+212A and invalid UTF-8),
+ * compared with a plain search of each literal. */
+static void exact_bits(void)
+{
+	static const char alpha[] = "sskkaeit-n 1";
+	static const char *const stray[] = { "\xc5", "\xe2\x84", "\xbf", "\x84\xaa", "\xe2", "\xc5\xc5\xbf",
+					     "\xe2\x82\xac", "\xc3\xa9", " ", "x", "S", "\x80" };
+	size_t wrong = 0, subjects = 0, found = 0, folded = 0;
+	for (int set = 0; set < 60; set++) {
+		size_t np = 1 + rnd(set % 3 ? 40 : 300);
+		op_rx **rx = calloc(np, sizeof *rx);
+		char (*lit)[4][16] = calloc(np, sizeof *lit);
+		unsigned *nl = calloc(np, sizeof *nl);
+		op_err e;
+		size_t off;
+		for (size_t i = 0; i < np; i++) {
+			char pat[80] = "";
+			nl[i] = 1 + rnd(3);
+			for (unsigned k = 0; k < nl[i]; k++) {
+				size_t len = 3 + rnd(10);
+				for (size_t j = 0; j < len; j++)
+					lit[i][k][j] = alpha[rnd(sizeof alpha - 1)];
+				lit[i][k][len] = 0;
+				if (k)
+					strcat(pat, "|");
+				strcat(pat, lit[i][k]);
+			}
+			rx[i] = op_rx_compile(pat, strlen(pat), "i", &e, &off);
+		}
+		op_pf *pf = op_pf_new(rx, np, &e);
+		wrong += op_pf_gated(pf) != np;	/* every pattern's set is its literals */
+		for (int t = 0; t < 30; t++, subjects++) {
+			unsigned char text[700];
+			size_t n = 0;
+			/* a literal at the very start, others at block edges */
+			if (rnd(2))
+				n = spell(lit[rnd((unsigned)np)][0], text);
+			while (n < 600) {
+				if (rnd(3)) {
+					const char *s = stray[rnd(sizeof stray / sizeof *stray)];
+					memcpy(text + n, s, strlen(s));
+					n += strlen(s);
+				} else {
+					size_t i = rnd((unsigned)np), edge = (n / 16 + 1) * 16;
+					/* cut by the next edge of 16 (or 32) bytes */
+					while (n + 3 < edge && rnd(4))
+						text[n++] = ' ';
+					n += spell(lit[i][rnd(nl[i])], text + n);
+				}
+				if (!rnd(25))
+					break;
+			}
+			if (rnd(2))	/* and one at the very end */
+				n += spell(lit[rnd((unsigned)np)][0], text + n);
+			char flat[700];
+			size_t fn = read_as_scan(text, n, flat);
+			folded += fn != n;
+			uint64_t bits[8] = {0};
+			op_pf_next(pf);
+			op_pf_found(pf, (const char *)text, n, bits);
+			for (size_t i = 0; i < np; i++) {
+				int want = 0;
+				for (unsigned k = 0; k < nl[i]; k++)
+					want |= memmem(flat, fn, lit[i][k], strlen(lit[i][k])) != NULL;
+				int got = (int)(bits[i >> 6] >> (i & 63) & 1);
+				found += got;
+				if (got != want && wrong++ < 5)
+					printf("# %zu patterns, pattern %zu ('%s'...): found %d, in the text %d\n", np, i,
+					       lit[i][0], got, want);
+			}
+		}
+		op_pf_free(pf);
+		for (size_t i = 0; i < np; i++)
+			op_rx_free(rx[i]);
+		free(rx);
+		free(lit);
+		free(nl);
+	}
+	is_num(wrong, 0, "the literal gates say exactly which patterns' literals a subject holds (%zu subjects)",
+	       subjects);
+	ok(found > 5000 && folded > 500, "... many found (%zu), in subjects with U+017F or U+212A too (%zu)", found,
+	   folded);
+}
+
 int main(void)
 {
 	lits("\\bquote\\b", "i", "quote");
@@ -294,5 +419,6 @@ int main(void)
 	}
 	for (int i = 0; i < 5; i++)
 		op_rx_free(rx[i]);
+	exact_bits();
 	return done_testing();
 }
