@@ -107,9 +107,12 @@ MODELS  := $(if $(TRAIN),$(B)/models/category.model $(B)/models/priority.model)
 # never by the held-out files: character n-grams of 4 and 5 bytes, label
 # smoothing 0.1 and word pairs counting 2 (category 0.833, priority 0.790;
 # the defaults, 3-5 bytes, 0 and 1: 0.805 and 0.772)
-TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1 --char-ngrams 4-5 --smooth 0.1 --pair-weight 2
+TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1 --char-ngrams 4-5 --smooth 0.1 --pair-weight 2 --prune 0.75
 # and for each label (category 0.849, priority 0.791 in the same
-# cross-validation): a margin, and for the category dropout and focus too
+# cross-validation): a margin, and for the category dropout and focus
+# too; a margin makes more weights large, and --prune 0.75 keeps the
+# models as small as they were without (category 0.848, priority 0.789;
+# enq-classify 12 % faster than with 0.25)
 TRAINFLAGS_category = --margin 5 --dropout 0.5 --focus 0.5
 TRAINFLAGS_priority = --margin 5
 
