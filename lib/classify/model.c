@@ -525,8 +525,11 @@ struct op_modelset {
  * of a text's features, are then one lookup rather than several
  * each.  The hash 0 marks an empty entry: a word of that hash is never
  * kept.  2^12 entries of one cache line are 256 KB, which leaves the
- * second-level cache to the table's hot entries too. */
+ * second-level cache to the table's hot entries too.  Wider entries
+ * (many classes) are fewer, CACHE_BYTES at most: a small model file of
+ * 65,535 classes would otherwise have the cache take a gigabyte. */
 #define CACHE_BITS 12
+#define CACHE_BYTES ((size_t)2 << 20)
 
 op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 {
@@ -563,9 +566,12 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 	}
 	table_new(&s->tab, hash, n, C);
 	s->cache = s->tab;
-	s->cache.mask = ((size_t)1 << CACHE_BITS) - 1;
+	size_t eb = s->tab.stride * sizeof *s->tab.rows, ns = (size_t)1 << CACHE_BITS;
+	while (ns > 1 && ns * eb > CACHE_BYTES)
+		ns /= 2;
+	s->cache.mask = ns - 1;
 	s->cache.empty = 0;
-	size_t bytes = (s->cache.mask + 1) * s->cache.stride * sizeof *s->cache.rows;
+	size_t bytes = ns * eb;
 	if (!(s->cache.rows = aligned_alloc(64, bytes)))
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	memset(s->cache.rows, 0, bytes);
