@@ -424,15 +424,16 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 		const op_fword *fw = &f->word[k];
 		for (; i < fw->gs; i++)
 			add_feature(&u, f, i, a, W);
-		const float *ws = f->sum + (size_t)fw->found * W;
-		if (fw->found == OP_NO_SLOT) {
+		const float *ws = g;
+		if (fw->found != OP_NO_SLOT) {
+			ws = f->sum + (size_t)fw->found * W;
+		} else {
 			if (fw->ge == fw->gs)
 				continue;
 			for (size_t c = 0; c < W; c++)
 				g[c] = 0;
 			for (; i < fw->ge; i++)
 				add_feature(&u, f, i, g, W);
-			ws = g;
 			if (fw->slot != OP_NO_SLOT) {
 				float *e = cache->rows + fw->slot * cache->stride;
 				memcpy(e, g, W * sizeof *e);
