@@ -159,7 +159,16 @@ static size_t ngrams(const op_featcfg *cfg, size_t tot)
 	return k;
 }
 
-static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const table *cache);
+/* A model set's cache of words' n-gram sums as a text's features are
+ * made: its entries, and for each the text it was last copied out for
+ * and where to (which that text's words found there share) */
+typedef struct {
+	const table *t;
+	uint64_t *copied;	/* by entry: the text << 32 | its copy's index in op_feats.sum */
+	uint64_t text;		/* the text's number, never 0 */
+} sumcache;
+
+static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const sumcache *cache);
 
 void op_feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n)
 {
@@ -173,23 +182,28 @@ static inline size_t cache_slot(const table *c, uint64_t key)
 	return (size_t)(key >> 32) & c->mask;
 }
 
-/* A word's n-grams into f: found in cache (their sum copied out, for
- * the cache may change before they are added), or made (the slot their
+/* A word's n-grams into f: found in the cache (their sum copied out,
+ * for the cache may change before they are added; once a text, as it
+ * does not change while the text's features are made: a word that
+ * comes 100,000 times is not 100,000 copies), or made (the slot their
  * sum is to go to noted) */
 static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *w, size_t tot, uint64_t key,
-		       const table *cache)
+		       const sumcache *c)
 {
 	f->word = op_grow(f->word, f->nword, &f->capword, sizeof *f->word);
 	op_fword *fw = &f->word[f->nword++];
 	*fw = (op_fword){ f->n, f->n, OP_NO_SLOT, OP_NO_SLOT, key };
-	if (cache && key != cache->empty) {
-		size_t j = cache_slot(cache, key);
-		const float *e = cache->rows + j * cache->stride;
-		if (entry_hash(cache, e) == key) {
-			size_t W = cache->width, k = f->nsum++;
-			f->sum = op_grow(f->sum, (k + 1) * W - 1, &f->capsum, sizeof *f->sum);
-			memcpy(f->sum + k * W, e, W * sizeof *f->sum);
-			fw->found = (uint32_t)k;
+	if (c && key != c->t->empty) {
+		size_t j = cache_slot(c->t, key);
+		const float *e = c->t->rows + j * c->t->stride;
+		if (entry_hash(c->t, e) == key) {
+			if (c->copied[j] >> 32 != c->text) {
+				size_t W = c->t->width, k = f->nsum++;
+				f->sum = op_grow(f->sum, (k + 1) * W - 1, &f->capsum, sizeof *f->sum);
+				memcpy(f->sum + k * W, e, W * sizeof *f->sum);
+				c->copied[j] = c->text << 32 | k;
+			}
+			fw->found = (uint32_t)c->copied[j];
 			f->ncached += ngrams(cfg, tot);
 			return;
 		}
@@ -199,7 +213,7 @@ static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *
 	fw->ge = f->n;
 }
 
-static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const table *cache)
+static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t n, const sumcache *cache)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char w[MAX_GRAM_WORD + 2], pw[MAX_GRAM_WORD];
@@ -517,6 +531,8 @@ struct op_modelset {
 	size_t k, *off;		/* model i's weights at off[i] of a row */
 	table tab;
 	table cache;		/* sums of words' n-grams (op_modelset_feats) */
+	uint64_t *copied;	/* sumcache.copied */
+	uint32_t text;		/* the last text's number */
 };
 
 /* The cache: entries as the table's (the sums, then the word's hash),
@@ -576,6 +592,7 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 	if (!(s->cache.rows = aligned_alloc(64, bytes)))
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
 	memset(s->cache.rows, 0, bytes);
+	s->copied = op_xcalloc(ns, sizeof *s->copied);
 	for (size_t i = 0; i < k; i++)
 		for (size_t f = 0, u = 0; f < m[i]->nfeat; f++, u++) {
 			while (hash[u] != m[i]->hash[f])
@@ -590,7 +607,11 @@ op_modelset *op_modelset_new(const op_model *const *m, size_t k)
 
 void op_modelset_feats(op_modelset *s, op_feats *f, const char *text, size_t n)
 {
-	feats_text(f, &s->m[0]->cfg, text, n, &s->cache);
+	if (!++s->text) {	/* 2^32 texts: none copied for the next */
+		memset(s->copied, 0, (s->cache.mask + 1) * sizeof *s->copied);
+		s->text = 1;
+	}
+	feats_text(f, &s->m[0]->cfg, text, n, &(sumcache){ &s->cache, s->copied, s->text });
 }
 
 void op_modelset_predict(op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
@@ -613,6 +634,7 @@ void op_modelset_free(op_modelset *s)
 	free(s->off);
 	table_free(&s->tab);
 	free(s->cache.rows);
+	free(s->copied);
 	free(s);
 }
 
