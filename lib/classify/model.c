@@ -498,11 +498,12 @@ static size_t finish(const op_model *m, const float *a, size_t n, double *prob)
 	return argmax(prob, m->nclass);
 }
 
-/* room for C sums, zeroed: acc[256] when they fit, else malloc'd (C a
- * table's width) */
+/* room for C sums, zeroed: acc[SUMS_ON_STACK] when they fit, else
+ * malloc'd (C twice a table's width: its sums and a word's) */
+#define SUMS_ON_STACK 512
 static float *sums(float *acc, size_t C)
 {
-	float *a = C <= 256 ? acc : op_xmalloc(C * sizeof *a);
+	float *a = C <= SUMS_ON_STACK ? acc : op_xmalloc(C * sizeof *a);
 	memset(a, 0, C * sizeof *a);
 	return a;
 }
@@ -510,13 +511,12 @@ static float *sums(float *acc, size_t C)
 size_t op_model_predict(const op_model *m, const op_feats *f, double *prob)
 {
 	const table *t = table_of(m);
-	float acc[256], gacc[256], *a = sums(acc, t->width), *g = sums(gacc, t->width);
-	sum_rows(t, f, a, g, NULL);
+	/* the sums and room for a word's, in one piece */
+	float acc[SUMS_ON_STACK], *a = sums(acc, 2 * t->width);
+	sum_rows(t, f, a, a + t->width, NULL);
 	size_t best = finish(m, a, f->n + f->ncached, prob);
 	if (a != acc)
 		free(a);
-	if (g != gacc)
-		free(g);
 	return best;
 }
 
@@ -616,14 +616,12 @@ void op_modelset_feats(op_modelset *s, op_feats *f, const char *text, size_t n)
 
 void op_modelset_predict(op_modelset *s, const op_feats *f, double *const *prob, size_t *best)
 {
-	float acc[256], gacc[256], *a = sums(acc, s->tab.width), *g = sums(gacc, s->tab.width);
-	sum_rows(&s->tab, f, a, g, &s->cache);
+	float acc[SUMS_ON_STACK], *a = sums(acc, 2 * s->tab.width);
+	sum_rows(&s->tab, f, a, a + s->tab.width, &s->cache);
 	for (size_t i = 0; i < s->k; i++)
 		best[i] = finish(s->m[i], a + s->off[i], f->n + f->ncached, prob[i]);
 	if (a != acc)
 		free(a);
-	if (g != gacc)
-		free(g);
 }
 
 void op_modelset_free(op_modelset *s)

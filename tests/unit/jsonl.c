@@ -369,6 +369,15 @@ static void splicing(void)
 /* the repeat the scanner names, by the rule of the searches it had before
  * the hash: up to 24 members the first whose key came before, else the
  * smallest key (shortest, then by bytes) at its second place; -1: none */
+/* whether a scan (rc, e) of record b failed other than by naming key,
+ * member want of r, as the repeat, at its place */
+static int wrong_repeat(const op_rec *r, const op_jerr *e, const op_buf *b, int rc, const char *key, size_t want)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "duplicate key \"%s\"", key);
+	return !rc || strcmp(e->msg, msg) || e->pos != (size_t)(r->f[want].k - 1 - b->p);
+}
+
 static long named_repeat(char keys[][8], size_t n)
 {
 	long best = -1;
@@ -460,9 +469,7 @@ static void keys_by_hash(void)
 		int rc = op_rec_scan(&r, b.p, b.len, &e);
 		repeats += want >= 0;
 		if (want >= 0) {
-			char msg[96];
-			snprintf(msg, sizeof msg, "duplicate key \"%s\"", keys[want]);
-			bad += !rc || strcmp(e.msg, msg) || e.pos != (size_t)(r.f[want].k - 1 - b.p);
+			bad += wrong_repeat(&r, &e, &b, rc, keys[want], (size_t)want);
 			continue;
 		}
 		bad += rc != 0;
@@ -505,9 +512,7 @@ static void keys_by_hash(void)
 		int rc = op_rec_scan(&r, b.p, b.len, &e);
 		repeats += want >= 0;
 		if (want >= 0) {
-			char msg[96];
-			snprintf(msg, sizeof msg, "duplicate key \"%s\"", raw[want]);
-			bad += !rc || strcmp(e.msg, msg) || e.pos != (size_t)(r.f[want].k - 1 - b.p);
+			bad += wrong_repeat(&r, &e, &b, rc, raw[want], (size_t)want);
 		} else {
 			bad += rc != 0;
 		}
