@@ -16,6 +16,7 @@
  * R-U..., then a digit"), and a Shift-And scan over the subject says
  * whether one of them is there before pcre2 runs.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #ifdef __SSE2__
@@ -30,15 +31,33 @@
 #define MAXSET 64	/* strings in a set */
 #define MAXLIT 48	/* bytes in an exact string */
 #define MAXCLASS 16	/* characters of a [class] kept as alternatives */
+#define FAR SIZE_MAX	/* a length or an offset with no bound known */
+#define CHAR_BYTES 4	/* what one character of a subject takes, at most */
 
 /* What is known of the strings a piece of pattern matches: exactly one of
  * s[] (exact), or something containing one of s[] (!exact), or nothing
- * (any).  Strings are NUL-free ASCII. */
+ * (any).  Strings are NUL-free ASCII.  Where in a match of the piece one
+ * of them starts: within back bytes of its start (an exact piece's, at
+ * it), which lets pcre2 begin its search back bytes before the first
+ * string found (a gate's hint, op_rx_gate_fn); and the bytes a match of
+ * the piece takes at most, from which the back of what follows it comes. */
 typedef struct {
 	int exact, any;
 	size_t n;
 	char *s[MAXSET];
+	size_t back, max;
 } info;
+
+/* a + b, FAR when either is or the sum would overflow */
+static size_t add_len(size_t a, size_t b)
+{
+	return a > FAR - b ? FAR : a + b;
+}
+
+static size_t most(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
 
 /* The symbols of a class analysis: symbol k (1..255, a string's byte) is
  * the set of (case folded) ASCII bytes set[k - 1]. */
@@ -54,6 +73,7 @@ typedef struct {
 	int depth;
 	symtab *sym;		/* a class analysis; NULL: literals */
 	int ucp;		/* \d and \w take in more than ASCII */
+	int anchored_at_start;	/* \G: a match depends on where the search starts */
 } lx;
 
 static void clear(info *a)
@@ -63,11 +83,14 @@ static void clear(info *a)
 	a->n = 0;
 }
 
+/* (a's max is left to the caller: a piece known nothing of may still be
+ * one character) */
 static void set_any(info *a)
 {
 	clear(a);
 	a->exact = 0;
 	a->any = 1;
+	a->back = FAR;
 }
 
 static void set_empty(info *a)
@@ -76,6 +99,7 @@ static void set_empty(info *a)
 	a->exact = 1;
 	a->any = 0;
 	a->s[a->n++] = op_xstrdup("");
+	a->back = a->max = 0;
 }
 
 static int fold(int c)
@@ -92,6 +116,8 @@ static void set_one(info *a, int c)
 	a->any = 0;
 	char b[2] = { (char)c, 0 };
 	a->s[a->n++] = op_xstrdup(b);
+	a->back = 0;
+	a->max = CHAR_BYTES;
 }
 
 static void set_class(lx *l, info *a, const uint8_t set[16])
@@ -161,15 +187,18 @@ static void to_required(info *a)
 /* a | b into a */
 static void alt(info *a, info *b)
 {
+	size_t back = most(a->back, b->back), max = most(a->max, b->max);
 	if (a->exact != b->exact) {
 		to_required(a);
 		to_required(b);
 	}
+	a->max = max;
 	if (a->any || b->any || a->n + b->n > MAXSET) {
 		set_any(a);
 		clear(b);
 		return;
 	}
+	a->back = back;
 	for (size_t k = 0; k < b->n; k++) {
 		if (has(a, b->s[k]))
 			free(b->s[k]);
@@ -230,6 +259,8 @@ static int product(info *run, const info *atom)
 	clear(run);
 	memcpy(run->s, out, no * sizeof *out);
 	run->n = no;
+	run->back = 0;
+	run->max = add_len(run->max, atom->max);
 	return 1;
 }
 
@@ -348,6 +379,7 @@ static void parse_class(lx *l, info *out)
 	clear(out);
 	out->exact = 1;
 	out->any = 0;
+	out->back = 0;
 	for (int k = 0; k < 128; k++) {
 		if (!seen[k])
 			continue;
@@ -401,6 +433,7 @@ static int parse_atom(lx *l, info *a)
 	switch (c) {
 	case '.':
 		set_any(a);
+		a->max = CHAR_BYTES;
 		return 1;
 	case '^': case '$':
 		set_empty(a);
@@ -408,6 +441,7 @@ static int parse_atom(lx *l, info *a)
 	case '[':
 		l->i--;
 		parse_class(l, a);
+		a->max = CHAR_BYTES;	/* a class is one character */
 		return 1;
 	case '(': {
 		if (++l->depth > 200) {
@@ -491,12 +525,15 @@ static int parse_atom(lx *l, info *a)
 			return 0;
 		} else if (strchr("bBAzZGK", d)) {
 			set_empty(a);
+			l->anchored_at_start |= d == 'G';
 		} else if (strchr("dDwWsShHvVRNXC", d)) {
 			uint8_t type[16] = {0};
 			if (l->sym && add_type(l, d, type))
 				set_class(l, a, type);
 			else
 				set_any(a);
+			/* one character, but \R (CR LF) and \X (a grapheme) */
+			a->max = d == 'R' || d == 'X' ? FAR : CHAR_BYTES;
 		} else if (d == 'p' || d == 'P' || d == 'x' || d == 'o' || d == 'g' || d == 'k') {
 			/* a property, a code point, a back reference */
 			if (peek(l) == '{' || peek(l) == '<' || peek(l) == '\'') {
@@ -514,10 +551,13 @@ static int parse_atom(lx *l, info *a)
 				l->i += peek(l) >= 0;	/* \pL, \g1 */
 			}
 			set_any(a);
+			/* a back reference or a call, of any length */
+			a->max = d == 'g' || d == 'k' ? FAR : CHAR_BYTES;
 		} else if (d >= '0' && d <= '9') {
 			while (peek(l) >= '0' && peek(l) <= '9')
 				l->i++;
 			set_any(a);
+			a->max = FAR;
 		} else if (d == 'n' || d == 't' || d == 'r' || d == 'f' || d == 'e' || d == 'a') {
 			set_char(l, a, d == 'n' ? '\n' : d == 't' ? '\t' : d == 'r' ? '\r' : d == 'f' ? '\f' : d == 'e' ? 27 : 7);
 		} else if (d < 0x80 && !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z'))) {
@@ -536,6 +576,7 @@ static int parse_atom(lx *l, info *a)
 			while (peek(l) >= 0x80 && peek(l) < 0xC0)
 				l->i++;
 			set_any(a);
+			a->max = CHAR_BYTES;
 		} else {
 			set_char(l, a, c);
 		}
@@ -566,46 +607,61 @@ static void quantify(lx *l, info *a)
 			a->s[a->n++] = op_xstrdup("");
 	} else if (min == 0) {
 		set_any(a);
+		a->max = c == '?' ? a->max : FAR;
 	} else {
-		to_required(a);	/* once or more: one copy is there */
+		/* once or more: the first copy is there, where it was */
+		to_required(a);
+		a->max = FAR;
 	}
 	c = peek(l);
 	if (c == '*' || c == '+' || c == '?' || (c == '{' && l->i + 1 < l->n && l->p[l->i + 1] >= '0' && l->p[l->i + 1] <= '9'))
 		l->fail = 1;	/* a quantified quantifier: not ours to read */
 }
 
-/* a sequence of atoms: the longest exact runs are the candidates */
+/* a sequence of atoms: the longest exact runs are the candidates, each
+ * as far from the sequence's start as what comes before it can take */
 static void parse_seq(lx *l, info *out)
 {
 	info run = {0}, best = {0}, atom = {0};
 	int broken = 0;
+	size_t len = 0, at = 0;	/* bytes at most before the atom, and before the run */
 	set_empty(&run);
 	set_any(&best);
 	while (!l->fail && parse_atom(l, &atom)) {
 		quantify(l, &atom);
+		size_t max = atom.max;
 		if (atom.exact && !atom.any && product(&run, &atom)) {
+			len = add_len(len, max);
 			clear(&atom);
 			continue;
 		}
 		broken = 1;
+		run.back = at;
 		consider(&best, &run);
 		if (atom.exact && !atom.any) {
 			run = atom;
 			atom.n = 0;
+			at = len;
 		} else {
+			atom.back = add_len(len, atom.back);
 			consider(&best, &atom);
 			set_empty(&run);
+			at = add_len(len, max);
 		}
+		len = add_len(len, max);
 	}
 	clear(&atom);
 	if (!broken) {
 		clear(out);
 		*out = run;
+		out->max = len;
 		return;
 	}
+	run.back = at;
 	consider(&best, &run);
 	clear(out);
 	*out = best;
+	out->max = len;
 }
 
 static void parse_alt(lx *l, info *out)
@@ -627,7 +683,7 @@ static int analyse(const char *pat, size_t n, const char *flags, info *a, symtab
 	memset(a, 0, sizeof *a);
 	if (strchr(flags, 'x'))
 		return 0;
-	lx l = { pat, n, 0, 0, 0, sym, !!strchr(flags, 'u') };
+	lx l = { pat, n, 0, 0, 0, sym, !!strchr(flags, 'u'), 0 };
 	if (sym)
 		sym->n = 0;
 	parse_alt(&l, a);
@@ -640,6 +696,8 @@ static int analyse(const char *pat, size_t n, const char *flags, info *a, symtab
 		clear(a);
 		return 0;
 	}
+	if (l.anchored_at_start)
+		a->back = FAR;
 	return 1;
 }
 
@@ -687,6 +745,12 @@ struct op_pf {
 	uint32_t *out;
 	uint32_t *stamp;	/* per state: last scan that took its outputs */
 	uint32_t scan;
+	uint32_t *depth;	/* per state: the length of its longest string */
+	size_t *spos;		/* per state: the least start it was taken for, this scan */
+	size_t *back;		/* per gated pattern: its set's info.back */
+	size_t *pos;		/* NCACHE x nrx: where the pattern's first string
+				 * starts, at the earliest (with its bit) */
+	size_t *curpos;		/* the scan's row of pos */
 	size_t reach;		/* subject bytes the longest literal can take */
 	size_t nsa;		/* class-gated patterns, ids nrx..nrx+nsa-1 */
 	shiftand *sa;
@@ -714,16 +778,31 @@ static inline unsigned next_byte(const unsigned char *p, size_t n, size_t *i)
 	return c;
 }
 
-/* a state with outputs reached: its patterns' bits set, once a scan;
- * the state's row back */
-static inline uint32_t take(op_pf *pf, uint32_t row, uint64_t *bits)
+/* a state with outputs reached at byte at: its patterns' bits set, and
+ * their first strings' starts lowered to where its longest string can
+ * start, once a scan, or again where that is earlier (the second half of
+ * a walk can come first); the state's row back.  A string of d bytes
+ * takes d bytes of the subject, or up to 3d when fold (next_byte). */
+static inline uint32_t take(op_pf *pf, uint32_t row, uint64_t *bits, size_t at, int fold)
 {
 	row &= ~OUT;
 	uint32_t st = row / (uint32_t)pf->ncls;
+	size_t span = (fold ? 3 : 1) * (size_t)pf->depth[st];
+	size_t start = at + 1 > span ? at + 1 - span : 0;
 	if (pf->stamp[st] != pf->scan) {
 		pf->stamp[st] = pf->scan;
+		pf->spos[st] = start;
+		for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++) {
+			uint32_t id = pf->out[k];
+			if (!(bits[id >> 6] >> (id & 63) & 1) || start < pf->curpos[id])
+				pf->curpos[id] = start;
+			bits[id >> 6] |= 1ULL << (id & 63);
+		}
+	} else if (start < pf->spos[st]) {
+		pf->spos[st] = start;
 		for (uint32_t k = pf->out_off[st]; k < pf->out_off[st + 1]; k++)
-			bits[pf->out[k] >> 6] |= 1ULL << (pf->out[k] & 63);
+			if (start < pf->curpos[pf->out[k]])
+				pf->curpos[pf->out[k]] = start;
 	}
 	return row;
 }
@@ -753,20 +832,20 @@ static inline __attribute__((always_inline)) void walk(op_pf *pf, const unsigned
 	while (i < end && j < n) {
 		r = delta[r + cls[fold ? next_byte(p, n, &i) : p[i]]];
 		r2 = delta[r2 + cls[fold ? next_byte(p, n, &j) : p[j]]];
-		i++, j++;
 		if ((r | r2) & OUT) {
 			if (r & OUT)
-				r = take(pf, r, bits);
+				r = take(pf, r, bits, i, fold);
 			if (r2 & OUT)
-				r2 = take(pf, r2, bits);
+				r2 = take(pf, r2, bits, j, fold);
 		}
+		i++, j++;
 	}
 	for (; i < end; i++)
 		if ((r = delta[r + cls[fold ? next_byte(p, n, &i) : p[i]]]) & OUT)
-			r = take(pf, r, bits);
+			r = take(pf, r, bits, i, fold);
 	for (; j < n; j++)
 		if ((r2 = delta[r2 + cls[fold ? next_byte(p, n, &j) : p[j]]]) & OUT)
-			r2 = take(pf, r2, bits);
+			r2 = take(pf, r2, bits, j, fold);
 }
 
 static void scan_literals(op_pf *pf, const unsigned char *p, size_t n, uint64_t *bits)
@@ -845,6 +924,7 @@ static size_t subject(op_pf *pf, const char *s, size_t n)
 	memset(pf->bits + e * pf->words, 0, pf->words * sizeof *pf->bits);
 	if (pf->nsa)
 		memset(pf->found + e * pf->nsa, 0, pf->nsa);
+	pf->curpos = pf->pos + e * pf->nrx;
 	if (pf->nrx)
 		scan_literals(pf, (const unsigned char *)s, n, pf->bits + e * pf->words);
 	return pf->last = e;
@@ -854,8 +934,17 @@ static int gate(void *ctx, unsigned id, const char *s, size_t n)
 {
 	op_pf *pf = ctx;
 	size_t e = subject(pf, s, n);
-	if (id < pf->nrx)
-		return (pf->bits[e * pf->words + (id >> 6)] >> (id & 63)) & 1;
+	if (id < pf->nrx) {
+		if (!(pf->bits[e * pf->words + (id >> 6)] >> (id & 63) & 1))
+			return 0;
+		/* no match starts before the pattern's back bytes ahead of its
+		 * first string, at a character */
+		size_t at = pf->pos[e * pf->nrx + id], back = pf->back[id];
+		size_t hint = back != FAR && at > back ? at - back : 0;
+		while (hint > 0 && ((unsigned char)s[hint] & 0xC0) == 0x80)
+			hint--;
+		return hint < INT_MAX ? (int)hint + 1 : 1;
+	}
 	/* a class-gated pattern: its own scan, the first time it asks */
 	uint8_t *f = &pf->found[e * pf->nsa + (id - pf->nrx)];
 	if (!*f)
@@ -979,6 +1068,27 @@ static void make_shiftand(shiftand *sa, const info *a, const symtab *sym)
 	}
 }
 
+/* The back of the pattern op_rx_match_at searches for rx, whose set is
+ * a: a's own, or, where pcre2 searches for the rest of the pattern after
+ * its "not quoted" start (regex.c), the rest's, when that has the same
+ * strings; else FAR. */
+static size_t rest_back(const op_rx *rx, const info *a)
+{
+	size_t len, k = op_rx_rest_at(rx);
+	const char *flags, *pat = op_rx_pattern(rx, &len, &flags);
+	if (!k)
+		return a->back;
+	info r;
+	if (!analyse(pat + k, len - k, flags, &r, NULL))
+		return FAR;
+	int same = r.n == a->n;
+	for (size_t i = 0; same && i < r.n; i++)
+		same = has(a, r.s[i]);
+	size_t back = same ? r.back : FAR;
+	clear(&r);
+	return back;
+}
+
 op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 {
 	op_pf *pf = op_xcalloc(1, sizeof *pf);
@@ -986,12 +1096,14 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	op_rx **gated = op_xcalloc(n ? n : 1, sizeof *gated);
 	op_rx **classed = op_xcalloc(n ? n : 1, sizeof *classed);
 	symtab *sym = op_xmalloc(sizeof *sym);
+	size_t *back = pf->back = op_xcalloc(n ? n : 1, sizeof *pf->back);
 	pf->sa = op_xcalloc(n ? n : 1, sizeof *pf->sa);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *flags;
 		const char *pat = op_rx_pattern(rx[i], &len, &flags);
 		if (analyse(pat, len, flags, &sets[pf->nrx], NULL)) {
+			back[pf->nrx] = rest_back(rx[i], &sets[pf->nrx]);
 			gated[pf->nrx++] = rx[i];
 			continue;
 		}
@@ -1054,12 +1166,15 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	pf->nstate = t.n;
 	pf->delta = op_xmalloc(t.n * t.ncls * sizeof *pf->delta);
 	uint32_t *fail = op_xcalloc(t.n, sizeof *fail), *queue = op_xmalloc(t.n * sizeof *queue);
+	pf->depth = op_xcalloc(t.n, sizeof *pf->depth);
 	size_t qh = 0, qt = 0;
 	for (size_t c = 0; c < t.ncls; c++) {
 		int32_t s = c ? t.go[c] : -1;
 		pf->delta[c] = s > 0 ? (uint32_t)s : 0;
-		if (s > 0)
+		if (s > 0) {
 			queue[qt++] = (uint32_t)s;
+			pf->depth[s] = 1;
+		}
 	}
 	while (qh < qt) {
 		uint32_t s = queue[qh++];
@@ -1069,6 +1184,7 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 			int32_t u = c ? t.go[s * t.ncls + c] : -1;
 			if (u > 0) {
 				fail[u] = pf->delta[(size_t)fail[s] * t.ncls + c];
+				pf->depth[u] = pf->depth[s] + 1;
 				pf->delta[(size_t)s * t.ncls + c] = (uint32_t)u;
 				queue[qt++] = (uint32_t)u;
 			} else {
@@ -1096,6 +1212,8 @@ op_pf *op_pf_new(op_rx **rx, size_t n, op_err *e)
 	free(fail);
 	free(queue);
 	pf->stamp = op_xcalloc(t.n, sizeof *pf->stamp);
+	pf->spos = op_xcalloc(t.n, sizeof *pf->spos);
+	pf->pos = op_xcalloc(NCACHE * (pf->nrx ? pf->nrx : 1), sizeof *pf->pos);
 	pf->words = (pf->nrx + 63) / 64 + 1;
 	pf->bits = op_xcalloc(NCACHE * pf->words, sizeof *pf->bits);
 	pf->found = op_xcalloc(NCACHE * (pf->nsa ? pf->nsa : 1), 1);
@@ -1116,6 +1234,10 @@ void op_pf_free(op_pf *pf)
 	free(pf->out_off);
 	free(pf->out);
 	free(pf->stamp);
+	free(pf->depth);
+	free(pf->spos);
+	free(pf->back);
+	free(pf->pos);
 	free(pf->bits);
 	free(pf->sa);
 	free(pf->found);

@@ -205,17 +205,18 @@ static int rx_result(int rc, op_err *e)
 	return -1;
 }
 
-/* unquoted_rest's REST from start: at its first match p, the line p is on
- * must start at or after start (where pcre2's ^ could be tried), not with
- * '>', and not be the empty "line" after a final newline (^ under m does
- * not match there, PCRE2_ALT_CIRCUMFLEX being off); else on from the next
- * line.  Each line is searched once: the work is that of one scan. */
-static int unquoted_match(op_rx *rx, const char *s, size_t n, size_t start, op_err *e)
+/* unquoted_rest's REST from start, searched for from at (>= start; its
+ * gate's hint): at its first match p, the line p is on must start at or
+ * after start (where pcre2's ^ could be tried), not with '>', and not be
+ * the empty "line" after a final newline (^ under m does not match there,
+ * PCRE2_ALT_CIRCUMFLEX being off); else on from the next line.  Each line
+ * is searched once: the work is that of one scan. */
+static int unquoted_match(op_rx *rx, const char *s, size_t n, size_t start, size_t at, op_err *e)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rx->md);
-	const char *nl = memrchr(s, '\n', start);
+	const char *nl = memrchr(s, '\n', at);
 	size_t from = nl ? (size_t)(nl - s) + 1 : 0;	/* a line start, none after it up to at */
-	for (size_t at = start;;) {
+	for (;;) {
 		int rc = pcre2_match(rx->rest, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, rx->md, mctx);
 		if (rc < 0)
 			return rx_result(rc, e);
@@ -234,12 +235,20 @@ static int unquoted_match(op_rx *rx, const char *s, size_t n, size_t start, op_e
 
 int op_rx_match_at(op_rx *rx, const char *s, size_t n, size_t start, op_err *e)
 {
-	if (rx->gate && !rx->gate(rx->gate_ctx, rx->gate_id, s, n))
-		return 0;
+	size_t at = start;
+	if (rx->gate) {
+		int g = rx->gate(rx->gate_ctx, rx->gate_id, s, n);
+		if (!g)
+			return 0;
+		/* pcre2 tries no start before the hint in vain: the bytes
+		 * before it are only looked behind at */
+		if ((size_t)(g - 1) > at && (size_t)(g - 1) <= n)
+			at = (size_t)(g - 1);
+	}
 	/* subjects are validated UTF-8 (opflow-record(7): What is a record): no check per match */
 	if (rx->rest)
-		return unquoted_match(rx, s, n, start, e);
-	return rx_result(pcre2_match(rx->code, (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK, rx->md, mctx), e);
+		return unquoted_match(rx, s, n, start, at, e);
+	return rx_result(pcre2_match(rx->code, (PCRE2_SPTR)s, n, at, PCRE2_NO_UTF_CHECK, rx->md, mctx), e);
 }
 
 int op_rx_group(const op_rx *rx, unsigned i, size_t *start, size_t *end)
@@ -276,6 +285,11 @@ const char *op_rx_group_name(const op_rx *rx, unsigned idx)
 		if (((unsigned)table[0] << 8 | table[1]) == idx)
 			return (const char *)table + 2;
 	return NULL;
+}
+
+size_t op_rx_rest_at(const op_rx *rx)
+{
+	return rx->rest ? sizeof UNQUOTED - 1 : 0;
 }
 
 const char *op_rx_pattern(const op_rx *rx, size_t *n, const char **flags)

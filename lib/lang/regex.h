@@ -31,8 +31,14 @@ unsigned op_rx_ngroups(const op_rx *rx);
 const char *op_rx_group_name(const op_rx *rx, unsigned i);
 /* The pattern as compiled, and its flags. */
 const char *op_rx_pattern(const op_rx *rx, size_t *n, const char **flags);
+/* Where the pattern is searched for from, when not at its start: past
+ * the "not quoted" start ^(?!>)[^\n]*? of a pattern under m (its rest is
+ * searched for, and the line checked), this many bytes in; else 0. */
+size_t op_rx_rest_at(const op_rx *rx);
 /* A prefilter (lib/prefilter): before pcre2 runs, fn(ctx, id, s, n) may
- * answer 0, "cannot match this subject", and the match is a no. */
+ * answer 0, "cannot match this subject", and the match is a no; else
+ * k + 1, "no match (of the rest, op_rx_rest_at) starts before byte k, at
+ * a character", and pcre2's search starts there (1: anywhere). */
 typedef int (*op_rx_gate_fn)(void *ctx, unsigned id, const char *s, size_t n);
 void op_rx_set_gate(op_rx *rx, op_rx_gate_fn fn, void *ctx, unsigned id);
 /* A gate copied out of its pattern, to be asked without reading the

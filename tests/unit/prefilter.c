@@ -17,6 +17,22 @@ static void lits(const char *pat, const char *flags, const char *want)
 }
 
 
+/* what the gate of the one pattern in rx's prefilter says of s: 0, or
+ * the byte pcre2 may start its search at, plus 1 */
+static int hint(const char *pat, const char *flags, const char *s)
+{
+	op_err e;
+	size_t off;
+	op_rx *rx = op_rx_compile(pat, strlen(pat), flags, &e, &off);
+	op_pf *pf = op_pf_new(&rx, 1, &e);
+	op_rx_gate g;
+	op_rx_get_gate(rx, &g);
+	int h = g.fn ? g.fn(g.ctx, g.id, s, strlen(s)) : -1;
+	op_pf_free(pf);
+	op_rx_free(rx);
+	return h;
+}
+
 /* count pieces of v[0..nv) drawn at random, joined into out (cap bytes,
  * NUL-terminated; a piece that would not fit ends it): the length */
 static size_t draw(char *out, size_t cap, const char *const *v, size_t nv, unsigned count)
@@ -186,21 +202,41 @@ int main(void)
 	lits("a{2,}b", "", "a");
 	lits("[^a]bc", "", "bc");
 
+	/* the gate's hint: the first string's start, less what can come
+	 * before it in a match (a character taking up to 4 bytes) */
+	is_num(hint("\\bcancel\\b", "i", "please do CANCEL it, cancel"), 11, "hint: at the first string");
+	is_num(hint("\\bcancel\\b", "i", "please do not"), 0, "hint: no string, no match");
+	is_num(hint("x\\d\\dabc", "", "0123456789012345x12abc"), 17 - 12 + 1 + 2, "hint: back over what comes first");
+	is_num(hint("\\d+abc", "", "0123456789012345x12abc"), 1, "hint: none past an unbounded piece");
+	is_num(hint("(foo|\\d\\d)?abc", "", "0123456789012345x12abc"), 19 - 12 + 1, "hint: back over an optional piece");
+	is_num(hint("\\Gabc", "", "0123456789abc"), 1, "hint: none with \\G (a match depends on the start)");
+	is_num(hint(".abc", "", "01234567\xe4\xb8\xad\xc3\xa9" "abc"), 8 + 1, "hint: at a character, not inside one");
+	is_num(hint("^(?!>)[^\\n]*?\\bbook\\b", "im", "hello\n> book\nplease book"), 8 + 1,
+	       "hint: of the rest after a \"not quoted\" start");
+	is_num(hint("^(?!>)[^\\n]*?\\bbook\\b|x", "im", "hello\n> book\nplease book"), 1,
+	       "hint: none where the rest is not searched alone");
+
 	/* differential: random patterns over random text, each run gated
-	 * and ungated; the gate may only ever say "cannot" when pcre2 agrees */
+	 * and ungated, from the start and from a random byte; the gate may
+	 * only ever say "cannot" when pcre2 agrees, and its hint must leave
+	 * the match where it was */
 	static const char *const pieces[] = {
 		"ab", "a", "b", "s", "k", "(", ")", "|", "?", "*", "+", "{1,2}", ".", "\\b", "[ab]", "[^s]",
 		"\\d", "x", "S", "K", "(?:", "(?<n>", "(?=a)", "\\.", " ", "-", "[a-c]", "\\w", "[k-]", "\\s",
+		"\\G", "\\K", "(?<=b)", "\\R", "\\X", "\\n", "^", "$", "\\xc3\\xa9", "{2}", "??", "\\1",
 	};
 	static const char *const atoms[] = {
 		"a", "b", "s", "k", "S", "K", "ab", "ba", "x", " ", ".", "-", "1", "\xc5\xbf", "\xe2\x84\xaa",
-		"\xc3\xa9", "sk", "ks", "abs", "kab",
+		"\xc3\xa9", "sk", "ks", "abs", "kab", "\n", "\n>", "\r\n",
 	};
-	size_t bad = 0, gated = 0, matched = 0;
-	for (int t = 0; t < 3000; t++) {
-		char pat[64];
-		size_t n = draw(pat, sizeof pat, pieces, sizeof pieces / sizeof *pieces, 1 + rnd(6));
-		const char *flags = rnd(2) ? "i" : "";
+	size_t bad = 0, gated = 0, matched = 0, hinted = 0;
+	for (int t = 0; t < 6000; t++) {
+		char pat[96];
+		/* half of them "on a line not quoted" (regex.c, unquoted_rest) */
+		int unq = rnd(2);
+		size_t n = unq ? strlen(strcpy(pat, "^(?!>)[^\\n]*?")) : 0;
+		n += draw(pat + n, sizeof pat - n, pieces, sizeof pieces / sizeof *pieces, 1 + rnd(6));
+		const char *flags = unq ? (rnd(2) ? "im" : "m") : rnd(2) ? "i" : "";
 		op_err e;
 		size_t off;
 		op_rx *plain = op_rx_compile(pat, n, flags, &e, &off);
@@ -209,24 +245,36 @@ int main(void)
 		op_rx *g = op_rx_compile(pat, n, flags, &e, &off);
 		op_pf *pf = op_pf_new(&g, 1, &e);
 		gated += op_pf_gated(pf);
+		op_rx_gate gg;
+		op_rx_get_gate(g, &gg);
 		for (int s = 0; s < 40; s++) {
 			/* zeroed: JIT code may read a word past the subject, unused */
 			char text[128] = {0};
 			/* long enough to be walked as two halves */
 			size_t tn = draw(text, sizeof text, atoms, sizeof atoms / sizeof *atoms, rnd(30));
+			size_t from = s % 2 ? rnd((unsigned)tn + 1) : 0;
+			while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+				from--;
 			op_pf_next(pf);
-			int want = op_rx_match(plain, text, tn, &e);
-			int got = op_rx_match(g, text, tn, &e);
-			matched += want == 1;
+			int want = op_rx_match_at(plain, text, tn, from, &e);
+			int got = op_rx_match_at(g, text, tn, from, &e);
+			size_t w0 = 0, w1 = 0, g0 = 1, g1 = 1;
+			if (want == 1 && got == 1 && op_rx_group(plain, 0, &w0, &w1) && op_rx_group(g, 0, &g0, &g1) &&
+			    w0 == g0 && w1 == g1)
+				want = got = 2;	/* the same match */
+			matched += want == 2;
+			hinted += gg.fn && gg.fn(gg.ctx, gg.id, text, tn) > 1;
 			if (want != got && bad++ < 5)
-				printf("# /%s/%s on '%s': pcre2 %d, gated %d\n", pat, flags, text, want, got);
+				printf("# /%s/%s on '%s' from %zu: pcre2 %d (%zu-%zu), gated %d (%zu-%zu)\n", pat, flags,
+				       text, from, want, w0, w1, got, g0, g1);
 		}
 		op_pf_free(pf);
 		op_rx_free(plain);
 		op_rx_free(g);
 	}
-	is_num(bad, 0, "gated and plain agree (%zu patterns gated, %zu matches)", gated, matched);
-	ok(gated > 500 && matched > 1000, "the differential exercised both gates and matches");
+	is_num(bad, 0, "gated and plain agree (%zu patterns gated, %zu matches, %zu hints past the start)", gated,
+	       matched, hinted);
+	ok(gated > 1000 && matched > 2000 && hinted > 2000, "the differential exercised gates, hints and matches");
 
 	/* the same for patterns with no literals, gated by strings of
 	 * classes: letters, digits, ranges, \d \w (ASCII, or Unicode with u) */
