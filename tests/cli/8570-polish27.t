@@ -1,7 +1,22 @@
 #!/bin/sh
-# Loose ends of the classifier's models (issue 19): enq-train warns of a
-# model that keeps no features.  Test data: tests/data/train/train-en.jsonl.
+# Loose ends of the classifier's models (issue 19): a model file whose
+# sums are +inf and -inf at once; enq-train warns of a model that keeps
+# no features.  Test data: tests/data/train/train-en.jsonl,
+# tests/data/fuzz-regress/model/ (its README line).
 . "$(dirname "$0")/../lib.sh"
+
+# ---- infinities of both signs ----------------------------------------------
+# Finite weights, but the n-grams of "body" sum to +inf for class x and
+# those of "category" to -inf: their sum was NaN, and so were the
+# probabilities, printed as "confidence":-nan (not JSON).  They cancel.
+echo '{"body":"body category"}' > "$T/bc.jsonl"
+tcase "+inf and -inf from two words' n-grams: the bias alone, not NaN" \
+	'enq-classify -r /dev/null --no-model --no-lang -m "$DATA/fuzz-regress/model/weights-sum-inf-minus-inf" bc.jsonl'
+expect_rc 0
+expect_out <<'E'
+{"body":"body category","category":"x","confidence":0.500,"category_by":"model","priority":"normal","priority_by":"default","tags":[],"missing":[]}
+E
+expect_err </dev/null
 
 # ---- a model without features --------------------------------------------
 # Every weight within --prune, or none learned when dropout leaves nearly
