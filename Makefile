@@ -116,16 +116,16 @@ TRAINFLAGS = --text text --holdout 0 --epochs 20 --seed 1 --char-ngrams 4-5 --sm
 TRAINFLAGS_category = --margin 5 --dropout 0.5 --focus 0.5
 TRAINFLAGS_priority = --margin 5
 
-$(B)/models/%.model: $(TRAIN) $(B)/bin/enq-train $(B)/models/flags
+$(B)/models/%.model: $(TRAIN) $(B)/bin/enq-train $(B)/models/%.flags
 	@mkdir -p $(@D)
 	$(B)/bin/enq-train --label $* $(TRAINFLAGS) $(TRAINFLAGS_$*) -o $@ $(TRAIN) >/dev/null
 
-# the flags trained with, rewritten only when they change: new flags
-# retrain the models
-$(B)/models/flags: FORCE
+# the flags a model is trained with, one file each, rewritten only when
+# they change: new flags retrain that model alone (named here, not left
+# to the pattern, so that make never takes them for intermediate files)
+$(B)/models/category.flags $(B)/models/priority.flags: $(B)/models/%.flags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(TRAINFLAGS); $(TRAINFLAGS_category); $(TRAINFLAGS_priority)' | cmp -s - $@ || \
-		echo '$(TRAINFLAGS); $(TRAINFLAGS_category); $(TRAINFLAGS_priority)' > $@
+	@echo '$(TRAINFLAGS); $(TRAINFLAGS_$*)' | cmp -s - $@ || echo '$(TRAINFLAGS); $(TRAINFLAGS_$*)' > $@
 
 # which models there are, rewritten only when that changes: a corpus added
 # or taken away remakes defmodel.c

@@ -332,11 +332,20 @@ static const char usage[] =
 	"      --prune W         drop features whose weights all lie within +-W\n"
 	"                        (default 0.25)\n";
 
+/* the model written keeps no features: why, by the options that drop
+ * them as given (op_trainer_fit) */
+static void warn_empty(const char *prune, const char *dropout)
+{
+	op_warn("warning: the model keeps no features (no weight beyond --prune %s%s%s): "
+		"every text gets the same answer", prune, dropout ? ", trained with --dropout " : "",
+		dropout ? dropout : "");
+}
+
 int main(int argc, char **argv)
 {
 	op_cli cli = { .usage = usage, .exits = OP_EXITS_CONFIG };
 	ctx c = {0};
-	const char *out = NULL, *textsrc = "text", *test = NULL;
+	const char *out = NULL, *textsrc = "text", *test = NULL, *prune_arg = "0.25", *dropout_arg = NULL;
 	double holdout = 0.1, lr = 1.0, prune = 0.25, smooth = 0, pair = 1, dropout = 0, margin = 0, focus = 0;
 	long long seed = 1, epochs = 10, folds = 0;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
@@ -402,6 +411,7 @@ int main(int argc, char **argv)
 			break;
 		case O_DROPOUT:
 			dropout = op_opt_real(&cli, "--dropout", optarg, 0, nextafter(1, 0), "a share from 0 to below 1");
+			dropout_arg = dropout > 0 ? optarg : NULL;
 			break;
 		case O_MARGIN:
 			margin = op_opt_real(&cli, "--margin", optarg, 0, 100, "a margin from 0 to 100");
@@ -411,6 +421,7 @@ int main(int argc, char **argv)
 			break;
 		case O_PRUNE:
 			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");
+			prune_arg = optarg;
 			break;
 		case O_WORDNG: cfg.word_ngrams = (unsigned)op_opt_num(&cli, "--word-ngrams", optarg, 1, 2); break;
 		case O_CHARNG:
@@ -487,6 +498,10 @@ int main(int argc, char **argv)
 		if (nheld || folds)
 			op_trainer_report(c.tr, conf, report, stdout);
 		free(conf);
+		/* still a model (every text gets the classes' biases alone),
+		 * but hardly the one meant */
+		if (!op_model_nfeatures(m))
+			warn_empty(prune_arg, dropout_arg);
 		if (op_model_save(m, out, &e)) {
 			op_warn("%s", e.msg);
 			rc = OP_EXIT_IOERR;

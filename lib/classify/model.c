@@ -490,8 +490,10 @@ static size_t finish(const op_model *m, const float *a, size_t n, double *prob)
 	for (size_t c = 0; c < m->nclass; c++) {
 		/* finite weights can still sum past FLT_MAX in a (a damaged or
 		 * hostile file): an infinite score is then the largest there
-		 * is, not a NaN out of softmax */
-		double z = m->bias[c] + x * a[c];
+		 * is, not a NaN out of softmax; and a word's n-grams summing
+		 * to +inf, another's to -inf, make a[c] NaN: the two cancel,
+		 * leaving the bias (the JSON of a NaN confidence is invalid) */
+		double z = m->bias[c] + (isnan(a[c]) ? 0 : x * a[c]);
 		prob[c] = z > DBL_MAX ? DBL_MAX : z < -DBL_MAX ? -DBL_MAX : z;
 	}
 	softmax(prob, m->nclass);

@@ -68,6 +68,7 @@ enq-train: bad.jsonl:3: no label: 'label' is empty
 enq-train: bad.jsonl:4: no label: 'label' is not a string
 enq-train: bad.jsonl:5: no text: --text is null
 enq-train: bad.jsonl:6:9: unexpected end of line, string key expected
+enq-train: warning: the model keeps no features (no weight beyond --prune 0.25): every text gets the same answer
 E
 tcase "exit 65 when records were rejected" "enq-train --label label --text body -o m6 --holdout 0 bad.jsonl >/dev/null 2>&1"
 expect_rc 65

@@ -6,7 +6,8 @@
  * parses or exit 78, and predictions that are a class and probabilities
  * summing to 1.  op_model_parse (bytes, ASan sees every read past them)
  * and op_model_load (a mapped file) must agree; a model saved again and
- * read back predicts the same.
+ * read back predicts the same; a model set of the model twice (the
+ * cache of words' n-gram sums used) predicts exactly as the model.
  *
  * The checksum guards the whole file, so mutated inputs would rarely get
  * past it: an input whose checksum is wrong is also tried with the right
@@ -130,6 +131,53 @@ static void check(const op_model *m, const uint8_t *d, size_t n)
 	free(prob);
 }
 
+/* the model set of m and m2 (the same model, parsed and loaded: two
+ * entries of one table, and its word cache) answers on each text as m
+ * does alone: the same class, the same probabilities to the last bit,
+ * for it sums each word's n-grams first as op_model_predict does.  The
+ * texts twice over, so that the second time their words are in the
+ * cache. */
+static void check_set(const op_model *m, const op_model *m2, const uint8_t *d, size_t n)
+{
+	op_modelset *s = op_modelset_new((const op_model *[]){ m, m2 }, 2);
+	if (!s)
+		fuzz_fail("a model does not make a set with itself");
+	size_t C = op_model_nclasses(m), best, sbest[2];
+	double *prob = op_xmalloc(C * sizeof *prob), *sp[2] = { op_xmalloc(C * sizeof *prob),
+								  op_xmalloc(C * sizeof *prob) };
+	op_feats f = {0}, sf = {0};
+	/* the fixed texts, "hello" twice, the input; all that twice */
+	size_t ntext = sizeof texts / sizeof *texts - 1, cached = 0;
+	for (size_t i = 0; i < 2 * (ntext + 3); i++) {
+		size_t k = i % (ntext + 3);
+		const char *t = k < ntext ? texts[k] : k < ntext + 2 ? "hello" : (const char *)d;
+		size_t tn = k < ntext + 2 ? strlen(t) : n < 4096 ? n : 4096;
+		predict(m, &f, t, tn, &best, prob);
+		op_modelset_feats(s, &sf, t, tn);
+		if (sf.n + sf.ncached != f.n)
+			fuzz_fail("text %zu: %zu features in the set, %zu alone", k, sf.n + sf.ncached, f.n);
+		if (i == ntext + 1)
+			cached = sf.ncached;
+		op_modelset_predict(s, &sf, sp, sbest);
+		for (size_t j = 0; j < 2; j++)
+			if (sbest[j] != best || memcmp(sp[j], prob, C * sizeof *prob))
+				fuzz_fail("text %zu: model %zu of the set answers %zu, alone %zu%s", k, j, sbest[j], best,
+					  sbest[j] == best ? " (other probabilities)" : "");
+	}
+	/* "hello" right after itself: "<hello>" has n-grams when char_min
+	 * is 6 or less, and the cache has their sum */
+	const op_featcfg *cfg = op_model_featcfg(m);
+	if (!cached != !(cfg->char_min && cfg->char_min <= 6))
+		fuzz_fail("\"hello\" after itself: %zu n-grams from the cache (n-grams of %u-%u)", cached,
+			  cfg->char_min, cfg->char_max);
+	op_feats_free(&f);
+	op_feats_free(&sf);
+	free(prob);
+	free(sp[0]);
+	free(sp[1]);
+	op_modelset_free(s);
+}
+
 /* enq-classify parses the text expression the model carries */
 static void check_text(const op_model *m)
 {
@@ -210,6 +258,7 @@ static void one(const uint8_t *d, size_t n)
 	op_feats_free(&f);
 	free(p1);
 	free(p2);
+	check_set(m, ml, d, n);
 	op_model_free(ml);
 	check_text(m);
 	check_save(m, d, n);
