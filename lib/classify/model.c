@@ -115,11 +115,21 @@ static void describe(op_feats *f, size_t i, int kind, const unsigned char *a, si
 /* A byte of a word as the features read it, or 0 for one that is not:
  * letters and digits of ASCII, ASCII case folded, and every byte of
  * another character as it is */
+#define W_(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : \
+		((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80 ? (c) : 0)
+#define W4(c) W_(c), W_((c) + 1), W_((c) + 2), W_((c) + 3)
+#define W16(c) W4(c), W4((c) + 4), W4((c) + 8), W4((c) + 12)
+#define W64(c) W16(c), W16((c) + 16), W16((c) + 32), W16((c) + 48)
+/* by table: one load a byte of text, where the tests were four */
+static const unsigned char word_bytes[256] = { W64(0), W64(64), W64(128), W64(192) };
+#undef W64
+#undef W16
+#undef W4
+#undef W_
+
 static inline unsigned char word_byte(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned char)(c + 32);
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80 ? c : 0;
+	return word_bytes[c];
 }
 
 /* The features of the n-grams of w[0..tot) of cfg's lengths, shorter
