@@ -284,6 +284,21 @@ static int skip_past(lx *l, char c)
 	return 0;
 }
 
+/* at the ':' of "[:" in a class: past a POSIX class, "[:alpha:]" or
+ * "[:^alpha:]", 1; else 0, and the '[' is a character of the class, as
+ * pcre2 has it ("[[:]|]" is '[' or ':', or a ']') */
+static int posix_class(lx *l)
+{
+	size_t j = l->i + 1;
+	j += j < l->n && l->p[j] == '^';
+	while (j < l->n && ((l->p[j] >= 'a' && l->p[j] <= 'z') || (l->p[j] >= 'A' && l->p[j] <= 'Z')))
+		j++;
+	if (j + 1 >= l->n || l->p[j] != ':' || l->p[j + 1] != ']')
+		return 0;
+	l->i = j + 2;
+	return 1;
+}
+
 /* a [class]: its characters as alternatives when few and ASCII */
 static void parse_class(lx *l, info *out)
 {
@@ -304,9 +319,7 @@ static void parse_class(lx *l, info *out)
 		if (c == ']' && !first)
 			break;
 		first = 0;
-		if (c == '[' && peek(l) == ':') {	/* [:alpha:] */
-			if (skip_past(l, ']'))
-				return;
+		if (c == '[' && peek(l) == ':' && posix_class(l)) {	/* [:alpha:] */
 			wide = 1;
 			prev = -1;
 			continue;
@@ -535,8 +548,11 @@ static int parse_atom(lx *l, info *a)
 			/* one character, but \R (CR LF) and \X (a grapheme) */
 			a->max = d == 'R' || d == 'X' ? FAR : CHAR_BYTES;
 		} else if (d == 'p' || d == 'P' || d == 'x' || d == 'o' || d == 'g' || d == 'k') {
-			/* a property, a code point, a back reference */
-			if (peek(l) == '{' || peek(l) == '<' || peek(l) == '\'') {
+			/* a property, a code point, a back reference; only a
+			 * reference or a call takes <name> or 'name' (\k<n>,
+			 * \g'n'): \x< is a NUL, then "<" */
+			int named = d == 'g' || d == 'k';
+			if (peek(l) == '{' || (named && (peek(l) == '<' || peek(l) == '\''))) {
 				int close = peek(l) == '{' ? '}' : peek(l) == '<' ? '>' : '\'';
 				const char *e = memchr(l->p + l->i, close, l->n - l->i);
 				if (!e) {
@@ -547,8 +563,12 @@ static int parse_atom(lx *l, info *a)
 			} else if (d == 'x') {
 				for (int k = 0; k < 2 && peek(l) >= 0 && strchr("0123456789abcdefABCDEF", peek(l)); k++)
 					l->i++;
+			} else if (d == 'g') {	/* \g1, \g12, \g-1: all its digits */
+				l->i += peek(l) == '-' || peek(l) == '+';
+				while (peek(l) >= '0' && peek(l) <= '9')
+					l->i++;
 			} else if (d != 'o') {
-				l->i += peek(l) >= 0;	/* \pL, \g1 */
+				l->i += peek(l) >= 0;	/* \pL */
 			}
 			set_any(a);
 			/* a back reference or a call, of any length */

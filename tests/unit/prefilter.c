@@ -201,6 +201,12 @@ int main(void)
 	lits("(?R)", "", NULL);
 	lits("a{2,}b", "", "a");
 	lits("[^a]bc", "", "bc");
+	/* found by the fuzz harness (tests/fuzz/prefilter.c): \x< is no
+	 * \x<..>, and \g12 is one reference, not \g1 then "2" */
+	lits("\\x<||>}", "", NULL);
+	lits("(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)\\g12xyz", "", "xyz");
+	lits("Q[[:]|]", "", "q:|q[|]");	/* [:] is no POSIX class: "[" or ":" */
+	lits("x[[:alpha:]]yz", "", "yz");
 
 	/* the gate's hint: the first string's start, less what can come
 	 * before it in a match (a character taking up to 4 bytes) */
