@@ -344,10 +344,12 @@ static void parse_class(lx *l, info *out)
 					prev = -1;
 					continue;
 				}
-				/* \d \w \x{..} \p{..}: more than we keep */
+				/* \d \w \x{..} \p{..}: more than we keep; \cX: a
+				 * control character, X any ("[\c]x]" is one class) */
 				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{' &&
 				    skip_past(l, '}'))
 					return;
+				l->i += d == 'c' && peek(l) >= 0;
 				wide = 1;
 				prev = -1;
 				continue;

@@ -207,6 +207,7 @@ int main(void)
 	lits("(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)\\g12xyz", "", "xyz");
 	lits("Q[[:]|]", "", "q:|q[|]");	/* [:] is no POSIX class: "[" or ":" */
 	lits("x[[:alpha:]]yz", "", "yz");
+	lits("[\\c]\\H]", "", NULL);	/* \c] is a character of the class */
 
 	/* the gate's hint: the first string's start, less what can come
 	 * before it in a match (a character taking up to 4 bytes) */
