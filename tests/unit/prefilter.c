@@ -33,6 +33,37 @@ static int hint(const char *pat, const char *flags, const char *s)
 	return h;
 }
 
+/* the starts of s from which pcre2 alone and gated by pat's own
+ * prefilter find different matches (or one finds none) */
+static int differ(const char *pat, const char *flags, const char *s)
+{
+	op_err e;
+	size_t off, n = strlen(s);
+	op_rx *plain = op_rx_compile(pat, strlen(pat), flags, &e, &off);
+	op_rx *rx = op_rx_compile(pat, strlen(pat), flags, &e, &off);
+	if (!plain || !rx) {
+		op_rx_free(plain);
+		op_rx_free(rx);
+		return -1;
+	}
+	op_pf *pf = op_pf_new(&rx, 1, &e);
+	int bad = 0;
+	for (size_t from = 0; from <= n; from++) {
+		op_pf_next(pf);
+		int want = op_rx_match_at(plain, s, n, from, &e), got = op_rx_match_at(rx, s, n, from, &e);
+		size_t w0 = 0, w1 = 0, g0 = 0, g1 = 0;
+		if (want == 1 && got == 1) {
+			op_rx_group(plain, 0, &w0, &w1);
+			op_rx_group(rx, 0, &g0, &g1);
+		}
+		bad += want != got || w0 != g0 || w1 != g1;
+	}
+	op_pf_free(pf);
+	op_rx_free(plain);
+	op_rx_free(rx);
+	return bad;
+}
+
 /* count pieces of v[0..nv) drawn at random, joined into out (cap bytes,
  * NUL-terminated; a piece that would not fit ends it): the length */
 static size_t draw(char *out, size_t cap, const char *const *v, size_t nv, unsigned count)
@@ -215,6 +246,12 @@ int main(void)
 	       "hint: of the rest after a \"not quoted\" start");
 	is_num(hint("^(?!>)[^\\n]*?\\bbook\\b|x", "im", "hello\n> book\nplease book"), 1,
 	       "hint: none where the rest is not searched alone");
+
+	/* constructs the analysis once misread (review27): each a match
+	 * the gate lost */
+	is_num(differ("(a)\\g-1bc", "", "xxaabc"), 0, "\\g-1: a relative back reference, no literal 1");
+	is_num(differ("(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(q)\\g12yz", "", "abcdefghijkqqyz"), 0,
+	       "\\g12: a back reference of two digits");
 
 	/* differential: random patterns over random text, each run gated
 	 * and ungated, from the start and from a random byte; the gate may
