@@ -547,8 +547,13 @@ static int parse_atom(lx *l, info *a)
 			} else if (d == 'x') {
 				for (int k = 0; k < 2 && peek(l) >= 0 && strchr("0123456789abcdefABCDEF", peek(l)); k++)
 					l->i++;
+			} else if (d == 'g') {
+				/* \g1, \g12, \g-1, \g+1: a number, all of it */
+				l->i += peek(l) == '-' || peek(l) == '+';
+				while (peek(l) >= '0' && peek(l) <= '9')
+					l->i++;
 			} else if (d != 'o') {
-				l->i += peek(l) >= 0;	/* \pL, \g1 */
+				l->i += peek(l) >= 0;	/* \pL */
 			}
 			set_any(a);
 			/* a back reference or a call, of any length */
