@@ -252,6 +252,8 @@ int main(void)
 	is_num(differ("(a)\\g-1bc", "", "xxaabc"), 0, "\\g-1: a relative back reference, no literal 1");
 	is_num(differ("(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(q)\\g12yz", "", "abcdefghijkqqyz"), 0,
 	       "\\g12: a back reference of two digits");
+	is_num(differ("colou(?#uk)?r", "i", "what color"), 0, "a quantifier after a comment quantifies what is before it");
+	is_num(differ("x(?#c)(?#d)??foo", "", "zzfoo"), 0, "... after two comments, lazy");
 
 	/* differential: random patterns over random text, each run gated
 	 * and ungated, from the start and from a random byte; the gate may
