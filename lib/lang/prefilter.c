@@ -479,6 +479,12 @@ static int parse_atom(lx *l, info *a)
 				}
 				l->i = (size_t)(e - l->p) + 1;
 				l->depth--;
+				/* pcre2 skips a comment: a quantifier after it
+				 * quantifies what came before (colou(?#uk)?r) */
+				if (peek(l) > 0 && strchr("?*+{", peek(l))) {
+					l->fail = 1;
+					return 0;
+				}
 				set_empty(a);
 				return 1;
 			} else {
