@@ -254,6 +254,9 @@ int main(void)
 	       "\\g12: a back reference of two digits");
 	is_num(differ("colou(?#uk)?r", "i", "what color"), 0, "a quantifier after a comment quantifies what is before it");
 	is_num(differ("x(?#c)(?#d)??foo", "", "zzfoo"), 0, "... after two comments, lazy");
+	is_num(differ("[\\c]ab]", "", "a"), 0, "[\\c]...]: \\c takes the ] after it, which does not end the class");
+	is_num(differ("[\\Q]ab[\\E]", "", "a"), 0, "[\\Q]...\\E]: a ] quoted does not end the class");
+	is_num(differ("x[\\E]y]z", "", "x]z"), 0, "[\\E]...]: a ] after \\E is the class's first");
 
 	/* differential: random patterns over random text, each run gated
 	 * and ungated, from the start and from a random byte; the gate may
