@@ -257,6 +257,7 @@ int main(void)
 	is_num(differ("[\\c]ab]", "", "a"), 0, "[\\c]...]: \\c takes the ] after it, which does not end the class");
 	is_num(differ("[\\Q]ab[\\E]", "", "a"), 0, "[\\Q]...\\E]: a ] quoted does not end the class");
 	is_num(differ("x[\\E]y]z", "", "x]z"), 0, "[\\E]...]: a ] after \\E is the class's first");
+	is_num(differ("[\\t-\\c]]ab", "", "\x10" "ab"), 0, "[\\t-\\c]]: \\c at a range's end");
 
 	/* differential: random patterns over random text, each run gated
 	 * and ungated, from the start and from a random byte; the gate may
