@@ -284,6 +284,14 @@ static int skip_past(lx *l, char c)
 	return 0;
 }
 
+/* \c, \Q, \E after a backslash in a class: \c takes the next
+ * character, ] too ([\c]]), \Q quotes up to \E, ] too, and a ] after
+ * \E can be the class's first member ([\E]]): not ours to read */
+static int takes_more(int d)
+{
+	return d == 'c' || d == 'Q' || d == 'E';
+}
+
 /* a [class]: its characters as alternatives when few and ASCII */
 static void parse_class(lx *l, info *out)
 {
@@ -319,6 +327,10 @@ static void parse_class(lx *l, info *out)
 				return;
 			}
 			l->i++;
+			if (takes_more(d)) {
+				l->fail = 1;
+				return;
+			}
 			if (d == 'n') c = '\n';
 			else if (d == 't') c = '\t';
 			else if (d == 'r') c = '\r';
@@ -343,6 +355,10 @@ static void parse_class(lx *l, info *out)
 		if (c == '-' && !escaped && prev >= 0 && peek(l) != ']' && peek(l) >= 0) {
 			int hi = peek(l);
 			l->i++;
+			if (hi == '\\' && takes_more(peek(l))) {
+				l->fail = 1;
+				return;
+			}
 			if (hi == '\\' || hi >= 0x80 || hi < prev) {
 				wide = 1;	/* a range to an escape or beyond ASCII */
 				if (hi == '\\' && peek(l) >= 0)
