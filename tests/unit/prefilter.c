@@ -267,13 +267,17 @@ int main(void)
 		"ab", "a", "b", "s", "k", "(", ")", "|", "?", "*", "+", "{1,2}", ".", "\\b", "[ab]", "[^s]",
 		"\\d", "x", "S", "K", "(?:", "(?<n>", "(?=a)", "\\.", " ", "-", "[a-c]", "\\w", "[k-]", "\\s",
 		"\\G", "\\K", "(?<=b)", "\\R", "\\X", "\\n", "^", "$", "\\xc3\\xa9", "{2}", "??", "\\1",
+		/* what the analysis reads past or gives up on (review27) */
+		"(?#c)", "(?#c)?", "\\g-1", "\\g{1}", "(?>", "(?|", "(?i)", "(?-i)", "(?s)", "{,2}", "+?", "*+",
+		"{1,3}?", "\\A", "\\z", "\\B", "(?!b)", "(?<!a)", "\\p{L}", "\\pL", "\\x{212a}", "\\h", "\\N",
+		"[^\\n]", "[\\c]a]", "[\\Q]a\\E]", "[\\E]a]", "\\Q", "\\E", "(?1)", "(*F)", "(?<=\\Ka)",
 	};
 	static const char *const atoms[] = {
 		"a", "b", "s", "k", "S", "K", "ab", "ba", "x", " ", ".", "-", "1", "\xc5\xbf", "\xe2\x84\xaa",
-		"\xc3\xa9", "sk", "ks", "abs", "kab", "\n", "\n>", "\r\n",
+		"\xc3\xa9", "sk", "ks", "abs", "kab", "\n", "\n>", "\r\n", "]", "e\xcc\x81", "\xf0\x9f\x98\x80",
 	};
 	size_t bad = 0, gated = 0, matched = 0, hinted = 0;
-	for (int t = 0; t < 6000; t++) {
+	for (int t = 0; t < 30000; t++) {
 		char pat[96];
 		/* half of them "on a line not quoted" (regex.c, unquoted_rest) */
 		int unq = rnd(2);
