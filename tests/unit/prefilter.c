@@ -232,6 +232,12 @@ int main(void)
 	lits("(?R)", "", NULL);
 	lits("a{2,}b", "", "a");
 	lits("[^a]bc", "", "bc");
+	/* pcre2 10.43 reads {1, 2} as a quantifier, 10.42 as literals */
+	lits("x{1, 2}foo", "", NULL);
+	lits("x{ 3 }foo", "", NULL);
+	lits("x{1,2,3}foo", "", NULL);
+	lits("x{a}foo", "", "x{a}foo");
+	lits("x{1 foo", "", "x{1 foo");
 
 	/* the gate's hint: the first string's start, less what can come
 	 * before it in a match (a character taking up to 4 bytes) */
