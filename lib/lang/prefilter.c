@@ -439,6 +439,22 @@ static int quantifier_braces(lx *l, long *min)
 	return 1;
 }
 
+/* At a { that quantifier_braces did not take: whether pcre2 from 10.43
+ * takes it, blanks allowed around the numbers and the comma ({1, 2}),
+ * where 10.42 reads literals */
+static int loose_braces(const lx *l)
+{
+	int digit = 0;
+	for (size_t j = l->i + 1; j < l->n; j++) {
+		if (l->p[j] == '}')
+			return digit;
+		if (!l->p[j] || !strchr("0123456789, \t", l->p[j]))
+			return 0;
+		digit |= l->p[j] >= '0' && l->p[j] <= '9';
+	}
+	return 0;
+}
+
 /* one atom into a; 0 at the end of a sequence */
 static int parse_atom(lx *l, info *a)
 {
@@ -625,6 +641,8 @@ static void quantify(lx *l, info *a)
 	} else if (c == '{' && quantifier_braces(l, &min)) {
 		;
 	} else {
+		if (c == '{' && loose_braces(l))
+			l->fail = 1;	/* a quantifier or literals, by version */
 		return;
 	}
 	if (peek(l) == '?' || peek(l) == '+')	/* lazy, possessive */
