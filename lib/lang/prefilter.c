@@ -299,6 +299,14 @@ static int posix_class(lx *l)
 	return 1;
 }
 
+/* \c, \Q, \E after a backslash in a class: \c takes the next
+ * character, ] too ([\c]]), \Q quotes up to \E, ] too, and a ] after
+ * \E can be the class's first member ([\E]]): not ours to read */
+static int takes_more(int d)
+{
+	return d == 'c' || d == 'Q' || d == 'E';
+}
+
 /* a [class]: its characters as alternatives when few and ASCII */
 static void parse_class(lx *l, info *out)
 {
@@ -332,6 +340,10 @@ static void parse_class(lx *l, info *out)
 				return;
 			}
 			l->i++;
+			if (takes_more(d)) {
+				l->fail = 1;
+				return;
+			}
 			if (d == 'n') c = '\n';
 			else if (d == 't') c = '\t';
 			else if (d == 'r') c = '\r';
@@ -344,12 +356,10 @@ static void parse_class(lx *l, info *out)
 					prev = -1;
 					continue;
 				}
-				/* \d \w \x{..} \p{..}: more than we keep; \cX: a
-				 * control character, X any ("[\c]x]" is one class) */
+				/* \d \w \x{..} \p{..}: more than we keep */
 				if ((d == 'x' || d == 'p' || d == 'P' || d == 'o') && peek(l) == '{' &&
 				    skip_past(l, '}'))
 					return;
-				l->i += d == 'c' && peek(l) >= 0;
 				wide = 1;
 				prev = -1;
 				continue;
@@ -358,6 +368,10 @@ static void parse_class(lx *l, info *out)
 		if (c == '-' && !escaped && prev >= 0 && peek(l) != ']' && peek(l) >= 0) {
 			int hi = peek(l);
 			l->i++;
+			if (hi == '\\' && takes_more(peek(l))) {
+				l->fail = 1;
+				return;
+			}
 			if (hi == '\\' || hi >= 0x80 || hi < prev) {
 				wide = 1;	/* a range to an escape or beyond ASCII */
 				if (hi == '\\' && peek(l) >= 0)
@@ -438,6 +452,22 @@ static int quantifier_braces(lx *l, long *min)
 	return 1;
 }
 
+/* At a { that quantifier_braces did not take: whether pcre2 from 10.43
+ * takes it, blanks allowed around the numbers and the comma ({1, 2}),
+ * where 10.42 reads literals */
+static int loose_braces(const lx *l)
+{
+	int digit = 0;
+	for (size_t j = l->i + 1; j < l->n; j++) {
+		if (l->p[j] == '}')
+			return digit;
+		if (!l->p[j] || !strchr("0123456789, \t", l->p[j]))
+			return 0;
+		digit |= l->p[j] >= '0' && l->p[j] <= '9';
+	}
+	return 0;
+}
+
 /* one atom into a; 0 at the end of a sequence */
 static int parse_atom(lx *l, info *a)
 {
@@ -494,6 +524,12 @@ static int parse_atom(lx *l, info *a)
 				}
 				l->i = (size_t)(e - l->p) + 1;
 				l->depth--;
+				/* pcre2 skips a comment: a quantifier after it
+				 * quantifies what came before (colou(?#uk)?r) */
+				if (peek(l) > 0 && strchr("?*+{", peek(l))) {
+					l->fail = 1;
+					return 0;
+				}
 				set_empty(a);
 				return 1;
 			} else {
@@ -565,7 +601,8 @@ static int parse_atom(lx *l, info *a)
 			} else if (d == 'x') {
 				for (int k = 0; k < 2 && peek(l) >= 0 && strchr("0123456789abcdefABCDEF", peek(l)); k++)
 					l->i++;
-			} else if (d == 'g') {	/* \g1, \g12, \g-1: all its digits */
+			} else if (d == 'g') {
+				/* \g1, \g12, \g-1, \g+1: a number, all of it */
 				l->i += peek(l) == '-' || peek(l) == '+';
 				while (peek(l) >= '0' && peek(l) <= '9')
 					l->i++;
@@ -620,6 +657,8 @@ static void quantify(lx *l, info *a)
 	} else if (c == '{' && quantifier_braces(l, &min)) {
 		;
 	} else {
+		if (c == '{' && loose_braces(l))
+			l->fail = 1;	/* a quantifier or literals, by version */
 		return;
 	}
 	if (peek(l) == '?' || peek(l) == '+')	/* lazy, possessive */

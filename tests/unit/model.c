@@ -189,6 +189,30 @@ static void direct_alike(void)
 	op_buf_free(&names);
 }
 
+/* Every byte but NUL between two letters, "a<c>b ": a byte is part of
+ * a word (an ASCII letter, folded, or digit, or any byte from 0x80) or
+ * ends it exactly as direct_feats reads it with isalnum and tolower,
+ * the tests model.c's table of 256 (word_bytes) took the place of */
+static void every_byte(void)
+{
+	static const op_featcfg cfg = { 2, 3, 5 };
+	char text[255 * 4 + 1];
+	size_t n = 0;
+	for (int c = 1; c < 256; c++) {
+		memcpy(text + n, "a_b ", 4);
+		text[n + 1] = (char)c;
+		n += 4;
+	}
+	text[n] = 0;
+	static uint64_t want[20000];
+	op_feats f = {0};
+	op_feats_text(&f, &cfg, text, n);
+	size_t nw = direct_feats(&cfg, text, want);
+	ok(nw == f.n && !memcmp(f.h, want, nw * sizeof *want),
+	   "the 255 bytes but NUL in words as the direct way reads them (%zu features)", nw);
+	op_feats_free(&f);
+}
+
 /* op_model_predict fetches ahead of the row it adds: each known feature
  * must still count once, whatever the number of features (fewer than it
  * fetches ahead, as many, more).  The log-odds against class 0 are the
@@ -516,6 +540,7 @@ int main(void)
 	op_feats_free(&b);
 	gram_hashes();
 	direct_alike();
+	every_byte();
 
 	/* training: unseen sentences with the classes' words */
 	op_model *m = fit(7);

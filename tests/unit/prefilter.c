@@ -33,6 +33,37 @@ static int hint(const char *pat, const char *flags, const char *s)
 	return h;
 }
 
+/* the starts of s from which pcre2 alone and gated by pat's own
+ * prefilter find different matches (or one finds none) */
+static int differ(const char *pat, const char *flags, const char *s)
+{
+	op_err e;
+	size_t off, n = strlen(s);
+	op_rx *plain = op_rx_compile(pat, strlen(pat), flags, &e, &off);
+	op_rx *rx = op_rx_compile(pat, strlen(pat), flags, &e, &off);
+	if (!plain || !rx) {
+		op_rx_free(plain);
+		op_rx_free(rx);
+		return -1;
+	}
+	op_pf *pf = op_pf_new(&rx, 1, &e);
+	int bad = 0;
+	for (size_t from = 0; from <= n; from++) {
+		op_pf_next(pf);
+		int want = op_rx_match_at(plain, s, n, from, &e), got = op_rx_match_at(rx, s, n, from, &e);
+		size_t w0 = 0, w1 = 0, g0 = 0, g1 = 0;
+		if (want == 1 && got == 1) {
+			op_rx_group(plain, 0, &w0, &w1);
+			op_rx_group(rx, 0, &g0, &g1);
+		}
+		bad += want != got || w0 != g0 || w1 != g1;
+	}
+	op_pf_free(pf);
+	op_rx_free(plain);
+	op_rx_free(rx);
+	return bad;
+}
+
 /* count pieces of v[0..nv) drawn at random, joined into out (cap bytes,
  * NUL-terminated; a piece that would not fit ends it): the length */
 static size_t draw(char *out, size_t cap, const char *const *v, size_t nv, unsigned count)
@@ -208,6 +239,12 @@ int main(void)
 	lits("Q[[:]|]", "", "q:|q[|]");	/* [:] is no POSIX class: "[" or ":" */
 	lits("x[[:alpha:]]yz", "", "yz");
 	lits("[\\c]\\H]", "", NULL);	/* \c] is a character of the class */
+	/* pcre2 10.43 reads {1, 2} as a quantifier, 10.42 as literals */
+	lits("x{1, 2}foo", "", NULL);
+	lits("x{ 3 }foo", "", NULL);
+	lits("x{1,2,3}foo", "", NULL);
+	lits("x{a}foo", "", "x{a}foo");
+	lits("x{1 foo", "", "x{1 foo");
 
 	/* the gate's hint: the first string's start, less what can come
 	 * before it in a match (a character taking up to 4 bytes) */
@@ -223,6 +260,18 @@ int main(void)
 	is_num(hint("^(?!>)[^\\n]*?\\bbook\\b|x", "im", "hello\n> book\nplease book"), 1,
 	       "hint: none where the rest is not searched alone");
 
+	/* constructs the analysis once misread (review27): each a match
+	 * the gate lost */
+	is_num(differ("(a)\\g-1bc", "", "xxaabc"), 0, "\\g-1: a relative back reference, no literal 1");
+	is_num(differ("(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(q)\\g12yz", "", "abcdefghijkqqyz"), 0,
+	       "\\g12: a back reference of two digits");
+	is_num(differ("colou(?#uk)?r", "i", "what color"), 0, "a quantifier after a comment quantifies what is before it");
+	is_num(differ("x(?#c)(?#d)??foo", "", "zzfoo"), 0, "... after two comments, lazy");
+	is_num(differ("[\\c]ab]", "", "a"), 0, "[\\c]...]: \\c takes the ] after it, which does not end the class");
+	is_num(differ("[\\Q]ab[\\E]", "", "a"), 0, "[\\Q]...\\E]: a ] quoted does not end the class");
+	is_num(differ("x[\\E]y]z", "", "x]z"), 0, "[\\E]...]: a ] after \\E is the class's first");
+	is_num(differ("[\\t-\\c]]ab", "", "\x10" "ab"), 0, "[\\t-\\c]]: \\c at a range's end");
+
 	/* differential: random patterns over random text, each run gated
 	 * and ungated, from the start and from a random byte; the gate may
 	 * only ever say "cannot" when pcre2 agrees, and its hint must leave
@@ -231,13 +280,17 @@ int main(void)
 		"ab", "a", "b", "s", "k", "(", ")", "|", "?", "*", "+", "{1,2}", ".", "\\b", "[ab]", "[^s]",
 		"\\d", "x", "S", "K", "(?:", "(?<n>", "(?=a)", "\\.", " ", "-", "[a-c]", "\\w", "[k-]", "\\s",
 		"\\G", "\\K", "(?<=b)", "\\R", "\\X", "\\n", "^", "$", "\\xc3\\xa9", "{2}", "??", "\\1",
+		/* what the analysis reads past or gives up on (review27) */
+		"(?#c)", "(?#c)?", "\\g-1", "\\g{1}", "(?>", "(?|", "(?i)", "(?-i)", "(?s)", "{,2}", "+?", "*+",
+		"{1,3}?", "\\A", "\\z", "\\B", "(?!b)", "(?<!a)", "\\p{L}", "\\pL", "\\x{212a}", "\\h", "\\N",
+		"[^\\n]", "[\\c]a]", "[\\Q]a\\E]", "[\\E]a]", "\\Q", "\\E", "(?1)", "(*F)", "(?<=\\Ka)",
 	};
 	static const char *const atoms[] = {
 		"a", "b", "s", "k", "S", "K", "ab", "ba", "x", " ", ".", "-", "1", "\xc5\xbf", "\xe2\x84\xaa",
-		"\xc3\xa9", "sk", "ks", "abs", "kab", "\n", "\n>", "\r\n",
+		"\xc3\xa9", "sk", "ks", "abs", "kab", "\n", "\n>", "\r\n", "]", "e\xcc\x81", "\xf0\x9f\x98\x80",
 	};
 	size_t bad = 0, gated = 0, matched = 0, hinted = 0;
-	for (int t = 0; t < 6000; t++) {
+	for (int t = 0; t < 30000; t++) {
 		char pat[96];
 		/* half of them "on a line not quoted" (regex.c, unquoted_rest) */
 		int unq = rnd(2);
