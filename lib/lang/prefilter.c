@@ -510,12 +510,18 @@ static int parse_atom(lx *l, info *a)
 				l->i += 2;
 				look = 1;
 			} else if (d == '<' || d == '\'' || (d == 'P' && l->i + 1 < l->n && l->p[l->i + 1] == '<')) {
-				const char *e = memchr(l->p + l->i, d == '\'' ? '\'' : '>', l->n - l->i);
-				if (!e || e == l->p + l->i) {
+				/* a named group: a name of letters, digits and _ and
+				 * its close, or another construct ((?<*...), a lookbehind
+				 * that does not commit) not ours to read */
+				size_t j = l->i + 1 + (d == 'P'), k = j;
+				while (k < l->n && (l->p[k] == '_' || (l->p[k] >= '0' && l->p[k] <= '9') ||
+						    ((l->p[k] | 32) >= 'a' && (l->p[k] | 32) <= 'z')))
+					k++;
+				if (k == j || k >= l->n || l->p[k] != (d == '\'' ? '\'' : '>')) {
 					l->fail = 1;
 					return 0;
 				}
-				l->i = (size_t)(e - l->p) + 1;
+				l->i = k + 1;
 			} else if (d == '#') {
 				const char *e = memchr(l->p + l->i, ')', l->n - l->i);
 				if (!e) {

@@ -239,6 +239,8 @@ int main(void)
 	lits("Q[[:]|]", "", "q:|q[|]");	/* [:] is no POSIX class: "[" or ":" */
 	lits("x[[:alpha:]]yz", "", "yz");
 	lits("[\\c]\\H]", "", NULL);	/* \c] is a character of the class */
+	lits("t(?<*)||(>)", "", NULL);	/* (?<* is no named group: no '>' to find */
+	lits("(?<n_1>ab)(?'q'cd)(?P<r>ef)", "", "abcdef");
 	/* pcre2 10.43 reads {1, 2} as a quantifier, 10.42 as literals */
 	lits("x{1, 2}foo", "", NULL);
 	lits("x{ 3 }foo", "", NULL);
