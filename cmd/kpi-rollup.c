@@ -38,7 +38,7 @@ typedef struct {
  * shared: evaluating writes into the expressions (a field cache per
  * record) and the regexes' match data, a calendar keeps a memo. */
 typedef struct {
-	_Alignas(64) op_rollup *r;	/* -j's apart, on lines of their own */
+	op_rollup *r;
 	op_rules *kr, *er;
 	op_eval ev;
 	op_calendar *cal;
@@ -128,7 +128,7 @@ static int rereadable(const char *path)
 static int read_parts(op_stream *st, ctx *c, const defs *d, unsigned jobs, const char *name, int fd,
 		      uint64_t size)
 {
-	ctx *w = op_xcalloc_lines(jobs, sizeof *w);
+	ctx *w = op_xcalloc(jobs, sizeof *w);
 	void **wp = op_xcalloc(jobs, sizeof *wp);
 	unsigned long long in;
 	for (unsigned i = 0; i < jobs; i++) {

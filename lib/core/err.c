@@ -90,18 +90,6 @@ void *op_xcalloc(size_t n, size_t size)
 	return p ? p : nomem();
 }
 
-void *op_xcalloc_lines(size_t n, size_t size)
-{
-	size_t bytes = n * size;
-	if (size && bytes / size != n)
-		nomem();
-	bytes = (bytes + 63) / 64 * 64;
-	void *p = aligned_alloc(64, bytes ? bytes : 64);
-	if (!p)
-		nomem();
-	return memset(p, 0, bytes ? bytes : 64);
-}
-
 void *op_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

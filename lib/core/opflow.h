@@ -50,11 +50,6 @@ void op_warn_divert(void (*fn)(void *ctx, const char *msg), void *ctx);
 /* Allocation that cannot fail: on exhaustion, a message and exit 70. */
 void *op_xmalloc(size_t n);
 void *op_xcalloc(size_t n, size_t size);
-/* the same, from a cache line's start: for the elements of a type of
- * _Alignas(64) that threads write (apart, they share no line: a line
- * two cores write in turn goes back and forth between them at every
- * write, which made kpi-rollup -j 2 take 14 % more CPU than one thread) */
-void *op_xcalloc_lines(size_t n, size_t size);
 void *op_xrealloc(void *p, size_t n);
 char *op_xstrdup(const char *s);
 /* Growable arrays: p holds *cap elements of size bytes; op_reserve makes

@@ -18,10 +18,8 @@
 
 #include "split.h"
 
-/* a part's, written by its thread at every record: on lines of its own
- * (op_xcalloc_lines) */
 typedef struct {
-	_Alignas(64) op_stream st;
+	op_stream st;
 	atomic_int *said;
 	const char *name;
 	int fd;
@@ -80,7 +78,7 @@ int op_split_read(const op_stream *whole, const char *name, int fd, uint64_t siz
 		  op_record_fn fn, void **ctxs, unsigned long long *in)
 {
 	atomic_int said = 0;
-	part *parts = op_xcalloc_lines(n, sizeof *parts);
+	part *parts = op_xcalloc(n, sizeof *parts);
 	uint64_t from = 0;
 	for (unsigned i = 0; i < n; i++) {
 		part *p = &parts[i];
