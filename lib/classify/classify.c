@@ -635,7 +635,7 @@ static int consult(ctx *c, learned *l)
 		c->feats_of = l;
 	}
 	/* no words, no evidence: the model's prior is not an answer */
-	if (!c->feats.n)
+	if (!c->feats.n && !c->feats.ncached)
 		return 0;
 	if (c->both && !done) {	/* both answers at once */
 		double *prob[2] = { c->cm.prob, c->pm.prob };

@@ -192,17 +192,21 @@ static inline size_t cache_slot(const table *c, uint64_t key)
 	return (size_t)(key >> 32) & c->mask;
 }
 
-/* A word's n-grams into f: found in the cache (their sum copied out,
- * for the cache may change before they are added; once a text, as it
- * does not change while the text's features are made: a word that
- * comes 100,000 times is not 100,000 copies), or made (the slot their
- * sum is to go to noted) */
-static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *w, size_t tot, uint64_t key,
+/* A word's n-grams into f, its own feature h[wi] (the last or, a pair
+ * after it, the one before): the sum of all of them found in the cache
+ * (copied out, for the cache may change before they are added; once a
+ * text, as it does not change while the text's features are made: a
+ * word that comes 100,000 times is not 100,000 copies), the word taken
+ * out of h, or the n-grams made (the slot their sum is to go to
+ * noted).  A word's own feature is most of the lookups of a text whose
+ * words are all in the cache. */
+static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *w, size_t tot, size_t wi,
 		       const sumcache *c)
 {
+	uint64_t key = f->h[wi];
 	f->word = op_grow(f->word, f->nword, &f->capword, sizeof *f->word);
 	op_fword *fw = &f->word[f->nword++];
-	*fw = (op_fword){ f->n, f->n, OP_NO_SLOT, OP_NO_SLOT, key };
+	*fw = (op_fword){ wi, f->n, f->n, OP_NO_SLOT, OP_NO_SLOT, key };
 	if (c && key != c->t->empty) {
 		size_t j = cache_slot(c->t, key);
 		const float *e = c->t->rows + j * c->t->stride;
@@ -213,8 +217,10 @@ static void word_grams(op_feats *f, const op_featcfg *cfg, const unsigned char *
 				memcpy(f->sum + k * W, e, W * sizeof *f->sum);
 				c->copied[j] = c->text << 32 | k;
 			}
-			fw->found = (uint32_t)c->copied[j];
-			f->ncached += ngrams(cfg, tot);
+			if (--f->n > wi)
+				f->h[wi] = f->h[wi + 1];
+			*fw = (op_fword){ SIZE_MAX, f->n, f->n, OP_NO_SLOT, (uint32_t)c->copied[j], key };
+			f->ncached += ngrams(cfg, tot) + 1;
 			return;
 		}
 		fw->slot = (uint32_t)j;
@@ -254,7 +260,8 @@ static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t
 		f->h = op_grow(f->h, f->n + 2 + (cfg->char_max - cfg->char_min + 1) * tot, &f->cap, sizeof *f->h);
 		if (named)
 			describe(f, f->n, OP_FEAT_WORD, w + 1, glen, NULL, 0);
-		uint64_t key = f->h[f->n++] = op_fmix64(wh);
+		size_t wi = f->n;
+		f->h[f->n++] = op_fmix64(wh);
 		if (cfg->word_ngrams >= 2 && have_prev) {
 			if (named)
 				describe(f, f->n, OP_FEAT_PAIR, pw, plen, w + 1, glen);
@@ -268,7 +275,7 @@ static void feats_text(op_feats *f, const op_featcfg *cfg, const char *s, size_t
 		}
 		w[glen + 1] = '>';
 		if (cfg->char_min)
-			word_grams(f, cfg, w, tot, key, named ? NULL : cache);
+			word_grams(f, cfg, w, tot, wi, named ? NULL : cache);
 	}
 }
 
@@ -410,6 +417,22 @@ static size_t argmax(const double *z, size_t n)
 
 #define AHEAD 16
 
+/* a[0..W) += w[0..W), W a multiple of 4, in vectors of 4: each element
+ * the same float add as one at a time, but gcc -O2 left the loop by
+ * words one at a time (it was 5 % of enq-classify's instructions) */
+typedef float f4 __attribute__((vector_size(16)));
+static inline void add_row(float *restrict a, const float *restrict w, size_t W)
+{
+#pragma GCC unroll 4
+	for (size_t c = 0; c < W; c += 4) {
+		f4 x, y;
+		memcpy(&x, a + c, sizeof x);
+		memcpy(&y, w + c, sizeof y);
+		x += y;
+		memcpy(a + c, &x, sizeof x);
+	}
+}
+
 /* a[0..W) += the weights of feature i of f (its entry's, which are 0
  * when t lacks it), the entry of feature i + AHEAD fetched meanwhile */
 static inline void add_feature(const table *u, const op_feats *f, size_t i, float *restrict a, size_t W)
@@ -425,20 +448,15 @@ static inline void add_feature(const table *u, const op_feats *f, size_t i, floa
 		for (size_t k = 16; k < u->stride; k += 16)
 			__builtin_prefetch(e + k);
 	}
-	const float *w = entry(u, f->h[i]);
-	/* W is a multiple of 4: blocks of 4 are vector adds, and the
-	 * widths up to 16 are unrolled whole, their sums in registers */
-#pragma GCC unroll 4
-	for (size_t c = 0; c < W; c += 4)
-		for (size_t k = 0; k < 4; k++)
-			a[c + k] += w[c + k];
+	add_row(a, entry(u, f->h[i]), W);
 }
 
 /* sum_rows for a table W wide: a constant where it is inlined, so that
  * the sums can stay in registers, added as vectors.  The features are
- * added in their order, each word's n-grams summed first (into g) and
- * their sum then added: a float sum in another order can differ in its
- * last bits, and so a sum found in the cache is the one made here. */
+ * added in their order, but each word's own and its n-grams summed
+ * first (into g) and their sum added where the n-grams are: a float sum
+ * in another order can differ in its last bits, and so a sum found in
+ * the cache is the one made here. */
 static inline void sum_width(const table *t, const op_feats *f, float *restrict a, float *restrict g, size_t W,
 			     table *cache)
 {
@@ -447,15 +465,15 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 	for (size_t k = 0; k < f->nword; k++) {
 		const op_fword *fw = &f->word[k];
 		for (; i < fw->gs; i++)
-			add_feature(&u, f, i, a, W);
+			if (i != fw->wi)
+				add_feature(&u, f, i, a, W);
 		const float *ws = g;
 		if (fw->found != OP_NO_SLOT) {
 			ws = f->sum + (size_t)fw->found * W;
 		} else {
-			if (fw->ge == fw->gs)
-				continue;
 			for (size_t c = 0; c < W; c++)
 				g[c] = 0;
+			add_feature(&u, f, fw->wi, g, W);
 			for (; i < fw->ge; i++)
 				add_feature(&u, f, i, g, W);
 			if (fw->slot != OP_NO_SLOT) {
@@ -464,10 +482,7 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 				memcpy(e + W, &fw->key, sizeof fw->key);
 			}
 		}
-#pragma GCC unroll 4
-		for (size_t c = 0; c < W; c += 4)
-			for (size_t j = 0; j < 4; j++)
-				a[c + j] += ws[c + j];
+		add_row(a, ws, W);
 	}
 	for (; i < f->n; i++)
 		add_feature(&u, f, i, a, W);
@@ -1069,14 +1084,18 @@ int op_trainer_predict(op_trainer *t, const op_model *m, size_t i)
 	f.h = op_xmalloc((nf ? nf : 1) * sizeof *f.h);
 	for (size_t k = 0; k < nf; k++) {
 		f.h[k] = t->id_hash[ids[k]];
-		/* a run of n-grams is a word's (op_feats_text), summed so */
-		int gram = t->id_kind[ids[k]] == OP_FEAT_CHAR;
-		if (gram && (!k || t->id_kind[ids[k - 1]] != OP_FEAT_CHAR)) {
+		/* with n-grams, a word, its pair and its run of n-grams, as
+		 * op_feats_text has them, summed so */
+		int kind = t->id_kind[ids[k]];
+		op_fword *fw = f.nword ? &f.word[f.nword - 1] : NULL;
+		if (t->cfg.char_min && kind == OP_FEAT_WORD) {
 			f.word = op_grow(f.word, f.nword, &f.capword, sizeof *f.word);
-			f.word[f.nword++] = (op_fword){ k, k, OP_NO_SLOT, OP_NO_SLOT, 0 };
+			f.word[f.nword++] = (op_fword){ k, k + 1, k + 1, OP_NO_SLOT, OP_NO_SLOT, 0 };
+		} else if (fw && kind == OP_FEAT_PAIR && fw->wi + 1 == k) {
+			fw->gs = fw->ge = k + 1;
+		} else if (fw && kind == OP_FEAT_CHAR) {
+			fw->ge = k + 1;
 		}
-		if (gram)
-			f.word[f.nword - 1].ge = k + 1;
 	}
 	f.n = nf;
 	double *p = op_xmalloc(m->nclass * sizeof *p);

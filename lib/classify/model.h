@@ -28,12 +28,13 @@ typedef struct {
  * n-gram of a word. */
 enum { OP_FEAT_WORD, OP_FEAT_PAIR, OP_FEAT_CHAR, OP_FEAT_KINDS };
 
-/* A word's character n-grams in an op_feats: h[gs..ge), or, found in
- * a model set's cache (op_modelset_feats), none there and their sum at
+/* A word's own feature and its character n-grams in an op_feats: h[wi]
+ * and h[gs..ge) (a pair may come between), or, found in a model set's
+ * cache (op_modelset_feats), none of them there and their sum at
  * op_feats.sum + found * the set's width; slot: the cache entry a sum
  * computed goes to (OP_NO_SLOT: none). */
 typedef struct {
-	size_t gs, ge;
+	size_t wi, gs, ge;
 	uint32_t slot, found;
 	uint64_t key;		/* the word's own feature */
 } op_fword;
@@ -45,9 +46,9 @@ typedef struct {
  * n-grams with < > marking the word's ends.  With kinds set, each one's
  * OP_FEAT_* in kind[i] (training).  The words' n-grams are in word[]
  * (nword of them; none: every feature stands alone), so that prediction
- * sums each word's n-grams first, the same bits whether the sum was
- * just made or found in a cache; ncached: the n-grams found there, which
- * count as features as those in h do. */
+ * sums each word with its n-grams first, the same bits whether the sum
+ * was just made or found in a cache; ncached: the features found there,
+ * which count as those in h do. */
 typedef struct {
 	uint64_t *h;
 	size_t n, cap;
