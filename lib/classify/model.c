@@ -462,6 +462,14 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 {
 	const table u = *t;	/* in registers, though a is written */
 	size_t i = 0;
+	/* the first AHEAD entries fetched at once (add_feature fetches the
+	 * rest as it goes): a text has few more features than that */
+	for (size_t k = 0; k < AHEAD && k < f->n; k++) {
+		const float *e = u.rows + (f->h[k] & u.mask) * u.stride;
+		__builtin_prefetch(e);
+		for (size_t j = 16; j < u.stride; j += 16)
+			__builtin_prefetch(e + j);
+	}
 	for (size_t k = 0; k < f->nword; k++) {
 		const op_fword *fw = &f->word[k];
 		for (; i < fw->gs; i++)
