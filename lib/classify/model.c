@@ -47,7 +47,20 @@ typedef struct {
 	size_t width;		/* weights an entry: nclass rounded up to 4 */
 	size_t nclass;
 	uint64_t empty;
+	uint64_t *has;		/* a bit for each feature's (its hash's bits 24 on), */
+	size_t hasmask;		/* of hasmask + 1 bits */
 } table;
+
+/* Might t have h?  A third of a text's features are not in the table
+ * (the pairs of words above all), and each was a line or two of
+ * megabytes fetched to learn so: the bits are 16 a feature, 256 KB for
+ * the built-in models' 100,000, one in 16 or fewer of the absent
+ * features' bits set. */
+static inline int known(const table *t, uint64_t h)
+{
+	size_t b = (size_t)(h >> 24) & t->hasmask;
+	return t->has[b / 64] >> (b % 64) & 1;
+}
 
 /* the hash of entry e */
 static inline uint64_t entry_hash(const table *t, const float *e)
@@ -333,9 +346,16 @@ static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
 	 * TLB far less often (a 4 KB page each, they missed it nearly
 	 * every time, as they miss the cache). */
 	size_t align = ns * eb >= HUGE_PAGE ? HUGE_PAGE : 64, bytes = (ns * eb + align - 1) / align * align;
-	*t = (table){ aligned_alloc(align, bytes), ns - 1, eb / 4, width, nclass, 0 };
+	size_t nb = 64;
+	while (nb < 16 * n)
+		nb *= 2;
+	*t = (table){ aligned_alloc(align, bytes), ns - 1, eb / 4, width, nclass, 0, op_xcalloc(nb / 64, 8), nb - 1 };
 	if (!t->rows)
 		op_die(OP_EXIT_SOFTWARE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t b = (size_t)(hash[i] >> 24) & t->hasmask;
+		t->has[b / 64] |= (uint64_t)1 << (b % 64);
+	}
 #ifdef MADV_HUGEPAGE
 	if (align == HUGE_PAGE)
 		madvise(t->rows, bytes, MADV_HUGEPAGE);
@@ -356,6 +376,7 @@ static void table_new(table *t, const uint64_t *hash, size_t n, size_t nclass)
 static void table_free(table *t)
 {
 	free(t->rows);
+	free(t->has);
 }
 
 /* m's table, its weights copied into the entries: made on first use,
@@ -442,13 +463,14 @@ static inline void add_feature(const table *u, const op_feats *f, size_t i, floa
 	 * are added.  An absent feature adds an empty entry's zeros, which
 	 * leave a sum as it was (x + 0 is x for any x but -0, and a sum that
 	 * starts at +0 is never -0: -0 + +0 and x + -x are +0). */
-	if (i + AHEAD < f->n) {
+	if (i + AHEAD < f->n && known(u, f->h[i + AHEAD])) {
 		const float *e = u->rows + (f->h[i + AHEAD] & u->mask) * u->stride;
 		__builtin_prefetch(e);
 		for (size_t k = 16; k < u->stride; k += 16)
 			__builtin_prefetch(e + k);
 	}
-	add_row(a, entry(u, f->h[i]), W);
+	if (known(u, f->h[i]))
+		add_row(a, entry(u, f->h[i]), W);
 }
 
 /* sum_rows for a table W wide: a constant where it is inlined, so that
@@ -465,6 +487,8 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 	/* the first AHEAD entries fetched at once (add_feature fetches the
 	 * rest as it goes): a text has few more features than that */
 	for (size_t k = 0; k < AHEAD && k < f->n; k++) {
+		if (!known(&u, f->h[k]))
+			continue;
 		const float *e = u.rows + (f->h[k] & u.mask) * u.stride;
 		__builtin_prefetch(e);
 		for (size_t j = 16; j < u.stride; j += 16)
