@@ -327,6 +327,8 @@ static const char usage[] =
 	"                        training (0 to 100; default 0)\n"
 	"      --focus B         a feature of fewer classes counts up to 1 + B in\n"
 	"                        training (0 to 100; default 0)\n"
+	"      --average K       train K models, each from a seed of its own, and\n"
+	"                        write their average (1 to 100; default 1)\n"
 	"      --char-ngrams A-B character n-grams of words, A to B bytes\n"
 	"                        (default 3-5; 0: none)\n"
 	"      --prune W         drop features whose weights all lie within +-W\n"
@@ -347,11 +349,11 @@ int main(int argc, char **argv)
 	ctx c = {0};
 	const char *out = NULL, *textsrc = "text", *test = NULL, *prune_arg = "0.25", *dropout_arg = NULL;
 	double holdout = 0.1, lr = 1.0, prune = 0.25, smooth = 0, pair = 1, dropout = 0, margin = 0, focus = 0;
-	long long seed = 1, epochs = 10, folds = 0;
+	long long seed = 1, epochs = 10, folds = 0, average = 1;
 	op_featcfg cfg = OP_FEATCFG_DEFAULT;
 	int report = 0, ch, holdout_set = 0;
 	enum { O_HOLDOUT = 1, O_TEST, O_REPORT, O_SEED, O_EPOCHS, O_LR, O_WORDNG, O_CHARNG, O_PRUNE, O_FOLDS, O_GROUP, O_SMOOTH, O_PAIR,
-	       O_DROPOUT, O_MARGIN, O_FOCUS };
+	       O_DROPOUT, O_MARGIN, O_FOCUS, O_AVERAGE };
 	static const struct option longopts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 't' },
@@ -372,6 +374,7 @@ int main(int argc, char **argv)
 		{ "dropout", required_argument, NULL, O_DROPOUT },
 		{ "margin", required_argument, NULL, O_MARGIN },
 		{ "focus", required_argument, NULL, O_FOCUS },
+		{ "average", required_argument, NULL, O_AVERAGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned a, b;
@@ -419,6 +422,7 @@ int main(int argc, char **argv)
 		case O_FOCUS:
 			focus = op_opt_real(&cli, "--focus", optarg, 0, 100, "a weight from 0 to 100");
 			break;
+		case O_AVERAGE: average = op_opt_num(&cli, "--average", optarg, 1, 100); break;
 		case O_PRUNE:
 			prune = op_opt_real(&cli, "--prune", optarg, 0, 100, "a weight from 0 to 100");
 			prune_arg = optarg;
@@ -480,7 +484,7 @@ int main(int argc, char **argv)
 	split(&c, test, holdout, &rng, trainidx, &ntrain, held, &nheld);
 	op_train_opts o = { .epochs = (unsigned)epochs, .lr = lr, .seed = (uint64_t)seed, .prune = prune,
 			    .smooth = smooth, .pair = pair, .dropout = dropout, .margin = margin,
-			    .focus = focus };
+			    .focus = focus, .average = (unsigned)average };
 	int rc = OP_EXIT_OK;
 	if (!ntrain) {
 		op_warn("no records to train on");

@@ -1047,19 +1047,47 @@ op_model *op_trainer_fit(op_trainer *t, const op_train_opts *o, const size_t *id
 		val[f] = t->id_kind[f] == OP_FEAT_PAIR && o->pair > 0 ? (float)o->pair : 1;
 	if (o->focus > 0)
 		focus(t, idx, n, o->focus, w, val);
-	/* dropout draws from a stream of its own: the order is the seed's
-	 * with or without it */
-	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, o->margin, o->dropout,
-		  o->seed ^ 0x9e3779b97f4a7c15ULL, NULL, 0, op_xmalloc(C * sizeof *s.z),
-		  op_xmalloc(C * sizeof *s.g) };
+	/* --average: the runs' weights and biases summed into sum (a second
+	 * table the size of the weights), then divided by their number */
+	unsigned runs = o->average ? o->average : 1;
+	float *sum = runs > 1 ? op_xcalloc(F ? F : 1, C * sizeof *sum) : NULL,
+	      *bsum = sum ? op_xcalloc(C, sizeof *bsum) : NULL;
+	sgd s = { w, op_xcalloc(C, sizeof *s.bias), val, o->smooth, o->margin, o->dropout, 0, NULL, 0,
+		  op_xmalloc(C * sizeof *s.z), op_xmalloc(C * sizeof *s.g) };
 	size_t *order = op_xmalloc((n ? n : 1) * sizeof *order);
-	memcpy(order, idx, n * sizeof *order);
-	uint64_t rng = o->seed;
-	double total = (double)o->epochs * (double)n, step = 0;
-	for (unsigned ep = 0; ep < o->epochs; ep++) {
-		shuffle(order, n, &rng);
-		for (size_t k = 0; k < n; k++, step++)
-			sgd_step(t, order[k], (float)(o->lr * (1 - step / total)), &s);
+	for (unsigned r = 0; r < runs; r++) {
+		/* the first run from the seed itself, as without --average;
+		 * the others from a hash of seed + r (seed + r itself would
+		 * give streams that are the first's, a draw or more on) */
+		uint64_t x = o->seed + r, rng = r ? splitmix(&x) : o->seed;
+		/* dropout draws from a stream of its own: the order is the
+		 * seed's with or without it */
+		s.rng = rng ^ 0x9e3779b97f4a7c15ULL;
+		if (r) {
+			memset(w, 0, F * C * sizeof *w);
+			memset(s.bias, 0, C * sizeof *s.bias);
+		}
+		memcpy(order, idx, n * sizeof *order);
+		double total = (double)o->epochs * (double)n, step = 0;
+		for (unsigned ep = 0; ep < o->epochs; ep++) {
+			shuffle(order, n, &rng);
+			for (size_t k = 0; k < n; k++, step++)
+				sgd_step(t, order[k], (float)(o->lr * (1 - step / total)), &s);
+		}
+		if (sum) {
+			for (size_t i = 0; i < F * C; i++)
+				sum[i] += w[i];
+			for (size_t c = 0; c < C; c++)
+				bsum[c] += s.bias[c];
+		}
+	}
+	if (sum) {
+		for (size_t i = 0; i < F * C; i++)
+			w[i] = sum[i] / (float)runs;
+		for (size_t c = 0; c < C; c++)
+			s.bias[c] = bsum[c] / (float)runs;
+		free(sum);
+		free(bsum);
 	}
 	/* a feature counted v in training is a weight v times as large where
 	 * every occurrence counts 1, as op_model_predict has it */

@@ -87,6 +87,9 @@ typedef struct {
 	double focus;		/* a feature counts 1 + focus x (1 - the
 				 * entropy of its classes / its most) in
 				 * training; folded into the weights written */
+	unsigned average;	/* runs from seeds of their own, their weights
+				 * and biases averaged into the one model
+				 * (0 is taken as 1) */
 } op_train_opts;
 
 typedef struct op_trainer op_trainer;
