@@ -454,21 +454,30 @@ static inline void add_row(float *restrict a, const float *restrict w, size_t W)
 	}
 }
 
+/* start fetching the lines of h's first entry in u, unless u surely
+ * lacks h */
+static inline void fetch(const table *u, uint64_t h)
+{
+	if (!known(u, h))
+		return;
+	const float *e = u->rows + (h & u->mask) * u->stride;
+	__builtin_prefetch(e);
+	for (size_t k = 16; k < u->stride; k += 16)
+		__builtin_prefetch(e + k);
+}
+
 /* a[0..W) += the weights of feature i of f (its entry's, which are 0
  * when t lacks it), the entry of feature i + AHEAD fetched meanwhile */
 static inline void add_feature(const table *u, const op_feats *f, size_t i, float *restrict a, size_t W)
 {
 	/* The entries are larger than the cache: feature i's first line is
 	 * fetched AHEAD features before it is looked up, while other rows
-	 * are added.  An absent feature adds an empty entry's zeros, which
-	 * leave a sum as it was (x + 0 is x for any x but -0, and a sum that
-	 * starts at +0 is never -0: -0 + +0 and x + -x are +0). */
-	if (i + AHEAD < f->n && known(u, f->h[i + AHEAD])) {
-		const float *e = u->rows + (f->h[i + AHEAD] & u->mask) * u->stride;
-		__builtin_prefetch(e);
-		for (size_t k = 16; k < u->stride; k += 16)
-			__builtin_prefetch(e + k);
-	}
+	 * are added.  A feature the bits rule out adds nothing; one they
+	 * let through that the table lacks adds an empty entry's zeros,
+	 * which leave a sum as it was (x + 0 is x for any x but -0, and a
+	 * sum that starts at +0 is never -0: -0 + +0 and x + -x are +0). */
+	if (i + AHEAD < f->n)
+		fetch(u, f->h[i + AHEAD]);
 	if (known(u, f->h[i]))
 		add_row(a, entry(u, f->h[i]), W);
 }
@@ -486,14 +495,8 @@ static inline void sum_width(const table *t, const op_feats *f, float *restrict 
 	size_t i = 0;
 	/* the first AHEAD entries fetched at once (add_feature fetches the
 	 * rest as it goes): a text has few more features than that */
-	for (size_t k = 0; k < AHEAD && k < f->n; k++) {
-		if (!known(&u, f->h[k]))
-			continue;
-		const float *e = u.rows + (f->h[k] & u.mask) * u.stride;
-		__builtin_prefetch(e);
-		for (size_t j = 16; j < u.stride; j += 16)
-			__builtin_prefetch(e + j);
-	}
+	for (size_t k = 0; k < AHEAD && k < f->n; k++)
+		fetch(&u, f->h[k]);
 	for (size_t k = 0; k < f->nword; k++) {
 		const op_fword *fw = &f->word[k];
 		for (; i < fw->gs; i++)

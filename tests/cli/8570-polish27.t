@@ -18,6 +18,21 @@ expect_out <<'E'
 E
 expect_err </dev/null
 
+# ---- a one-word text found in the word cache -------------------------------
+# A word found in the model set's cache is taken out of the features
+# with its n-grams (their sum comes from the cache): a text of one word
+# seen before has no features left to look up, but it has words, and the
+# models still answer, the same as the first time.
+printf '%s\n' '{"id":"a","body":"refund"}' '{"id":"b","body":"refund"}' > "$T/again.jsonl"
+tcase "a one-word text the second time: the models answer as the first time" \
+	'enq-classify --no-lang again.jsonl | grep -o "\"id\":\"[ab]\".*\"priority_by\":\"[a-z]*\""'
+expect_rc 0
+expect_out <<'E'
+"id":"a","body":"refund","category":"billing","confidence":0.817,"category_by":"model","priority":"high","priority_by":"model"
+"id":"b","body":"refund","category":"billing","confidence":0.817,"category_by":"model","priority":"high","priority_by":"model"
+E
+expect_err </dev/null
+
 # ---- a model without features --------------------------------------------
 # Every weight within --prune, or none learned when dropout leaves nearly
 # every feature out: the model is written (a valid one, every text
